@@ -1,0 +1,123 @@
+import { ensureAuditSchema } from '../audit/recorder.ts';
+import type { Engine, Row } from '../engine/types.ts';
+import { StrataError } from '../errors/strata-error.ts';
+import { type ProjectOptions, withProject } from './open-project.ts';
+
+export interface RunListEntry {
+  runId: string;
+  status: string;
+  trigger: string;
+  dateFrom: string | null;
+  dateTo: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  tasksSucceeded: number | null;
+  tasksFailed: number | null;
+  tasksSkipped: number | null;
+  resumedFrom: string | null;
+  error: string | null;
+}
+
+export interface TaskAttempt {
+  task: string;
+  kind: string;
+  target: string | null;
+  materialization: string | null;
+  attempt: number;
+  status: string;
+  startedAt: string;
+  durationMs: number | null;
+  rowsOut: number | null;
+  errorCode: string | null;
+  error: string | null;
+  hint: string | null;
+}
+
+export async function listRuns(options: ProjectOptions & { limit?: number }): Promise<RunListEntry[]> {
+  return withProject(options, async (_project, engine) => {
+    await ensureAuditSchema(engine);
+    const text = engine.dialect.type('text');
+    const { rows } = await engine.query(
+      `SELECT run_id, status, trigger, CAST(date_from AS ${text}) AS date_from, CAST(date_to AS ${text}) AS date_to,
+              CAST(started_at AS ${text}) AS started_at, CAST(finished_at AS ${text}) AS finished_at, duration_ms,
+              tasks_succeeded, tasks_failed, tasks_skipped, resumed_from, error_message
+       FROM audit.pipeline_runs ORDER BY started_at DESC, run_id DESC LIMIT $1`,
+      [options.limit ?? 20],
+    );
+    return rows.map(toRunEntry);
+  });
+}
+
+export async function getRun(options: ProjectOptions & { runId: string }): Promise<{ run: RunListEntry; tasks: TaskAttempt[] }> {
+  return withProject(options, async (_project, engine) => {
+    await ensureAuditSchema(engine);
+    return readRun(engine, options.runId);
+  });
+}
+
+async function readRun(engine: Engine, runId: string): Promise<{ run: RunListEntry; tasks: TaskAttempt[] }> {
+  const text = engine.dialect.type('text');
+  const { rows } = await engine.query(
+    `SELECT run_id, status, trigger, CAST(date_from AS ${text}) AS date_from, CAST(date_to AS ${text}) AS date_to,
+            CAST(started_at AS ${text}) AS started_at, CAST(finished_at AS ${text}) AS finished_at, duration_ms,
+            tasks_succeeded, tasks_failed, tasks_skipped, resumed_from, error_message
+     FROM audit.pipeline_runs WHERE run_id = $1`,
+    [runId],
+  );
+  const run = rows[0];
+  if (!run) {
+    throw new StrataError('RUN_NOT_FOUND', `No run ${runId} is recorded in this warehouse`, {
+      hint: 'List runs with `strata runs`.',
+    });
+  }
+  const tasks = await engine.query(
+    `SELECT task_id, task_kind, target, materialization, attempt, status, CAST(started_at AS ${text}) AS started_at,
+            duration_ms, rows_out, error_code, error_message, error_hint
+     FROM audit.task_runs WHERE run_id = $1 ORDER BY started_at, task_id, attempt`,
+    [runId],
+  );
+  return {
+    run: toRunEntry(run),
+    tasks: tasks.rows.map((r) => ({
+      task: String(r.task_id),
+      kind: String(r.task_kind),
+      target: nullableString(r.target),
+      materialization: nullableString(r.materialization),
+      attempt: Number(r.attempt),
+      status: String(r.status),
+      startedAt: String(r.started_at),
+      durationMs: nullableNumber(r.duration_ms),
+      rowsOut: nullableNumber(r.rows_out),
+      errorCode: nullableString(r.error_code),
+      error: nullableString(r.error_message),
+      hint: nullableString(r.error_hint),
+    })),
+  };
+}
+
+function toRunEntry(r: Row): RunListEntry {
+  return {
+    runId: String(r.run_id),
+    status: String(r.status),
+    trigger: String(r.trigger),
+    dateFrom: nullableString(r.date_from),
+    dateTo: nullableString(r.date_to),
+    startedAt: String(r.started_at),
+    finishedAt: nullableString(r.finished_at),
+    durationMs: nullableNumber(r.duration_ms),
+    tasksSucceeded: nullableNumber(r.tasks_succeeded),
+    tasksFailed: nullableNumber(r.tasks_failed),
+    tasksSkipped: nullableNumber(r.tasks_skipped),
+    resumedFrom: nullableString(r.resumed_from),
+    error: nullableString(r.error_message),
+  };
+}
+
+function nullableString(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function nullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}

@@ -1,0 +1,225 @@
+import type { Engine, SqlValue } from '../engine/types.ts';
+import { type StrataError, causeMessage } from '../errors/strata-error.ts';
+import { AUDIT_SCHEMA, type RunStatus, type TaskStatus, auditMigrations } from './schema.ts';
+import { sqlTimestamp } from './timestamps.ts';
+
+/** Creates the audit schema and applies the migrations this warehouse has not seen yet. */
+export async function ensureAuditSchema(engine: Engine): Promise<void> {
+  const d = engine.dialect;
+  await engine.withSession(async (session) => {
+    await session.execute(`CREATE SCHEMA IF NOT EXISTS ${AUDIT_SCHEMA}`);
+    await session.execute(
+      `CREATE TABLE IF NOT EXISTS audit.schema_migrations (version ${d.type('integer')} PRIMARY KEY, applied_at ${d.type('timestamp')} NOT NULL)`,
+    );
+    const { rows } = await session.query('SELECT version FROM audit.schema_migrations');
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    for (const migration of auditMigrations(d)) {
+      if (applied.has(migration.version)) continue;
+      await session.transaction(async (tx) => {
+        for (const statement of migration.statements) await tx.execute(statement);
+        await tx.execute('INSERT INTO audit.schema_migrations (version, applied_at) VALUES ($1, CAST($2 AS TIMESTAMP))', [
+          migration.version,
+          sqlTimestamp(new Date()),
+        ]);
+      });
+    }
+  });
+}
+
+export interface RunRecord {
+  runId: string;
+  trigger: string;
+  command: string;
+  dateFrom?: string;
+  dateTo?: string;
+  selection: string[];
+  fullRefresh: boolean;
+  resumedFrom?: string;
+  startedAt: Date;
+  strataVersion: string;
+  engine: string;
+}
+
+export interface RunOutcome {
+  status: RunStatus;
+  finishedAt: Date;
+  tasksTotal: number;
+  tasksSucceeded: number;
+  tasksFailed: number;
+  tasksSkipped: number;
+  rowsByLayer: Record<string, number>;
+  error?: StrataError;
+}
+
+export interface TaskAttemptRecord {
+  runId: string;
+  taskId: string;
+  taskKind: string;
+  target?: string;
+  materialization?: string;
+  attempt: number;
+  startedAt: Date;
+}
+
+export interface TaskAttemptOutcome {
+  status: TaskStatus;
+  finishedAt: Date;
+  rowsOut?: number;
+  rowsInserted?: number;
+  rowsUpdated?: number;
+  rowsDeleted?: number;
+  error?: StrataError;
+}
+
+/**
+ * Writes run and task history. Writes are serialised through one queue so concurrent tasks never
+ * contend on the audit tables, and an audit write never fails a task: errors are kept and surfaced
+ * by `flush()`.
+ */
+export class AuditRecorder {
+  private queue: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(private readonly engine: Engine) {}
+
+  /** Runs left 'running' by a process that died are marked abandoned (we hold the run lock). */
+  async markAbandonedRuns(now: Date): Promise<number> {
+    const result = await this.engine.execute(
+      `UPDATE audit.pipeline_runs SET status = 'abandoned', finished_at = CAST($1 AS TIMESTAMP),
+         error_code = 'RUN_ABANDONED', error_message = 'the process running it stopped before it finished'
+       WHERE status = 'running'`,
+      [sqlTimestamp(now)],
+    );
+    await this.engine.execute(
+      `UPDATE audit.task_runs SET status = 'failed', finished_at = CAST($1 AS TIMESTAMP),
+         error_code = 'RUN_ABANDONED', error_message = 'the process running it stopped before it finished'
+       WHERE status = 'running'`,
+      [sqlTimestamp(now)],
+    );
+    return result.rowsAffected;
+  }
+
+  runStarted(run: RunRecord): Promise<void> {
+    return this.write(
+      `INSERT INTO audit.pipeline_runs (run_id, trigger, command, date_from, date_to, selection, full_refresh,
+         resumed_from, status, started_at, strata_version, engine)
+       VALUES ($1, $2, $3, CAST($4 AS DATE), CAST($5 AS DATE), $6, $7, $8, 'running', CAST($9 AS TIMESTAMP), $10, $11)`,
+      [
+        run.runId,
+        run.trigger,
+        run.command,
+        run.dateFrom ?? null,
+        run.dateTo ?? null,
+        JSON.stringify(run.selection),
+        run.fullRefresh,
+        run.resumedFrom ?? null,
+        sqlTimestamp(run.startedAt),
+        run.strataVersion,
+        run.engine,
+      ],
+    );
+  }
+
+  runFinished(runId: string, startedAt: Date, outcome: RunOutcome): Promise<void> {
+    return this.write(
+      `UPDATE audit.pipeline_runs SET status = $2, finished_at = CAST($3 AS TIMESTAMP), duration_ms = $4,
+         tasks_total = $5, tasks_succeeded = $6, tasks_failed = $7, tasks_skipped = $8,
+         rows_by_layer = CAST($9 AS ${this.engine.dialect.type('json')}), error_code = $10, error_message = $11
+       WHERE run_id = $1`,
+      [
+        runId,
+        outcome.status,
+        sqlTimestamp(outcome.finishedAt),
+        outcome.finishedAt.getTime() - startedAt.getTime(),
+        outcome.tasksTotal,
+        outcome.tasksSucceeded,
+        outcome.tasksFailed,
+        outcome.tasksSkipped,
+        JSON.stringify(outcome.rowsByLayer),
+        outcome.error?.code ?? null,
+        outcome.error?.message ?? null,
+      ],
+    );
+  }
+
+  taskStarted(task: TaskAttemptRecord): Promise<void> {
+    return this.write(
+      `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'running', CAST($7 AS TIMESTAMP))`,
+      [
+        task.runId,
+        task.taskId,
+        task.taskKind,
+        task.target ?? null,
+        task.materialization ?? null,
+        task.attempt,
+        sqlTimestamp(task.startedAt),
+      ],
+    );
+  }
+
+  taskFinished(task: TaskAttemptRecord, outcome: TaskAttemptOutcome): Promise<void> {
+    const error = outcome.error;
+    return this.write(
+      `UPDATE audit.task_runs SET status = $4, finished_at = CAST($5 AS TIMESTAMP), duration_ms = $6,
+         rows_out = $7, rows_inserted = $8, rows_updated = $9, rows_deleted = $10,
+         error_code = $11, error_message = $12, error_cause = $13, error_hint = $14, error_sql = $15
+       WHERE run_id = $1 AND task_id = $2 AND attempt = $3`,
+      [
+        task.runId,
+        task.taskId,
+        task.attempt,
+        outcome.status,
+        sqlTimestamp(outcome.finishedAt),
+        outcome.finishedAt.getTime() - task.startedAt.getTime(),
+        outcome.rowsOut ?? null,
+        outcome.rowsInserted ?? null,
+        outcome.rowsUpdated ?? null,
+        outcome.rowsDeleted ?? null,
+        error?.code ?? null,
+        error?.message ?? null,
+        causeMessage(error?.cause) ?? null,
+        error?.hint ?? null,
+        error?.sql ?? null,
+      ],
+    );
+  }
+
+  /** A task that never started because something upstream failed. */
+  taskSkipped(task: TaskAttemptRecord, reason: StrataError): Promise<void> {
+    return this.write(
+      `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status,
+         started_at, finished_at, duration_ms, error_code, error_message, error_hint)
+       VALUES ($1, $2, $3, $4, $5, $6, 'skipped', CAST($7 AS TIMESTAMP), CAST($7 AS TIMESTAMP), 0, $8, $9, $10)`,
+      [
+        task.runId,
+        task.taskId,
+        task.taskKind,
+        task.target ?? null,
+        task.materialization ?? null,
+        task.attempt,
+        sqlTimestamp(task.startedAt),
+        reason.code,
+        reason.message,
+        reason.hint ?? null,
+      ],
+    );
+  }
+
+  /** Waits for every queued write; throws the first audit write that failed. */
+  async flush(): Promise<void> {
+    await this.queue;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private write(sql: string, params: SqlValue[]): Promise<void> {
+    this.queue = this.queue.then(async () => {
+      try {
+        await this.engine.execute(sql, params);
+      } catch (error) {
+        this.failure ??= error;
+      }
+    });
+    return this.queue;
+  }
+}

@@ -1,0 +1,71 @@
+import type { Dialect } from '../engine/types.ts';
+
+export const AUDIT_SCHEMA = 'audit';
+
+export const RUN_STATUSES = ['running', 'success', 'failed', 'abandoned'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const TASK_STATUSES = ['running', 'success', 'failed', 'skipped'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/**
+ * The audit tables, as numbered migrations: a warehouse records which it has applied, and later
+ * versions of strata append migrations (never edit old ones) to add tables and columns.
+ */
+export function auditMigrations(d: Dialect): { version: number; statements: string[] }[] {
+  const t = (type: Parameters<Dialect['type']>[0]) => d.type(type);
+  const inList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+  return [
+    {
+      version: 1,
+      statements: [
+        `CREATE TABLE IF NOT EXISTS audit.pipeline_runs (
+  run_id ${t('text')} PRIMARY KEY,
+  trigger ${t('text')} NOT NULL,
+  command ${t('text')} NOT NULL,
+  date_from ${t('date')},
+  date_to ${t('date')},
+  selection ${t('text')},
+  full_refresh ${t('boolean')} NOT NULL,
+  resumed_from ${t('text')},
+  status ${t('text')} NOT NULL CHECK (status IN (${inList(RUN_STATUSES)})),
+  started_at ${t('timestamp')} NOT NULL,
+  finished_at ${t('timestamp')},
+  duration_ms ${t('bigint')},
+  tasks_total ${t('integer')},
+  tasks_succeeded ${t('integer')},
+  tasks_failed ${t('integer')},
+  tasks_skipped ${t('integer')},
+  rows_by_layer ${t('json')},
+  error_code ${t('text')},
+  error_message ${t('text')},
+  strata_version ${t('text')} NOT NULL,
+  engine ${t('text')} NOT NULL
+)`,
+        `CREATE TABLE IF NOT EXISTS audit.task_runs (
+  run_id ${t('text')} NOT NULL,
+  task_id ${t('text')} NOT NULL,
+  task_kind ${t('text')} NOT NULL,
+  target ${t('text')},
+  materialization ${t('text')},
+  attempt ${t('integer')} NOT NULL,
+  status ${t('text')} NOT NULL CHECK (status IN (${inList(TASK_STATUSES)})),
+  started_at ${t('timestamp')} NOT NULL,
+  finished_at ${t('timestamp')},
+  duration_ms ${t('bigint')},
+  rows_in ${t('bigint')},
+  rows_out ${t('bigint')},
+  rows_inserted ${t('bigint')},
+  rows_updated ${t('bigint')},
+  rows_deleted ${t('bigint')},
+  error_code ${t('text')},
+  error_message ${t('text')},
+  error_cause ${t('text')},
+  error_hint ${t('text')},
+  error_sql ${t('text')},
+  PRIMARY KEY (run_id, task_id, attempt)
+)`,
+      ],
+    },
+  ];
+}

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { register } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import type { z } from 'zod';
+import { StrataAggregateError, StrataError } from '../errors/strata-error.ts';
+import { type StrataConfig, configSchema } from './schema.ts';
+
+export const CONFIG_FILES = ['strata.config.ts', 'strata.config.mts', 'strata.config.js', 'strata.config.mjs'];
+
+export interface LoadedConfig {
+  /** Absolute path of the project folder. */
+  root: string;
+  configFile: string;
+  config: StrataConfig;
+}
+
+let hooksRegistered = false;
+
+function registerStrataResolution(): void {
+  if (hooksRegistered) return;
+  hooksRegistered = true;
+  register(new URL('./resolve-strata.hooks.js', import.meta.url), {
+    data: { fallbackUrl: new URL('./public.ts', import.meta.url).href },
+  });
+}
+
+export async function loadConfig(projectDir: string): Promise<LoadedConfig> {
+  const root = resolve(projectDir);
+  const name = CONFIG_FILES.find((file) => existsSync(join(root, file)));
+  if (!name) {
+    throw new StrataError('CONFIG_NOT_FOUND', `No strata.config.ts in ${root}`, {
+      hint: 'Run `strata init DIR` to create a project, or pass --project DIR pointing at one.',
+    });
+  }
+  const configFile = join(root, name);
+  const raw = await importConfig(configFile);
+  return { root, configFile, config: validateConfig(raw, name) };
+}
+
+async function importConfig(configFile: string): Promise<unknown> {
+  registerStrataResolution();
+  try {
+    const module = (await tsImport(pathToFileURL(configFile).href, import.meta.url)) as { default?: unknown };
+    return module.default;
+  } catch (error) {
+    throw new StrataError('CONFIG_LOAD_FAILED', `Could not import ${configFile}`, {
+      file: configFile,
+      cause: error,
+      hint: 'The file must be valid TypeScript ending in `export default defineConfig({...})`; a project without strata in node_modules needs "type": "module" in its package.json.',
+    });
+  }
+}
+
+/** Validates the whole config and reports every invalid key at once. */
+export function validateConfig(raw: unknown, file = 'strata.config.ts'): StrataConfig {
+  if (raw === undefined) {
+    throw new StrataError('CONFIG_INVALID', `${file} has no default export`, {
+      file,
+      hint: 'End the file with `export default defineConfig({ ... })`.',
+    });
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => configProblem(issue, file));
+  throw new StrataAggregateError('CONFIG_INVALID', problems, `${problems.length} invalid key(s) in ${file}`);
+}
+
+function configProblem(issue: z.core.$ZodIssue, file: string): StrataError {
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+  const path = [...issue.path.map(String), ...(keys.length === 1 ? keys : [])].join('.');
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}${issue.path.length ? ` in ${issue.path.join('.')}` : ''}`
+      : `${path || '(root)'}: ${issue.message}`;
+  return new StrataError('CONFIG_INVALID', message, {
+    file,
+    field: path || undefined,
+    hint: issue.code === 'unrecognized_keys' ? 'Remove the key or check its spelling.' : undefined,
+  });
+}

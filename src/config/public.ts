@@ -1,0 +1,3 @@
+// What a project's strata.config.ts may import from 'strata' without installing it (see load-config).
+export { defineConfig } from './define-config.ts';
+export type { StrataConfig, StrataConfigInput } from './schema.ts';

@@ -1,0 +1,330 @@
+import { DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
+import { StrataError, causeMessage } from '../../errors/strata-error.ts';
+import type {
+  BulkLoadRequest,
+  Capabilities,
+  ColumnInfo,
+  Engine,
+  ExecResult,
+  QueryResult,
+  RowBatch,
+  RunLock,
+  Session,
+  SqlValue,
+  TableInfo,
+  TableRef,
+} from '../types.ts';
+import { duckdbDialect } from './dialect.ts';
+import { normaliseRows } from './values.ts';
+
+export interface DuckDbOptions {
+  /** A file path, or ':memory:'. */
+  path: string;
+  memoryLimit?: string;
+  threads?: number;
+}
+
+const capabilities: Capabilities = {
+  transactionalDdl: true,
+  multiProcessWriters: false,
+  merge: false,
+  cancelQueries: true,
+};
+
+/**
+ * The warehouse file is attached under this fixed catalog name rather than opened directly: DuckDB
+ * names a database after its file, and a file called warehouse.duckdb would make "warehouse"."x"
+ * ambiguous between the catalog and strata's warehouse schema.
+ */
+export const DUCKDB_CATALOG = 'strata_db';
+
+/** DuckDB allows one instance per file per process; every engine on a path shares it. */
+const sharedInstances = new Map<string, { instance: DuckDBInstance; users: number }>();
+/** Runs in this process that hold a warehouse; other processes are kept out by DuckDB's file lock. */
+const heldRunLocks = new Set<string>();
+
+const TRANSIENT = [/write-write conflict/i, /Conflict on tuple/i, /TransactionContext Error/i];
+
+export async function openDuckDb(options: DuckDbOptions): Promise<Engine> {
+  const instance = await acquireInstance(options);
+  return new DuckDbEngine(options.path, instance);
+}
+
+async function acquireInstance(options: DuckDbOptions): Promise<DuckDBInstance> {
+  const shared = sharedInstances.get(options.path);
+  if (shared) {
+    shared.users += 1;
+    return shared.instance;
+  }
+  const settings: Record<string, string> = {};
+  if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+  if (options.threads) settings.threads = String(options.threads);
+  const instance = await DuckDBInstance.create(':memory:', settings);
+  const connection = await instance.connect();
+  try {
+    await connection.run(`ATTACH ${sqlString(options.path)} AS ${DUCKDB_CATALOG}`);
+  } catch (error) {
+    instance.closeSync();
+    throw translateOpenError(options.path, error);
+  } finally {
+    connection.closeSync();
+  }
+  sharedInstances.set(options.path, { instance, users: 1 });
+  return instance;
+}
+
+function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function translateOpenError(path: string, error: unknown): StrataError {
+  const message = causeMessage(error) ?? '';
+  const pid = /PID (\d+)/.exec(message)?.[1];
+  if (/Could not set lock/i.test(message)) {
+    return new StrataError(
+      'ENGINE_LOCKED',
+      `The warehouse ${path} is in use by another strata process${pid ? ` (pid ${pid})` : ''}; nothing was changed.`,
+      {
+        hint: 'Wait for that run (or `strata serve`) to finish, then try again. DuckDB lets one process open a warehouse file at a time.',
+        cause: error,
+      },
+    );
+  }
+  return new StrataError('ENGINE_OPEN_FAILED', `Could not open the DuckDB warehouse ${path}: ${message}`, {
+    hint: 'Check that the folder exists and is writable, and that the file is a DuckDB database.',
+    cause: error,
+  });
+}
+
+class DuckDbEngine implements Engine {
+  readonly dialect = duckdbDialect;
+  readonly capabilities = capabilities;
+  readonly description: string;
+  private closed = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly instance: DuckDBInstance,
+  ) {
+    this.description = `duckdb:${path}`;
+  }
+
+  async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    const connection = await this.connect();
+    try {
+      return await fn(new DuckDbSession(connection));
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  private async connect(): Promise<DuckDBConnection> {
+    const connection = await this.instance.connect();
+    await connection.run(`USE ${DUCKDB_CATALOG}`);
+    return connection;
+  }
+
+  execute(sql: string, params?: readonly SqlValue[]): Promise<ExecResult> {
+    return this.withSession((s) => s.execute(sql, params));
+  }
+
+  query(sql: string, params?: readonly SqlValue[]): Promise<QueryResult> {
+    return this.withSession((s) => s.query(sql, params));
+  }
+
+  async *stream(sql: string, params?: readonly SqlValue[], batchRows?: number): AsyncIterable<RowBatch> {
+    const connection = await this.connect();
+    try {
+      yield* new DuckDbSession(connection).stream(sql, params, batchRows);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async bulkLoad(request: BulkLoadRequest, session?: Session): Promise<{ rows: number }> {
+    const target = this.dialect.qualify(request.target);
+    const reader = readerFor(request);
+    const load = async (s: Session) => {
+      if (request.mode === 'replace') {
+        await s.execute(`CREATE OR REPLACE TABLE ${target} AS SELECT * FROM ${reader}`, [request.path]);
+        const { rows } = await s.query(`SELECT count(*) AS n FROM ${target}`);
+        return { rows: Number(rows[0]?.n ?? 0) };
+      }
+      const result = await s.execute(`INSERT INTO ${target} BY NAME SELECT * FROM ${reader}`, [request.path]);
+      return { rows: result.rowsAffected };
+    };
+    return session ? load(session) : this.withSession(load);
+  }
+
+  async listSchemas(): Promise<string[]> {
+    const { rows } = await this.query(
+      `SELECT schema_name FROM information_schema.schemata
+       WHERE catalog_name = current_database() ORDER BY schema_name`,
+    );
+    return rows.map((r) => String(r.schema_name));
+  }
+
+  async listTables(schema?: string): Promise<TableInfo[]> {
+    const { rows } = await this.query(
+      `SELECT table_schema, table_name, table_type FROM information_schema.tables
+       WHERE table_catalog = current_database() AND ($1::VARCHAR IS NULL OR table_schema = $1::VARCHAR)
+       ORDER BY table_schema, table_name`,
+      [schema ?? null],
+    );
+    return rows.map((r) => ({
+      schema: String(r.table_schema),
+      name: String(r.table_name),
+      kind: r.table_type === 'VIEW' ? 'view' : 'table',
+    }));
+  }
+
+  async listColumns(table: TableRef): Promise<ColumnInfo[]> {
+    const { rows } = await this.query(
+      `SELECT column_name, data_type FROM information_schema.columns
+       WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2
+       ORDER BY ordinal_position`,
+      [table.schema, table.name],
+    );
+    return rows.map((r) => ({ name: String(r.column_name), type: String(r.data_type).toUpperCase() }));
+  }
+
+  async describeQuery(sql: string, params?: readonly SqlValue[]): Promise<ColumnInfo[]> {
+    const { columns } = await this.query(`SELECT * FROM (${sql}\n) AS strata_described LIMIT 0`, params);
+    return columns;
+  }
+
+  async acquireRunLock(): Promise<RunLock> {
+    if (heldRunLocks.has(this.path)) {
+      throw new StrataError('RUN_LOCKED', `Another run in this process is writing to ${this.path}.`, {
+        hint: 'Wait for it to finish; strata never lets two runs write one warehouse at once.',
+      });
+    }
+    heldRunLocks.add(this.path);
+    return { release: async () => void heldRunLocks.delete(this.path) };
+  }
+
+  isTransient(error: unknown): boolean {
+    const message = causeMessage(error) ?? '';
+    return TRANSIENT.some((pattern) => pattern.test(message));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const shared = sharedInstances.get(this.path);
+    if (!shared) return;
+    shared.users -= 1;
+    if (shared.users === 0) {
+      sharedInstances.delete(this.path);
+      shared.instance.closeSync();
+    }
+  }
+}
+
+function readerFor(request: BulkLoadRequest): string {
+  switch (request.format) {
+    case 'csv': {
+      const delimiter = request.csv?.delimiter ?? ',';
+      if (!/^[^'\\]{1,4}$/.test(delimiter)) {
+        throw new StrataError('CONFIG_INVALID', `CSV delimiter ${JSON.stringify(delimiter)} is not allowed`, {
+          hint: 'Use one to four characters, without quotes or backslashes.',
+        });
+      }
+      const header = request.csv?.header ?? true;
+      return `read_csv($1, header = ${header}, delim = '${delimiter}')`;
+    }
+    case 'json':
+      return `read_json($1, format = 'auto')`;
+    case 'ndjson':
+      return `read_json($1, format = 'newline_delimited')`;
+    case 'parquet':
+      return `read_parquet($1)`;
+  }
+}
+
+class DuckDbSession implements Session {
+  private inTransaction = false;
+
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  async execute(sql: string, params?: readonly SqlValue[]): Promise<ExecResult> {
+    const result = await this.run(sql, params);
+    return { rowsAffected: result.rowsChanged };
+  }
+
+  async query(sql: string, params?: readonly SqlValue[]): Promise<QueryResult> {
+    const reader = await this.guard(sql, () => this.connection.runAndReadAll(sql, toParams(params)));
+    const names = reader.columnNames();
+    const types = reader.columnTypes();
+    return {
+      columns: names.map((name, i) => ({ name, type: String(types[i]) })),
+      rows: normaliseRows(reader.getRowObjectsJson(), names, types),
+    };
+  }
+
+  async *stream(sql: string, params?: readonly SqlValue[], batchRows = 2048): AsyncIterable<RowBatch> {
+    const result = await this.guard(sql, () => this.connection.stream(sql, toParams(params)));
+    const names = result.columnNames();
+    const types = result.columnTypes();
+    const columns = names.map((name, i) => ({ name, type: String(types[i]) }));
+    let pending: Record<string, unknown>[] = [];
+    for await (const chunk of result.yieldRowObjectJson()) {
+      pending.push(...chunk);
+      if (pending.length >= batchRows) {
+        yield { columns, rows: normaliseRows(pending, names, types) };
+        pending = [];
+      }
+    }
+    if (pending.length > 0 || columns.length === 0) yield { columns, rows: normaliseRows(pending, names, types) };
+  }
+
+  async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    await this.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
+    try {
+      const value = await fn(this);
+      await this.run('COMMIT');
+      return value;
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    this.connection.interrupt();
+  }
+
+  private run(sql: string, params?: readonly SqlValue[]): Promise<DuckDBMaterializedResult> {
+    return this.guard(sql, () => this.connection.run(sql, toParams(params)));
+  }
+
+  private async guard<T>(sql: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw sqlError(sql, error);
+    }
+  }
+}
+
+function toParams(params?: readonly SqlValue[]): SqlValue[] | undefined {
+  return params && params.length > 0 ? [...params] : undefined;
+}
+
+function sqlError(sql: string, error: unknown): StrataError {
+  const message = causeMessage(error) ?? 'unknown DuckDB error';
+  const cancelled = /INTERRUPT/i.test(message);
+  return new StrataError(cancelled ? 'QUERY_CANCELLED' : 'SQL_FAILED', firstLine(message), {
+    sql,
+    cause: error,
+    transient: TRANSIENT.some((pattern) => pattern.test(message)),
+  });
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

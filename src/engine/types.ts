@@ -1,0 +1,133 @@
+/**
+ * The engine interface: everything strata asks of a database. Every difference between DuckDB and
+ * PostgreSQL lives behind it — in an adapter (drivers, connections, bulk loading) or in its
+ * Dialect (pure SQL rendering, importable by the planner without a driver).
+ */
+
+export type SqlValue = string | number | boolean | bigint | null;
+
+/** One SQL statement with positional parameters ($1, $2, ...). */
+export interface Statement {
+  sql: string;
+  params?: readonly SqlValue[];
+}
+
+export type Row = Record<string, unknown>;
+
+export interface ColumnInfo {
+  name: string;
+  /** The engine's own type name, upper-case (e.g. VARCHAR, BIGINT, TIMESTAMP WITH TIME ZONE). */
+  type: string;
+}
+
+export interface QueryResult {
+  columns: ColumnInfo[];
+  rows: Row[];
+}
+
+export interface ExecResult {
+  /** Rows inserted, updated or deleted; 0 for statements that change no rows. */
+  rowsAffected: number;
+}
+
+export interface TableRef {
+  schema: string;
+  name: string;
+}
+
+export interface TableInfo extends TableRef {
+  kind: 'table' | 'view';
+}
+
+/** What differs between engines, so callers branch on a capability, never on an engine name. */
+export interface Capabilities {
+  /** DDL (CREATE/DROP/ALTER) takes part in transactions and rolls back with them. */
+  transactionalDdl: boolean;
+  /** Several processes may write at once (a server), or only one process may open the file. */
+  multiProcessWriters: boolean;
+  /** Native MERGE statement usable for upserts. */
+  merge: boolean;
+  /** Queries can be cancelled from another async context (used by task timeouts). */
+  cancelQueries: boolean;
+}
+
+/** Logical column types that strata itself creates (audit tables, SCD2 bookkeeping). */
+export type LogicalType = 'text' | 'json' | 'integer' | 'bigint' | 'double' | 'boolean' | 'date' | 'timestamp';
+
+/** Pure SQL rendering for one engine. Must not import a driver or node:fs. */
+export interface Dialect {
+  readonly name: 'duckdb' | 'postgres';
+  quoteIdentifier(name: string): string;
+  /** "schema"."name", both parts validated. */
+  qualify(table: TableRef): string;
+  type(logical: LogicalType): string;
+  /** A deterministic text hash of the given SQL expressions (surrogate keys). */
+  hashKey(expressions: readonly string[]): string;
+  /** Statements that replace `target` with the already-built `staged` table, inside a transaction. */
+  swapTable(staged: TableRef, target: TableRef): string[];
+  /** Statements that replace a view atomically. */
+  replaceView(target: TableRef, selectSql: string): string[];
+  castDate(expression: string): string;
+}
+
+export type BulkFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
+
+export interface BulkLoadRequest {
+  target: TableRef;
+  /** Absolute path of the file to load. */
+  path: string;
+  format: BulkFormat;
+  /** replace: the table becomes exactly the file; append: rows are added. */
+  mode: 'replace' | 'append';
+  csv?: { delimiter?: string; header?: boolean };
+}
+
+/** One connection. Statements on a session run in order; a transaction belongs to one session. */
+export interface Session {
+  execute(sql: string, params?: readonly SqlValue[]): Promise<ExecResult>;
+  query(sql: string, params?: readonly SqlValue[]): Promise<QueryResult>;
+  /** Streams rows in batches, so results larger than memory never materialise in Node. */
+  stream(sql: string, params?: readonly SqlValue[], batchRows?: number): AsyncIterable<RowBatch>;
+  /** Runs fn inside BEGIN/COMMIT; rolls back and rethrows when fn throws. Not nestable. */
+  transaction<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /** Cancels the statement running on this session, if any. */
+  cancel(): Promise<void>;
+}
+
+export interface RowBatch {
+  columns: ColumnInfo[];
+  rows: Row[];
+}
+
+/** Held while a run writes to the warehouse; released when the run ends or the process dies. */
+export interface RunLock {
+  release(): Promise<void>;
+}
+
+export interface Engine {
+  readonly dialect: Dialect;
+  readonly capabilities: Capabilities;
+  /** Where the warehouse is, without credentials: safe to log and show. */
+  readonly description: string;
+
+  /** Borrows a session for the duration of fn. */
+  withSession<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  execute(sql: string, params?: readonly SqlValue[]): Promise<ExecResult>;
+  query(sql: string, params?: readonly SqlValue[]): Promise<QueryResult>;
+  stream(sql: string, params?: readonly SqlValue[], batchRows?: number): AsyncIterable<RowBatch>;
+
+  /** Loads a file into a table inside the engine (never row by row through Node). */
+  bulkLoad(request: BulkLoadRequest, session?: Session): Promise<{ rows: number }>;
+
+  listSchemas(): Promise<string[]>;
+  listTables(schema?: string): Promise<TableInfo[]>;
+  listColumns(table: TableRef): Promise<ColumnInfo[]>;
+  /** The columns a SELECT would return, without running it to completion. */
+  describeQuery(sql: string, params?: readonly SqlValue[]): Promise<ColumnInfo[]>;
+
+  /** Refuses (RUN_LOCKED) when another run holds the warehouse. */
+  acquireRunLock(): Promise<RunLock>;
+  /** An error from this engine that a retry may cure (conflicts, dropped connections). */
+  isTransient(error: unknown): boolean;
+  close(): Promise<void>;
+}

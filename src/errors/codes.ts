@@ -1,0 +1,48 @@
+/**
+ * The catalogue of diagnostics strata can raise. Every typed error carries one of these codes so
+ * that scripts, tests and the docs can refer to a problem by name rather than by message text.
+ */
+export const diagnosticCodes = {
+  // Project definition (reported together, never one per run)
+  CONFIG_NOT_FOUND: 'No strata.config.ts in the project folder.',
+  CONFIG_LOAD_FAILED: 'strata.config.ts could not be imported.',
+  CONFIG_INVALID: 'A key in strata.config.ts has an invalid value.',
+  HEADER_INVALID: "A model's metadata header is not valid YAML or has an invalid key.",
+  HEADER_UNTERMINATED: "A model's metadata header is opened with /*--- but never closed with ---*/.",
+  MODEL_NAME_INVALID: 'A model or seed file name is not a valid identifier.',
+  MODEL_DUPLICATE: 'Two models or seeds share a name.',
+  REF_UNKNOWN: 'A model refers to a model or seed that does not exist.',
+  REF_CYCLE: 'Models refer to each other in a cycle.',
+  TEMPLATE_UNKNOWN: 'A {{ ... }} expression in a model is not one strata knows.',
+  MATERIALIZATION_REQUIREMENT: 'A materialisation is missing a key it needs (unique_key, load_date_column, ...).',
+  SELECTOR_UNKNOWN: 'A --select entry names no model or seed.',
+  PROJECT_INVALID: 'The project has definition problems; each is listed.',
+
+  // Engine
+  ENGINE_UNAVAILABLE: 'The configured engine cannot be used here.',
+  ENGINE_LOCKED: 'Another strata process holds the warehouse.',
+  ENGINE_OPEN_FAILED: 'The warehouse could not be opened.',
+  IDENTIFIER_INVALID: 'A name that would reach SQL is not a safe identifier.',
+  SQL_FAILED: 'A SQL statement failed in the engine.',
+  QUERY_CANCELLED: 'A query was cancelled.',
+
+  // Runs
+  RUN_LOCKED: 'Another run is writing to this warehouse.',
+  RUN_NOT_FOUND: 'No run with that id is recorded.',
+  RUN_NOTHING_TO_RESUME: 'The run to resume has no failed or skipped tasks.',
+  TASK_TIMEOUT: 'A task ran longer than its timeout.',
+  TASK_UPSTREAM_FAILED: 'A task was skipped because something it depends on failed.',
+  SCHEMA_CHANGED: 'An incremental model now selects different columns than its table has.',
+  DUPLICATE_KEY: "A model's rows are not unique on its unique_key.",
+  NULL_KEY: "A model has rows whose unique_key is null.",
+  LOAD_DATE_MISSING: 'A model declared a load_date_column that its SELECT does not return.',
+  SCD2_OUT_OF_ORDER: 'An SCD2 snapshot without a load-date column cannot be replayed for a past date.',
+  DATE_INVALID: 'A date option is not a valid YYYY-MM-DD date.',
+
+  // CLI and init
+  USAGE: 'A command was called with invalid options.',
+  INIT_TARGET_NOT_EMPTY: 'strata init was pointed at a folder that already holds a project.',
+  INTERNAL: 'An unexpected internal error.',
+} as const;
+
+export type DiagnosticCode = keyof typeof diagnosticCodes;

@@ -1,0 +1,15 @@
+// The programmatic API of strata. The CLI is a thin layer over exactly these functions.
+export { defineConfig } from './config/define-config.ts';
+export type { StrataConfig, StrataConfigInput } from './config/schema.ts';
+export { run, runWindow, type RunRequest, type RunResponse } from './api/run.ts';
+export { listRuns, getRun, type RunListEntry, type TaskAttempt } from './api/runs.ts';
+export { status, type WarehouseStatus, type ModelStatus } from './api/status.ts';
+export { query } from './api/query.ts';
+export { initProject, listTemplates, type InitResult } from './api/init.ts';
+export { withProject } from './api/open-project.ts';
+export { loadProject, type Project } from './project/load-project.ts';
+export { StrataError, StrataAggregateError, serializeError } from './errors/strata-error.ts';
+export { diagnosticCodes, type DiagnosticCode } from './errors/codes.ts';
+export type { Engine, Session, Dialect, Capabilities } from './engine/types.ts';
+export type { RunEvent } from './runner/events.ts';
+export type { RunSummary, TaskSummary } from './runner/run-pipeline.ts';

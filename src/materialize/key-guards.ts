@@ -1,0 +1,32 @@
+import type { Dialect } from '../engine/types.ts';
+import type { ModelNode } from '../models/types.ts';
+import type { Step } from './plan.ts';
+
+/** Guards that fail a task when its rows have a null or repeated unique key. */
+export function uniqueKeyGuards(dialect: Dialect, model: ModelNode, relation: string, sample = 5): Step[] {
+  const keys = model.config.uniqueKey.map((k) => dialect.quoteIdentifier(k));
+  const keyList = keys.join(', ');
+  return [
+    {
+      kind: 'guard',
+      sql: `SELECT ${keyList} FROM ${relation} WHERE ${keys.map((k) => `${k} IS NULL`).join(' OR ')} LIMIT ${sample}`,
+      code: 'NULL_KEY',
+      message: `${model.name} has rows with a null unique_key (${model.config.uniqueKey.join(', ')})`,
+      hint: 'Filter or repair those rows upstream; a row without a key cannot be matched.',
+    },
+    {
+      kind: 'guard',
+      sql: `SELECT ${keyList}, count(*) AS copies FROM ${relation} GROUP BY ${keyList} HAVING count(*) > 1 LIMIT ${sample}`,
+      code: 'DUPLICATE_KEY',
+      message: `${model.name} yields more than one row per unique_key (${model.config.uniqueKey.join(', ')})`,
+      hint: 'Deduplicate upstream (e.g. keep the latest row per key with row_number()) or widen unique_key.',
+    },
+  ];
+}
+
+/** `a.k1 = b.k1 AND a.k2 = b.k2` over the model's unique key. */
+export function keyJoin(dialect: Dialect, model: ModelNode, left: string, right: string): string {
+  return model.config.uniqueKey
+    .map((k) => `${left}.${dialect.quoteIdentifier(k)} = ${right}.${dialect.quoteIdentifier(k)}`)
+    .join(' AND ');
+}

@@ -1,0 +1,50 @@
+import type { Dialect, TableRef } from '../engine/types.ts';
+import type { ModelNode } from '../models/types.ts';
+import { dateLiteral } from './dates.ts';
+
+/** The run's load dates as seen by {{ date_from }} and {{ date_to }}; open ends use the extremes. */
+export interface DateWindow {
+  from?: string;
+  to?: string;
+}
+
+export const OPEN_FROM = '0001-01-01';
+export const OPEN_TO = '9999-12-31';
+
+export interface SelectContext {
+  dialect: Dialect;
+  /** Where a referenced model or seed lives. */
+  resolve: (name: string) => TableRef;
+  dates: DateWindow;
+}
+
+/** Renders a model's body to a plain SELECT that can be nested as a subquery. */
+export function renderSelect(model: ModelNode, context: SelectContext): string {
+  const { dialect, resolve, dates } = context;
+  const sql = model.segments
+    .map((segment) => {
+      switch (segment.kind) {
+        case 'text':
+          return segment.text;
+        case 'ref':
+          return dialect.qualify(resolve(segment.name));
+        case 'this':
+          return dialect.qualify(model.target);
+        case 'date_from':
+          return dateLiteral(dates.from ?? OPEN_FROM);
+        case 'date_to':
+          return dateLiteral(dates.to ?? OPEN_TO);
+      }
+    })
+    .join('');
+  return stripTrailingSemicolons(sql);
+}
+
+function stripTrailingSemicolons(sql: string): string {
+  return sql.replace(/[\s;]+$/, '');
+}
+
+/** `(select) AS alias`, with the closing parenthesis on its own line so a trailing -- comment cannot swallow it. */
+export function subquery(selectSql: string, alias: string): string {
+  return `(\n${selectSql}\n) AS ${alias}`;
+}

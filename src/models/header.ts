@@ -1,0 +1,187 @@
+import { LineCounter, isMap, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { StrataError } from '../errors/strata-error.ts';
+import { MATERIALIZATIONS, type ModelConfig } from './types.ts';
+
+/**
+ * A model file may open with a metadata header in a block comment, as YAML:
+ *
+ *   /*---
+ *   materialized: incremental
+ *   load_date_column: load_date
+ *   ---*\/
+ *   select ...
+ */
+const OPEN = /^\uFEFF?\s*\/\*---[ \t]*\r?\n/;
+const CLOSE = /^---\*\/[ \t]*$/m;
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be an identifier (letters, digits, _)');
+const identifierList = z.union([identifier.transform((v) => [v]), z.array(identifier).min(1)]);
+const check = z.union([
+  z.string().min(1).transform((type) => ({ [type]: true })),
+  z.record(z.string(), z.unknown()).refine((o) => Object.keys(o).length === 1, 'a check is one entry: `- type: args`'),
+]);
+
+const headerSchema = z.strictObject({
+  materialized: z.enum(MATERIALIZATIONS).default('view'),
+  schema: identifier.optional(),
+  description: z.string().optional(),
+  unique_key: identifierList.optional(),
+  load_date_column: identifier.optional(),
+  tracked_columns: identifierList.optional(),
+  valid_from_column: identifier.optional(),
+  surrogate_key: identifier.optional(),
+  columns: z
+    .record(
+      identifier,
+      z.union([
+        z.string().transform((description) => ({ description })),
+        z.strictObject({ description: z.string().optional(), checks: z.array(check).optional() }),
+      ]),
+    )
+    .optional(),
+  checks: z.array(check).optional(),
+  tags: z.array(z.string()).optional(),
+  retries: z.number().int().min(0).max(10).optional(),
+  timeout_seconds: z.number().positive().optional(),
+});
+
+export interface SplitHeader {
+  /** The YAML text, or undefined when the file has no header. */
+  yaml?: string;
+  /** 1-based line of the first YAML line. */
+  yamlLine: number;
+  body: string;
+  /** 1-based line where the body starts. */
+  bodyLine: number;
+}
+
+export function splitHeader(text: string, file: string): SplitHeader {
+  const open = OPEN.exec(text);
+  if (!open) return { yamlLine: 1, body: text, bodyLine: 1 };
+  const rest = text.slice(open[0].length);
+  const close = CLOSE.exec(rest);
+  const openLine = countLines(open[0]) + 1;
+  if (!close) {
+    throw new StrataError('HEADER_UNTERMINATED', 'The metadata header opened with /*--- is never closed', {
+      file,
+      line: openLine - 1,
+      hint: 'End the header with a line holding only ---*/',
+    });
+  }
+  const yaml = rest.slice(0, close.index);
+  const afterClose = rest.slice(close.index + close[0].length).replace(/^\r?\n/, '');
+  const bodyLine = openLine + countLines(rest.slice(0, close.index + close[0].length)) + 1;
+  return { yaml, yamlLine: openLine, body: afterClose, bodyLine };
+}
+
+/** Parses and validates a header, returning every problem found (not just the first). */
+export function parseHeader(
+  yamlText: string | undefined,
+  yamlLine: number,
+  file: string,
+): { config?: ModelConfig; problems: StrataError[] } {
+  if (yamlText === undefined || yamlText.trim() === '') return { config: toConfig(headerSchema.parse({})), problems: [] };
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false });
+  const lineOf = (offset: number) => yamlLine + lineCounter.linePos(offset).line - 1;
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map(
+        (e) =>
+          new StrataError('HEADER_INVALID', `header is not valid YAML: ${e.message.split('\n')[0]}`, {
+            file,
+            line: lineOf(e.pos[0]),
+          }),
+      ),
+    };
+  }
+  if (!isMap(doc.contents)) {
+    return {
+      problems: [
+        new StrataError('HEADER_INVALID', 'header must be a YAML mapping of key: value', { file, line: yamlLine }),
+      ],
+    };
+  }
+  const parsed = headerSchema.safeParse(doc.toJS());
+  if (parsed.success) return { config: toConfig(parsed.data), problems: [] };
+  return {
+    problems: parsed.error.issues.map((issue) => {
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+      const path = [...issue.path, ...keys.slice(0, 1)];
+      const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
+      const keyNode = findKeyNode(doc.contents, path);
+      const offset = keyNode?.range?.[0] ?? node?.range?.[0];
+      const field = path.map(String).join('.');
+      const message =
+        issue.code === 'unrecognized_keys'
+          ? `unknown header key ${keys.map((k) => `"${k}"`).join(', ')}`
+          : `${field}: ${issue.message}`;
+      return new StrataError('HEADER_INVALID', message, {
+        file,
+        line: offset === undefined ? yamlLine : lineOf(offset),
+        field,
+        hint:
+          issue.code === 'unrecognized_keys'
+            ? `Known keys: ${Object.keys(headerSchema.shape).join(', ')}.`
+            : undefined,
+      });
+    }),
+  };
+}
+
+function findKeyNode(contents: unknown, path: PropertyKey[]): { range?: [number, number] } | undefined {
+  let current: unknown = contents;
+  let keyNode: { range?: [number, number] } | undefined;
+  for (const part of path) {
+    if (!isMap(current)) return keyNode;
+    const pair = current.items.find((item) => (item.key as { value?: unknown } | null)?.value === part);
+    if (!pair) return keyNode;
+    keyNode = pair.key as { range?: [number, number] };
+    current = pair.value;
+  }
+  return keyNode;
+}
+
+function toConfig(header: z.output<typeof headerSchema>): ModelConfig {
+  return {
+    materialized: header.materialized,
+    schema: header.schema,
+    description: header.description,
+    uniqueKey: header.unique_key ?? [],
+    loadDateColumn: header.load_date_column,
+    trackedColumns: header.tracked_columns ?? [],
+    validFromColumn: header.valid_from_column,
+    surrogateKey: header.surrogate_key,
+    columns: header.columns ?? {},
+    checks: header.checks ?? [],
+    tags: header.tags ?? [],
+    retries: header.retries,
+    timeoutSeconds: header.timeout_seconds,
+  };
+}
+
+/** Keys a materialisation cannot do without, checked after the header itself is valid. */
+export function requirementProblems(config: ModelConfig, file: string, headerLine: number): StrataError[] {
+  const need = (what: string, why: string) =>
+    new StrataError('MATERIALIZATION_REQUIREMENT', `materialized: ${config.materialized} needs ${what}`, {
+      file,
+      line: headerLine,
+      field: what,
+      hint: why,
+    });
+  switch (config.materialized) {
+    case 'incremental':
+      return config.loadDateColumn ? [] : [need('load_date_column', 'Name the column holding each row’s load date; a run replaces exactly its dates.')];
+    case 'upsert':
+      return config.uniqueKey.length ? [] : [need('unique_key', 'Name the column(s) that identify a row.')];
+    case 'scd2':
+      return config.uniqueKey.length ? [] : [need('unique_key', 'Name the natural key whose versions are tracked.')];
+    default:
+      return [];
+  }
+}
+
+function countLines(text: string): number {
+  return text.split('\n').length - 1;
+}

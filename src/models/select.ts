@@ -1,0 +1,42 @@
+import { StrataError } from '../errors/strata-error.ts';
+import type { Graph } from './graph.ts';
+
+/**
+ * Resolves --select entries: `name`, `+name` (with everything upstream), `name+` (with everything
+ * downstream), `+name+` (both). Entries may be separated by commas or spaces. No entries: all.
+ */
+export function selectNodes(graph: Graph, selectors: readonly string[]): Set<string> {
+  const entries = selectors.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
+  if (entries.length === 0) return new Set(graph.order);
+  const selected = new Set<string>();
+  const problems: StrataError[] = [];
+  for (const entry of entries) {
+    const match = /^(\+?)([^+]+)(\+?)$/.exec(entry);
+    const name = match?.[2];
+    if (!match || !name || !graph.nodes.has(name)) {
+      problems.push(
+        new StrataError('SELECTOR_UNKNOWN', `--select ${entry}: no model or seed named "${name ?? entry}"`, {
+          hint: 'Use a model name, +name for it and its upstream, name+ for it and its downstream.',
+        }),
+      );
+      continue;
+    }
+    selected.add(name);
+    if (match[1]) walk(name, graph.upstream, selected);
+    if (match[3]) walk(name, graph.downstream, selected);
+  }
+  if (problems.length === 1 && problems[0]) throw problems[0];
+  if (problems.length > 1) {
+    throw new StrataError('SELECTOR_UNKNOWN', problems.map((p) => p.message).join('; '), { hint: problems[0]?.hint });
+  }
+  return selected;
+}
+
+function walk(start: string, edges: Map<string, string[]>, into: Set<string>): void {
+  for (const next of edges.get(start) ?? []) {
+    if (!into.has(next)) {
+      into.add(next);
+      walk(next, edges, into);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import type { TableRef } from '../engine/types.ts';
+
+export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'upsert', 'scd2'] as const;
+export type Materialization = (typeof MATERIALIZATIONS)[number];
+
+/** A data-quality rule as declared; checks are run by the quality-gate stage. */
+export type CheckSpec = Record<string, unknown>;
+
+export interface ColumnDoc {
+  description?: string;
+  checks?: CheckSpec[];
+}
+
+export interface ModelConfig {
+  materialized: Materialization;
+  schema?: string;
+  description?: string;
+  /** Columns that identify a row (upsert, scd2). */
+  uniqueKey: string[];
+  /** The partition column of an incremental model: a run replaces exactly its dates. */
+  loadDateColumn?: string;
+  /** scd2: a change in one of these opens a new version; empty means every non-key column. */
+  trackedColumns: string[];
+  /** scd2: take valid_from from this column instead of the load date. */
+  validFromColumn?: string;
+  /** scd2: name of the surrogate key column. */
+  surrogateKey?: string;
+  columns: Record<string, ColumnDoc>;
+  checks: CheckSpec[];
+  tags: string[];
+  retries?: number;
+  timeoutSeconds?: number;
+}
+
+/** A piece of a model's SQL body: literal text or a template expression to render. */
+export type Segment =
+  | { kind: 'text'; text: string }
+  | { kind: 'ref'; name: string; line: number }
+  | { kind: 'this' }
+  | { kind: 'date_from' }
+  | { kind: 'date_to' };
+
+export interface Reference {
+  name: string;
+  line: number;
+  column: number;
+}
+
+export interface ModelNode {
+  kind: 'model';
+  name: string;
+  target: TableRef;
+  /** Path relative to the project root, for messages. */
+  file: string;
+  config: ModelConfig;
+  segments: Segment[];
+  refs: Reference[];
+  /** 1-based line where the SQL body starts (after the header). */
+  bodyLine: number;
+}
+
+export interface SeedNode {
+  kind: 'seed';
+  name: string;
+  target: TableRef;
+  file: string;
+  /** Absolute path of the CSV file. */
+  path: string;
+}
+
+export type ProjectNode = ModelNode | SeedNode;

@@ -1,0 +1,35 @@
+import type { SerializedError } from '../errors/strata-error.ts';
+
+/** What a run reports while it goes; the CLI renders these live, as lines, or as JSON. */
+export type RunEvent =
+  | { type: 'run_started'; runId: string; tasks: string[]; engine: string; dateFrom?: string; dateTo?: string }
+  | { type: 'task_started'; runId: string; task: string; attempt: number }
+  | {
+      type: 'task_succeeded';
+      runId: string;
+      task: string;
+      attempt: number;
+      durationMs: number;
+      rows: number;
+    }
+  | {
+      type: 'task_failed';
+      runId: string;
+      task: string;
+      attempt: number;
+      durationMs: number;
+      error: SerializedError;
+      retryInMs?: number;
+    }
+  | { type: 'task_skipped'; runId: string; task: string; reason: string }
+  | {
+      type: 'run_finished';
+      runId: string;
+      status: string;
+      durationMs: number;
+      succeeded: number;
+      failed: number;
+      skipped: number;
+    };
+
+export type RunEventListener = (event: RunEvent) => void;

@@ -1,0 +1,48 @@
+import type { Session } from '../engine/types.ts';
+import { StrataError } from '../errors/strata-error.ts';
+import type { Step } from '../materialize/plan.ts';
+
+export interface RowCounts {
+  rowsOut: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsDeleted: number;
+}
+
+/** Executes a materialisation's steps in one transaction; any failure rolls all of them back. */
+export async function executeSteps(session: Session, steps: readonly Step[], model: string): Promise<RowCounts> {
+  const counts: RowCounts = { rowsOut: 0, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 };
+  let counted: number | undefined;
+  await session.transaction(async (tx) => {
+    for (const step of steps) {
+      switch (step.kind) {
+        case 'exec': {
+          const { rowsAffected } = await tx.execute(step.sql);
+          if (step.counts === 'inserted') counts.rowsInserted += rowsAffected;
+          if (step.counts === 'updated') counts.rowsUpdated += rowsAffected;
+          if (step.counts === 'deleted') counts.rowsDeleted += rowsAffected;
+          break;
+        }
+        case 'count': {
+          const { rows } = await tx.query(step.sql);
+          counted = Number(rows[0]?.n ?? 0);
+          break;
+        }
+        case 'guard': {
+          const { rows } = await tx.query(step.sql);
+          if (rows.length > 0) {
+            throw new StrataError(step.code, `${step.message}; for example ${JSON.stringify(rows.slice(0, 3))}`, {
+              model,
+              sql: step.sql,
+              hint: step.hint,
+            });
+          }
+          break;
+        }
+      }
+    }
+  });
+  counts.rowsOut = counted ?? counts.rowsInserted;
+  if (counted !== undefined) counts.rowsInserted = counted;
+  return counts;
+}

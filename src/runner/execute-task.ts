@@ -1,0 +1,48 @@
+import type { Engine } from '../engine/types.ts';
+import { renderMaterialization } from '../materialize/render.ts';
+import { type DateWindow, renderSelect } from '../materialize/render-select.ts';
+import type { Graph } from '../models/graph.ts';
+import type { ProjectNode } from '../models/types.ts';
+import { type RowCounts, executeSteps } from './execute-steps.ts';
+import { gatherFacts } from './gather-facts.ts';
+
+export interface TaskRunContext {
+  engine: Engine;
+  graph: Graph;
+  window: DateWindow;
+  fullRefresh: boolean;
+  runDate: string;
+  signal: AbortSignal;
+}
+
+/** Builds one node of the DAG — a seed load or a model materialisation — atomically. */
+export async function executeNode(node: ProjectNode, context: TaskRunContext): Promise<RowCounts> {
+  const { engine, signal } = context;
+  return engine.withSession(async (session) => {
+    const cancel = () => void session.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      if (node.kind === 'seed') {
+        const { rows } = await session.transaction((tx) =>
+          engine.bulkLoad({ target: node.target, path: node.path, format: 'csv', mode: 'replace' }, tx),
+        );
+        return { rowsOut: rows, rowsInserted: rows, rowsUpdated: 0, rowsDeleted: 0 };
+      }
+      const resolve = (name: string) => {
+        const referenced = context.graph.nodes.get(name);
+        if (!referenced) throw new Error(`unresolved reference ${name} survived graph validation`);
+        return referenced.target;
+      };
+      const selectSql = renderSelect(node, { dialect: engine.dialect, resolve, dates: context.window });
+      const facts = await gatherFacts(engine, session, node, selectSql, context.window, {
+        fullRefresh: context.fullRefresh,
+        runDate: context.runDate,
+      });
+      const plan = renderMaterialization({ model: node, selectSql, facts, dialect: engine.dialect });
+      signal.throwIfAborted();
+      return await executeSteps(session, plan.steps, node.name);
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  });
+}

@@ -1,0 +1,58 @@
+import type { Engine, Session } from '../engine/types.ts';
+import type { MaterializationFacts } from '../materialize/plan.ts';
+import type { DateWindow } from '../materialize/render-select.ts';
+import { subquery } from '../materialize/render-select.ts';
+import { dateLiteral } from '../materialize/dates.ts';
+import type { ModelNode } from '../models/types.ts';
+
+/**
+ * Asks the warehouse what a materialisation needs to know — does the table exist, with which
+ * columns, which dates are loaded — so that rendering itself stays pure.
+ */
+export async function gatherFacts(
+  engine: Engine,
+  session: Session,
+  model: ModelNode,
+  selectSql: string,
+  window: DateWindow,
+  options: { fullRefresh: boolean; runDate: string },
+): Promise<MaterializationFacts> {
+  const d = engine.dialect;
+  const tables = await engine.listTables(model.target.schema);
+  const found = tables.find((t) => t.name === model.target.name);
+  const existing = found ? { kind: found.kind, columns: await engine.listColumns(model.target) } : undefined;
+  const modelColumns = await engine.describeQuery(selectSql);
+  const facts: MaterializationFacts = { existing, modelColumns, fullRefresh: options.fullRefresh, window, runDate: options.runDate };
+  const usable = existing?.kind === 'table' && !options.fullRefresh;
+  const { materialized, loadDateColumn } = model.config;
+  const firstDate = async (sql: string) => {
+    const { rows } = await session.query(sql);
+    const value = rows[0]?.d;
+    return value === null || value === undefined ? undefined : String(value).slice(0, 10);
+  };
+
+  if (materialized === 'incremental' && usable && !window.from && loadDateColumn) {
+    facts.latestLoadedDate = await firstDate(
+      `SELECT CAST(max(${d.quoteIdentifier(loadDateColumn)}) AS ${d.type('text')}) AS d FROM ${d.qualify(model.target)}`,
+    );
+  }
+  if (materialized === 'scd2') {
+    if (usable) {
+      facts.latestSnapshotDate = await firstDate(
+        `SELECT CAST(max(strata_load_date) AS ${d.type('text')}) AS d FROM ${d.qualify(model.target)}`,
+      );
+    }
+    if (loadDateColumn) {
+      const from = usable ? (window.from ?? facts.latestSnapshotDate) : undefined;
+      const column = d.quoteIdentifier(loadDateColumn);
+      const { rows } = await session.query(
+        `SELECT DISTINCT CAST(CAST(${column} AS DATE) AS ${d.type('text')}) AS d FROM ${subquery(selectSql, 'model')}
+         WHERE ${column} IS NOT NULL${from ? ` AND ${column} >= ${dateLiteral(from)}` : ''} ORDER BY 1`,
+      );
+      facts.snapshotDates = rows.map((r) => String(r.d));
+    } else {
+      facts.snapshotDates = [window.to ?? options.runDate];
+    }
+  }
+  return facts;
+}

@@ -1,0 +1,42 @@
+import type { Engine } from '../engine/types.ts';
+import { StrataError } from '../errors/strata-error.ts';
+import type { DateWindow } from '../materialize/render-select.ts';
+import type { Graph } from '../models/graph.ts';
+
+export interface ResumePoint {
+  window: DateWindow;
+  fullRefresh: boolean;
+  /** The tasks of the earlier run that did not succeed (failed, skipped, or never reached). */
+  tasks: Set<string>;
+}
+
+/** Reads an earlier run from the audit tables: its dates, options, and what is left to do. */
+export async function loadResumePoint(engine: Engine, runId: string, graph: Graph): Promise<ResumePoint> {
+  const { rows: runs } = await engine.query(
+    `SELECT CAST(date_from AS ${engine.dialect.type('text')}) AS date_from, CAST(date_to AS ${engine.dialect.type('text')}) AS date_to,
+            selection, full_refresh FROM audit.pipeline_runs WHERE run_id = $1`,
+    [runId],
+  );
+  const run = runs[0];
+  if (!run) {
+    throw new StrataError('RUN_NOT_FOUND', `No run ${runId} is recorded in this warehouse`, {
+      hint: 'List runs with `strata runs` and pass one of their ids to --resume.',
+    });
+  }
+  const { rows: succeeded } = await engine.query(
+    `SELECT DISTINCT task_id FROM audit.task_runs WHERE run_id = $1 AND status = 'success'`,
+    [runId],
+  );
+  const done = new Set(succeeded.map((r) => String(r.task_id)));
+  const selection = JSON.parse(String(run.selection ?? '[]')) as string[];
+  const tasks = new Set(selection.filter((name) => !done.has(name) && graph.nodes.has(name)));
+  if (tasks.size === 0) {
+    throw new StrataError('RUN_NOTHING_TO_RESUME', `Run ${runId} has no failed or skipped tasks to rerun`, {
+      hint: 'Start a new run with `strata run` instead.',
+    });
+  }
+  const window: DateWindow = {};
+  if (run.date_from) window.from = String(run.date_from);
+  if (run.date_to) window.to = String(run.date_to);
+  return { window, fullRefresh: Boolean(run.full_refresh), tasks };
+}

@@ -1,0 +1,220 @@
+import { AuditRecorder, type TaskAttemptRecord, ensureAuditSchema } from '../audit/recorder.ts';
+import type { Engine } from '../engine/types.ts';
+import { StrataError, serializeError, toStrataError } from '../errors/strata-error.ts';
+import { todayUtc } from '../materialize/dates.ts';
+import type { DateWindow } from '../materialize/render-select.ts';
+import { selectNodes } from '../models/select.ts';
+import type { ProjectNode } from '../models/types.ts';
+import type { Project } from '../project/load-project.ts';
+import { STRATA_VERSION } from '../version.ts';
+import type { RunEventListener } from './events.ts';
+import type { RowCounts } from './execute-steps.ts';
+import { executeNode } from './execute-task.ts';
+import { loadResumePoint } from './resume.ts';
+import { newRunId } from './run-id.ts';
+import { type ScheduledTask, type TaskOutcome, runDag } from './scheduler.ts';
+
+export interface RunOptions {
+  /** Load dates of the run; none means "the newest loaded date and anything after it". */
+  window?: DateWindow;
+  select?: string[];
+  fullRefresh?: boolean;
+  /** Rerun only what failed or was skipped in this earlier run. */
+  resume?: string;
+  trigger?: string;
+  command?: string;
+  concurrency?: number;
+  onEvent?: RunEventListener;
+  now?: () => Date;
+}
+
+export interface TaskSummary {
+  task: string;
+  kind: ProjectNode['kind'];
+  target: string;
+  materialization: string;
+  status: 'success' | 'failed' | 'skipped';
+  attempts: number;
+  rows?: RowCounts;
+  error?: StrataError;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: 'success' | 'failed';
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  window: DateWindow;
+  resumedFrom?: string;
+  tasks: TaskSummary[];
+}
+
+/**
+ * One pipeline run: takes the warehouse's run lock, records the run, executes the selected part of
+ * the DAG and records every task attempt. Returns a summary; throws only when the run could not
+ * start (lock held, bad selection, nothing to resume).
+ */
+export async function runPipeline(project: Project, engine: Engine, options: RunOptions = {}): Promise<RunSummary> {
+  const now = options.now ?? (() => new Date());
+  const emit: RunEventListener = options.onEvent ?? (() => undefined);
+  const lock = await engine.acquireRunLock();
+  try {
+    await ensureAuditSchema(engine);
+    const recorder = new AuditRecorder(engine);
+    await recorder.markAbandonedRuns(now());
+
+    const resume = options.resume ? await loadResumePoint(engine, options.resume, project.graph) : undefined;
+    const window = resume?.window ?? options.window ?? {};
+    const fullRefresh = resume?.fullRefresh ?? options.fullRefresh ?? false;
+    const selected = resume?.tasks ?? selectNodes(project.graph, options.select ?? []);
+    const nodes = project.graph.order.filter((name) => selected.has(name)).map((name) => project.graph.nodes.get(name) as ProjectNode);
+
+    for (const schema of new Set(nodes.map((n) => n.target.schema))) {
+      await engine.execute(`CREATE SCHEMA IF NOT EXISTS ${engine.dialect.quoteIdentifier(schema)}`);
+    }
+
+    const startedAt = now();
+    const runId = newRunId(startedAt);
+    await recorder.runStarted({
+      runId,
+      trigger: options.trigger ?? 'api',
+      command: options.command ?? 'run',
+      dateFrom: window.from,
+      dateTo: window.to,
+      selection: nodes.map((n) => n.name),
+      fullRefresh,
+      resumedFrom: options.resume,
+      startedAt,
+      strataVersion: STRATA_VERSION,
+      engine: engine.dialect.name,
+    });
+    emit({ type: 'run_started', runId, tasks: nodes.map((n) => n.name), engine: engine.description, dateFrom: window.from, dateTo: window.to });
+
+    const runDate = window.to ?? todayUtc(startedAt);
+    const { run: runConfig } = project.config;
+    const attemptStarts = new Map<string, Date>();
+    const record = (task: ScheduledTask, attempt: number): TaskAttemptRecord => {
+      const node = project.graph.nodes.get(task.id) as ProjectNode;
+      return {
+        runId,
+        taskId: task.id,
+        taskKind: node.kind,
+        target: `${node.target.schema}.${node.target.name}`,
+        materialization: node.kind === 'seed' ? 'seed' : node.config.materialized,
+        attempt,
+        startedAt: attemptStarts.get(`${task.id}#${attempt}`) ?? now(),
+      };
+    };
+
+    const scheduled: ScheduledTask[] = nodes.map((node) => ({
+      id: node.name,
+      deps: project.graph.upstream.get(node.name) ?? [],
+      retryable: true, // every materialisation is one transaction: retrying cannot double-apply it
+      retries: (node.kind === 'model' ? node.config.retries : undefined) ?? runConfig.retries,
+      timeoutMs: ((node.kind === 'model' ? node.config.timeoutSeconds : undefined) ?? runConfig.taskTimeoutSeconds) * 1000,
+    }));
+
+    const outcomes = await runDag<RowCounts>(scheduled, {
+      concurrency: options.concurrency ?? runConfig.concurrency,
+      retryDelayMs: runConfig.retryDelayMs,
+      retryMaxDelayMs: runConfig.retryMaxDelayMs,
+      isTransient: (error) => engine.isTransient(error),
+      execute: (task, { signal }) =>
+        executeNode(project.graph.nodes.get(task.id) as ProjectNode, {
+          engine,
+          graph: project.graph,
+          window,
+          fullRefresh,
+          runDate,
+          signal,
+        }),
+      hooks: {
+        attemptStarted: async (task, attempt) => {
+          attemptStarts.set(`${task.id}#${attempt}`, now());
+          emit({ type: 'task_started', runId, task: task.id, attempt });
+          await recorder.taskStarted(record(task, attempt));
+        },
+        attemptSucceeded: async (task, attempt, rows) => {
+          const entry = record(task, attempt);
+          const finishedAt = now();
+          emit({ type: 'task_succeeded', runId, task: task.id, attempt, durationMs: finishedAt.getTime() - entry.startedAt.getTime(), rows: rows.rowsOut });
+          await recorder.taskFinished(entry, { status: 'success', finishedAt, ...rows });
+        },
+        attemptFailed: async (task, attempt, error, retryInMs) => {
+          const entry = record(task, attempt);
+          const finishedAt = now();
+          emit({
+            type: 'task_failed',
+            runId,
+            task: task.id,
+            attempt,
+            durationMs: finishedAt.getTime() - entry.startedAt.getTime(),
+            error: serializeError(error),
+            ...(retryInMs === undefined ? {} : { retryInMs }),
+          });
+          await recorder.taskFinished(entry, { status: 'failed', finishedAt, error });
+        },
+        skipped: async (task, reason) => {
+          emit({ type: 'task_skipped', runId, task: task.id, reason: reason.message });
+          await recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
+        },
+      },
+    });
+
+    const tasks = nodes.map((node) => summarise(node, outcomes.get(node.name)));
+    const finishedAt = now();
+    const failed = tasks.filter((t) => t.status === 'failed');
+    const status = failed.length > 0 ? 'failed' : 'success';
+    const rowsByLayer: Record<string, number> = {};
+    for (const task of tasks) {
+      const layer = task.target.split('.')[0] as string;
+      rowsByLayer[layer] = (rowsByLayer[layer] ?? 0) + (task.rows?.rowsOut ?? 0);
+    }
+    const firstError = failed[0]?.error;
+    await recorder.runFinished(runId, startedAt, {
+      status,
+      finishedAt,
+      tasksTotal: tasks.length,
+      tasksSucceeded: tasks.filter((t) => t.status === 'success').length,
+      tasksFailed: failed.length,
+      tasksSkipped: tasks.filter((t) => t.status === 'skipped').length,
+      rowsByLayer,
+      error: firstError ? new StrataError(firstError.code, `${failed[0]?.task}: ${firstError.message}`) : undefined,
+    });
+    await recorder.flush();
+    const durationMs = finishedAt.getTime() - startedAt.getTime();
+    emit({
+      type: 'run_finished',
+      runId,
+      status,
+      durationMs,
+      succeeded: tasks.filter((t) => t.status === 'success').length,
+      failed: failed.length,
+      skipped: tasks.filter((t) => t.status === 'skipped').length,
+    });
+    return { runId, status, startedAt, finishedAt, durationMs, window, resumedFrom: options.resume, tasks };
+  } finally {
+    await lock.release();
+  }
+}
+
+function summarise(node: ProjectNode, outcome: TaskOutcome<RowCounts> | undefined): TaskSummary {
+  const base = {
+    task: node.name,
+    kind: node.kind,
+    target: `${node.target.schema}.${node.target.name}`,
+    materialization: node.kind === 'seed' ? 'seed' : node.config.materialized,
+  };
+  if (!outcome) {
+    return { ...base, status: 'skipped', attempts: 0, error: toStrataError(new Error('task was never scheduled')) };
+  }
+  switch (outcome.status) {
+    case 'success':
+      return { ...base, status: 'success', attempts: outcome.attempts, rows: outcome.result };
+    case 'failed':
+      return { ...base, status: 'failed', attempts: outcome.attempts, error: outcome.error };
+    case 'skipped':
+      return { ...base, status: 'skipped', attempts: 0, error: outcome.reason };
+  }
+}
