@@ -8,7 +8,10 @@ const TEMPLATES_DIR = new URL('../templates/', import.meta.url);
 
 export async function listTemplates(): Promise<string[]> {
   const entries = await readdir(TEMPLATES_DIR, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 export interface InitResult {
@@ -21,7 +24,9 @@ export interface InitResult {
 export async function initProject(dir: string, template = 'starter'): Promise<InitResult> {
   const templates = await listTemplates();
   if (!templates.includes(template)) {
-    throw new StrataError('USAGE', `Unknown template "${template}"`, { hint: `Available templates: ${templates.join(', ')}.` });
+    throw new StrataError('USAGE', `Unknown template "${template}"`, {
+      hint: `Available templates: ${templates.join(', ')}.`,
+    });
   }
   const root = resolve(dir);
   const existing = CONFIG_FILES.find((file) => existsSync(join(root, file)));

@@ -18,7 +18,9 @@ export interface RunResponse {
 
 export async function run(request: RunRequest): Promise<RunResponse> {
   const window = runWindow(request);
-  const summary = await withProject(request, (project, engine) => runPipeline(project, engine, { ...request, window }));
+  const summary = await withProject(request, (project, engine) =>
+    runPipeline(project, engine, { ...request, window }),
+  );
   return { summary, exitCode: summary.status === 'success' ? 0 : 1 };
 }
 

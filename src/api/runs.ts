@@ -49,7 +49,9 @@ export async function listRuns(options: ProjectOptions & { limit?: number }): Pr
   });
 }
 
-export async function getRun(options: ProjectOptions & { runId: string }): Promise<{ run: RunListEntry; tasks: TaskAttempt[] }> {
+export async function getRun(
+  options: ProjectOptions & { runId: string },
+): Promise<{ run: RunListEntry; tasks: TaskAttempt[] }> {
   return withProject(options, async (_project, engine) => {
     await ensureAuditSchema(engine);
     return readRun(engine, options.runId);

@@ -50,7 +50,9 @@ export async function status(options: ProjectOptions): Promise<WarehouseStatus> 
       const kind = built.get(target);
       const rows =
         kind === 'table'
-          ? Number((await engine.query(`SELECT count(*) AS n FROM ${d.qualify(node.target)}`)).rows[0]?.n ?? 0)
+          ? Number(
+              (await engine.query(`SELECT count(*) AS n FROM ${d.qualify(node.target)}`)).rows[0]?.n ?? 0,
+            )
           : null;
       const lastTask = last.get(name);
       models.push({

@@ -17,10 +17,10 @@ export async function ensureAuditSchema(engine: Engine): Promise<void> {
       if (applied.has(migration.version)) continue;
       await session.transaction(async (tx) => {
         for (const statement of migration.statements) await tx.execute(statement);
-        await tx.execute('INSERT INTO audit.schema_migrations (version, applied_at) VALUES ($1, CAST($2 AS TIMESTAMP))', [
-          migration.version,
-          sqlTimestamp(new Date()),
-        ]);
+        await tx.execute(
+          'INSERT INTO audit.schema_migrations (version, applied_at) VALUES ($1, CAST($2 AS TIMESTAMP))',
+          [migration.version, sqlTimestamp(new Date())],
+        );
       });
     }
   });

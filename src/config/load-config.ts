@@ -7,7 +7,12 @@ import type { z } from 'zod';
 import { StrataAggregateError, StrataError } from '../errors/strata-error.ts';
 import { type StrataConfig, configSchema } from './schema.ts';
 
-export const CONFIG_FILES = ['strata.config.ts', 'strata.config.mts', 'strata.config.js', 'strata.config.mjs'];
+export const CONFIG_FILES = [
+  'strata.config.ts',
+  'strata.config.mts',
+  'strata.config.js',
+  'strata.config.mjs',
+];
 
 export interface LoadedConfig {
   /** Absolute path of the project folder. */

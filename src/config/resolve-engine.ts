@@ -24,10 +24,14 @@ export function resolveEngineTarget(
   if (config.engine.type === 'postgres') {
     const url = env[config.engine.urlEnv];
     if (!url || !POSTGRES_URL.test(url)) {
-      throw new StrataError('ENGINE_UNAVAILABLE', `The config selects PostgreSQL but ${config.engine.urlEnv} holds no postgres:// URL`, {
-        field: 'engine.urlEnv',
-        hint: `Export ${config.engine.urlEnv}=postgres://user@host:5432/db (the password from PGPASSWORD or ~/.pgpass).`,
-      });
+      throw new StrataError(
+        'ENGINE_UNAVAILABLE',
+        `The config selects PostgreSQL but ${config.engine.urlEnv} holds no postgres:// URL`,
+        {
+          field: 'engine.urlEnv',
+          hint: `Export ${config.engine.urlEnv}=postgres://user@host:5432/db (the password from PGPASSWORD or ~/.pgpass).`,
+        },
+      );
     }
     return { type: 'postgres', url, urlEnv: config.engine.urlEnv };
   }

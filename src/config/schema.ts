@@ -19,7 +19,10 @@ const duckdbEngine = z.strictObject({
 const postgresEngine = z.strictObject({
   type: z.literal('postgres'),
   /** The environment variable holding the connection URL: credentials never live in the config. */
-  urlEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').default('STRATA_DATABASE_URL'),
+  urlEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
+    .default('STRATA_DATABASE_URL'),
 });
 
 export const configSchema = z.strictObject({
@@ -28,7 +31,9 @@ export const configSchema = z.strictObject({
     type: 'duckdb',
     path: 'warehouse.duckdb',
   }),
-  models: z.strictObject({ paths: z.array(z.string().min(1)).min(1).default(['models']) }).default({ paths: ['models'] }),
+  models: z
+    .strictObject({ paths: z.array(z.string().min(1)).min(1).default(['models']) })
+    .default({ paths: ['models'] }),
   seeds: z
     .strictObject({
       paths: z.array(z.string().min(1)).default(['seeds']),
@@ -45,7 +50,13 @@ export const configSchema = z.strictObject({
       retryMaxDelayMs: z.number().int().min(0).max(3_600_000).default(30_000),
       taskTimeoutSeconds: z.number().positive().max(86_400).default(3600),
     })
-    .default({ concurrency: 4, retries: 2, retryDelayMs: 500, retryMaxDelayMs: 30_000, taskTimeoutSeconds: 3600 }),
+    .default({
+      concurrency: 4,
+      retries: 2,
+      retryDelayMs: 500,
+      retryMaxDelayMs: 30_000,
+      taskTimeoutSeconds: 3600,
+    }),
   /** Default schema for models outside a layer folder (models/<schema>/...). */
   defaultSchema: identifier.default('warehouse'),
 });

@@ -9,8 +9,12 @@ export async function createEngine(target: EngineTarget): Promise<Engine> {
     case 'duckdb':
       return openDuckDb(target);
     case 'postgres':
-      throw new StrataError('ENGINE_UNAVAILABLE', 'The PostgreSQL adapter is not part of this strata build yet', {
-        hint: 'Unset STRATA_DATABASE_URL (or set engine.type to "duckdb") to use the embedded DuckDB warehouse.',
-      });
+      throw new StrataError(
+        'ENGINE_UNAVAILABLE',
+        'The PostgreSQL adapter is not part of this strata build yet',
+        {
+          hint: 'Unset STRATA_DATABASE_URL (or set engine.type to "duckdb") to use the embedded DuckDB warehouse.',
+        },
+      );
   }
 }

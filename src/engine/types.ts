@@ -52,7 +52,8 @@ export interface Capabilities {
 }
 
 /** Logical column types that strata itself creates (audit tables, SCD2 bookkeeping). */
-export type LogicalType = 'text' | 'json' | 'integer' | 'bigint' | 'double' | 'boolean' | 'date' | 'timestamp';
+export type LogicalType =
+  'text' | 'json' | 'integer' | 'bigint' | 'double' | 'boolean' | 'date' | 'timestamp';
 
 /** Pure SQL rendering for one engine. Must not import a driver or node:fs. */
 export interface Dialect {
@@ -68,6 +69,8 @@ export interface Dialect {
   /** Statements that replace a view atomically. */
   replaceView(target: TableRef, selectSql: string): string[];
   castDate(expression: string): string;
+  /** A SELECT returning one row, column `checksum`: a hash of the table's rows, independent of row order. */
+  tableChecksum(table: TableRef): string;
 }
 
 export type BulkFormat = 'csv' | 'json' | 'ndjson' | 'parquet';

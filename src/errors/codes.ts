@@ -14,7 +14,8 @@ export const diagnosticCodes = {
   REF_UNKNOWN: 'A model refers to a model or seed that does not exist.',
   REF_CYCLE: 'Models refer to each other in a cycle.',
   TEMPLATE_UNKNOWN: 'A {{ ... }} expression in a model is not one strata knows.',
-  MATERIALIZATION_REQUIREMENT: 'A materialisation is missing a key it needs (unique_key, load_date_column, ...).',
+  MATERIALIZATION_REQUIREMENT:
+    'A materialisation is missing a key it needs (unique_key, load_date_column, ...).',
   SELECTOR_UNKNOWN: 'A --select entry names no model or seed.',
   PROJECT_INVALID: 'The project has definition problems; each is listed.',
 
@@ -34,7 +35,7 @@ export const diagnosticCodes = {
   TASK_UPSTREAM_FAILED: 'A task was skipped because something it depends on failed.',
   SCHEMA_CHANGED: 'An incremental model now selects different columns than its table has.',
   DUPLICATE_KEY: "A model's rows are not unique on its unique_key.",
-  NULL_KEY: "A model has rows whose unique_key is null.",
+  NULL_KEY: 'A model has rows whose unique_key is null.',
   LOAD_DATE_MISSING: 'A model declared a load_date_column that its SELECT does not return.',
   SCD2_OUT_OF_ORDER: 'An SCD2 snapshot without a load-date column cannot be replayed for a past date.',
   DATE_INVALID: 'A date option is not a valid YYYY-MM-DD date.',

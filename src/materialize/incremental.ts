@@ -34,7 +34,11 @@ export function renderIncremental(input: RenderInput): MaterializationPlan {
   const columns = facts.modelColumns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
   return {
     steps: [
-      { kind: 'exec', sql: `DELETE FROM ${target}${predicate ? ` WHERE ${predicate}` : ''}`, counts: 'deleted' },
+      {
+        kind: 'exec',
+        sql: `DELETE FROM ${target}${predicate ? ` WHERE ${predicate}` : ''}`,
+        counts: 'deleted',
+      },
       {
         kind: 'exec',
         sql: `INSERT INTO ${target} (${columns})\nSELECT ${columns} FROM ${subquery(filtered, 'partition')}`,

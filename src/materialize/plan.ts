@@ -49,10 +49,17 @@ export interface RenderInput {
 /** A sibling name in the target's schema for building a table before swapping it in. */
 export function stagedRef(target: TableRef, suffix = 'strata_new'): TableRef {
   const name = `${target.name}__${suffix}`;
-  return { schema: target.schema, name: name.length <= 63 ? name : `${target.name.slice(0, 63 - suffix.length - 2)}__${suffix}` };
+  return {
+    schema: target.schema,
+    name: name.length <= 63 ? name : `${target.name.slice(0, 63 - suffix.length - 2)}__${suffix}`,
+  };
 }
 
-export function dropExisting(dialect: Dialect, target: TableRef, existing: MaterializationFacts['existing']): Step[] {
+export function dropExisting(
+  dialect: Dialect,
+  target: TableRef,
+  existing: MaterializationFacts['existing'],
+): Step[] {
   if (!existing) return [];
   const kind = existing.kind === 'view' ? 'VIEW' : 'TABLE';
   return [{ kind: 'exec', sql: `DROP ${kind} IF EXISTS ${dialect.qualify(target)}` }];

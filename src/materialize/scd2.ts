@@ -30,7 +30,10 @@ export function renderScd2(input: RenderInput): MaterializationPlan {
   const { uniqueKey, loadDateColumn } = model.config;
   assertHasColumns(model, facts.modelColumns, uniqueKey, 'unique_key');
   if (loadDateColumn) assertHasColumns(model, facts.modelColumns, [loadDateColumn], 'load_date_column');
-  const tracked = trackedColumns(model, facts.modelColumns.map((c) => c.name));
+  const tracked = trackedColumns(
+    model,
+    facts.modelColumns.map((c) => c.name),
+  );
   assertHasColumns(model, facts.modelColumns, tracked, 'tracked_columns');
   const dates = facts.snapshotDates ?? [];
 
@@ -64,7 +67,9 @@ export function renderScd2(input: RenderInput): MaterializationPlan {
   for (const date of dates) steps.push(...applyDate(input, table, tracked, date));
   if (rebuild) {
     steps.push({ kind: 'count', sql: `SELECT count(*) AS n FROM ${dialect.qualify(table)}` });
-    steps.push(...(facts.existing?.kind === 'view' ? dropExisting(dialect, model.target, facts.existing) : []));
+    steps.push(
+      ...(facts.existing?.kind === 'view' ? dropExisting(dialect, model.target, facts.existing) : []),
+    );
     steps.push(...dialect.swapTable(table, model.target).map((sql) => ({ kind: 'exec' as const, sql })));
   }
   return { steps };
@@ -72,7 +77,11 @@ export function renderScd2(input: RenderInput): MaterializationPlan {
 
 function trackedColumns(model: ModelNode, columns: string[]): string[] {
   if (model.config.trackedColumns.length > 0) return model.config.trackedColumns;
-  const skip = new Set([...model.config.uniqueKey, model.config.loadDateColumn, model.config.validFromColumn]);
+  const skip = new Set([
+    ...model.config.uniqueKey,
+    model.config.loadDateColumn,
+    model.config.validFromColumn,
+  ]);
   return columns.filter((c) => !skip.has(c));
 }
 
@@ -89,9 +98,12 @@ WHERE 1 = 0`;
 
 function undoFrom(dialect: Dialect, model: ModelNode, table: TableRef, date: string): Step[] {
   const target = dialect.qualify(table);
-  const keys = model.config.uniqueKey.map((k) => dialect.quoteIdentifier(k)).join(', ');
   return [
-    { kind: 'exec', sql: `DELETE FROM ${target} WHERE strata_load_date >= ${dateLiteral(date)}`, counts: 'deleted' },
+    {
+      kind: 'exec',
+      sql: `DELETE FROM ${target} WHERE strata_load_date >= ${dateLiteral(date)}`,
+      counts: 'deleted',
+    },
     {
       kind: 'exec',
       sql: `UPDATE ${target} AS t SET valid_to = NULL, is_current = TRUE

@@ -4,7 +4,9 @@ import { subquery } from './render-select.ts';
 import type { MaterializationPlan, RenderInput } from './plan.ts';
 
 export function renderTable({ model, selectSql, facts, dialect }: RenderInput): MaterializationPlan {
-  return { steps: buildAsideAndSwap(dialect, model.target, `SELECT * FROM ${subquery(selectSql, 'model')}`, facts) };
+  return {
+    steps: buildAsideAndSwap(dialect, model.target, `SELECT * FROM ${subquery(selectSql, 'model')}`, facts),
+  };
 }
 
 /**

@@ -48,7 +48,11 @@ export function renderUpsert(input: RenderInput): MaterializationPlan {
         sql: `DELETE FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM ${stage} AS s WHERE ${keyJoin(dialect, model, 's', 't')})`,
         counts: 'updated',
       },
-      { kind: 'exec', sql: `INSERT INTO ${target} (${columns})\nSELECT ${columns} FROM ${stage}`, counts: 'inserted' },
+      {
+        kind: 'exec',
+        sql: `INSERT INTO ${target} (${columns})\nSELECT ${columns} FROM ${stage}`,
+        counts: 'inserted',
+      },
       { kind: 'exec', sql: `DROP TABLE ${stage}` },
     ],
   };

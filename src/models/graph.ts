@@ -17,11 +17,15 @@ export function buildGraph(nodes: readonly ProjectNode[]): { graph?: Graph; prob
     const existing = byName.get(node.name);
     if (existing) {
       problems.push(
-        new StrataError('MODEL_DUPLICATE', `"${node.name}" is defined twice: ${existing.file} and ${node.file}`, {
-          file: node.file,
-          model: node.name,
-          hint: 'Names are global across models and seeds; rename one of them.',
-        }),
+        new StrataError(
+          'MODEL_DUPLICATE',
+          `"${node.name}" is defined twice: ${existing.file} and ${node.file}`,
+          {
+            file: node.file,
+            model: node.name,
+            hint: 'Names are global across models and seeds; rename one of them.',
+          },
+        ),
       );
       continue;
     }
@@ -109,7 +113,10 @@ function topologicalOrder(upstream: Map<string, string[]>): string[] {
   const remaining = new Map([...upstream].map(([name, deps]) => [name, new Set(deps)]));
   const order: string[] = [];
   while (remaining.size > 0) {
-    const ready = [...remaining].filter(([, deps]) => deps.size === 0).map(([name]) => name).sort();
+    const ready = [...remaining]
+      .filter(([, deps]) => deps.size === 0)
+      .map(([name]) => name)
+      .sort();
     for (const name of ready) {
       remaining.delete(name);
       order.push(name);

@@ -15,11 +15,18 @@ import { MATERIALIZATIONS, type ModelConfig } from './types.ts';
 const OPEN = /^\uFEFF?\s*\/\*---[ \t]*\r?\n/;
 const CLOSE = /^---\*\/[ \t]*$/m;
 
-const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be an identifier (letters, digits, _)');
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be an identifier (letters, digits, _)');
 const identifierList = z.union([identifier.transform((v) => [v]), z.array(identifier).min(1)]);
 const check = z.union([
-  z.string().min(1).transform((type) => ({ [type]: true })),
-  z.record(z.string(), z.unknown()).refine((o) => Object.keys(o).length === 1, 'a check is one entry: `- type: args`'),
+  z
+    .string()
+    .min(1)
+    .transform((type) => ({ [type]: true })),
+  z
+    .record(z.string(), z.unknown())
+    .refine((o) => Object.keys(o).length === 1, 'a check is one entry: `- type: args`'),
 ]);
 
 const headerSchema = z.strictObject({
@@ -81,7 +88,8 @@ export function parseHeader(
   yamlLine: number,
   file: string,
 ): { config?: ModelConfig; problems: StrataError[] } {
-  if (yamlText === undefined || yamlText.trim() === '') return { config: toConfig(headerSchema.parse({})), problems: [] };
+  if (yamlText === undefined || yamlText.trim() === '')
+    return { config: toConfig(headerSchema.parse({})), problems: [] };
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false });
   const lineOf = (offset: number) => yamlLine + lineCounter.linePos(offset).line - 1;
@@ -99,7 +107,10 @@ export function parseHeader(
   if (!isMap(doc.contents)) {
     return {
       problems: [
-        new StrataError('HEADER_INVALID', 'header must be a YAML mapping of key: value', { file, line: yamlLine }),
+        new StrataError('HEADER_INVALID', 'header must be a YAML mapping of key: value', {
+          file,
+          line: yamlLine,
+        }),
       ],
     };
   }
@@ -172,11 +183,20 @@ export function requirementProblems(config: ModelConfig, file: string, headerLin
     });
   switch (config.materialized) {
     case 'incremental':
-      return config.loadDateColumn ? [] : [need('load_date_column', 'Name the column holding each row’s load date; a run replaces exactly its dates.')];
+      return config.loadDateColumn
+        ? []
+        : [
+            need(
+              'load_date_column',
+              'Name the column holding each row’s load date; a run replaces exactly its dates.',
+            ),
+          ];
     case 'upsert':
       return config.uniqueKey.length ? [] : [need('unique_key', 'Name the column(s) that identify a row.')];
     case 'scd2':
-      return config.uniqueKey.length ? [] : [need('unique_key', 'Name the natural key whose versions are tracked.')];
+      return config.uniqueKey.length
+        ? []
+        : [need('unique_key', 'Name the natural key whose versions are tracked.')];
     default:
       return [];
   }

@@ -36,7 +36,8 @@ export function parseModel(
   }
   const header = parseHeader(split.yaml, split.yamlLine, file);
   problems.push(...header.problems);
-  if (header.config) problems.push(...requirementProblems(header.config, file, Math.max(1, split.yamlLine - 1)));
+  if (header.config)
+    problems.push(...requirementProblems(header.config, file, Math.max(1, split.yamlLine - 1)));
   const template = parseTemplate(split.body, split.bodyLine, file);
   problems.push(...template.problems);
   if (split.body.trim() === '') {

@@ -27,7 +27,9 @@ export function selectNodes(graph: Graph, selectors: readonly string[]): Set<str
   }
   if (problems.length === 1 && problems[0]) throw problems[0];
   if (problems.length > 1) {
-    throw new StrataError('SELECTOR_UNKNOWN', problems.map((p) => p.message).join('; '), { hint: problems[0]?.hint });
+    throw new StrataError('SELECTOR_UNKNOWN', problems.map((p) => p.message).join('; '), {
+      hint: problems[0]?.hint,
+    });
   }
   return selected;
 }

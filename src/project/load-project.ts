@@ -22,7 +22,10 @@ export interface Project {
  * Loads a project folder: its config, seeds and models, and the DAG they form. Every problem in
  * the definitions is collected and thrown together as one PROJECT_INVALID error.
  */
-export async function loadProject(projectDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Project> {
+export async function loadProject(
+  projectDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Project> {
   const { root, configFile, config } = await loadConfig(resolve(projectDir));
   const problems: StrataError[] = [];
   const nodes: ProjectNode[] = [];
@@ -49,7 +52,8 @@ export async function loadProject(projectDir: string, env: NodeJS.ProcessEnv = p
 
   const { graph, problems: graphProblems } = buildGraph(nodes);
   problems.push(...graphProblems);
-  if (problems.length > 0 || !graph) throw new StrataAggregateError('PROJECT_INVALID', sortProblems(problems));
+  if (problems.length > 0 || !graph)
+    throw new StrataAggregateError('PROJECT_INVALID', sortProblems(problems));
   return { root, configFile, config, engineTarget: resolveEngineTarget(config, root, env), graph };
 }
 

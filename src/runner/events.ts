@@ -2,7 +2,14 @@ import type { SerializedError } from '../errors/strata-error.ts';
 
 /** What a run reports while it goes; the CLI renders these live, as lines, or as JSON. */
 export type RunEvent =
-  | { type: 'run_started'; runId: string; tasks: string[]; engine: string; dateFrom?: string; dateTo?: string }
+  | {
+      type: 'run_started';
+      runId: string;
+      tasks: string[];
+      engine: string;
+      dateFrom?: string;
+      dateTo?: string;
+    }
   | { type: 'task_started'; runId: string; task: string; attempt: number }
   | {
       type: 'task_succeeded';

@@ -10,7 +10,11 @@ export interface RowCounts {
 }
 
 /** Executes a materialisation's steps in one transaction; any failure rolls all of them back. */
-export async function executeSteps(session: Session, steps: readonly Step[], model: string): Promise<RowCounts> {
+export async function executeSteps(
+  session: Session,
+  steps: readonly Step[],
+  model: string,
+): Promise<RowCounts> {
   const counts: RowCounts = { rowsOut: 0, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 };
   let counted: number | undefined;
   await session.transaction(async (tx) => {
@@ -31,11 +35,15 @@ export async function executeSteps(session: Session, steps: readonly Step[], mod
         case 'guard': {
           const { rows } = await tx.query(step.sql);
           if (rows.length > 0) {
-            throw new StrataError(step.code, `${step.message}; for example ${JSON.stringify(rows.slice(0, 3))}`, {
-              model,
-              sql: step.sql,
-              hint: step.hint,
-            });
+            throw new StrataError(
+              step.code,
+              `${step.message}; for example ${JSON.stringify(rows.slice(0, 3))}`,
+              {
+                model,
+                sql: step.sql,
+                hint: step.hint,
+              },
+            );
           }
           break;
         }

@@ -22,7 +22,13 @@ export async function gatherFacts(
   const found = tables.find((t) => t.name === model.target.name);
   const existing = found ? { kind: found.kind, columns: await engine.listColumns(model.target) } : undefined;
   const modelColumns = await engine.describeQuery(selectSql);
-  const facts: MaterializationFacts = { existing, modelColumns, fullRefresh: options.fullRefresh, window, runDate: options.runDate };
+  const facts: MaterializationFacts = {
+    existing,
+    modelColumns,
+    fullRefresh: options.fullRefresh,
+    window,
+    runDate: options.runDate,
+  };
   const usable = existing?.kind === 'table' && !options.fullRefresh;
   const { materialized, loadDateColumn } = model.config;
   const firstDate = async (sql: string) => {

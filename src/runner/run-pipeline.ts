@@ -55,7 +55,11 @@ export interface RunSummary {
  * the DAG and records every task attempt. Returns a summary; throws only when the run could not
  * start (lock held, bad selection, nothing to resume).
  */
-export async function runPipeline(project: Project, engine: Engine, options: RunOptions = {}): Promise<RunSummary> {
+export async function runPipeline(
+  project: Project,
+  engine: Engine,
+  options: RunOptions = {},
+): Promise<RunSummary> {
   const now = options.now ?? (() => new Date());
   const emit: RunEventListener = options.onEvent ?? (() => undefined);
   const lock = await engine.acquireRunLock();
@@ -68,7 +72,9 @@ export async function runPipeline(project: Project, engine: Engine, options: Run
     const window = resume?.window ?? options.window ?? {};
     const fullRefresh = resume?.fullRefresh ?? options.fullRefresh ?? false;
     const selected = resume?.tasks ?? selectNodes(project.graph, options.select ?? []);
-    const nodes = project.graph.order.filter((name) => selected.has(name)).map((name) => project.graph.nodes.get(name) as ProjectNode);
+    const nodes = project.graph.order
+      .filter((name) => selected.has(name))
+      .map((name) => project.graph.nodes.get(name) as ProjectNode);
 
     for (const schema of new Set(nodes.map((n) => n.target.schema))) {
       await engine.execute(`CREATE SCHEMA IF NOT EXISTS ${engine.dialect.quoteIdentifier(schema)}`);
@@ -89,7 +95,14 @@ export async function runPipeline(project: Project, engine: Engine, options: Run
       strataVersion: STRATA_VERSION,
       engine: engine.dialect.name,
     });
-    emit({ type: 'run_started', runId, tasks: nodes.map((n) => n.name), engine: engine.description, dateFrom: window.from, dateTo: window.to });
+    emit({
+      type: 'run_started',
+      runId,
+      tasks: nodes.map((n) => n.name),
+      engine: engine.description,
+      dateFrom: window.from,
+      dateTo: window.to,
+    });
 
     const runDate = window.to ?? todayUtc(startedAt);
     const { run: runConfig } = project.config;
@@ -112,7 +125,9 @@ export async function runPipeline(project: Project, engine: Engine, options: Run
       deps: project.graph.upstream.get(node.name) ?? [],
       retryable: true, // every materialisation is one transaction: retrying cannot double-apply it
       retries: (node.kind === 'model' ? node.config.retries : undefined) ?? runConfig.retries,
-      timeoutMs: ((node.kind === 'model' ? node.config.timeoutSeconds : undefined) ?? runConfig.taskTimeoutSeconds) * 1000,
+      timeoutMs:
+        ((node.kind === 'model' ? node.config.timeoutSeconds : undefined) ?? runConfig.taskTimeoutSeconds) *
+        1000,
     }));
 
     const outcomes = await runDag<RowCounts>(scheduled, {
@@ -138,7 +153,14 @@ export async function runPipeline(project: Project, engine: Engine, options: Run
         attemptSucceeded: async (task, attempt, rows) => {
           const entry = record(task, attempt);
           const finishedAt = now();
-          emit({ type: 'task_succeeded', runId, task: task.id, attempt, durationMs: finishedAt.getTime() - entry.startedAt.getTime(), rows: rows.rowsOut });
+          emit({
+            type: 'task_succeeded',
+            runId,
+            task: task.id,
+            attempt,
+            durationMs: finishedAt.getTime() - entry.startedAt.getTime(),
+            rows: rows.rowsOut,
+          });
           await recorder.taskFinished(entry, { status: 'success', finishedAt, ...rows });
         },
         attemptFailed: async (task, attempt, error, retryInMs) => {
@@ -180,7 +202,9 @@ export async function runPipeline(project: Project, engine: Engine, options: Run
       tasksFailed: failed.length,
       tasksSkipped: tasks.filter((t) => t.status === 'skipped').length,
       rowsByLayer,
-      error: firstError ? new StrataError(firstError.code, `${failed[0]?.task}: ${firstError.message}`) : undefined,
+      error: firstError
+        ? new StrataError(firstError.code, `${failed[0]?.task}: ${firstError.message}`)
+        : undefined,
     });
     await recorder.flush();
     const durationMs = finishedAt.getTime() - startedAt.getTime();
@@ -207,7 +231,12 @@ function summarise(node: ProjectNode, outcome: TaskOutcome<RowCounts> | undefine
     materialization: node.kind === 'seed' ? 'seed' : node.config.materialized,
   };
   if (!outcome) {
-    return { ...base, status: 'skipped', attempts: 0, error: toStrataError(new Error('task was never scheduled')) };
+    return {
+      ...base,
+      status: 'skipped',
+      attempts: 0,
+      error: toStrataError(new Error('task was never scheduled')),
+    };
   }
   switch (outcome.status) {
     case 'success':

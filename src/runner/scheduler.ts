@@ -25,7 +25,12 @@ export type TaskOutcome<R> =
 export interface SchedulerHooks<R> {
   attemptStarted?(task: ScheduledTask, attempt: number): void | Promise<void>;
   attemptSucceeded?(task: ScheduledTask, attempt: number, result: R): void | Promise<void>;
-  attemptFailed?(task: ScheduledTask, attempt: number, error: StrataError, retryInMs?: number): void | Promise<void>;
+  attemptFailed?(
+    task: ScheduledTask,
+    attempt: number,
+    error: StrataError,
+    retryInMs?: number,
+  ): void | Promise<void>;
   skipped?(task: ScheduledTask, reason: StrataError): void | Promise<void>;
 }
 
@@ -53,7 +58,8 @@ export async function runDag<R>(
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const waitingOn = new Map(tasks.map((t) => [t.id, new Set(t.deps.filter((d) => byId.has(d)))]));
   const dependents = new Map<string, string[]>(tasks.map((t) => [t.id, []]));
-  for (const task of tasks) for (const dep of waitingOn.get(task.id) ?? []) dependents.get(dep)?.push(task.id);
+  for (const task of tasks)
+    for (const dep of waitingOn.get(task.id) ?? []) dependents.get(dep)?.push(task.id);
 
   const ready = tasks.filter((t) => waitingOn.get(t.id)?.size === 0).map((t) => t.id);
   const running = new Set<Promise<void>>();
@@ -108,7 +114,9 @@ async function runWithRetries<R>(task: ScheduledTask, options: SchedulerOptions<
       const error = toStrataError(thrown);
       const transient = error.transient || options.isTransient(thrown) || options.isTransient(error.cause);
       const retry = task.retryable && transient && attempt <= task.retries;
-      const delay = retry ? backoffDelay(attempt, options.retryDelayMs, options.retryMaxDelayMs, options.random) : undefined;
+      const delay = retry
+        ? backoffDelay(attempt, options.retryDelayMs, options.retryMaxDelayMs, options.random)
+        : undefined;
       await options.hooks?.attemptFailed?.(task, attempt, error, delay);
       if (delay === undefined) return { status: 'failed', error, attempts: attempt };
       await sleep(delay);
@@ -127,11 +135,15 @@ async function runAttempt<R>(task: ScheduledTask, attempt: number, options: Sche
     return await options.execute(task, { attempt, signal: controller.signal });
   } catch (error) {
     if (timedOut) {
-      throw new StrataError('TASK_TIMEOUT', `${task.id} ran longer than its timeout of ${formatSeconds(task.timeoutMs)}`, {
-        model: task.id,
-        cause: error,
-        hint: 'Raise timeout_seconds in the model header (or run.taskTimeoutSeconds), or make the model cheaper.',
-      });
+      throw new StrataError(
+        'TASK_TIMEOUT',
+        `${task.id} ran longer than its timeout of ${formatSeconds(task.timeoutMs)}`,
+        {
+          model: task.id,
+          cause: error,
+          hint: 'Raise timeout_seconds in the model header (or run.taskTimeoutSeconds), or make the model cheaper.',
+        },
+      );
     }
     throw error;
   } finally {

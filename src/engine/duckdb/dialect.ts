@@ -24,6 +24,11 @@ export const duckdbDialect: Dialect = {
     `DROP TABLE IF EXISTS ${duckdbDialect.qualify(target)}`,
     `ALTER TABLE ${duckdbDialect.qualify(staged)} RENAME TO ${quoteIdentifier(assertIdentifier(target.name))}`,
   ],
-  replaceView: (target, selectSql) => [`CREATE OR REPLACE VIEW ${duckdbDialect.qualify(target)} AS\n${selectSql}`],
+  replaceView: (target, selectSql) => [
+    `CREATE OR REPLACE VIEW ${duckdbDialect.qualify(target)} AS\n${selectSql}`,
+  ],
   castDate: (expression) => `CAST(${expression} AS DATE)`,
+  tableChecksum: (table) =>
+    `SELECT coalesce(md5(string_agg(row_text, '\n' ORDER BY row_text)), md5('')) AS checksum
+FROM (SELECT CAST(t AS VARCHAR) AS row_text FROM ${duckdbDialect.qualify(table)} AS t) AS rows`,
 };

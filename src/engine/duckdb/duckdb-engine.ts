@@ -1,4 +1,5 @@
-import { DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
+import type { DuckDBConnection} from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import { StrataError, causeMessage } from '../../errors/strata-error.ts';
 import type {
   BulkLoadRequest,
@@ -275,7 +276,8 @@ class DuckDbSession implements Session {
         pending = [];
       }
     }
-    if (pending.length > 0 || columns.length === 0) yield { columns, rows: normaliseRows(pending, names, types) };
+    if (pending.length > 0 || columns.length === 0)
+      yield { columns, rows: normaliseRows(pending, names, types) };
   }
 
   async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
