@@ -1,4 +1,4 @@
-import type { DuckDBConnection} from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import { StrataError, causeMessage } from '../../errors/strata-error.ts';
 import type {
