@@ -68,20 +68,28 @@ export function validateConfig(raw: unknown, file = 'strata.config.ts'): StrataC
   }
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => configProblem(issue, file));
+  const problems = parsed.error.issues.flatMap((issue) => configProblems(issue, file));
   throw new StrataAggregateError('CONFIG_INVALID', problems, `${problems.length} invalid key(s) in ${file}`);
 }
 
-function configProblem(issue: z.core.$ZodIssue, file: string): StrataError {
-  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-  const path = [...issue.path.map(String), ...(keys.length === 1 ? keys : [])].join('.');
-  const message =
-    issue.code === 'unrecognized_keys'
-      ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}${issue.path.length ? ` in ${issue.path.join('.')}` : ''}`
-      : `${path || '(root)'}: ${issue.message}`;
-  return new StrataError('CONFIG_INVALID', message, {
-    file,
-    field: path || undefined,
-    hint: issue.code === 'unrecognized_keys' ? 'Remove the key or check its spelling.' : undefined,
-  });
+/** One problem per invalid key; each unknown key is its own problem, with its own dotted path. */
+function configProblems(issue: z.core.$ZodIssue, file: string): StrataError[] {
+  const parent = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map(
+      (key) =>
+        new StrataError(
+          'CONFIG_INVALID',
+          `unknown key "${key}"${parent.length ? ` in ${parent.join('.')}` : ''}`,
+          { file, field: [...parent, key].join('.'), hint: 'Remove the key or check its spelling.' },
+        ),
+    );
+  }
+  const path = parent.join('.');
+  return [
+    new StrataError('CONFIG_INVALID', `${path || '(root)'}: ${issue.message}`, {
+      file,
+      field: path || undefined,
+    }),
+  ];
 }

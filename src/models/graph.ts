@@ -10,7 +10,14 @@ export interface Graph {
   order: string[];
 }
 
-export function buildGraph(nodes: readonly ProjectNode[]): { graph?: Graph; problems: StrataError[] } {
+/**
+ * `unparsed` names models whose files exist but could not be parsed (their problems are reported
+ * already): a ref to one is not also reported as unknown.
+ */
+export function buildGraph(
+  nodes: readonly ProjectNode[],
+  unparsed: ReadonlySet<string> = new Set(),
+): { graph?: Graph; problems: StrataError[] } {
   const problems: StrataError[] = [];
   const byName = new Map<string, ProjectNode>();
   for (const node of nodes) {
@@ -49,6 +56,7 @@ export function buildGraph(nodes: readonly ProjectNode[]): { graph?: Graph; prob
             }),
           );
         } else if (!byName.has(ref.name)) {
+          if (unparsed.has(ref.name)) continue;
           const suggestion = closest(ref.name, [...byName.keys()]);
           problems.push(
             new StrataError('REF_UNKNOWN', `ref('${ref.name}') names no model or seed`, {

@@ -1,4 +1,4 @@
-import { LineCounter, isMap, parseDocument } from 'yaml';
+import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { StrataError } from '../errors/strata-error.ts';
 import { MATERIALIZATIONS, type ModelConfig } from './types.ts';
@@ -104,6 +104,8 @@ export function parseHeader(
       ),
     };
   }
+  // A header holding only comments is an empty document: every key takes its default.
+  if (doc.contents === null) return { config: toConfig(headerSchema.parse({})), problems: [] };
   if (!isMap(doc.contents)) {
     return {
       problems: [
@@ -117,41 +119,45 @@ export function parseHeader(
   const parsed = headerSchema.safeParse(doc.toJS());
   if (parsed.success) return { config: toConfig(parsed.data), problems: [] };
   return {
-    problems: parsed.error.issues.map((issue) => {
-      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-      const path = [...issue.path, ...keys.slice(0, 1)];
-      const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
-      const keyNode = findKeyNode(doc.contents, path);
-      const offset = keyNode?.range?.[0] ?? node?.range?.[0];
-      const field = path.map(String).join('.');
-      const message =
-        issue.code === 'unrecognized_keys'
-          ? `unknown header key ${keys.map((k) => `"${k}"`).join(', ')}`
-          : `${field}: ${issue.message}`;
-      return new StrataError('HEADER_INVALID', message, {
-        file,
-        line: offset === undefined ? yamlLine : lineOf(offset),
-        field,
-        hint:
-          issue.code === 'unrecognized_keys'
-            ? `Known keys: ${Object.keys(headerSchema.shape).join(', ')}.`
-            : undefined,
+    // Each unknown key is its own problem, at its own line.
+    problems: parsed.error.issues.flatMap((issue) => {
+      const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+      return unknownKeys.map((key) => {
+        const path = key === undefined ? issue.path : [...issue.path, key];
+        const offset = findNode(doc.contents, path)?.range?.[0];
+        const field = path.map(String).join('.');
+        const message = key === undefined ? `${field}: ${issue.message}` : `unknown header key "${key}"`;
+        return new StrataError('HEADER_INVALID', message, {
+          file,
+          line: offset === undefined ? yamlLine : lineOf(offset),
+          field,
+          hint: key === undefined ? undefined : `Known keys: ${Object.keys(headerSchema.shape).join(', ')}.`,
+        });
       });
     }),
   };
 }
 
-function findKeyNode(contents: unknown, path: PropertyKey[]): { range?: [number, number] } | undefined {
+/** The deepest node of `path` found: a mapping's key, or a sequence's item. */
+function findNode(contents: unknown, path: PropertyKey[]): { range?: [number, number] | null } | undefined {
   let current: unknown = contents;
-  let keyNode: { range?: [number, number] } | undefined;
+  let found: { range?: [number, number] | null } | undefined;
   for (const part of path) {
-    if (!isMap(current)) return keyNode;
-    const pair = current.items.find((item) => (item.key as { value?: unknown } | null)?.value === part);
-    if (!pair) return keyNode;
-    keyNode = pair.key as { range?: [number, number] };
-    current = pair.value;
+    if (isMap(current)) {
+      const pair = current.items.find((item) => (item.key as { value?: unknown } | null)?.value === part);
+      if (!pair) return found;
+      found = pair.key as { range?: [number, number] };
+      current = pair.value;
+    } else if (isSeq(current) && typeof part === 'number') {
+      const item = current.items[part] as { range?: [number, number] | null } | undefined;
+      if (!item) return found;
+      found = item;
+      current = item;
+    } else {
+      return found;
+    }
   }
-  return keyNode;
+  return found;
 }
 
 function toConfig(header: z.output<typeof headerSchema>): ModelConfig {

@@ -29,6 +29,7 @@ export async function loadProject(
   const { root, configFile, config } = await loadConfig(resolve(projectDir));
   const problems: StrataError[] = [];
   const nodes: ProjectNode[] = [];
+  const unparsed = new Set<string>();
 
   for (const modelsDir of config.models.paths) {
     const dir = join(root, modelsDir);
@@ -39,6 +40,7 @@ export async function loadProject(
       const parsed = parseModel({ file, pathInModels, text }, config.defaultSchema);
       problems.push(...parsed.problems);
       if (parsed.model) nodes.push(parsed.model);
+      else unparsed.add(baseName(pathInModels));
     }
   }
   for (const seedsDir of config.seeds.paths) {
@@ -50,7 +52,7 @@ export async function loadProject(
     }
   }
 
-  const { graph, problems: graphProblems } = buildGraph(nodes);
+  const { graph, problems: graphProblems } = buildGraph(nodes, unparsed);
   problems.push(...graphProblems);
   if (problems.length > 0 || !graph)
     throw new StrataAggregateError('PROJECT_INVALID', sortProblems(problems));
