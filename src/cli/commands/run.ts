@@ -1,0 +1,100 @@
+import { type Command, Option } from 'commander';
+import { type RunEvent, type RunSummary, run, serializeError } from '../../index.ts';
+import { type CliContext, globalOptions } from '../context.ts';
+import { writeChunk } from '../io.ts';
+import { toJson } from '../output/json.ts';
+import { formatRunSummary } from '../output/run-summary.ts';
+import { shellQuote } from '../output/shell.ts';
+import { positiveInteger } from '../options.ts';
+import { createReporter } from '../reporters/create-reporter.ts';
+
+interface RunOptions {
+  date?: string;
+  from?: string;
+  to?: string;
+  select?: string[];
+  fullRefresh?: boolean;
+  resume?: string;
+  concurrency?: number;
+  format: 'text' | 'json';
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('Run the pipeline once: build the selected models for a window of load dates.')
+    .option('--date <date>', 'one load date, YYYY-MM-DD')
+    .option('--from <date>', 'first load date of a range, YYYY-MM-DD')
+    .option('--to <date>', 'last load date of a range, YYYY-MM-DD')
+    .option(
+      '--select <models...>',
+      'run only these: name, +name (and upstream), name+ (and downstream); space or comma separated',
+    )
+    .option('--full-refresh', 'rebuild incremental and snapshot models from scratch')
+    .option('--resume <run-id>', 'rerun only what failed or was skipped in that run')
+    .option('--concurrency <n>', 'tasks run at once (default: from the config)', positiveInteger)
+    .addOption(
+      new Option('--format <format>', 'format of the summary on stdout')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .addHelpText(
+      'after',
+      '\nProgress goes to stderr, the summary to stdout. Exit code 0 only when every task succeeded.',
+    )
+    .action(async (options: RunOptions, command: Command) => {
+      ctx.exitCode = await runPipeline(options, command, ctx);
+    });
+}
+
+async function runPipeline(options: RunOptions, command: Command, { io }: CliContext): Promise<number> {
+  const { projectDir, logFormat } = globalOptions(command, io);
+  const reporter = createReporter(io, logFormat);
+  const durations = new Map<string, number>();
+  const onEvent = (event: RunEvent) => {
+    if (event.type === 'task_succeeded' || event.type === 'task_failed') {
+      durations.set(event.task, (durations.get(event.task) ?? 0) + event.durationMs);
+    }
+    reporter.onEvent(event);
+  };
+  const { summary, exitCode } = await run({
+    projectDir,
+    env: io.env,
+    date: options.date,
+    from: options.from,
+    to: options.to,
+    select: options.select,
+    fullRefresh: options.fullRefresh ?? false,
+    resume: options.resume,
+    concurrency: options.concurrency,
+    trigger: 'cli',
+    command: 'run',
+    onEvent,
+  }).finally(() => reporter.close());
+  const output =
+    options.format === 'json'
+      ? toJson(summaryJson(summary, durations))
+      : formatRunSummary(summary, durations, { projectArg: projectArgument(command) });
+  await writeChunk(io.stdout, output);
+  return exitCode;
+}
+
+/** The RunSummary as JSON: dates as ISO strings, errors serialised, each task's time added. */
+function summaryJson(summary: RunSummary, durations: ReadonlyMap<string, number>): unknown {
+  return {
+    ...summary,
+    startedAt: summary.startedAt.toISOString(),
+    finishedAt: summary.finishedAt.toISOString(),
+    tasks: summary.tasks.map((task) => ({
+      ...task,
+      durationMs: durations.get(task.task) ?? null,
+      error: task.error ? serializeError(task.error) : undefined,
+    })),
+  };
+}
+
+/** " --project X" when the user gave one, so suggested follow-up commands work as printed. */
+function projectArgument(command: Command): string {
+  const project = command.optsWithGlobals<{ project?: string }>().project;
+  return project === undefined ? '' : ` --project ${shellQuote(project)}`;
+}

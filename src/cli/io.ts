@@ -1,0 +1,24 @@
+/** Where the CLI writes and what it knows about its surroundings; tests pass their own. */
+export interface OutputStream {
+  write(chunk: string): boolean;
+  once?(event: 'drain', listener: () => void): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Writes a chunk and, when the stream asks for it, waits until its buffer has drained. */
+export async function writeChunk(stream: OutputStream, chunk: string): Promise<void> {
+  if (stream.write(chunk) || !stream.once) return;
+  await new Promise<void>((resolve) => stream.once?.('drain', resolve));
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}

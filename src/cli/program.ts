@@ -1,0 +1,51 @@
+import { Command, Option } from 'commander';
+import { STRATA_VERSION } from '../version.ts';
+import { registerInit } from './commands/init.ts';
+import { registerQuery } from './commands/query.ts';
+import { registerRun } from './commands/run.ts';
+import { registerRuns } from './commands/runs.ts';
+import { registerStatus } from './commands/status.ts';
+import type { CliContext } from './context.ts';
+
+/**
+ * The `strata` command line. Parsing never exits the process: commander's own errors, --help and
+ * --version surface as CommanderErrors for the single error handler in run-cli.ts, and each
+ * command's action stores its exit code in the context.
+ */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('strata')
+    .description('Raw business exports to a trusted, layered, quality-gated analytics warehouse.')
+    .version(STRATA_VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for the command')
+    .helpCommand('help [command]', 'show help for a command')
+    .option('--project <dir>', 'the project folder (default: the current folder)')
+    .addOption(
+      new Option('--log-format <format>', 'progress and errors on stderr as text or NDJSON')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureOutput({
+      writeOut: (text) => ctx.io.stdout.write(text),
+      writeErr: (text) => ctx.io.stderr.write(text),
+      // Usage errors are printed by the error handler, like every other error.
+      outputError: () => undefined,
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Every command takes --project DIR and --log-format, before or after the command name.
+The engine comes from strata.config.ts, or STRATA_DATABASE_URL (postgres://... selects PostgreSQL).
+
+Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid usage.`,
+    );
+
+  // Subcommands made with program.command() inherit the output, help and exitOverride settings.
+  registerInit(program, ctx);
+  registerRun(program, ctx);
+  registerRuns(program, ctx);
+  registerStatus(program, ctx);
+  registerQuery(program, ctx);
+  return program;
+}

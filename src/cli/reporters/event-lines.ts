@@ -1,0 +1,65 @@
+import type { RunEvent } from '../../index.ts';
+import { clockTime, formatDuration, formatRows, formatWindow, plural } from '../output/format.ts';
+import { plainStyle, type Style } from './style.ts';
+
+/**
+ * One line of text per run event, shared by the plain and live reporters:
+ *
+ *   04:15:01 ✓ dim_customer  scd2  0.12s  6 rows
+ *   04:15:01 ✗ bad_model  table  0.03s  error SQL_FAILED Conversion Error: ...
+ *   04:15:01 ↻ dim_customer  attempt 1 failed: ENGINE_LOCKED ...; retry in 1.20s
+ *   04:15:01 – fact_orders  skipped: upstream bad_model failed
+ */
+export class EventLines {
+  private nameWidth = 0;
+
+  constructor(
+    private readonly style: Style = plainStyle,
+    /** Materialisation per task, when the caller knows it; shown after the task name. */
+    private readonly materializations: ReadonlyMap<string, string> = new Map(),
+  ) {}
+
+  /** The line for an event, or undefined for events this reporter does not print. */
+  line(event: RunEvent, now: Date, options: { starts?: boolean } = {}): string | undefined {
+    return this.text(event, now, options)?.trimEnd();
+  }
+
+  private text(event: RunEvent, now: Date, options: { starts?: boolean }): string | undefined {
+    const s = this.style;
+    const time = s.dim(clockTime(now));
+    switch (event.type) {
+      case 'run_started':
+        this.nameWidth = Math.max(0, ...event.tasks.map((t) => t.length));
+        return `${time} ▶ run ${event.runId}  ${plural(event.tasks.length, 'task')}  window ${formatWindow(event.dateFrom, event.dateTo)}  ${s.dim(event.engine)}`;
+      case 'task_started':
+        if (!options.starts) return undefined;
+        return `${time} → ${this.name(event.task)}${event.attempt > 1 ? `  attempt ${event.attempt}` : ''}`;
+      case 'task_succeeded':
+        return `${time} ${s.green('✓')} ${this.name(event.task)}  ${formatDuration(event.durationMs)}  ${formatRows(event.rows)}${event.attempt > 1 ? `  (attempt ${event.attempt})` : ''}`;
+      case 'task_failed': {
+        const error = `${event.error.code} ${firstLine(event.error.message)}`;
+        if (event.retryInMs !== undefined) {
+          return `${time} ${s.yellow('↻')} ${this.name(event.task)}  attempt ${event.attempt} failed: ${error}; retry in ${formatDuration(event.retryInMs)}`;
+        }
+        return `${time} ${s.red('✗')} ${this.name(event.task)}  ${formatDuration(event.durationMs)}  ${s.red(`error ${error}`)}`;
+      }
+      case 'task_skipped':
+        return `${time} ${s.dim('–')} ${this.name(event.task)}  ${s.dim(event.reason)}`;
+      case 'run_finished': {
+        const status = event.status === 'success' ? s.green(event.status) : s.red(s.bold(event.status));
+        return `${time} ■ run ${event.runId} ${status}  ${event.succeeded} succeeded, ${event.failed} failed, ${event.skipped} skipped  ${formatDuration(event.durationMs)}`;
+      }
+    }
+  }
+
+  /** The task name padded to the longest in the run, then its materialisation when known. */
+  name(task: string): string {
+    const materialization = this.materializations.get(task);
+    const padded = task.padEnd(this.nameWidth);
+    return materialization ? `${padded}  ${materialization.padEnd(11)}` : padded;
+  }
+}
+
+export function firstLine(text: string): string {
+  return text.split('\n', 1)[0]?.trim() ?? '';
+}
