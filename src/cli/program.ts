@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { STRATA_VERSION } from '../version.ts';
+import { STRATA_VERSION } from '../index.ts';
 import { registerInit } from './commands/init.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRun } from './commands/run.ts';

@@ -1,4 +1,4 @@
-import type { SerializedError } from '../../errors/strata-error.ts'; // not exported by index.ts
+import type { SerializedError } from '../../index.ts';
 import { StrataError, serializeError } from '../../index.ts';
 import { toJsonLine } from './json.ts';
 
