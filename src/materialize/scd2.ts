@@ -1,4 +1,4 @@
-import type { Dialect, TableRef } from '../engine/types.ts';
+import type { ColumnInfo, Dialect, TableRef } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { ModelNode } from '../models/types.ts';
 import { dateLiteral } from './dates.ts';
@@ -39,10 +39,9 @@ export function renderScd2(input: RenderInput): MaterializationPlan {
 
   const rebuild = !facts.existing || facts.existing.kind === 'view' || facts.fullRefresh;
   if (!rebuild) {
-    assertSameColumns(model, facts.modelColumns, facts.existing?.columns ?? [], [
-      surrogateKeyName(model).toLowerCase(),
-      ...SCD2_COLUMNS,
-    ]);
+    const bookkeeping = [surrogateKeyName(model).toLowerCase(), ...SCD2_COLUMNS];
+    assertScd2Table(model, facts.existing?.columns ?? [], bookkeeping);
+    assertSameColumns(model, facts.modelColumns, facts.existing?.columns ?? [], bookkeeping);
     const earliest = dates[0];
     if (!loadDateColumn && earliest && facts.latestSnapshotDate && earliest < facts.latestSnapshotDate) {
       throw new StrataError(
@@ -73,6 +72,26 @@ export function renderScd2(input: RenderInput): MaterializationPlan {
     steps.push(...dialect.swapTable(table, model.target).map((sql) => ({ kind: 'exec' as const, sql })));
   }
   return { steps };
+}
+
+/** A table that was not built as an SCD2 snapshot (e.g. the model was incremental) cannot be versioned in place. */
+function assertScd2Table(
+  model: ModelNode,
+  columns: readonly ColumnInfo[],
+  bookkeeping: readonly string[],
+): void {
+  const have = new Set(columns.map((c) => c.name.toLowerCase()));
+  const absent = bookkeeping.filter((name) => !have.has(name));
+  if (absent.length === 0) return;
+  throw new StrataError(
+    'SCHEMA_CHANGED',
+    `${model.name}: its table has no SCD2 column(s) ${absent.join(', ')}; it was not built as an scd2 snapshot`,
+    {
+      file: model.file,
+      model: model.name,
+      hint: `Rebuild it from its sources: strata run --full-refresh --select ${model.name}+`,
+    },
+  );
 }
 
 function trackedColumns(model: ModelNode, columns: string[]): string[] {

@@ -9,16 +9,22 @@ export interface RowCounts {
   rowsDeleted: number;
 }
 
-/** Executes a materialisation's steps in one transaction; any failure rolls all of them back. */
+/**
+ * Executes a materialisation's steps in one transaction; any failure rolls all of them back.
+ * `signal` is checked before every step: cancelling the session only stops a statement that is
+ * running, so an abort that lands between two statements would otherwise be lost.
+ */
 export async function executeSteps(
   session: Session,
   steps: readonly Step[],
   model: string,
+  signal?: AbortSignal,
 ): Promise<RowCounts> {
   const counts: RowCounts = { rowsOut: 0, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 };
   let counted: number | undefined;
   await session.transaction(async (tx) => {
     for (const step of steps) {
+      signal?.throwIfAborted();
       switch (step.kind) {
         case 'exec': {
           const { rowsAffected } = await tx.execute(step.sql);

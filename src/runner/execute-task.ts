@@ -2,7 +2,7 @@ import type { Engine } from '../engine/types.ts';
 import { renderMaterialization } from '../materialize/render.ts';
 import { type DateWindow, renderSelect } from '../materialize/render-select.ts';
 import type { Graph } from '../models/graph.ts';
-import type { ProjectNode } from '../models/types.ts';
+import type { ModelNode, ProjectNode } from '../models/types.ts';
 import { type RowCounts, executeSteps } from './execute-steps.ts';
 import { gatherFacts } from './gather-facts.ts';
 
@@ -33,16 +33,33 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
         if (!referenced) throw new Error(`unresolved reference ${name} survived graph validation`);
         return referenced.target;
       };
-      const selectSql = renderSelect(node, { dialect: engine.dialect, resolve, dates: context.window });
+      const selectSql = renderSelect(node, {
+        dialect: engine.dialect,
+        resolve,
+        dates: selectDates(node, context.window),
+      });
       const facts = await gatherFacts(engine, session, node, selectSql, context.window, {
         fullRefresh: context.fullRefresh,
         runDate: context.runDate,
       });
       const plan = renderMaterialization({ model: node, selectSql, facts, dialect: engine.dialect });
       signal.throwIfAborted();
-      return await executeSteps(session, plan.steps, node.name);
+      return await executeSteps(session, plan.steps, node.name, signal);
     } finally {
       signal.removeEventListener('abort', cancel);
     }
   });
+}
+
+/**
+ * The dates a model's SELECT sees as {{ date_from }}..{{ date_to }}. An SCD2 model with a load-date
+ * column undoes everything from its first date on and replays that date and every later one, so
+ * its SELECT must see the later dates too; cut off at the run's last date, the replay would delete
+ * the versions of later dates without applying them again.
+ */
+function selectDates(node: ModelNode, window: DateWindow): DateWindow {
+  if (node.config.materialized === 'scd2' && node.config.loadDateColumn) {
+    return window.from ? { from: window.from } : {};
+  }
+  return window;
 }

@@ -30,6 +30,10 @@ export async function gatherFacts(
     runDate: options.runDate,
   };
   const usable = existing?.kind === 'table' && !options.fullRefresh;
+  // A table built by another materialisation (or before a column was renamed) may lack the column
+  // asked about; rendering then reports SCHEMA_CHANGED instead of the query failing to bind.
+  const hasColumn = (name: string) =>
+    existing?.columns.some((c) => c.name.toLowerCase() === name.toLowerCase()) ?? false;
   const { materialized, loadDateColumn } = model.config;
   const firstDate = async (sql: string) => {
     const { rows } = await session.query(sql);
@@ -37,13 +41,19 @@ export async function gatherFacts(
     return value === null || value === undefined ? undefined : String(value).slice(0, 10);
   };
 
-  if (materialized === 'incremental' && usable && !window.from && loadDateColumn) {
+  if (
+    materialized === 'incremental' &&
+    usable &&
+    !window.from &&
+    loadDateColumn &&
+    hasColumn(loadDateColumn)
+  ) {
     facts.latestLoadedDate = await firstDate(
       `SELECT CAST(max(${d.quoteIdentifier(loadDateColumn)}) AS ${d.type('text')}) AS d FROM ${d.qualify(model.target)}`,
     );
   }
   if (materialized === 'scd2') {
-    if (usable) {
+    if (usable && hasColumn('strata_load_date')) {
       facts.latestSnapshotDate = await firstDate(
         `SELECT CAST(max(strata_load_date) AS ${d.type('text')}) AS d FROM ${d.qualify(model.target)}`,
       );

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResponse } from '../../src/api/run.ts';
+import { StrataError } from '../../src/errors/strata-error.ts';
+import { type OtherProcess, holdProject, runProjectElsewhere } from '../helpers/other-process.ts';
+import { TestProject, csv, model } from '../helpers/project.ts';
+
+describe('one warehouse, one run at a time', () => {
+  let project: TestProject;
+
+  beforeAll(async () => {
+    project = await TestProject.create({
+      'seeds/numbers.csv': csv('n', [1], [2], [3]),
+      'models/warehouse/totals.sql': model(
+        { materialized: 'table' },
+        `select sum(n) as total from {{ ref('numbers') }}`,
+      ),
+      // about a second of work, so the first run is still going when the second one starts
+      'models/warehouse/busy.sql': model(
+        { materialized: 'table' },
+        `select count(*) as n from range(1000000000) as a, range(10) as b, {{ ref('numbers') }} as c
+         where c.n = 1`,
+      ),
+    });
+    expect((await project.run({ select: ['numbers', 'totals'] })).exitCode).toBe(0);
+  });
+  afterAll(() => project?.dispose());
+
+  it('a second run in the same process is refused with RUN_LOCKED while the first completes', async () => {
+    const order: string[] = [];
+    let second: Promise<unknown> | undefined;
+    let startedSecond!: () => void;
+    const secondStarted = new Promise<void>((resolve) => (startedSecond = resolve));
+    const first = project
+      .run({
+        onEvent: (event) => {
+          // the first run holds the lock from before run_started until after run_finished
+          if (event.type === 'task_started' && event.task === 'busy' && !second) {
+            second = project.run().then(
+              () => order.push('second succeeded'),
+              (error: unknown) => {
+                order.push('second refused');
+                throw error;
+              },
+            );
+            startedSecond();
+          }
+        },
+      })
+      .then((result: RunResponse) => {
+        order.push('first finished');
+        return result;
+      });
+    await secondStarted;
+    const refusal = await second?.catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(StrataError);
+    expect(refusal).toMatchObject({ code: 'RUN_LOCKED' });
+    const { exitCode, summary } = await first;
+    expect(exitCode).toBe(0);
+    expect(summary.tasks.every((t) => t.status === 'success')).toBe(true);
+    expect(order).toEqual(['second refused', 'first finished']);
+    // the refused run left no trace; the lock is free again
+    const runs = await project.query(`select status from audit.pipeline_runs order by started_at`);
+    expect(runs.map((r) => r.status)).toEqual(['success', 'success']);
+    expect((await project.run({ select: ['totals'] })).exitCode).toBe(0);
+  });
+});
+
+describe('a warehouse held by another process', () => {
+  let project: TestProject;
+  let holder: OtherProcess | undefined;
+
+  beforeAll(async () => {
+    project = await TestProject.create({
+      'seeds/numbers.csv': csv('n', [1], [2], [3]),
+      'models/warehouse/totals.sql': model(
+        { materialized: 'table' },
+        `select sum(n) as total from {{ ref('numbers') }}`,
+      ),
+      'models/warehouse/facts.sql': model(
+        { materialized: 'incremental', load_date_column: 'd' },
+        `select n, {{ date_to }} as d from {{ ref('numbers') }}`,
+      ),
+    });
+    expect((await project.run({ date: '2025-07-01' })).exitCode).toBe(0);
+  });
+  afterAll(async () => {
+    holder?.stop();
+    await holder?.exited;
+    await project?.dispose();
+  });
+
+  it('refuses a run with ENGINE_LOCKED naming the pid, and corrupts nothing', async () => {
+    const before = await project.checksums();
+    const runsBefore = await project.query('select run_id, status from audit.pipeline_runs order by run_id');
+    holder = await holdProject(project.dir, 2_500);
+
+    const refusal = await project.run({ date: '2025-07-02' }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(StrataError);
+    expect(refusal).toMatchObject({ code: 'ENGINE_LOCKED' });
+    expect((refusal as StrataError).message).toContain(`pid ${holder.pid}`);
+    expect((refusal as StrataError).hint).toBeTruthy();
+
+    expect(await holder.exited).toBe(0);
+    expect(await project.checksums()).toEqual(before);
+    expect(await project.query('select run_id, status from audit.pipeline_runs order by run_id')).toEqual(
+      runsBefore,
+    );
+    // once the other process has gone, runs work again
+    expect((await project.run({ date: '2025-07-02' })).exitCode).toBe(0);
+  });
+});
+
+describe('a run whose process is killed part-way through', () => {
+  let project: TestProject;
+  let runner: OtherProcess | undefined;
+  const FAST = `select n, n * 10 as v from {{ ref('numbers') }}`;
+  // the same columns, but many seconds of work: the process is killed while it builds
+  const SLOW = `select n, n * 10 + (select count(*) from range(1000000000) as a, range(100) as b) * 0 as v
+                from {{ ref('numbers') }}`;
+
+  beforeAll(async () => {
+    project = await TestProject.create({
+      'seeds/numbers.csv': csv('n', [1], [2], [3]),
+      'models/warehouse/values.sql': model({ materialized: 'table' }, FAST),
+      'models/warehouse/facts.sql': model(
+        { materialized: 'incremental', load_date_column: 'd' },
+        `select n, date '2025-07-01' + cast(n as integer) as d from {{ ref('numbers') }}`,
+      ),
+    });
+    expect((await project.run()).exitCode).toBe(0);
+  });
+  afterAll(async () => {
+    runner?.stop('SIGKILL');
+    await runner?.exited;
+    await project?.dispose();
+  });
+
+  it('leaves the previous tables intact, and the next run records it as abandoned', async () => {
+    const before = await project.checksums();
+    await project.write({ 'models/warehouse/values.sql': model({ materialized: 'table' }, SLOW) });
+    runner = await runProjectElsewhere(project.dir, /building values/);
+    const killedRunId = /started (\S+)/.exec(runner.match.input)?.[1];
+    await new Promise((resolve) => setTimeout(resolve, 300)); // well into the CREATE TABLE
+    runner.stop('SIGKILL');
+    expect(await runner.exited).toBeNull();
+
+    expect(await project.checksums()).toEqual(before);
+    await project.write({ 'models/warehouse/values.sql': model({ materialized: 'table' }, FAST) });
+    const next = await project.run();
+    expect(next.exitCode).toBe(0);
+    expect(await project.checksums()).toEqual(before);
+    const [killed] = await project.query(
+      `select status, error_code from audit.pipeline_runs where run_id = '${killedRunId}'`,
+    );
+    expect(killed).toEqual({ status: 'abandoned', error_code: 'RUN_ABANDONED' });
+    const tasks = await project.query(
+      `select task_id, status, error_code from audit.task_runs where run_id = '${killedRunId}' and task_id = 'values'`,
+    );
+    expect(tasks).toEqual([{ task_id: 'values', status: 'failed', error_code: 'RUN_ABANDONED' }]);
+  });
+});
