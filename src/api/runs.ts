@@ -88,7 +88,7 @@ async function readRun(engine: Engine, runId: string): Promise<{ run: RunListEnt
       materialization: nullableString(r.materialization),
       attempt: Number(r.attempt),
       status: String(r.status),
-      startedAt: String(r.started_at),
+      startedAt: utcIso(r.started_at) as string,
       durationMs: nullableNumber(r.duration_ms),
       rowsOut: nullableNumber(r.rows_out),
       errorCode: nullableString(r.error_code),
@@ -105,8 +105,8 @@ function toRunEntry(r: Row): RunListEntry {
     trigger: String(r.trigger),
     dateFrom: nullableString(r.date_from),
     dateTo: nullableString(r.date_to),
-    startedAt: String(r.started_at),
-    finishedAt: nullableString(r.finished_at),
+    startedAt: utcIso(r.started_at) as string,
+    finishedAt: utcIso(r.finished_at),
     durationMs: nullableNumber(r.duration_ms),
     tasksSucceeded: nullableNumber(r.tasks_succeeded),
     tasksFailed: nullableNumber(r.tasks_failed),
@@ -114,6 +114,13 @@ function toRunEntry(r: Row): RunListEntry {
     resumedFrom: nullableString(r.resumed_from),
     error: nullableString(r.error_message),
   };
+}
+
+/** Audit timestamps are UTC without a zone; callers get ISO 8601 with Z. */
+export function utcIso(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value).replace(' ', 'T');
+  return /[Zz]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`;
 }
 
 function nullableString(value: unknown): string | null {

@@ -1,6 +1,6 @@
 import { ensureAuditSchema } from '../audit/recorder.ts';
 import { type ProjectOptions, withProject } from './open-project.ts';
-import type { RunListEntry } from './runs.ts';
+import { type RunListEntry, utcIso } from './runs.ts';
 
 export interface ModelStatus {
   name: string;
@@ -76,7 +76,7 @@ export async function status(options: ProjectOptions): Promise<WarehouseStatus> 
         ? {
             runId: String(run.run_id),
             status: String(run.status),
-            startedAt: String(run.started_at),
+            startedAt: utcIso(run.started_at) as string,
             durationMs: run.duration_ms === null ? null : Number(run.duration_ms),
           }
         : null,

@@ -69,3 +69,8 @@ export interface SeedNode {
 }
 
 export type ProjectNode = ModelNode | SeedNode;
+
+/** 'seed' for a seed, else the model's materialisation. */
+export function materializationOf(node: ProjectNode): Materialization | 'seed' {
+  return node.kind === 'seed' ? 'seed' : node.config.materialized;
+}

@@ -6,6 +6,8 @@ export type RunEvent =
       type: 'run_started';
       runId: string;
       tasks: string[];
+      /** Materialisation of each task: seed, view, table, incremental, upsert or scd2. */
+      materializations: Record<string, string>;
       engine: string;
       dateFrom?: string;
       dateTo?: string;
@@ -17,7 +19,8 @@ export type RunEvent =
       task: string;
       attempt: number;
       durationMs: number;
-      rows: number;
+      /** Rows written; null for a view, which holds none. */
+      rows: number | null;
     }
   | {
       type: 'task_failed';

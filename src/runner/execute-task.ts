@@ -36,7 +36,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
       const selectSql = renderSelect(node, {
         dialect: engine.dialect,
         resolve,
-        dates: selectDates(node, context.window),
+        dates: selectDates(node, context.window, context.fullRefresh),
       });
       const facts = await gatherFacts(engine, session, node, selectSql, context.window, {
         fullRefresh: context.fullRefresh,
@@ -55,9 +55,10 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
  * The dates a model's SELECT sees as {{ date_from }}..{{ date_to }}. An SCD2 model with a load-date
  * column undoes everything from its first date on and replays that date and every later one, so
  * its SELECT must see the later dates too; cut off at the run's last date, the replay would delete
- * the versions of later dates without applying them again.
+ * the versions of later dates without applying them again. A full refresh rebuilds from every date.
  */
-function selectDates(node: ModelNode, window: DateWindow): DateWindow {
+function selectDates(node: ModelNode, window: DateWindow, fullRefresh: boolean): DateWindow {
+  if (fullRefresh) return {};
   if (node.config.materialized === 'scd2' && node.config.loadDateColumn) {
     return window.from ? { from: window.from } : {};
   }

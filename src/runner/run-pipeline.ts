@@ -1,10 +1,10 @@
 import { AuditRecorder, type TaskAttemptRecord, ensureAuditSchema } from '../audit/recorder.ts';
 import type { Engine } from '../engine/types.ts';
-import { StrataError, serializeError, toStrataError } from '../errors/strata-error.ts';
+import { StrataError, serializeError } from '../errors/strata-error.ts';
 import { todayUtc } from '../materialize/dates.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import { selectNodes } from '../models/select.ts';
-import type { ProjectNode } from '../models/types.ts';
+import { type ProjectNode, materializationOf } from '../models/types.ts';
 import type { Project } from '../project/load-project.ts';
 import { STRATA_VERSION } from '../version.ts';
 import type { RunEventListener } from './events.ts';
@@ -35,6 +35,8 @@ export interface TaskSummary {
   materialization: string;
   status: 'success' | 'failed' | 'skipped';
   attempts: number;
+  /** Time spent in all attempts. */
+  durationMs: number;
   rows?: RowCounts;
   error?: StrataError;
 }
@@ -68,6 +70,15 @@ export async function runPipeline(
     const recorder = new AuditRecorder(engine);
     await recorder.markAbandonedRuns(now());
 
+    if (options.resume && (options.select?.length || options.window?.from || options.window?.to)) {
+      throw new StrataError(
+        'USAGE',
+        '--resume reruns an earlier run as it was; it takes no --select or dates',
+        {
+          hint: 'Drop --select/--date/--from/--to, or start a new run without --resume.',
+        },
+      );
+    }
     const resume = options.resume ? await loadResumePoint(engine, options.resume, project.graph) : undefined;
     const window = resume?.window ?? options.window ?? {};
     const fullRefresh = resume?.fullRefresh ?? options.fullRefresh ?? false;
@@ -99,6 +110,7 @@ export async function runPipeline(
       type: 'run_started',
       runId,
       tasks: nodes.map((n) => n.name),
+      materializations: Object.fromEntries(nodes.map((n) => [n.name, materializationOf(n)])),
       engine: engine.description,
       dateFrom: window.from,
       dateTo: window.to,
@@ -107,6 +119,14 @@ export async function runPipeline(
     const runDate = window.to ?? todayUtc(startedAt);
     const { run: runConfig } = project.config;
     const attemptStarts = new Map<string, Date>();
+    const taskDurations = new Map<string, number>();
+    const attemptDuration = (task: ScheduledTask, attempt: number, finishedAt: Date) => {
+      const ms = finishedAt.getTime() - (attemptStarts.get(`${task.id}#${attempt}`) ?? finishedAt).getTime();
+      taskDurations.set(task.id, (taskDurations.get(task.id) ?? 0) + ms);
+      return ms;
+    };
+    const rowsWritten = (task: ScheduledTask, rows: RowCounts) =>
+      materializationOf(project.graph.nodes.get(task.id) as ProjectNode) === 'view' ? null : rows.rowsOut;
     const record = (task: ScheduledTask, attempt: number): TaskAttemptRecord => {
       const node = project.graph.nodes.get(task.id) as ProjectNode;
       return {
@@ -114,7 +134,7 @@ export async function runPipeline(
         taskId: task.id,
         taskKind: node.kind,
         target: `${node.target.schema}.${node.target.name}`,
-        materialization: node.kind === 'seed' ? 'seed' : node.config.materialized,
+        materialization: materializationOf(node),
         attempt,
         startedAt: attemptStarts.get(`${task.id}#${attempt}`) ?? now(),
       };
@@ -158,10 +178,15 @@ export async function runPipeline(
             runId,
             task: task.id,
             attempt,
-            durationMs: finishedAt.getTime() - entry.startedAt.getTime(),
-            rows: rows.rowsOut,
+            durationMs: attemptDuration(task, attempt, finishedAt),
+            rows: rowsWritten(task, rows),
           });
-          await recorder.taskFinished(entry, { status: 'success', finishedAt, ...rows });
+          await recorder.taskFinished(entry, {
+            status: 'success',
+            finishedAt,
+            ...rows,
+            rowsOut: rowsWritten(task, rows) ?? undefined,
+          });
         },
         attemptFailed: async (task, attempt, error, retryInMs) => {
           const entry = record(task, attempt);
@@ -171,7 +196,7 @@ export async function runPipeline(
             runId,
             task: task.id,
             attempt,
-            durationMs: finishedAt.getTime() - entry.startedAt.getTime(),
+            durationMs: attemptDuration(task, attempt, finishedAt),
             error: serializeError(error),
             ...(retryInMs === undefined ? {} : { retryInMs }),
           });
@@ -184,7 +209,9 @@ export async function runPipeline(
       },
     });
 
-    const tasks = nodes.map((node) => summarise(node, outcomes.get(node.name)));
+    const tasks = nodes.map((node) =>
+      summarise(node, outcomes.get(node.name), taskDurations.get(node.name) ?? 0),
+    );
     const finishedAt = now();
     const failed = tasks.filter((t) => t.status === 'failed');
     const status = failed.length > 0 ? 'failed' : 'success';
@@ -223,21 +250,20 @@ export async function runPipeline(
   }
 }
 
-function summarise(node: ProjectNode, outcome: TaskOutcome<RowCounts> | undefined): TaskSummary {
+function summarise(
+  node: ProjectNode,
+  outcome: TaskOutcome<RowCounts> | undefined,
+  durationMs: number,
+): TaskSummary {
   const base = {
     task: node.name,
     kind: node.kind,
     target: `${node.target.schema}.${node.target.name}`,
-    materialization: node.kind === 'seed' ? 'seed' : node.config.materialized,
+    materialization: materializationOf(node),
+    durationMs,
   };
-  if (!outcome) {
-    return {
-      ...base,
-      status: 'skipped',
-      attempts: 0,
-      error: toStrataError(new Error('task was never scheduled')),
-    };
-  }
+  // runDag settles every task it is given; a missing outcome would be a scheduler bug.
+  if (!outcome) throw new Error(`no outcome for task ${node.name}`);
   switch (outcome.status) {
     case 'success':
       return { ...base, status: 'success', attempts: outcome.attempts, rows: outcome.result };

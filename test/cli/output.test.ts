@@ -16,7 +16,13 @@ function sink(options: { isTTY?: boolean; columns?: number } = {}) {
 }
 
 const events: RunEvent[] = [
-  { type: 'run_started', runId: 'r1', tasks: ['dim_customer', 'bad', 'after'], engine: 'duckdb:memory' },
+  {
+    type: 'run_started',
+    runId: 'r1',
+    tasks: ['dim_customer', 'bad', 'after'],
+    materializations: { dim_customer: 'scd2' },
+    engine: 'duckdb:memory',
+  },
   { type: 'task_started', runId: 'r1', task: 'dim_customer', attempt: 1 },
   { type: 'task_succeeded', runId: 'r1', task: 'dim_customer', attempt: 1, durationMs: 120, rows: 6 },
   { type: 'task_started', runId: 'r1', task: 'bad', attempt: 1 },
@@ -129,7 +135,7 @@ describe('run progress', () => {
 
   it('prints one plain line per event', () => {
     const out = sink();
-    const reporter = new PlainReporter(out, new Map([['dim_customer', 'scd2']]), () => at);
+    const reporter = new PlainReporter(out, () => at);
     for (const event of events) reporter.onEvent(event);
     expect(out.text.split('\n')).toEqual([
       '04:15:01 ▶ run r1  3 tasks  window latest  duckdb:memory',
@@ -146,11 +152,11 @@ describe('run progress', () => {
 
   it('redraws the running tasks in place on a terminal and leaves only the finished lines', () => {
     const out = sink({ isTTY: true, columns: 80 });
-    const reporter = new LiveReporter(out, plainStyle, undefined, () => at);
+    const reporter = new LiveReporter(out, plainStyle, () => at);
     reporter.onEvent(events[0] as RunEvent);
     reporter.onEvent(events[1] as RunEvent);
     expect(out.text).toMatch(
-      / {2}\S dim_customer {2}0\.00s\n {2}0\/3 done {2}0 ok {2}0 failed {2}0 skipped {2}1 running\n$/,
+      / {2}\S dim_customer {2}scd2 +0\.00s\n {2}0\/3 done {2}0 ok {2}0 failed {2}0 skipped {2}1 running\n$/,
     );
     for (const event of events.slice(2)) reporter.onEvent(event);
     reporter.close();
@@ -160,7 +166,7 @@ describe('run progress', () => {
     // Every block drawn was erased again: what stays on screen is the permanent lines.
     expect(screen(out.text)).toEqual([
       '04:15:01 ▶ run r1  3 tasks  window latest  duckdb:memory',
-      '04:15:01 ✓ dim_customer  0.12s  6 rows',
+      '04:15:01 ✓ dim_customer  scd2         0.12s  6 rows',
       '04:15:01 ↻ bad           attempt 1 failed: ENGINE_LOCKED locked; retry in 1.20s',
       '04:15:01 ✗ bad           0.04s  error SQL_FAILED Conversion Error',
       '04:15:01 – after         skipped: upstream bad failed',

@@ -46,7 +46,7 @@ describe('projects with problems', () => {
     expect(result.stdout).toMatch(/: 8 succeeded, 1 failed, 1 skipped/);
     expect(result.stdout).toMatch(/error\[SQL_FAILED\]: Conversion Error/);
     expect(result.stdout).toMatch(/strata run --resume r\S+ --project /);
-    expect(result.stderr).toMatch(/✗ bad +\d+\.\d\ds {2}error SQL_FAILED/);
-    expect(result.stderr).toMatch(/– after_bad +skipped: upstream bad failed/);
+    expect(result.stderr).toMatch(/✗ bad +table +\d+\.\d\ds {2}error SQL_FAILED/);
+    expect(result.stderr).toMatch(/– after_bad +table +skipped: upstream bad failed/);
   });
 });

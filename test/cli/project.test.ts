@@ -31,7 +31,7 @@ describe('a starter project driven from the command line', () => {
 
   it('run prints plain progress on stderr and a summary on stdout', () => {
     expect(first.code, explain(first)).toBe(0);
-    expect(first.stderr).toMatch(/^\d\d:\d\d:\d\d ✓ dim_customer +\d+\.\d\ds {2}\d+ rows?$/m);
+    expect(first.stderr).toMatch(/^\d\d:\d\d:\d\d ✓ dim_customer +scd2 +\d+\.\d\ds {2}\d+ rows?$/m);
     expect(first.stdout).toMatch(/^TASK +MATERIALIZATION +STATUS +ATTEMPTS +ROWS +TIME$/m);
     expect(first.stdout).toMatch(/^dim_customer +scd2 +success +1 +\d+ +\d+\.\d\ds$/m);
     expect(first.stdout).toMatch(/Run r\S+ success in .*: 8 succeeded, 0 failed, 0 skipped/);

@@ -50,13 +50,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 async function runPipeline(options: RunOptions, command: Command, { io }: CliContext): Promise<number> {
   const { projectDir, logFormat } = globalOptions(command, io);
   const reporter = createReporter(io, logFormat);
-  const durations = new Map<string, number>();
-  const onEvent = (event: RunEvent) => {
-    if (event.type === 'task_succeeded' || event.type === 'task_failed') {
-      durations.set(event.task, (durations.get(event.task) ?? 0) + event.durationMs);
-    }
-    reporter.onEvent(event);
-  };
+  const onEvent = (event: RunEvent) => reporter.onEvent(event);
   const { summary, exitCode } = await run({
     projectDir,
     env: io.env,
@@ -73,21 +67,20 @@ async function runPipeline(options: RunOptions, command: Command, { io }: CliCon
   }).finally(() => reporter.close());
   const output =
     options.format === 'json'
-      ? toJson(summaryJson(summary, durations))
-      : formatRunSummary(summary, durations, { projectArg: projectArgument(command) });
+      ? toJson(summaryJson(summary))
+      : formatRunSummary(summary, { projectArg: projectArgument(command) });
   await writeChunk(io.stdout, output);
   return exitCode;
 }
 
-/** The RunSummary as JSON: dates as ISO strings, errors serialised, each task's time added. */
-function summaryJson(summary: RunSummary, durations: ReadonlyMap<string, number>): unknown {
+/** The RunSummary as JSON: dates as ISO strings, errors serialised. */
+function summaryJson(summary: RunSummary): unknown {
   return {
     ...summary,
     startedAt: summary.startedAt.toISOString(),
     finishedAt: summary.finishedAt.toISOString(),
     tasks: summary.tasks.map((task) => ({
       ...task,
-      durationMs: durations.get(task.task) ?? null,
       error: task.error ? serializeError(task.error) : undefined,
     })),
   };

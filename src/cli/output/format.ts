@@ -19,7 +19,8 @@ export function formatCount(n: number | null | undefined): string {
 }
 
 /** "1 row", "1,234 rows". */
-export function formatRows(n: number): string {
+export function formatRows(n: number | null): string {
+  if (n === null) return ''; // a view holds no rows
   return `${formatCount(n)} ${n === 1 ? 'row' : 'rows'}`;
 }
 

@@ -7,11 +7,7 @@ import { renderTable } from './table.ts';
  * The end-of-run report on stdout: one row per task, the totals and run id, and for each failure
  * its error with location and hint.
  */
-export function formatRunSummary(
-  summary: RunSummary,
-  durations: ReadonlyMap<string, number>,
-  options: { projectArg?: string } = {},
-): string {
+export function formatRunSummary(summary: RunSummary, options: { projectArg?: string } = {}): string {
   const rows = summary.tasks.map((task) => [
     task.task,
     task.materialization,
@@ -19,7 +15,7 @@ export function formatRunSummary(
     String(task.attempts),
     // A view stores no rows; its count says nothing.
     task.rows && task.materialization !== 'view' ? formatCount(task.rows.rowsOut) : '–',
-    formatDuration(durations.get(task.task)),
+    formatDuration(task.durationMs),
   ]);
   let out = renderTable(
     [

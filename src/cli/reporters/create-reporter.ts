@@ -10,16 +10,12 @@ import { styleFor } from './style.ts';
  * NDJSON with --log-format json; a live display on an interactive terminal; plain lines
  * everywhere else (pipes, files, CI, TERM=dumb). Progress always goes to stderr.
  */
-export function createReporter(
-  io: CliIo,
-  logFormat: LogFormat,
-  materializations?: ReadonlyMap<string, string>,
-): RunReporter {
+export function createReporter(io: CliIo, logFormat: LogFormat): RunReporter {
   if (logFormat === 'json') return new JsonReporter(io.stderr);
   if (isInteractive(io)) {
-    return new LiveReporter(io.stderr, styleFor(io.env, true), materializations);
+    return new LiveReporter(io.stderr, styleFor(io.env, true));
   }
-  return new PlainReporter(io.stderr, materializations);
+  return new PlainReporter(io.stderr);
 }
 
 export function isInteractive(io: CliIo): boolean {

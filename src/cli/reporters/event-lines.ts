@@ -12,12 +12,10 @@ import { plainStyle, type Style } from './style.ts';
  */
 export class EventLines {
   private nameWidth = 0;
+  /** Materialisation per task, learnt from run_started; shown after the task name. */
+  private materializations: ReadonlyMap<string, string> = new Map();
 
-  constructor(
-    private readonly style: Style = plainStyle,
-    /** Materialisation per task, when the caller knows it; shown after the task name. */
-    private readonly materializations: ReadonlyMap<string, string> = new Map(),
-  ) {}
+  constructor(private readonly style: Style = plainStyle) {}
 
   /** The line for an event, or undefined for events this reporter does not print. */
   line(event: RunEvent, now: Date, options: { starts?: boolean } = {}): string | undefined {
@@ -30,6 +28,7 @@ export class EventLines {
     switch (event.type) {
       case 'run_started':
         this.nameWidth = Math.max(0, ...event.tasks.map((t) => t.length));
+        this.materializations = new Map(Object.entries(event.materializations));
         return `${time} ▶ run ${event.runId}  ${plural(event.tasks.length, 'task')}  window ${formatWindow(event.dateFrom, event.dateTo)}  ${s.dim(event.engine)}`;
       case 'task_started':
         if (!options.starts) return undefined;

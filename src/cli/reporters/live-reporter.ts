@@ -32,10 +32,9 @@ export class LiveReporter implements RunReporter {
   constructor(
     private readonly out: OutputStream,
     private readonly style: Style,
-    materializations?: ReadonlyMap<string, string>,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.lines = new EventLines(style, materializations);
+    this.lines = new EventLines(style);
   }
 
   onEvent(event: RunEvent): void {

@@ -9,10 +9,9 @@ export class PlainReporter implements RunReporter {
 
   constructor(
     private readonly out: OutputStream,
-    materializations?: ReadonlyMap<string, string>,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.lines = new EventLines(undefined, materializations);
+    this.lines = new EventLines();
   }
 
   onEvent(event: RunEvent): void {

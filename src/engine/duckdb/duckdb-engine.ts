@@ -269,15 +269,17 @@ class DuckDbSession implements Session {
     const types = result.columnTypes();
     const columns = names.map((name, i) => ({ name, type: String(types[i]) }));
     let pending: Record<string, unknown>[] = [];
+    let yielded = false;
     for await (const chunk of result.yieldRowObjectJson()) {
       pending.push(...chunk);
       if (pending.length >= batchRows) {
         yield { columns, rows: normaliseRows(pending, names, types) };
+        yielded = true;
         pending = [];
       }
     }
-    if (pending.length > 0 || columns.length === 0)
-      yield { columns, rows: normaliseRows(pending, names, types) };
+    // An empty result still yields one batch, so consumers learn its columns.
+    if (pending.length > 0 || !yielded) yield { columns, rows: normaliseRows(pending, names, types) };
   }
 
   async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
