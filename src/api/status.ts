@@ -1,10 +1,11 @@
+import { type ProjectNode, materializationOf } from '../models/types.ts';
 import { ensureAuditSchema } from '../audit/recorder.ts';
 import { type ProjectOptions, withProject } from './open-project.ts';
 import { type RunListEntry, utcIso } from './runs.ts';
 
 export interface ModelStatus {
   name: string;
-  kind: 'model' | 'seed';
+  kind: ProjectNode['kind'];
   materialization: string;
   target: string;
   file: string;
@@ -58,7 +59,7 @@ export async function status(options: ProjectOptions): Promise<WarehouseStatus> 
       models.push({
         name,
         kind: node.kind,
-        materialization: node.kind === 'seed' ? 'seed' : node.config.materialized,
+        materialization: materializationOf(node),
         target,
         file: node.file,
         built: kind ?? 'missing',

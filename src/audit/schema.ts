@@ -67,5 +67,55 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
 )`,
       ],
     },
+    {
+      version: 2,
+      statements: [
+        `CREATE TABLE IF NOT EXISTS audit.ingested_files (
+  ingestion_id ${t('text')} NOT NULL,
+  run_id ${t('text')} NOT NULL,
+  source ${t('text')} NOT NULL,
+  path ${t('text')} NOT NULL,
+  checksum ${t('text')} NOT NULL,
+  size_bytes ${t('bigint')} NOT NULL,
+  load_date ${t('date')} NOT NULL,
+  records ${t('bigint')},
+  malformed ${t('bigint')},
+  status ${t('text')} NOT NULL CHECK (status IN ('loaded', 'failed')),
+  change ${t('text')} NOT NULL CHECK (change IN ('new', 'changed', 'restored')),
+  ingested_at ${t('timestamp')} NOT NULL,
+  error_code ${t('text')},
+  error_message ${t('text')},
+  PRIMARY KEY (ingestion_id, run_id)
+)`,
+        `CREATE TABLE IF NOT EXISTS audit.bad_records (
+  source ${t('text')} NOT NULL,
+  load_date ${t('date')} NOT NULL,
+  ingestion_id ${t('text')} NOT NULL,
+  record_key ${t('text')} NOT NULL,
+  source_file ${t('text')} NOT NULL,
+  record_position ${t('bigint')},
+  source_line ${t('bigint')},
+  field ${t('text')} NOT NULL,
+  reason_code ${t('text')} NOT NULL,
+  message ${t('text')} NOT NULL,
+  raw_record ${t('text')},
+  run_id ${t('text')} NOT NULL,
+  found_at ${t('timestamp')} NOT NULL,
+  PRIMARY KEY (record_key, field, reason_code)
+)`,
+        `CREATE TABLE IF NOT EXISTS audit.source_loads (
+  run_id ${t('text')} NOT NULL,
+  source ${t('text')} NOT NULL,
+  load_date ${t('date')} NOT NULL,
+  files ${t('integer')} NOT NULL,
+  received ${t('bigint')} NOT NULL,
+  staged ${t('bigint')} NOT NULL,
+  quarantined ${t('bigint')} NOT NULL,
+  duplicates ${t('bigint')} NOT NULL,
+  reconciled ${t('boolean')} NOT NULL,
+  PRIMARY KEY (run_id, source, load_date)
+)`,
+      ],
+    },
   ];
 }

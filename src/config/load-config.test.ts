@@ -12,6 +12,7 @@ const DEFAULTS: StrataConfig = {
   models: { paths: ['models'] },
   seeds: { paths: ['seeds'], schema: 'raw' },
   run: { concurrency: 4, retries: 2, retryDelayMs: 500, retryMaxDelayMs: 30_000, taskTimeoutSeconds: 3600 },
+  sources: {},
   defaultSchema: 'warehouse',
 };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fileSourceSchema } from '../sources/schema.ts';
 
 const identifier = z
   .string()
@@ -57,6 +58,8 @@ export const configSchema = z.strictObject({
       retryMaxDelayMs: 30_000,
       taskTimeoutSeconds: 3600,
     }),
+  /** Where raw data comes from, with the contract each record must meet. */
+  sources: z.record(identifier, fileSourceSchema).default({}),
   /** Default schema for models outside a layer folder (models/<schema>/...). */
   defaultSchema: identifier.default('warehouse'),
 });

@@ -71,6 +71,27 @@ export interface Dialect {
   castDate(expression: string): string;
   /** A SELECT returning one row, column `checksum`: a hash of the table's rows, independent of row order. */
   tableChecksum(table: TableRef): string;
+
+  // Record validation (contracts compile to these)
+  /** A constant from the project's definitions (never from data) as an escaped string literal. */
+  stringLiteral(value: string): string;
+  /** The text of a top-level key of a JSON value; null when absent or JSON null. */
+  jsonText(json: string, key: string): string;
+  /** The JSON value of a top-level key (for nested arrays and objects). */
+  jsonValue(json: string, key: string): string;
+  /** The JSON type name of a top-level key's value ('ARRAY', 'OBJECT', ...; null when absent). */
+  jsonTypeOf(json: string, key: string): string;
+  /** A cast that yields null instead of failing. */
+  tryCast(expression: string, type: string): string;
+  /** Text parsed with a strptime format (%Y-%m-%d ...) into a timestamp, null when it does not parse. */
+  tryParseTimestamp(expression: string, format: string): string;
+  /** True when the whole text matches the regular expression. */
+  regexFullMatch(expression: string, pattern: string): string;
+  /**
+   * One row per element of a JSON array held in `arrayColumn` of `source`: every column of source,
+   * plus `strata_item` (the element, JSON) and `strata_item_position` (1-based).
+   */
+  unnestJsonArray(source: string, arrayExpression: string): string;
 }
 
 export type BulkFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
@@ -83,6 +104,28 @@ export interface BulkLoadRequest {
   /** replace: the table becomes exactly the file; append: rows are added. */
   mode: 'replace' | 'append';
   csv?: { delimiter?: string; header?: boolean };
+}
+
+/** The lineage every raw row carries. */
+export interface RawLineage {
+  ingestionId: string;
+  runId: string;
+  loadDate: string;
+  /** The file as the project names it (relative path) or the URL it came from. */
+  sourceFile: string;
+  /** 'YYYY-MM-DD HH:MM:SS.mmm' UTC. */
+  ingestedAt: string;
+}
+
+export interface RawLoadRequest {
+  /** The raw table: ingestion_id, run_id, load_date, source_file, record_position, source_line,
+   *  ingested_at, record (JSON or null), raw_text, parse_error. */
+  target: TableRef;
+  path: string;
+  format: BulkFormat;
+  compression: 'none' | 'gzip';
+  csv?: { delimiter: string; quote: string; escape: string; header: boolean };
+  lineage: RawLineage;
 }
 
 /** One connection. Statements on a session run in order; a transaction belongs to one session. */
@@ -121,6 +164,12 @@ export interface Engine {
 
   /** Loads a file into a table inside the engine (never row by row through Node). */
   bulkLoad(request: BulkLoadRequest, session?: Session): Promise<{ rows: number }>;
+  /**
+   * Appends a file's records to a raw table as received: one row per record with its position,
+   * parsed records as JSON, records that do not parse as their text with the reason. Throws
+   * (FILE_UNREADABLE) only when the format allows no recovery, e.g. a truncated JSON array.
+   */
+  loadRaw(request: RawLoadRequest, session: Session): Promise<{ records: number; malformed: number }>;
 
   listSchemas(): Promise<string[]>;
   listTables(schema?: string): Promise<TableInfo[]>;

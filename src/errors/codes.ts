@@ -16,7 +16,7 @@ export const diagnosticCodes = {
   TEMPLATE_UNKNOWN: 'A {{ ... }} expression in a model is not one strata knows.',
   MATERIALIZATION_REQUIREMENT:
     'A materialisation is missing a key it needs (unique_key, load_date_column, ...).',
-  SELECTOR_UNKNOWN: 'A --select entry names no model or seed.',
+  SELECTOR_UNKNOWN: 'A --select entry names no model, seed or source.',
   PROJECT_INVALID: 'The project has definition problems; each is listed.',
 
   // Engine
@@ -39,6 +39,13 @@ export const diagnosticCodes = {
   LOAD_DATE_MISSING: 'A model declared a load_date_column that its SELECT does not return.',
   SCD2_OUT_OF_ORDER: 'An SCD2 snapshot without a load-date column cannot be replayed for a past date.',
   DATE_INVALID: 'A date option is not a valid YYYY-MM-DD date.',
+
+  // Sources
+  SOURCE_INVALID: 'A source in the config cannot be used as declared.',
+  FILE_UNREADABLE:
+    'A source file cannot be read at all (e.g. a truncated JSON array); its records stay unloaded.',
+  SOURCE_COLUMN_MISSING: 'A required field is absent from a whole file; the file is not loaded.',
+  RECONCILIATION_MISMATCH: 'Records received ≠ staged + quarantined + duplicates for a source and date.',
 
   // CLI and init
   USAGE: 'A command was called with invalid options.',

@@ -131,7 +131,7 @@ describe('reference problems', () => {
     expect(problemsOf([model('stg_orders'), model('fct_orders', [['stg_order', 3]])])).toEqual([
       {
         code: 'REF_UNKNOWN',
-        message: "ref('stg_order') names no model or seed",
+        message: "ref('stg_order') names no model, seed or source",
         file: 'models/fct_orders.sql',
         line: 3,
         column: 6,
@@ -239,7 +239,7 @@ describe('reference problems', () => {
       unparsed,
     );
     expect(problems.map((p) => [p.code, p.message, p.location.line])).toEqual([
-      ['REF_UNKNOWN', "ref('stg_custmers') names no model or seed", 3],
+      ['REF_UNKNOWN', "ref('stg_custmers') names no model, seed or source", 3],
     ]);
     expect(buildGraph([model('fct_orders', [['stg_customers', 2]])], unparsed).problems).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { StrataError } from '../errors/strata-error.ts';
+import type { TableRef } from '../engine/types.ts';
 import type { ProjectNode } from './types.ts';
 
 /** The DAG of a project: nodes by name, and for each its upstream and downstream names. */
@@ -8,6 +9,8 @@ export interface Graph {
   downstream: Map<string, string[]>;
   /** Every node, each after everything it depends on (ties broken by name, so it is stable). */
   order: string[];
+  /** Every name a model may ref(): nodes, and the extra tables some nodes build (a source's nested arrays). */
+  tables: Map<string, { node: string; target: TableRef }>;
 }
 
 /**
@@ -38,6 +41,25 @@ export function buildGraph(
     }
     byName.set(node.name, node);
   }
+  const tables = new Map<string, { node: string; target: TableRef }>();
+  for (const node of byName.values()) {
+    tables.set(node.name, { node: node.name, target: node.target });
+    for (const extra of node.kind === 'source' ? node.provides : []) {
+      if (byName.has(extra.name)) {
+        problems.push(
+          new StrataError(
+            'MODEL_DUPLICATE',
+            `"${extra.name}" is both a model or seed and a table of source ${node.name}`,
+            {
+              model: extra.name,
+              hint: 'Rename the model, or the nested field of the source.',
+            },
+          ),
+        );
+      }
+      tables.set(extra.name, { node: node.name, target: extra.target });
+    }
+  }
 
   const upstream = new Map<string, string[]>();
   const downstream = new Map<string, string[]>([...byName.keys()].map((name) => [name, []]));
@@ -55,11 +77,11 @@ export function buildGraph(
               hint: 'Use {{ this }} to read the model’s own table.',
             }),
           );
-        } else if (!byName.has(ref.name)) {
+        } else if (!tables.has(ref.name)) {
           if (unparsed.has(ref.name)) continue;
-          const suggestion = closest(ref.name, [...byName.keys()]);
+          const suggestion = closest(ref.name, [...tables.keys()]);
           problems.push(
-            new StrataError('REF_UNKNOWN', `ref('${ref.name}') names no model or seed`, {
+            new StrataError('REF_UNKNOWN', `ref('${ref.name}') names no model, seed or source`, {
               file: node.file,
               line: ref.line,
               column: ref.column,
@@ -68,7 +90,8 @@ export function buildGraph(
             }),
           );
         } else {
-          deps.add(ref.name);
+          const provider = tables.get(ref.name)?.node ?? ref.name;
+          if (provider !== node.name) deps.add(provider);
         }
       }
     }
@@ -80,7 +103,10 @@ export function buildGraph(
 
   problems.push(...cycleProblems(byName, upstream));
   if (problems.length > 0) return { problems };
-  return { graph: { nodes: byName, upstream, downstream, order: topologicalOrder(upstream) }, problems };
+  return {
+    graph: { nodes: byName, upstream, downstream, order: topologicalOrder(upstream), tables },
+    problems,
+  };
 }
 
 /** Every cycle, each reported once at the reference that closes it. */

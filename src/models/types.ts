@@ -1,4 +1,5 @@
 import type { TableRef } from '../engine/types.ts';
+import type { SourceConfig } from '../sources/schema.ts';
 
 export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'upsert', 'scd2'] as const;
 export type Materialization = (typeof MATERIALIZATIONS)[number];
@@ -68,9 +69,24 @@ export interface SeedNode {
   path: string;
 }
 
-export type ProjectNode = ModelNode | SeedNode;
+/** A source declared in the config: files → raw (as received) → staging (typed, validated). */
+export interface SourceNode {
+  kind: 'source';
+  name: string;
+  /** The staging table of validated, typed records. */
+  target: TableRef;
+  /** The raw table, append-only, as received. */
+  raw: TableRef;
+  /** The config file that declares it, for messages. */
+  file: string;
+  /** Further tables it builds (one per nested array), referable like models: `<source>__<field>`. */
+  provides: { name: string; target: TableRef }[];
+  config: SourceConfig;
+}
+
+export type ProjectNode = ModelNode | SeedNode | SourceNode;
 
 /** 'seed' for a seed, else the model's materialisation. */
-export function materializationOf(node: ProjectNode): Materialization | 'seed' {
-  return node.kind === 'seed' ? 'seed' : node.config.materialized;
+export function materializationOf(node: ProjectNode): Materialization | 'seed' | 'source' {
+  return node.kind === 'model' ? node.config.materialized : node.kind;
 }

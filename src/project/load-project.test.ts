@@ -164,7 +164,7 @@ describe('loadProject on a broken project', () => {
       },
       {
         code: 'REF_UNKNOWN',
-        message: "ref('stg_payments') names no model or seed",
+        message: "ref('stg_payments') names no model, seed or source",
         file: 'models/fct_orders.sql',
         line: 4,
         column: 6,
@@ -190,7 +190,7 @@ describe('loadProject on a broken project', () => {
       },
       {
         code: 'REF_UNKNOWN',
-        message: "ref('order') names no model or seed",
+        message: "ref('order') names no model, seed or source",
         file: 'models/staging/stg_orders.sql',
         line: 5,
         column: 6,

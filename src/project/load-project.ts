@@ -7,7 +7,8 @@ import { isValidIdentifier } from '../engine/identifiers.ts';
 import { StrataAggregateError, StrataError } from '../errors/strata-error.ts';
 import { type Graph, buildGraph } from '../models/graph.ts';
 import { baseName, parseModel } from '../models/parse-model.ts';
-import type { ProjectNode, SeedNode } from '../models/types.ts';
+import type { ProjectNode, SeedNode, SourceNode } from '../models/types.ts';
+import type { SourceConfig } from '../sources/schema.ts';
 import { listFiles } from './discover.ts';
 
 export interface Project {
@@ -52,11 +53,33 @@ export async function loadProject(
     }
   }
 
+  for (const [name, source] of Object.entries(config.sources)) {
+    nodes.push(sourceNode(name, source, relative(root, configFile)));
+  }
+
   const { graph, problems: graphProblems } = buildGraph(nodes, unparsed);
   problems.push(...graphProblems);
   if (problems.length > 0 || !graph)
     throw new StrataAggregateError('PROJECT_INVALID', sortProblems(problems));
   return { root, configFile, config, engineTarget: resolveEngineTarget(config, root, env), graph };
+}
+
+function sourceNode(name: string, config: SourceConfig, file: string): SourceNode {
+  const provides = Object.entries(config.contract.fields)
+    .filter(([, field]) => field.type === 'array')
+    .map(([field]) => ({
+      name: `${name}__${field}`,
+      target: { schema: config.schema, name: `${name}__${field}` },
+    }));
+  return {
+    kind: 'source',
+    name,
+    target: { schema: config.schema, name },
+    raw: { schema: config.rawSchema, name },
+    file,
+    provides,
+    config,
+  };
 }
 
 function seedNode(root: string, path: string, schema: string): SeedNode | StrataError {

@@ -5,17 +5,21 @@ import type { Graph } from '../models/graph.ts';
 import type { ModelNode, ProjectNode } from '../models/types.ts';
 import { type RowCounts, executeSteps } from './execute-steps.ts';
 import { gatherFacts } from './gather-facts.ts';
+import { ingestSource } from '../sources/ingest-source.ts';
 
 export interface TaskRunContext {
   engine: Engine;
   graph: Graph;
+  /** The project folder: source globs are relative to it. */
+  root: string;
+  runId: string;
   window: DateWindow;
   fullRefresh: boolean;
   runDate: string;
   signal: AbortSignal;
 }
 
-/** Builds one node of the DAG — a seed load or a model materialisation — atomically. */
+/** Builds one node of the DAG — a seed load, a source's ingestion, or a model materialisation. */
 export async function executeNode(node: ProjectNode, context: TaskRunContext): Promise<RowCounts> {
   const { engine, signal } = context;
   return engine.withSession(async (session) => {
@@ -28,8 +32,22 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
         );
         return { rowsOut: rows, rowsInserted: rows, rowsUpdated: 0, rowsDeleted: 0 };
       }
+      if (node.kind === 'source') {
+        const result = await ingestSource({
+          engine,
+          session,
+          root: context.root,
+          node,
+          runId: context.runId,
+          window: context.window,
+          fullRefresh: context.fullRefresh,
+          signal,
+          now: () => new Date(),
+        });
+        return { rowsOut: result.staged, rowsInserted: result.staged, rowsUpdated: 0, rowsDeleted: 0 };
+      }
       const resolve = (name: string) => {
-        const referenced = context.graph.nodes.get(name);
+        const referenced = context.graph.tables.get(name);
         if (!referenced) throw new Error(`unresolved reference ${name} survived graph validation`);
         return referenced.target;
       };

@@ -159,6 +159,8 @@ export async function runPipeline(
         executeNode(project.graph.nodes.get(task.id) as ProjectNode, {
           engine,
           graph: project.graph,
+          root: project.root,
+          runId,
           window,
           fullRefresh,
           runDate,

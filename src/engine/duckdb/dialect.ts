@@ -12,6 +12,15 @@ const TYPES: Record<LogicalType, string> = {
   timestamp: 'TIMESTAMP',
 };
 
+function stringLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A JSON path selecting one top-level key, whatever characters the key holds. */
+function jsonPath(key: string): string {
+  return stringLiteral(`$.${JSON.stringify(key)}`);
+}
+
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
   quoteIdentifier,
@@ -28,6 +37,17 @@ export const duckdbDialect: Dialect = {
     `CREATE OR REPLACE VIEW ${duckdbDialect.qualify(target)} AS\n${selectSql}`,
   ],
   castDate: (expression) => `CAST(${expression} AS DATE)`,
+  stringLiteral,
+  jsonText: (json, key) => `json_extract_string(${json}, ${jsonPath(key)})`,
+  jsonValue: (json, key) => `json_extract(${json}, ${jsonPath(key)})`,
+  jsonTypeOf: (json, key) => `json_type(${json}, ${jsonPath(key)})`,
+  tryCast: (expression, type) => `TRY_CAST(${expression} AS ${type})`,
+  tryParseTimestamp: (expression, format) => `try_strptime(${expression}, ${stringLiteral(format)})`,
+  regexFullMatch: (expression, pattern) => `regexp_full_match(${expression}, ${stringLiteral(pattern)})`,
+  unnestJsonArray: (source, arrayExpression) =>
+    `SELECT s.* EXCLUDE (strata_array), unnest(s.strata_array) AS strata_item,
+       generate_subscripts(s.strata_array, 1) AS strata_item_position
+FROM (SELECT src.*, TRY_CAST(${arrayExpression} AS JSON[]) AS strata_array FROM (${source}) AS src) AS s`,
   tableChecksum: (table) =>
     `SELECT coalesce(md5(string_agg(row_text, '\n' ORDER BY row_text)), md5('')) AS checksum
 FROM (SELECT CAST(t AS VARCHAR) AS row_text FROM ${duckdbDialect.qualify(table)} AS t) AS rows`,

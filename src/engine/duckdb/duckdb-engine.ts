@@ -8,6 +8,7 @@ import type {
   Engine,
   ExecResult,
   QueryResult,
+  RawLoadRequest,
   RowBatch,
   RunLock,
   Session,
@@ -16,6 +17,7 @@ import type {
   TableRef,
 } from '../types.ts';
 import { duckdbDialect } from './dialect.ts';
+import { loadRawDuckDb } from './raw-reader.ts';
 import { normaliseRows } from './values.ts';
 
 export interface DuckDbOptions {
@@ -155,6 +157,10 @@ class DuckDbEngine implements Engine {
       return { rows: result.rowsAffected };
     };
     return session ? load(session) : this.withSession(load);
+  }
+
+  loadRaw(request: RawLoadRequest, session: Session): Promise<{ records: number; malformed: number }> {
+    return loadRawDuckDb(request, session);
   }
 
   async listSchemas(): Promise<string[]> {

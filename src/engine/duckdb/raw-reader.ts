@@ -1,0 +1,207 @@
+import { open } from 'node:fs/promises';
+import { StrataError, causeMessage } from '../../errors/strata-error.ts';
+import type { RawLoadRequest, Session } from '../types.ts';
+import { duckdbDialect as d } from './dialect.ts';
+
+/** A byte that valid JSON text never holds unescaped, so splitting on it keeps every line whole. */
+const RECORD_SEPARATOR = '\u001e';
+let rejectsCounter = 0;
+
+/**
+ * Appends one file to a raw table, as received: NDJSON and CSV line by line (a bad line becomes a
+ * malformed raw row with its text and reason; the rest of the file goes on), JSON arrays and
+ * Parquet record by record. Positions are 1-based record numbers in the file.
+ */
+export async function loadRawDuckDb(
+  request: RawLoadRequest,
+  session: Session,
+): Promise<{ records: number; malformed: number }> {
+  const { lineage } = request;
+  const target = d.qualify(request.target);
+  const params = [
+    lineage.ingestionId,
+    lineage.runId,
+    lineage.loadDate,
+    lineage.sourceFile,
+    lineage.ingestedAt,
+    request.path,
+  ];
+  const lineageColumns = `$1 AS ingestion_id, $2 AS run_id, CAST($3 AS DATE) AS load_date, $4 AS source_file`;
+  const insert = `INSERT INTO ${target} (ingestion_id, run_id, load_date, source_file, record_position, source_line, ingested_at, record, raw_text, parse_error)`;
+  const compression = `compression = '${request.compression === 'gzip' ? 'gzip' : 'none'}'`;
+  const objectCheck = (json: string) =>
+    `CASE WHEN json_type(${json}) = 'OBJECT' THEN NULL ELSE 'the record is JSON but not an object' END`;
+
+  try {
+    switch (request.format) {
+      case 'ndjson': {
+        await session.execute(
+          `${insert}
+SELECT ${lineageColumns}, row_number() OVER () AS record_position, NULL, CAST($5 AS TIMESTAMP),
+  CASE WHEN json_type(j) = 'OBJECT' THEN j END,
+  CASE WHEN json_type(j) = 'OBJECT' THEN NULL ELSE line END,
+  CASE WHEN j IS NULL THEN 'the line is not valid JSON'
+       WHEN json_type(j) <> 'OBJECT' THEN 'the line is JSON but not an object' END
+FROM (
+  SELECT line, TRY_CAST(line AS JSON) AS j
+  FROM read_csv($6, columns = {'line': 'VARCHAR'}, header = false, delim = '${RECORD_SEPARATOR}', quote = '', escape = '',
+                auto_detect = false, strict_mode = false, ${compression})
+  WHERE line IS NOT NULL AND trim(line) <> ''
+) AS lines`,
+          params,
+        );
+        break;
+      }
+      case 'json': {
+        await session.execute(
+          `${insert}
+SELECT ${lineageColumns}, row_number() OVER () AS record_position, NULL, CAST($5 AS TIMESTAMP),
+  CASE WHEN json_type(json) = 'OBJECT' THEN json END,
+  CASE WHEN json_type(json) = 'OBJECT' THEN NULL ELSE CAST(json AS VARCHAR) END,
+  ${objectCheck('json')}
+FROM read_json_objects($6, format = 'array', ${compression})`,
+          params,
+        );
+        break;
+      }
+      case 'parquet': {
+        await session.execute(
+          `${insert}
+SELECT ${lineageColumns}, row_number() OVER () AS record_position, NULL, CAST($5 AS TIMESTAMP),
+  to_json(t), NULL, NULL
+FROM read_parquet($6) AS t`,
+          params,
+        );
+        break;
+      }
+      case 'csv':
+        await loadCsv(request, session, insert, lineageColumns, params, compression);
+        break;
+    }
+  } catch (error) {
+    if (error instanceof StrataError && error.code === 'SOURCE_COLUMN_MISSING') throw error;
+    throw new StrataError(
+      'FILE_UNREADABLE',
+      `${lineage.sourceFile} cannot be read as ${request.format}: ${causeMessage(error)}`,
+      {
+        file: lineage.sourceFile,
+        cause: error,
+        hint:
+          request.format === 'json'
+            ? 'A JSON array cannot be read past a syntax error; fix or re-export the file. Its records were not loaded.'
+            : 'Check the file’s format and compression; its records were not loaded.',
+      },
+    );
+  }
+  const { rows } = await session.query(
+    `SELECT count(*) AS records, count(*) FILTER (WHERE record IS NULL) AS malformed FROM ${target} WHERE ingestion_id = $1`,
+    [lineage.ingestionId],
+  );
+  return { records: Number(rows[0]?.records ?? 0), malformed: Number(rows[0]?.malformed ?? 0) };
+}
+
+async function loadCsv(
+  request: RawLoadRequest,
+  session: Session,
+  insert: string,
+  lineageColumns: string,
+  params: string[],
+  compression: string,
+): Promise<void> {
+  const csv = request.csv ?? { delimiter: ',', quote: '"', escape: '"', header: true };
+  for (const option of [csv.delimiter, csv.quote, csv.escape]) {
+    if (option.includes("'") || option.length > 1) {
+      throw new StrataError(
+        'SOURCE_INVALID',
+        `CSV option ${JSON.stringify(option)} must be one character other than '`,
+      );
+    }
+  }
+  const header = await readHeader(request.path, request.compression, csv.delimiter, csv.quote);
+  if (header.length === 0) return; // an empty file holds no records
+  const names = uniqueNames(csv.header ? header : header.map((_, i) => `column${i + 1}`));
+  const columns = `{${names.map((n) => `${d.stringLiteral(n)}: 'VARCHAR'`).join(', ')}}`;
+  const rejects = `strata_rejects_${process.pid}_${++rejectsCounter}`;
+  const reader = `read_csv($6, columns = ${columns}, header = ${csv.header}, auto_detect = false,
+    delim = ${d.stringLiteral(csv.delimiter)}, quote = ${d.stringLiteral(csv.quote)}, escape = ${d.stringLiteral(csv.escape)},
+    ${compression}, store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`;
+  await session.execute(
+    `${insert}
+SELECT ${lineageColumns}, row_number() OVER () AS record_position, NULL, CAST($5 AS TIMESTAMP), to_json(t), NULL, NULL
+FROM ${reader} AS t`,
+    params,
+  );
+  await session.execute(
+    `${insert}
+SELECT ${lineageColumns}, NULL, line, CAST($5 AS TIMESTAMP), NULL, first(csv_line),
+  string_agg(DISTINCT error_type || ': ' || error_message, '; ')
+FROM ${rejects} GROUP BY line`,
+    params.slice(0, 5),
+  );
+  await session.execute(`DROP TABLE IF EXISTS ${rejects}`);
+  await session.execute(`DROP TABLE IF EXISTS ${rejects}_scan`);
+}
+
+/** The header line's fields: read from the first bytes of the file (decompressed if needed). */
+async function readHeader(
+  path: string,
+  compression: 'none' | 'gzip',
+  delimiter: string,
+  quote: string,
+): Promise<string[]> {
+  const bytes = await readStart(path, compression);
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const line = text.split(/\r?\n/, 1)[0] ?? '';
+  if (line.trim() === '') return [];
+  const fields: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i] as string;
+    if (quoted) {
+      if (char === quote && line[i + 1] === quote) {
+        current += quote;
+        i++;
+      } else if (char === quote) quoted = false;
+      else current += char;
+    } else if (char === quote) quoted = true;
+    else if (char === delimiter) {
+      fields.push(current.trim());
+      current = '';
+    } else current += char;
+  }
+  fields.push(current.trim());
+  return fields;
+}
+
+async function readStart(path: string, compression: 'none' | 'gzip'): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(65_536);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const start = buffer.subarray(0, bytesRead);
+    if (compression === 'none' || bytesRead === 0) return start;
+    const { createGunzip } = await import('node:zlib');
+    return await new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      const gunzip = createGunzip();
+      gunzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // The start of a stream is all a header needs; a truncated-input error is expected here.
+      gunzip.on('error', () => resolve(Buffer.concat(chunks)));
+      gunzip.on('end', () => resolve(Buffer.concat(chunks)));
+      gunzip.end(start);
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((raw, i) => {
+    const name = raw === '' ? `column${i + 1}` : raw;
+    const count = seen.get(name) ?? 0;
+    seen.set(name, count + 1);
+    return count === 0 ? name : `${name}_${count + 1}`;
+  });
+}

@@ -1,0 +1,67 @@
+import { StrataError } from '../errors/strata-error.ts';
+import { isIsoDate } from '../materialize/dates.ts';
+import { globFiles, relativePath } from './glob.ts';
+import type { FileFormat, SourceConfig } from './schema.ts';
+
+export interface SourceFile {
+  /** Absolute path. */
+  path: string;
+  /** Relative to the project root: what audit tables and messages show. */
+  file: string;
+  loadDate: string;
+  format: FileFormat;
+  compression: 'none' | 'gzip';
+}
+
+const DATE_IN_PATH = /(\d{4})-(\d{2})-(\d{2})/g;
+
+/** The files of a source with their load dates; a file whose path holds no date is an error. */
+export async function discoverFiles(root: string, name: string, source: SourceConfig): Promise<SourceFile[]> {
+  const paths = [...new Set((await Promise.all(source.files.map((g) => globFiles(root, g)))).flat())].sort();
+  const pattern = source.loadDate ? new RegExp(source.loadDate.pattern) : undefined;
+  return paths.map((path) => {
+    const file = relativePath(root, path);
+    const loadDate = pattern ? dateFromPattern(file, pattern) : lastDateIn(file);
+    if (!loadDate) {
+      throw new StrataError('SOURCE_INVALID', `source ${name}: no load date in the path ${file}`, {
+        file,
+        field: `sources.${name}.loadDate`,
+        hint: 'Put the date in the file or folder name (orders/2025-03-14.json) or set loadDate.pattern.',
+      });
+    }
+    return { path, file, loadDate, ...formatOf(file, source.format) };
+  });
+}
+
+function lastDateIn(path: string): string | undefined {
+  const matches = [...path.matchAll(DATE_IN_PATH)].map((m) => m[0]).filter(isIsoDate);
+  return matches.at(-1);
+}
+
+function dateFromPattern(path: string, pattern: RegExp): string | undefined {
+  const groups = pattern.exec(path)?.groups;
+  if (!groups) return undefined;
+  const date =
+    groups.date ??
+    (groups.year && groups.month && groups.day
+      ? `${groups.year}-${groups.month.padStart(2, '0')}-${groups.day.padStart(2, '0')}`
+      : undefined);
+  return date && isIsoDate(date) ? date : undefined;
+}
+
+export function formatOf(
+  file: string,
+  declared?: FileFormat,
+): { format: FileFormat; compression: 'none' | 'gzip' } {
+  const compression = /\.gz$/i.test(file) ? 'gzip' : 'none';
+  if (declared) return { format: declared, compression };
+  const bare = file.replace(/\.gz$/i, '').toLowerCase();
+  if (bare.endsWith('.ndjson') || bare.endsWith('.jsonl')) return { format: 'ndjson', compression };
+  if (bare.endsWith('.json')) return { format: 'json', compression };
+  if (bare.endsWith('.csv') || bare.endsWith('.tsv')) return { format: 'csv', compression };
+  if (bare.endsWith('.parquet')) return { format: 'parquet', compression };
+  throw new StrataError('SOURCE_INVALID', `cannot tell the format of ${file} from its extension`, {
+    file,
+    hint: 'Set format: json | ndjson | csv | parquet on the source.',
+  });
+}

@@ -1,0 +1,233 @@
+import { sqlTimestamp } from '../audit/timestamps.ts';
+import { compileContract } from '../contracts/compile.ts';
+import type { Contract } from '../contracts/schema.ts';
+import type { Engine, Session } from '../engine/types.ts';
+import { StrataAggregateError, StrataError, toStrataError } from '../errors/strata-error.ts';
+import type { DateWindow } from '../materialize/render-select.ts';
+import type { SourceNode } from '../models/types.ts';
+import { fileChecksum, ingestionId } from './checksum.ts';
+import { type SourceFile, discoverFiles } from './discover.ts';
+import { createRawTable } from './raw-table.ts';
+import { type StageCounts, stageDates } from './stage-source.ts';
+
+export interface SourceRunContext {
+  engine: Engine;
+  session: Session;
+  root: string;
+  node: SourceNode;
+  runId: string;
+  window: DateWindow;
+  fullRefresh: boolean;
+  signal: AbortSignal;
+  now: () => Date;
+}
+
+export interface SourceRunResult extends StageCounts {
+  filesNew: number;
+  filesChanged: number;
+  filesUnchanged: number;
+  filesFailed: number;
+  dates: string[];
+}
+
+type FileState = 'new' | 'changed' | 'restored' | 'unchanged';
+
+/**
+ * One source's task: discover its files, append new and changed ones to the raw layer (each file
+ * in its own transaction, recorded in audit.ingested_files), then rebuild the staging rows of the
+ * affected load dates from raw. A file that cannot be read is recorded and reported; the other
+ * files and dates go on, and the task fails at the end so that what depends on it waits.
+ */
+export async function ingestSource(context: SourceRunContext): Promise<SourceRunResult> {
+  const { engine, session, node, signal } = context;
+  const { config } = node;
+  const d = engine.dialect;
+  await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.raw.schema)}`);
+  await session.execute(createRawTable(d, node.raw));
+
+  const files = inWindow(await discoverFiles(context.root, node.name, config), context.window);
+  const failures: StrataError[] = [];
+  const touched = new Set<string>();
+  const counts = { new: 0, changed: 0, restored: 0, unchanged: 0 };
+  const filesPerDate = new Map<string, number>();
+  for (const file of files) {
+    signal.throwIfAborted();
+    filesPerDate.set(file.loadDate, (filesPerDate.get(file.loadDate) ?? 0) + 1);
+    try {
+      const state = await ingestFile(context, file, config.contract);
+      counts[state] += 1;
+      if (state !== 'unchanged') touched.add(file.loadDate);
+    } catch (error) {
+      failures.push(toStrataError(error));
+    }
+  }
+
+  const explicit = context.window.from !== undefined || context.window.to !== undefined;
+  const dates = [...new Set(explicit || context.fullRefresh ? files.map((f) => f.loadDate) : touched)].sort();
+  const built = (await engine.listTables(node.target.schema)).some((t) => t.name === node.target.name);
+  const rebuild = context.fullRefresh || !built;
+  const stageAll = rebuild ? await allLoadedDates(session, node) : dates;
+  let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0 };
+  if (stageAll.length > 0) {
+    signal.throwIfAborted();
+    await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
+    staged = await session.transaction((tx) =>
+      stageDates(tx, d, node, compileContract(config.contract as Contract, d), stageAll, {
+        runId: context.runId,
+        at: context.now(),
+        rebuild,
+        filesPerDate,
+      }),
+    );
+  }
+  if (failures.length === 1 && failures[0]) throw failures[0];
+  if (failures.length > 1) {
+    throw new StrataAggregateError(
+      'FILE_UNREADABLE',
+      failures,
+      `${failures.length} files of ${node.name} could not be loaded`,
+    );
+  }
+  return {
+    ...staged,
+    filesNew: counts.new,
+    filesChanged: counts.changed + counts.restored,
+    filesUnchanged: counts.unchanged,
+    filesFailed: failures.length,
+    dates: stageAll,
+  };
+}
+
+function inWindow(files: SourceFile[], window: DateWindow): SourceFile[] {
+  return files.filter(
+    (f) => (!window.from || f.loadDate >= window.from) && (!window.to || f.loadDate <= window.to),
+  );
+}
+
+async function allLoadedDates(session: Session, node: SourceNode): Promise<string[]> {
+  const { rows } = await session.query(
+    `SELECT DISTINCT CAST(load_date AS VARCHAR) AS d FROM audit.ingested_files WHERE source = $1 AND status = 'loaded' ORDER BY 1`,
+    [node.name],
+  );
+  return rows.map((r) => String(r.d));
+}
+
+/** Appends one file's current version to raw unless that version is already there. */
+async function ingestFile(
+  context: SourceRunContext,
+  file: SourceFile,
+  contract: Contract,
+): Promise<FileState> {
+  const { engine, session, node } = context;
+  const { checksum, size } = await fileChecksum(file.path);
+  const id = ingestionId(file.file, checksum);
+  const { rows: versions } = await session.query(
+    `SELECT ingestion_id FROM audit.ingested_files WHERE source = $1 AND path = $2 AND status = 'loaded'
+     ORDER BY ingested_at DESC, run_id DESC`,
+    [node.name, file.file],
+  );
+  const current = versions[0]?.ingestion_id;
+  if (current === id) return 'unchanged';
+  const seenBefore = versions.some((v) => v.ingestion_id === id);
+  const state: FileState = seenBefore ? 'restored' : current ? 'changed' : 'new';
+  const at = context.now();
+  const record = (
+    tx: Session,
+    status: 'loaded' | 'failed',
+    records: number | null,
+    malformed: number | null,
+    error?: StrataError,
+  ) =>
+    tx.execute(
+      `INSERT INTO audit.ingested_files (ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
+         status, change, ingested_at, error_code, error_message)
+       VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14)`,
+      [
+        id,
+        context.runId,
+        node.name,
+        file.file,
+        checksum,
+        size,
+        file.loadDate,
+        records,
+        malformed,
+        status,
+        state === 'restored' ? 'restored' : state,
+        sqlTimestamp(at),
+        error?.code ?? null,
+        error?.message ?? null,
+      ],
+    );
+  try {
+    await session.transaction(async (tx) => {
+      let records = 0;
+      let malformed = 0;
+      if (!seenBefore && size > 0) {
+        ({ records, malformed } = await engine.loadRaw(
+          {
+            target: node.raw,
+            path: file.path,
+            format: file.format,
+            compression: file.compression,
+            csv: node.config.csv,
+            lineage: {
+              ingestionId: id,
+              runId: context.runId,
+              loadDate: file.loadDate,
+              sourceFile: file.file,
+              ingestedAt: sqlTimestamp(at),
+            },
+          },
+          tx,
+        ));
+        await assertRequiredColumns(tx, engine, node, file, id, contract, records - malformed);
+      }
+      await record(tx, 'loaded', records, malformed);
+    });
+  } catch (error) {
+    const failure = toStrataError(error, 'FILE_UNREADABLE');
+    await record(session, 'failed', null, null, failure);
+    throw failure;
+  }
+  return state;
+}
+
+/** A required field absent from every record of a file means the file's layout is wrong, not its records. */
+async function assertRequiredColumns(
+  session: Session,
+  engine: Engine,
+  node: SourceNode,
+  file: SourceFile,
+  id: string,
+  contract: Contract,
+  parsed: number,
+): Promise<void> {
+  if (parsed === 0) return;
+  const d = engine.dialect;
+  const required = Object.entries(contract.fields).filter(([, f]) => f.required);
+  if (required.length === 0) return;
+  const { rows } = await session.query(
+    `SELECT ${required
+      .map(
+        ([name, f], i) =>
+          `count(*) FILTER (WHERE ${d.jsonTypeOf('record', f.from ?? name)} IS NOT NULL) AS c${i}`,
+      )
+      .join(', ')}
+     FROM ${d.qualify(node.raw)} WHERE ingestion_id = $1 AND record IS NOT NULL`,
+    [id],
+  );
+  const missing = required
+    .filter((_, i) => Number(rows[0]?.[`c${i}`] ?? 0) === 0)
+    .map(([name, f]) => f.from ?? name);
+  if (missing.length === 0) return;
+  throw new StrataError(
+    'SOURCE_COLUMN_MISSING',
+    `${file.file} has no ${missing.map((m) => `"${m}"`).join(', ')} in any record; the file was not loaded`,
+    {
+      file: file.file,
+      field: missing.join(', '),
+      hint: `Re-export the file with the column(s), or map the contract field to the column's new name with from: in sources.${node.name}.contract.`,
+    },
+  );
+}

@@ -1,0 +1,34 @@
+import type { Dialect, TableRef } from '../engine/types.ts';
+
+/** The raw layer's table for a source: append-only, one row per record as received. */
+export function createRawTable(d: Dialect, table: TableRef): string {
+  return `CREATE TABLE IF NOT EXISTS ${d.qualify(table)} (
+  ingestion_id ${d.type('text')} NOT NULL,
+  run_id ${d.type('text')} NOT NULL,
+  load_date ${d.type('date')} NOT NULL,
+  source_file ${d.type('text')} NOT NULL,
+  record_position ${d.type('bigint')},
+  source_line ${d.type('bigint')},
+  ingested_at ${d.type('timestamp')} NOT NULL,
+  record ${d.type('json')},
+  raw_text ${d.type('text')},
+  parse_error ${d.type('text')}
+)`;
+}
+
+/**
+ * Raw rows of the current version of every file of a source, for some load dates: the newest
+ * version that loaded. (A newer version that could not be read is reported, and the last good one
+ * stays in use rather than losing the date's data.)
+ */
+export function currentRawRows(d: Dialect, raw: TableRef, source: string, dates: readonly string[]): string {
+  const dateList = dates.map((date) => `CAST(${d.stringLiteral(date)} AS DATE)`).join(', ');
+  return `SELECT r.* FROM ${d.qualify(raw)} AS r
+WHERE r.load_date IN (${dateList})
+  AND r.ingestion_id IN (
+    SELECT ingestion_id FROM (
+      SELECT ingestion_id, row_number() OVER (PARTITION BY path ORDER BY ingested_at DESC, run_id DESC) AS newest
+      FROM audit.ingested_files WHERE source = ${d.stringLiteral(source)} AND status = 'loaded'
+    ) AS versions WHERE newest = 1
+  )`;
+}

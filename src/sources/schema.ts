@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { contractSchema } from '../contracts/schema.ts';
+
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a SQL identifier (letters, digits, underscores)');
+
+export const FILE_FORMATS = ['json', 'ndjson', 'csv', 'parquet'] as const;
+export type FileFormat = (typeof FILE_FORMATS)[number];
+
+export const fileSourceSchema = z.strictObject({
+  description: z.string().optional(),
+  /** Glob(s) relative to the project: `*` within a folder, `**` across folders, `{a,b}` alternatives. */
+  files: z.union([
+    z
+      .string()
+      .min(1)
+      .transform((g) => [g]),
+    z.array(z.string().min(1)).min(1),
+  ]),
+  /** Default: from the extension (.json, .ndjson/.jsonl, .csv, .parquet; .gz compressed). */
+  format: z.enum(FILE_FORMATS).optional(),
+  /**
+   * Where the load date is in the path: a regular expression with a named group `date`
+   * (YYYY-MM-DD) or groups `year`, `month`, `day`. Default: the last YYYY-MM-DD in the path.
+   */
+  loadDate: z.strictObject({ pattern: z.string().min(1) }).optional(),
+  csv: z
+    .strictObject({
+      delimiter: z.string().length(1).default(','),
+      quote: z.string().length(1).default('"'),
+      escape: z.string().length(1).default('"'),
+      header: z.boolean().default(true),
+    })
+    .optional(),
+  contract: contractSchema,
+  /** Schema of the typed, validated table (the source's name is the table's). */
+  schema: identifier.default('staging'),
+  /** Schema of the raw table, as received. */
+  rawSchema: identifier.default('raw'),
+});
+
+export type SourceConfig = z.output<typeof fileSourceSchema>;
+export type SourceConfigInput = z.input<typeof fileSourceSchema>;

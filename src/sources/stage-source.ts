@@ -1,0 +1,137 @@
+import { sqlTimestamp } from '../audit/timestamps.ts';
+import type { ContractSql } from '../contracts/compile.ts';
+import type { Dialect, Session, TableRef } from '../engine/types.ts';
+import { StrataError } from '../errors/strata-error.ts';
+import type { SourceNode } from '../models/types.ts';
+import { currentRawRows } from './raw-table.ts';
+
+export interface StageCounts {
+  received: number;
+  staged: number;
+  quarantined: number;
+  duplicates: number;
+}
+
+const TYPED = 'strata_typed';
+const VIOLATIONS = 'strata_violations';
+const RANKED = 'strata_ranked';
+const elementsTable = (field: string) => `strata_elements_${field}`;
+
+/**
+ * Validates and types the current raw rows of some load dates and replaces those dates in the
+ * staging table(s), records every violation in audit.bad_records and the reconciliation in
+ * audit.source_loads — all in the caller's transaction, so a failure changes nothing.
+ */
+export async function stageDates(
+  session: Session,
+  d: Dialect,
+  node: SourceNode,
+  sql: ContractSql,
+  dates: readonly string[],
+  run: { runId: string; at: Date; rebuild: boolean; filesPerDate: Map<string, number> },
+): Promise<StageCounts> {
+  const q = (name: string) => d.quoteIdentifier(name);
+  const exec = (statement: string) => session.execute(statement);
+  const temp = async (name: string, select: string) => {
+    await exec(`DROP TABLE IF EXISTS ${q(name)}`);
+    await exec(`CREATE TEMPORARY TABLE ${q(name)} AS ${select}`);
+  };
+
+  await temp(TYPED, sql.typed(currentRawRows(d, node.raw, node.name, dates)));
+  const elementRelations: Record<string, string> = {};
+  for (const field of sql.arrayFields) {
+    await temp(elementsTable(field), sql.elements(q(TYPED), field));
+    elementRelations[field] = q(elementsTable(field));
+  }
+  await temp(VIOLATIONS, sql.violations(q(TYPED), elementRelations));
+  await temp(RANKED, sql.ranked(q(TYPED), q(VIOLATIONS)));
+
+  const dateList = dates.map((date) => `CAST(${d.stringLiteral(date)} AS DATE)`).join(', ');
+  const replace = async (target: TableRef, select: string) => {
+    if (run.rebuild) {
+      await exec(`DROP TABLE IF EXISTS ${d.qualify(target)}`);
+      await exec(`CREATE TABLE ${d.qualify(target)} AS ${select}`);
+      return;
+    }
+    await exec(
+      `CREATE TABLE IF NOT EXISTS ${d.qualify(target)} AS SELECT * FROM (${select}) AS shape WHERE 1 = 0`,
+    );
+    await exec(`DELETE FROM ${d.qualify(target)} WHERE load_date IN (${dateList})`);
+    await exec(`INSERT INTO ${d.qualify(target)} ${select}`);
+  };
+  await replace(node.target, sql.staged(q(RANKED)));
+  for (const field of sql.arrayFields) {
+    const child = node.provides.find((p) => p.name === `${node.name}__${field}`);
+    if (child) await replace(child.target, sql.children(q(RANKED), q(elementsTable(field)), field));
+  }
+
+  await session.execute(
+    `INSERT INTO audit.bad_records (source, load_date, ingestion_id, record_key, source_file, record_position, source_line,
+       field, reason_code, message, raw_record, run_id, found_at)
+     SELECT $1, v.load_date, t.ingestion_id, v.record_key, v.source_file, v.record_position, v.source_line,
+       v.field, v.reason_code, v.message, coalesce(CAST(t.record AS ${d.type('text')}), t.raw_text), $2, CAST($3 AS TIMESTAMP)
+     FROM (SELECT DISTINCT * FROM ${q(VIOLATIONS)}) AS v JOIN ${q(TYPED)} AS t ON t.record_key = v.record_key
+     WHERE NOT EXISTS (
+       SELECT 1 FROM audit.bad_records AS b
+       WHERE b.record_key = v.record_key AND b.field = v.field AND b.reason_code = v.reason_code)`,
+    [node.name, run.runId, sqlTimestamp(run.at)],
+  );
+
+  const { rows } = await session.query(
+    `SELECT CAST(t.load_date AS ${d.type('text')}) AS load_date,
+       count(*) AS received,
+       count(*) FILTER (WHERE r.strata_rank = 1) AS staged,
+       count(*) FILTER (WHERE r.strata_rank > 1) AS duplicates,
+       count(*) FILTER (WHERE r.record_key IS NULL) AS quarantined
+     FROM ${q(TYPED)} AS t LEFT JOIN ${q(RANKED)} AS r ON r.record_key = t.record_key
+     GROUP BY t.load_date ORDER BY 1`,
+  );
+  const total: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0 };
+  const { rows: violated } = await session.query(
+    `SELECT CAST(load_date AS ${d.type('text')}) AS load_date, count(DISTINCT record_key) AS n FROM ${q(VIOLATIONS)} GROUP BY load_date`,
+  );
+  const violatedPerDate = new Map(violated.map((r) => [String(r.load_date), Number(r.n)]));
+  for (const date of dates) {
+    const row = rows.find((r) => String(r.load_date) === date);
+    const counts = {
+      received: Number(row?.received ?? 0),
+      staged: Number(row?.staged ?? 0),
+      quarantined: Number(row?.quarantined ?? 0),
+      duplicates: Number(row?.duplicates ?? 0),
+    };
+    // Two independent counts of the quarantined records must agree, and every record must be accounted for.
+    const reconciled =
+      counts.received === counts.staged + counts.quarantined + counts.duplicates &&
+      counts.quarantined === (violatedPerDate.get(date) ?? 0);
+    await session.execute(
+      `INSERT INTO audit.source_loads (run_id, source, load_date, files, received, staged, quarantined, duplicates, reconciled)
+       VALUES ($1, $2, CAST($3 AS DATE), $4, $5, $6, $7, $8, $9)`,
+      [
+        run.runId,
+        node.name,
+        date,
+        run.filesPerDate.get(date) ?? 0,
+        counts.received,
+        counts.staged,
+        counts.quarantined,
+        counts.duplicates,
+        reconciled,
+      ],
+    );
+    if (!reconciled) {
+      throw new StrataError(
+        'RECONCILIATION_MISMATCH',
+        `${node.name} ${date}: received ${counts.received} ≠ staged ${counts.staged} + quarantined ${counts.quarantined} + duplicates ${counts.duplicates}`,
+        { model: node.name, hint: 'This is a bug in strata: please report it with the source’s contract.' },
+      );
+    }
+    total.received += counts.received;
+    total.staged += counts.staged;
+    total.quarantined += counts.quarantined;
+    total.duplicates += counts.duplicates;
+  }
+  for (const name of [TYPED, VIOLATIONS, RANKED, ...sql.arrayFields.map(elementsTable)]) {
+    await exec(`DROP TABLE IF EXISTS ${q(name)}`);
+  }
+  return total;
+}
