@@ -18,10 +18,12 @@ const DATE_IN_PATH = /(\d{4})-(\d{2})-(\d{2})/g;
 /** The files of a source with their load dates; a file whose path holds no date is an error. */
 export async function discoverFiles(root: string, name: string, source: SourceConfig): Promise<SourceFile[]> {
   const paths = [...new Set((await Promise.all(source.files.map((g) => globFiles(root, g)))).flat())].sort();
-  const pattern = source.loadDate ? new RegExp(source.loadDate.pattern) : undefined;
+  const rule = source.loadDate;
+  const pattern = rule && 'pattern' in rule ? new RegExp(rule.pattern) : undefined;
+  const fixed = rule && 'value' in rule ? rule.value : undefined;
   return paths.map((path) => {
     const file = relativePath(root, path);
-    const loadDate = pattern ? dateFromPattern(file, pattern) : lastDateIn(file);
+    const loadDate = fixed ?? (pattern ? dateFromPattern(file, pattern) : lastDateIn(file));
     if (!loadDate) {
       throw new StrataError('SOURCE_INVALID', `source ${name}: no load date in the path ${file}`, {
         file,

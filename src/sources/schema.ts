@@ -22,9 +22,15 @@ export const fileSourceSchema = z.strictObject({
   format: z.enum(FILE_FORMATS).optional(),
   /**
    * Where the load date is in the path: a regular expression with a named group `date`
-   * (YYYY-MM-DD) or groups `year`, `month`, `day`. Default: the last YYYY-MM-DD in the path.
+   * (YYYY-MM-DD) or groups `year`, `month`, `day`; or a fixed `value` for one-off exports whose
+   * path holds no date. Default: the last YYYY-MM-DD in the path.
    */
-  loadDate: z.strictObject({ pattern: z.string().min(1) }).optional(),
+  loadDate: z
+    .union([
+      z.strictObject({ pattern: z.string().min(1) }),
+      z.strictObject({ value: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD') }),
+    ])
+    .optional(),
   csv: z
     .strictObject({
       delimiter: z.string().length(1).default(','),
