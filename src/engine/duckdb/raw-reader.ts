@@ -28,7 +28,8 @@ export async function loadRawDuckDb(
   ];
   const lineageColumns = `$1 AS ingestion_id, $2 AS run_id, CAST($3 AS DATE) AS load_date, $4 AS source_file`;
   const insert = `INSERT INTO ${target} (ingestion_id, run_id, load_date, source_file, record_position, source_line, ingested_at, record, raw_text, parse_error)`;
-  const compression = `compression = '${request.compression === 'gzip' ? 'gzip' : 'none'}'`;
+  // Only gzip is named: the readers spell "uncompressed" differently, and their default is right.
+  const compression = request.compression === 'gzip' ? `, compression = 'gzip'` : '';
   const objectCheck = (json: string) =>
     `CASE WHEN json_type(${json}) = 'OBJECT' THEN NULL ELSE 'the record is JSON but not an object' END`;
 
@@ -45,7 +46,7 @@ SELECT ${lineageColumns}, row_number() OVER () AS record_position, NULL, CAST($5
 FROM (
   SELECT line, TRY_CAST(line AS JSON) AS j
   FROM read_csv($6, columns = {'line': 'VARCHAR'}, header = false, delim = '${RECORD_SEPARATOR}', quote = '', escape = '',
-                auto_detect = false, strict_mode = false, ${compression})
+                auto_detect = false, strict_mode = false${compression})
   WHERE line IS NOT NULL AND trim(line) <> ''
 ) AS lines`,
           params,
@@ -59,7 +60,7 @@ SELECT ${lineageColumns}, row_number() OVER () AS record_position, NULL, CAST($5
   CASE WHEN json_type(json) = 'OBJECT' THEN json END,
   CASE WHEN json_type(json) = 'OBJECT' THEN NULL ELSE CAST(json AS VARCHAR) END,
   ${objectCheck('json')}
-FROM read_json_objects($6, format = 'array', ${compression})`,
+FROM read_json_objects($6, format = 'array'${compression})`,
           params,
         );
         break;
@@ -123,8 +124,8 @@ async function loadCsv(
   const columns = `{${names.map((n) => `${d.stringLiteral(n)}: 'VARCHAR'`).join(', ')}}`;
   const rejects = `strata_rejects_${process.pid}_${++rejectsCounter}`;
   const reader = `read_csv($6, columns = ${columns}, header = ${csv.header}, auto_detect = false,
-    delim = ${d.stringLiteral(csv.delimiter)}, quote = ${d.stringLiteral(csv.quote)}, escape = ${d.stringLiteral(csv.escape)},
-    ${compression}, store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`;
+    delim = ${d.stringLiteral(csv.delimiter)}, quote = ${d.stringLiteral(csv.quote)}, escape = ${d.stringLiteral(csv.escape)}${compression},
+    store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`;
   await session.execute(
     `${insert}
 SELECT ${lineageColumns}, row_number() OVER () AS record_position, NULL, CAST($5 AS TIMESTAMP), to_json(t), NULL, NULL

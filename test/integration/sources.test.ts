@@ -1,0 +1,206 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TestProject } from '../helpers/project.ts';
+
+/** A config with one source of the given files and format, and a small order contract. */
+function sourceConfig(files: string, extra: Record<string, unknown> = {}): string {
+  const config = {
+    engine: { type: 'duckdb', path: 'warehouse.duckdb' },
+    sources: {
+      orders: {
+        files,
+        ...extra,
+        contract: {
+          uniqueKey: ['order_id'],
+          nullValues: ['NULL'],
+          fields: {
+            order_id: { type: 'string', required: true },
+            quantity: { type: 'integer', min: 0 },
+            amount: { type: 'decimal', precision: 10, scale: 2 },
+            status: { type: 'enum', values: ['placed', 'shipped'] },
+            ordered_on: { type: 'date', from: 'Order Date', formats: ['%m/%d/%Y'] },
+          },
+        },
+      },
+    },
+  };
+  return `import { defineConfig } from 'strata';\nexport default defineConfig(${JSON.stringify(config, null, 2)});\n`;
+}
+
+const CSV_HEADER = 'order_id,quantity,amount,status,Order Date';
+let project: TestProject | undefined;
+afterEach(async () => {
+  await project?.dispose();
+  project = undefined;
+});
+
+async function loads(p: TestProject) {
+  return p.query(
+    `select cast(load_date as varchar) as load_date, received, staged, quarantined, duplicates, reconciled
+     from audit.source_loads order by run_id, load_date`,
+  );
+}
+
+describe('a CSV source', () => {
+  it('types valid rows, quarantines each bad one with its reason, and accounts for every record', async () => {
+    const day = [
+      `\uFEFF${CSV_HEADER}`,
+      '1,2,10.50,placed,3/14/2025',
+      '2,x,5.00,placed,3/14/2025', // quantity not an integer
+      '3,-1,5.00,lost,3/14/2025', // negative quantity and unknown status
+      'NULL,1,1.00,placed,3/14/2025', // missing required id
+      '1,3,11.00,shipped,3/14/2025', // duplicate of 1: the later one wins
+      '4,1,2.00,placed,14/3/2025', // date not in the accepted format
+      '5,1,"3.00,placed,3/14/2025', // unbalanced quote
+    ].join('\r\n');
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv'),
+      'data/orders/2025-03-14.csv': `${day}\r\n`,
+    });
+    const { exitCode } = await project.run();
+    expect(exitCode).toBe(0);
+    expect(
+      await project.query(
+        'select order_id, quantity, amount, status, cast(ordered_on as varchar) as ordered_on from staging.orders',
+      ),
+    ).toEqual([{ order_id: '1', quantity: 3, amount: 11, status: 'shipped', ordered_on: '2025-03-14' }]);
+    const bad = await project.query(
+      `select record_position, field, reason_code from audit.bad_records where record_position is not null order by record_position, field`,
+    );
+    expect(bad).toEqual([
+      { record_position: 2, field: 'quantity', reason_code: 'invalid_type' },
+      { record_position: 3, field: 'quantity', reason_code: 'out_of_range' },
+      { record_position: 3, field: 'status', reason_code: 'unknown_enum' },
+      { record_position: 4, field: 'order_id', reason_code: 'missing_required' },
+      { record_position: 6, field: 'ordered_on', reason_code: 'invalid_type' },
+    ]);
+    const malformed = await project.query(
+      `select field, reason_code, raw_record from audit.bad_records where record_position is null`,
+    );
+    expect(malformed).toHaveLength(1);
+    expect(malformed[0]).toMatchObject({ field: '*', reason_code: 'malformed_record' });
+    expect(String(malformed[0]?.raw_record)).toContain('5,1,"3.00');
+    const [load] = await loads(project);
+    expect(load).toMatchObject({ load_date: '2025-03-14', staged: 1, duplicates: 1, reconciled: true });
+    expect(Number(load?.received)).toBe(
+      Number(load?.staged) + Number(load?.quarantined) + Number(load?.duplicates),
+    );
+  });
+
+  it('reads gzip-compressed files', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv.gz'),
+    });
+    await mkdir(join(project.dir, 'data/orders'), { recursive: true });
+    await writeFile(
+      join(project.dir, 'data/orders/2025-03-14.csv.gz'),
+      gzipSync(`${CSV_HEADER}\n7,1,1.00,placed,3/14/2025\n`),
+    );
+    expect((await project.run()).exitCode).toBe(0);
+    expect(await project.query('select order_id from staging.orders')).toEqual([{ order_id: '7' }]);
+  });
+
+  it('fails a file that lacks a required column, naming file and column, while other files load', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv'),
+      'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,1.00,placed,3/14/2025\n`,
+      'data/orders/2025-03-15.csv': 'quantity,amount,status,Order Date\n1,1.00,placed,3/15/2025\n',
+    });
+    const { exitCode, summary } = await project.run();
+    expect(exitCode).toBe(1);
+    const error = summary.tasks.find((t) => t.task === 'orders')?.error;
+    expect(error?.code).toBe('SOURCE_COLUMN_MISSING');
+    expect(error?.message).toContain('data/orders/2025-03-15.csv');
+    expect(error?.message).toContain('"order_id"');
+    expect(await project.query('select order_id, cast(load_date as varchar) d from staging.orders')).toEqual([
+      { order_id: '1', d: '2025-03-14' },
+    ]);
+    expect(
+      await project.query(`select path, status, error_code from audit.ingested_files order by path`),
+    ).toEqual([
+      { path: 'data/orders/2025-03-14.csv', status: 'loaded', error_code: null },
+      { path: 'data/orders/2025-03-15.csv', status: 'failed', error_code: 'SOURCE_COLUMN_MISSING' },
+    ]);
+  });
+});
+
+describe('JSON sources', () => {
+  it('loads NDJSON line by line: a broken line is quarantined, the rest goes on', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.ndjson'),
+      'data/orders/2025-03-14.ndjson': [
+        '{"order_id":"1","quantity":1,"amount":1.5,"status":"placed","Order Date":"3/14/2025"}',
+        '{"order_id":"2","quantity":1,',
+        '',
+        '[1,2]',
+        '{"order_id":"3","quantity":2,"amount":"2.5","status":"shipped","Order Date":"3/14/2025","extra":true}',
+      ].join('\n'),
+    });
+    expect((await project.run()).exitCode).toBe(0);
+    expect(await project.query('select order_id from staging.orders order by 1')).toEqual([
+      { order_id: '1' },
+      { order_id: '3' },
+    ]);
+    expect(
+      await project.query(
+        `select record_position, reason_code, message from audit.bad_records order by record_position`,
+      ),
+    ).toEqual([
+      { record_position: 2, reason_code: 'malformed_record', message: 'the line is not valid JSON' },
+      { record_position: 3, reason_code: 'malformed_record', message: 'the line is JSON but not an object' },
+    ]);
+  });
+
+  it('fails a truncated JSON array with a clear error while the other files of the source load', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.json'),
+      'data/orders/2025-03-14.json': '[{"order_id":"1","quantity":1,"Order Date":"3/14/2025"}]',
+      'data/orders/2025-03-15.json': '[{"order_id":"2","quantity":1},{"order_id":"3","qu',
+    });
+    const { exitCode, summary } = await project.run();
+    expect(exitCode).toBe(1);
+    const error = summary.tasks.find((t) => t.task === 'orders')?.error;
+    expect(error?.code).toBe('FILE_UNREADABLE');
+    expect(error?.location.file).toBe('data/orders/2025-03-15.json');
+    expect(await project.query('select order_id from staging.orders')).toEqual([{ order_id: '1' }]);
+  });
+});
+
+describe('re-runs and changed files', () => {
+  it('never ingests an unchanged file twice, and a changed file replaces its date', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv'),
+      'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,1.00,placed,3/14/2025\n2,x,1.00,placed,3/14/2025\n`,
+      'data/orders/2025-03-15.csv': `${CSV_HEADER}\n3,1,1.00,placed,3/15/2025\n`,
+    });
+    await project.run();
+    const first = await project.checksums();
+    await project.run();
+    await project.run({ date: '2025-03-14' });
+    expect(await project.checksums()).toEqual(first);
+    expect(await project.query('select count(*) as n from raw.orders')).toEqual([{ n: 3 }]);
+    expect(await project.query('select count(*) as n from audit.bad_records')).toEqual([{ n: 1 }]);
+
+    await project.write({ 'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,5,1.00,shipped,3/14/2025\n` });
+    await project.run();
+    expect(
+      await project.query(
+        'select order_id, quantity, cast(load_date as varchar) d from staging.orders order by 1',
+      ),
+    ).toEqual([
+      { order_id: '1', quantity: 5, d: '2025-03-14' },
+      { order_id: '3', quantity: 1, d: '2025-03-15' },
+    ]);
+    expect(
+      await project.query(`select path, change from audit.ingested_files order by ingested_at, path`),
+    ).toEqual([
+      { path: 'data/orders/2025-03-14.csv', change: 'new' },
+      { path: 'data/orders/2025-03-15.csv', change: 'new' },
+      { path: 'data/orders/2025-03-14.csv', change: 'changed' },
+    ]);
+    // Raw keeps both versions as received; nothing in it was updated.
+    expect(await project.query('select count(*) as n from raw.orders')).toEqual([{ n: 4 }]);
+  });
+});
