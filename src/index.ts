@@ -5,6 +5,8 @@ export { run, runWindow, type RunRequest, type RunResponse } from './api/run.ts'
 export { listRuns, getRun, type RunListEntry, type TaskAttempt } from './api/runs.ts';
 export { status, type WarehouseStatus, type ModelStatus } from './api/status.ts';
 export { query } from './api/query.ts';
+export { listQuarantine, type QuarantinedRecord, type QuarantineRequest } from './api/quarantine.ts';
+export { defineContract } from './contracts/schema.ts';
 export { initProject, listTemplates, type InitResult } from './api/init.ts';
 export { withProject } from './api/open-project.ts';
 export { loadProject, type Project } from './project/load-project.ts';

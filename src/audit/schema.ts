@@ -85,6 +85,8 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
   ingested_at ${t('timestamp')} NOT NULL,
   error_code ${t('text')},
   error_message ${t('text')},
+  unknown_fields ${t('text')},
+  missing_fields ${t('text')},
   PRIMARY KEY (ingestion_id, run_id)
 )`,
         `CREATE TABLE IF NOT EXISTS audit.bad_records (
@@ -101,6 +103,7 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
   raw_record ${t('text')},
   run_id ${t('text')} NOT NULL,
   found_at ${t('timestamp')} NOT NULL,
+  resolved_run_id ${t('text')},
   PRIMARY KEY (record_key, field, reason_code)
 )`,
         `CREATE TABLE IF NOT EXISTS audit.source_loads (

@@ -21,7 +21,7 @@ export const EXIT_INTERRUPTED = 130;
 export const USAGE_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>([
   'USAGE', // invalid combination of options, unknown template
   'DATE_INVALID', // --date/--from/--to not a YYYY-MM-DD date, or --from after --to
-  'SELECTOR_UNKNOWN', // --select names no model or seed
+  'SELECTOR_UNKNOWN', // --select names no model, seed or source
   'RUN_NOT_FOUND', // --run/--resume names no recorded run
   'RUN_NOTHING_TO_RESUME', // --resume names a run with nothing left to rerun
   'CONFIG_NOT_FOUND', // --project (or the current folder) is not a strata project

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { STRATA_VERSION } from '../index.ts';
 import { registerInit } from './commands/init.ts';
+import { registerQuarantine } from './commands/quarantine.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
@@ -47,5 +48,6 @@ Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid
   registerRuns(program, ctx);
   registerStatus(program, ctx);
   registerQuery(program, ctx);
+  registerQuarantine(program, ctx);
   return program;
 }

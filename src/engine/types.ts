@@ -79,6 +79,8 @@ export interface Dialect {
   jsonText(json: string, key: string): string;
   /** The JSON value of a top-level key (for nested arrays and objects). */
   jsonValue(json: string, key: string): string;
+  /** A SELECT of the distinct top-level keys (column `key`) of the JSON objects in `column` of `relation`. */
+  jsonKeys(relation: string, column: string): string;
   /** The JSON type name of a top-level key's value ('ARRAY', 'OBJECT', ...; null when absent). */
   jsonTypeOf(json: string, key: string): string;
   /** A cast that yields null instead of failing. */

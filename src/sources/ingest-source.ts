@@ -131,6 +131,14 @@ async function ingestFile(
   const seenBefore = versions.some((v) => v.ingestion_id === id);
   const state: FileState = seenBefore ? 'restored' : current ? 'changed' : 'new';
   const at = context.now();
+  let shape: FileShape | undefined;
+  const drift = () => {
+    const missing = shape ? [...shape.missingRequired, ...shape.missingOptional] : [];
+    return [
+      shape?.unknown.length ? shape.unknown.join(', ') : null,
+      missing.length ? missing.join(', ') : null,
+    ];
+  };
   const record = (
     tx: Session,
     status: 'loaded' | 'failed',
@@ -140,8 +148,8 @@ async function ingestFile(
   ) =>
     tx.execute(
       `INSERT INTO audit.ingested_files (ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
-         status, change, ingested_at, error_code, error_message)
-       VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14)`,
+         status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields)
+       VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16)`,
       [
         id,
         context.runId,
@@ -153,10 +161,11 @@ async function ingestFile(
         records,
         malformed,
         status,
-        state === 'restored' ? 'restored' : state,
+        state,
         sqlTimestamp(at),
         error?.code ?? null,
         error?.message ?? null,
+        ...drift(),
       ],
     );
   try {
@@ -181,7 +190,10 @@ async function ingestFile(
           },
           tx,
         ));
-        await assertRequiredColumns(tx, engine, node, file, id, contract, records - malformed);
+        if (records > malformed) {
+          shape = await fileShape(tx, engine, node, id, contract);
+          if (shape.missingRequired.length > 0) throw missingColumnError(node, file, shape.missingRequired);
+        }
       }
       await record(tx, 'loaded', records, malformed);
     });
@@ -193,35 +205,45 @@ async function ingestFile(
   return state;
 }
 
-/** A required field absent from every record of a file means the file's layout is wrong, not its records. */
-async function assertRequiredColumns(
+interface FileShape {
+  /** Keys in the records that the contract does not know. */
+  unknown: string[];
+  /** Optional contract fields absent from every record. */
+  missingOptional: string[];
+  /** Required contract fields absent from every record: the file's layout is wrong, not its records. */
+  missingRequired: string[];
+}
+
+/** Compares the keys a file's records carry with the contract: schema drift, found in the engine. */
+async function fileShape(
   session: Session,
   engine: Engine,
   node: SourceNode,
-  file: SourceFile,
   id: string,
   contract: Contract,
-  parsed: number,
-): Promise<void> {
-  if (parsed === 0) return;
+): Promise<FileShape> {
   const d = engine.dialect;
-  const required = Object.entries(contract.fields).filter(([, f]) => f.required);
-  if (required.length === 0) return;
   const { rows } = await session.query(
-    `SELECT ${required
-      .map(
-        ([name, f], i) =>
-          `count(*) FILTER (WHERE ${d.jsonTypeOf('record', f.from ?? name)} IS NOT NULL) AS c${i}`,
-      )
-      .join(', ')}
-     FROM ${d.qualify(node.raw)} WHERE ingestion_id = $1 AND record IS NOT NULL`,
-    [id],
+    d.jsonKeys(
+      `(SELECT record FROM ${d.qualify(node.raw)} WHERE ingestion_id = ${d.stringLiteral(id)} AND record IS NOT NULL) AS file_records`,
+      'record',
+    ),
   );
-  const missing = required
-    .filter((_, i) => Number(rows[0]?.[`c${i}`] ?? 0) === 0)
-    .map(([name, f]) => f.from ?? name);
-  if (missing.length === 0) return;
-  throw new StrataError(
+  const present = new Set(rows.map((r) => String(r.key)));
+  const declared = Object.entries(contract.fields).map(([name, field]) => ({
+    key: field.from ?? name,
+    required: field.required,
+  }));
+  const known = new Set(declared.map((f) => f.key));
+  return {
+    unknown: [...present].filter((key) => !known.has(key)).sort(),
+    missingOptional: declared.filter((f) => !f.required && !present.has(f.key)).map((f) => f.key),
+    missingRequired: declared.filter((f) => f.required && !present.has(f.key)).map((f) => f.key),
+  };
+}
+
+function missingColumnError(node: SourceNode, file: SourceFile, missing: string[]): StrataError {
+  return new StrataError(
     'SOURCE_COLUMN_MISSING',
     `${file.file} has no ${missing.map((m) => `"${m}"`).join(', ')} in any record; the file was not loaded`,
     {

@@ -77,6 +77,25 @@ export async function stageDates(
     [node.name, run.runId, sqlTimestamp(run.at)],
   );
 
+  // A quarantined record of these dates that passes now (a fixed contract or a corrected file) is
+  // resolved; one that fails again is open again. History is kept either way.
+  await session.execute(
+    `UPDATE audit.bad_records SET resolved_run_id = $2
+     WHERE source = $1 AND resolved_run_id IS NULL AND load_date IN (${dateList})
+       AND NOT EXISTS (SELECT 1 FROM ${q(VIOLATIONS)} AS v
+                       WHERE v.record_key = audit.bad_records.record_key AND v.field = audit.bad_records.field
+                         AND v.reason_code = audit.bad_records.reason_code)`,
+    [node.name, run.runId],
+  );
+  await session.execute(
+    `UPDATE audit.bad_records SET resolved_run_id = NULL
+     WHERE source = $1 AND resolved_run_id IS NOT NULL
+       AND EXISTS (SELECT 1 FROM ${q(VIOLATIONS)} AS v
+                   WHERE v.record_key = audit.bad_records.record_key AND v.field = audit.bad_records.field
+                     AND v.reason_code = audit.bad_records.reason_code)`,
+    [node.name],
+  );
+
   const { rows } = await session.query(
     `SELECT CAST(t.load_date AS ${d.type('text')}) AS load_date,
        count(*) AS received,

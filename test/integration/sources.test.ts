@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listQuarantine } from '../../src/api/quarantine.ts';
 import { TestProject } from '../helpers/project.ts';
 
 /** A config with one source of the given files and format, and a small order contract. */
@@ -202,5 +203,46 @@ describe('re-runs and changed files', () => {
     ]);
     // Raw keeps both versions as received; nothing in it was updated.
     expect(await project.query('select count(*) as n from raw.orders')).toEqual([{ n: 4 }]);
+  });
+});
+
+describe('quarantine and replay', () => {
+  it('keeps rejected records, and a fixed contract replayed over the raw layer lets them through', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv'),
+      'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,1.00,placed,3/14/2025\n2,1,1.00,returned,3/14/2025\n`,
+    });
+    await project.run();
+    const open = await listQuarantine({ projectDir: project.dir });
+    expect(open.map((r) => [r.position, r.field, r.reason])).toEqual([[2, 'status', 'unknown_enum']]);
+
+    // The mapping is fixed: 'returned' is a status after all.
+    await project.write({
+      'strata.config.ts': sourceConfig('data/orders/*.csv').replace(
+        '"shipped"\n',
+        '"shipped",\n              "returned"\n',
+      ),
+    });
+    const { exitCode } = await project.run({ date: '2025-03-14' });
+    expect(exitCode).toBe(0);
+    expect(await project.query('select order_id, status from staging.orders order by 1')).toEqual([
+      { order_id: '1', status: 'placed' },
+      { order_id: '2', status: 'returned' },
+    ]);
+    expect(await listQuarantine({ projectDir: project.dir })).toEqual([]);
+    const history = await listQuarantine({ projectDir: project.dir, includeResolved: true });
+    expect(history).toHaveLength(1);
+    expect(history[0]?.resolvedInRun).toMatch(/^r/);
+  });
+
+  it('records schema drift per file: unknown and missing optional fields', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv'),
+      'data/orders/2025-03-14.csv': 'order_id,quantity,coupon\n1,1,SPRING\n',
+    });
+    expect((await project.run()).exitCode).toBe(0);
+    expect(await project.query('select unknown_fields, missing_fields from audit.ingested_files')).toEqual([
+      { unknown_fields: 'coupon', missing_fields: 'amount, status, Order Date' },
+    ]);
   });
 });

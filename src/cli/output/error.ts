@@ -5,7 +5,7 @@ import { toJsonLine } from './json.ts';
 /**
  * An error as the terminal shows it:
  *
- *   error[REF_UNKNOWN]: ref('nope') names no model or seed
+ *   error[REF_UNKNOWN]: ref('nope') names no model, seed or source
  *     --> models/marts/a.sql:3:8
  *     hint: ...
  *     cause: ...

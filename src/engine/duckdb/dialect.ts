@@ -40,6 +40,7 @@ export const duckdbDialect: Dialect = {
   stringLiteral,
   jsonText: (json, key) => `json_extract_string(${json}, ${jsonPath(key)})`,
   jsonValue: (json, key) => `json_extract(${json}, ${jsonPath(key)})`,
+  jsonKeys: (relation, column) => `SELECT DISTINCT unnest(json_keys(${column})) AS key FROM ${relation}`,
   jsonTypeOf: (json, key) => `json_type(${json}, ${jsonPath(key)})`,
   tryCast: (expression, type) => `TRY_CAST(${expression} AS ${type})`,
   tryParseTimestamp: (expression, format) => `try_strptime(${expression}, ${stringLiteral(format)})`,
