@@ -101,7 +101,7 @@ describe('formatting', () => {
 
   it('prints each problem of an aggregate with its location and hint', () => {
     const error = new StrataAggregateError('PROJECT_INVALID', [
-      new StrataError('REF_UNKNOWN', "ref('x') names no model or seed", {
+      new StrataError('REF_UNKNOWN', "ref('x') names no model, seed or source", {
         file: 'models/a.sql',
         line: 3,
         column: 7,
@@ -111,7 +111,7 @@ describe('formatting', () => {
     ]);
     expect(formatError(error)).toBe(
       'error[PROJECT_INVALID]: 2 problems in the project definition\n' +
-        "  error[REF_UNKNOWN]: ref('x') names no model or seed\n" +
+        "  error[REF_UNKNOWN]: ref('x') names no model, seed or source\n" +
         '    --> models/a.sql:3:7\n' +
         '    hint: Fix the name.\n' +
         '  error[CONFIG_INVALID]: run.retries: too big\n' +
