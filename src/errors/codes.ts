@@ -44,6 +44,7 @@ export const diagnosticCodes = {
   SOURCE_INVALID: 'A source in the config cannot be used as declared.',
   FILE_UNREADABLE:
     'A source file cannot be read at all (e.g. a truncated JSON array); its records stay unloaded.',
+  SOURCE_FETCH_FAILED: 'An HTTP source could not be read, even after retries.',
   SOURCE_COLUMN_MISSING: 'A required field is absent from a whole file; the file is not loaded.',
   RECONCILIATION_MISMATCH: 'Records received ≠ staged + quarantined + duplicates for a source and date.',
 

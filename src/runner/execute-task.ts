@@ -13,6 +13,7 @@ export interface TaskRunContext {
   /** The project folder: source globs are relative to it. */
   root: string;
   runId: string;
+  env: NodeJS.ProcessEnv;
   window: DateWindow;
   fullRefresh: boolean;
   runDate: string;
@@ -43,6 +44,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           fullRefresh: context.fullRefresh,
           signal,
           now: () => new Date(),
+          env: context.env,
         });
         return { rowsOut: result.staged, rowsInserted: result.staged, rowsUpdated: 0, rowsDeleted: 0 };
       }

@@ -26,6 +26,8 @@ export interface RunOptions {
   concurrency?: number;
   onEvent?: RunEventListener;
   now?: () => Date;
+  /** The environment sources read credentials from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface TaskSummary {
@@ -161,6 +163,7 @@ export async function runPipeline(
           graph: project.graph,
           root: project.root,
           runId,
+          env: options.env ?? process.env,
           window,
           fullRefresh,
           runDate,

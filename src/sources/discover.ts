@@ -1,6 +1,7 @@
 import { StrataError } from '../errors/strata-error.ts';
 import { isIsoDate } from '../materialize/dates.ts';
 import { globFiles, relativePath } from './glob.ts';
+import { landingFolder } from './http/land-pages.ts';
 import type { FileFormat, SourceConfig } from './schema.ts';
 
 export interface SourceFile {
@@ -17,7 +18,9 @@ const DATE_IN_PATH = /(\d{4})-(\d{2})-(\d{2})/g;
 
 /** The files of a source with their load dates; a file whose path holds no date is an error. */
 export async function discoverFiles(root: string, name: string, source: SourceConfig): Promise<SourceFile[]> {
-  const paths = [...new Set((await Promise.all(source.files.map((g) => globFiles(root, g)))).flat())].sort();
+  // An HTTP source's files are its landed pages, one folder per load date.
+  const globs = source.files ?? [`${relativePath(root, landingFolder(root, name))}/*/page-*.json`];
+  const paths = [...new Set((await Promise.all(globs.map((g) => globFiles(root, g)))).flat())].sort();
   const rule = source.loadDate;
   const pattern = rule && 'pattern' in rule ? new RegExp(rule.pattern) : undefined;
   const fixed = rule && 'value' in rule ? rule.value : undefined;

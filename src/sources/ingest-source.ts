@@ -7,6 +7,8 @@ import type { DateWindow } from '../materialize/render-select.ts';
 import type { SourceNode } from '../models/types.ts';
 import { fileChecksum, ingestionId } from './checksum.ts';
 import { type SourceFile, discoverFiles } from './discover.ts';
+import { landHttpPages } from './http/land-pages.ts';
+import { todayUtc } from '../materialize/dates.ts';
 import { createRawTable } from './raw-table.ts';
 import { type StageCounts, stageDates } from './stage-source.ts';
 
@@ -20,6 +22,8 @@ export interface SourceRunContext {
   fullRefresh: boolean;
   signal: AbortSignal;
   now: () => Date;
+  /** Where HTTP sources read their credentials. */
+  env: NodeJS.ProcessEnv;
 }
 
 export interface SourceRunResult extends StageCounts {
@@ -28,6 +32,8 @@ export interface SourceRunResult extends StageCounts {
   filesUnchanged: number;
   filesFailed: number;
   dates: string[];
+  /** HTTP sources: what this run fetched (undefined when the date had landed before). */
+  fetched?: { pages: number; records: number; retries: number };
 }
 
 type FileState = 'new' | 'changed' | 'restored' | 'unchanged';
@@ -45,6 +51,11 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.raw.schema)}`);
   await session.execute(createRawTable(d, node.raw));
 
+  let fetched: { pages: number; records: number; retries: number } | undefined;
+  if (config.http) {
+    const date = context.window.to ?? todayUtc(context.now());
+    fetched = await landHttpPages(context.root, node.name, config.http, date, { env: context.env, signal });
+  }
   const files = inWindow(await discoverFiles(context.root, node.name, config), context.window);
   const failures: StrataError[] = [];
   const touched = new Set<string>();
@@ -95,6 +106,7 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
     filesUnchanged: counts.unchanged,
     filesFailed: failures.length,
     dates: stageAll,
+    fetched,
   };
 }
 

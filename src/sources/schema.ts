@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contractSchema } from '../contracts/schema.ts';
+import { httpSourceSchema } from './http/schema.ts';
 
 const identifier = z
   .string()
@@ -11,13 +12,17 @@ export type FileFormat = (typeof FILE_FORMATS)[number];
 export const fileSourceSchema = z.strictObject({
   description: z.string().optional(),
   /** Glob(s) relative to the project: `*` within a folder, `**` across folders, `{a,b}` alternatives. */
-  files: z.union([
-    z
-      .string()
-      .min(1)
-      .transform((g) => [g]),
-    z.array(z.string().min(1)).min(1),
-  ]),
+  files: z
+    .union([
+      z
+        .string()
+        .min(1)
+        .transform((g) => [g]),
+      z.array(z.string().min(1)).min(1),
+    ])
+    .optional(),
+  /** Or a paginated JSON endpoint, fetched once per load date (the run's date) and kept for replays. */
+  http: httpSourceSchema.optional(),
   /** Default: from the extension (.json, .ndjson/.jsonl, .csv, .parquet; .gz compressed). */
   format: z.enum(FILE_FORMATS).optional(),
   /**
@@ -44,6 +49,8 @@ export const fileSourceSchema = z.strictObject({
   schema: identifier.default('staging'),
   /** Schema of the raw table, as received. */
   rawSchema: identifier.default('raw'),
+}).refine((source) => (source.files === undefined) !== (source.http === undefined), {
+  message: 'a source has either files or http, not both and not neither',
 });
 
 export type SourceConfig = z.output<typeof fileSourceSchema>;

@@ -1,4 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -244,5 +246,48 @@ describe('quarantine and replay', () => {
     expect(await project.query('select unknown_fields, missing_fields from audit.ingested_files')).toEqual([
       { unknown_fields: 'coupon', missing_fields: 'amount, status, Order Date' },
     ]);
+  });
+});
+
+describe('an HTTP source', () => {
+  it('fetches pages once per load date into the raw layer and replays them without the API', async () => {
+    let requests = 0;
+    const products = Array.from({ length: 7 }, (_, i) => ({ id: i + 1, title: `p${i + 1}`, price: i === 3 ? 'free' : i * 2.5 }));
+    const server = createServer((req, res) => {
+      requests += 1;
+      const url = new URL(req.url ?? '/', 'http://x');
+      const offset = Number(url.searchParams.get('offset'));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(products.slice(offset, offset + 3)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const config = {
+        sources: {
+          products: {
+            http: { url: `http://127.0.0.1:${port}/products`, pagination: { type: 'offset', limit: 3 } },
+            contract: {
+              uniqueKey: ['id'],
+              fields: { id: { type: 'integer', required: true }, title: { type: 'string' }, price: { type: 'decimal' } },
+            },
+          },
+        },
+      };
+      project = await TestProject.create({
+        'strata.config.ts': `import { defineConfig } from 'strata';\nexport default defineConfig(${JSON.stringify(config)});\n`,
+      });
+      expect((await project.run({ date: '2025-03-14' })).exitCode).toBe(0);
+      expect(requests).toBe(3);
+      expect(await project.query('select count(*) as n from staging.products')).toEqual([{ n: 6 }]);
+      expect(await project.query('select field, reason_code from audit.bad_records')).toEqual([
+        { field: 'price', reason_code: 'invalid_type' },
+      ]);
+      const before = await project.checksums();
+      expect((await project.run({ date: '2025-03-14' })).exitCode).toBe(0);
+      expect(requests).toBe(3); // replayed from what landed, not fetched again
+      expect(await project.checksums()).toEqual(before);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
