@@ -5,8 +5,9 @@ export interface QuarantinedRecord {
   source: string;
   loadDate: string;
   file: string;
-  /** 1-based record number in the file; null for a CSV line that could not be parsed (see line). */
+  /** 1-based record number in the file. */
   position: number | null;
+  /** The file line, for a CSV line that could not be parsed. */
   line: number | null;
   field: string;
   reason: string;

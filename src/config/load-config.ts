@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import type { z } from 'zod';
@@ -47,8 +47,21 @@ export async function loadConfig(projectDir: string): Promise<LoadedConfig> {
 async function importConfig(configFile: string): Promise<unknown> {
   registerStrataResolution();
   try {
-    const module = (await tsImport(pathToFileURL(configFile).href, import.meta.url)) as { default?: unknown };
-    return module.default;
+    const module = (await tsImport(pathToFileURL(configFile).href, {
+      parentURL: import.meta.url,
+      // The project's own tsconfig (if any), never the one of the folder strata was started from.
+      tsconfig: existsSync(join(dirname(configFile), 'tsconfig.json'))
+        ? join(dirname(configFile), 'tsconfig.json')
+        : false,
+    })) as { default?: unknown };
+    // A CommonJS project's config arrives wrapped once more by the interop: unwrap it.
+    const value = module.default as { default?: unknown; __esModule?: boolean } | undefined;
+    return value &&
+      typeof value === 'object' &&
+      'default' in value &&
+      Object.keys(value).every((k) => k === 'default' || k === '__esModule')
+      ? value.default
+      : value;
   } catch (error) {
     throw new StrataError('CONFIG_LOAD_FAILED', `Could not import ${configFile}`, {
       file: configFile,

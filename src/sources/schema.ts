@@ -9,49 +9,51 @@ const identifier = z
 export const FILE_FORMATS = ['json', 'ndjson', 'csv', 'parquet'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
-export const fileSourceSchema = z.strictObject({
-  description: z.string().optional(),
-  /** Glob(s) relative to the project: `*` within a folder, `**` across folders, `{a,b}` alternatives. */
-  files: z
-    .union([
-      z
-        .string()
-        .min(1)
-        .transform((g) => [g]),
-      z.array(z.string().min(1)).min(1),
-    ])
-    .optional(),
-  /** Or a paginated JSON endpoint, fetched once per load date (the run's date) and kept for replays. */
-  http: httpSourceSchema.optional(),
-  /** Default: from the extension (.json, .ndjson/.jsonl, .csv, .parquet; .gz compressed). */
-  format: z.enum(FILE_FORMATS).optional(),
-  /**
-   * Where the load date is in the path: a regular expression with a named group `date`
-   * (YYYY-MM-DD) or groups `year`, `month`, `day`; or a fixed `value` for one-off exports whose
-   * path holds no date. Default: the last YYYY-MM-DD in the path.
-   */
-  loadDate: z
-    .union([
-      z.strictObject({ pattern: z.string().min(1) }),
-      z.strictObject({ value: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD') }),
-    ])
-    .optional(),
-  csv: z
-    .strictObject({
-      delimiter: z.string().length(1).default(','),
-      quote: z.string().length(1).default('"'),
-      escape: z.string().length(1).default('"'),
-      header: z.boolean().default(true),
-    })
-    .optional(),
-  contract: contractSchema,
-  /** Schema of the typed, validated table (the source's name is the table's). */
-  schema: identifier.default('staging'),
-  /** Schema of the raw table, as received. */
-  rawSchema: identifier.default('raw'),
-}).refine((source) => (source.files === undefined) !== (source.http === undefined), {
-  message: 'a source has either files or http, not both and not neither',
-});
+export const fileSourceSchema = z
+  .strictObject({
+    description: z.string().optional(),
+    /** Glob(s) relative to the project: `*` within a folder, `**` across folders, `{a,b}` alternatives. */
+    files: z
+      .union([
+        z
+          .string()
+          .min(1)
+          .transform((g) => [g]),
+        z.array(z.string().min(1)).min(1),
+      ])
+      .optional(),
+    /** Or a paginated JSON endpoint, fetched once per load date (the run's date) and kept for replays. */
+    http: httpSourceSchema.optional(),
+    /** Default: from the extension (.json, .ndjson/.jsonl, .csv, .parquet; .gz compressed). */
+    format: z.enum(FILE_FORMATS).optional(),
+    /**
+     * Where the load date is in the path: a regular expression with a named group `date`
+     * (YYYY-MM-DD) or groups `year`, `month`, `day`; or a fixed `value` for one-off exports whose
+     * path holds no date. Default: the last YYYY-MM-DD in the path.
+     */
+    loadDate: z
+      .union([
+        z.strictObject({ pattern: z.string().min(1) }),
+        z.strictObject({ value: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD') }),
+      ])
+      .optional(),
+    csv: z
+      .strictObject({
+        delimiter: z.string().length(1).default(','),
+        quote: z.string().length(1).default('"'),
+        escape: z.string().length(1).default('"'),
+        header: z.boolean().default(true),
+      })
+      .optional(),
+    contract: contractSchema,
+    /** Schema of the typed, validated table (the source's name is the table's). */
+    schema: identifier.default('staging'),
+    /** Schema of the raw table, as received. */
+    rawSchema: identifier.default('raw'),
+  })
+  .refine((source) => (source.files === undefined) !== (source.http === undefined), {
+    message: 'a source has either files or http, not both and not neither',
+  });
 
 export type SourceConfig = z.output<typeof fileSourceSchema>;
 export type SourceConfigInput = z.input<typeof fileSourceSchema>;

@@ -70,7 +70,7 @@ describe('a CSV source', () => {
       ),
     ).toEqual([{ order_id: '1', quantity: 3, amount: 11, status: 'shipped', ordered_on: '2025-03-14' }]);
     const bad = await project.query(
-      `select record_position, field, reason_code from audit.bad_records where record_position is not null order by record_position, field`,
+      `select record_position, field, reason_code from audit.bad_records order by record_position, field`,
     );
     expect(bad).toEqual([
       { record_position: 2, field: 'quantity', reason_code: 'invalid_type' },
@@ -78,12 +78,13 @@ describe('a CSV source', () => {
       { record_position: 3, field: 'status', reason_code: 'unknown_enum' },
       { record_position: 4, field: 'order_id', reason_code: 'missing_required' },
       { record_position: 6, field: 'ordered_on', reason_code: 'invalid_type' },
+      { record_position: 7, field: '*', reason_code: 'malformed_record' },
     ]);
     const malformed = await project.query(
-      `select field, reason_code, raw_record from audit.bad_records where record_position is null`,
+      `select field, reason_code, raw_record, source_line from audit.bad_records where reason_code = 'malformed_record'`,
     );
     expect(malformed).toHaveLength(1);
-    expect(malformed[0]).toMatchObject({ field: '*', reason_code: 'malformed_record' });
+    expect(malformed[0]).toMatchObject({ field: '*', reason_code: 'malformed_record', source_line: 8 });
     expect(String(malformed[0]?.raw_record)).toContain('5,1,"3.00');
     const [load] = await loads(project);
     expect(load).toMatchObject({ load_date: '2025-03-14', staged: 1, duplicates: 1, reconciled: true });
@@ -252,12 +253,18 @@ describe('quarantine and replay', () => {
 describe('an HTTP source', () => {
   it('fetches pages once per load date into the raw layer and replays them without the API', async () => {
     let requests = 0;
-    const products = Array.from({ length: 7 }, (_, i) => ({ id: i + 1, title: `p${i + 1}`, price: i === 3 ? 'free' : i * 2.5 }));
+    const products = Array.from({ length: 7 }, (_, i) => ({
+      id: i + 1,
+      title: `p${i + 1}`,
+      price: i === 3 ? 'free' : i * 2.5,
+    }));
     const server = createServer((req, res) => {
       requests += 1;
       const url = new URL(req.url ?? '/', 'http://x');
       const offset = Number(url.searchParams.get('offset'));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(products.slice(offset, offset + 3)));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(products.slice(offset, offset + 3)));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
@@ -268,7 +275,11 @@ describe('an HTTP source', () => {
             http: { url: `http://127.0.0.1:${port}/products`, pagination: { type: 'offset', limit: 3 } },
             contract: {
               uniqueKey: ['id'],
-              fields: { id: { type: 'integer', required: true }, title: { type: 'string' }, price: { type: 'decimal' } },
+              fields: {
+                id: { type: 'integer', required: true },
+                title: { type: 'string' },
+                price: { type: 'decimal' },
+              },
             },
           },
         },

@@ -123,22 +123,42 @@ async function loadCsv(
   const names = uniqueNames(csv.header ? header : header.map((_, i) => `column${i + 1}`));
   const columns = `{${names.map((n) => `${d.stringLiteral(n)}: 'VARCHAR'`).join(', ')}}`;
   const rejects = `strata_rejects_${process.pid}_${++rejectsCounter}`;
-  const reader = `read_csv($6, columns = ${columns}, header = ${csv.header}, auto_detect = false,
+  const reader = `read_csv($1, columns = ${columns}, header = ${csv.header}, auto_detect = false,
     delim = ${d.stringLiteral(csv.delimiter)}, quote = ${d.stringLiteral(csv.quote)}, escape = ${d.stringLiteral(csv.escape)}${compression},
     store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`;
+  // Every raw row gets its record number in the file: a rejected line keeps its own (line minus
+  // the header), and the good rows fill the numbers in between, in file order.
+  const good = `${rejects}_good`;
+  const bad = `${rejects}_bad`;
+  const headerLines = csv.header ? 1 : 0;
   await session.execute(
-    `${insert}
-SELECT ${lineageColumns}, row_number() OVER () AS record_position, NULL, CAST($5 AS TIMESTAMP), to_json(t), NULL, NULL
-FROM ${reader} AS t`,
-    params,
+    `CREATE TEMPORARY TABLE ${good} AS SELECT row_number() OVER () AS n, to_json(t) AS record FROM ${reader} AS t`,
+    [request.path],
+  );
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${bad} AS
+SELECT line, line - ${headerLines} AS position, first(csv_line) AS raw_text,
+  string_agg(DISTINCT error_type || ': ' || error_message, '; ') AS parse_error
+FROM ${rejects} GROUP BY line`,
   );
   await session.execute(
     `${insert}
-SELECT ${lineageColumns}, NULL, line, CAST($5 AS TIMESTAMP), NULL, first(csv_line),
-  string_agg(DISTINCT error_type || ': ' || error_message, '; ')
-FROM ${rejects} GROUP BY line`,
+SELECT ${lineageColumns}, slot.position, NULL, CAST($5 AS TIMESTAMP), g.record, NULL, NULL
+FROM ${good} AS g
+JOIN (
+  SELECT range AS position, row_number() OVER (ORDER BY range) AS n
+  FROM range(1, (SELECT count(*) FROM ${good}) + (SELECT count(*) FROM ${bad}) + 1)
+  WHERE range NOT IN (SELECT position FROM ${bad})
+) AS slot ON slot.n = g.n`,
     params.slice(0, 5),
   );
+  await session.execute(
+    `${insert}
+SELECT ${lineageColumns}, position, line, CAST($5 AS TIMESTAMP), NULL, raw_text, parse_error FROM ${bad}`,
+    params.slice(0, 5),
+  );
+  await session.execute(`DROP TABLE IF EXISTS ${good}`);
+  await session.execute(`DROP TABLE IF EXISTS ${bad}`);
   await session.execute(`DROP TABLE IF EXISTS ${rejects}`);
   await session.execute(`DROP TABLE IF EXISTS ${rejects}_scan`);
 }

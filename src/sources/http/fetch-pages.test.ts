@@ -24,7 +24,8 @@ async function serve(faults: Fault[], seen: string[] = []): Promise<string> {
     const page = PRODUCTS.slice(offset, offset + limit);
     const body = JSON.stringify(url.pathname === '/wrapped' ? { data: page } : page);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (offset + limit < PRODUCTS.length) headers.link = `</products?limit=${limit}&offset=${offset + limit}>; rel="next"`;
+    if (offset + limit < PRODUCTS.length)
+      headers.link = `</products?limit=${limit}&offset=${offset + limit}>; rel="next"`;
     if (fault === 'truncate') return void res.writeHead(200, headers).end(body.slice(0, body.length / 2));
     if (fault === 'slow') return void setTimeout(() => res.writeHead(200, headers).end(body), 300);
     res.writeHead(200, headers).end(body);
@@ -47,7 +48,9 @@ describe('fetchPages against a real HTTP server on 127.0.0.1', () => {
   it('pages with offset/limit until a short page', async () => {
     const seen: string[] = [];
     const base = await serve([], seen);
-    const { summary, ids } = await fetchAll(config({ url: `${base}/products`, pagination: { type: 'offset', limit: 10 } }));
+    const { summary, ids } = await fetchAll(
+      config({ url: `${base}/products`, pagination: { type: 'offset', limit: 10 } }),
+    );
     expect(ids).toEqual(PRODUCTS.map((p) => p.id));
     expect(summary).toEqual({ pages: 3, records: 25, retries: 0 });
     expect(seen.map((s) => s.trim())).toEqual([
@@ -59,7 +62,9 @@ describe('fetchPages against a real HTTP server on 127.0.0.1', () => {
 
   it('follows Link headers and reads records from a path in the body', async () => {
     const base = await serve([]);
-    const linked = await fetchAll(config({ url: `${base}/products?limit=10&offset=0`, pagination: { type: 'link' } }));
+    const linked = await fetchAll(
+      config({ url: `${base}/products?limit=10&offset=0`, pagination: { type: 'link' } }),
+    );
     expect(linked.ids).toHaveLength(25);
     const wrapped = await fetchAll(config({ url: `${base}/wrapped?limit=30`, recordsPath: 'data' }));
     expect(wrapped.ids).toHaveLength(25);
@@ -68,7 +73,12 @@ describe('fetchPages against a real HTTP server on 127.0.0.1', () => {
   it('retries 500, 429, dropped connections, truncated bodies and timeouts, then succeeds', async () => {
     const base = await serve(['500', '429', 'drop', 'truncate', 'slow']);
     const { summary, ids } = await fetchAll(
-      config({ url: `${base}/products`, pagination: { type: 'offset', limit: 10 }, timeoutMs: 150, retries: 6 }),
+      config({
+        url: `${base}/products`,
+        pagination: { type: 'offset', limit: 10 },
+        timeoutMs: 150,
+        retries: 6,
+      }),
     );
     expect(ids).toEqual(PRODUCTS.map((p) => p.id));
     expect(summary.retries).toBe(5);
@@ -77,7 +87,9 @@ describe('fetchPages against a real HTTP server on 127.0.0.1', () => {
   it('paces requests to the rate limit', async () => {
     const base = await serve([]);
     const started = Date.now();
-    await fetchAll(config({ url: `${base}/products`, pagination: { type: 'offset', limit: 10 }, rateLimitPerSecond: 20 }));
+    await fetchAll(
+      config({ url: `${base}/products`, pagination: { type: 'offset', limit: 10 }, rateLimitPerSecond: 20 }),
+    );
     // Three requests at 20 per second: the third cannot start before 100 ms.
     expect(Date.now() - started).toBeGreaterThanOrEqual(95);
   });
@@ -98,7 +110,9 @@ describe('fetchPages against a real HTTP server on 127.0.0.1', () => {
       headers: { authorization: { env: 'SHOP_TOKEN', prefix: 'Bearer ' } },
       query: { key: { env: 'SHOP_KEY' } },
     });
-    const error = await fetchAll(cfg, { SHOP_TOKEN: 's3cr3t-token', SHOP_KEY: 'k3y-value' }).catch((e: unknown) => e);
+    const error = await fetchAll(cfg, { SHOP_TOKEN: 's3cr3t-token', SHOP_KEY: 'k3y-value' }).catch(
+      (e: unknown) => e,
+    );
     expect(seen[0]).toContain('Bearer s3cr3t-token');
     expect(seen[0]).toContain('key=k3y-value');
     const shown = JSON.stringify(error) + String((error as Error).message);

@@ -59,12 +59,16 @@ export async function fetchPages(config: HttpSourceConfig, options: FetchOptions
       } catch (error) {
         const failure = error instanceof RetryableError ? error : undefined;
         if (!failure || attempt > config.retries || options.signal?.aborted) {
-          throw new StrataError('SOURCE_FETCH_FAILED', `${masked(url, secrets.masks)}: ${causeMessage(error)}`, {
-            cause: error instanceof RetryableError ? error.message : error,
-            hint: failure
-              ? `Gave up after ${attempt} attempts; raise http.retries or try later.`
-              : 'Check the URL, the credentials in the environment and the API’s answer.',
-          });
+          throw new StrataError(
+            'SOURCE_FETCH_FAILED',
+            `${masked(url, secrets.masks)}: ${causeMessage(error)}`,
+            {
+              cause: error instanceof RetryableError ? error.message : error,
+              hint: failure
+                ? `Gave up after ${attempt} attempts; raise http.retries or try later.`
+                : 'Check the URL, the credentials in the environment and the API’s answer.',
+            },
+          );
         }
         retries += 1;
         const backoff = backoffDelay(attempt, config.retryDelayMs, config.retryMaxDelayMs, options.random);
@@ -89,7 +93,12 @@ class RetryableError extends Error {
   }
 }
 
-async function request(url: URL, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
+async function request(
+  url: URL,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Response> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   let res: globalThis.Response;
@@ -97,7 +106,9 @@ async function request(url: URL, headers: Record<string, string>, timeoutMs: num
     res = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal: combined });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new RetryableError(timeout.aborted ? `no answer within ${timeoutMs} ms` : `connection failed (${causeMessage(error)})`);
+    throw new RetryableError(
+      timeout.aborted ? `no answer within ${timeoutMs} ms` : `connection failed (${causeMessage(error)})`,
+    );
   }
   if (res.status === 429 || res.status >= 500) {
     await res.body?.cancel().catch(() => undefined);
@@ -142,8 +153,12 @@ function resolveSecrets(config: HttpSourceConfig, env: NodeJS.ProcessEnv) {
     masks.push(secret);
     return `${value.prefix}${secret}`;
   };
-  const headers = Object.fromEntries(Object.entries(config.headers).map(([k, v]) => [k, resolve(v, `header ${k}`)]));
-  const query = Object.fromEntries(Object.entries(config.query).map(([k, v]) => [k, resolve(v, `query parameter ${k}`)]));
+  const headers = Object.fromEntries(
+    Object.entries(config.headers).map(([k, v]) => [k, resolve(v, `header ${k}`)]),
+  );
+  const query = Object.fromEntries(
+    Object.entries(config.query).map(([k, v]) => [k, resolve(v, `query parameter ${k}`)]),
+  );
   return { headers, query, masks };
 }
 
@@ -183,7 +198,10 @@ function nextUrl(config: HttpSourceConfig, url: URL, response: Response, count: 
     case 'page': {
       if (count < p.size) return undefined;
       const next = new URL(url);
-      next.searchParams.set(p.pageParam, String(Number(url.searchParams.get(p.pageParam) ?? p.firstPage) + 1));
+      next.searchParams.set(
+        p.pageParam,
+        String(Number(url.searchParams.get(p.pageParam) ?? p.firstPage) + 1),
+      );
       return next;
     }
     case 'cursor': {
@@ -203,9 +221,13 @@ function nextUrl(config: HttpSourceConfig, url: URL, response: Response, count: 
 function recordsOf(body: unknown, path: string | undefined, url: string): unknown[] {
   const value = path ? valueAt(body, path) : body;
   if (Array.isArray(value)) return value;
-  throw new StrataError('SOURCE_FETCH_FAILED', `${url}: the response has no array of records${path ? ` at ${path}` : ''}`, {
-    hint: path ? 'Check http.recordsPath.' : 'Set http.recordsPath to where the records are, e.g. "data".',
-  });
+  throw new StrataError(
+    'SOURCE_FETCH_FAILED',
+    `${url}: the response has no array of records${path ? ` at ${path}` : ''}`,
+    {
+      hint: path ? 'Check http.recordsPath.' : 'Set http.recordsPath to where the records are, e.g. "data".',
+    },
+  );
 }
 
 function valueAt(body: unknown, path: string): unknown {
