@@ -21,6 +21,8 @@ export type RunEvent =
       durationMs: number;
       /** Rows written; null for a view, which holds none. */
       rows: number | null;
+      /** What else the task did, for people (a source's files and quarantined records). */
+      detail?: string;
     }
   | {
       type: 'task_failed';

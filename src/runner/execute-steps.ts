@@ -7,6 +7,8 @@ export interface RowCounts {
   rowsInserted: number;
   rowsUpdated: number;
   rowsDeleted: number;
+  /** A line for people about what the task did beyond rows (a source: files, quarantined, duplicates). */
+  detail?: string;
 }
 
 /**

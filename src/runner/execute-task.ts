@@ -5,7 +5,7 @@ import type { Graph } from '../models/graph.ts';
 import type { ModelNode, ProjectNode } from '../models/types.ts';
 import { type RowCounts, executeSteps } from './execute-steps.ts';
 import { gatherFacts } from './gather-facts.ts';
-import { ingestSource } from '../sources/ingest-source.ts';
+import { type SourceRunResult, ingestSource } from '../sources/ingest-source.ts';
 
 export interface TaskRunContext {
   engine: Engine;
@@ -46,7 +46,13 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           now: () => new Date(),
           env: context.env,
         });
-        return { rowsOut: result.staged, rowsInserted: result.staged, rowsUpdated: 0, rowsDeleted: 0 };
+        return {
+          rowsOut: result.staged,
+          rowsInserted: result.staged,
+          rowsUpdated: 0,
+          rowsDeleted: 0,
+          detail: describeSourceRun(result),
+        };
       }
       const resolve = (name: string) => {
         const referenced = context.graph.tables.get(name);
@@ -83,4 +89,18 @@ function selectDates(node: ModelNode, window: DateWindow, fullRefresh: boolean):
     return window.from ? { from: window.from } : {};
   }
   return window;
+}
+
+/** "3 files (1 new, 1 changed), 120 received, 100 staged, 15 quarantined, 5 duplicates". */
+function describeSourceRun(result: SourceRunResult): string {
+  const files = result.filesNew + result.filesChanged + result.filesUnchanged + result.filesFailed;
+  const changes = [
+    result.filesNew ? `${result.filesNew} new` : '',
+    result.filesChanged ? `${result.filesChanged} changed` : '',
+    result.filesFailed ? `${result.filesFailed} failed` : '',
+  ].filter(Boolean);
+  const fetched = result.fetched
+    ? `fetched ${result.fetched.pages} pages (${result.fetched.retries} retries), `
+    : '';
+  return `${fetched}${files} file${files === 1 ? '' : 's'}${changes.length ? ` (${changes.join(', ')})` : ''}, ${result.received} received, ${result.staged} staged, ${result.quarantined} quarantined, ${result.duplicates} duplicates`;
 }

@@ -185,6 +185,7 @@ export async function runPipeline(
             attempt,
             durationMs: attemptDuration(task, attempt, finishedAt),
             rows: rowsWritten(task, rows),
+            ...(rows.detail ? { detail: rows.detail } : {}),
           });
           await recorder.taskFinished(entry, {
             status: 'success',

@@ -36,6 +36,12 @@ export function formatRunSummary(summary: RunSummary, options: { projectArg?: st
   out += ` (window ${formatWindow(summary.window.from, summary.window.to)}`;
   out += summary.resumedFrom ? `, resuming ${summary.resumedFrom})\n` : ')\n';
 
+  const details = summary.tasks.filter((t) => t.rows?.detail);
+  if (details.length > 0) {
+    out += '\nSources:\n';
+    for (const task of details) out += `  ${task.task}: ${task.rows?.detail}\n`;
+  }
+
   const failures = summary.tasks.filter((t) => t.status === 'failed');
   if (failures.length > 0) {
     out += '\nFailed:\n';

@@ -34,7 +34,7 @@ export class EventLines {
         if (!options.starts) return undefined;
         return `${time} → ${this.name(event.task)}${event.attempt > 1 ? `  attempt ${event.attempt}` : ''}`;
       case 'task_succeeded':
-        return `${time} ${s.green('✓')} ${this.name(event.task)}  ${formatDuration(event.durationMs)}  ${formatRows(event.rows)}${event.attempt > 1 ? `  (attempt ${event.attempt})` : ''}`;
+        return `${time} ${s.green('✓')} ${this.name(event.task)}  ${formatDuration(event.durationMs)}  ${formatRows(event.rows)}${event.attempt > 1 ? `  (attempt ${event.attempt})` : ''}${event.detail ? `  ${s.dim(event.detail)}` : ''}`;
       case 'task_failed': {
         const error = `${event.error.code} ${firstLine(event.error.message)}`;
         if (event.retryInMs !== undefined) {
