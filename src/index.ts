@@ -7,6 +7,13 @@ export { status, type WarehouseStatus, type ModelStatus } from './api/status.ts'
 export { query } from './api/query.ts';
 export { listQuarantine, type QuarantinedRecord, type QuarantineRequest } from './api/quarantine.ts';
 export { defineContract } from './contracts/schema.ts';
+export { generate, type GenerateOptions, type GenerateResult } from './generate/index.ts';
+export {
+  startFixtureApi,
+  parseFaultSpec,
+  type FixtureApi,
+  type FixtureApiOptions,
+} from './fixture-api/index.ts';
 export { initProject, listTemplates, type InitResult } from './api/init.ts';
 export { withProject } from './api/open-project.ts';
 export { loadProject, type Project } from './project/load-project.ts';

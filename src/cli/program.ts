@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import { STRATA_VERSION } from '../index.ts';
+import { registerFixtureApi } from './commands/fixture-api.ts';
+import { registerGenerate } from './commands/generate.ts';
 import { registerInit } from './commands/init.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
 import { registerQuery } from './commands/query.ts';
@@ -49,5 +51,7 @@ Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid
   registerStatus(program, ctx);
   registerQuery(program, ctx);
   registerQuarantine(program, ctx);
+  registerGenerate(program, ctx);
+  registerFixtureApi(program, ctx);
   return program;
 }
