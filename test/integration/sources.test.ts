@@ -302,3 +302,28 @@ describe('an HTTP source', () => {
     }
   });
 });
+
+describe('files that would crash a naive reader', () => {
+  it('quarantines a line of invalid UTF-8 and loads a very long field, keeping every record number', async () => {
+    const lines = [
+      Buffer.from('{"order_id":"1","quantity":1}\n'),
+      Buffer.concat([
+        Buffer.from('{"order_id":"'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('","quantity":1}\n'),
+      ]),
+      Buffer.from(`{"order_id":"3","quantity":1,"note":"${'x'.repeat(3_000_000)}"}\n`),
+    ];
+    project = await TestProject.create({ 'strata.config.ts': sourceConfig('data/orders/*.ndjson') });
+    await mkdir(join(project.dir, 'data/orders'), { recursive: true });
+    await writeFile(join(project.dir, 'data/orders/2025-03-14.ndjson'), Buffer.concat(lines));
+    expect((await project.run()).exitCode).toBe(0);
+    expect(await project.query('select order_id, _record_position from staging.orders order by 1')).toEqual([
+      { order_id: '1', _record_position: 1 },
+      { order_id: '3', _record_position: 3 },
+    ]);
+    expect(await project.query('select record_position, reason_code from audit.bad_records')).toEqual([
+      { record_position: 2, reason_code: 'malformed_record' },
+    ]);
+  });
+});

@@ -5,6 +5,8 @@ import { duckdbDialect as d } from './dialect.ts';
 
 /** A byte that valid JSON text never holds unescaped, so splitting on it keeps every line whole. */
 const RECORD_SEPARATOR = '\u001e';
+/** Lines up to this size load; a longer one is quarantined rather than failing its file. */
+const MAX_LINE_BYTES = 128 * 1024 * 1024;
 let rejectsCounter = 0;
 
 /**
@@ -35,24 +37,9 @@ export async function loadRawDuckDb(
 
   try {
     switch (request.format) {
-      case 'ndjson': {
-        await session.execute(
-          `${insert}
-SELECT ${lineageColumns}, row_number() OVER () AS record_position, NULL, CAST($5 AS TIMESTAMP),
-  CASE WHEN json_type(j) = 'OBJECT' THEN j END,
-  CASE WHEN json_type(j) = 'OBJECT' THEN NULL ELSE line END,
-  CASE WHEN j IS NULL THEN 'the line is not valid JSON'
-       WHEN json_type(j) <> 'OBJECT' THEN 'the line is JSON but not an object' END
-FROM (
-  SELECT line, TRY_CAST(line AS JSON) AS j
-  FROM read_csv($6, columns = {'line': 'VARCHAR'}, header = false, delim = '${RECORD_SEPARATOR}', quote = '', escape = '',
-                auto_detect = false, strict_mode = false${compression})
-  WHERE line IS NOT NULL AND trim(line) <> ''
-) AS lines`,
-          params,
-        );
+      case 'ndjson':
+        await loadNdjson(request, session, insert, lineageColumns, params.slice(0, 5), compression);
         break;
-      }
       case 'json': {
         await session.execute(
           `${insert}
@@ -76,7 +63,7 @@ FROM read_parquet($6) AS t`,
         break;
       }
       case 'csv':
-        await loadCsv(request, session, insert, lineageColumns, params, compression);
+        await loadCsv(request, session, insert, lineageColumns, params.slice(0, 5), compression);
         break;
     }
   } catch (error) {
@@ -106,7 +93,7 @@ async function loadCsv(
   session: Session,
   insert: string,
   lineageColumns: string,
-  params: string[],
+  lineageParams: string[],
   compression: string,
 ): Promise<void> {
   const csv = request.csv ?? { delimiter: ',', quote: '"', escape: '"', header: true };
@@ -125,16 +112,65 @@ async function loadCsv(
   const rejects = `strata_rejects_${process.pid}_${++rejectsCounter}`;
   const reader = `read_csv($1, columns = ${columns}, header = ${csv.header}, auto_detect = false,
     delim = ${d.stringLiteral(csv.delimiter)}, quote = ${d.stringLiteral(csv.quote)}, escape = ${d.stringLiteral(csv.escape)}${compression},
+    max_line_size = ${MAX_LINE_BYTES},
     store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`;
-  // Every raw row gets its record number in the file: a rejected line keeps its own (line minus
-  // the header), and the good rows fill the numbers in between, in file order.
   const good = `${rejects}_good`;
-  const bad = `${rejects}_bad`;
-  const headerLines = csv.header ? 1 : 0;
   await session.execute(
-    `CREATE TEMPORARY TABLE ${good} AS SELECT row_number() OVER () AS n, to_json(t) AS record FROM ${reader} AS t`,
+    `CREATE TEMPORARY TABLE ${good} AS
+SELECT row_number() OVER () AS n, to_json(t) AS record, NULL AS raw_text, NULL AS parse_error FROM ${reader} AS t`,
     [request.path],
   );
+  await insertNumbered(session, insert, lineageColumns, lineageParams, good, rejects, csv.header ? 1 : 0);
+  await dropTemporary(session, good, rejects, `${rejects}_scan`);
+}
+
+/** NDJSON, line by line: a line that is not a JSON object, or not valid UTF-8, is one malformed record. */
+async function loadNdjson(
+  request: RawLoadRequest,
+  session: Session,
+  insert: string,
+  lineageColumns: string,
+  lineageParams: string[],
+  compression: string,
+): Promise<void> {
+  const rejects = `strata_rejects_${process.pid}_${++rejectsCounter}`;
+  const good = `${rejects}_good`;
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${good} AS
+SELECT row_number() OVER () AS n,
+  CASE WHEN json_type(j) = 'OBJECT' THEN j END AS record,
+  CASE WHEN json_type(j) = 'OBJECT' THEN NULL ELSE line END AS raw_text,
+  CASE WHEN j IS NULL THEN 'the line is not valid JSON'
+       WHEN json_type(j) <> 'OBJECT' THEN 'the line is JSON but not an object' END AS parse_error
+FROM (
+  SELECT line, TRY_CAST(line AS JSON) AS j
+  FROM read_csv($1, columns = {'line': 'VARCHAR'}, header = false, delim = '${RECORD_SEPARATOR}', quote = '', escape = '',
+                auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES}${compression},
+                store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')
+  WHERE line IS NOT NULL AND trim(line) <> ''
+) AS lines`,
+    [request.path],
+  );
+  await insertNumbered(session, insert, lineageColumns, lineageParams, good, rejects, 0);
+  await dropTemporary(session, good, rejects, `${rejects}_scan`);
+}
+
+/**
+ * Appends the parsed rows (`good`: n, record, raw_text, parse_error) and the reader's rejected
+ * lines to the raw table so that every row carries its record number in the file: a rejected line
+ * keeps its own (line minus header lines), and the parsed rows fill the numbers in between, in
+ * file order.
+ */
+async function insertNumbered(
+  session: Session,
+  insert: string,
+  lineageColumns: string,
+  lineageParams: string[],
+  good: string,
+  rejects: string,
+  headerLines: number,
+): Promise<void> {
+  const bad = `${rejects}_bad`;
   await session.execute(
     `CREATE TEMPORARY TABLE ${bad} AS
 SELECT line, line - ${headerLines} AS position, first(csv_line) AS raw_text,
@@ -143,24 +179,25 @@ FROM ${rejects} GROUP BY line`,
   );
   await session.execute(
     `${insert}
-SELECT ${lineageColumns}, slot.position, NULL, CAST($5 AS TIMESTAMP), g.record, NULL, NULL
+SELECT ${lineageColumns}, slot.position, NULL, CAST($5 AS TIMESTAMP), g.record, g.raw_text, g.parse_error
 FROM ${good} AS g
 JOIN (
   SELECT range AS position, row_number() OVER (ORDER BY range) AS n
   FROM range(1, (SELECT count(*) FROM ${good}) + (SELECT count(*) FROM ${bad}) + 1)
   WHERE range NOT IN (SELECT position FROM ${bad})
 ) AS slot ON slot.n = g.n`,
-    params.slice(0, 5),
+    lineageParams,
   );
   await session.execute(
     `${insert}
 SELECT ${lineageColumns}, position, line, CAST($5 AS TIMESTAMP), NULL, raw_text, parse_error FROM ${bad}`,
-    params.slice(0, 5),
+    lineageParams,
   );
-  await session.execute(`DROP TABLE IF EXISTS ${good}`);
-  await session.execute(`DROP TABLE IF EXISTS ${bad}`);
-  await session.execute(`DROP TABLE IF EXISTS ${rejects}`);
-  await session.execute(`DROP TABLE IF EXISTS ${rejects}_scan`);
+  await dropTemporary(session, bad);
+}
+
+async function dropTemporary(session: Session, ...tables: string[]): Promise<void> {
+  for (const table of tables) await session.execute(`DROP TABLE IF EXISTS ${table}`);
 }
 
 /** The header line's fields: read from the first bytes of the file (decompressed if needed). */
