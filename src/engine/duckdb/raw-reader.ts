@@ -120,8 +120,151 @@ async function loadCsv(
 SELECT row_number() OVER () AS n, to_json(t) AS record, NULL AS raw_text, NULL AS parse_error FROM ${reader} AS t`,
     [request.path],
   );
-  await insertNumbered(session, insert, lineageColumns, lineageParams, good, rejects, csv.header ? 1 : 0);
-  await dropTemporary(session, good, rejects, `${rejects}_scan`);
+  const headerLines = csv.header ? 1 : 0;
+  const bad = await rejectedLines(session, rejects, headerLines);
+  const recovered = await splitSpanningRejects(
+    session,
+    request,
+    csv,
+    names,
+    good,
+    bad,
+    headerLines,
+    compression,
+  );
+  await insertNumbered(session, insert, lineageColumns, lineageParams, good, bad, recovered);
+  await dropTemporary(session, good, bad, recovered, rejects, `${rejects}_scan`);
+}
+
+/**
+ * A stray quote makes the reader take every line up to the next quote as one value, and the whole
+ * span is rejected as one record (an UNQUOTED VALUE error): one bad quote would cost every record
+ * until the next quote, unseen — and the reader counts such a span as one line, so the lines it
+ * reports for later rejects fall short. Each rejected record is therefore placed on its physical
+ * line, and a span with a stray quote is split back into its lines, each judged on its own: the
+ * line with the stray quote is malformed, the others are parsed in SQL with the same delimiter,
+ * quote and escape. Records that parse are never split, so quoted values holding line breaks still
+ * load. The result is used only when it accounts for every non-blank line of the file (and each
+ * rejected record is found on its line); otherwise the reader's own result stands. Returns the
+ * table of recovered rows (line, position, record); `bad` is updated in place.
+ */
+async function splitSpanningRejects(
+  session: Session,
+  request: RawLoadRequest,
+  csv: { delimiter: string; quote: string; escape: string },
+  names: string[],
+  good: string,
+  bad: string,
+  headerLines: number,
+  compression: string,
+): Promise<string> {
+  const recovered = `${bad}_recovered`;
+  await session.execute(`CREATE TEMPORARY TABLE ${recovered} (line BIGINT, position BIGINT, record JSON)`);
+  const strayQuote = `parse_error LIKE '%UNQUOTED VALUE:%'`;
+  const { rows: stray } = await session.query(`SELECT count(*) AS n FROM ${bad} WHERE ${strayQuote}`);
+  if (Number(stray[0]?.n ?? 0) === 0) return recovered;
+
+  const lit = d.stringLiteral;
+  const rx = (char: string) => char.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&');
+  const [D, Q, E] = [rx(csv.delimiter), rx(csv.quote), rx(csv.escape)];
+  const same = csv.escape === csv.quote;
+  // The reader's rules: inside quotes an escaped quote does not close; a quote opens a value only
+  // at its start; an unquoted value may hold quotes.
+  const inside = same ? `(?:[^${Q}]|${Q}${Q})*` : `(?:[^${Q}${E}]|${E}.)*`;
+  const value = `(?:${Q}${inside}${Q}|[^${D}${Q}][^${D}]*)?`;
+  const matches = (pattern: string) => `regexp_full_match(line, ${lit(pattern)})`;
+  const unquote = same
+    ? `replace(substring(v, 2, length(v) - 2), ${lit(csv.quote + csv.quote)}, ${lit(csv.quote)})`
+    : `regexp_replace(substring(v, 2, length(v) - 2), ${lit(`${E}(.)`)}, '\\1', 'g')`;
+  // Empty values, quoted or not, are null: what the reader gives.
+  const fieldValue = `CASE WHEN starts_with(v, ${lit(csv.quote)}) THEN nullif(${unquote}, '') ELSE nullif(v, '') END`;
+
+  const lines = `${bad}_lines`;
+  const spans = `${bad}_spans`;
+  const split = `${bad}_split`;
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${lines} AS
+SELECT n, line, blank, opens,
+  sum(CASE WHEN blank THEN 0 ELSE 1 END) OVER (ORDER BY n ROWS UNBOUNDED PRECEDING) - ${headerLines} AS position,
+  -- where a value this line opens is closed: the next line that leaves the quotes (or the last line)
+  coalesce(min(CASE WHEN NOT stays_quoted THEN n END) OVER (ORDER BY n ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING),
+           max(n) OVER ()) AS closes
+FROM (
+  SELECT n, line, blank,
+    -- outside quotes at its start, inside at its end: the line opens a value it does not close
+    ${matches(`(?:${value}${D})*${Q}${inside}`)} AS opens,
+    -- inside quotes at its start and at its end
+    ${matches(inside)} OR ${matches(`${inside}${Q}${D}(?:${value}${D})*${Q}${inside}`)} AS stays_quoted
+  FROM (
+    SELECT n, rtrim(coalesce(line, ''), chr(13)) AS line, rtrim(coalesce(line, ''), chr(13)) = '' AS blank
+    FROM (SELECT row_number() OVER () AS n, line
+          FROM read_csv($1, columns = {'line': 'VARCHAR'}, header = false, delim = '${RECORD_SEPARATOR}', quote = '', escape = '',
+                        auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES}${compression}))
+  )
+)`,
+    [request.path],
+  );
+  // The reader counts a span as one line: each rejected record's physical line is its reported
+  // line plus the lines swallowed by the spans before it. (One row per rejected record.)
+  const { rows: rejected } = await session.query(
+    `SELECT b.line AS reported, ${strayQuote} AS stray FROM ${bad} AS b ORDER BY b.line`,
+  );
+  const { rows: openers } = await session.query(`SELECT n, closes FROM ${lines} WHERE opens`);
+  const closes = new Map(openers.map((o) => [Number(o.n), Number(o.closes)]));
+  const placed: string[] = [];
+  let swallowed = 0;
+  for (const reject of rejected) {
+    const first = Number(reject.reported) + swallowed;
+    const last = reject.stray === true ? (closes.get(first) ?? first) : first;
+    placed.push(`(${Number(reject.reported)}, ${first}, ${last})`);
+    swallowed += last - first;
+  }
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${spans} AS SELECT * FROM (VALUES ${placed.join(', ')}) AS s(reported, first_line, last_line)`,
+  );
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${split} AS
+SELECT l.n AS line, l.position, l.line AS raw_text, l.n = s.first_line AS opening,
+  list_transform(regexp_extract_all(l.line || ${lit(csv.delimiter)}, ${lit(`(${value})${D}`)}, 1), v -> ${fieldValue}) AS values,
+  ${matches(`${value}(?:${D}${value})*`)} AS parses
+FROM ${lines} AS l JOIN ${spans} AS s ON l.n BETWEEN s.first_line AND s.last_line
+WHERE s.last_line > s.first_line AND NOT l.blank`,
+  );
+  const { rows: check } = await session.query(
+    `SELECT
+  (SELECT count(*) FROM ${lines} WHERE n > ${headerLines} AND NOT blank) AS lines,
+  (SELECT count(*) FROM ${good}) + (SELECT count(*) FROM ${spans} WHERE last_line = first_line)
+    + (SELECT count(*) FROM ${split}) AS accounted,
+  -- each rejected record starts with the text of the line it is placed on
+  (SELECT count(*) FROM ${bad} AS b JOIN ${spans} AS s ON s.reported = b.line JOIN ${lines} AS l ON l.n = s.first_line
+   WHERE NOT starts_with(l.line, rtrim(split_part(ltrim(b.raw_text, chr(10)), chr(10), 1), chr(13)))) AS misplaced`,
+  );
+  const verified =
+    Number(check[0]?.lines) === Number(check[0]?.accounted) && Number(check[0]?.misplaced) === 0;
+  if (verified) {
+    const object = names.map((name, i) => `${lit(name)}, values[${i + 1}]`).join(', ');
+    const valid = `NOT opening AND parses AND len(values) = ${names.length}`;
+    await session.execute(
+      `INSERT INTO ${recovered} SELECT line, position, json_object(${object}) FROM ${split} WHERE ${valid}`,
+    );
+    await session.execute(
+      `DELETE FROM ${bad} WHERE line IN (SELECT reported FROM ${spans} WHERE last_line > first_line)`,
+    );
+    await session.execute(
+      `UPDATE ${bad} SET line = s.first_line, position = l.position
+FROM ${spans} AS s JOIN ${lines} AS l ON l.n = s.first_line WHERE s.reported = ${bad}.line`,
+    );
+    await session.execute(
+      `INSERT INTO ${bad}
+SELECT line, position, raw_text,
+  CASE WHEN opening OR NOT parses
+       THEN 'UNQUOTED VALUE: a quoted value does not close on its line (the line was read on its own)'
+       ELSE 'COLUMN COUNT: expected ${names.length} columns, found ' || len(values) || ' (the line was read on its own)' END
+FROM ${split} WHERE NOT (${valid})`,
+    );
+  }
+  await dropTemporary(session, lines, spans, split);
+  return recovered;
 }
 
 /** NDJSON, line by line: a line that is not a JSON object, or not valid UTF-8, is one malformed record. */
@@ -151,14 +294,28 @@ FROM (
 ) AS lines`,
     [request.path],
   );
-  await insertNumbered(session, insert, lineageColumns, lineageParams, good, rejects, 0);
-  await dropTemporary(session, good, rejects, `${rejects}_scan`);
+  const bad = await rejectedLines(session, rejects, 0);
+  await insertNumbered(session, insert, lineageColumns, lineageParams, good, bad);
+  await dropTemporary(session, good, bad, rejects, `${rejects}_scan`);
+}
+
+/** The reader's rejected lines, one row per line: line, position (line minus header lines), raw_text, parse_error. */
+async function rejectedLines(session: Session, rejects: string, headerLines: number): Promise<string> {
+  const bad = `${rejects}_bad`;
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${bad} AS
+SELECT line, line - ${headerLines} AS position, first(csv_line) AS raw_text,
+  string_agg(DISTINCT error_type || ': ' || error_message, '; ') AS parse_error
+FROM ${rejects} GROUP BY line`,
+  );
+  return bad;
 }
 
 /**
- * Appends the parsed rows (`good`: n, record, raw_text, parse_error) and the reader's rejected
- * lines to the raw table so that every row carries its record number in the file: a rejected line
- * keeps its own (line minus header lines), and the parsed rows fill the numbers in between, in
+ * Appends the parsed rows (`good`: n, record, raw_text, parse_error), the rejected lines (`bad`:
+ * line, position, raw_text, parse_error) and rows recovered from rejected spans (`recovered`: line,
+ * position, record) to the raw table so that every row carries its record number in the file:
+ * rejected and recovered rows keep their own, and the parsed rows fill the numbers in between, in
  * file order.
  */
 async function insertNumbered(
@@ -167,24 +324,20 @@ async function insertNumbered(
   lineageColumns: string,
   lineageParams: string[],
   good: string,
-  rejects: string,
-  headerLines: number,
+  bad: string,
+  recovered?: string,
 ): Promise<void> {
-  const bad = `${rejects}_bad`;
-  await session.execute(
-    `CREATE TEMPORARY TABLE ${bad} AS
-SELECT line, line - ${headerLines} AS position, first(csv_line) AS raw_text,
-  string_agg(DISTINCT error_type || ': ' || error_message, '; ') AS parse_error
-FROM ${rejects} GROUP BY line`,
-  );
+  const placed = recovered
+    ? `(SELECT position FROM ${bad} UNION ALL SELECT position FROM ${recovered})`
+    : `(SELECT position FROM ${bad})`;
   await session.execute(
     `${insert}
 SELECT ${lineageColumns}, slot.position, NULL, CAST($5 AS TIMESTAMP), g.record, g.raw_text, g.parse_error
 FROM ${good} AS g
 JOIN (
   SELECT range AS position, row_number() OVER (ORDER BY range) AS n
-  FROM range(1, (SELECT count(*) FROM ${good}) + (SELECT count(*) FROM ${bad}) + 1)
-  WHERE range NOT IN (SELECT position FROM ${bad})
+  FROM range(1, (SELECT count(*) FROM ${good}) + (SELECT count(*) FROM ${placed} AS p) + 1)
+  WHERE range NOT IN ${placed}
 ) AS slot ON slot.n = g.n`,
     lineageParams,
   );
@@ -193,7 +346,13 @@ JOIN (
 SELECT ${lineageColumns}, position, line, CAST($5 AS TIMESTAMP), NULL, raw_text, parse_error FROM ${bad}`,
     lineageParams,
   );
-  await dropTemporary(session, bad);
+  if (recovered) {
+    await session.execute(
+      `${insert}
+SELECT ${lineageColumns}, position, line, CAST($5 AS TIMESTAMP), record, NULL, NULL FROM ${recovered}`,
+      lineageParams,
+    );
+  }
 }
 
 async function dropTemporary(session: Session, ...tables: string[]): Promise<void> {
