@@ -204,7 +204,12 @@ async function ingestFile(
         ));
         if (records > malformed) {
           shape = await fileShape(tx, engine, node, id, contract);
-          if (shape.missingRequired.length > 0) throw missingColumnError(node, file, shape.missingRequired);
+          // A CSV header is the file's layout, so one record tells. In JSON each record carries its
+          // own keys: a field absent from a lone record is that record's fault, not the file's.
+          const layoutKnown = file.format === 'csv' || records - malformed > 1;
+          if (layoutKnown && shape.missingRequired.length > 0) {
+            throw missingColumnError(node, file, shape.missingRequired);
+          }
         }
       }
       await record(tx, 'loaded', records, malformed);

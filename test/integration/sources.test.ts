@@ -327,3 +327,32 @@ describe('files that would crash a naive reader', () => {
     ]);
   });
 });
+
+describe('a stray quote in the middle of a CSV file', () => {
+  it('costs only its own line: the lines after it load with their own record numbers', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv'),
+      'data/orders/2025-03-14.csv': [
+        CSV_HEADER,
+        '1,1,1.00,placed,3/14/2025',
+        '2,1,"1.00,placed,3/14/2025',
+        '3,1,1.00,placed,3/14/2025',
+        '4,1,1.00,shipped,3/14/2025',
+        '5,1,"quoted, fine",placed,3/14/2025',
+        '',
+      ].join('\n'),
+    });
+    expect((await project.run()).exitCode).toBe(0);
+    expect(await project.query('select order_id, _record_position from staging.orders order by 1')).toEqual([
+      { order_id: '1', _record_position: 1 },
+      { order_id: '3', _record_position: 3 },
+      { order_id: '4', _record_position: 4 },
+    ]);
+    expect(
+      await project.query('select record_position, field, reason_code from audit.bad_records order by 1, 2'),
+    ).toEqual([
+      { record_position: 2, field: '*', reason_code: 'malformed_record' },
+      { record_position: 5, field: 'amount', reason_code: 'invalid_type' },
+    ]);
+  });
+});
