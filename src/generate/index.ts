@@ -34,6 +34,7 @@ import {
   type PartitionResult,
 } from './partition.ts';
 import type { WorkerMessage } from './partition-worker.ts';
+import { workerEntry } from './worker-entry.ts';
 import { feedId, fileExtension, type FeedSpec } from './schema.ts';
 
 export type GenerateDomain = 'ecommerce' | 'saas' | 'all';
@@ -252,9 +253,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   try {
     // The first partition runs here, the others in worker threads at the same time. When one
     // fails the others stop too.
+    const entry = inputs.length > 1 ? await workerEntry() : undefined;
     const running = inputs.map((input, index) => {
-      if (index === 0) return runPartition(input, (p) => report(0, p), abort.signal);
-      const handle = startWorker(input, (p) => report(index, p));
+      if (index === 0 || !entry) return runPartition(input, (p) => report(0, p), abort.signal);
+      const handle = startWorker(entry, input, (p) => report(index, p));
       workers.push(handle);
       return handle.result;
     });
@@ -353,8 +355,12 @@ interface WorkerHandle {
   terminate(): Promise<void>;
 }
 
-function startWorker(input: PartitionInput, onProgress: (p: PartitionProgress) => void): WorkerHandle {
-  const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: input });
+function startWorker(
+  entry: URL,
+  input: PartitionInput,
+  onProgress: (p: PartitionProgress) => void,
+): WorkerHandle {
+  const worker = new Worker(entry, { workerData: input });
   let finished = false;
   const result = new Promise<PartitionResult>((resolveResult, reject) => {
     worker.on('message', (message: WorkerMessage) => {
