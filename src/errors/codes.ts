@@ -48,6 +48,11 @@ export const diagnosticCodes = {
   SOURCE_COLUMN_MISSING: 'A required field is absent from a whole file; the file is not loaded.',
   RECONCILIATION_MISMATCH: 'Records received ≠ staged + quarantined + duplicates for a source and date.',
 
+  // Generator and fixture API
+  GENERATE_OUT_NOT_EMPTY: 'The output folder already holds generated data; pass --overwrite to replace it.',
+  GENERATE_OUTPUT_FAILED: 'The generator could not write its output folder.',
+  FIXTURE_PORT_IN_USE: 'The fixture API could not listen on the address and port asked for.',
+
   // CLI and init
   USAGE: 'A command was called with invalid options.',
   INIT_TARGET_NOT_EMPTY: 'strata init was pointed at a folder that already holds a project.',

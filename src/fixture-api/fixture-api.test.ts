@@ -211,6 +211,6 @@ describe('fixture API: faults', () => {
 
   it('refuses a port that is taken', async () => {
     api = await startFixtureApi();
-    await expect(startFixtureApi({ port: api.port })).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(startFixtureApi({ port: api.port })).rejects.toMatchObject({ code: 'FIXTURE_PORT_IN_USE' });
   });
 });

@@ -283,11 +283,15 @@ export async function startFixtureApi(options: FixtureApiOptions = {}): Promise<
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       reject(
-        new StrataError('USAGE', `The fixture API cannot listen on ${host}:${port}: ${error.message}`, {
-          field: 'port',
-          cause: error,
-          hint: error.code === 'EADDRINUSE' ? 'Choose another --port, or 0 for any free port.' : undefined,
-        }),
+        new StrataError(
+          'FIXTURE_PORT_IN_USE',
+          `The fixture API cannot listen on ${host}:${port}: ${error.message}`,
+          {
+            field: 'port',
+            cause: error,
+            hint: error.code === 'EADDRINUSE' ? 'Choose another --port, or 0 for any free port.' : undefined,
+          },
+        ),
       );
     };
     server.once('error', onError);

@@ -128,7 +128,7 @@ describe('generate', () => {
     } as const;
     await generate(first);
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    await expect(generate(first)).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(generate(first)).rejects.toMatchObject({ code: 'GENERATE_OUT_NOT_EMPTY' });
     await generate({ ...first, days: 2, overwrite: true });
     const files = listFiles(out);
     expect(files).toContain('notes.txt');

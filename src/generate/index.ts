@@ -174,7 +174,7 @@ function prepareOut(out: string, overwrite: boolean): void {
   const manifestPath = join(out, 'manifest.json');
   if (existsSync(manifestPath)) {
     if (!overwrite) {
-      throw new StrataError('USAGE', `${out} already holds generated data (manifest.json)`, {
+      throw new StrataError('GENERATE_OUT_NOT_EMPTY', `${out} already holds generated data (manifest.json)`, {
         file: manifestPath,
         hint: 'Choose an empty folder, or pass overwrite to replace the earlier run.',
       });
@@ -197,7 +197,10 @@ function prepareOut(out: string, overwrite: boolean): void {
   try {
     mkdirSync(out, { recursive: true });
   } catch (error) {
-    throw new StrataError('USAGE', `Cannot create the output folder ${out}`, { file: out, cause: error });
+    throw new StrataError('GENERATE_OUTPUT_FAILED', `Cannot create the output folder ${out}`, {
+      file: out,
+      cause: error,
+    });
   }
 }
 
