@@ -39,10 +39,7 @@ export async function listRuns(options: ProjectOptions & { limit?: number }): Pr
     await ensureAuditSchema(engine);
     const text = engine.dialect.type('text');
     const { rows } = await engine.query(
-      `SELECT run_id, status, trigger, CAST(date_from AS ${text}) AS date_from, CAST(date_to AS ${text}) AS date_to,
-              CAST(started_at AS ${text}) AS started_at, CAST(finished_at AS ${text}) AS finished_at, duration_ms,
-              tasks_succeeded, tasks_failed, tasks_skipped, resumed_from, error_message
-       FROM audit.pipeline_runs ORDER BY started_at DESC, run_id DESC LIMIT $1`,
+      `${runColumns(text)} ORDER BY started_at DESC, run_id DESC LIMIT $1`,
       [options.limit ?? 20],
     );
     return rows.map(toRunEntry);
@@ -60,13 +57,7 @@ export async function getRun(
 
 async function readRun(engine: Engine, runId: string): Promise<{ run: RunListEntry; tasks: TaskAttempt[] }> {
   const text = engine.dialect.type('text');
-  const { rows } = await engine.query(
-    `SELECT run_id, status, trigger, CAST(date_from AS ${text}) AS date_from, CAST(date_to AS ${text}) AS date_to,
-            CAST(started_at AS ${text}) AS started_at, CAST(finished_at AS ${text}) AS finished_at, duration_ms,
-            tasks_succeeded, tasks_failed, tasks_skipped, resumed_from, error_message
-     FROM audit.pipeline_runs WHERE run_id = $1`,
-    [runId],
-  );
+  const { rows } = await engine.query(`${runColumns(text)} WHERE run_id = $1`, [runId]);
   const run = rows[0];
   if (!run) {
     throw new StrataError('RUN_NOT_FOUND', `No run ${runId} is recorded in this warehouse`, {
@@ -96,6 +87,14 @@ async function readRun(engine: Engine, runId: string): Promise<{ run: RunListEnt
       hint: nullableString(r.error_hint),
     })),
   };
+}
+
+/** The columns of a run entry, dates and timestamps as text (`text` is the dialect's text type). */
+function runColumns(text: string): string {
+  return `SELECT run_id, status, trigger, CAST(date_from AS ${text}) AS date_from, CAST(date_to AS ${text}) AS date_to,
+            CAST(started_at AS ${text}) AS started_at, CAST(finished_at AS ${text}) AS finished_at, duration_ms,
+            tasks_succeeded, tasks_failed, tasks_skipped, resumed_from, error_message
+     FROM audit.pipeline_runs`;
 }
 
 function toRunEntry(r: Row): RunListEntry {

@@ -3,6 +3,19 @@ import { type StrataError, causeMessage } from '../errors/strata-error.ts';
 import { AUDIT_SCHEMA, type RunStatus, type TaskStatus, auditMigrations } from './schema.ts';
 import { sqlTimestamp } from './timestamps.ts';
 
+/** run_id, task_id, task_kind, target, materialization, attempt, started_at: $1..$7 of an attempt's insert. */
+function attemptIdentity(task: TaskAttemptRecord): SqlValue[] {
+  return [
+    task.runId,
+    task.taskId,
+    task.taskKind,
+    task.target ?? null,
+    task.materialization ?? null,
+    task.attempt,
+    sqlTimestamp(task.startedAt),
+  ];
+}
+
 /** Creates the audit schema and applies the migrations this warehouse has not seen yet. */
 export async function ensureAuditSchema(engine: Engine): Promise<void> {
   const d = engine.dialect;
@@ -146,15 +159,7 @@ export class AuditRecorder {
     return this.write(
       `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status, started_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'running', CAST($7 AS TIMESTAMP))`,
-      [
-        task.runId,
-        task.taskId,
-        task.taskKind,
-        task.target ?? null,
-        task.materialization ?? null,
-        task.attempt,
-        sqlTimestamp(task.startedAt),
-      ],
+      attemptIdentity(task),
     );
   }
 
@@ -191,18 +196,7 @@ export class AuditRecorder {
       `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status,
          started_at, finished_at, duration_ms, error_code, error_message, error_hint)
        VALUES ($1, $2, $3, $4, $5, $6, 'skipped', CAST($7 AS TIMESTAMP), CAST($7 AS TIMESTAMP), 0, $8, $9, $10)`,
-      [
-        task.runId,
-        task.taskId,
-        task.taskKind,
-        task.target ?? null,
-        task.materialization ?? null,
-        task.attempt,
-        sqlTimestamp(task.startedAt),
-        reason.code,
-        reason.message,
-        reason.hint ?? null,
-      ],
+      [...attemptIdentity(task), reason.code, reason.message, reason.hint ?? null],
     );
   }
 

@@ -32,12 +32,7 @@ export interface ContractSql {
   staged(rankedRelation: string): string;
   /** The child rows of one nested array, for staged records only. */
   children(rankedRelation: string, elementsRelation: string, arrayField: string): string;
-  /** The staged table's columns, in order. */
-  stagedColumns: string[];
 }
-
-/** Lineage columns strata adds to every staged row. */
-export const LINEAGE_COLUMNS = ['load_date', '_source_file', '_record_position', '_ingestion_id'] as const;
 
 export function compileContract(contract: Contract, dialect: Dialect): ContractSql {
   const q = (name: string) => dialect.quoteIdentifier(name);
@@ -63,7 +58,6 @@ export function compileContract(contract: Contract, dialect: Dialect): ContractS
     contract,
     scalarFields: scalars.map(([name]) => name),
     arrayFields: arrays.map(([name]) => name),
-    stagedColumns: [...scalars.map(([name]) => name), ...LINEAGE_COLUMNS],
 
     typed: (rawRows) => {
       const recordKey = `concat_ws(':', r.ingestion_id, coalesce(CAST(r.record_position AS ${text}), 'line ' || CAST(r.source_line AS ${text})))`;

@@ -68,7 +68,6 @@ export interface Dialect {
   swapTable(staged: TableRef, target: TableRef): string[];
   /** Statements that replace a view atomically. */
   replaceView(target: TableRef, selectSql: string): string[];
-  castDate(expression: string): string;
   /** A SELECT returning one row, column `checksum`: a hash of the table's rows, independent of row order. */
   tableChecksum(table: TableRef): string;
 

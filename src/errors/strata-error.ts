@@ -36,13 +36,6 @@ export class StrataError extends Error {
     this.location = stripUndefined({ file, line, column, model, field });
   }
 
-  /** "models/a.sql:3: message" — the location prefix editors and terminals understand. */
-  get where(): string {
-    const { file, line, column, model } = this.location;
-    if (file) return `${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}`;
-    return model ?? '';
-  }
-
   toJSON(): SerializedError {
     return serializeError(this);
   }

@@ -1,7 +1,7 @@
 import { sqlTimestamp } from '../audit/timestamps.ts';
 import { compileContract } from '../contracts/compile.ts';
 import type { Contract } from '../contracts/schema.ts';
-import type { Engine, Session } from '../engine/types.ts';
+import type { Dialect, Engine, Session } from '../engine/types.ts';
 import { StrataAggregateError, StrataError, toStrataError } from '../errors/strata-error.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import type { SourceNode } from '../models/types.ts';
@@ -77,7 +77,7 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   const dates = [...new Set(explicit || context.fullRefresh ? files.map((f) => f.loadDate) : touched)].sort();
   const built = (await engine.listTables(node.target.schema)).some((t) => t.name === node.target.name);
   const rebuild = context.fullRefresh || !built;
-  const stageAll = rebuild ? await allLoadedDates(session, node) : dates;
+  const stageAll = rebuild ? await allLoadedDates(session, d, node) : dates;
   let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0 };
   if (stageAll.length > 0) {
     signal.throwIfAborted();
@@ -116,9 +116,10 @@ function inWindow(files: SourceFile[], window: DateWindow): SourceFile[] {
   );
 }
 
-async function allLoadedDates(session: Session, node: SourceNode): Promise<string[]> {
+async function allLoadedDates(session: Session, d: Dialect, node: SourceNode): Promise<string[]> {
+  const text = d.type('text');
   const { rows } = await session.query(
-    `SELECT DISTINCT CAST(load_date AS VARCHAR) AS d FROM audit.ingested_files WHERE source = $1 AND status = 'loaded' ORDER BY 1`,
+    `SELECT DISTINCT CAST(load_date AS ${text}) AS d FROM audit.ingested_files WHERE source = $1 AND status = 'loaded' ORDER BY 1`,
     [node.name],
   );
   return rows.map((r) => String(r.d));
@@ -242,9 +243,10 @@ async function fileShape(
   const d = engine.dialect;
   const { rows } = await session.query(
     d.jsonKeys(
-      `(SELECT record FROM ${d.qualify(node.raw)} WHERE ingestion_id = ${d.stringLiteral(id)} AND record IS NOT NULL) AS file_records`,
+      `(SELECT record FROM ${d.qualify(node.raw)} WHERE ingestion_id = $1 AND record IS NOT NULL) AS file_records`,
       'record',
     ),
+    [id],
   );
   const present = new Set(rows.map((r) => String(r.key)));
   const declared = Object.entries(contract.fields).map(([name, field]) => ({

@@ -54,7 +54,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
       '\nA manifest.json in the output folder records every file and every defect injected (feed, file, position, kind).',
     )
     .action(async (options: GenerateOptions, command: Command) => {
-      const { projectDir } = globalOptions(command, ctx.io);
+      const { projectDir, logFormat } = globalOptions(command, ctx.io);
       const result = await generate({
         domain: options.domain,
         start: options.start,
@@ -69,8 +69,13 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
         out: options.out ? join(ctx.io.cwd, options.out) : join(projectDir, 'data'),
         overwrite: options.overwrite ?? false,
         threads: options.threads,
+        // Progress on stderr, as lines or (--log-format json) as NDJSON, like `strata run`.
         onProgress: (p) =>
-          ctx.io.stderr.write(`${p.date}  day ${p.day}/${p.days}  ${formatCount(p.rows)} rows\n`),
+          ctx.io.stderr.write(
+            logFormat === 'json'
+              ? `${JSON.stringify({ type: 'generate_progress', ...p })}\n`
+              : `${p.date}  day ${p.day}/${p.days}  ${formatCount(p.rows)} rows\n`,
+          ),
       });
       await writeChunk(ctx.io.stdout, options.format === 'json' ? toJson(result) : summaryText(result));
       ctx.exitCode = EXIT_OK;

@@ -36,7 +36,6 @@ export const duckdbDialect: Dialect = {
   replaceView: (target, selectSql) => [
     `CREATE OR REPLACE VIEW ${duckdbDialect.qualify(target)} AS\n${selectSql}`,
   ],
-  castDate: (expression) => `CAST(${expression} AS DATE)`,
   stringLiteral,
   jsonText: (json, key) => `json_extract_string(${json}, ${jsonPath(key)})`,
   jsonValue: (json, key) => `json_extract(${json}, ${jsonPath(key)})`,
