@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { type GenerateResult, generate } from '../../index.ts';
 import { type CliContext, globalOptions } from '../context.ts';
@@ -66,7 +66,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
           ?.split(',')
           .map((k) => k.trim())
           .filter(Boolean),
-        out: options.out ? join(ctx.io.cwd, options.out) : join(projectDir, 'data'),
+        out: options.out ? resolve(ctx.io.cwd, options.out) : join(projectDir, 'data'),
         overwrite: options.overwrite ?? false,
         threads: options.threads,
         // Progress on stderr, as lines or (--log-format json) as NDJSON, like `strata run`.

@@ -1,0 +1,41 @@
+/*---
+materialized: scd2
+description: >
+  Customers with history (SCD type 2). A new version opens when the segment, city, country,
+  e-mail or marketing consent changes; it is valid from the change's updated_at, so an order joins
+  the version in force when it was placed (valid_from <= placed_at < valid_to). The member with
+  customer_id 'UNKNOWN' stands for keys a fact references but the customer export never held:
+  facts point such rows at it instead of dropping them.
+unique_key: customer_id
+load_date_column: load_date
+valid_from_column: updated_at
+columns:
+  customer_sk: Surrogate key of the version (md5 of customer_id and valid_from).
+  customer_id: Natural key; 'UNKNOWN' for the unknown member.
+  email_hash: md5 of the lower-cased e-mail.
+  has_phone: Whether a phone number was given.
+  segment: Marketing segment.
+  city: City.
+  country: ISO country code.
+  region: Sales region.
+  signup_date: Day the customer registered.
+  marketing_opt_in: Consent to marketing e-mail.
+  updated_at: When the source wrote this version.
+  load_date: Load date of the file that brought it.
+  valid_from: Start of the version.
+  valid_to: End of the version; null while current.
+  is_current: True for the version in force now.
+  strata_load_date: Load date whose run created the version.
+checks:
+  - not_null: customer_id
+---*/
+select
+  customer_id, email_hash, has_phone, segment, city, country, region, signup_date,
+  marketing_opt_in, updated_at, load_date
+from {{ ref('stg_customers') }}
+union all
+select
+  'UNKNOWN', null, false, 'unknown', 'Unknown', null, 'Unknown', null,
+  false, cast('1900-01-01 00:00:00' as timestamp), min(load_date)
+from {{ ref('stg_customers') }}
+having min(load_date) is not null

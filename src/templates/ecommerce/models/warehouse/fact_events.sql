@@ -1,0 +1,87 @@
+/*---
+materialized: incremental
+load_date_column: load_date
+description: >
+  One row per clickstream event, in the partition of the file that brought it, with strata's own
+  sessions: a visitor's (anonymous_id) events in time order, a gap of more than 30 minutes opens a
+  new session. Sessions are cut at the load-date boundary (a visit spanning midnight UTC is two
+  sessions), which keeps every partition independent and every re-run identical.
+columns:
+  event_id: Natural key.
+  session_key: md5 of anonymous_id, load date and the session's number that day.
+  session_number: The visitor's session number within the load date, from 1.
+  date_key: dim_date key of the event's day.
+  event_date: Day of the event (UTC).
+  event_time: UTC time.
+  event_type: page_view, product_view, add_to_cart, checkout or purchase.
+  anonymous_id: Browser/device id.
+  customer_id: Logged-in customer, if any.
+  product_sk: dim_product version at event_time for product views and cart adds; null otherwise.
+  product_id: Product viewed or added.
+  order_id: Order of a purchase.
+  revenue: Order total of a purchase, USD.
+  page_url: Path of the page.
+  device: desktop, mobile or tablet.
+  country: Visitor country.
+  referrer: Referring host of the landing page.
+  utm_source: Campaign tagging.
+  utm_medium: Campaign tagging.
+  utm_campaign: Campaign tagging (matches dim_campaign.utm_campaign).
+  load_date: Load date of the file that brought the event.
+---*/
+with events as (
+  select
+    e.*,
+    lag(e.event_time) over (
+      partition by e.load_date, e.anonymous_id order by e.event_time, e.event_id
+    ) as previous_time
+  from {{ ref('stg_events') }} as e
+  where e.load_date between {{ date_from }} and {{ date_to }}
+),
+
+numbered as (
+  select
+    events.*,
+    sum(case when previous_time is null or event_time - previous_time > interval '30 minutes' then 1 else 0 end)
+      over (
+        partition by load_date, anonymous_id order by event_time, event_id
+        rows between unbounded preceding and current row
+      ) as session_number
+  from events
+),
+
+product_versions as (
+  select
+    product_id, product_sk, valid_from, valid_to,
+    row_number() over (partition by product_id order by valid_from) = 1 as is_first
+  from {{ ref('dim_product') }}
+)
+
+select
+  n.event_id,
+  md5(n.anonymous_id || '|' || cast(n.load_date as varchar) || '|' || cast(n.session_number as varchar)) as session_key,
+  cast(n.session_number as integer) as session_number,
+  cast(extract(year from n.event_time) * 10000 + extract(month from n.event_time) * 100
+    + extract(day from n.event_time) as integer) as date_key,
+  cast(n.event_time as date) as event_date,
+  n.event_time,
+  n.event_type,
+  n.anonymous_id,
+  n.customer_id,
+  p.product_sk,
+  n.product_id,
+  n.order_id,
+  n.revenue,
+  n.page_url,
+  n.device,
+  n.country,
+  n.referrer,
+  n.utm_source,
+  n.utm_medium,
+  n.utm_campaign,
+  n.load_date
+from numbered as n
+left join product_versions as p
+  on p.product_id = n.product_id
+ and (n.event_time >= p.valid_from or p.is_first)
+ and (p.valid_to is null or n.event_time < p.valid_to)

@@ -1,0 +1,210 @@
+import { defineConfig, defineContract } from 'strata';
+
+/**
+ * The e-commerce pack. Daily exports land in data/ecommerce/<feed>/YYYY-MM-DD.<ext> (the layout
+ * `strata generate --domain ecommerce` writes); the load date is the date in the file name.
+ *
+ * To load your own exports, point `files` at them and map your column names and formats in the
+ * contracts: `from: 'Order Date'`, `formats: ['%m/%d/%Y']`, `nullValues: ['NULL']`. The models
+ * only ever see the contract's field names.
+ */
+const data = 'data/ecommerce';
+const iso = ['%Y-%m-%dT%H:%M:%SZ'];
+const day = ['%Y-%m-%d'];
+const money = { type: 'decimal', precision: 12, scale: 2 } as const;
+const countries = ['AT', 'AU', 'BR', 'CA', 'CH', 'DE', 'DK', 'ES', 'FR', 'GB', 'IE', 'IT', 'JP', 'MX']
+  .concat(['NL', 'NZ', 'PL', 'PT', 'SE', 'SG', 'US']);
+const categories = ['electronics', 'jewelery', "men's clothing", "women's clothing", 'home & kitchen']
+  .concat(['beauty', 'sports & outdoors', 'toys & games', 'books']);
+
+const customers = defineContract({
+  description: 'Customer master, changed records: every customer on the first day, then changes.',
+  uniqueKey: ['customer_id'],
+  latestBy: 'updated_at',
+  fields: {
+    customer_id: { type: 'string', required: true, pattern: 'C[0-9]{8}' },
+    first_name: { type: 'string', required: true },
+    last_name: { type: 'string', required: true },
+    email: { type: 'string', required: true, pattern: '[^@ ]+@[^@ ]+' },
+    phone: { type: 'string' },
+    segment: { type: 'enum', required: true, values: ['vip', 'regular', 'occasional'] },
+    city: { type: 'string', required: true },
+    country: { type: 'enum', required: true, values: countries },
+    signup_date: { type: 'date', required: true, formats: day },
+    marketing_opt_in: { type: 'boolean' },
+    updated_at: { type: 'timestamp', required: true, formats: iso },
+  },
+});
+
+const products = defineContract({
+  description: 'Product catalogue, changed records: launches, price changes, re-categorisations.',
+  uniqueKey: ['product_id'],
+  latestBy: 'updated_at',
+  fields: {
+    product_id: { type: 'integer', required: true, min: 1 },
+    sku: { type: 'string', required: true },
+    name: { type: 'string', required: true },
+    category: { type: 'enum', required: true, values: categories },
+    subcategory: { type: 'string' },
+    brand: { type: 'string' },
+    price: { ...money, required: true, min: 0 },
+    cost: { ...money, required: true, min: 0 },
+    currency: { type: 'enum', required: true, values: ['USD'] },
+    status: { type: 'enum', required: true, values: ['active', 'discontinued'] },
+    launched_date: { type: 'date', required: true, formats: day },
+    updated_at: { type: 'timestamp', required: true, formats: iso },
+  },
+});
+
+const campaigns = defineContract({
+  description: 'Marketing campaigns, changed records.',
+  uniqueKey: ['campaign_id'],
+  latestBy: 'updated_at',
+  fields: {
+    campaign_id: { type: 'string', required: true },
+    name: { type: 'string', required: true },
+    channel: {
+      type: 'enum',
+      required: true,
+      values: ['email', 'paid_search', 'paid_social', 'display', 'affiliate'],
+    },
+    utm_source: { type: 'string', required: true },
+    utm_medium: { type: 'string', required: true },
+    utm_campaign: { type: 'string', required: true },
+    start_date: { type: 'date', required: true, formats: day },
+    end_date: { type: 'date', required: true, formats: day },
+    budget: { ...money, required: true, min: 0 },
+    currency: { type: 'enum', required: true, values: ['USD'] },
+    status: { type: 'enum', required: true, values: ['scheduled', 'active', 'paused', 'completed'] },
+    objective: { type: 'string' },
+    updated_at: { type: 'timestamp', required: true, formats: iso },
+  },
+});
+
+const orders = defineContract({
+  description: "Online orders with nested line items; every status change is a full new record.",
+  uniqueKey: ['order_id', 'status'],
+  latestBy: 'updated_at',
+  fields: {
+    order_id: { type: 'string', required: true },
+    customer_id: { type: 'string', required: true },
+    status: {
+      type: 'enum',
+      required: true,
+      values: ['placed', 'shipped', 'completed', 'cancelled', 'returned'],
+    },
+    placed_at: { type: 'timestamp', required: true, formats: iso },
+    updated_at: { type: 'timestamp', required: true, formats: iso },
+    channel: { type: 'enum', required: true, values: ['web', 'mobile_app', 'marketplace'] },
+    payment_method: {
+      type: 'enum',
+      required: true,
+      values: ['credit_card', 'paypal', 'apple_pay', 'klarna', 'gift_card', 'bank_transfer'],
+    },
+    campaign_id: { type: 'string' },
+    coupon_code: { type: 'string' },
+    currency: { type: 'enum', required: true, values: ['USD'] },
+    shipping_city: { type: 'string', required: true },
+    shipping_country: { type: 'enum', required: true, values: countries },
+    items: {
+      type: 'array',
+      required: true,
+      items: {
+        line_number: { type: 'integer', required: true, min: 1 },
+        product_id: { type: 'integer', required: true, min: 1 },
+        quantity: { type: 'integer', required: true, min: 0 },
+        unit_price: { ...money, required: true },
+        discount_amount: { ...money, required: true },
+      },
+    },
+    subtotal: { ...money, required: true },
+    discount_total: { ...money, required: true },
+    shipping_amount: { ...money, required: true },
+    total_amount: { ...money, required: true },
+  },
+});
+
+const sales = defineContract({
+  description: 'In-store transactions of loyalty-card customers, one product each (gzip CSV).',
+  uniqueKey: ['transaction_id'],
+  fields: {
+    transaction_id: { type: 'string', required: true },
+    transaction_date: { type: 'timestamp', required: true, formats: ['%Y-%m-%d %H:%M:%S'] },
+    customer_id: { type: 'string', required: true },
+    customer_name: { type: 'string', required: true },
+    city: { type: 'string', required: true },
+    product_id: { type: 'integer', required: true, min: 1 },
+    product_name: { type: 'string', required: true },
+    category: { type: 'enum', required: true, values: categories },
+    quantity: { type: 'integer', required: true, min: 0 },
+    unit_price: { ...money, required: true },
+    total_amount: { ...money, required: true },
+    payment_method: {
+      type: 'enum',
+      required: true,
+      values: ['cash', 'credit_card', 'debit_card', 'mobile_pay'],
+    },
+    store_id: { type: 'string', required: true },
+    promo_code: { type: 'string' },
+  },
+});
+
+const events = defineContract({
+  description: 'Clickstream (CSV): page_view → product_view → add_to_cart → checkout → purchase.',
+  uniqueKey: ['event_id'],
+  fields: {
+    event_id: { type: 'string', required: true },
+    event_time: { type: 'timestamp', required: true, formats: iso },
+    event_type: {
+      type: 'enum',
+      required: true,
+      values: ['page_view', 'product_view', 'add_to_cart', 'checkout', 'purchase'],
+    },
+    session_id: { type: 'string', required: true },
+    anonymous_id: { type: 'string', required: true },
+    customer_id: { type: 'string' },
+    page_url: { type: 'string', required: true },
+    product_id: { type: 'integer', min: 1 },
+    order_id: { type: 'string' },
+    revenue: { ...money },
+    device: { type: 'enum', required: true, values: ['desktop', 'mobile', 'tablet'] },
+    referrer: { type: 'string' },
+    utm_source: { type: 'string' },
+    utm_medium: { type: 'string' },
+    utm_campaign: { type: 'string' },
+    country: { type: 'enum', required: true, values: countries },
+  },
+});
+
+const inventory = defineContract({
+  description: 'End-of-day stock per product and warehouse (Parquet).',
+  uniqueKey: ['snapshot_date', 'warehouse_id', 'product_id'],
+  fields: {
+    snapshot_date: { type: 'date', required: true, formats: day },
+    warehouse_id: { type: 'enum', required: true, values: ['WH-NA', 'WH-EU'] },
+    product_id: { type: 'integer', required: true, min: 1 },
+    on_hand_qty: { type: 'integer', required: true, min: 0 },
+    units_sold: { type: 'integer', required: true, min: 0 },
+    units_received: { type: 'integer', required: true, min: 0 },
+    units_returned: { type: 'integer', required: true, min: 0 },
+    reorder_point: { type: 'integer', required: true },
+    unit_cost: { ...money, required: true },
+    bin_location: { type: 'string' },
+  },
+});
+
+export default defineConfig({
+  name: 'ecommerce',
+  // The warehouse is a DuckDB file in this folder. Set STRATA_DATABASE_URL=postgres://... to use a server.
+  engine: { type: 'duckdb', path: process.env.STRATA_WAREHOUSE ?? 'warehouse.duckdb' },
+  run: { concurrency: 2, retries: 1 },
+  sources: {
+    customers: { files: `${data}/customers/*.ndjson`, contract: customers },
+    products: { files: `${data}/products/*.json`, contract: products },
+    campaigns: { files: `${data}/campaigns/*.csv`, contract: campaigns },
+    orders: { files: `${data}/orders/*.json`, contract: orders },
+    sales: { files: `${data}/sales/*.csv.gz`, contract: sales },
+    events: { files: `${data}/events/*.csv`, contract: events },
+    inventory: { files: `${data}/inventory/*.parquet`, contract: inventory },
+  },
+});
