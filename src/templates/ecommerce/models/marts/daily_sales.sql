@@ -1,0 +1,86 @@
+/*---
+materialized: table
+description: >
+  Sales per day, online orders and store sales together. Only orders neither cancelled nor
+  returned count (orders, customers, revenue); cancelled_orders and returned_orders count the others
+  by the day they were placed. A customer is new on the day of their first counted purchase in any
+  channel, returning on every later day they buy.
+columns:
+  sale_date: The day.
+  orders: Counted online orders + store transactions.
+  online_orders: Counted online orders.
+  store_transactions: Store transactions.
+  customers: Distinct customers with a counted purchase.
+  new_customers: Customers whose first counted purchase is this day.
+  returning_customers: customers − new_customers.
+  units: Units sold.
+  gross_revenue: Σ quantity × unit price, USD.
+  discounts: Σ discounts, USD.
+  net_revenue: gross_revenue − discounts, USD.
+  average_order_value: net_revenue / orders, USD.
+  cancelled_orders: Online orders placed this day and later cancelled.
+  returned_orders: Online orders placed this day and later returned.
+checks:
+  - unique: sale_date
+---*/
+with counted as (
+  select * from {{ ref('sales_lines') }} where counts_as_sale
+),
+
+first_purchase as (
+  select customer_id, min(sale_date) as first_date from counted group by customer_id
+),
+
+per_day as (
+  select
+    sale_date,
+    count(distinct sale_id) as orders,
+    count(distinct case when channel <> 'store' then sale_id end) as online_orders,
+    count(distinct case when channel = 'store' then sale_id end) as store_transactions,
+    count(distinct customer_id) as customers,
+    sum(quantity) as units,
+    sum(gross_revenue) as gross_revenue,
+    sum(discount_amount) as discounts,
+    sum(net_revenue) as net_revenue
+  from counted
+  group by sale_date
+),
+
+new_per_day as (
+  select first_date as sale_date, count(*) as new_customers from first_purchase group by first_date
+),
+
+not_counted as (
+  select
+    order_date as sale_date,
+    sum(case when is_cancelled then 1 else 0 end) as cancelled_orders,
+    sum(case when is_returned then 1 else 0 end) as returned_orders
+  from {{ ref('fact_orders') }}
+  group by order_date
+),
+
+days as (
+  select sale_date from per_day
+  union
+  select sale_date from not_counted
+)
+
+select
+  d.sale_date,
+  coalesce(p.orders, 0) as orders,
+  coalesce(p.online_orders, 0) as online_orders,
+  coalesce(p.store_transactions, 0) as store_transactions,
+  coalesce(p.customers, 0) as customers,
+  coalesce(n.new_customers, 0) as new_customers,
+  coalesce(p.customers, 0) - coalesce(n.new_customers, 0) as returning_customers,
+  coalesce(p.units, 0) as units,
+  coalesce(p.gross_revenue, 0) as gross_revenue,
+  coalesce(p.discounts, 0) as discounts,
+  coalesce(p.net_revenue, 0) as net_revenue,
+  case when p.orders > 0 then round(p.net_revenue / p.orders, 2) end as average_order_value,
+  coalesce(c.cancelled_orders, 0) as cancelled_orders,
+  coalesce(c.returned_orders, 0) as returned_orders
+from days as d
+left join per_day as p on p.sale_date = d.sale_date
+left join new_per_day as n on n.sale_date = d.sale_date
+left join not_counted as c on c.sale_date = d.sale_date

@@ -1,0 +1,64 @@
+/*---
+materialized: table
+description: >
+  Inventory per product × warehouse × month: turnover (cost of goods sold / average inventory
+  value), days of cover (units on hand at the month's last snapshot / average units sold per day)
+  and stock-out days (days ending with nothing on hand).
+columns:
+  month_start: First day of the month.
+  warehouse_id: WH-NA or WH-EU.
+  product_id: Product.
+  snapshot_days: Days with a snapshot in the month.
+  units_sold: Σ units sold.
+  cost_of_goods_sold: Σ units sold × unit cost, USD.
+  average_inventory_value: Mean end-of-day inventory value, USD.
+  turnover: cost_of_goods_sold / average_inventory_value.
+  closing_on_hand: Units on hand at the month's last snapshot.
+  average_daily_units_sold: units_sold / snapshot_days.
+  days_of_cover: closing_on_hand / average_daily_units_sold; null when nothing sold.
+  stockout_days: Days ending with nothing on hand.
+checks:
+  - unique: [month_start, warehouse_id, product_id]
+---*/
+with daily as (
+  select
+    i.*,
+    cast(date_trunc('month', i.snapshot_date) as date) as month_start,
+    row_number() over (
+      partition by cast(date_trunc('month', i.snapshot_date) as date), i.warehouse_id, i.product_id
+      order by i.snapshot_date desc
+    ) as nth_last
+  from {{ ref('fact_inventory_daily') }} as i
+),
+
+monthly as (
+  select
+    month_start,
+    warehouse_id,
+    product_id,
+    count(*) as snapshot_days,
+    sum(units_sold) as units_sold,
+    sum(cost_of_goods_sold) as cost_of_goods_sold,
+    avg(inventory_value) as average_inventory_value,
+    sum(case when is_stockout then 1 else 0 end) as stockout_days,
+    max(case when nth_last = 1 then on_hand_qty end) as closing_on_hand
+  from daily
+  group by month_start, warehouse_id, product_id
+)
+
+select
+  month_start,
+  warehouse_id,
+  product_id,
+  snapshot_days,
+  units_sold,
+  cost_of_goods_sold,
+  round(average_inventory_value, 2) as average_inventory_value,
+  case when average_inventory_value > 0
+    then round(cost_of_goods_sold / average_inventory_value, 4) end as turnover,
+  closing_on_hand,
+  round(cast(units_sold as decimal(18, 4)) / snapshot_days, 4) as average_daily_units_sold,
+  case when units_sold > 0
+    then round(closing_on_hand / (cast(units_sold as decimal(18, 4)) / snapshot_days), 1) end as days_of_cover,
+  stockout_days
+from monthly

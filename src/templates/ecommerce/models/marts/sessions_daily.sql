@@ -1,0 +1,33 @@
+/*---
+materialized: table
+description: >
+  Web and app sessions per day (fact_sessions: a session ends after 30 minutes without an event).
+columns:
+  session_date: Day the session started.
+  sessions: Sessions.
+  visitors: Distinct anonymous ids.
+  events: Events in those sessions.
+  bounced_sessions: Sessions of a single event.
+  bounce_rate: bounced_sessions / sessions.
+  average_duration_seconds: Mean duration of sessions that did not bounce.
+  events_per_session: events / sessions.
+  purchasing_sessions: Sessions with a purchase.
+  conversion_rate: purchasing_sessions / sessions.
+  revenue: Σ purchase revenue tracked in sessions, USD.
+checks:
+  - unique: session_date
+---*/
+select
+  session_date,
+  count(*) as sessions,
+  count(distinct anonymous_id) as visitors,
+  sum(events) as events,
+  sum(case when is_bounce then 1 else 0 end) as bounced_sessions,
+  round(cast(sum(case when is_bounce then 1 else 0 end) as decimal(18, 4)) / count(*), 4) as bounce_rate,
+  round(avg(case when not is_bounce then duration_seconds end), 1) as average_duration_seconds,
+  round(cast(sum(events) as decimal(18, 4)) / count(*), 2) as events_per_session,
+  sum(case when reached_purchase then 1 else 0 end) as purchasing_sessions,
+  round(cast(sum(case when reached_purchase then 1 else 0 end) as decimal(18, 4)) / count(*), 4) as conversion_rate,
+  sum(revenue) as revenue
+from {{ ref('fact_sessions') }}
+group by session_date
