@@ -39,6 +39,16 @@ export interface SourceRunResult extends StageCounts {
 type FileState = 'new' | 'changed' | 'restored' | 'unchanged';
 
 /**
+ * Files are appended to raw in batches of this many per transaction: a commit costs a WAL flush, and
+ * thousands of small daily files would spend most of their time committing. Each batch is still all
+ * or nothing, so no file is ever half loaded.
+ */
+const FILES_PER_COMMIT = 64;
+
+/** Every loaded version of every file of a source, newest first, by path. */
+type LoadedVersions = Map<string, string[]>;
+
+/**
  * One source's task: discover its files, append new and changed ones to the raw layer (each file
  * in its own transaction, recorded in audit.ingested_files), then rebuild the staging rows of the
  * affected load dates from raw. A file that cannot be read is recorded and reported; the other
@@ -61,15 +71,37 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   const touched = new Set<string>();
   const counts = { new: 0, changed: 0, restored: 0, unchanged: 0 };
   const filesPerDate = new Map<string, number>();
-  for (const file of files) {
+  for (const file of files) filesPerDate.set(file.loadDate, (filesPerDate.get(file.loadDate) ?? 0) + 1);
+  const versions = await loadedVersions(session, node.name);
+  const tally = (file: SourceFile, state: FileState) => {
+    counts[state] += 1;
+    if (state !== 'unchanged') touched.add(file.loadDate);
+  };
+  for (let start = 0; start < files.length; start += FILES_PER_COMMIT) {
+    const batch = files.slice(start, start + FILES_PER_COMMIT);
     signal.throwIfAborted();
-    filesPerDate.set(file.loadDate, (filesPerDate.get(file.loadDate) ?? 0) + 1);
     try {
-      const state = await ingestFile(context, file, config.contract);
-      counts[state] += 1;
-      if (state !== 'unchanged') touched.add(file.loadDate);
+      const states = await session.transaction(async (tx) => {
+        const done: FileState[] = [];
+        for (const file of batch) {
+          signal.throwIfAborted();
+          done.push(await ingestFile({ ...context, session: tx }, file, config.contract, versions, false));
+        }
+        return done;
+      });
+      batch.forEach((file, i) => tally(file, states[i] as FileState));
     } catch (error) {
-      failures.push(toStrataError(error));
+      if (signal.aborted) throw error;
+      // A file of the batch failed and the batch was rolled back: load its files one by one, so the
+      // good ones land and the bad one is recorded as failed.
+      for (const file of batch) {
+        signal.throwIfAborted();
+        try {
+          tally(file, await ingestFile(context, file, config.contract, versions, true));
+        } catch (fileError) {
+          failures.push(toStrataError(fileError));
+        }
+      }
     }
   }
 
@@ -125,23 +157,39 @@ async function allLoadedDates(session: Session, d: Dialect, node: SourceNode): P
   return rows.map((r) => String(r.d));
 }
 
-/** Appends one file's current version to raw unless that version is already there. */
+async function loadedVersions(session: Session, source: string): Promise<LoadedVersions> {
+  const { rows } = await session.query(
+    `SELECT path, ingestion_id FROM audit.ingested_files WHERE source = $1 AND status = 'loaded'
+     ORDER BY ingested_at DESC, run_id DESC`,
+    [source],
+  );
+  const byPath: LoadedVersions = new Map();
+  for (const row of rows) {
+    const path = String(row.path);
+    byPath.set(path, [...(byPath.get(path) ?? []), String(row.ingestion_id)]);
+  }
+  return byPath;
+}
+
+/**
+ * Appends one file's current version to raw unless that version is already there. With
+ * `recordFailure` a file that cannot be loaded is recorded as failed before the error is thrown;
+ * inside a batch the caller retries file by file instead.
+ */
 async function ingestFile(
   context: SourceRunContext,
   file: SourceFile,
   contract: Contract,
+  loaded: LoadedVersions,
+  recordFailure: boolean,
 ): Promise<FileState> {
   const { engine, session, node } = context;
   const { checksum, size } = await fileChecksum(file.path);
   const id = ingestionId(file.file, checksum);
-  const { rows: versions } = await session.query(
-    `SELECT ingestion_id FROM audit.ingested_files WHERE source = $1 AND path = $2 AND status = 'loaded'
-     ORDER BY ingested_at DESC, run_id DESC`,
-    [node.name, file.file],
-  );
-  const current = versions[0]?.ingestion_id;
+  const versions = loaded.get(file.file) ?? [];
+  const current = versions[0];
   if (current === id) return 'unchanged';
-  const seenBefore = versions.some((v) => v.ingestion_id === id);
+  const seenBefore = versions.includes(id);
   const state: FileState = seenBefore ? 'restored' : current ? 'changed' : 'new';
   const at = context.now();
   let shape: FileShape | undefined;
@@ -204,7 +252,7 @@ async function ingestFile(
           tx,
         ));
         if (records > malformed) {
-          shape = await fileShape(tx, engine, node, id, contract);
+          shape = await fileShape(tx, engine, node, id, file.loadDate, contract);
           // A CSV header is the file's layout, so one record tells. In JSON each record carries its
           // own keys: a field absent from a lone record is that record's fault, not the file's.
           const layoutKnown = file.format === 'csv' || records - malformed > 1;
@@ -217,7 +265,7 @@ async function ingestFile(
     });
   } catch (error) {
     const failure = toStrataError(error, 'FILE_UNREADABLE');
-    await record(session, 'failed', null, null, failure);
+    if (recordFailure) await record(session, 'failed', null, null, failure);
     throw failure;
   }
   return state;
@@ -238,15 +286,17 @@ async function fileShape(
   engine: Engine,
   node: SourceNode,
   id: string,
+  loadDate: string,
   contract: Contract,
 ): Promise<FileShape> {
   const d = engine.dialect;
   const { rows } = await session.query(
     d.jsonKeys(
-      `(SELECT record FROM ${d.qualify(node.raw)} WHERE ingestion_id = $1 AND record IS NOT NULL) AS file_records`,
+      `(SELECT record FROM ${d.qualify(node.raw)}
+        WHERE load_date = CAST($2 AS DATE) AND ingestion_id = $1 AND record IS NOT NULL) AS file_records`,
       'record',
     ),
-    [id],
+    [id, loadDate],
   );
   const present = new Set(rows.map((r) => String(r.key)));
   const declared = Object.entries(contract.fields).map(([name, field]) => ({

@@ -12,6 +12,8 @@ export interface StageCounts {
   duplicates: number;
 }
 
+/** Rows of audit.source_loads per INSERT statement (9 parameters each). */
+const LOADS_PER_INSERT = 500;
 const TYPED = 'strata_typed';
 const VIOLATIONS = 'strata_violations';
 const RANKED = 'strata_ranked';
@@ -110,8 +112,9 @@ export async function stageDates(
     `SELECT CAST(load_date AS ${d.type('text')}) AS load_date, count(DISTINCT record_key) AS n FROM ${q(VIOLATIONS)} GROUP BY load_date`,
   );
   const violatedPerDate = new Map(violated.map((r) => [String(r.load_date), Number(r.n)]));
-  for (const date of dates) {
-    const row = rows.find((r) => String(r.load_date) === date);
+  const byDate = new Map(rows.map((r) => [String(r.load_date), r]));
+  const loads = dates.map((date) => {
+    const row = byDate.get(date);
     const counts = {
       received: Number(row?.received ?? 0),
       staged: Number(row?.staged ?? 0),
@@ -122,10 +125,18 @@ export async function stageDates(
     const reconciled =
       counts.received === counts.staged + counts.quarantined + counts.duplicates &&
       counts.quarantined === (violatedPerDate.get(date) ?? 0);
+    return { date, counts, reconciled };
+  });
+  for (let start = 0; start < loads.length; start += LOADS_PER_INSERT) {
+    const chunk = loads.slice(start, start + LOADS_PER_INSERT);
+    const tuples = chunk.map((_, i) => {
+      const p = i * 9;
+      return `($${p + 1}, $${p + 2}, CAST($${p + 3} AS DATE), $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, $${p + 9})`;
+    });
     await session.execute(
       `INSERT INTO audit.source_loads (run_id, source, load_date, files, received, staged, quarantined, duplicates, reconciled)
-       VALUES ($1, $2, CAST($3 AS DATE), $4, $5, $6, $7, $8, $9)`,
-      [
+       VALUES ${tuples.join(', ')}`,
+      chunk.flatMap(({ date, counts, reconciled }) => [
         run.runId,
         node.name,
         date,
@@ -135,8 +146,10 @@ export async function stageDates(
         counts.quarantined,
         counts.duplicates,
         reconciled,
-      ],
+      ]),
     );
+  }
+  for (const { date, counts, reconciled } of loads) {
     if (!reconciled) {
       throw new StrataError(
         'RECONCILIATION_MISMATCH',

@@ -82,8 +82,10 @@ FROM read_parquet($6) AS t`,
     );
   }
   const { rows } = await session.query(
-    `SELECT count(*) AS records, count(*) FILTER (WHERE record IS NULL) AS malformed FROM ${target} WHERE ingestion_id = $1`,
-    [lineage.ingestionId],
+    `SELECT count(*) AS records, count(*) FILTER (WHERE record IS NULL) AS malformed FROM ${target}
+     WHERE load_date = CAST($2 AS DATE) AND ingestion_id = $1`,
+    // The load date first: raw is appended in date order, so its zone maps skip the other dates.
+    [lineage.ingestionId, lineage.loadDate],
   );
   return { records: Number(rows[0]?.records ?? 0), malformed: Number(rows[0]?.malformed ?? 0) };
 }
