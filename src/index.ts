@@ -7,7 +7,12 @@ export { status, type WarehouseStatus, type ModelStatus } from './api/status.ts'
 export { query } from './api/query.ts';
 export { listQuarantine, type QuarantinedRecord, type QuarantineRequest } from './api/quarantine.ts';
 export { defineContract } from './contracts/schema.ts';
-export { generate, type GenerateOptions, type GenerateResult } from './generate/index.ts';
+export {
+  generate,
+  type GenerateOptions,
+  type GenerateProgress,
+  type GenerateResult,
+} from './generate/index.ts';
 export {
   startFixtureApi,
   parseFaultSpec,
@@ -15,6 +20,16 @@ export {
   type FixtureApiOptions,
 } from './fixture-api/index.ts';
 export { initProject, listTemplates, type InitResult } from './api/init.ts';
+export {
+  demo,
+  DEMO_DEFAULTS,
+  DEMO_PACKS,
+  DEMO_SCALE,
+  type DemoOptions,
+  type DemoResult,
+  type DemoStep,
+  type DemoMetric,
+} from './api/demo.ts';
 export { withProject } from './api/open-project.ts';
 export { loadProject, type Project } from './project/load-project.ts';
 export { StrataError, StrataAggregateError, serializeError } from './errors/strata-error.ts';

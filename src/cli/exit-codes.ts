@@ -26,6 +26,7 @@ export const USAGE_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(
   'RUN_NOTHING_TO_RESUME', // --resume names a run with nothing left to rerun
   'CONFIG_NOT_FOUND', // --project (or the current folder) is not a strata project
   'INIT_TARGET_NOT_EMPTY', // init pointed at an existing project
+  'DEMO_TARGET_NOT_DEMO', // demo pointed at a project it did not create
   'GENERATE_OUT_NOT_EMPTY', // generate pointed at earlier output without --overwrite
 ]);
 

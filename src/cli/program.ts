@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { STRATA_VERSION } from '../index.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerFixtureApi } from './commands/fixture-api.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerInit } from './commands/init.ts';
@@ -45,6 +46,7 @@ Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid
     );
 
   // Subcommands made with program.command() inherit the output, help and exitOverride settings.
+  registerDemo(program, ctx);
   registerInit(program, ctx);
   registerRun(program, ctx);
   registerRuns(program, ctx);

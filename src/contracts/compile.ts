@@ -119,7 +119,12 @@ FROM (SELECT u.record_key, u.load_date, u.source_file, u.record_position, u.sour
       const rank = key.length
         ? `row_number() OVER (PARTITION BY load_date, ${key.map(q).join(', ')} ORDER BY ${order.join(', ')})`
         : '1';
-      return `SELECT t.*, ${rank} AS strata_rank FROM ${typedRelation} AS t
+      // Only what staging, children and reconciliation read: carrying the raw record and the
+      // per-field texts through the sort would multiply the bytes the window function moves.
+      const kept = ['record_key', 'load_date', 'source_file', 'record_position', 'ingestion_id']
+        .concat(scalars.map(([name]) => q(name)))
+        .map((column) => `t.${column}`);
+      return `SELECT ${kept.join(', ')}, ${rank} AS strata_rank FROM ${typedRelation} AS t
 WHERE t.record IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${violationsRelation} AS v WHERE v.record_key = t.record_key)`;
     },
 

@@ -56,6 +56,7 @@ export const diagnosticCodes = {
   // CLI and init
   USAGE: 'A command was called with invalid options.',
   INIT_TARGET_NOT_EMPTY: 'strata init was pointed at a folder that already holds a project.',
+  DEMO_TARGET_NOT_DEMO: 'strata demo was pointed at a project it did not create (or another pack’s demo).',
   INTERNAL: 'An unexpected internal error.',
 } as const;
 

@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { type GenerateResult, generate } from '../../index.ts';
-import { type CliContext, globalOptions } from '../context.ts';
+import { type GenerateProgress, type GenerateResult, generate } from '../../index.ts';
+import { type CliContext, type LogFormat, globalOptions } from '../context.ts';
 import { EXIT_OK } from '../exit-codes.ts';
-import { writeChunk } from '../io.ts';
+import { type CliIo, writeChunk } from '../io.ts';
 import { formatCount, formatDuration } from '../output/format.ts';
 import { toJson } from '../output/json.ts';
 import { renderTable } from '../output/table.ts';
@@ -69,17 +69,21 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
         out: options.out ? resolve(ctx.io.cwd, options.out) : join(projectDir, 'data'),
         overwrite: options.overwrite ?? false,
         threads: options.threads,
-        // Progress on stderr, as lines or (--log-format json) as NDJSON, like `strata run`.
-        onProgress: (p) =>
-          ctx.io.stderr.write(
-            logFormat === 'json'
-              ? `${JSON.stringify({ type: 'generate_progress', ...p })}\n`
-              : `${p.date}  day ${p.day}/${p.days}  ${formatCount(p.rows)} rows\n`,
-          ),
+        onProgress: generateProgress(ctx.io, logFormat),
       });
       await writeChunk(ctx.io.stdout, options.format === 'json' ? toJson(result) : summaryText(result));
       ctx.exitCode = EXIT_OK;
     });
+}
+
+/** Progress on stderr, as lines or (--log-format json) as NDJSON, like `strata run`. */
+export function generateProgress(io: CliIo, logFormat: LogFormat): (progress: GenerateProgress) => void {
+  return (p) =>
+    io.stderr.write(
+      logFormat === 'json'
+        ? `${JSON.stringify({ type: 'generate_progress', ...p })}\n`
+        : `${p.date}  day ${p.day}/${p.days}  ${formatCount(p.rows)} rows\n`,
+    );
 }
 
 function summaryText(result: GenerateResult): string {

@@ -40,7 +40,7 @@ async function init(
 }
 
 /** A path relative to cwd when it lies inside it, else absolute. */
-function shownPath(cwd: string, path: string): string {
+export function shownPath(cwd: string, path: string): string {
   const rel = relative(cwd, path);
   if (rel === '') return '.';
   return rel.startsWith('..') || isAbsolute(rel) ? path : rel;

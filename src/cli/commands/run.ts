@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { type RunEvent, type RunSummary, run, serializeError } from '../../index.ts';
-import { type CliContext, globalOptions } from '../context.ts';
-import { writeChunk } from '../io.ts';
+import { type CliContext, type LogFormat, globalOptions } from '../context.ts';
+import { type CliIo, writeChunk } from '../io.ts';
 import { toJson } from '../output/json.ts';
 import { formatRunSummary } from '../output/run-summary.ts';
 import { shellQuote } from '../output/shell.ts';
@@ -49,22 +49,22 @@ export function registerRun(program: Command, ctx: CliContext): void {
 
 async function runPipeline(options: RunOptions, command: Command, { io }: CliContext): Promise<number> {
   const { projectDir, logFormat } = globalOptions(command, io);
-  const reporter = createReporter(io, logFormat);
-  const onEvent = (event: RunEvent) => reporter.onEvent(event);
-  const { summary, exitCode } = await run({
-    projectDir,
-    env: io.env,
-    date: options.date,
-    from: options.from,
-    to: options.to,
-    select: options.select,
-    fullRefresh: options.fullRefresh ?? false,
-    resume: options.resume,
-    concurrency: options.concurrency,
-    trigger: 'cli',
-    command: 'run',
-    onEvent,
-  }).finally(() => reporter.close());
+  const { summary, exitCode } = await withRunReporter(io, logFormat, (onEvent) =>
+    run({
+      projectDir,
+      env: io.env,
+      date: options.date,
+      from: options.from,
+      to: options.to,
+      select: options.select,
+      fullRefresh: options.fullRefresh ?? false,
+      resume: options.resume,
+      concurrency: options.concurrency,
+      trigger: 'cli',
+      command: 'run',
+      onEvent,
+    }),
+  );
   const output =
     options.format === 'json'
       ? toJson(summaryJson(summary))
@@ -73,8 +73,25 @@ async function runPipeline(options: RunOptions, command: Command, { io }: CliCon
   return exitCode;
 }
 
+/**
+ * Runs fn with a listener that shows the run's progress on stderr (live, plain lines or NDJSON, see
+ * createReporter), and leaves the terminal clean however fn ends. `strata run` and `strata demo`.
+ */
+export async function withRunReporter<T>(
+  io: CliIo,
+  logFormat: LogFormat,
+  fn: (onEvent: (event: RunEvent) => void) => Promise<T>,
+): Promise<T> {
+  const reporter = createReporter(io, logFormat);
+  try {
+    return await fn((event) => reporter.onEvent(event));
+  } finally {
+    reporter.close();
+  }
+}
+
 /** The RunSummary as JSON: dates as ISO strings, errors serialised. */
-function summaryJson(summary: RunSummary): unknown {
+export function summaryJson(summary: RunSummary): unknown {
   return {
     ...summary,
     startedAt: summary.startedAt.toISOString(),
@@ -87,7 +104,7 @@ function summaryJson(summary: RunSummary): unknown {
 }
 
 /** " --project X" when the user gave one, so suggested follow-up commands work as printed. */
-function projectArgument(command: Command): string {
+export function projectArgument(command: Command): string {
   const project = command.optsWithGlobals<{ project?: string }>().project;
   return project === undefined ? '' : ` --project ${shellQuote(project)}`;
 }
