@@ -12,10 +12,12 @@ const data = 'data/ecommerce';
 const iso = ['%Y-%m-%dT%H:%M:%SZ'];
 const day = ['%Y-%m-%d'];
 const money = { type: 'decimal', precision: 12, scale: 2 } as const;
-const countries = ['AT', 'AU', 'BR', 'CA', 'CH', 'DE', 'DK', 'ES', 'FR', 'GB', 'IE', 'IT', 'JP', 'MX']
-  .concat(['NL', 'NZ', 'PL', 'PT', 'SE', 'SG', 'US']);
-const categories = ['electronics', 'jewelery', "men's clothing", "women's clothing", 'home & kitchen']
-  .concat(['beauty', 'sports & outdoors', 'toys & games', 'books']);
+const countries = ['AT', 'AU', 'BR', 'CA', 'CH', 'DE', 'DK', 'ES', 'FR', 'GB', 'IE', 'IT', 'JP', 'MX'].concat(
+  ['NL', 'NZ', 'PL', 'PT', 'SE', 'SG', 'US'],
+);
+const categories = ['electronics', 'jewelery', "men's clothing", "women's clothing", 'home & kitchen'].concat(
+  ['beauty', 'sports & outdoors', 'toys & games', 'books'],
+);
 
 const customers = defineContract({
   description: 'Customer master, changed records: every customer on the first day, then changes.',
@@ -82,7 +84,7 @@ const campaigns = defineContract({
 });
 
 const orders = defineContract({
-  description: "Online orders with nested line items; every status change is a full new record.",
+  description: 'Online orders with nested line items; every status change is a full new record.',
   uniqueKey: ['order_id', 'status'],
   latestBy: 'updated_at',
   fields: {

@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoResult } from '../../src/index.ts';
+import { checksums, queryWarehouse } from '../helpers/project.ts';
+import { cli } from './in-process.ts';
+import { type Result, explain, strata, tempDir } from './strata-process.ts';
+
+// `strata demo` end to end on a tiny slice of the e-commerce pack: 3 days at scale 0.01.
+const ARGS = ['--days', '3', '--scale', '0.01'];
+
+type DemoJson = Omit<DemoResult, 'run'> & { run: { runId: string; status: string } };
+
+describe('strata demo', () => {
+  let root: { path: string; remove: () => Promise<void> };
+  let dir: string;
+  let first: Result;
+  let firstSums: Record<string, string>;
+  let second: { code: number; stdout: string; stderr: string };
+  let secondSums: Record<string, string>;
+
+  beforeAll(async () => {
+    root = await tempDir('demo');
+    dir = join(root.path, 'shop');
+    // As a user runs it; the folder is relative to the current one.
+    first = await strata(['demo', ...ARGS, '--dir', 'shop'], { cwd: root.path });
+    firstSums = await checksums(dir);
+    second = await cli(['demo', ...ARGS, '--dir', 'shop', '--format', 'json'], { cwd: root.path });
+    secondSums = await checksums(dir);
+  });
+  afterAll(() => root.remove());
+
+  it('creates the project, generates the data, builds the warehouse and exits 0', () => {
+    expect(first.code, explain(first)).toBe(0);
+    expect(existsSync(join(dir, 'strata.config.ts'))).toBe(true);
+    expect(existsSync(join(dir, 'data', 'manifest.json'))).toBe(true);
+    expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(true);
+    expect(first.stdout).toContain('Project    shop (created from the "ecommerce" template)');
+    expect(first.stdout).toMatch(
+      /^Run +r\S+ success in .*: \d+ succeeded, 0 failed, 0 skipped \(window 2025-01-01\.\.2025-01-03\)$/m,
+    );
+  });
+
+  it('shows progress on stderr as `strata run` does, and the summary on stdout', () => {
+    expect(first.stderr).toMatch(/● Creating a project in \S+shop from the "ecommerce" template/);
+    expect(first.stderr).toMatch(/^2025-01-03 {2}day 3\/3 {2}[\d,]+ rows$/m);
+    expect(first.stderr).toMatch(/^\d\d:\d\d:\d\d ✓ dim_customer +scd2 +\d+\.\d\ds {2}[\d,]+ rows$/m);
+    expect(first.stderr).toMatch(/■ run r\S+ success/);
+    expect(first.stdout).not.toMatch(/■ run/);
+  });
+
+  it('lists the tables per layer with their rows and the sources’ reconciliation', () => {
+    expect(first.stdout).toMatch(/^LAYER +TABLE +MATERIALIZATION +ROWS$/m);
+    expect(first.stdout).toMatch(/^staging +orders +source +[\d,]+$/m);
+    expect(first.stdout).toMatch(/^marts +monthly_sales +table +1$/m);
+    expect(first.stdout).toMatch(/^SOURCE +FILES +RECEIVED +STAGED +QUARANTINED +DUPLICATES +RECONCILED$/m);
+    expect(first.stdout).toMatch(/^orders +3 +[\d,]+ +[\d,]+ +[\d,]+ +[\d,]+ +yes$/m);
+  });
+
+  it('prints the headline numbers read from the marts, and where to look next', () => {
+    expect(first.stdout).toMatch(/^ {2}Net revenue +[\d,]+\.\d\d$/m);
+    expect(first.stdout).toMatch(/^ {2}Orders +[\d,]+$/m);
+    expect(first.stdout).toMatch(/^ {2}Average order value +[\d,]+\.\d\d$/m);
+    expect(first.stdout).toMatch(/^ {2}Customers who ordered +[\d,]+$/m);
+    expect(first.stdout).toMatch(/^ {2}Best month +2025-01 \(net revenue [\d,]+\.\d\d\)$/m);
+    expect(first.stdout).toMatch(/^ {2}Top category +\S.* \(net revenue [\d,]+\.\d\d\)$/m);
+    expect(first.stdout).toContain('strata query "select * from marts.monthly_sales" --project shop\n');
+    expect(first.stdout).toContain('strata runs --project shop\n');
+    expect(first.stdout).toContain('strata quarantine --project shop\n');
+  });
+
+  it('a second demo reuses the project and the data, and leaves every table as it was', () => {
+    expect(second.code, second.stderr).toBe(0);
+    const result = JSON.parse(second.stdout) as DemoJson;
+    expect(result.projectDir).toBe(dir);
+    expect(result.project.created).toBe(false);
+    expect(result.generation).toMatchObject({ reused: true, replaced: false, durationMs: null });
+    expect(result.generation.arguments).toMatchObject({
+      domain: 'ecommerce',
+      days: 3,
+      scale: 0.01,
+      seed: 42,
+    });
+    expect(result.run.status).toBe('success');
+    expect(second.stderr).toContain('Reusing the data in');
+    expect(second.stderr).not.toMatch(/day \d+\/3/);
+    expect(Object.keys(firstSums).length).toBeGreaterThan(20);
+    expect(secondSums).toEqual(firstSums);
+  });
+
+  it('reports the headline as data that agrees with the marts', async () => {
+    const result = JSON.parse(second.stdout) as DemoJson;
+    const metric = (key: string) => result.headline.metrics.find((m) => m.key === key);
+    expect(result.headline.missingMarts).toEqual([]);
+    for (const m of result.headline.metrics) expect(m.unavailable, m.key).toBeUndefined();
+    const [totals] = await queryWarehouse(
+      dir,
+      'select cast(sum(net_revenue) as double) as net, cast(sum(orders) as bigint) as orders from marts.monthly_sales',
+    );
+    expect(metric('net_revenue')?.value).toBeCloseTo(Number(totals?.net), 2);
+    expect(metric('orders')?.value).toBe(Number(totals?.orders));
+    expect(Number(metric('orders')?.value)).toBeGreaterThan(0);
+    expect(metric('average_order_value')?.value).toBeCloseTo(Number(totals?.net) / Number(totals?.orders), 2);
+    expect(metric('best_month')).toMatchObject({ value: '2025-01', amount: metric('net_revenue')?.value });
+    expect(typeof metric('top_category')?.value).toBe('string');
+    const sources = new Map(result.sources.map((s) => [s.source, s]));
+    expect(sources.get('orders')).toMatchObject({ loadDates: 3, files: 3, reconciled: true });
+    for (const s of result.sources) expect(s.received).toBe(s.staged + s.quarantined + s.duplicates);
+  });
+
+  it('with other arguments, replaces the data and rebuilds the demo warehouse', async () => {
+    const third = await cli(['demo', '--days', '2', '--scale', '0.01', '--dir', dir, '--format', 'json']);
+    expect(third.code, third.stderr).toBe(0);
+    const result = JSON.parse(third.stdout) as DemoJson;
+    expect(result.generation).toMatchObject({ reused: false, replaced: true });
+    expect(result.project.warehouseReset).toBe(true);
+    expect(result.window).toEqual({ from: '2025-01-01', to: '2025-01-02' });
+    const [dates] = await queryWarehouse(
+      dir,
+      'select cast(max(load_date) as varchar) as last from staging.orders',
+    );
+    expect(dates?.last).toBe('2025-01-02');
+  });
+
+  it('refuses a project it did not create, as a usage error', async () => {
+    const other = join(root.path, 'mine');
+    expect((await cli(['init', other])).code).toBe(0);
+    const refused = await cli(['demo', ...ARGS, '--dir', other]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('error[DEMO_TARGET_NOT_DEMO]');
+    expect(refused.stderr).toContain('hint:');
+    expect(existsSync(join(other, 'data'))).toBe(false);
+  });
+});
