@@ -198,7 +198,8 @@ const inventory = defineContract({
 export default defineConfig({
   name: 'ecommerce',
   // The warehouse is a DuckDB file in this folder. Set STRATA_DATABASE_URL=postgres://... to use a server.
-  engine: { type: 'duckdb', path: process.env.STRATA_WAREHOUSE ?? 'warehouse.duckdb' },
+  // memoryLimit bounds DuckDB at any data size (it spills to disk beyond it).
+  engine: { type: 'duckdb', path: process.env.STRATA_WAREHOUSE ?? 'warehouse.duckdb', memoryLimit: '1GB' },
   run: { concurrency: 2, retries: 1 },
   sources: {
     customers: { files: `${data}/customers/*.ndjson`, contract: customers },
