@@ -61,10 +61,20 @@ export function compileContract(contract: Contract, dialect: Dialect): ContractS
 
     typed: (rawRows) => {
       const recordKey = `concat_ws(':', r.ingestion_id, coalesce(CAST(r.record_position AS ${text}), 'line ' || CAST(r.source_line AS ${text})))`;
-      const texts = typedColumns('r.record', scalars);
+      const extracted = dialect.jsonTexts(
+        'r.record',
+        scalars.map(([name, field]) => field.from ?? name),
+        'strata_texts',
+      );
+      const texts = scalars.map(
+        ([name, field], i) =>
+          `${cleanText(dialect, extracted.text(i), field, nulls)} AS ${q(`${name}__text`)}`,
+      );
       const values = valueColumns(scalars);
+      const extract = ['r.*', ...extracted.select].join(', ');
       return `SELECT p.*${values.length ? `, ${values.join(', ')}` : ''}
-FROM (SELECT ${recordKey} AS record_key, r.*${texts.length ? `, ${texts.join(', ')}` : ''} FROM (${rawRows}) AS r) AS p`;
+FROM (SELECT ${['e.*', ...texts].join(', ')}
+  FROM (SELECT ${recordKey} AS record_key, ${extract} FROM (${rawRows}) AS r) AS e) AS p`;
     },
 
     elements: (typedRelation, arrayField) => {
@@ -270,7 +280,11 @@ function textOf(
   field: ScalarField,
   contractNulls: string[],
 ): string {
-  const raw = dialect.jsonText(json, key);
+  return cleanText(dialect, dialect.jsonText(json, key), field, contractNulls);
+}
+
+/** A field's text trimmed (unless the field keeps spaces), with the null markers as null. */
+function cleanText(dialect: Dialect, raw: string, field: ScalarField, contractNulls: string[]): string {
   const trimmed = field.type === 'string' && !field.trim ? raw : `trim(${raw})`;
   const markers = [...new Set(['', ...contractNulls, ...(field.nullValues ?? [])])].map((v) =>
     dialect.stringLiteral(v),

@@ -76,6 +76,16 @@ export interface Dialect {
   stringLiteral(value: string): string;
   /** The text of a top-level key of a JSON value; null when absent or JSON null. */
   jsonText(json: string, key: string): string;
+  /**
+   * Several top-level keys' texts read in one pass over each JSON value: `select` are items for an
+   * inner SELECT over the relation holding `json`; `text(i)` reads key i in the SELECT around it.
+   * (Parsing a record once rather than once per field is most of the cost of typing raw rows.)
+   */
+  jsonTexts(
+    json: string,
+    keys: readonly string[],
+    alias: string,
+  ): { select: string[]; text: (index: number) => string };
   /** The JSON value of a top-level key (for nested arrays and objects). */
   jsonValue(json: string, key: string): string;
   /** A SELECT of the distinct top-level keys (column `key`) of the JSON objects in `column` of `relation`. */

@@ -38,6 +38,12 @@ export const duckdbDialect: Dialect = {
   ],
   stringLiteral,
   jsonText: (json, key) => `json_extract_string(${json}, ${jsonPath(key)})`,
+  jsonTexts: (json, keys, alias) => ({
+    select: keys.length
+      ? [`json_extract_string(${json}, [${keys.map(jsonPath).join(', ')}]) AS ${quoteIdentifier(alias)}`]
+      : [],
+    text: (index) => `${quoteIdentifier(alias)}[${index + 1}]`,
+  }),
   jsonValue: (json, key) => `json_extract(${json}, ${jsonPath(key)})`,
   jsonKeys: (relation, column) => `SELECT DISTINCT unnest(json_keys(${column})) AS key FROM ${relation}`,
   jsonTypeOf: (json, key) => `json_type(${json}, ${jsonPath(key)})`,

@@ -7,6 +7,8 @@ import { duckdbDialect as d } from './dialect.ts';
 const RECORD_SEPARATOR = '\u001e';
 /** Lines up to this size load; a longer one is quarantined rather than failing its file. */
 const MAX_LINE_BYTES = 128 * 1024 * 1024;
+// buffer_size is set with max_line_size because DuckDB otherwise sizes its read buffer at 16× the
+// line limit (2 GiB), which fails under any memory_limit below that.
 let rejectsCounter = 0;
 
 /**
@@ -114,7 +116,7 @@ async function loadCsv(
   const rejects = `strata_rejects_${process.pid}_${++rejectsCounter}`;
   const reader = `read_csv($1, columns = ${columns}, header = ${csv.header}, auto_detect = false,
     delim = ${d.stringLiteral(csv.delimiter)}, quote = ${d.stringLiteral(csv.quote)}, escape = ${d.stringLiteral(csv.escape)}${compression},
-    max_line_size = ${MAX_LINE_BYTES},
+    max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES},
     store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`;
   const good = `${rejects}_good`;
   await session.execute(
@@ -201,7 +203,7 @@ FROM (
     SELECT n, rtrim(coalesce(line, ''), chr(13)) AS line, rtrim(coalesce(line, ''), chr(13)) = '' AS blank
     FROM (SELECT row_number() OVER () AS n, line
           FROM read_csv($1, columns = {'line': 'VARCHAR'}, header = false, delim = '${RECORD_SEPARATOR}', quote = '', escape = '',
-                        auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES}${compression}))
+                        auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}${compression}))
   )
 )`,
     [request.path],
@@ -290,7 +292,7 @@ SELECT row_number() OVER () AS n,
 FROM (
   SELECT line, TRY_CAST(line AS JSON) AS j
   FROM read_csv($1, columns = {'line': 'VARCHAR'}, header = false, delim = '${RECORD_SEPARATOR}', quote = '', escape = '',
-                auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES}${compression},
+                auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}${compression},
                 store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')
   WHERE line IS NOT NULL AND trim(line) <> ''
 ) AS lines`,
