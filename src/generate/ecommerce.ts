@@ -224,15 +224,19 @@ export class EcommerceSimulation {
   private signupSecond: Int32Array = new Int32Array(0);
   private churned: Uint8Array = new Uint8Array(0);
   private orderCount: Uint16Array = new Uint16Array(0);
-  private emittedDay: Int32Array = new Int32Array(0);
+  /** Day a customer last changed (-1 = never): one record per customer and day, written once. */
+  private changedDay: Int32Array = new Int32Array(0);
+  /** Customers changed today, in the order of their first change. */
+  private changedCustomers: number[] = [];
   private readonly pools: IntList[] = [new IntList(), new IntList(), new IntList()];
   private readonly active = [0, 0, 0];
   private poolChanges = 0;
   private promotions: number[] = [];
 
   // Products
-  private productEmittedDay: Int32Array = new Int32Array(0);
-  private productUpdatedSecond: Int32Array = new Int32Array(0);
+  /** Day a product last changed (-1 = never), and the products changed today in order. */
+  private productChangedDay: Int32Array = new Int32Array(0);
+  private changedProducts: number[] = [];
   private productsChanged = false;
   private readonly initialProducts: number;
 
@@ -275,8 +279,7 @@ export class EcommerceSimulation {
     for (let i = 0; i < this.products.size; i++) {
       this.products.launchedDay[i] = firstDay + (this.products.launchedDay[i] as number);
     }
-    this.productEmittedDay = new Int32Array(this.products.category.length).fill(-1);
-    this.productUpdatedSecond = new Int32Array(this.products.category.length);
+    this.productChangedDay = new Int32Array(this.products.category.length).fill(-1);
     let total = 0;
     for (let i = 0; i < this.products.size; i++) total += this.products.popularity[i] as number;
     this.popularityTotal = total;
@@ -298,9 +301,9 @@ export class EcommerceSimulation {
     this.signupSecond = grow(this.signupSecond, capacity, (n) => new Int32Array(n));
     this.churned = grow(this.churned, capacity, (n) => new Uint8Array(n));
     this.orderCount = grow(this.orderCount, capacity, (n) => new Uint16Array(n));
-    const before = this.emittedDay.length;
-    this.emittedDay = grow(this.emittedDay, capacity, (n) => new Int32Array(n));
-    if (this.emittedDay.length > before) this.emittedDay.fill(-1, before);
+    const before = this.changedDay.length;
+    this.changedDay = grow(this.changedDay, capacity, (n) => new Int32Array(n));
+    if (this.changedDay.length > before) this.changedDay.fill(-1, before);
   }
 
   private initCustomers(days: number): void {
@@ -380,11 +383,16 @@ export class EcommerceSimulation {
     ];
   }
 
-  private async emitCustomer(w: RowWriter, i: number, day: number, second: number): Promise<void> {
-    if (this.emittedDay[i] === day) return;
-    this.emittedDay[i] = day;
+  private async emitCustomer(w: RowWriter, i: number, second: number): Promise<void> {
     if (!w.active) return;
     if (w.write(this.customerRow(i, second))) await w.flush();
+  }
+
+  /** Notes that customer `i` changed on `day`; its record is written once, after the day's changes. */
+  private customerChanged(i: number, day: number): void {
+    if (this.changedDay[i] === day) return;
+    this.changedDay[i] = day;
+    this.changedCustomers.push(i);
   }
 
   /** A random active customer, more often from segments that buy more. */
@@ -436,22 +444,14 @@ export class EcommerceSimulation {
   private async customersOfDay(day: number, w: RowWriter): Promise<void> {
     const rng = new Rng(this.seed, 'customers', day);
     const dayStart = day * SECONDS_PER_DAY;
-    if (day === this.firstDay) {
-      for (let i = 0; i < this.nCustomers; i++) {
-        await this.emitCustomer(
-          w,
-          i,
-          day,
-          (this.signupDay[i] as number) * SECONDS_PER_DAY + (this.signupSecond[i] as number),
-        );
-      }
-    }
+    // The day's changes take effect at midnight, before any order or store sale of the day, and are
+    // written once per customer with the state after all of them (see writeCustomerChanges).
     // Promotions earned by yesterday's orders, applied by the nightly CRM job.
     for (const i of this.promotions) {
       const seg = this.segment[i] as number;
       if (seg === VIP) continue;
       this.changeSegment(i, seg - 1);
-      await this.emitCustomer(w, i, day, dayStart + 3600 + rng.int(3600));
+      this.customerChanged(i, day);
     }
     this.promotions = [];
     // Demotions of customers who stopped buying as much.
@@ -462,7 +462,7 @@ export class EcommerceSimulation {
         if (this.segment[i] !== seg || this.churned[i]) continue;
         this.changeSegment(i, seg + 1);
         this.orderCount[i] = seg + 1 === REGULAR ? SEGMENT[OCCASIONAL].promoteAt : 0;
-        await this.emitCustomer(w, i, day, dayStart + 3600 + rng.int(3600));
+        this.customerChanged(i, day);
       }
     }
     // Moves: a new city, usually in the same country.
@@ -479,7 +479,7 @@ export class EcommerceSimulation {
       }
       if (next === this.city[i]) continue;
       this.city[i] = next;
-      await this.emitCustomer(w, i, day, dayStart + rng.int(SECONDS_PER_DAY));
+      this.customerChanged(i, day);
     }
     // Churn: customers who silently stop buying (no record — it shows in behaviour only).
     for (const seg of [VIP, REGULAR, OCCASIONAL]) {
@@ -493,6 +493,24 @@ export class EcommerceSimulation {
       }
     }
     if (this.poolChanges > 0.2 * this.nCustomers) this.rebuildPools();
+    await this.writeCustomerChanges(day, dayStart, w);
+  }
+
+  /**
+   * The day's customer records: on the first day every customer (the initial snapshot, with that
+   * day's changes folded in and stamped at midnight), later days each changed customer once, with
+   * its state after all of the day's changes and updated_at = midnight, when they took effect.
+   */
+  private async writeCustomerChanges(day: number, dayStart: number, w: RowWriter): Promise<void> {
+    if (day === this.firstDay) {
+      for (let i = 0; i < this.nCustomers; i++) {
+        const signedUp = (this.signupDay[i] as number) * SECONDS_PER_DAY + (this.signupSecond[i] as number);
+        await this.emitCustomer(w, i, this.changedDay[i] === day ? dayStart : signedUp);
+      }
+    } else {
+      for (const i of this.changedCustomers) await this.emitCustomer(w, i, dayStart);
+    }
+    this.changedCustomers = [];
   }
 
   /** A customer signing up at `second`; written to the customers file at once. */
@@ -504,7 +522,7 @@ export class EcommerceSimulation {
       second - day * SECONDS_PER_DAY,
       0,
     );
-    await this.emitCustomer(w, i, day, second);
+    await this.emitCustomer(w, i, second);
     return i;
   }
 
@@ -543,23 +561,24 @@ export class EcommerceSimulation {
     ];
   }
 
-  private async emitProduct(w: RowWriter, i: number, day: number, second: number): Promise<void> {
-    if (this.productEmittedDay[i] === day) return;
-    this.productEmittedDay[i] = day;
-    this.productUpdatedSecond[i] = second;
+  private async emitProduct(w: RowWriter, i: number, second: number): Promise<void> {
     if (!w.active) return;
     if (w.write(this.productRow(i, second))) await w.flush();
+  }
+
+  /** Notes that product `i` changed on `day`; its record is written once, after the day's changes. */
+  private productChanged(i: number, day: number): void {
+    if (this.productChangedDay[i] === day) return;
+    this.productChangedDay[i] = day;
+    this.changedProducts.push(i);
   }
 
   private async productsOfDay(day: number, w: RowWriter): Promise<void> {
     const p = this.products;
     const rng = new Rng(this.seed, 'products', day);
     const dayStart = day * SECONDS_PER_DAY;
-    if (day === this.firstDay) {
-      for (let i = 0; i < p.size; i++) {
-        await this.emitProduct(w, i, day, (p.launchedDay[i] as number) * SECONDS_PER_DAY + 7200);
-      }
-    }
+    // As for customers: the day's changes take effect at midnight and each changed product is
+    // written once, with its state after all of them.
     // Price changes (promotions and list-price moves), sorted so a product changes once a day.
     const changes = new Set<number>();
     const nPrice = rng.poisson(p.size * 0.002);
@@ -567,7 +586,7 @@ export class EcommerceSimulation {
     for (const i of [...changes].sort((a, b) => a - b)) {
       if (p.discontinued[i]) continue;
       p.priceCents[i] = repriced(p.listCents[i] as number, 0.8 + rng.next() * 0.3, rng);
-      await this.emitProduct(w, i, day, dayStart + 3600 * 5 + rng.int(3600));
+      this.productChanged(i, day);
     }
     // Re-categorisation.
     const nMove = rng.poisson(p.size * 0.0002);
@@ -576,7 +595,7 @@ export class EcommerceSimulation {
       const next = rng.int(CATEGORIES.length);
       if (next === p.category[i] || p.discontinued[i]) continue;
       p.category[i] = next;
-      await this.emitProduct(w, i, day, dayStart + 3600 * 6 + rng.int(3600));
+      this.productChanged(i, day);
     }
     // Launches and discontinuations.
     const launches = rng.poisson(this.initialProducts * 0.0003);
@@ -585,7 +604,7 @@ export class EcommerceSimulation {
       const i = p.add(rng, rank, day);
       this.ensureProductCapacity(rng);
       this.productsChanged = true;
-      await this.emitProduct(w, i, day, dayStart + 3600 * 7 + rng.int(3600));
+      this.productChanged(i, day);
     }
     const retirements = rng.poisson(this.initialProducts * 0.0002);
     for (let k = 0; k < retirements; k++) {
@@ -593,21 +612,30 @@ export class EcommerceSimulation {
       if (p.discontinued[i] || p.launchedDay[i] === day) continue;
       p.discontinued[i] = 1;
       this.productsChanged = true;
-      await this.emitProduct(w, i, day, dayStart + 3600 * 8 + rng.int(3600));
+      this.productChanged(i, day);
     }
     if (this.productsChanged) {
       [this.productAlias, this.productAliasIndex] = this.buildProductAlias();
       this.productsChanged = false;
     }
+    if (day === this.firstDay) {
+      // The initial snapshot, with the first day's changes (and launches) folded in.
+      for (let i = 0; i < p.size; i++) {
+        const launched = (p.launchedDay[i] as number) * SECONDS_PER_DAY + 7200;
+        await this.emitProduct(w, i, this.productChangedDay[i] === day ? dayStart : launched);
+      }
+    } else {
+      for (const i of this.changedProducts) await this.emitProduct(w, i, dayStart);
+    }
+    this.changedProducts = [];
   }
 
   private ensureProductCapacity(rng: Rng): void {
     const capacity = this.products.category.length;
-    if (this.productEmittedDay.length < capacity) {
-      const before = this.productEmittedDay.length;
-      this.productEmittedDay = grow(this.productEmittedDay, capacity, (n) => new Int32Array(n));
-      this.productEmittedDay.fill(-1, before);
-      this.productUpdatedSecond = grow(this.productUpdatedSecond, capacity, (n) => new Int32Array(n));
+    if (this.productChangedDay.length < capacity) {
+      const before = this.productChangedDay.length;
+      this.productChangedDay = grow(this.productChangedDay, capacity, (n) => new Int32Array(n));
+      this.productChangedDay.fill(-1, before);
     }
     const slots = capacity * 2;
     if (this.onHand.length < slots) {
@@ -1035,7 +1063,7 @@ export class EcommerceSimulation {
     const times = new SortedUniforms(rng, n);
     for (let k = 0; k < n; k++) {
       const second = dayStart + this.storeHours.secondOfDay(times.next() as number);
-      const customer = this.pickCustomer(rng);
+      const customer = this.storeCustomer(rng, second);
       const product = this.pickProduct(rng);
       const qty = rng.chance(0.8) ? 1 : 2 + rng.int(3);
       const price = this.products.priceCents[product] as number;
@@ -1060,6 +1088,19 @@ export class EcommerceSimulation {
       )
         await w.flush();
     }
+  }
+
+  /**
+   * A customer for a store sale at `second`: one who had signed up by then (sales are simulated
+   * after the day's orders, whose new customers sign up during the day).
+   */
+  private storeCustomer(rng: Rng, second: number): number {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const i = this.pickCustomer(rng);
+      const signedUp = (this.signupDay[i] as number) * SECONDS_PER_DAY + (this.signupSecond[i] as number);
+      if (signedUp <= second) return i;
+    }
+    return 0; // the first customer signed up before the first day
   }
 
   // ── clickstream ───────────────────────────────────────────────────────────────────────────

@@ -11,11 +11,25 @@
  *   in discount_amount), so price changes show the old price before and the new one after.
  * - Late records sit in the load-date partition of the file that brought them, not of their date.
  * - Orphans map to the UNKNOWN members with *_found = false, and nothing is dropped.
+ *
+ * A second, clean run (seed 1, 10 days from 2025-01-01, scale 0.05: it has price changes and moves
+ * on the first day and within days) checks the generator's side of SCD2 on the raw files: every
+ * order and store sale carries the customer's city and the product's price (and category) of the
+ * newest customer/product record with updated_at <= its time — then the same through the pack.
  */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DefectEntry, Manifest } from '../../src/generate/manifest.ts';
-import { readOrderRecords, summariseOrders, type RawOrder } from './independent-reader.ts';
-import { PackProject, fileDate } from './pack.ts';
+import {
+  csvRecords,
+  readOrderRecords,
+  summariseOrders,
+  toCents,
+  type RawOrder,
+} from './independent-reader.ts';
+import { PackProject, fileDate, type PackData } from './pack.ts';
 
 /** A SQL list of string literals (keys from the manifest: ids and dates, no quotes in them). */
 const list = (values: readonly unknown[]) =>
@@ -30,10 +44,28 @@ const DATA = {
   start: '2025-03-01',
   days: 28,
   scale: 0.02,
-  seed: 11,
+  seed: 5,
   defects: 0.01,
   defectKinds: ['late_arriving', 'orphan_fk'],
 };
+
+/** Orders shipped to another city than the customer version they point at. */
+const ORDER_CITY_MISMATCHES = `select o.order_id, o.customer_id, o.placed_at, o.shipping_city, c.city
+  from warehouse.fact_orders as o
+  join warehouse.dim_customer as c on c.customer_sk = o.customer_sk
+  where o.customer_found and o.shipping_city <> c.city`;
+
+/** Order lines not at the list price of the product version they point at. */
+const LINE_PRICE_MISMATCHES = `select i.order_id, i.line_number, i.product_id, i.placed_at, i.unit_price, p.price, p.valid_from
+  from warehouse.fact_order_items as i
+  join warehouse.dim_product as p on p.product_sk = i.product_sk
+  where i.product_found and (i.unit_price <> p.price or i.list_price <> p.price)`;
+
+/** Store sales not at the list price of the product version they point at. */
+const SALE_PRICE_MISMATCHES = `select s.transaction_id, s.product_id, s.sold_at, s.unit_price, p.price
+  from warehouse.fact_store_sales as s
+  join warehouse.dim_product as p on p.product_sk = s.product_sk
+  where s.product_found and s.unit_price <> p.price`;
 
 describe('e-commerce pack: changing dimensions, late records and orphans', () => {
   let project: PackProject;
@@ -55,13 +87,7 @@ describe('e-commerce pack: changing dimensions, late records and orphans', () =>
 
   describe('customers who change (SCD2)', () => {
     it('ships every order to the city of the customer version it points at', async () => {
-      const mismatched = await project.query(
-        `select o.order_id, o.customer_id, o.placed_at, o.shipping_city, c.city
-         from warehouse.fact_orders as o
-         join warehouse.dim_customer as c on c.customer_sk = o.customer_sk
-         where o.customer_found and o.shipping_city <> c.city`,
-      );
-      expect(mismatched).toEqual([]);
+      expect(await project.query(ORDER_CITY_MISMATCHES)).toEqual([]);
     });
 
     it('points every order at the version in force when it was placed', async () => {
@@ -104,23 +130,11 @@ describe('e-commerce pack: changing dimensions, late records and orphans', () =>
 
   describe('products whose price changes (SCD2)', () => {
     it('sells every order line at the list price of the product version it points at', async () => {
-      const mismatched = await project.query(
-        `select i.order_id, i.line_number, i.product_id, i.placed_at, i.unit_price, p.price, p.valid_from
-         from warehouse.fact_order_items as i
-         join warehouse.dim_product as p on p.product_sk = i.product_sk
-         where i.product_found and (i.unit_price <> p.price or i.list_price <> p.price)`,
-      );
-      expect(mismatched).toEqual([]);
+      expect(await project.query(LINE_PRICE_MISMATCHES)).toEqual([]);
     });
 
     it('sells every store sale at the list price of the product version it points at', async () => {
-      const mismatched = await project.query(
-        `select s.transaction_id, s.product_id, s.sold_at, s.unit_price, p.price
-         from warehouse.fact_store_sales as s
-         join warehouse.dim_product as p on p.product_sk = s.product_sk
-         where s.product_found and s.unit_price <> p.price`,
-      );
-      expect(mismatched).toEqual([]);
+      expect(await project.query(SALE_PRICE_MISMATCHES)).toEqual([]);
     });
 
     it('shows the old price before a change and the new one after, for at least one product', async () => {
@@ -390,5 +404,141 @@ describe('e-commerce pack: changing dimensions, late records and orphans', () =>
       expect(row?.fact_inventory).toBe(row?.staged_inventory);
       expect(row?.orders_unknown_customer).toBeGreaterThan(0);
     });
+  });
+});
+
+// ── dimension state at the time of each fact, from the raw files ─────────────────────────────────
+
+const CHANGING: PackData = { start: '2025-01-01', days: 10, scale: 0.05, seed: 1, defects: 0 };
+
+/** Milliseconds of a generated timestamp: ISO with Z, or the sales feed's 'YYYY-MM-DD HH:MM:SS'. */
+const millis = (text: string): number => Date.parse(text.includes('T') ? text : `${text.replace(' ', 'T')}Z`);
+
+interface Version {
+  at: number;
+  record: Record<string, unknown>;
+}
+
+/** Every record of a dimension feed by key, oldest updated_at first (across all files). */
+async function dimensionVersions(
+  dataDir: string,
+  feed: string,
+  key: string,
+): Promise<Map<string, Version[]>> {
+  const dir = join(dataDir, 'ecommerce', feed);
+  const versions = new Map<string, Version[]>();
+  for (const name of (await readdir(dir)).sort()) {
+    const text = await readFile(join(dir, name), 'utf8');
+    const records = name.endsWith('.ndjson')
+      ? text
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+      : (JSON.parse(text) as Record<string, unknown>[]);
+    for (const record of records) {
+      const id = String(record[key]);
+      const list = versions.get(id) ?? [];
+      list.push({ at: millis(String(record.updated_at)), record });
+      versions.set(id, list);
+    }
+  }
+  for (const list of versions.values()) list.sort((a, b) => a.at - b.at);
+  return versions;
+}
+
+/** The newest record of `id` with updated_at <= `at`, if any. */
+function inForce(
+  versions: Map<string, Version[]>,
+  id: string,
+  at: number,
+): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  for (const v of versions.get(id) ?? []) if (v.at <= at) found = v.record;
+  return found;
+}
+
+describe('e-commerce data: facts carry the dimension state in force when they happened', () => {
+  let project: PackProject;
+
+  beforeAll(async () => {
+    project = await PackProject.withData(CHANGING);
+    await project.run({ from: CHANGING.start, to: '2025-01-10' });
+  });
+
+  afterAll(async () => {
+    await project?.dispose();
+  });
+
+  it('has one customer and product record per day, with changes on the first day and later', async () => {
+    for (const [feed, key] of [
+      ['customers', 'customer_id'],
+      ['products', 'product_id'],
+    ] as const) {
+      const versions = await dimensionVersions(project.dataDir, feed, key);
+      const all = [...versions.values()].flat();
+      const days = (list: Version[]) => list.map((v) => new Date(v.at).toISOString().slice(0, 10));
+      for (const [id, list] of versions) expect(new Set(days(list)).size, `${feed} ${id}`).toBe(list.length);
+      // Changed on the first day (folded into the initial snapshot, stamped that day) and later.
+      const since = (v: Version) => String(v.record.signup_date ?? v.record.launched_date);
+      const firstDayChanges = all.filter((v) => days([v])[0] === CHANGING.start && since(v) < CHANGING.start);
+      expect(firstDayChanges.length, feed).toBeGreaterThan(0);
+      expect([...versions.values()].filter((list) => list.length > 1).length, feed).toBeGreaterThan(0);
+    }
+  });
+
+  it('orders and store sales match the newest customer and product records as of their time', async () => {
+    const customers = await dimensionVersions(project.dataDir, 'customers', 'customer_id');
+    const products = await dimensionVersions(project.dataDir, 'products', 'product_id');
+    const mismatches: string[] = [];
+    let lines = 0;
+    for (const order of await readOrderRecords(project.dataDir)) {
+      if (order.status !== 'placed') continue;
+      const at = millis(order.placedAt);
+      const customer = inForce(customers, order.customerId, at);
+      if (customer?.city !== order.shippingCity) {
+        mismatches.push(
+          `${order.orderId} ${order.placedAt}: city ${order.shippingCity}, file ${String(customer?.city)}`,
+        );
+      }
+      for (const line of order.lines) {
+        lines += 1;
+        const product = inForce(products, String(line.productId), at);
+        if (product === undefined || toCents(product.price) !== line.unitPriceCents) {
+          mismatches.push(
+            `${order.orderId} ${order.placedAt} product ${line.productId}: ${line.unitPriceCents}, file ${String(product?.price)}`,
+          );
+        }
+      }
+    }
+    const salesDir = join(project.dataDir, 'ecommerce', 'sales');
+    let sales = 0;
+    for (const name of (await readdir(salesDir)).sort()) {
+      for (const sale of csvRecords(gunzipSync(await readFile(join(salesDir, name))).toString('utf8'))) {
+        sales += 1;
+        const at = millis(sale.transaction_date as string);
+        const customer = inForce(customers, sale.customer_id as string, at);
+        const product = inForce(products, sale.product_id as string, at);
+        if (
+          customer?.city !== sale.city ||
+          product?.category !== sale.category ||
+          product === undefined ||
+          toCents(product.price) !== toCents(sale.unit_price)
+        ) {
+          mismatches.push(
+            `${String(sale.transaction_id)} ${String(sale.transaction_date)}: ${String(sale.city)}/${String(customer?.city)} ` +
+              `${String(sale.category)}/${String(product?.category)} ${String(sale.unit_price)}/${String(product?.price)}`,
+          );
+        }
+      }
+    }
+    expect(lines).toBeGreaterThan(2000);
+    expect(sales).toBeGreaterThan(200);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('and through the pack: every fact matches the dimension version it points at', async () => {
+    expect(await project.query(ORDER_CITY_MISMATCHES)).toEqual([]);
+    expect(await project.query(LINE_PRICE_MISMATCHES)).toEqual([]);
+    expect(await project.query(SALE_PRICE_MISMATCHES)).toEqual([]);
   });
 });
