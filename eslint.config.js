@@ -3,7 +3,15 @@ import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'scratch/**', 'strata-demo/**', 'src/templates/**/strata.config.ts'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'scratch/**',
+      'strata-demo/**',
+      'src/templates/**/strata.config.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
