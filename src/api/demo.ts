@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { open, readFile, rm, writeFile } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CONFIG_FILES } from '../config/load-config.ts';
 import type { Row } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_DEFECT_KINDS, generate, type GenerateProgress } from '../generate/index.ts';
-import type { ManifestHeader } from '../generate/manifest.ts';
+import { type ManifestHeader, readManifestHeader } from '../generate/manifest.ts';
 import { addDays, assertIsoDate } from '../materialize/dates.ts';
 import { loadProject } from '../project/load-project.ts';
 import type { RunEventListener } from '../runner/events.ts';
@@ -374,43 +373,6 @@ export function sameArguments(
   return (Object.keys(args) as (keyof DemoGenerateArguments)[]).every(
     (key) => JSON.stringify(a[key]) === JSON.stringify(args[key]),
   );
-}
-
-/**
- * The manifest's header (arguments, totals), read without parsing the file and defect lists
- * that follow it, which can be large. Undefined when there is no readable manifest.
- */
-export async function readManifestHeader(path: string): Promise<ManifestHeader | undefined> {
-  if (!existsSync(path)) return undefined;
-  const LIMIT = 4 << 20;
-  const handle = await open(path, 'r');
-  try {
-    const decoder = new StringDecoder('utf8');
-    const buffer = Buffer.alloc(64 << 10);
-    let text = '';
-    let position = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0 || position > LIMIT) break;
-      position += bytesRead;
-      text += decoder.write(buffer.subarray(0, bytesRead));
-      // writeManifest writes the header object, then `,\n  "files": [` and the lists.
-      const end = text.indexOf(',\n  "files": [');
-      if (end >= 0) return parseHeader(`${text.slice(0, end)}\n}`);
-    }
-  } finally {
-    await handle.close();
-  }
-  return parseHeader(await readFile(path, 'utf8'));
-}
-
-function parseHeader(text: string): ManifestHeader | undefined {
-  try {
-    const header = JSON.parse(text) as Partial<ManifestHeader>;
-    return header.arguments && header.totals ? (header as ManifestHeader) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const LAYER_ORDER = ['raw', 'staging', 'warehouse', 'marts'];

@@ -3,7 +3,9 @@
  * every defect injected (where and what). It holds nothing that varies between two runs with the
  * same arguments — no timings, no absolute paths — so it is byte-identical too.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import type { DefectKind } from './defects.ts';
 import { FileSink } from './sink.ts';
 
@@ -70,6 +72,9 @@ export interface ManifestHeader {
   defect_counts_by_feed: Record<string, Record<string, number>>;
 }
 
+/** Where the header object ends and the (possibly huge) file and defect lists begin. */
+const FILES_START = ',\n  "files": [';
+
 /** Writes manifest.json, streaming the defect list from the temporary log. */
 export async function writeManifest(
   path: string,
@@ -79,7 +84,7 @@ export async function writeManifest(
 ): Promise<void> {
   const sink = new FileSink(path, false);
   const head = JSON.stringify(header, null, 2);
-  sink.push(`${head.slice(0, -2)},\n  "files": [\n`);
+  sink.push(`${head.slice(0, -2)}${FILES_START}\n`);
   files.forEach((f, i) => sink.push(`    ${JSON.stringify(f)}${i < files.length - 1 ? ',' : ''}\n`));
   sink.push('  ],\n  "defects": [');
   // Each log holds one JSON entry per line; lines are re-joined as array elements, chunk by chunk.
@@ -108,4 +113,40 @@ export async function writeManifest(
 export interface Manifest extends ManifestHeader {
   files: FileEntry[];
   defects: DefectEntry[];
+}
+
+/**
+ * The manifest's header (arguments, totals), read without parsing the file and defect lists
+ * that follow it, which can be large. Undefined when there is no readable manifest.
+ */
+export async function readManifestHeader(path: string): Promise<ManifestHeader | undefined> {
+  if (!existsSync(path)) return undefined;
+  const LIMIT = 4 << 20;
+  const handle = await open(path, 'r');
+  try {
+    const decoder = new StringDecoder('utf8');
+    const buffer = Buffer.alloc(64 << 10);
+    let text = '';
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0 || position > LIMIT) break;
+      position += bytesRead;
+      text += decoder.write(buffer.subarray(0, bytesRead));
+      const end = text.indexOf(FILES_START);
+      if (end >= 0) return parseHeader(`${text.slice(0, end)}\n}`);
+    }
+  } finally {
+    await handle.close();
+  }
+  return parseHeader(await readFile(path, 'utf8'));
+}
+
+function parseHeader(text: string): ManifestHeader | undefined {
+  try {
+    const header = JSON.parse(text) as Partial<ManifestHeader>;
+    return header.arguments && header.totals ? (header as ManifestHeader) : undefined;
+  } catch {
+    return undefined;
+  }
 }

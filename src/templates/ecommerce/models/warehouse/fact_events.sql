@@ -48,13 +48,6 @@ numbered as (
         rows between unbounded preceding and current row
       ) as session_number
   from events
-),
-
-product_versions as (
-  select
-    product_id, product_sk, valid_from, valid_to,
-    row_number() over (partition by product_id order by valid_from) = 1 as is_first
-  from {{ ref('dim_product') }}
 )
 
 select
@@ -81,7 +74,7 @@ select
   n.utm_campaign,
   n.load_date
 from numbered as n
-left join product_versions as p
+left join {{ ref('product_versions') }} as p
   on p.product_id = n.product_id
- and (n.event_time >= p.valid_from or p.is_first)
+ and (p.applies_from is null or n.event_time >= p.applies_from)
  and (p.valid_to is null or n.event_time < p.valid_to)

@@ -25,17 +25,6 @@ columns:
 ---*/
 with snapshots as (
   select * from {{ ref('stg_inventory') }} where load_date between {{ date_from }} and {{ date_to }}
-),
-
-product_versions as (
-  select
-    product_id, product_sk, valid_from, valid_to,
-    row_number() over (partition by product_id order by valid_from) = 1 as is_first
-  from {{ ref('dim_product') }}
-),
-
-unknown_product as (
-  select product_sk from {{ ref('dim_product') }} where product_id = 0
 )
 
 select
@@ -43,7 +32,7 @@ select
     + extract(day from s.snapshot_date) as integer) as date_key,
   s.snapshot_date,
   s.warehouse_id,
-  coalesce(p.product_sk, u.product_sk) as product_sk,
+  coalesce(p.product_sk, (select product_sk from {{ ref('dim_product') }} where product_id = 0)) as product_sk,
   s.product_id,
   p.product_sk is not null as product_found,
   s.on_hand_qty,
@@ -58,8 +47,7 @@ select
   s.on_hand_qty < s.reorder_point as below_reorder_point,
   s.load_date
 from snapshots as s
-left join product_versions as p
+left join {{ ref('product_versions') }} as p
   on p.product_id = s.product_id
- and (cast(s.snapshot_date as timestamp) + interval '1 day' > p.valid_from or p.is_first)
+ and (p.applies_from is null or cast(s.snapshot_date as timestamp) + interval '1 day' > p.applies_from)
  and (p.valid_to is null or cast(s.snapshot_date as timestamp) + interval '1 day' <= p.valid_to)
-left join unknown_product as u on true

@@ -42,43 +42,14 @@ orders as (
   select o.*
   from {{ ref('fact_orders') }} as o
   inner join touched as t on t.order_id = o.order_id
-),
-
-first_record as (
-  select order_id, status, load_date
-  from (
-    select
-      s.order_id,
-      s.status,
-      s.load_date,
-      row_number() over (partition by s.order_id order by s.load_date, s.updated_at, s.status) as nth
-    from {{ ref('stg_orders') }} as s
-    inner join touched as t on t.order_id = s.order_id
-  ) as ranked
-  where nth = 1
-),
-
-product_versions as (
-  select
-    product_id,
-    product_sk,
-    price,
-    cost,
-    valid_from,
-    valid_to,
-    row_number() over (partition by product_id order by valid_from) = 1 as is_first
-  from {{ ref('dim_product') }}
-),
-
-unknown_product as (
-  select product_sk from {{ ref('dim_product') }} where product_id = 0
 )
+
 
 select
   o.order_id,
   i.line_number,
   o.customer_sk,
-  coalesce(p.product_sk, u.product_sk) as product_sk,
+  coalesce(p.product_sk, (select product_sk from {{ ref('dim_product') }} where product_id = 0)) as product_sk,
   i.product_id,
   p.product_sk is not null as product_found,
   o.date_key,
@@ -99,11 +70,9 @@ select
   i.quantity * p.cost as cost_amount,
   o.load_date
 from orders as o
-inner join first_record as f on f.order_id = o.order_id
 inner join {{ ref('stg_order_items') }} as i
-  on i.order_id = f.order_id and i.status = f.status and i.load_date = f.load_date
-left join product_versions as p
+  on i.order_id = o.order_id and i.status = o.first_status and i.load_date = o.load_date
+left join {{ ref('product_versions') }} as p
   on p.product_id = i.product_id
- and (o.placed_at >= p.valid_from or p.is_first)
+ and (p.applies_from is null or o.placed_at >= p.applies_from)
  and (p.valid_to is null or o.placed_at < p.valid_to)
-left join unknown_product as u on true

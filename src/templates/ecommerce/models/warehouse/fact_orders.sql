@@ -24,6 +24,7 @@ columns:
   shipping_city: City shipped to.
   shipping_country: ISO country code.
   region: Sales region of the shipping country.
+  first_status: Status of the order's first record, the one its lines come from.
   status: Latest status.
   is_cancelled: The order was cancelled.
   is_returned: The order was returned.
@@ -94,25 +95,11 @@ lines as (
   inner join first_record as f
     on f.order_id = i.order_id and f.status = i.status and f.load_date = i.load_date
   group by i.order_id
-),
-
-customer_versions as (
-  select
-    customer_id,
-    customer_sk,
-    valid_from,
-    valid_to,
-    row_number() over (partition by customer_id order by valid_from) = 1 as is_first
-  from {{ ref('dim_customer') }}
-),
-
-unknown_customer as (
-  select customer_sk from {{ ref('dim_customer') }} where customer_id = 'UNKNOWN'
 )
 
 select
   f.order_id,
-  coalesce(c.customer_sk, u.customer_sk) as customer_sk,
+  coalesce(c.customer_sk, (select customer_sk from {{ ref('dim_customer') }} where customer_id = 'UNKNOWN')) as customer_sk,
   f.customer_id,
   c.customer_sk is not null as customer_found,
   cast(extract(year from f.placed_at) * 10000 + extract(month from f.placed_at) * 100
@@ -126,6 +113,7 @@ select
   f.shipping_city,
   f.shipping_country,
   coalesce(g.region, 'Unknown') as region,
+  f.status as first_status,
   l.status,
   l.status = 'cancelled' as is_cancelled,
   l.status = 'returned' as is_returned,
@@ -148,8 +136,7 @@ inner join latest_record as l on l.order_id = f.order_id
 inner join milestones as m on m.order_id = f.order_id
 left join lines as li on li.order_id = f.order_id
 left join {{ ref('country_regions') }} as g on g.country = f.shipping_country
-left join customer_versions as c
+left join {{ ref('customer_versions') }} as c
   on c.customer_id = f.customer_id
- and (f.placed_at >= c.valid_from or c.is_first)
+ and (c.applies_from is null or f.placed_at >= c.applies_from)
  and (c.valid_to is null or f.placed_at < c.valid_to)
-left join unknown_customer as u on true

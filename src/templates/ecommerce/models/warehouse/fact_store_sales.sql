@@ -31,36 +31,14 @@ columns:
 ---*/
 with sales as (
   select * from {{ ref('stg_sales') }} where load_date between {{ date_from }} and {{ date_to }}
-),
-
-customer_versions as (
-  select
-    customer_id, customer_sk, region, valid_from, valid_to,
-    row_number() over (partition by customer_id order by valid_from) = 1 as is_first
-  from {{ ref('dim_customer') }}
-),
-
-product_versions as (
-  select
-    product_id, product_sk, cost, valid_from, valid_to,
-    row_number() over (partition by product_id order by valid_from) = 1 as is_first
-  from {{ ref('dim_product') }}
-),
-
-unknown_customer as (
-  select customer_sk from {{ ref('dim_customer') }} where customer_id = 'UNKNOWN'
-),
-
-unknown_product as (
-  select product_sk from {{ ref('dim_product') }} where product_id = 0
 )
 
 select
   s.transaction_id,
-  coalesce(c.customer_sk, uc.customer_sk) as customer_sk,
+  coalesce(c.customer_sk, (select customer_sk from {{ ref('dim_customer') }} where customer_id = 'UNKNOWN')) as customer_sk,
   s.customer_id,
   c.customer_sk is not null as customer_found,
-  coalesce(p.product_sk, up.product_sk) as product_sk,
+  coalesce(p.product_sk, (select product_sk from {{ ref('dim_product') }} where product_id = 0)) as product_sk,
   s.product_id,
   p.product_sk is not null as product_found,
   cast(extract(year from s.sold_at) * 10000 + extract(month from s.sold_at) * 100
@@ -80,13 +58,11 @@ select
   s.quantity * p.cost as cost_amount,
   s.load_date
 from sales as s
-left join customer_versions as c
+left join {{ ref('customer_versions') }} as c
   on c.customer_id = s.customer_id
- and (s.sold_at >= c.valid_from or c.is_first)
+ and (c.applies_from is null or s.sold_at >= c.applies_from)
  and (c.valid_to is null or s.sold_at < c.valid_to)
-left join product_versions as p
+left join {{ ref('product_versions') }} as p
   on p.product_id = s.product_id
- and (s.sold_at >= p.valid_from or p.is_first)
+ and (p.applies_from is null or s.sold_at >= p.applies_from)
  and (p.valid_to is null or s.sold_at < p.valid_to)
-left join unknown_customer as uc on true
-left join unknown_product as up on true
