@@ -8,6 +8,13 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const TASK_STATUSES = ['running', 'success', 'failed', 'skipped'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/** pass; fail (above threshold, severity error); warn (above threshold, severity warn); error (could not run). */
+export const CHECK_STATUSES = ['pass', 'fail', 'warn', 'error'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+export const ALERT_DELIVERIES = ['logged', 'delivered', 'failed'] as const;
+export type AlertDelivery = (typeof ALERT_DELIVERIES)[number];
+
 /**
  * The audit tables, as numbered migrations: a warehouse records which it has applied, and later
  * versions of strata append migrations (never edit old ones) to add tables and columns.
@@ -117,6 +124,63 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
   duplicates ${t('bigint')} NOT NULL,
   reconciled ${t('boolean')} NOT NULL,
   PRIMARY KEY (run_id, source, load_date)
+)`,
+      ],
+    },
+    {
+      version: 3,
+      statements: [
+        // One row per check per run: history is appended, never overwritten.
+        `CREATE TABLE IF NOT EXISTS audit.dq_results (
+  run_id ${t('text')} NOT NULL,
+  check_id ${t('text')} NOT NULL,
+  check_type ${t('text')} NOT NULL,
+  target ${t('text')} NOT NULL,
+  target_table ${t('text')} NOT NULL,
+  column_name ${t('text')},
+  date_from ${t('date')},
+  date_to ${t('date')},
+  severity ${t('text')} NOT NULL CHECK (severity IN ('error', 'warn')),
+  status ${t('text')} NOT NULL CHECK (status IN (${inList(CHECK_STATUSES)})),
+  failing_rows ${t('bigint')},
+  checked_rows ${t('bigint')},
+  threshold ${t('text')},
+  sample ${t('json')},
+  check_sql ${t('text')} NOT NULL,
+  message ${t('text')},
+  started_at ${t('timestamp')} NOT NULL,
+  duration_ms ${t('bigint')} NOT NULL,
+  PRIMARY KEY (run_id, check_id)
+)`,
+        `CREATE TABLE IF NOT EXISTS audit.daily_metrics (
+  run_id ${t('text')} PRIMARY KEY,
+  metric_date ${t('date')} NOT NULL,
+  command ${t('text')} NOT NULL,
+  status ${t('text')} NOT NULL,
+  runtime_ms ${t('bigint')} NOT NULL,
+  tasks_failed ${t('integer')} NOT NULL,
+  tasks_skipped ${t('integer')} NOT NULL,
+  rows_by_layer ${t('json')} NOT NULL,
+  rows_by_source ${t('json')} NOT NULL,
+  received ${t('bigint')} NOT NULL,
+  staged ${t('bigint')} NOT NULL,
+  quarantined ${t('bigint')} NOT NULL,
+  duplicates ${t('bigint')} NOT NULL,
+  checks_run ${t('integer')} NOT NULL,
+  checks_failed ${t('integer')} NOT NULL,
+  checks_warned ${t('integer')} NOT NULL,
+  recorded_at ${t('timestamp')} NOT NULL
+)`,
+        `CREATE TABLE IF NOT EXISTS audit.alerts (
+  run_id ${t('text')} NOT NULL,
+  rule ${t('text')} NOT NULL,
+  subject ${t('text')} NOT NULL,
+  message ${t('text')} NOT NULL,
+  raised_at ${t('timestamp')} NOT NULL,
+  delivery ${t('text')} NOT NULL CHECK (delivery IN (${inList(ALERT_DELIVERIES)})),
+  attempts ${t('integer')} NOT NULL,
+  delivery_error ${t('text')},
+  PRIMARY KEY (run_id, rule, subject)
 )`,
       ],
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertsSchema } from '../alerts/schema.ts';
 import { fileSourceSchema } from '../sources/schema.ts';
 
 const identifier = z
@@ -60,6 +61,8 @@ export const configSchema = z.strictObject({
     }),
   /** Where raw data comes from, with the contract each record must meet. */
   sources: z.record(identifier, fileSourceSchema).default({}),
+  /** Rules evaluated after every run; delivered to the log and an optional webhook. */
+  alerts: alertsSchema.default({ rules: { runFailed: true } }),
   /** Default schema for models outside a layer folder (models/<schema>/...). */
   defaultSchema: identifier.default('warehouse'),
 });
