@@ -2,7 +2,15 @@
 export { defineConfig } from './config/define-config.ts';
 export type { StrataConfig, StrataConfigInput } from './config/schema.ts';
 export { run, runWindow, type RunRequest, type RunResponse } from './api/run.ts';
-export { listRuns, getRun, type RunListEntry, type TaskAttempt } from './api/runs.ts';
+export { check, type CheckRequest, type CheckResponse } from './api/check.ts';
+export {
+  listRuns,
+  getRun,
+  type RunListEntry,
+  type TaskAttempt,
+  type RunDetail,
+  type RecordedAlert,
+} from './api/runs.ts';
 export { status, type WarehouseStatus, type ModelStatus } from './api/status.ts';
 export { query } from './api/query.ts';
 export { listQuarantine, type QuarantinedRecord, type QuarantineRequest } from './api/quarantine.ts';
@@ -39,3 +47,4 @@ export { diagnosticCodes, type DiagnosticCode } from './errors/codes.ts';
 export type { Engine, Session, Dialect, Capabilities, RowBatch, ColumnInfo } from './engine/types.ts';
 export type { RunEvent } from './runner/events.ts';
 export type { RunSummary, TaskSummary } from './runner/run-pipeline.ts';
+export type { CheckResult } from './checks/run-check.ts';

@@ -1,3 +1,4 @@
+import type { CheckResult } from '../checks/run-check.ts';
 import type { Engine, SqlValue } from '../engine/types.ts';
 import { type StrataError, causeMessage } from '../errors/strata-error.ts';
 import { AUDIT_SCHEMA, type RunStatus, type TaskStatus, auditMigrations } from './schema.ts';
@@ -197,6 +198,38 @@ export class AuditRecorder {
          started_at, finished_at, duration_ms, error_code, error_message, error_hint)
        VALUES ($1, $2, $3, $4, $5, $6, 'skipped', CAST($7 AS TIMESTAMP), CAST($7 AS TIMESTAMP), 0, $8, $9, $10)`,
       [...attemptIdentity(task), reason.code, reason.message, reason.hint ?? null],
+    );
+  }
+
+  /** One check's outcome, with its failing-row count, a sample and the SQL that found them. */
+  checkResult(runId: string, result: CheckResult): Promise<void> {
+    const json = this.engine.dialect.type('json');
+    const scope: { from?: string; to?: string } = result.scope.kind === 'dates' ? result.scope : {};
+    return this.write(
+      `INSERT INTO audit.dq_results (run_id, check_id, check_type, target, target_table, column_name, date_from, date_to,
+         severity, status, failing_rows, checked_rows, threshold, sample, check_sql, message, started_at, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), CAST($8 AS DATE), $9, $10, $11, $12, $13, CAST($14 AS ${json}),
+         $15, $16, CAST($17 AS TIMESTAMP), $18)`,
+      [
+        runId,
+        result.checkId,
+        result.type,
+        result.target,
+        result.table,
+        result.column ?? null,
+        scope.from ?? null,
+        scope.to ?? null,
+        result.severity,
+        result.status,
+        result.failingRows,
+        result.checkedRows,
+        result.threshold ?? null,
+        JSON.stringify(result.sample),
+        result.sql,
+        result.message,
+        sqlTimestamp(result.startedAt),
+        result.durationMs,
+      ],
     );
   }
 

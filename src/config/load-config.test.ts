@@ -13,6 +13,7 @@ const DEFAULTS: StrataConfig = {
   seeds: { paths: ['seeds'], schema: 'raw' },
   run: { concurrency: 4, retries: 2, retryDelayMs: 500, retryMaxDelayMs: 30_000, taskTimeoutSeconds: 3600 },
   sources: {},
+  checks: {},
   alerts: { rules: { runFailed: true } },
   defaultSchema: 'warehouse',
 };

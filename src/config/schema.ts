@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertsSchema } from '../alerts/schema.ts';
+import { checkEntrySchema } from '../checks/spec.ts';
 import { fileSourceSchema } from '../sources/schema.ts';
 
 const identifier = z
@@ -61,6 +62,8 @@ export const configSchema = z.strictObject({
     }),
   /** Where raw data comes from, with the contract each record must meet. */
   sources: z.record(identifier, fileSourceSchema).default({}),
+  /** More checks, by the model, seed or source they check (the same entries as a model header's `checks`). */
+  checks: z.record(identifier, z.array(checkEntrySchema)).default({}),
   /** Rules evaluated after every run; delivered to the log and an optional webhook. */
   alerts: alertsSchema.default({ rules: { runFailed: true } }),
   /** Default schema for models outside a layer folder (models/<schema>/...). */

@@ -17,6 +17,7 @@ export const diagnosticCodes = {
   MATERIALIZATION_REQUIREMENT:
     'A materialisation is missing a key it needs (unique_key, load_date_column, ...).',
   SELECTOR_UNKNOWN: 'A --select entry names no model, seed or source.',
+  CHECK_INVALID: 'A check cannot be used as declared (unknown table or column, missing argument, duplicate).',
   PROJECT_INVALID: 'The project has definition problems; each is listed.',
 
   // Engine
@@ -39,6 +40,7 @@ export const diagnosticCodes = {
   LOAD_DATE_MISSING: 'A model declared a load_date_column that its SELECT does not return.',
   SCD2_OUT_OF_ORDER: 'An SCD2 snapshot without a load-date column cannot be replayed for a past date.',
   DATE_INVALID: 'A date option is not a valid YYYY-MM-DD date.',
+  CHECK_FAILED: 'A check of severity error failed: what depends on the checked table was skipped.',
 
   // Sources
   SOURCE_INVALID: 'A source in the config cannot be used as declared.',

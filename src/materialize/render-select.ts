@@ -1,5 +1,5 @@
 import type { Dialect, TableRef } from '../engine/types.ts';
-import type { ModelNode } from '../models/types.ts';
+import type { ModelNode, Segment } from '../models/types.ts';
 import { dateLiteral } from './dates.ts';
 
 /** The run's load dates as seen by {{ date_from }} and {{ date_to }}; open ends use the extremes. */
@@ -20,8 +20,13 @@ export interface SelectContext {
 
 /** Renders a model's body to a plain SELECT that can be nested as a subquery. */
 export function renderSelect(model: ModelNode, context: SelectContext): string {
+  return renderSegments(model.segments, context, model.target);
+}
+
+/** Renders template segments (a model's body, a check's SQL); `self` is what {{ this }} means. */
+export function renderSegments(segments: readonly Segment[], context: SelectContext, self: TableRef): string {
   const { dialect, resolve, dates } = context;
-  const sql = model.segments
+  const sql = segments
     .map((segment) => {
       switch (segment.kind) {
         case 'text':
@@ -29,7 +34,7 @@ export function renderSelect(model: ModelNode, context: SelectContext): string {
         case 'ref':
           return dialect.qualify(resolve(segment.name));
         case 'this':
-          return dialect.qualify(model.target);
+          return dialect.qualify(self);
         case 'date_from':
           return dateLiteral(dates.from ?? OPEN_FROM);
         case 'date_to':

@@ -86,7 +86,9 @@ describe('header keys', () => {
       '    checks: [not_null, {accepted_values: [a, b]}]',
       'checks:',
       '  - unique: [customer_id, valid_from]',
-      '  - row_count',
+      '  - expression: valid_to > valid_from',
+      '    severity: warn',
+      "    fail_above: '1%'",
       'tags: [daily, pii]',
       'retries: 3',
       'timeout_seconds: 90',
@@ -108,17 +110,28 @@ describe('header keys', () => {
         customer_id: { description: 'The natural key' },
         email: {
           description: 'Lower-cased address',
-          checks: [{ not_null: true }, { accepted_values: ['a', 'b'] }],
+          checks: [
+            { type: 'not_null', columns: [], severity: 'error' },
+            { type: 'accepted_values', values: ['a', 'b'], severity: 'error' },
+          ],
         },
       },
-      checks: [{ unique: ['customer_id', 'valid_from'] }, { row_count: true }],
+      checks: [
+        { type: 'unique', columns: ['customer_id', 'valid_from'], severity: 'error' },
+        {
+          type: 'expression',
+          expression: 'valid_to > valid_from',
+          severity: 'warn',
+          failAbove: { percent: 1 },
+        },
+      ],
       tags: ['daily', 'pii'],
       retries: 3,
       timeoutSeconds: 90,
     } satisfies ModelConfig);
     expect(model?.target).toEqual({ schema: 'marts', name: 'orders' });
-    expect(model?.bodyLine).toBe(22);
-    expect(model?.refs).toEqual([{ name: 'stg_customers', line: 22, column: 15 }]);
+    expect(model?.bodyLine).toBe(24);
+    expect(model?.refs).toEqual([{ name: 'stg_customers', line: 24, column: 15 }]);
   });
 
   it('accepts unique_key and tracked_columns as a single name or a list', () => {
@@ -268,7 +281,7 @@ describe('invalid headers are reported at their line in the file', () => {
       },
       {
         code: 'HEADER_INVALID',
-        message: 'checks.1: a check is one entry: `- type: args`',
+        message: 'checks.1: a check names one type, not unique and not_null',
         file: FILE,
         line: 7,
         field: 'checks.1',

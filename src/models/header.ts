@@ -1,5 +1,6 @@
 import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { checkEntrySchema } from '../checks/spec.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { MATERIALIZATIONS, type ModelConfig } from './types.ts';
 
@@ -19,16 +20,6 @@ const identifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be an identifier (letters, digits, _)');
 const identifierList = z.union([identifier.transform((v) => [v]), z.array(identifier).min(1)]);
-const check = z.union([
-  z
-    .string()
-    .min(1)
-    .transform((type) => ({ [type]: true })),
-  z
-    .record(z.string(), z.unknown())
-    .refine((o) => Object.keys(o).length === 1, 'a check is one entry: `- type: args`'),
-]);
-
 const headerSchema = z.strictObject({
   materialized: z.enum(MATERIALIZATIONS).default('view'),
   schema: identifier.optional(),
@@ -43,11 +34,11 @@ const headerSchema = z.strictObject({
       identifier,
       z.union([
         z.string().transform((description) => ({ description })),
-        z.strictObject({ description: z.string().optional(), checks: z.array(check).optional() }),
+        z.strictObject({ description: z.string().optional(), checks: z.array(checkEntrySchema).optional() }),
       ]),
     )
     .optional(),
-  checks: z.array(check).optional(),
+  checks: z.array(checkEntrySchema).optional(),
   tags: z.array(z.string()).optional(),
   retries: z.number().int().min(0).max(10).optional(),
   timeout_seconds: z.number().positive().optional(),

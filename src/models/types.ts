@@ -1,11 +1,9 @@
 import type { TableRef } from '../engine/types.ts';
+import type { CheckSpec } from '../checks/spec.ts';
 import type { SourceConfig } from '../sources/schema.ts';
 
 export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'upsert', 'scd2'] as const;
 export type Materialization = (typeof MATERIALIZATIONS)[number];
-
-/** A data-quality rule as declared; checks are run by the quality-gate stage. */
-export type CheckSpec = Record<string, unknown>;
 
 export interface ColumnDoc {
   description?: string;

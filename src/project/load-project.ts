@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { collectChecks } from '../checks/collect.ts';
+import type { CheckDefinition } from '../checks/types.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { type EngineTarget, resolveEngineTarget } from '../config/resolve-engine.ts';
 import type { StrataConfig } from '../config/schema.ts';
@@ -17,6 +19,8 @@ export interface Project {
   config: StrataConfig;
   engineTarget: EngineTarget;
   graph: Graph;
+  /** Every check of the project, resolved against the graph. */
+  checks: CheckDefinition[];
 }
 
 /**
@@ -59,9 +63,20 @@ export async function loadProject(
 
   const { graph, problems: graphProblems } = buildGraph(nodes, unparsed);
   problems.push(...graphProblems);
+  const collected = graph
+    ? collectChecks(graph, config.checks, relative(root, configFile))
+    : { checks: [], problems: [] };
+  problems.push(...collected.problems);
   if (problems.length > 0 || !graph)
     throw new StrataAggregateError('PROJECT_INVALID', sortProblems(problems));
-  return { root, configFile, config, engineTarget: resolveEngineTarget(config, root, env), graph };
+  return {
+    root,
+    configFile,
+    config,
+    engineTarget: resolveEngineTarget(config, root, env),
+    graph,
+    checks: collected.checks,
+  };
 }
 
 function sourceNode(name: string, config: SourceConfig, file: string): SourceNode {

@@ -35,6 +35,28 @@ export type RunEvent =
     }
   | { type: 'task_skipped'; runId: string; task: string; reason: string }
   | {
+      type: 'check_finished';
+      runId: string;
+      /** The gate task running it: `<node>:checks`. */
+      task: string;
+      result: {
+        checkId: string;
+        status: 'pass' | 'fail' | 'warn' | 'error';
+        severity: 'error' | 'warn';
+        failingRows: number | null;
+        message: string;
+      };
+    }
+  | {
+      type: 'alert';
+      runId: string;
+      rule: string;
+      subject: string;
+      message: string;
+      /** logged (no webhook), delivered, or failed (with why, never the URL). */
+      delivery: string;
+    }
+  | {
       type: 'run_finished';
       runId: string;
       status: string;

@@ -2,6 +2,7 @@ import type { Engine } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import type { Graph } from '../models/graph.ts';
+import { gateId } from './plan-tasks.ts';
 
 export interface ResumePoint {
   window: DateWindow;
@@ -23,13 +24,17 @@ export async function loadResumePoint(engine: Engine, runId: string, graph: Grap
       hint: 'List runs with `strata runs` and pass one of their ids to --resume.',
     });
   }
-  const { rows: succeeded } = await engine.query(
-    `SELECT DISTINCT task_id FROM audit.task_runs WHERE run_id = $1 AND status = 'success'`,
+  const { rows: attempts } = await engine.query(
+    `SELECT task_id, max(CASE WHEN status = 'success' THEN 1 ELSE 0 END) AS succeeded
+     FROM audit.task_runs WHERE run_id = $1 GROUP BY task_id`,
     [runId],
   );
-  const done = new Set(succeeded.map((r) => String(r.task_id)));
+  const succeeded = new Map(attempts.map((r) => [String(r.task_id), Number(r.succeeded) === 1]));
+  // A node is done when it was built and its gate, if it had one, passed: a node whose checks
+  // failed is built again (idempotently) and checked again once its data is fixed.
+  const done = (name: string) => succeeded.get(name) === true && succeeded.get(gateId(name)) !== false;
   const selection = JSON.parse(String(run.selection ?? '[]')) as string[];
-  const tasks = new Set(selection.filter((name) => !done.has(name) && graph.nodes.has(name)));
+  const tasks = new Set(selection.filter((name) => !done(name) && graph.nodes.has(name)));
   if (tasks.size === 0) {
     throw new StrataError('RUN_NOTHING_TO_RESUME', `Run ${runId} has no failed or skipped tasks to rerun`, {
       hint: 'Start a new run with `strata run` instead.',

@@ -1,4 +1,7 @@
+import { type RaisedAlerts, raiseAlerts } from '../alerts/raise-alerts.ts';
 import { AuditRecorder, type TaskAttemptRecord, ensureAuditSchema } from '../audit/recorder.ts';
+import type { CheckResult } from '../checks/run-check.ts';
+import type { CheckScope } from '../checks/types.ts';
 import type { Engine } from '../engine/types.ts';
 import { StrataError, serializeError } from '../errors/strata-error.ts';
 import { todayUtc } from '../materialize/dates.ts';
@@ -7,9 +10,12 @@ import { selectNodes } from '../models/select.ts';
 import { type ProjectNode, materializationOf } from '../models/types.ts';
 import type { Project } from '../project/load-project.ts';
 import { STRATA_VERSION } from '../version.ts';
+import { type DailyMetrics, recordDailyMetrics } from './daily-metrics.ts';
 import type { RunEventListener } from './events.ts';
+import { executeGate } from './execute-gate.ts';
 import type { RowCounts } from './execute-steps.ts';
 import { executeNode } from './execute-task.ts';
+import { type PlannedTask, planTasks } from './plan-tasks.ts';
 import { loadResumePoint } from './resume.ts';
 import { newRunId } from './run-id.ts';
 import { type ScheduledTask, type TaskOutcome, runDag } from './scheduler.ts';
@@ -21,6 +27,8 @@ export interface RunOptions {
   fullRefresh?: boolean;
   /** Rerun only what failed or was skipped in this earlier run. */
   resume?: string;
+  /** Run the checks of the selected nodes against the tables as they are, building nothing (`strata check`). */
+  checksOnly?: boolean;
   trigger?: string;
   command?: string;
   concurrency?: number;
@@ -32,7 +40,7 @@ export interface RunOptions {
 
 export interface TaskSummary {
   task: string;
-  kind: ProjectNode['kind'];
+  kind: ProjectNode['kind'] | 'checks';
   target: string;
   materialization: string;
   status: 'success' | 'failed' | 'skipped';
@@ -52,6 +60,12 @@ export interface RunSummary {
   window: DateWindow;
   resumedFrom?: string;
   tasks: TaskSummary[];
+  /** Every check run, in the order they finished. */
+  checks: CheckResult[];
+  /** The run's line of audit.daily_metrics. */
+  metrics: DailyMetrics;
+  /** What the alert rules raised after the run, and how each was delivered. */
+  alerts: RaisedAlerts;
 }
 
 /**
@@ -85,9 +99,9 @@ export async function runPipeline(
     const window = resume?.window ?? options.window ?? {};
     const fullRefresh = resume?.fullRefresh ?? options.fullRefresh ?? false;
     const selected = resume?.tasks ?? selectNodes(project.graph, options.select ?? []);
-    const nodes = project.graph.order
-      .filter((name) => selected.has(name))
-      .map((name) => project.graph.nodes.get(name) as ProjectNode);
+    const planned = planTasks(project.graph, selected, project.checks, { build: !options.checksOnly });
+    const byId = new Map(planned.map((task) => [task.id, task]));
+    const nodes = planned.filter((t) => t.kind === 'build').map((t) => t.node);
 
     for (const schema of new Set(nodes.map((n) => n.target.schema))) {
       await engine.execute(`CREATE SCHEMA IF NOT EXISTS ${engine.dialect.quoteIdentifier(schema)}`);
@@ -98,10 +112,10 @@ export async function runPipeline(
     await recorder.runStarted({
       runId,
       trigger: options.trigger ?? 'api',
-      command: options.command ?? 'run',
+      command: options.command ?? (options.checksOnly ? 'check' : 'run'),
       dateFrom: window.from,
       dateTo: window.to,
-      selection: nodes.map((n) => n.name),
+      selection: [...new Set(planned.map((t) => t.node.name))],
       fullRefresh,
       resumedFrom: options.resume,
       startedAt,
@@ -111,8 +125,8 @@ export async function runPipeline(
     emit({
       type: 'run_started',
       runId,
-      tasks: nodes.map((n) => n.name),
-      materializations: Object.fromEntries(nodes.map((n) => [n.name, materializationOf(n)])),
+      tasks: planned.map((t) => t.id),
+      materializations: Object.fromEntries(planned.map((t) => [t.id, taskMaterialization(t)])),
       engine: engine.description,
       dateFrom: window.from,
       dateTo: window.to,
@@ -127,38 +141,57 @@ export async function runPipeline(
       taskDurations.set(task.id, (taskDurations.get(task.id) ?? 0) + ms);
       return ms;
     };
+    const plannedTask = (task: ScheduledTask) => byId.get(task.id) as PlannedTask;
     const rowsWritten = (task: ScheduledTask, rows: RowCounts) =>
-      materializationOf(project.graph.nodes.get(task.id) as ProjectNode) === 'view' ? null : rows.rowsOut;
+      ['view', 'checks'].includes(taskMaterialization(plannedTask(task))) ? null : rows.rowsOut;
     const record = (task: ScheduledTask, attempt: number): TaskAttemptRecord => {
-      const node = project.graph.nodes.get(task.id) as ProjectNode;
+      const { node, kind } = plannedTask(task);
       return {
         runId,
         taskId: task.id,
-        taskKind: node.kind,
+        taskKind: kind === 'checks' ? 'checks' : node.kind,
         target: `${node.target.schema}.${node.target.name}`,
-        materialization: materializationOf(node),
+        materialization: taskMaterialization(plannedTask(task)),
         attempt,
         startedAt: attemptStarts.get(`${task.id}#${attempt}`) ?? now(),
       };
     };
 
-    const scheduled: ScheduledTask[] = nodes.map((node) => ({
-      id: node.name,
-      deps: project.graph.upstream.get(node.name) ?? [],
-      retryable: true, // every materialisation is one transaction: retrying cannot double-apply it
+    const scheduled: ScheduledTask[] = planned.map(({ id, node, deps }) => ({
+      id,
+      deps,
+      // A materialisation is one transaction and a check only reads: retrying cannot double-apply either.
+      retryable: true,
       retries: (node.kind === 'model' ? node.config.retries : undefined) ?? runConfig.retries,
       timeoutMs:
         ((node.kind === 'model' ? node.config.timeoutSeconds : undefined) ?? runConfig.taskTimeoutSeconds) *
         1000,
     }));
+    const checkResults: CheckResult[] = [];
+    const gateScope = (node: ProjectNode) => checkScope(engine, runId, node, window);
 
     const outcomes = await runDag<RowCounts>(scheduled, {
       concurrency: options.concurrency ?? runConfig.concurrency,
       retryDelayMs: runConfig.retryDelayMs,
       retryMaxDelayMs: runConfig.retryMaxDelayMs,
       isTransient: (error) => engine.isTransient(error),
-      execute: (task, { signal }) =>
-        executeNode(project.graph.nodes.get(task.id) as ProjectNode, {
+      execute: async (task, { signal }) => {
+        const step = plannedTask(task);
+        if (step.kind === 'checks') {
+          return executeGate(step.node.name, step.checks, {
+            engine,
+            graph: project.graph,
+            scope: await gateScope(step.node),
+            now,
+            signal,
+            onResult: async (result) => {
+              checkResults.push(result);
+              emit({ type: 'check_finished', runId, task: task.id, result: checkEvent(result) });
+              await recorder.checkResult(runId, result);
+            },
+          });
+        }
+        return executeNode(step.node, {
           engine,
           graph: project.graph,
           root: project.root,
@@ -168,7 +201,8 @@ export async function runPipeline(
           fullRefresh,
           runDate,
           signal,
-        }),
+        });
+      },
       hooks: {
         attemptStarted: async (task, attempt) => {
           attemptStarts.set(`${task.id}#${attempt}`, now());
@@ -215,14 +249,15 @@ export async function runPipeline(
       },
     });
 
-    const tasks = nodes.map((node) =>
-      summarise(node, outcomes.get(node.name), taskDurations.get(node.name) ?? 0),
+    const tasks = planned.map((task) =>
+      summarise(task, outcomes.get(task.id), taskDurations.get(task.id) ?? 0),
     );
     const finishedAt = now();
     const failed = tasks.filter((t) => t.status === 'failed');
     const status = failed.length > 0 ? 'failed' : 'success';
     const rowsByLayer: Record<string, number> = {};
     for (const task of tasks) {
+      if (task.kind === 'checks') continue;
       const layer = task.target.split('.')[0] as string;
       rowsByLayer[layer] = (rowsByLayer[layer] ?? 0) + (task.rows?.rowsOut ?? 0);
     }
@@ -241,6 +276,23 @@ export async function runPipeline(
     });
     await recorder.flush();
     const durationMs = finishedAt.getTime() - startedAt.getTime();
+    const metrics = await recordDailyMetrics(engine, {
+      runId,
+      metricDate: runDate,
+      command: options.command ?? (options.checksOnly ? 'check' : 'run'),
+      status,
+      runtimeMs: durationMs,
+      tasksFailed: failed.length,
+      tasksSkipped: tasks.filter((t) => t.status === 'skipped').length,
+      rowsByLayer,
+      checks: checkResults,
+      recordedAt: now(),
+    });
+    const alerts = await raiseAlerts(engine, runId, project.config.alerts, options.env ?? process.env, now);
+    for (const alert of alerts.alerts) {
+      const { rule, subject, message, delivery } = alert;
+      emit({ type: 'alert', runId, rule, subject, message, delivery });
+    }
     emit({
       type: 'run_finished',
       runId,
@@ -250,26 +302,39 @@ export async function runPipeline(
       failed: failed.length,
       skipped: tasks.filter((t) => t.status === 'skipped').length,
     });
-    return { runId, status, startedAt, finishedAt, durationMs, window, resumedFrom: options.resume, tasks };
+    return {
+      runId,
+      status,
+      startedAt,
+      finishedAt,
+      durationMs,
+      window,
+      resumedFrom: options.resume,
+      tasks,
+      checks: checkResults,
+      metrics,
+      alerts,
+    };
   } finally {
     await lock.release();
   }
 }
 
 function summarise(
-  node: ProjectNode,
+  task: PlannedTask,
   outcome: TaskOutcome<RowCounts> | undefined,
   durationMs: number,
 ): TaskSummary {
+  const { node } = task;
   const base = {
-    task: node.name,
-    kind: node.kind,
+    task: task.id,
+    kind: task.kind === 'checks' ? ('checks' as const) : node.kind,
     target: `${node.target.schema}.${node.target.name}`,
-    materialization: materializationOf(node),
+    materialization: taskMaterialization(task),
     durationMs,
   };
   // runDag settles every task it is given; a missing outcome would be a scheduler bug.
-  if (!outcome) throw new Error(`no outcome for task ${node.name}`);
+  if (!outcome) throw new Error(`no outcome for task ${task.id}`);
   switch (outcome.status) {
     case 'success':
       return { ...base, status: 'success', attempts: outcome.attempts, rows: outcome.result };
@@ -278,4 +343,42 @@ function summarise(
     case 'skipped':
       return { ...base, status: 'skipped', attempts: 0, error: outcome.reason };
   }
+}
+
+function taskMaterialization(task: PlannedTask): string {
+  return task.kind === 'checks' ? 'checks' : materializationOf(task.node);
+}
+
+/**
+ * The dates a node's checks look at: the run's dates; without dates, a source's checks look at
+ * the dates it just loaded and a model's at its whole table.
+ */
+async function checkScope(
+  engine: Engine,
+  runId: string,
+  node: ProjectNode,
+  window: DateWindow,
+): Promise<CheckScope> {
+  if (window.from || window.to) return { kind: 'dates', ...window };
+  if (node.kind !== 'source') return { kind: 'all' };
+  const text = engine.dialect.type('text');
+  const { rows } = await engine.query(
+    `SELECT CAST(min(load_date) AS ${text}) AS date_from, CAST(max(load_date) AS ${text}) AS date_to
+     FROM audit.source_loads WHERE run_id = $1 AND source = $2`,
+    [runId, node.name],
+  );
+  const loaded = rows[0];
+  return loaded?.date_from
+    ? { kind: 'dates', from: String(loaded.date_from), to: String(loaded.date_to) }
+    : { kind: 'all' };
+}
+
+function checkEvent(result: CheckResult) {
+  return {
+    checkId: result.checkId,
+    status: result.status,
+    severity: result.severity,
+    failingRows: result.failingRows,
+    message: result.message,
+  };
 }

@@ -64,12 +64,13 @@ export async function runDag<R>(
   const ready = tasks.filter((t) => waitingOn.get(t.id)?.size === 0).map((t) => t.id);
   const running = new Set<Promise<void>>();
 
-  const skipDownstream = async (failedId: string) => {
+  const skipDownstream = async (failedId: string, cause: StrataError) => {
     const stack = [...(dependents.get(failedId) ?? [])];
+    const why = cause.code === 'CHECK_FAILED' ? ` (${cause.code})` : '';
     while (stack.length > 0) {
       const id = stack.pop() as string;
       if (outcomes.has(id)) continue;
-      const reason = new StrataError('TASK_UPSTREAM_FAILED', `skipped: upstream ${failedId} failed`, {
+      const reason = new StrataError('TASK_UPSTREAM_FAILED', `skipped: upstream ${failedId} failed${why}`, {
         model: id,
         hint: `Fix ${failedId}, then rerun with --resume to run only what failed or was skipped.`,
       });
@@ -81,7 +82,8 @@ export async function runDag<R>(
 
   const finish = async (id: string, outcome: TaskOutcome<R>) => {
     outcomes.set(id, outcome);
-    if (outcome.status !== 'success') return skipDownstream(id);
+    if (outcome.status === 'failed') return skipDownstream(id, outcome.error);
+    if (outcome.status === 'skipped') return skipDownstream(id, outcome.reason);
     for (const next of dependents.get(id) ?? []) {
       const waiting = waitingOn.get(next);
       waiting?.delete(id);
@@ -99,6 +101,8 @@ export async function runDag<R>(
     }
     if (running.size > 0) await Promise.race(running);
   }
+  const stuck = tasks.filter((t) => !outcomes.has(t.id)).map((t) => t.id);
+  if (stuck.length > 0) throw new Error(`tasks wait on each other in a cycle: ${stuck.join(', ')}`);
   return outcomes;
 }
 

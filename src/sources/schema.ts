@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkEntrySchema } from '../checks/spec.ts';
 import { contractSchema } from '../contracts/schema.ts';
 import { httpSourceSchema } from './http/schema.ts';
 
@@ -46,6 +47,8 @@ export const fileSourceSchema = z
       })
       .optional(),
     contract: contractSchema,
+    /** Checks on the staged table (see checks/spec.ts); `reconciliation: raw` checks received = staged + quarantined + duplicates. */
+    checks: z.array(checkEntrySchema).default([]),
     /** Schema of the typed, validated table (the source's name is the table's). */
     schema: identifier.default('staging'),
     /** Schema of the raw table, as received. */

@@ -43,7 +43,7 @@ describe('projects with problems', () => {
     expect(result.code, explain(result)).toBe(1);
     expect(result.stdout).toMatch(/^bad +table +failed +1 /m);
     expect(result.stdout).toMatch(/^after_bad +table +skipped +0 /m);
-    expect(result.stdout).toMatch(/: 8 succeeded, 1 failed, 1 skipped/);
+    expect(result.stdout).toMatch(/: 9 succeeded, 1 failed, 1 skipped/);
     expect(result.stdout).toMatch(/error\[SQL_FAILED\]: Conversion Error/);
     expect(result.stdout).toMatch(/strata run --resume r\S+ --project /);
     expect(result.stderr).toMatch(/✗ bad +table +\d+\.\d\ds {2}error SQL_FAILED/);

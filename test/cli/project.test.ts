@@ -34,7 +34,7 @@ describe('a starter project driven from the command line', () => {
     expect(first.stderr).toMatch(/^\d\d:\d\d:\d\d ✓ dim_customer +scd2 +\d+\.\d\ds {2}\d+ rows?$/m);
     expect(first.stdout).toMatch(/^TASK +MATERIALIZATION +STATUS +ATTEMPTS +ROWS +TIME$/m);
     expect(first.stdout).toMatch(/^dim_customer +scd2 +success +1 +\d+ +\d+\.\d\ds$/m);
-    expect(first.stdout).toMatch(/Run r\S+ success in .*: 8 succeeded, 0 failed, 0 skipped/);
+    expect(first.stdout).toMatch(/Run r\S+ success in .*: 9 succeeded, 0 failed, 0 skipped/);
   });
 
   it('--log-format json writes the run events as NDJSON on stderr', () => {
@@ -45,7 +45,7 @@ describe('a starter project driven from the command line', () => {
       .map((line) => JSON.parse(line) as { type: string; runId: string });
     expect(events[0]?.type).toBe('run_started');
     expect(events.at(-1)?.type).toBe('run_finished');
-    expect(events.filter((e) => e.type === 'task_succeeded')).toHaveLength(8);
+    expect(events.filter((e) => e.type === 'task_succeeded')).toHaveLength(9);
     const summary = JSON.parse(second.stdout) as { runId: string; status: string; startedAt: string };
     expect(summary.status).toBe('success');
     expect(summary.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

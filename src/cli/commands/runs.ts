@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
-import { type RunListEntry, type TaskAttempt, getRun, listRuns } from '../../index.ts';
+import { type RunDetail, type RunListEntry, getRun, listRuns } from '../../index.ts';
+import { checkCounts, formatCheckResults } from '../output/check-results.ts';
 import { type CliContext, globalOptions } from '../context.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import { writeChunk } from '../io.ts';
@@ -32,10 +33,7 @@ async function runs(options: RunsOptions, command: Command, { io }: CliContext):
   const project = { projectDir, env: io.env };
   if (options.run !== undefined) {
     const detail = await getRun({ ...project, runId: options.run });
-    await writeChunk(
-      io.stdout,
-      options.format === 'json' ? toJson(detail) : runDetailText(detail.run, detail.tasks),
-    );
+    await writeChunk(io.stdout, options.format === 'json' ? toJson(detail) : runDetailText(detail));
     return EXIT_OK;
   }
   const entries = await listRuns({ ...project, limit: options.limit });
@@ -69,7 +67,7 @@ function runListText(entries: readonly RunListEntry[]): string {
   );
 }
 
-function runDetailText(run: RunListEntry, tasks: readonly TaskAttempt[]): string {
+function runDetailText({ run, tasks, checks, alerts, metrics }: RunDetail): string {
   const facts: [string, string][] = [
     ['Run', run.runId],
     ['Status', run.status],
@@ -112,6 +110,16 @@ function runDetailText(run: RunListEntry, tasks: readonly TaskAttempt[]): string
   const hints = tasks.filter((t) => t.status === 'failed' && t.hint);
   if (hints.length > 0) {
     out += '\n' + hints.map((t) => `${t.task}: hint: ${t.hint}\n`).join('');
+  }
+  if (metrics) {
+    out += `\nRecords: ${formatCount(Number(metrics.received))} received, ${formatCount(Number(metrics.staged))} staged, `;
+    out += `${formatCount(Number(metrics.quarantined))} quarantined, ${formatCount(Number(metrics.duplicates))} duplicates removed\n`;
+  }
+  if (checks.length > 0) out += `\nChecks: ${checkCounts(checks)}\n${formatCheckResults(checks)}`;
+  if (alerts.length > 0) {
+    out += '\nAlerts:\n';
+    for (const a of alerts)
+      out += `  ${a.rule}: ${a.message} (${a.delivery}${a.deliveryError ? `: ${a.deliveryError}` : ''})\n`;
   }
   return out;
 }

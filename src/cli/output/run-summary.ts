@@ -1,4 +1,5 @@
 import type { RunSummary } from '../../index.ts';
+import { checkCounts, formatCheckResults } from './check-results.ts';
 import { formatError } from './error.ts';
 import { formatCount, formatDuration, formatWindow } from './format.ts';
 import { renderTable } from './table.ts';
@@ -36,11 +37,13 @@ export function formatRunSummary(summary: RunSummary, options: { projectArg?: st
   out += ` (window ${formatWindow(summary.window.from, summary.window.to)}`;
   out += summary.resumedFrom ? `, resuming ${summary.resumedFrom})\n` : ')\n';
 
-  const details = summary.tasks.filter((t) => t.rows?.detail);
+  const details = summary.tasks.filter((t) => t.kind === 'source' && t.rows?.detail);
   if (details.length > 0) {
     out += '\nSources:\n';
     for (const task of details) out += `  ${task.task}: ${task.rows?.detail}\n`;
   }
+
+  out += monitoringSections(summary, options.projectArg ?? '');
 
   const failures = summary.tasks.filter((t) => t.status === 'failed');
   if (failures.length > 0) {
@@ -52,6 +55,46 @@ export function formatRunSummary(summary: RunSummary, options: { projectArg?: st
   }
   if (failed + skipped > 0) {
     out += `\nAfter fixing, rerun only what failed or was skipped:\n  strata run --resume ${summary.runId}${options.projectArg ?? ''}\n`;
+  }
+  return out;
+}
+
+/** Rows per layer, checks, quarantined records and alerts: what to look at after a run. */
+function monitoringSections(summary: RunSummary, projectArg: string): string {
+  const { metrics, checks, alerts } = summary;
+  let out = '';
+  const layers = Object.entries(metrics.rowsByLayer).filter(([, rows]) => rows > 0);
+  if (layers.length > 0) {
+    out += `\nRows written: ${layers.map(([layer, rows]) => `${layer} ${formatCount(rows)}`).join(', ')}\n`;
+  }
+  if (metrics.received > 0) {
+    const bySource = Object.entries(metrics.sources)
+      .filter(([, s]) => s.quarantined > 0)
+      .map(([name, s]) => `${name} ${formatCount(s.quarantined)}`);
+    out += `Records: ${formatCount(metrics.received)} received, ${formatCount(metrics.staged)} staged, `;
+    out += `${formatCount(metrics.quarantined)} quarantined, ${formatCount(metrics.duplicates)} duplicates removed\n`;
+    if (bySource.length > 0) {
+      out += `  quarantined by source: ${bySource.join(', ')} — see: strata quarantine --run ${summary.runId}${projectArg}\n`;
+    }
+  }
+  if (checks.length > 0) {
+    out += `\nChecks: ${checkCounts(checks)}\n`;
+    const notPassed = checks.filter((c) => c.status !== 'pass');
+    if (notPassed.length > 0) out += indent(formatCheckResults(notPassed));
+  }
+  if (alerts.alerts.length > 0 || alerts.evaluationErrors.length > 0) {
+    out += '\nAlerts:\n';
+    for (const alert of alerts.alerts) {
+      const delivery =
+        alert.delivery === 'failed'
+          ? ` (webhook failed: ${alert.deliveryError ?? 'unknown'})`
+          : alert.delivery === 'delivered'
+            ? ' (sent)'
+            : '';
+      out += `  ${alert.rule}: ${alert.message}${delivery}\n`;
+    }
+    for (const problem of alerts.evaluationErrors)
+      out += `  ${problem.rule}: could not be evaluated: ${problem.error}\n`;
   }
   return out;
 }

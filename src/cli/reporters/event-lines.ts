@@ -44,6 +44,15 @@ export class EventLines {
       }
       case 'task_skipped':
         return `${time} ${s.dim('–')} ${this.name(event.task)}  ${s.dim(event.reason)}`;
+      case 'check_finished': {
+        const { status, message } = event.result;
+        if (status === 'pass') return undefined;
+        const mark = status === 'warn' ? s.yellow('!') : s.red('✗');
+        const label = status === 'warn' ? s.yellow('warn') : s.red(status);
+        return `${time} ${mark} ${label} ${firstLine(message)}`;
+      }
+      case 'alert':
+        return `${time} ${s.yellow('⚑')} alert ${event.rule}: ${firstLine(event.message)}${event.delivery === 'failed' ? s.red('  (webhook delivery failed)') : ''}`;
       case 'run_finished': {
         const status = event.status === 'success' ? s.green(event.status) : s.red(s.bold(event.status));
         return `${time} ■ run ${event.runId} ${status}  ${event.succeeded} succeeded, ${event.failed} failed, ${event.skipped} skipped  ${formatDuration(event.durationMs)}`;
