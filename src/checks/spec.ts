@@ -73,6 +73,7 @@ const identifier = z
 const columns = z.union([identifier.transform((c) => [c]), z.array(identifier).min(1)]);
 const bound = z.union([z.number().finite(), z.string().min(1)]);
 const literal = z.union([z.string(), z.number().finite(), z.boolean()]);
+const COLUMNS = 'must be a column name or a list of column names';
 const AGE = /^(\d+(?:\.\d+)?)\s*(m|min|minutes?|h|hours?|d|days?)$/i;
 
 const age = z
@@ -82,15 +83,22 @@ const age = z
 
 /** Each type's argument, as it may be written; `true` stands for "the column this check sits under". */
 const argSchemas = {
-  not_null: z.union([z.literal(true).transform(() => []), columns]).transform((c) => ({ columns: c })),
-  unique: z.union([z.literal(true).transform(() => []), columns]).transform((c) => ({ columns: c })),
-  accepted_values: z.union([
-    z
-      .array(literal)
-      .min(1)
-      .transform((values) => ({ values })),
-    z.strictObject({ column: identifier.optional(), values: z.array(literal).min(1) }),
-  ]),
+  not_null: z
+    .union([z.literal(true).transform(() => []), columns], { error: COLUMNS })
+    .transform((c) => ({ columns: c })),
+  unique: z
+    .union([z.literal(true).transform(() => []), columns], { error: COLUMNS })
+    .transform((c) => ({ columns: c })),
+  accepted_values: z.union(
+    [
+      z
+        .array(literal)
+        .min(1)
+        .transform((values) => ({ values })),
+      z.strictObject({ column: identifier.optional(), values: z.array(literal).min(1) }),
+    ],
+    { error: 'must be a list of values, or { column, values }' },
+  ),
   range: z
     .strictObject({ column: identifier.optional(), min: bound.optional(), max: bound.optional() })
     .refine((r) => r.min !== undefined || r.max !== undefined, 'give min, max or both'),
@@ -99,12 +107,15 @@ const argSchemas = {
     to: identifier,
     field: identifier.optional(),
   }),
-  freshness: z.union([
-    age,
-    z
-      .strictObject({ column: identifier.optional(), max_age: age })
-      .transform(({ column, max_age }) => ({ column, ...max_age })),
-  ]),
+  freshness: z.union(
+    [
+      age,
+      z
+        .strictObject({ column: identifier.optional(), max_age: age })
+        .transform(({ column, max_age }) => ({ column, ...max_age })),
+    ],
+    { error: 'must be an age such as 90m, 36h or 2d, or { column, max_age }' },
+  ),
   volume: z.union([
     z
       .number()
@@ -122,22 +133,28 @@ const argSchemas = {
         days,
       })),
   ]),
-  reconciliation: z.union([
-    identifier.transform((w) => ({ with: w, tolerancePercent: 0 })),
-    z
-      .strictObject({
-        with: identifier,
-        column: identifier.optional(),
-        with_column: identifier.optional(),
-        tolerance_percent: z.number().min(0).default(0),
-      })
-      .transform((r) => ({
-        with: r.with,
-        column: r.column,
-        withColumn: r.with_column,
-        tolerancePercent: r.tolerance_percent,
-      })),
-  ]),
+  reconciliation: z.union(
+    [
+      identifier.transform((w) => ({ with: w, tolerancePercent: 0 })),
+      z
+        .strictObject({
+          with: identifier,
+          column: identifier.optional(),
+          with_column: identifier.optional(),
+          tolerance_percent: z.number().min(0).default(0),
+        })
+        .transform((r) => ({
+          with: r.with,
+          column: r.column,
+          withColumn: r.with_column,
+          tolerancePercent: r.tolerance_percent,
+        })),
+    ],
+    {
+      error:
+        'must name a table (or raw, on a source), or be { with, column, with_column, tolerance_percent }',
+    },
+  ),
   expression: z
     .string()
     .min(1)
@@ -150,13 +167,16 @@ const argSchemas = {
 
 const optionSchemas = {
   severity: z.enum(SEVERITIES),
-  fail_above: z.union([
-    z.number().int().min(0),
-    z
-      .string()
-      .regex(/^\d+(\.\d+)?%$/, 'must be a row count or a percentage such as 0.5%')
-      .transform((p) => Number.parseFloat(p)),
-  ]),
+  fail_above: z.union(
+    [
+      z.number().int().min(0),
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?%$/)
+        .transform((p) => Number.parseFloat(p)),
+    ],
+    { error: 'must be a row count or a percentage such as 0.5%' },
+  ),
   scope: z.enum(['partition', 'all']),
   name: identifier,
 };

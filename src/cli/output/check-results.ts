@@ -40,7 +40,7 @@ export function formatCheckResults(
   for (const check of sorted.filter(
     (c) => c.status !== 'pass' && (c.sample.length > 0 || c.status === 'error'),
   )) {
-    out += `\n${check.checkId} (${check.status}): ${firstLine(check.message)}\n`;
+    out += `\n${check.status}: ${firstLine(check.message)}\n`;
     for (const row of check.sample) out += `  ${JSON.stringify(row)}\n`;
   }
   return out;

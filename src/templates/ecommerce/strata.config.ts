@@ -195,6 +195,9 @@ const inventory = defineContract({
   },
 });
 
+/** Every source checks its own ledger: records received = staged + quarantined + duplicates removed. */
+const ledger = [{ reconciliation: 'raw' }];
+
 export default defineConfig({
   name: 'ecommerce',
   // The warehouse is a DuckDB file in this folder. Set STRATA_DATABASE_URL=postgres://... to use a server.
@@ -202,12 +205,36 @@ export default defineConfig({
   engine: { type: 'duckdb', path: process.env.STRATA_WAREHOUSE ?? 'warehouse.duckdb', memoryLimit: '1GB' },
   run: { concurrency: 2, retries: 1 },
   sources: {
-    customers: { files: `${data}/customers/*.ndjson`, contract: customers },
-    products: { files: `${data}/products/*.json`, contract: products },
-    campaigns: { files: `${data}/campaigns/*.csv`, contract: campaigns },
-    orders: { files: `${data}/orders/*.json`, contract: orders },
-    sales: { files: `${data}/sales/*.csv.gz`, contract: sales },
-    events: { files: `${data}/events/*.csv`, contract: events },
-    inventory: { files: `${data}/inventory/*.parquet`, contract: inventory },
+    customers: { files: `${data}/customers/*.ndjson`, contract: customers, checks: ledger },
+    products: { files: `${data}/products/*.json`, contract: products, checks: ledger },
+    campaigns: { files: `${data}/campaigns/*.csv`, contract: campaigns, checks: ledger },
+    orders: { files: `${data}/orders/*.json`, contract: orders, checks: ledger },
+    sales: { files: `${data}/sales/*.csv.gz`, contract: sales, checks: ledger },
+    events: { files: `${data}/events/*.csv`, contract: events, checks: ledger },
+    inventory: { files: `${data}/inventory/*.parquet`, contract: inventory, checks: ledger },
+  },
+  // Quality gates beyond the ones in model headers. An error-severity check that fails skips
+  // everything downstream of the model it checks; a warning is recorded and reported.
+  checks: {
+    // Ids missing from the customer and product exports land on the UNKNOWN members: a few are
+    // normal (late exports), many mean a broken export upstream — then stop before the marts.
+    fact_orders: [
+      { expression: 'customer_found', severity: 'warn', name: 'customer_known' },
+      { expression: 'customer_found', fail_above: '5%', name: 'customer_known_mostly' },
+      { expression: 'discount_amount <= gross_revenue', name: 'discount_within_gross' },
+    ],
+    fact_order_items: [
+      { expression: 'product_found', severity: 'warn', name: 'product_known' },
+      { expression: 'product_found', fail_above: '5%', name: 'product_known_mostly' },
+    ],
+    fact_store_sales: [
+      { expression: 'customer_found', severity: 'warn', name: 'customer_known' },
+      { expression: 'product_found', fail_above: '5%', name: 'product_known_mostly' },
+      // Every staged sale becomes exactly one fact row, date by date.
+      { reconciliation: { with: 'sales' } },
+    ],
+    fact_inventory_daily: [{ expression: 'product_found', severity: 'warn', name: 'product_known' }],
+    fact_events: [{ volume: { tolerance_percent: 60 }, severity: 'warn' }],
+    daily_sales: [{ expression: 'net_revenue <= gross_revenue', name: 'net_within_gross' }],
   },
 });
