@@ -57,6 +57,10 @@ describe('strata demo', () => {
     expect(first.stdout).toMatch(/^orders +3 +[\d,]+ +[\d,]+ +[\d,]+ +[\d,]+ +yes$/m);
   });
 
+  it('reports the quality gates: all ran, none failed', () => {
+    expect(first.stdout).toMatch(/^Quality gates: \d+ checks: \d+ passed(, \d+ warned)?$/m);
+  });
+
   it('prints the headline numbers read from the marts, and where to look next', () => {
     expect(first.stdout).toMatch(/^ {2}Net revenue +[\d,]+\.\d\d$/m);
     expect(first.stdout).toMatch(/^ {2}Orders +[\d,]+$/m);
@@ -65,7 +69,8 @@ describe('strata demo', () => {
     expect(first.stdout).toMatch(/^ {2}Best month +2025-01 \(net revenue [\d,]+\.\d\d\)$/m);
     expect(first.stdout).toMatch(/^ {2}Top category +\S.* \(net revenue [\d,]+\.\d\d\)$/m);
     expect(first.stdout).toContain('strata query "select * from marts.monthly_sales" --project shop\n');
-    expect(first.stdout).toContain('strata runs --project shop\n');
+    expect(first.stdout).toMatch(/^ {2}strata runs --run r\S+ --project shop$/m);
+    expect(first.stdout).toContain('strata check --project shop\n');
     expect(first.stdout).toContain('strata quarantine --project shop\n');
   });
 

@@ -13,6 +13,7 @@ import { type CliContext, type LogFormat, globalOptions } from '../context.ts';
 import { type CliIo, writeChunk } from '../io.ts';
 import { clockTime, formatCount, formatDuration, formatWindow } from '../output/format.ts';
 import { toJson, toJsonLine } from '../output/json.ts';
+import { checkCounts, formatCheckResults } from '../output/check-results.ts';
 import { formatRunSummary } from '../output/run-summary.ts';
 import { shellQuote } from '../output/shell.ts';
 import { renderTable } from '../output/table.ts';
@@ -182,6 +183,12 @@ function demoText(result: DemoResult, shown: string): string {
     );
   }
 
+  if (run.checks.length > 0) {
+    out += `\nQuality gates: ${checkCounts(run.checks)}\n`;
+    const notPassed = run.checks.filter((c) => c.status !== 'pass');
+    if (notPassed.length > 0) out += formatCheckResults(notPassed, { samples: false });
+  }
+
   out += `\nHeadline (${formatWindow(result.window.from, result.window.to)})\n`;
   const width = Math.max(...result.headline.metrics.map((m) => m.label.length));
   for (const metric of result.headline.metrics) {
@@ -195,7 +202,8 @@ function demoText(result: DemoResult, shown: string): string {
   out += '\nLook around:\n';
   const example = DEMO_PACKS.find((p) => p.name === result.pack)?.exampleQuery;
   if (example) out += `  strata query "${example}"${project}\n`;
-  out += `  strata runs${project}\n`;
+  out += `  strata runs --run ${run.runId}${project}\n`;
+  out += `  strata check${project}\n`;
   out += `  strata quarantine${project}\n`;
   return out;
 }
