@@ -33,9 +33,12 @@ export function collectChecks(
   const problems: StrataError[] = [];
   const checks: CheckDefinition[] = [];
   const ids = new Set<string>();
+  const unknownTargets = new Set<string>();
   for (const entry of declared) {
     const table = graph.tables.get(entry.target);
     if (!table) {
+      if (unknownTargets.has(entry.target)) continue;
+      unknownTargets.add(entry.target);
       problems.push(
         new StrataError(
           'CHECK_INVALID',

@@ -1,0 +1,72 @@
+/*---
+materialized: table
+description: >
+  Account × month: MRR at the end of the month and at the end of the month before, the base of
+  every movement. A month ends on its last day, or for the month still running on the last day
+  loaded; the first month loaded opens with the first day loaded (the opening balance). An account has a row for every month it ends or starts with MRR. first_paid_date is
+  the first day it ever had MRR, which tells a new account from one coming back.
+columns:
+  month_start: First day of the month.
+  month_end: The day whose snapshot ends the month.
+  opening_day: "The day whose snapshot opens it: the previous month's end, or the first day loaded."
+  account_id: Account.
+  mrr_start: MRR at the opening day, USD (0 when none).
+  mrr_end: MRR at the end of this month, USD (0 when none).
+  first_paid_date: First day the account had MRR.
+checks:
+  - unique: [month_start, account_id]
+---*/
+with bounds as (
+  select min(snapshot_date) as first_day, max(snapshot_date) as last_day
+  from {{ ref('fact_subscription_daily') }}
+),
+
+months as (
+  select
+    d.month_start,
+    least(max(d.date_day), max(b.last_day)) as month_end
+  from {{ ref('dim_date') }} as d
+  cross join bounds as b
+  where d.date_day between b.first_day and b.last_day
+  group by d.month_start
+),
+
+-- A month opens with the previous month's end; the first month with the first day loaded, the
+-- opening balance (so the subscriptions the first export holds are not all "new").
+periods as (
+  select
+    m.month_start,
+    m.month_end,
+    coalesce(lag(m.month_end) over (order by m.month_start), b.first_day) as opening_day
+  from months as m
+  cross join bounds as b
+),
+
+paying as (
+  select snapshot_date, account_id, mrr
+  from {{ ref('fact_subscription_daily') }}
+  where mrr > 0
+),
+
+first_paid as (
+  select account_id, min(snapshot_date) as first_paid_date from paying group by account_id
+),
+
+spans as (
+  select distinct p.month_start, p.month_end, p.opening_day, x.account_id
+  from periods as p
+  inner join paying as x on x.snapshot_date in (p.opening_day, p.month_end)
+)
+
+select
+  s.month_start,
+  s.month_end,
+  s.opening_day,
+  s.account_id,
+  cast(coalesce(o.mrr, 0) as decimal(14, 4)) as mrr_start,
+  cast(coalesce(e.mrr, 0) as decimal(14, 4)) as mrr_end,
+  fp.first_paid_date
+from spans as s
+left join paying as o on o.snapshot_date = s.opening_day and o.account_id = s.account_id
+left join paying as e on e.snapshot_date = s.month_end and e.account_id = s.account_id
+left join first_paid as fp on fp.account_id = s.account_id

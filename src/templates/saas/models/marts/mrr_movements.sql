@@ -1,0 +1,88 @@
+/*---
+materialized: table
+description: >
+  MRR and its movements per month (the waterfall), with the rates read off them. Every amount is
+  the sum of mrr_movements_by_account; mrr_end of a month is mrr_start of the next.
+columns:
+  month_start: First day of the month.
+  mrr_start: MRR at the opening day, USD.
+  new_mrr: From accounts paying for the first time, USD.
+  reactivation_mrr: From accounts coming back, USD.
+  expansion_mrr: Increases, USD.
+  contraction_mrr: Decreases of accounts that stay, USD.
+  churned_mrr: Lost with accounts going to zero, USD.
+  mrr_end: MRR at the end of the month, USD.
+  net_new_mrr: mrr_end − mrr_start, USD.
+  accounts_start: Paying accounts at the opening day.
+  accounts_end: Paying accounts at the end of the month.
+  new_accounts: Accounts paying for the first time.
+  reactivated_accounts: Accounts coming back.
+  churned_accounts: Accounts going to zero.
+  logo_churn_rate: churned_accounts / accounts_start.
+  gross_revenue_churn_rate: (churned_mrr + contraction_mrr) / mrr_start.
+  net_revenue_retention: (mrr_start + expansion_mrr − contraction_mrr − churned_mrr) / mrr_start.
+  gross_revenue_retention: (mrr_start − contraction_mrr − churned_mrr) / mrr_start.
+  arpa: Average revenue per paying account at the end of the month, mrr_end / accounts_end, USD.
+checks:
+  - unique: month_start
+  - expression: abs(mrr_end - (mrr_start + new_mrr + reactivation_mrr + expansion_mrr - contraction_mrr - churned_mrr)) < 0.005
+    name: mrr_identity
+  - sql: >
+      select first_start, movements, last_end from (
+        select
+          sum(case when month_start = (select min(month_start) from {{ this }}) then mrr_start else 0 end) as first_start,
+          sum(new_mrr + reactivation_mrr + expansion_mrr - contraction_mrr - churned_mrr) as movements,
+          sum(case when month_start = (select max(month_start) from {{ this }}) then mrr_end else 0 end) as last_end
+        from {{ this }}
+      ) as totals
+      where abs(last_end - (first_start + movements)) >= 0.005
+    name: mrr_identity_in_total
+  - sql: >
+      select m.month_start, m.mrr_start, p.mrr_end as previous_mrr_end
+      from {{ this }} as m
+      inner join {{ this }} as p on p.month_start = cast(m.month_start - interval '1 month' as date)
+      where abs(m.mrr_start - p.mrr_end) >= 0.005
+    name: mrr_carries_over
+---*/
+with totals as (
+  select
+    month_start,
+    sum(mrr_start) as mrr_start,
+    sum(new_mrr) as new_mrr,
+    sum(reactivation_mrr) as reactivation_mrr,
+    sum(expansion_mrr) as expansion_mrr,
+    sum(contraction_mrr) as contraction_mrr,
+    sum(churned_mrr) as churned_mrr,
+    sum(mrr_end) as mrr_end,
+    count(case when mrr_start > 0 then 1 end) as accounts_start,
+    count(case when mrr_end > 0 then 1 end) as accounts_end,
+    count(case when movement = 'new' then 1 end) as new_accounts,
+    count(case when movement = 'reactivation' then 1 end) as reactivated_accounts,
+    count(case when movement = 'churn' then 1 end) as churned_accounts
+  from {{ ref('mrr_movements_by_account') }}
+  group by month_start
+)
+
+select
+  month_start,
+  cast(mrr_start as decimal(16, 4)) as mrr_start,
+  cast(new_mrr as decimal(16, 4)) as new_mrr,
+  cast(reactivation_mrr as decimal(16, 4)) as reactivation_mrr,
+  cast(expansion_mrr as decimal(16, 4)) as expansion_mrr,
+  cast(contraction_mrr as decimal(16, 4)) as contraction_mrr,
+  cast(churned_mrr as decimal(16, 4)) as churned_mrr,
+  cast(mrr_end as decimal(16, 4)) as mrr_end,
+  cast(mrr_end - mrr_start as decimal(16, 4)) as net_new_mrr,
+  cast(accounts_start as integer) as accounts_start,
+  cast(accounts_end as integer) as accounts_end,
+  cast(new_accounts as integer) as new_accounts,
+  cast(reactivated_accounts as integer) as reactivated_accounts,
+  cast(churned_accounts as integer) as churned_accounts,
+  cast(churned_accounts as double precision) / nullif(accounts_start, 0) as logo_churn_rate,
+  cast((churned_mrr + contraction_mrr) / nullif(mrr_start, 0) as double precision) as gross_revenue_churn_rate,
+  cast((mrr_start + expansion_mrr - contraction_mrr - churned_mrr) / nullif(mrr_start, 0) as double precision)
+    as net_revenue_retention,
+  cast((mrr_start - contraction_mrr - churned_mrr) / nullif(mrr_start, 0) as double precision)
+    as gross_revenue_retention,
+  cast(mrr_end / nullif(accounts_end, 0) as decimal(16, 4)) as arpa
+from totals
