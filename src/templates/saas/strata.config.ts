@@ -16,9 +16,14 @@ const money = { type: 'decimal', precision: 12, scale: 2 } as const;
 const countries = ['AT', 'AU', 'BR', 'CA', 'CH', 'DE', 'DK', 'ES', 'FR', 'GB', 'IE', 'IT', 'JP', 'MX'].concat(
   ['NL', 'NZ', 'PL', 'PT', 'SE', 'SG', 'US'],
 );
-const industries = ['software', 'retail', 'healthcare', 'finance', 'education', 'manufacturing'].concat(
-  ['media', 'logistics', 'hospitality', 'non-profit', 'real estate', 'consulting'],
-);
+const industries = ['software', 'retail', 'healthcare', 'finance', 'education', 'manufacturing'].concat([
+  'media',
+  'logistics',
+  'hospitality',
+  'non-profit',
+  'real estate',
+  'consulting',
+]);
 const plans = ['free', 'starter', 'pro', 'enterprise'];
 
 const planList = defineContract({
@@ -40,7 +45,8 @@ const planList = defineContract({
 });
 
 const accounts = defineContract({
-  description: 'Customer accounts, changed records: every account on the first day, then signups and changes.',
+  description:
+    'Customer accounts, changed records: every account on the first day, then signups and changes.',
   uniqueKey: ['account_id'],
   latestBy: 'updated_at',
   fields: {
@@ -101,7 +107,8 @@ const subscriptions = defineContract({
 });
 
 const transactions = defineContract({
-  description: 'Payments: charges, failed charges and refunds. amount is positive; a refund is type = refund.',
+  description:
+    'Payments: charges, failed charges and refunds. amount is positive; a refund is type = refund.',
   uniqueKey: ['transaction_id'],
   fields: {
     transaction_id: { type: 'string', required: true },
