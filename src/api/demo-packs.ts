@@ -40,7 +40,7 @@ export interface HeadlineMetric {
   amountLabel?: string;
 }
 
-export type DemoMetricKind = 'money' | 'count' | 'month' | 'text';
+export type DemoMetricKind = 'money' | 'count' | 'percent' | 'month' | 'text';
 
 const money = (expression: string) => `CAST(${expression} AS DOUBLE PRECISION)`;
 const between = (column: string, window: { from: string; to: string }) =>
@@ -118,4 +118,72 @@ const ECOMMERCE: DemoPack = {
   ],
 };
 
-export const DEMO_PACKS: readonly DemoPack[] = [ECOMMERCE];
+/** The newest month of the window with a row in marts.mrr_movements. */
+const lastMonth = (w: { from: string; to: string }) =>
+  `(SELECT max(month_start) FROM marts.mrr_movements WHERE ${between('month_start', w)})`;
+
+/**
+ * The SaaS marts the pack commits to:
+ *   marts.mrr_movements(month_start, mrr_start, new_mrr, ..., mrr_end, accounts_end, logo_churn_rate, net_revenue_retention, arpa)
+ *   marts.mrr_monthly(month_start, plan_id, country, industry, mrr, arr, paying_accounts)
+ *   marts.engagement_daily(activity_date, dau, wau, mau, stickiness)
+ */
+const SAAS: DemoPack = {
+  name: 'saas',
+  template: 'saas',
+  domain: 'saas',
+  title: 'a SaaS business',
+  exampleQuery: 'select * from marts.mrr_movements',
+  headline: [
+    {
+      mart: 'marts.mrr_movements',
+      sql: (w) =>
+        `SELECT ${money('mrr_end')} AS mrr, ${money('mrr_end * 12')} AS arr, accounts_end AS paying_accounts,
+                ${money('arpa')} AS arpa, logo_churn_rate, net_revenue_retention
+         FROM marts.mrr_movements WHERE month_start = ${lastMonth(w)}`,
+      metrics: [
+        { key: 'mrr', label: 'MRR (end of window)', kind: 'money', column: 'mrr' },
+        { key: 'arr', label: 'ARR', kind: 'money', column: 'arr' },
+        { key: 'paying_accounts', label: 'Paying accounts', kind: 'count', column: 'paying_accounts' },
+        { key: 'arpa', label: 'ARPA', kind: 'money', column: 'arpa' },
+        {
+          key: 'logo_churn_rate',
+          label: 'Logo churn (last month)',
+          kind: 'percent',
+          column: 'logo_churn_rate',
+        },
+        {
+          key: 'net_revenue_retention',
+          label: 'Net revenue retention (last month)',
+          kind: 'percent',
+          column: 'net_revenue_retention',
+        },
+      ],
+    },
+    {
+      mart: 'marts.mrr_monthly',
+      sql: (w) =>
+        `SELECT plan_id, ${money('sum(mrr)')} AS mrr FROM marts.mrr_monthly WHERE month_start = ${lastMonth(w)}
+         GROUP BY plan_id ORDER BY 2 DESC, 1 LIMIT 1`,
+      metrics: [
+        {
+          key: 'top_plan',
+          label: 'Top plan',
+          kind: 'text',
+          column: 'plan_id',
+          amountColumn: 'mrr',
+          amountLabel: 'MRR',
+        },
+      ],
+    },
+    {
+      mart: 'marts.engagement_daily',
+      sql: (w) =>
+        `SELECT CAST(avg(stickiness) AS DOUBLE PRECISION) AS stickiness FROM marts.engagement_daily
+         WHERE ${between('activity_date', w)}`,
+      metrics: [{ key: 'stickiness', label: 'Stickiness (DAU/MAU)', kind: 'percent', column: 'stickiness' }],
+    },
+  ],
+};
+
+export const DEMO_PACKS: readonly DemoPack[] = [ECOMMERCE, SAAS];

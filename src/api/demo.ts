@@ -479,7 +479,7 @@ async function readHeadline(
 }
 
 function valueOf(value: unknown, kind: DemoMetricKind): number | string | null {
-  if (kind === 'money' || kind === 'count') return numberOrNull(value);
+  if (kind === 'money' || kind === 'count' || kind === 'percent') return numberOrNull(value);
   return value === null || value === undefined ? null : String(value);
 }
 

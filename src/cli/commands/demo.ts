@@ -217,7 +217,9 @@ function metricText(metric: DemoMetric): string {
         ? money(Number(metric.value))
         : metric.kind === 'count'
           ? formatCount(Number(metric.value))
-          : String(metric.value);
+          : metric.kind === 'percent'
+            ? `${(Number(metric.value) * 100).toFixed(1)}%`
+            : String(metric.value);
   return metric.amount === undefined || metric.amount === null
     ? value
     : `${value} (${metric.amountLabel ?? 'amount'} ${money(metric.amount)})`;

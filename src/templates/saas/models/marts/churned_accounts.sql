@@ -1,0 +1,92 @@
+/*---
+materialized: table
+description: >
+  Who churned: one row per account and month in which its MRR went to zero (an account that
+  churns, comes back and churns again has two rows). The last plan and MRR are those of the
+  month's opening day; the reason is that of the cancellation in force at the month's end
+  (payment_failed is involuntary churn); tenure runs from the first day it paid.
+columns:
+  month_start: Month of the churn.
+  account_id: Account.
+  company_name: Company, as the account export names it now.
+  industry: Industry now.
+  country: Country now.
+  last_plan_id: Plan before churning.
+  mrr_lost: MRR before churning, USD.
+  cancel_reason: voluntary, payment_failed or trial_expired; null when the subscription ended otherwise.
+  is_involuntary: The subscription was canceled because payments failed.
+  first_paid_date: First day the account paid.
+  last_paid_date: Last day it had MRR.
+  tenure_days: Days from first_paid_date to last_paid_date, inclusive.
+  tenure_months: Whole months of tenure.
+  last_activity_at: Its last product usage event up to the month's end; null when none.
+checks:
+  - unique: [month_start, account_id]
+---*/
+with churned as (
+  select m.month_start, m.account_id, m.mrr_start, a.opening_day, a.month_end, a.first_paid_date
+  from {{ ref('mrr_movements_by_account') }} as m
+  inner join {{ ref('account_mrr_monthly') }} as a
+    on a.month_start = m.month_start and a.account_id = m.account_id
+  where m.movement = 'churn'
+),
+
+last_plan as (
+  select c.month_start, c.account_id, f.plan_id
+  from churned as c
+  inner join {{ ref('fact_subscription_daily') }} as f
+    on f.account_id = c.account_id and f.snapshot_date = c.opening_day
+),
+
+last_paid as (
+  select c.month_start, c.account_id, max(f.snapshot_date) as last_paid_date
+  from churned as c
+  inner join {{ ref('fact_subscription_daily') }} as f
+    on f.account_id = c.account_id and f.snapshot_date between c.opening_day and c.month_end and f.mrr > 0
+  group by c.month_start, c.account_id
+),
+
+reasons as (
+  select c.month_start, c.account_id, max(s.cancel_reason) as cancel_reason
+  from churned as c
+  inner join {{ ref('subscription_states') }} as s
+    on s.account_id = c.account_id
+   and s.status = 'canceled'
+   and s.known_from <= c.month_end
+   and (s.known_until is null or s.known_until > c.month_end)
+  group by c.month_start, c.account_id
+),
+
+activity as (
+  select c.month_start, c.account_id, max(e.event_time) as last_activity_at
+  from churned as c
+  inner join {{ ref('fact_user_events') }} as e
+    on e.account_id = c.account_id and e.event_date <= c.month_end
+  group by c.month_start, c.account_id
+),
+
+accounts_now as (
+  select account_id, company_name, industry, country from {{ ref('dim_account') }} where is_current
+)
+
+select
+  c.month_start,
+  c.account_id,
+  n.company_name,
+  n.industry,
+  n.country,
+  p.plan_id as last_plan_id,
+  c.mrr_start as mrr_lost,
+  r.cancel_reason,
+  coalesce(r.cancel_reason = 'payment_failed', false) as is_involuntary,
+  c.first_paid_date,
+  l.last_paid_date,
+  cast(l.last_paid_date - c.first_paid_date as integer) + 1 as tenure_days,
+  cast(floor((cast(l.last_paid_date - c.first_paid_date as integer) + 1) / 30.4375) as integer) as tenure_months,
+  act.last_activity_at
+from churned as c
+left join last_plan as p on p.month_start = c.month_start and p.account_id = c.account_id
+left join last_paid as l on l.month_start = c.month_start and l.account_id = c.account_id
+left join reasons as r on r.month_start = c.month_start and r.account_id = c.account_id
+left join activity as act on act.month_start = c.month_start and act.account_id = c.account_id
+left join accounts_now as n on n.account_id = c.account_id
