@@ -34,6 +34,19 @@ export interface ContractSql {
   children(rankedRelation: string, elementsRelation: string, arrayField: string): string;
 }
 
+/** The columns of raw rows that typed rows keep (see above). */
+const RAW_COLUMNS = [
+  'ingestion_id',
+  'load_date',
+  'source_file',
+  'record_position',
+  'source_line',
+  'ingested_at',
+  'record',
+  'raw_text',
+  'parse_error',
+];
+
 export function compileContract(contract: Contract, dialect: Dialect): ContractSql {
   const q = (name: string) => dialect.quoteIdentifier(name);
   const text = dialect.type('text');
@@ -72,8 +85,11 @@ export function compileContract(contract: Contract, dialect: Dialect): ContractS
       );
       const values = valueColumns(scalars);
       const extract = ['r.*', ...extracted.select].join(', ');
+      // The raw columns are named rather than taken with e.*, so that the list of extracted texts
+      // is not carried into (and copied with) every typed row.
+      const kept = ['record_key', ...RAW_COLUMNS].map((column) => `e.${column}`);
       return `SELECT p.*${values.length ? `, ${values.join(', ')}` : ''}
-FROM (SELECT ${['e.*', ...texts].join(', ')}
+FROM (SELECT ${[...kept, ...texts].join(', ')}
   FROM (SELECT ${recordKey} AS record_key, ${extract} FROM (${rawRows}) AS r) AS e) AS p`;
     },
 

@@ -139,6 +139,16 @@ export interface RawLoadRequest {
   lineage: RawLineage;
 }
 
+export interface RawLoadResult {
+  records: number;
+  malformed: number;
+  /**
+   * The keys every parsed record carries, when the file's layout states them (a CSV header):
+   * schema drift is then known without scanning the records.
+   */
+  keys?: string[];
+}
+
 /** One connection. Statements on a session run in order; a transaction belongs to one session. */
 export interface Session {
   execute(sql: string, params?: readonly SqlValue[]): Promise<ExecResult>;
@@ -180,7 +190,7 @@ export interface Engine {
    * parsed records as JSON, records that do not parse as their text with the reason. Throws
    * (FILE_UNREADABLE) only when the format allows no recovery, e.g. a truncated JSON array.
    */
-  loadRaw(request: RawLoadRequest, session: Session): Promise<{ records: number; malformed: number }>;
+  loadRaw(request: RawLoadRequest, session: Session): Promise<RawLoadResult>;
 
   listSchemas(): Promise<string[]>;
   listTables(schema?: string): Promise<TableInfo[]>;

@@ -234,7 +234,8 @@ async function ingestFile(
       let records = 0;
       let malformed = 0;
       if (!seenBefore && size > 0) {
-        ({ records, malformed } = await engine.loadRaw(
+        let keys: string[] | undefined;
+        ({ records, malformed, keys } = await engine.loadRaw(
           {
             target: node.raw,
             path: file.path,
@@ -252,7 +253,7 @@ async function ingestFile(
           tx,
         ));
         if (records > malformed) {
-          shape = await fileShape(tx, engine, node, id, file.loadDate, contract);
+          shape = compareShape(keys ?? (await recordKeys(tx, engine, node, id, file.loadDate)), contract);
           // A CSV header is the file's layout, so one record tells. In JSON each record carries its
           // own keys: a field absent from a lone record is that record's fault, not the file's.
           const layoutKnown = file.format === 'csv' || records - malformed > 1;
@@ -280,15 +281,14 @@ interface FileShape {
   missingRequired: string[];
 }
 
-/** Compares the keys a file's records carry with the contract: schema drift, found in the engine. */
-async function fileShape(
+/** The keys any record of one loaded file carries, found in the engine (JSON records differ). */
+async function recordKeys(
   session: Session,
   engine: Engine,
   node: SourceNode,
   id: string,
   loadDate: string,
-  contract: Contract,
-): Promise<FileShape> {
+): Promise<string[]> {
   const d = engine.dialect;
   const { rows } = await session.query(
     d.jsonKeys(
@@ -298,7 +298,12 @@ async function fileShape(
     ),
     [id, loadDate],
   );
-  const present = new Set(rows.map((r) => String(r.key)));
+  return rows.map((r) => String(r.key));
+}
+
+/** Compares the keys a file's records carry with the contract: schema drift. */
+function compareShape(keys: string[], contract: Contract): FileShape {
+  const present = new Set(keys);
   const declared = Object.entries(contract.fields).map(([name, field]) => ({
     key: field.from ?? name,
     required: field.required,

@@ -9,6 +9,7 @@ import type {
   ExecResult,
   QueryResult,
   RawLoadRequest,
+  RawLoadResult,
   RowBatch,
   RunLock,
   Session,
@@ -159,7 +160,7 @@ class DuckDbEngine implements Engine {
     return session ? load(session) : this.withSession(load);
   }
 
-  loadRaw(request: RawLoadRequest, session: Session): Promise<{ records: number; malformed: number }> {
+  loadRaw(request: RawLoadRequest, session: Session): Promise<RawLoadResult> {
     return loadRawDuckDb(request, session);
   }
 

@@ -1,0 +1,293 @@
+import { open } from 'node:fs/promises';
+import { StrataError } from '../../errors/strata-error.ts';
+import type { RawLoadRequest, Session } from '../types.ts';
+import { duckdbDialect as d } from './dialect.ts';
+import { dropTemporary, linesOf, rejectedLines, tempPrefix } from './line-reader.ts';
+
+export type CsvOptions = NonNullable<RawLoadRequest['csv']>;
+
+/** What a raw insert needs besides the rows: the INSERT head and the lineage columns ($1–$5). */
+export interface RawInsert {
+  insert: string;
+  lineageColumns: string;
+  lineageParams: string[];
+  compression: string;
+}
+
+/**
+ * Appends a CSV file to a raw table, one row per record, and returns the record keys (the header).
+ *
+ * The file is scanned once as lines, and records are cut from the lines in SQL: a line without a
+ * quote is one record split on the delimiter (almost every line of an export); the few lines with
+ * quotes are parsed with patterns that follow DuckDB's reader (a quote opens a value only at its
+ * start; inside quotes an escaped quote does not close). A quoted value that spans lines makes one
+ * record of those lines when they parse together with the header's column count. Anything else —
+ * a stray quote, a wrong column count, an unreadable line — is one malformed record on its own
+ * line, so a stray quote costs its own line and never the lines after it. Positions are record
+ * numbers in the file (blank lines and the continuation lines of a multi-line record have none);
+ * every record also carries the file line it starts on.
+ */
+export async function loadCsv(
+  request: RawLoadRequest,
+  session: Session,
+  target: RawInsert,
+): Promise<string[]> {
+  const csv = request.csv ?? { delimiter: ',', quote: '"', escape: '"', header: true };
+  for (const option of [csv.delimiter, csv.quote, csv.escape]) {
+    if (option.includes("'") || option.length > 1) {
+      throw new StrataError(
+        'SOURCE_INVALID',
+        `CSV option ${JSON.stringify(option)} must be one character other than '`,
+      );
+    }
+  }
+  const start = await readStart(request.path, request.compression);
+  const header = headerFields(start, csv.delimiter, csv.quote);
+  if (header.length === 0) return []; // an empty file holds no records
+  const names = uniqueNames(csv.header ? header : header.map((_, i) => `column${i + 1}`));
+  // Lines of a multi-line value are joined back with the file's own line break.
+  const lineBreak = /^[^\n]*\r\n/.test(start) ? '\r\n' : '\n';
+  const grammar = csvGrammar(csv);
+  const prefix = tempPrefix();
+  const lines = await readLines(session, request.path, target.compression, prefix, grammar);
+  const spans = await multiLineRecords(session, prefix, lines, grammar, names.length, lineBreak);
+  await insertRecords(session, target, lines, spans, grammar, names, csv.header ? 1 : 0);
+  await dropTemporary(session, `${prefix}_quoted`, spans, lines, `${prefix}_read`, `${prefix}_bad`);
+  await dropTemporary(session, prefix, `${prefix}_scan`);
+  return names;
+}
+
+/**
+ * The file's lines with their line numbers: n, line ('' when empty), error (why the line could
+ * not be read, else null) and plain (it holds no quote or escape character).
+ */
+async function readLines(
+  session: Session,
+  path: string,
+  compression: string,
+  prefix: string,
+  grammar: CsvGrammar,
+): Promise<string> {
+  const read = `${prefix}_read`;
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${read} AS
+SELECT n, line, CAST(NULL AS VARCHAR) AS error, ${grammar.plain('line')} AS plain
+FROM (SELECT row_number() OVER () AS n, coalesce(line, '') AS line FROM ${linesOf(compression, prefix)})`,
+    [path],
+  );
+  const bad = await rejectedLines(session, prefix, 0);
+  const { rows } = await session.query(`SELECT count(*) AS n FROM ${bad}`);
+  if (Number(rows[0]?.n ?? 0) === 0) return read;
+  // The reader leaves out the lines it rejects: the lines it read fill the other line numbers.
+  const lines = `${prefix}_lines`;
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${lines} AS
+SELECT slot.n, r.line, r.error, r.plain
+FROM ${read} AS r
+JOIN (SELECT range AS n, row_number() OVER (ORDER BY range) AS k
+      FROM range(1, (SELECT count(*) FROM ${read}) + (SELECT count(*) FROM ${bad}) + 1)
+      WHERE range NOT IN (SELECT line FROM ${bad})) AS slot ON slot.k = r.n
+UNION ALL
+SELECT line, coalesce(raw_text, ''), parse_error, false FROM ${bad}`,
+  );
+  return lines;
+}
+
+/**
+ * The quoted values that span lines and make one record with the lines they span: first_line,
+ * last_line, text (the lines joined), values. Only lines holding a quote are looked at, and a span
+ * is joined only when its last line closes the value cleanly, so a stray quote (which the next
+ * quote, lines later, seems to close) costs almost nothing.
+ */
+async function multiLineRecords(
+  session: Session,
+  prefix: string,
+  lines: string,
+  g: CsvGrammar,
+  columns: number,
+  lineBreak: string,
+): Promise<string> {
+  const quoted = `${prefix}_quoted`;
+  const spans = `${prefix}_spans`;
+  // A value a line opens is closed by the next line that does not stay inside quotes.
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${quoted} AS
+SELECT n, opens, closes_cleanly,
+  min(CASE WHEN NOT stays_quoted THEN n END) OVER (ORDER BY n ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS closes
+FROM (SELECT n, error IS NULL AND ${g.opens('line')} AS opens, error IS NOT NULL OR ${g.staysQuoted('line')} AS stays_quoted,
+        error IS NULL AND ${g.closesCleanly('line')} AS closes_cleanly
+      FROM ${lines} WHERE NOT plain)`,
+  );
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${spans} AS
+SELECT first_line, last_line, text, values FROM (
+  SELECT first_line, last_line, text, ${g.values('text')} AS values, ${g.parses('text')} AS parses
+  FROM (
+    SELECT o.n AS first_line, o.closes AS last_line, string_agg(l.line, ${d.stringLiteral(lineBreak)} ORDER BY l.n) AS text,
+      bool_and(l.error IS NULL) AS readable
+    FROM ${quoted} AS o
+    JOIN ${quoted} AS c ON c.n = o.closes AND c.closes_cleanly
+    JOIN ${lines} AS l ON l.n BETWEEN o.n AND o.closes
+    WHERE o.opens
+    GROUP BY o.n, o.closes
+  ) WHERE readable
+) WHERE parses AND len(values) = ${columns}`,
+  );
+  // A line inside a record that spans lines may itself look like an opening: the outer record wins.
+  await session.execute(
+    `DELETE FROM ${spans} WHERE EXISTS (SELECT 1 FROM ${spans} AS outer_span
+      WHERE outer_span.first_line < ${spans}.first_line AND ${spans}.first_line <= outer_span.last_line)`,
+  );
+  return spans;
+}
+
+/** Appends the file's records, parsed or malformed, to the raw table in one statement. */
+async function insertRecords(
+  session: Session,
+  target: RawInsert,
+  lines: string,
+  spans: string,
+  g: CsvGrammar,
+  names: string[],
+  headerLines: number,
+): Promise<void> {
+  const lit = d.stringLiteral;
+  const object = names.map((name, i) => `${lit(name)}, values[${i + 1}]`).join(', ');
+  const unclosed = lit('UNQUOTED VALUE: a quoted value is not closed on its line');
+  const { rows } = await session.query(`SELECT count(*) AS n FROM ${spans}`);
+  const multiLine = Number(rows[0]?.n ?? 0) > 0;
+  // Lines that start records: not blank and not inside a record that spans lines.
+  const starts = multiLine
+    ? `SELECT l.n, coalesce(s.text, l.line) AS line, l.error, l.plain, s.values AS span_values
+       FROM ${lines} AS l LEFT JOIN ${spans} AS s ON s.first_line = l.n
+       WHERE l.line <> '' AND NOT EXISTS (SELECT 1 FROM ${spans} AS c WHERE l.n > c.first_line AND l.n <= c.last_line)`
+    : `SELECT n, line, error, plain, CAST(NULL AS VARCHAR[]) AS span_values FROM ${lines} WHERE line <> ''`;
+  await session.execute(
+    `${target.insert}
+SELECT ${target.lineageColumns}, position, n, CAST($5 AS TIMESTAMP),
+  record, CASE WHEN record IS NULL THEN line END, parse_error
+FROM (
+  SELECT n, line, position,
+    CASE WHEN error IS NULL AND parses AND len(values) = ${names.length} THEN json_object(${object}) END AS record,
+    CASE WHEN error IS NOT NULL THEN error
+         WHEN NOT parses THEN ${unclosed}
+         WHEN len(values) <> ${names.length}
+           THEN 'COLUMN COUNT: expected ${names.length} columns, found ' || len(values) END AS parse_error
+  FROM (
+    SELECT n, line, error, row_number() OVER (ORDER BY n) - ${headerLines} AS position,
+      CASE WHEN span_values IS NOT NULL THEN span_values WHEN plain THEN ${g.split('line')} ELSE ${g.values('line')} END AS values,
+      span_values IS NOT NULL OR plain OR ${g.parses('line')} AS parses
+    FROM (${starts}) AS s
+  ) AS numbered WHERE position > 0
+) AS records`,
+    target.lineageParams,
+  );
+}
+
+interface CsvGrammar {
+  /** The line holds neither quote nor escape: it is its values split on the delimiter. */
+  plain(line: string): string;
+  /** Starting outside quotes, the line ends inside a quoted value. */
+  opens(line: string): string;
+  /** Starting inside a quoted value, the line ends inside one (the same or a new one). */
+  staysQuoted(line: string): string;
+  /** Starting inside a quoted value, the line closes it and the rest of the record parses. */
+  closesCleanly(line: string): string;
+  /** The text is one record of values. */
+  parses(text: string): string;
+  /** The text's values (null when empty, quoted or not: what the reader gives). */
+  values(text: string): string;
+  /** A plain line's values. */
+  split(line: string): string;
+}
+
+/** Patterns for one delimiter, quote and escape that follow the rules of DuckDB's reader. */
+function csvGrammar(csv: CsvOptions): CsvGrammar {
+  const lit = d.stringLiteral;
+  const rx = (char: string) => char.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&');
+  const [D, Q, E] = [rx(csv.delimiter), rx(csv.quote), rx(csv.escape)];
+  const same = csv.escape === csv.quote;
+  // Inside quotes an escaped quote does not close; a quote opens a value only at its start; an
+  // unquoted value may hold quotes.
+  const inside = same ? `(?:[^${Q}]|${Q}${Q})*` : `(?:[^${Q}${E}]|${E}.)*`;
+  const value = `(?:${Q}${inside}${Q}|[^${D}${Q}][^${D}]*)?`;
+  const matches = (text: string, pattern: string) => `regexp_full_match(${text}, ${lit(pattern)})`;
+  const unquote = same
+    ? `replace(substring(v, 2, length(v) - 2), ${lit(csv.quote + csv.quote)}, ${lit(csv.quote)})`
+    : `regexp_replace(substring(v, 2, length(v) - 2), ${lit(`${E}(.)`)}, '\\1', 'g')`;
+  const fieldValue = `CASE WHEN starts_with(v, ${lit(csv.quote)}) THEN nullif(${unquote}, '') ELSE nullif(v, '') END`;
+  return {
+    plain: (line) =>
+      `(strpos(${line}, ${lit(csv.quote)}) = 0${same ? '' : ` AND strpos(${line}, ${lit(csv.escape)}) = 0`})`,
+    opens: (line) => matches(line, `(?:${value}${D})*${Q}${inside}`),
+    staysQuoted: (line) =>
+      `(${matches(line, inside)} OR ${matches(line, `${inside}${Q}${D}(?:${value}${D})*${Q}${inside}`)})`,
+    closesCleanly: (line) => matches(line, `${inside}${Q}(?:${D}${value})*`),
+    parses: (text) => matches(text, `${value}(?:${D}${value})*`),
+    values: (text) =>
+      `list_transform(regexp_extract_all(${text} || ${lit(csv.delimiter)}, ${lit(`(${value})${D}`)}, 1), v -> ${fieldValue})`,
+    split: (line) => `list_transform(string_split(${line}, ${lit(csv.delimiter)}), v -> nullif(v, ''))`,
+  };
+}
+
+/** The header line's fields, from the first bytes of the file. */
+function headerFields(start: string, delimiter: string, quote: string): string[] {
+  const line = start.split(/\r?\n/, 1)[0] ?? '';
+  if (line.trim() === '') return [];
+  const fields: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i] as string;
+    if (quoted) {
+      if (char === quote && line[i + 1] === quote) {
+        current += quote;
+        i++;
+      } else if (char === quote) quoted = false;
+      else current += char;
+    } else if (char === quote) quoted = true;
+    else if (char === delimiter) {
+      fields.push(current.trim());
+      current = '';
+    } else current += char;
+  }
+  fields.push(current.trim());
+  return fields;
+}
+
+/** The first bytes of the file as text (decompressed if needed, without a byte order mark). */
+async function readStart(path: string, compression: 'none' | 'gzip'): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(65_536);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const start = buffer.subarray(0, bytesRead);
+    const bytes = compression === 'none' || bytesRead === 0 ? start : await gunzipStart(start);
+    return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  } finally {
+    await handle.close();
+  }
+}
+
+async function gunzipStart(start: Buffer): Promise<Buffer> {
+  const { createGunzip } = await import('node:zlib');
+  return new Promise<Buffer>((resolve) => {
+    const chunks: Buffer[] = [];
+    const gunzip = createGunzip();
+    gunzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // The start of a stream is all a header needs; a truncated-input error is expected here.
+    gunzip.on('error', () => resolve(Buffer.concat(chunks)));
+    gunzip.on('end', () => resolve(Buffer.concat(chunks)));
+    gunzip.end(start);
+  });
+}
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((raw, i) => {
+    const name = raw === '' ? `column${i + 1}` : raw;
+    const count = seen.get(name) ?? 0;
+    seen.set(name, count + 1);
+    return count === 0 ? name : `${name}_${count + 1}`;
+  });
+}
