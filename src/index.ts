@@ -30,10 +30,12 @@ export {
 export { initProject, listTemplates, type InitResult } from './api/init.ts';
 export {
   demo,
+  demoPacks,
   DEMO_DEFAULTS,
   DEMO_PACKS,
   DEMO_SCALE,
   type DemoOptions,
+  type DemoAllOptions,
   type DemoResult,
   type DemoStep,
   type DemoMetric,

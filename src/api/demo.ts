@@ -28,7 +28,7 @@ export const DEMO_SCALE = 0.02;
 
 export const DEMO_DEFAULTS = {
   dir: 'strata-demo',
-  pack: 'ecommerce',
+  pack: 'all',
   start: '2025-01-01',
   days: 365,
   scale: DEMO_SCALE,
@@ -241,6 +241,37 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
     sources,
     headline,
   };
+}
+
+export interface DemoAllOptions extends Omit<DemoOptions, 'pack'> {
+  /** A pack's name, or 'all' (the default): each pack gets its own project, `<dir>/<pack>`. */
+  pack?: string;
+}
+
+/**
+ * `strata demo`: one project per pack under `dir` (`strata-demo/ecommerce`, `strata-demo/saas`),
+ * built one after the other. `dir` itself only holds the demo projects.
+ */
+export async function demoPacks(options: DemoAllOptions): Promise<DemoResult[]> {
+  const wanted = options.pack ?? DEMO_DEFAULTS.pack;
+  const packs = wanted === 'all' ? DEMO_PACKS : [demoPack(wanted)];
+  const root = resolve(options.dir);
+  const config = CONFIG_FILES.find((file) => existsSync(join(root, file)));
+  if (config !== undefined) {
+    throw new StrataError(
+      'DEMO_TARGET_NOT_DEMO',
+      `${root} holds a strata project; the demo needs a folder of its own`,
+      {
+        file: join(root, config),
+        hint: 'The demo creates one project per pack inside its folder (e.g. strata-demo/ecommerce). Pass --dir with a new folder.',
+      },
+    );
+  }
+  const results: DemoResult[] = [];
+  for (const pack of packs) {
+    results.push(await demo({ ...options, pack: pack.name, dir: join(root, pack.name) }));
+  }
+  return results;
 }
 
 export function demoPack(name: string): DemoPack {

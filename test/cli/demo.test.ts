@@ -6,10 +6,17 @@ import { checksums, queryWarehouse } from '../helpers/project.ts';
 import { cli } from './in-process.ts';
 import { type Result, explain, strata, tempDir } from './strata-process.ts';
 
-// `strata demo` end to end on a tiny slice of the e-commerce pack: 3 days at scale 0.01.
+// `strata demo` end to end on a tiny slice of both packs: 3 days at scale 0.01, one project per
+// pack in the demo folder.
 const ARGS = ['--days', '3', '--scale', '0.01'];
 
 type DemoJson = Omit<DemoResult, 'run'> & { run: { runId: string; status: string } };
+
+/** The e-commerce project's result in `strata demo --format json`. */
+function ecommerceResult(stdout: string): DemoJson {
+  const { packs } = JSON.parse(stdout) as { packs: DemoJson[] };
+  return packs.find((p) => p.pack === 'ecommerce') as DemoJson;
+}
 
 describe('strata demo', () => {
   let root: { path: string; remove: () => Promise<void> };
@@ -21,7 +28,7 @@ describe('strata demo', () => {
 
   beforeAll(async () => {
     root = await tempDir('demo');
-    dir = join(root.path, 'shop');
+    dir = join(root.path, 'shop', 'ecommerce');
     // As a user runs it; the folder is relative to the current one.
     first = await strata(['demo', ...ARGS, '--dir', 'shop'], { cwd: root.path });
     firstSums = await checksums(dir);
@@ -35,14 +42,17 @@ describe('strata demo', () => {
     expect(existsSync(join(dir, 'strata.config.ts'))).toBe(true);
     expect(existsSync(join(dir, 'data', 'manifest.json'))).toBe(true);
     expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(true);
-    expect(first.stdout).toContain('Project    shop (created from the "ecommerce" template)');
+    expect(first.stdout).toContain('Project    shop/ecommerce (created from the "ecommerce" template)');
+    expect(first.stdout).toContain('Project    shop/saas (created from the "saas" template)');
+    expect(first.stdout).toMatch(/^━━ an e-commerce shop \(ecommerce\) ━+$/m);
+    expect(first.stdout).toMatch(/^━━ a SaaS business \(saas\) ━+$/m);
     expect(first.stdout).toMatch(
       /^Run +r\S+ success in .*: \d+ succeeded, 0 failed, 0 skipped \(window 2025-01-01\.\.2025-01-03\)$/m,
     );
   });
 
   it('shows progress on stderr as `strata run` does, and the summary on stdout', () => {
-    expect(first.stderr).toMatch(/● Creating a project in \S+shop from the "ecommerce" template/);
+    expect(first.stderr).toMatch(/● Creating a project in \S+shop\/ecommerce from the "ecommerce" template/);
     expect(first.stderr).toMatch(/^2025-01-03 {2}day 3\/3 {2}[\d,]+ rows$/m);
     expect(first.stderr).toMatch(/^\d\d:\d\d:\d\d ✓ dim_customer +scd2 +\d+\.\d\ds {2}[\d,]+ rows$/m);
     expect(first.stderr).toMatch(/■ run r\S+ success/);
@@ -68,15 +78,17 @@ describe('strata demo', () => {
     expect(first.stdout).toMatch(/^ {2}Customers who ordered +[\d,]+$/m);
     expect(first.stdout).toMatch(/^ {2}Best month +2025-01 \(net revenue [\d,]+\.\d\d\)$/m);
     expect(first.stdout).toMatch(/^ {2}Top category +\S.* \(net revenue [\d,]+\.\d\d\)$/m);
-    expect(first.stdout).toContain('strata query "select * from marts.monthly_sales" --project shop\n');
-    expect(first.stdout).toMatch(/^ {2}strata runs --run r\S+ --project shop$/m);
-    expect(first.stdout).toContain('strata check --project shop\n');
-    expect(first.stdout).toContain('strata quarantine --project shop\n');
+    expect(first.stdout).toContain(
+      'strata query "select * from marts.monthly_sales" --project shop/ecommerce\n',
+    );
+    expect(first.stdout).toMatch(/^ {2}strata runs --run r\S+ --project shop\/ecommerce$/m);
+    expect(first.stdout).toContain('strata check --project shop/ecommerce\n');
+    expect(first.stdout).toContain('strata quarantine --project shop/ecommerce\n');
   });
 
   it('a second demo reuses the project and the data, and leaves every table as it was', () => {
     expect(second.code, second.stderr).toBe(0);
-    const result = JSON.parse(second.stdout) as DemoJson;
+    const result = ecommerceResult(second.stdout);
     expect(result.projectDir).toBe(dir);
     expect(result.project.created).toBe(false);
     expect(result.generation).toMatchObject({ reused: true, replaced: false, durationMs: null });
@@ -94,7 +106,7 @@ describe('strata demo', () => {
   });
 
   it('reports the headline as data that agrees with the marts', async () => {
-    const result = JSON.parse(second.stdout) as DemoJson;
+    const result = ecommerceResult(second.stdout);
     const metric = (key: string) => result.headline.metrics.find((m) => m.key === key);
     expect(result.headline.missingMarts).toEqual([]);
     for (const m of result.headline.metrics) expect(m.unavailable, m.key).toBeUndefined();
@@ -113,10 +125,33 @@ describe('strata demo', () => {
     for (const s of result.sources) expect(s.received).toBe(s.staged + s.quarantined + s.duplicates);
   });
 
+  it('builds the SaaS pack in its own project, with its MRR headline read from the marts', async () => {
+    const { packs } = JSON.parse(second.stdout) as { packs: DemoJson[] };
+    const saas = packs.find((p) => p.pack === 'saas') as DemoJson;
+    expect(saas.run.status).toBe('success');
+    expect(saas.projectDir).toBe(join(root.path, 'shop', 'saas'));
+    expect(saas.headline.missingMarts).toEqual([]);
+    const [last] = await queryWarehouse(
+      saas.projectDir,
+      'select cast(mrr_end as double) as mrr, accounts_end from marts.mrr_movements order by month_start desc limit 1',
+    );
+    const metric = (key: string) => saas.headline.metrics.find((m) => m.key === key);
+    expect(Number(last?.mrr)).toBeGreaterThan(0);
+    expect(metric('mrr')?.value).toBeCloseTo(Number(last?.mrr), 2);
+    expect(metric('arr')?.value).toBeCloseTo(12 * Number(last?.mrr), 2);
+    expect(metric('paying_accounts')?.value).toBe(Number(last?.accounts_end));
+    expect(first.stdout).toMatch(/^ {2}MRR \(end of window\) +[\d,]+\.\d\d$/m);
+  });
+
   it('with other arguments, replaces the data and rebuilds the demo warehouse', async () => {
-    const third = await cli(['demo', '--days', '2', '--scale', '0.01', '--dir', dir, '--format', 'json']);
+    const third = await cli([
+      'demo',
+      '--pack',
+      'ecommerce',
+      ...['--days', '2', '--scale', '0.01', '--dir', join(root.path, 'shop'), '--format', 'json'],
+    ]);
     expect(third.code, third.stderr).toBe(0);
-    const result = JSON.parse(third.stdout) as DemoJson;
+    const result = ecommerceResult(third.stdout);
     expect(result.generation).toMatchObject({ reused: false, replaced: true });
     expect(result.project.warehouseReset).toBe(true);
     expect(result.window).toEqual({ from: '2025-01-01', to: '2025-01-02' });

@@ -7,7 +7,7 @@ import {
   type DemoResult,
   type DemoStep,
   StrataError,
-  demo,
+  demoPacks,
 } from '../../index.ts';
 import { type CliContext, type LogFormat, globalOptions } from '../context.ts';
 import { type CliIo, writeChunk } from '../io.ts';
@@ -39,8 +39,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .description('Generate data, build it into a warehouse and show what came out: the first command to try.')
     .option('--dir <dir>', `the demo project folder (default: ./${DEMO_DEFAULTS.dir})`)
     .addOption(
-      new Option('--pack <pack>', 'which business to simulate')
-        .choices(DEMO_PACKS.map((p) => p.name))
+      new Option('--pack <pack>', 'which business to simulate; all: each in its own project')
+        .choices([...DEMO_PACKS.map((p) => p.name), 'all'])
         .default(DEMO_DEFAULTS.pack),
     )
     .option('--start <date>', 'first day of data, YYYY-MM-DD', DEMO_DEFAULTS.start)
@@ -61,9 +61,9 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-Creates the project (or reuses one an earlier demo made), generates its raw data (reused when the
-arguments are the same), runs the pipeline over those dates and prints what was built with the
-headline numbers. Progress goes to stderr, the summary to stdout. Exit code 0 only when every task
+Creates a project per pack in the folder (strata-demo/ecommerce, strata-demo/saas; or reuses the
+ones an earlier demo made), generates their raw data (reused when the arguments are the same),
+runs the pipeline over those dates and prints what was built with the headline numbers. Progress goes to stderr, the summary to stdout. Exit code 0 only when every task
 succeeded.`,
     )
     .action(async (options: DemoCliOptions, command: Command) => {
@@ -74,8 +74,8 @@ succeeded.`,
 async function runDemo(options: DemoCliOptions, command: Command, { io }: CliContext): Promise<number> {
   const { logFormat } = globalOptions(command, io);
   const dir = demoDir(options, command, io);
-  const result = await withRunReporter(io, logFormat, (onEvent) =>
-    demo({
+  const results = await withRunReporter(io, logFormat, (onEvent) =>
+    demoPacks({
       dir,
       pack: options.pack,
       start: options.start,
@@ -89,9 +89,15 @@ async function runDemo(options: DemoCliOptions, command: Command, { io }: CliCon
       onEvent,
     }),
   );
-  const shown = shownPath(io.cwd, result.projectDir);
-  await writeChunk(io.stdout, options.format === 'json' ? toJson(demoJson(result)) : demoText(result, shown));
-  return result.exitCode;
+  const text = results
+    .map((result) => {
+      const pack = DEMO_PACKS.find((p) => p.name === result.pack);
+      const title = `${pack?.title ?? result.pack} (${result.pack})`;
+      return `━━ ${title} ${'━'.repeat(Math.max(3, 72 - title.length))}\n\n${demoText(result, shownPath(io.cwd, result.projectDir))}`;
+    })
+    .join('\n');
+  await writeChunk(io.stdout, options.format === 'json' ? toJson({ packs: results.map(demoJson) }) : text);
+  return Math.max(0, ...results.map((r) => r.exitCode));
 }
 
 /** --dir, else a --project given explicitly, else ./strata-demo. */
@@ -103,7 +109,7 @@ function demoDir(options: DemoCliOptions, command: Command, io: CliIo): string {
     resolve(io.cwd, options.dir) !== resolve(io.cwd, project)
   ) {
     throw new StrataError('USAGE', '--dir and --project name different folders', {
-      hint: 'The demo builds one project: pass only --dir DIR.',
+      hint: 'The demo builds its projects in one folder: pass only --dir DIR.',
     });
   }
   return resolve(io.cwd, options.dir ?? project ?? DEMO_DEFAULTS.dir);
