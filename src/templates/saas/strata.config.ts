@@ -7,7 +7,7 @@ import { defineConfig, defineContract } from 'strata';
  * To load your own billing exports, point `files` at them and map your column names and formats
  * in the contracts (`from:`, `formats:`, `nullValues:`). A billing system that only exports
  * subscription periods (customer, start, end, monthly amount) maps onto the pack through a model
- * named `subscriptions` in place of the source: see examples/telco-saas.
+ * named `subscriptions` in place of the source: see examples/telco_saas.
  */
 const data = 'data/saas';
 const iso = ['%Y-%m-%dT%H:%M:%SZ'];

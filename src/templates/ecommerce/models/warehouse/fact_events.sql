@@ -76,5 +76,5 @@ select
 from numbered as n
 left join {{ ref('product_versions') }} as p
   on p.product_id = n.product_id
- and (p.applies_from is null or n.event_time >= p.applies_from)
- and (p.valid_to is null or n.event_time < p.valid_to)
+ and n.event_time >= p.applies_from
+ and n.event_time < p.applies_until

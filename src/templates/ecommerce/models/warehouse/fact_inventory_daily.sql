@@ -49,5 +49,5 @@ select
 from snapshots as s
 left join {{ ref('product_versions') }} as p
   on p.product_id = s.product_id
- and (p.applies_from is null or cast(s.snapshot_date as timestamp) + interval '1 day' > p.applies_from)
- and (p.valid_to is null or cast(s.snapshot_date as timestamp) + interval '1 day' <= p.valid_to)
+ and cast(s.snapshot_date as timestamp) + interval '1 day' > p.applies_from
+ and cast(s.snapshot_date as timestamp) + interval '1 day' <= p.applies_until

@@ -74,5 +74,5 @@ inner join {{ ref('stg_order_items') }} as i
   on i.order_id = o.order_id and i.status = o.first_status and i.load_date = o.load_date
 left join {{ ref('product_versions') }} as p
   on p.product_id = i.product_id
- and (p.applies_from is null or o.placed_at >= p.applies_from)
- and (p.valid_to is null or o.placed_at < p.valid_to)
+ and o.placed_at >= p.applies_from
+ and o.placed_at < p.applies_until

@@ -138,5 +138,5 @@ left join lines as li on li.order_id = f.order_id
 left join {{ ref('country_regions') }} as g on g.country = f.shipping_country
 left join {{ ref('customer_versions') }} as c
   on c.customer_id = f.customer_id
- and (c.applies_from is null or f.placed_at >= c.applies_from)
- and (c.valid_to is null or f.placed_at < c.valid_to)
+ and f.placed_at >= c.applies_from
+ and f.placed_at < c.applies_until

@@ -60,9 +60,9 @@ select
 from sales as s
 left join {{ ref('customer_versions') }} as c
   on c.customer_id = s.customer_id
- and (c.applies_from is null or s.sold_at >= c.applies_from)
- and (c.valid_to is null or s.sold_at < c.valid_to)
+ and s.sold_at >= c.applies_from
+ and s.sold_at < c.applies_until
 left join {{ ref('product_versions') }} as p
   on p.product_id = s.product_id
- and (p.applies_from is null or s.sold_at >= p.applies_from)
- and (p.valid_to is null or s.sold_at < p.valid_to)
+ and s.sold_at >= p.applies_from
+ and s.sold_at < p.applies_until

@@ -18,7 +18,7 @@ columns:
   first_paid_date: First day the account paid.
   last_paid_date: Last day it had MRR.
   tenure_days: Days from first_paid_date to last_paid_date, inclusive.
-  tenure_months: Whole months of tenure.
+  tenure_months: Whole calendar months from first_paid_date to the day after last_paid_date.
   last_activity_at: Its last product usage event up to the month's end; null when none.
 checks:
   - unique: [month_start, account_id]
@@ -82,7 +82,12 @@ select
   c.first_paid_date,
   l.last_paid_date,
   cast(l.last_paid_date - c.first_paid_date as integer) + 1 as tenure_days,
-  cast(floor((cast(l.last_paid_date - c.first_paid_date as integer) + 1) / 30.4375) as integer) as tenure_months,
+  cast(
+    (extract(year from l.last_paid_date + 1) - extract(year from c.first_paid_date)) * 12
+    + extract(month from l.last_paid_date + 1) - extract(month from c.first_paid_date)
+    - case when extract(day from l.last_paid_date + 1) < extract(day from c.first_paid_date) then 1 else 0 end
+    as integer
+  ) as tenure_months,
   act.last_activity_at
 from churned as c
 left join last_plan as p on p.month_start = c.month_start and p.account_id = c.account_id

@@ -67,7 +67,7 @@ select
 from live as l
 left join {{ ref('account_versions') }} as a
   on a.account_id = l.account_id
- and (a.applies_from is null or a.applies_from < l.date_day + interval '1 day')
- and (a.valid_to is null or l.date_day + interval '1 day' <= a.valid_to)
+ and a.applies_from < l.date_day + interval '1 day'
+ and l.date_day + interval '1 day' <= a.applies_until
 left join {{ ref('dim_plan') }} as p on p.plan_id = l.plan_id
 where l.rank_in_account = 1

@@ -46,6 +46,6 @@ select
 from {{ ref('stg_transactions') }} as t
 left join {{ ref('account_versions') }} as a
   on a.account_id = t.account_id
- and (a.applies_from is null or t.created_at >= a.applies_from)
- and (a.valid_to is null or t.created_at < a.valid_to)
+ and t.created_at >= a.applies_from
+ and t.created_at < a.applies_until
 where t.load_date between {{ date_from }} and {{ date_to }}

@@ -40,8 +40,8 @@ select
 from {{ ref('stg_usage_events') }} as e
 left join {{ ref('account_versions') }} as a
   on a.account_id = e.account_id
- and (a.applies_from is null or e.event_time >= a.applies_from)
- and (a.valid_to is null or e.event_time < a.valid_to)
+ and e.event_time >= a.applies_from
+ and e.event_time < a.applies_until
 left join {{ ref('fact_subscription_daily') }} as s
   on s.account_id = e.account_id and s.snapshot_date = e.event_date
 where e.load_date between {{ date_from }} and {{ date_to }}
