@@ -111,7 +111,9 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   const rebuild = context.fullRefresh || !built;
   const stageAll = rebuild ? await allLoadedDates(session, d, node) : dates;
   let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0 };
-  if (stageAll.length > 0) {
+  // A source that has delivered nothing yet still gets its (empty) typed table, so the models
+  // reading it run and simply see no rows.
+  if (stageAll.length > 0 || !built) {
     signal.throwIfAborted();
     await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
     staged = await session.transaction((tx) =>

@@ -22,7 +22,7 @@ export function createRawTable(d: Dialect, table: TableRef): string {
  * stays in use rather than losing the date's data.)
  */
 export function currentRawRows(d: Dialect, raw: TableRef, source: string, dates: readonly string[]): string {
-  const dateList = dates.map((date) => `CAST(${d.stringLiteral(date)} AS DATE)`).join(', ');
+  const dateList = sqlDateList(d, dates);
   return `SELECT r.* FROM ${d.qualify(raw)} AS r
 WHERE r.load_date IN (${dateList})
   AND r.ingestion_id IN (
@@ -31,4 +31,10 @@ WHERE r.load_date IN (${dateList})
       FROM audit.ingested_files WHERE source = ${d.stringLiteral(source)} AND status = 'loaded'
     ) AS versions WHERE newest = 1
   )`;
+}
+
+/** Dates as an SQL IN list; no dates is a list that matches nothing (an empty IN list is not SQL). */
+export function sqlDateList(d: Dialect, dates: readonly string[]): string {
+  if (dates.length === 0) return 'CAST(NULL AS DATE)';
+  return dates.map((date) => `CAST(${d.stringLiteral(date)} AS DATE)`).join(', ');
 }

@@ -3,7 +3,7 @@ import type { ContractSql } from '../contracts/compile.ts';
 import type { Dialect, Session, TableRef } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { SourceNode } from '../models/types.ts';
-import { currentRawRows } from './raw-table.ts';
+import { currentRawRows, sqlDateList } from './raw-table.ts';
 
 export interface StageCounts {
   received: number;
@@ -48,7 +48,7 @@ export async function stageDates(
   await temp(VIOLATIONS, sql.violations(q(TYPED), elementRelations));
   await temp(RANKED, sql.ranked(q(TYPED), q(VIOLATIONS)));
 
-  const dateList = dates.map((date) => `CAST(${d.stringLiteral(date)} AS DATE)`).join(', ');
+  const dateList = sqlDateList(d, dates);
   const replace = async (target: TableRef, select: string) => {
     if (run.rebuild) {
       await exec(`DROP TABLE IF EXISTS ${d.qualify(target)}`);

@@ -28,6 +28,7 @@ interface Change {
   subscription_id: string;
   account_id: string;
   status: string;
+  cancel_reason: string | null;
   change_type: string;
   billing_cycle: string;
   seats: number;
@@ -66,8 +67,8 @@ function dayList(start: string, days: number): string[] {
   return Array.from({ length: days }, (_, i) => new Date(first + i * 86_400_000).toISOString().slice(0, 10));
 }
 
-/** Every account's MRR (cents) at the end of every day, from the raw files alone. */
-async function dailyMrr(dataDir: string): Promise<Map<string, Map<string, number>>> {
+/** The raw subscription changes, each once (the same change delivered twice counts once). */
+async function readChanges(dataDir: string): Promise<Change[]> {
   const dir = join(dataDir, 'saas', 'subscriptions');
   const seen = new Set<string>();
   const changes: Change[] = [];
@@ -82,6 +83,11 @@ async function dailyMrr(dataDir: string): Promise<Map<string, Map<string, number
       changes.push(c);
     }
   }
+  return changes;
+}
+
+/** Every account's MRR (cents) at the end of every day, from the raw changes alone. */
+function dailyMrr(changes: readonly Change[]): Map<string, Map<string, number>> {
   const bySubscription = new Map<string, Change[]>();
   for (const c of changes)
     bySubscription.set(c.subscription_id, [...(bySubscription.get(c.subscription_id) ?? []), c]);
@@ -117,7 +123,27 @@ interface MonthExpectation {
   totals: Record<'start' | 'new' | 'reactivation' | 'expansion' | 'contraction' | 'churn' | 'end', number>;
 }
 
-function expectedMonths(daily: Map<string, Map<string, number>>): Map<string, MonthExpectation> {
+/**
+ * Accounts with a subscription canceled after paying (not an expired trial) before the first day
+ * loaded: they paid before, so coming back is a reactivation.
+ */
+function paidBeforeLoading(changes: readonly Change[]): Set<string> {
+  return new Set(
+    changes
+      .filter(
+        (c) =>
+          c.status === 'canceled' &&
+          (c.cancel_reason === 'voluntary' || c.cancel_reason === 'payment_failed') &&
+          c.effective_at.slice(0, 10) < START,
+      )
+      .map((c) => c.account_id),
+  );
+}
+
+function expectedMonths(
+  daily: Map<string, Map<string, number>>,
+  paidBefore: ReadonlySet<string>,
+): Map<string, MonthExpectation> {
   const days = [...daily.keys()];
   const firstPaid = new Map<string, string>();
   for (const day of days)
@@ -138,7 +164,7 @@ function expectedMonths(daily: Map<string, Map<string, number>>): Map<string, Mo
       totals.start += start;
       totals.end += finish;
       if (start === 0 && finish > 0) {
-        if ((firstPaid.get(account) as string) >= month) totals.new += finish;
+        if ((firstPaid.get(account) as string) >= month && !paidBefore.has(account)) totals.new += finish;
         else totals.reactivation += finish;
       } else if (start > 0 && finish === 0) totals.churn += start;
       else if (finish > start) totals.expansion += finish - start;
@@ -168,7 +194,8 @@ describe('the SaaS pack against a recomputation from the raw subscription files'
       to: dayList(START, DAYS).at(-1),
     });
     expect(exitCode, JSON.stringify(summary.tasks.filter((t) => t.status !== 'success'))).toBe(0);
-    months = expectedMonths(await dailyMrr(join(project, 'data')));
+    const changes = await readChanges(join(project, 'data'));
+    months = expectedMonths(dailyMrr(changes), paidBeforeLoading(changes));
   }, 300_000);
   afterAll(() => rm(root, { recursive: true, force: true }));
 

@@ -3,8 +3,9 @@ materialized: table
 description: >
   Account × month: MRR at the end of the month and at the end of the month before, the base of
   every movement. A month ends on its last day, or for the month still running on the last day
-  loaded; the first month loaded opens with the first day loaded (the opening balance). An account has a row for every month it ends or starts with MRR. first_paid_date is
-  the first day it ever had MRR, which tells a new account from one coming back.
+  loaded; the first month loaded opens with the first day loaded (the opening balance). An account
+  has a row for every month it ends or starts with MRR. first_paid_date, with
+  paid_before_loading, tells a new account from one coming back.
 columns:
   month_start: First day of the month.
   month_end: The day whose snapshot ends the month.
@@ -12,7 +13,8 @@ columns:
   account_id: Account.
   mrr_start: MRR at the opening day, USD (0 when none).
   mrr_end: MRR at the end of this month, USD (0 when none).
-  first_paid_date: First day the account had MRR.
+  first_paid_date: First day the account had MRR (in the data loaded).
+  paid_before_loading: A subscription of the account was canceled after paying before the first day loaded.
 checks:
   - unique: [month_start, account_id]
 ---*/
@@ -52,6 +54,16 @@ first_paid as (
   select account_id, min(snapshot_date) as first_paid_date from paying group by account_id
 ),
 
+-- A subscription canceled before the first day loaded, other than an expired trial, was paid for:
+-- its account coming back is a reactivation, not new.
+paid_before_loading as (
+  select distinct s.account_id
+  from {{ ref('subscription_states') }} as s
+  cross join bounds as b
+  where s.status = 'canceled' and s.cancel_reason in ('voluntary', 'payment_failed')
+    and s.effective_at < b.first_day
+),
+
 spans as (
   select distinct p.month_start, p.month_end, p.opening_day, x.account_id
   from periods as p
@@ -65,8 +77,10 @@ select
   s.account_id,
   cast(coalesce(o.mrr, 0) as decimal(14, 4)) as mrr_start,
   cast(coalesce(e.mrr, 0) as decimal(14, 4)) as mrr_end,
-  fp.first_paid_date
+  fp.first_paid_date,
+  pb.account_id is not null as paid_before_loading
 from spans as s
 left join paying as o on o.snapshot_date = s.opening_day and o.account_id = s.account_id
 left join paying as e on e.snapshot_date = s.month_end and e.account_id = s.account_id
 left join first_paid as fp on fp.account_id = s.account_id
+left join paid_before_loading as pb on pb.account_id = s.account_id

@@ -21,6 +21,7 @@ with cohorts as (
   select account_id, cast(date_trunc('month', first_paid_date) as date) as cohort_month
   from {{ ref('account_mrr_monthly') }}
   where first_paid_date > (select min(opening_day) from {{ ref('account_mrr_monthly') }})
+    and not paid_before_loading
   group by account_id, cast(date_trunc('month', first_paid_date) as date)
 ),
 

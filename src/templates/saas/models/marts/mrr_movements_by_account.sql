@@ -27,7 +27,8 @@ with classified as (
   select
     a.*,
     case
-      when a.mrr_start = 0 and a.mrr_end > 0 and a.first_paid_date >= a.month_start then 'new'
+      when a.mrr_start = 0 and a.mrr_end > 0 and a.first_paid_date >= a.month_start and not a.paid_before_loading
+        then 'new'
       when a.mrr_start = 0 and a.mrr_end > 0 then 'reactivation'
       when a.mrr_start > 0 and a.mrr_end = 0 then 'churn'
       when a.mrr_end > a.mrr_start then 'expansion'

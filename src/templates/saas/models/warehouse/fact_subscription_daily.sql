@@ -23,12 +23,25 @@ columns:
   mrr: Monthly recurring revenue, USD; 0 for a trial.
   is_paying: mrr > 0.
 ---*/
-with days as (
+with loaded as (
+  select max(load_date) as last_day from {{ ref('stg_subscriptions') }}
+  union all select max(load_date) from {{ ref('stg_accounts') }}
+  union all select max(load_date) from {{ ref('stg_plans') }}
+  union all select max(load_date) from {{ ref('stg_transactions') }}
+  union all select max(load_date) from {{ ref('stg_usage_events') }}
+),
+
+-- The days of the run: a quiet day (no subscription changes) still gets its snapshot. A run
+-- without an end date goes up to the last day any export delivered.
+days as (
   select d.date_day, d.date_key
   from {{ ref('dim_date') }} as d
   where d.date_day between {{ date_from }} and {{ date_to }}
-    and d.date_day between (select min(load_date) from {{ ref('stg_subscriptions') }})
-                       and (select max(load_date) from {{ ref('stg_subscriptions') }})
+    and d.date_day >= (select min(load_date) from {{ ref('stg_subscriptions') }})
+    and d.date_day <= case
+      when {{ date_to }} < date '9999-12-31' then {{ date_to }}
+      else (select max(last_day) from loaded)
+    end
 ),
 
 live as (
