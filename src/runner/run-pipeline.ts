@@ -1,13 +1,12 @@
 import { type RaisedAlerts, raiseAlerts } from '../alerts/raise-alerts.ts';
 import { AuditRecorder, type TaskAttemptRecord, ensureAuditSchema } from '../audit/recorder.ts';
 import type { CheckResult } from '../checks/run-check.ts';
-import type { CheckScope } from '../checks/types.ts';
 import type { Engine } from '../engine/types.ts';
 import { StrataError, serializeError } from '../errors/strata-error.ts';
 import { todayUtc } from '../materialize/dates.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import { selectNodes } from '../models/select.ts';
-import { type ProjectNode, materializationOf } from '../models/types.ts';
+import type { ProjectNode } from '../models/types.ts';
 import type { Project } from '../project/load-project.ts';
 import { STRATA_VERSION } from '../version.ts';
 import { type DailyMetrics, recordDailyMetrics } from './daily-metrics.ts';
@@ -15,10 +14,14 @@ import type { RunEventListener } from './events.ts';
 import { executeGate } from './execute-gate.ts';
 import type { RowCounts } from './execute-steps.ts';
 import { executeNode } from './execute-task.ts';
+import { checkEvent, checkScope } from './gate-scope.ts';
 import { type PlannedTask, planTasks } from './plan-tasks.ts';
 import { loadResumePoint } from './resume.ts';
 import { newRunId } from './run-id.ts';
-import { type ScheduledTask, type TaskOutcome, runDag } from './scheduler.ts';
+import { type ScheduledTask, runDag } from './scheduler.ts';
+import { type TaskSummary, summarise, taskMaterialization } from './task-summary.ts';
+
+export type { TaskSummary } from './task-summary.ts';
 
 export interface RunOptions {
   /** Load dates of the run; none means "the newest loaded date and anything after it". */
@@ -36,19 +39,6 @@ export interface RunOptions {
   now?: () => Date;
   /** The environment sources read credentials from (default: process.env). */
   env?: NodeJS.ProcessEnv;
-}
-
-export interface TaskSummary {
-  task: string;
-  kind: ProjectNode['kind'] | 'checks';
-  target: string;
-  materialization: string;
-  status: 'success' | 'failed' | 'skipped';
-  attempts: number;
-  /** Time spent in all attempts. */
-  durationMs: number;
-  rows?: RowCounts;
-  error?: StrataError;
 }
 
 export interface RunSummary {
@@ -318,67 +308,4 @@ export async function runPipeline(
   } finally {
     await lock.release();
   }
-}
-
-function summarise(
-  task: PlannedTask,
-  outcome: TaskOutcome<RowCounts> | undefined,
-  durationMs: number,
-): TaskSummary {
-  const { node } = task;
-  const base = {
-    task: task.id,
-    kind: task.kind === 'checks' ? ('checks' as const) : node.kind,
-    target: `${node.target.schema}.${node.target.name}`,
-    materialization: taskMaterialization(task),
-    durationMs,
-  };
-  // runDag settles every task it is given; a missing outcome would be a scheduler bug.
-  if (!outcome) throw new Error(`no outcome for task ${task.id}`);
-  switch (outcome.status) {
-    case 'success':
-      return { ...base, status: 'success', attempts: outcome.attempts, rows: outcome.result };
-    case 'failed':
-      return { ...base, status: 'failed', attempts: outcome.attempts, error: outcome.error };
-    case 'skipped':
-      return { ...base, status: 'skipped', attempts: 0, error: outcome.reason };
-  }
-}
-
-function taskMaterialization(task: PlannedTask): string {
-  return task.kind === 'checks' ? 'checks' : materializationOf(task.node);
-}
-
-/**
- * The dates a node's checks look at: the run's dates; without dates, a source's checks look at
- * the dates it just loaded and a model's at its whole table.
- */
-async function checkScope(
-  engine: Engine,
-  runId: string,
-  node: ProjectNode,
-  window: DateWindow,
-): Promise<CheckScope> {
-  if (window.from || window.to) return { kind: 'dates', ...window };
-  if (node.kind !== 'source') return { kind: 'all' };
-  const text = engine.dialect.type('text');
-  const { rows } = await engine.query(
-    `SELECT CAST(min(load_date) AS ${text}) AS date_from, CAST(max(load_date) AS ${text}) AS date_to
-     FROM audit.source_loads WHERE run_id = $1 AND source = $2`,
-    [runId, node.name],
-  );
-  const loaded = rows[0];
-  return loaded?.date_from
-    ? { kind: 'dates', from: String(loaded.date_from), to: String(loaded.date_to) }
-    : { kind: 'all' };
-}
-
-function checkEvent(result: CheckResult) {
-  return {
-    checkId: result.checkId,
-    status: result.status,
-    severity: result.severity,
-    failingRows: result.failingRows,
-    message: result.message,
-  };
 }
