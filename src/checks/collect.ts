@@ -72,7 +72,8 @@ export function collectChecks(
 
 function declaredOn(node: ProjectNode, configFile: string): Declared[] {
   if (node.kind === 'source') {
-    return node.config.checks.map((spec) => ({ spec, target: node.name, file: configFile }));
+    const specs = [...node.config.contract.checks, ...node.config.checks];
+    return specs.map((spec) => ({ spec, target: node.name, file: configFile }));
   }
   if (node.kind !== 'model') return [];
   const onColumns = Object.entries(node.config.columns).flatMap(([column, doc]) =>

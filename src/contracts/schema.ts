@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkEntrySchema } from '../checks/spec.ts';
 
 const identifier = z
   .string()
@@ -83,6 +84,11 @@ export const contractSchema = z.strictObject({
   latestBy: identifier.optional(),
   /** Source strings that mean null in every field (an empty string always does). */
   nullValues: z.array(z.string()).default([]),
+  /**
+   * Checks on the staged table (checks/spec.ts), as a source's `checks`: rules about the data as a
+   * whole (orphans, volume, freshness), where the fields' own rules quarantine single records.
+   */
+  checks: z.array(checkEntrySchema).default([]),
 });
 
 export type ContractInput = z.input<typeof contractSchema>;

@@ -371,11 +371,10 @@ describe('checks on a source', () => {
               contract: {
                 uniqueKey: ['order_id'],
                 fields: { order_id: { type: 'string', required: true }, customer_id: { type: 'string' } },
+                // Declared with the contract or beside it: both are the source's checks.
+                checks: [{ relationships: { column: 'customer_id', to: 'customers' }, severity: 'warn' }],
               },
-              checks: [
-                { relationships: { column: 'customer_id', to: 'customers' }, severity: 'warn' },
-                { reconciliation: 'raw' },
-              ],
+              checks: [{ reconciliation: 'raw' }],
             },
           },
         }),
