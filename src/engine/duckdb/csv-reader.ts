@@ -49,17 +49,22 @@ export async function loadCsv(
   const lineBreak = /^[^\n]*\r\n/.test(start) ? '\r\n' : '\n';
   const grammar = csvGrammar(csv);
   const prefix = tempPrefix();
-  const lines = await readLines(session, request.path, target.compression, prefix, grammar);
-  const spans = await multiLineRecords(session, prefix, lines, grammar, names.length, lineBreak);
+  const { lines, quoted } = await readLines(session, request.path, target.compression, prefix, grammar);
+  // Most exports quote nothing: then no record can span lines, and the span search is skipped.
+  const spans = quoted
+    ? await multiLineRecords(session, prefix, lines, grammar, names.length, lineBreak)
+    : undefined;
   await insertRecords(session, target, lines, spans, grammar, names, csv.header ? 1 : 0);
-  await dropTemporary(session, `${prefix}_quoted`, spans, lines, `${prefix}_read`, `${prefix}_bad`);
-  await dropTemporary(session, prefix, `${prefix}_scan`);
+  const spanTables = quoted ? [`${prefix}_quoted`, `${prefix}_spans`] : [];
+  const lineTables = new Set([lines, `${prefix}_read`, `${prefix}_bad`]);
+  await dropTemporary(session, ...spanTables, ...lineTables, prefix, `${prefix}_scan`);
   return names;
 }
 
 /**
  * The file's lines with their line numbers: n, line ('' when empty), error (why the line could
- * not be read, else null) and plain (it holds no quote or escape character).
+ * not be read, else null) and plain (it holds no quote or escape character); and whether any line
+ * is not plain (quoted, or unreadable).
  */
 async function readLines(
   session: Session,
@@ -67,7 +72,7 @@ async function readLines(
   compression: string,
   prefix: string,
   grammar: CsvGrammar,
-): Promise<string> {
+): Promise<{ lines: string; quoted: boolean }> {
   const read = `${prefix}_read`;
   await session.execute(
     `CREATE TEMPORARY TABLE ${read} AS
@@ -76,8 +81,10 @@ FROM (SELECT row_number() OVER () AS n, coalesce(line, '') AS line FROM ${linesO
     [path],
   );
   const bad = await rejectedLines(session, prefix, 0);
-  const { rows } = await session.query(`SELECT count(*) AS n FROM ${bad}`);
-  if (Number(rows[0]?.n ?? 0) === 0) return read;
+  const { rows } = await session.query(
+    `SELECT (SELECT count(*) FROM ${bad}) AS rejected, (SELECT count(*) FROM ${read} WHERE NOT plain) AS quoted`,
+  );
+  if (Number(rows[0]?.rejected ?? 0) === 0) return { lines: read, quoted: Number(rows[0]?.quoted ?? 0) > 0 };
   // The reader leaves out the lines it rejects: the lines it read fill the other line numbers.
   const lines = `${prefix}_lines`;
   await session.execute(
@@ -90,7 +97,7 @@ JOIN (SELECT range AS n, row_number() OVER (ORDER BY range) AS k
 UNION ALL
 SELECT line, coalesce(raw_text, ''), parse_error, false FROM ${bad}`,
   );
-  return lines;
+  return { lines, quoted: true };
 }
 
 /**
@@ -146,7 +153,7 @@ async function insertRecords(
   session: Session,
   target: RawInsert,
   lines: string,
-  spans: string,
+  spans: string | undefined,
   g: CsvGrammar,
   names: string[],
   headerLines: number,
@@ -154,8 +161,9 @@ async function insertRecords(
   const lit = d.stringLiteral;
   const object = names.map((name, i) => `${lit(name)}, values[${i + 1}]`).join(', ');
   const unclosed = lit('UNQUOTED VALUE: a quoted value is not closed on its line');
-  const { rows } = await session.query(`SELECT count(*) AS n FROM ${spans}`);
-  const multiLine = Number(rows[0]?.n ?? 0) > 0;
+  const multiLine =
+    spans !== undefined &&
+    Number((await session.query(`SELECT count(*) AS n FROM ${spans}`)).rows[0]?.n ?? 0) > 0;
   // Lines that start records: not blank and not inside a record that spans lines.
   const starts = multiLine
     ? `SELECT l.n, coalesce(s.text, l.line) AS line, l.error, l.plain, s.values AS span_values
