@@ -101,7 +101,13 @@ let sequence = 0;
 /** Runs a job in a child process (`node --import tsx bench/child.ts`), measuring its process tree. */
 export async function runJob<T>(
   job: Job,
-  options: { tmpDir: string; env?: NodeJS.ProcessEnv; timeoutMs: number; label: string },
+  options: {
+    tmpDir: string;
+    /** The child's whole environment (default: this process's). */
+    env?: NodeJS.ProcessEnv;
+    timeoutMs: number;
+    label: string;
+  },
 ): Promise<StepOutcome<T>> {
   if (!existsSync(options.tmpDir)) mkdirSync(options.tmpDir, { recursive: true });
   const id = `${process.pid}-${++sequence}`;
@@ -112,7 +118,7 @@ export async function runJob<T>(
     const measured = await measureProcess({
       command: process.execPath,
       args: ['--import', 'tsx', CHILD, jobPath, resultPath],
-      env: { ...process.env, ...options.env },
+      env: options.env ?? process.env,
       timeoutMs: options.timeoutMs,
     });
     if (!existsSync(resultPath)) {

@@ -507,7 +507,10 @@ function buildFigures(
         rowsLabel: 'records',
         ms: s,
         rowsPerSecond: rate(feed.rangeRows, s),
-        peakRssBytes: stat(runs.map((r) => r.peakRssBytes)),
+        // psql is often done before the first memory sample; a zero is no measurement.
+        peakRssBytes: runs.every((r) => r.peakRssBytes > 0)
+          ? stat(runs.map((r) => r.peakRssBytes))
+          : undefined,
         note: `${loaded.toLocaleString('en-US')} rows loaded${refused > 0 ? `; ${refused} file(s) refused whole by COPY (damaged lines)` : ''}; server memory not included`,
       });
     }
