@@ -1,0 +1,169 @@
+/** `npm run bench -- [options]`: the arguments, parsed and checked. Pure. */
+
+export type BenchEngine = 'duckdb' | 'postgres' | 'both';
+export type BenchPack = 'ecommerce' | 'saas';
+
+export interface BenchArgs {
+  /** One pipeline per scale (`--scale X` or `--scales X,Y`), in the order given. */
+  scales: number[];
+  /** Days loaded as a range; one more day is generated for the incremental run. */
+  days: number;
+  engine: BenchEngine;
+  out: string;
+  /** Repetitions of every figure (median, min and max reported). */
+  runs: number;
+  packs: BenchPack[];
+  start: string;
+  seed: number;
+  defects: number;
+  /** Rows of the row-by-row INSERT reference's sample. */
+  sample: number;
+  /** Where generated datasets are kept for reuse (default `<out>/data`). */
+  data: string;
+  help: boolean;
+}
+
+export const BENCH_DEFAULTS = {
+  scale: 0.1,
+  days: 30,
+  engine: 'duckdb' as BenchEngine,
+  out: 'bench-results',
+  runs: 3,
+  pack: 'all',
+  start: '2025-01-01',
+  seed: 42,
+  defects: 0.01,
+  sample: 5000,
+} as const;
+
+export const BENCH_USAGE = `npm run bench -- [options]
+
+  --scale X              generator scale (1 ≈ 1M orders a year); default ${BENCH_DEFAULTS.scale}
+  --scales X,Y           several scales, to show how time and memory grow
+  --days N               days loaded as a range (one more is generated for the incremental day); default ${BENCH_DEFAULTS.days}
+  --engine E             duckdb, postgres or both; default ${BENCH_DEFAULTS.engine} (postgres needs STRATA_DATABASE_URL)
+  --runs N               repetitions of every figure; default ${BENCH_DEFAULTS.runs}
+  --pack P               ecommerce, saas or all; default ${BENCH_DEFAULTS.pack}
+  --out DIR              results (bench.md, bench.json) and reusable datasets; default ${BENCH_DEFAULTS.out}/
+  --data DIR             where datasets are kept; default <out>/data
+  --seed N, --defects R, --start DATE   generator arguments; defaults ${BENCH_DEFAULTS.seed}, ${BENCH_DEFAULTS.defects}, ${BENCH_DEFAULTS.start}
+  --sample N             rows of the row-by-row INSERT reference; default ${BENCH_DEFAULTS.sample}
+`;
+
+export class BenchUsageError extends Error {}
+
+function number(
+  name: string,
+  text: string | undefined,
+  check: (n: number) => boolean,
+  expected: string,
+): number {
+  const n = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isFinite(n) || !check(n)) {
+    throw new BenchUsageError(
+      `--${name} must be ${expected}, got ${text === undefined ? 'nothing' : `'${text}'`}`,
+    );
+  }
+  return n;
+}
+
+const positiveScale = (n: number) => n > 0 && n <= 100;
+const wholeAtLeast = (min: number) => (n: number) => Number.isInteger(n) && n >= min;
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const values = new Map<string, string>();
+  let help = false;
+  const flags = [
+    'scale',
+    'scales',
+    'days',
+    'engine',
+    'out',
+    'runs',
+    'pack',
+    'start',
+    'seed',
+    'defects',
+    'sample',
+    'data',
+  ];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    const match = /^--([a-z]+)(?:=(.*))?$/.exec(arg);
+    if (!match || !flags.includes(match[1] as string)) throw new BenchUsageError(`Unknown argument '${arg}'`);
+    const name = match[1] as string;
+    let value = match[2];
+    if (value === undefined) {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new BenchUsageError(`--${name} needs a value`);
+      i++;
+    }
+    if (values.has(name)) throw new BenchUsageError(`--${name} is given twice`);
+    values.set(name, value);
+  }
+  if (values.has('scale') && values.has('scales'))
+    throw new BenchUsageError('Give --scale or --scales, not both');
+  const scaleText = values.get('scales') ?? values.get('scale') ?? String(BENCH_DEFAULTS.scale);
+  const scales = scaleText
+    .split(',')
+    .map((s) => number('scale', s, positiveScale, 'a number above 0 and at most 100'));
+  if (new Set(scales).size !== scales.length) throw new BenchUsageError('--scales lists a scale twice');
+
+  const engine = values.get('engine') ?? BENCH_DEFAULTS.engine;
+  if (engine !== 'duckdb' && engine !== 'postgres' && engine !== 'both') {
+    throw new BenchUsageError(`--engine must be duckdb, postgres or both, got '${engine}'`);
+  }
+  const pack = values.get('pack') ?? BENCH_DEFAULTS.pack;
+  if (pack !== 'ecommerce' && pack !== 'saas' && pack !== 'all') {
+    throw new BenchUsageError(`--pack must be ecommerce, saas or all, got '${pack}'`);
+  }
+  const start = values.get('start') ?? BENCH_DEFAULTS.start;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || Number.isNaN(Date.parse(`${start}T00:00:00Z`))) {
+    throw new BenchUsageError(`--start must be a date YYYY-MM-DD, got '${start}'`);
+  }
+  const out = values.get('out') ?? BENCH_DEFAULTS.out;
+  if (out.trim() === '') throw new BenchUsageError('--out must name a folder');
+  return {
+    scales,
+    days: number(
+      'days',
+      values.get('days') ?? String(BENCH_DEFAULTS.days),
+      (n) => wholeAtLeast(1)(n) && n <= 3000,
+      'a whole number from 1 to 3000',
+    ),
+    engine,
+    out,
+    runs: number(
+      'runs',
+      values.get('runs') ?? String(BENCH_DEFAULTS.runs),
+      (n) => wholeAtLeast(1)(n) && n <= 50,
+      'a whole number from 1 to 50',
+    ),
+    packs: pack === 'all' ? ['ecommerce', 'saas'] : [pack],
+    start,
+    seed: number(
+      'seed',
+      values.get('seed') ?? String(BENCH_DEFAULTS.seed),
+      wholeAtLeast(0),
+      'a whole number ≥ 0',
+    ),
+    defects: number(
+      'defects',
+      values.get('defects') ?? String(BENCH_DEFAULTS.defects),
+      (n) => n >= 0 && n <= 0.5,
+      'a rate from 0 to 0.5',
+    ),
+    sample: number(
+      'sample',
+      values.get('sample') ?? String(BENCH_DEFAULTS.sample),
+      (n) => wholeAtLeast(1)(n) && n <= 1_000_000,
+      'a whole number from 1 to 1000000',
+    ),
+    data: values.get('data') ?? `${out.replace(/\/+$/, '')}/data`,
+    help,
+  };
+}

@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest';
+import { EVENTS, ORDERS } from '../src/generate/feeds.ts';
+import { BENCH_DEFAULTS, BenchUsageError, parseBenchArgs } from './args.ts';
+import { bareReadSql, columnType, rowInsertSql } from './bare-sql.ts';
+import {
+  type BenchReport,
+  type PackEngineResult,
+  formatRatio,
+  renderReport,
+  scalingRows,
+  throughputRatio,
+  timeRatio,
+} from './report.ts';
+import { rate, summarize } from './stats.ts';
+
+describe('parseBenchArgs', () => {
+  it('has the documented defaults', () => {
+    const args = parseBenchArgs([]);
+    expect(args).toMatchObject({
+      scales: [BENCH_DEFAULTS.scale],
+      days: 30,
+      engine: 'duckdb',
+      out: 'bench-results',
+      data: 'bench-results/data',
+      runs: 3,
+      packs: ['ecommerce', 'saas'],
+      sample: 5000,
+      help: false,
+    });
+  });
+
+  it('reads every option, with a space or an equals sign', () => {
+    const args = parseBenchArgs([
+      '--scale',
+      '0.01',
+      '--days=3',
+      '--runs',
+      '1',
+      '--engine',
+      'both',
+      '--pack',
+      'saas',
+      '--out',
+      'x/',
+    ]);
+    expect(args).toMatchObject({
+      scales: [0.01],
+      days: 3,
+      runs: 1,
+      engine: 'both',
+      packs: ['saas'],
+      out: 'x/',
+      data: 'x/data',
+    });
+    expect(parseBenchArgs(['--scales', '0.1,1']).scales).toEqual([0.1, 1]);
+  });
+
+  it.each([
+    [['--scale', '0'], /--scale must be a number above 0/],
+    [['--scale', '0.1', '--scales', '1,2'], /not both/],
+    [['--scales', '1,1'], /twice/],
+    [['--days', '2.5'], /--days must be a whole number/],
+    [['--runs', '0'], /--runs/],
+    [['--engine', 'mysql'], /--engine must be duckdb, postgres or both/],
+    [['--pack', 'crm'], /--pack/],
+    [['--start', '2025-13-45'], /--start/],
+    [['--days'], /needs a value/],
+    [['--frobnicate', '1'], /Unknown argument/],
+    [['--runs', '2', '--runs', '3'], /given twice/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseBenchArgs(argv)).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+});
+
+describe('summarize', () => {
+  it('gives the median, min and max of odd and even counts', () => {
+    expect(summarize([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3, n: 3 });
+    expect(summarize([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4, n: 4 });
+    expect(summarize([7])).toEqual({ median: 7, min: 7, max: 7, n: 1 });
+    expect(() => summarize([])).toThrow();
+  });
+
+  it('rates rows per second at the median', () => {
+    expect(rate(1000, summarize([500, 400, 2000]))).toBe(2000);
+    expect(rate(10, summarize([0]))).toBe(0);
+  });
+});
+
+describe('ratios', () => {
+  const strata = summarize([4000]);
+  const bare = summarize([1000]);
+  it('compares throughput on the same input and time against a reference', () => {
+    expect(throughputRatio(strata, bare, 'bare read').value).toBe(0.25);
+    expect(timeRatio(strata, bare, 'bare read').value).toBe(4);
+    expect(formatRatio(throughputRatio(strata, bare, 'bare read'))).toBe('0.25× bare read');
+    expect(formatRatio(timeRatio(strata, bare, 'bare read'))).toBe('4.0× the time of bare read');
+  });
+});
+
+describe('reference SQL', () => {
+  it('reads a feed with its columns and types', () => {
+    const sql = bareReadSql(EVENTS, ['/d/e/2025-01-01.csv', "/d/it's.csv"], 't0');
+    expect(sql).toMatch(/^CREATE TABLE "t0" AS SELECT "event_id", "event_time"/);
+    expect(sql).toContain("read_csv(['/d/e/2025-01-01.csv', '/d/it''s.csv']");
+    expect(sql).toContain("'revenue': 'DECIMAL(12,2)'");
+    expect(columnType(ORDERS.columns.find((c) => c.name === 'items')!)).toMatch(
+      /^STRUCT\("line_number" BIGINT.*\)\[\]$/,
+    );
+    expect(bareReadSql(ORDERS, ['/o.json'], 't1')).toContain("format = 'array'");
+  });
+
+  it('inserts one row per statement with parameters', () => {
+    const sql = rowInsertSql(EVENTS, 'target');
+    expect(sql).toMatch(/^INSERT INTO "target" VALUES \(\$1, CAST\(NULLIF\(\$2, ''\) AS TIMESTAMP\)/);
+    expect(sql).toMatch(/\$16\)$/);
+  });
+});
+
+function result(scale: number, pipelineMs: number, rss: number, records: number): PackEngineResult {
+  const ms = summarize([pipelineMs, pipelineMs * 0.9, pipelineMs * 1.2]);
+  const bare = summarize([pipelineMs / 10]);
+  return {
+    pack: 'ecommerce',
+    scale,
+    days: 30,
+    engine: 'duckdb',
+    status: 'measured',
+    dataset: {
+      dir: '/d',
+      key: 'k',
+      reused: false,
+      files: 217,
+      bytes: 1 << 20,
+      rangeRecords: records,
+      dayRecords: 100,
+    },
+    figures: [
+      {
+        stage: 'ingest + validate: events',
+        group: 'ingest',
+        rows: records,
+        rowsLabel: 'records',
+        ms,
+        rowsPerSecond: rate(records, ms),
+        ratios: [throughputRatio(ms, bare, 'bare read')],
+      },
+      {
+        stage: 'pipeline',
+        group: 'pipeline',
+        rows: records,
+        rowsLabel: 'records',
+        ms,
+        rowsPerSecond: rate(records, ms),
+        peakRssBytes: summarize([rss]),
+      },
+      {
+        stage: 'incremental day',
+        group: 'incremental',
+        rows: 100,
+        rowsLabel: 'records',
+        ms: summarize([1000]),
+        rowsPerSecond: 100,
+        peakRssBytes: summarize([rss]),
+      },
+    ],
+    references: [
+      {
+        stage: 'row-by-row INSERT: all feeds',
+        group: 'reference',
+        rows: records,
+        rowsLabel: 'records',
+        ms: summarize([pipelineMs * 20]),
+        rowsPerSecond: 1,
+        extrapolated: true,
+        note: 'extrapolated from 5,000 rows',
+      },
+    ],
+    problems: [],
+  };
+}
+
+describe('report', () => {
+  const results = [result(0.1, 10_000, 300 * 2 ** 20, 100_000), result(1, 80_000, 600 * 2 ** 20, 1_000_000)];
+  const report: BenchReport = {
+    harness: 'strata bench',
+    formatVersion: 1,
+    startedAt: '2025-06-01T10:00:00.000Z',
+    finishedAt: '2025-06-01T10:10:00.000Z',
+    command: 'npm run bench -- --scales 0.1,1',
+    args: parseBenchArgs(['--scales', '0.1,1']),
+    machine: {
+      cpus: 2,
+      cpuModel: 'Test CPU',
+      memoryBytes: 8 * 2 ** 30,
+      os: 'Linux',
+      node: 'v20.0.0',
+      duckdb: 'v1.3.0',
+      strata: '0.1.0',
+    },
+    load: { start: [1, 2, 3], end: [1.5, 2, 3], min1: 0.5, max1: 4.25 },
+    results: [
+      ...results,
+      {
+        ...result(0.1, 1, 1, 1),
+        engine: 'postgres',
+        status: 'unavailable',
+        reason: 'no server',
+        figures: [],
+        references: [],
+      },
+    ],
+    scaling: scalingRows(results),
+    notes: ['a note'],
+  };
+
+  it('shows how time and memory grow against the first scale', () => {
+    expect(report.scaling.map((r) => r.growth)).toEqual([
+      { records: 1, time: 1, memory: 1 },
+      { records: 10, time: 8, memory: 2 },
+    ]);
+  });
+
+  it('renders the machine, the tables with ratios, extrapolations, scaling and unavailable engines', () => {
+    const md = renderReport(report);
+    expect(md).toContain('# strata bench — 2025-06-01 10:00:00 UTC');
+    expect(md).toContain(
+      'Machine: 2 cores (Test CPU), 8.00 GiB memory, Linux; Node v20.0.0, DuckDB v1.3.0, strata 0.1.0.',
+    );
+    expect(md).toContain('1-minute load when a step started: 0.50 – 4.25');
+    expect(md).toContain('median of 3 runs');
+    expect(md).toContain(
+      '| ingest + validate: events | 100,000 records | 10.0 s | 9.00 s – 12.0 s | 10 k/s |  | 0.10× bare read |  |',
+    );
+    expect(md).toContain('| row-by-row INSERT: all feeds *(extrapolated)* | 100,000 records | 200 s |');
+    expect(md).toContain('## Scaling');
+    expect(md).toContain(
+      '| ecommerce | duckdb | 1 | 1,000,000 | 80.0 s | 13 k/s | 600 MiB | 1.00 s | 600 MiB | 10.0× / 8.0× / 2.0× |',
+    );
+    expect(md).toContain('**Not measured — unavailable:** no server');
+    expect(md).toContain('- a note');
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * One measured step, run in its own process by bench/main.ts so that its memory (DuckDB's native
+ * memory included) and time are its own: `node --import tsx bench/child.ts JOB.json RESULT.json`.
+ * Writes the step's result as JSON; never loops over data records in JavaScript except in the
+ * row-by-row INSERT reference, whose whole point is that loop (on a small sample).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { query } from '../src/api/query.ts';
+import { run } from '../src/api/run.ts';
+import { toStrataError } from '../src/errors/strata-error.ts';
+import { ALL_FEEDS } from '../src/generate/feeds.ts';
+import { generate } from '../src/generate/index.ts';
+import { feedId, type FeedSpec } from '../src/generate/schema.ts';
+import { bareReadSql, columnType, createTableSql, rowInsertSql } from './bare-sql.ts';
+import type {
+  BareResult,
+  ChildFailure,
+  ChildResult,
+  GenerateResultLite,
+  InsertsResult,
+  Job,
+  RunResult,
+} from './jobs.ts';
+
+function feedSpec(id: string): FeedSpec {
+  const spec = ALL_FEEDS.find((f) => feedId(f) === id);
+  if (!spec) throw new Error(`unknown feed ${id}`);
+  return spec;
+}
+
+async function openDuckDb(
+  path: string,
+  memoryLimit: string,
+): Promise<{ connection: DuckDBConnection; close: () => void }> {
+  const instance = await DuckDBInstance.create(path, { memory_limit: memoryLimit });
+  const connection = await instance.connect();
+  return {
+    connection,
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function scalar(connection: DuckDBConnection, sql: string): Promise<unknown> {
+  const reader = await connection.runAndReadAll(sql);
+  return reader.getRows()[0]?.[0];
+}
+
+async function runGenerate(job: Extract<Job, { kind: 'generate' }>): Promise<GenerateResultLite> {
+  const result = await generate({ ...job.options, overwrite: true });
+  return {
+    durationMs: result.durationMs,
+    rows: result.rows,
+    files: result.files,
+    bytes: result.bytes,
+    defects: result.defects,
+    threads: result.threads,
+  };
+}
+
+async function runPipeline(job: Extract<Job, { kind: 'run' }>): Promise<RunResult> {
+  const started = performance.now();
+  const { summary, exitCode } = await run({
+    projectDir: job.projectDir,
+    ...job.window,
+    trigger: 'bench',
+    command: 'bench',
+  });
+  const durationMs = performance.now() - started;
+  const sources: RunResult['sources'] = [];
+  await query(
+    {
+      projectDir: job.projectDir,
+      sql: `SELECT source, CAST(sum(received) AS BIGINT) AS received, CAST(sum(staged) AS BIGINT) AS staged,
+                   CAST(sum(quarantined) AS BIGINT) AS quarantined, CAST(sum(duplicates) AS BIGINT) AS duplicates
+            FROM audit.source_loads WHERE run_id = '${summary.runId.replaceAll("'", "''")}'
+            GROUP BY source ORDER BY source`,
+    },
+    (batch) => {
+      for (const r of batch.rows) {
+        sources.push({
+          source: String(r.source),
+          received: Number(r.received),
+          staged: Number(r.staged),
+          quarantined: Number(r.quarantined),
+          duplicates: Number(r.duplicates),
+        });
+      }
+    },
+  );
+  return {
+    durationMs,
+    status: summary.status,
+    exitCode,
+    runId: summary.runId,
+    tasks: summary.tasks.map((t) => ({
+      task: t.task,
+      kind: t.kind,
+      target: t.target,
+      status: t.status,
+      durationMs: t.durationMs,
+      rowsOut: t.rows?.rowsOut ?? 0,
+      error: t.error ? t.error.message.split('\n', 1)[0] : undefined,
+    })),
+    sources,
+  };
+}
+
+async function runBare(job: Extract<Job, { kind: 'bare' }>): Promise<BareResult> {
+  const { connection, close } = await openDuckDb(job.dbPath, job.memoryLimit);
+  try {
+    const version = String(await scalar(connection, 'SELECT version()'));
+    const groups: BareResult['groups'] = [];
+    let n = 0;
+    for (const group of job.groups) {
+      const table = `t${n++}`;
+      const started = performance.now();
+      await connection.run(bareReadSql(feedSpec(group.feed), group.files, table));
+      const ms = performance.now() - started;
+      groups.push({
+        name: group.name,
+        feed: group.feed,
+        ms,
+        rows: Number(await scalar(connection, `SELECT count(*) FROM ${table}`)),
+      });
+    }
+    return { duckdbVersion: version, groups };
+  } finally {
+    close();
+  }
+}
+
+async function runInserts(job: Extract<Job, { kind: 'inserts' }>): Promise<InsertsResult> {
+  const spec = feedSpec(job.feed);
+  const { connection, close } = await openDuckDb(job.dbPath, job.memoryLimit);
+  try {
+    // The sample, as the text a loader would have parsed from the file (not timed).
+    await connection.run(bareReadSql(spec, job.files, 'source_rows'));
+    const text = spec.columns.map((c) => `CAST("${c.name}" AS VARCHAR)`).join(', ');
+    const keyed = spec.key.map((k) => `"${k}" IS NOT NULL`).join(' AND ');
+    const reader = await connection.runAndReadAll(
+      `SELECT ${text} FROM source_rows WHERE ${keyed} LIMIT ${job.sample}`,
+    );
+    const sample = reader.getRows();
+    await connection.run(createTableSql(spec, 'target'));
+    const insert = await connection.prepare(rowInsertSql(spec, 'target'));
+    const started = performance.now();
+    await connection.run('BEGIN TRANSACTION');
+    for (const row of sample) {
+      row.forEach((value, i) => {
+        if (value === null) insert.bindNull(i + 1);
+        else insert.bindVarchar(i + 1, String(value));
+      });
+      await insert.run();
+    }
+    await connection.run('COMMIT');
+    const ms = performance.now() - started;
+    const rows = Number(await scalar(connection, 'SELECT count(*) FROM target'));
+    return { ms, sampled: sample.length, rows, types: spec.columns.map(columnType) };
+  } finally {
+    close();
+  }
+}
+
+async function main(): Promise<void> {
+  const [jobPath, resultPath] = process.argv.slice(2);
+  if (!jobPath || !resultPath) throw new Error('usage: child.ts JOB.json RESULT.json');
+  const job = JSON.parse(readFileSync(jobPath, 'utf8')) as Job;
+  const cpu = process.cpuUsage();
+  let result: ChildResult;
+  try {
+    let value: unknown;
+    if (job.kind === 'generate') value = await runGenerate(job);
+    else if (job.kind === 'run') value = await runPipeline(job);
+    else if (job.kind === 'bare') value = await runBare(job);
+    else value = await runInserts(job);
+    const used = process.cpuUsage(cpu);
+    result = {
+      ok: true,
+      value,
+      cpuMs: (used.user + used.system) / 1000,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    } as ChildResult;
+  } catch (error) {
+    const e = toStrataError(error);
+    const failure: ChildFailure = { ok: false, code: e.code, message: e.message, hint: e.hint };
+    result = failure;
+  }
+  writeFileSync(resultPath, JSON.stringify(result));
+}
+
+await main();

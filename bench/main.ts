@@ -1,0 +1,732 @@
+/**
+ * `npm run bench -- [--scale X | --scales X,Y] [--days N] [--engine duckdb|postgres|both]
+ * [--runs N] [--pack ecommerce|saas|all] [--out DIR]`: measures strata's pipeline stage by stage
+ * against references measured in the same run, and writes bench.md and bench.json under --out.
+ * See README "Performance" and bench/CONTEXT.md.
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
+import { join, resolve } from 'node:path';
+import { addDays } from '../src/materialize/dates.ts';
+import { STRATA_VERSION } from '../src/version.ts';
+import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchArgs, type BenchPack } from './args.ts';
+import {
+  datasetArguments,
+  datasetDir,
+  datasetKey,
+  type DatasetRecord,
+  feedFiles,
+  type FeedFiles,
+  freshProject,
+  readManifest,
+  reusableDataset,
+  sha256File,
+  writeDatasetRecord,
+} from './dataset.ts';
+import {
+  type BareResult,
+  type GenerateResultLite,
+  type InsertsResult,
+  runJob,
+  type RunResult,
+  StepFailed,
+  type StepOutcome,
+} from './jobs.ts';
+import {
+  copyFeed,
+  type CopyResult,
+  probePostgres,
+  recreateBenchDatabase,
+  type PgTarget,
+} from './postgres.ts';
+import {
+  type BenchReport,
+  formatBytes,
+  formatSeconds,
+  type MachineInfo,
+  type PackEngineResult,
+  type Ratio,
+  renderReport,
+  scalingRows,
+  throughputRatio,
+  timeRatio,
+} from './report.ts';
+import { rate, type Stat, summarize } from './stats.ts';
+
+const STEP_TIMEOUT_MS = 2 * 60 * 60 * 1000;
+/** The feed each pack's row-by-row INSERT reference samples: its largest flat feed. */
+const INSERT_FEED: Record<BenchPack, string> = { ecommerce: 'ecommerce/events', saas: 'saas/usage_events' };
+/** The packs' DuckDB memory limit (engine.memoryLimit in their strata.config.ts); the references use it too. */
+const MEMORY_LIMIT = '1GB';
+
+const loads: number[] = [];
+let duckdbVersion = '';
+
+function log(message: string): void {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}
+
+async function step<T>(label: string, run: () => Promise<StepOutcome<T>>): Promise<StepOutcome<T>> {
+  const outcome = await run();
+  loads.push(outcome.load1);
+  log(`${label}: ${formatSeconds(outcome.processMs)} (process), peak ${formatBytes(outcome.peakRssBytes)}`);
+  return outcome;
+}
+
+interface Dataset {
+  dir: string;
+  key: string;
+  reused: boolean;
+  record: DatasetRecord;
+  feeds: FeedFiles[];
+  lastRangeDay: string;
+  incrementalDay: string;
+}
+
+async function prepareDataset(
+  args: BenchArgs,
+  pack: BenchPack,
+  scale: number,
+  tmp: string,
+): Promise<Dataset> {
+  const dargs = datasetArguments(pack, { ...args, scale });
+  const key = datasetKey(dargs);
+  const dir = datasetDir(args.data, pack, key);
+  let record = reusableDataset(dir, key);
+  const reused = record !== undefined;
+  if (record) {
+    log(`${pack} scale ${scale}: reusing the dataset in ${dir}`);
+  } else {
+    rmSync(dir, { recursive: true, force: true });
+    const samples: DatasetRecord['generation'] = [];
+    for (let i = 0; i < args.runs; i++) {
+      const out = i === 0 ? dir : join(tmp, `generate-${pack}-${i}`);
+      const outcome = await step(
+        `${pack} scale ${scale}: generate ${dargs.days} days (${i + 1}/${args.runs})`,
+        () =>
+          runJob<GenerateResultLite>(
+            {
+              kind: 'generate',
+              options: {
+                domain: pack,
+                start: args.start,
+                days: dargs.days,
+                scale,
+                seed: args.seed,
+                defects: args.defects,
+                out,
+              },
+            },
+            { tmpDir: tmp, timeoutMs: STEP_TIMEOUT_MS, label: 'generate' },
+          ),
+      );
+      if (i > 0) rmSync(out, { recursive: true, force: true });
+      samples.push({
+        ms: outcome.value.durationMs,
+        cpuMs: outcome.cpuMs,
+        peakRssBytes: outcome.peakRssBytes,
+        rows: outcome.value.rows,
+        bytes: outcome.value.bytes,
+        files: outcome.value.files,
+      });
+    }
+    record = {
+      key,
+      arguments: dargs,
+      manifestSha256: sha256File(join(dir, 'manifest.json')),
+      createdAt: new Date().toISOString(),
+      generation: samples,
+    };
+    writeDatasetRecord(dir, record);
+  }
+  const lastRangeDay = addDays(args.start, args.days - 1);
+  return {
+    dir,
+    key,
+    reused,
+    record,
+    feeds: feedFiles(dir, readManifest(dir), lastRangeDay),
+    lastRangeDay,
+    incrementalDay: addDays(args.start, args.days),
+  };
+}
+
+/** Zero-byte files (an empty export) hold no records; DuckDB's readers refuse some of them. */
+function readable(files: readonly string[], dataset: Dataset): string[] {
+  const empty = new Set(
+    readManifest(dataset.dir)
+      .files.filter((f) => f.bytes === 0)
+      .map((f) => join(dataset.dir, f.path)),
+  );
+  return files.filter((f) => !empty.has(f));
+}
+
+function stat(values: readonly number[]): Stat {
+  return summarize(values);
+}
+
+function scaleStat(s: Stat, factor: number): Stat {
+  return { median: s.median * factor, min: s.min * factor, max: s.max * factor, n: s.n };
+}
+
+function sumTasks(
+  run: RunResult,
+  keep: (t: RunResult['tasks'][number]) => boolean,
+): { ms: number; rows: number; count: number } {
+  const tasks = run.tasks.filter(keep);
+  return {
+    ms: tasks.reduce((a, t) => a + t.durationMs, 0),
+    rows: tasks.reduce((a, t) => a + t.rowsOut, 0),
+    count: tasks.length,
+  };
+}
+
+function schemaOf(target: string): string {
+  return target.slice(0, target.indexOf('.'));
+}
+
+interface EngineSamples {
+  range: StepOutcome<RunResult>[];
+  day: StepOutcome<RunResult>[];
+  bare: StepOutcome<BareResult>[];
+  inserts: StepOutcome<InsertsResult>[];
+  copies: CopyResult[][];
+}
+
+async function benchEngine(
+  args: BenchArgs,
+  pack: BenchPack,
+  scale: number,
+  dataset: Dataset,
+  engine: 'duckdb' | 'postgres',
+  dirs: { tmp: string; work: string },
+  pg: { target?: PgTarget; reason?: string },
+): Promise<PackEngineResult> {
+  const label = `${pack} scale ${scale} ${engine}`;
+  const projectDir = join(dirs.work, `${pack}-${scale}-${engine}`);
+  await freshProject(projectDir, pack, dataset.dir);
+  const warehouse = join(dirs.tmp, `${pack}-${scale}.duckdb`);
+  const env: NodeJS.ProcessEnv = { ...process.env, STRATA_WAREHOUSE: warehouse };
+  delete env.STRATA_DATABASE_URL;
+  if (engine === 'postgres' && pg.target) env.STRATA_DATABASE_URL = pg.target.benchUrl;
+
+  const rangeRecords = dataset.feeds.reduce((a, f) => a + f.rangeRows, 0);
+  const dayRecords = dataset.feeds.reduce((a, f) => a + f.dayRows, 0);
+  const result: PackEngineResult = {
+    pack,
+    scale,
+    days: args.days,
+    engine,
+    status: 'measured',
+    dataset: {
+      dir: dataset.dir,
+      key: dataset.key,
+      reused: dataset.reused,
+      files: dataset.feeds.reduce((a, f) => a + f.rangeFiles.length + f.dayFiles.length, 0),
+      bytes: dataset.record.generation[0]?.bytes ?? 0,
+      rangeRecords,
+      dayRecords,
+    },
+    figures: [],
+    references: [],
+    problems: [],
+  };
+  if (engine === 'postgres' && !pg.target) {
+    result.status = 'unavailable';
+    result.reason = pg.reason ?? 'no PostgreSQL';
+    return result;
+  }
+
+  const samples: EngineSamples = { range: [], day: [], bare: [], inserts: [], copies: [] };
+  let strataAvailable = true;
+
+  const strataBlock = async (i: number) => {
+    if (!strataAvailable) return;
+    if (engine === 'duckdb') {
+      rmSync(warehouse, { force: true });
+      rmSync(`${warehouse}.wal`, { force: true });
+    } else if (pg.target) {
+      const problem = recreateBenchDatabase(pg.target);
+      if (problem) throw new Error(`cannot recreate the bench database: ${problem}`);
+    }
+    const options = { tmpDir: dirs.tmp, env, timeoutMs: STEP_TIMEOUT_MS, label: `${label} run` };
+    try {
+      const range = await step(
+        `${label} (${i + 1}/${args.runs}): run ${args.start}..${dataset.lastRangeDay}`,
+        () =>
+          runJob<RunResult>(
+            { kind: 'run', projectDir, window: { from: args.start, to: dataset.lastRangeDay } },
+            options,
+          ),
+      );
+      const day = await step(`${label} (${i + 1}/${args.runs}): run --date ${dataset.incrementalDay}`, () =>
+        runJob<RunResult>({ kind: 'run', projectDir, window: { date: dataset.incrementalDay } }, options),
+      );
+      samples.range.push(range);
+      samples.day.push(day);
+      for (const [name, r] of [
+        ['range', range],
+        ['incremental day', day],
+      ] as const) {
+        const failed = r.value.tasks.filter((t) => t.status !== 'success');
+        if (failed.length > 0) {
+          result.problems.push(
+            `run ${i + 1}, ${name}: ${failed.length} task(s) did not succeed (${failed
+              .slice(0, 5)
+              .map((t) => `${t.task} ${t.status}${t.error ? `: ${t.error}` : ''}`)
+              .join('; ')})`,
+          );
+        }
+      }
+    } catch (error) {
+      if (
+        engine === 'postgres' &&
+        error instanceof StepFailed &&
+        error.failure.code === 'ENGINE_UNAVAILABLE'
+      ) {
+        strataAvailable = false;
+        result.status = 'unavailable';
+        result.reason = `strata's PostgreSQL engine is not available in this build yet (${error.failure.message}); only the psql \\copy reference was measured.`;
+        return;
+      }
+      throw error;
+    }
+  };
+
+  const bareBlock = async (i: number) => {
+    const groups = dataset.feeds.flatMap((f) => [
+      { name: f.source, feed: f.feed, files: readable(f.rangeFiles, dataset) },
+      { name: `day:${f.source}`, feed: f.feed, files: readable(f.dayFiles, dataset) },
+    ]);
+    const dbPath = join(dirs.tmp, `bare-${pack}-${scale}.duckdb`);
+    rmSync(dbPath, { force: true });
+    rmSync(`${dbPath}.wal`, { force: true });
+    const outcome = await step(`${label} (${i + 1}/${args.runs}): bare DuckDB read of every feed`, () =>
+      runJob<BareResult>(
+        { kind: 'bare', dbPath, memoryLimit: MEMORY_LIMIT, groups: groups.filter((g) => g.files.length > 0) },
+        { tmpDir: dirs.tmp, timeoutMs: STEP_TIMEOUT_MS, label: 'bare read' },
+      ),
+    );
+    rmSync(dbPath, { force: true });
+    rmSync(`${dbPath}.wal`, { force: true });
+    duckdbVersion = outcome.value.duckdbVersion;
+    samples.bare.push(outcome);
+  };
+
+  const insertsBlock = async (i: number) => {
+    const feed = dataset.feeds.find((f) => f.feed === INSERT_FEED[pack]);
+    if (!feed) return;
+    const files: string[] = [];
+    let rows = 0;
+    for (const file of readable(feed.rangeFiles, dataset)) {
+      if (rows >= args.sample * 1.2) break;
+      files.push(file);
+      rows += readManifest(dataset.dir).files.find((f) => join(dataset.dir, f.path) === file)?.rows ?? 0;
+    }
+    const dbPath = join(dirs.tmp, `inserts-${pack}-${scale}.duckdb`);
+    rmSync(dbPath, { force: true });
+    rmSync(`${dbPath}.wal`, { force: true });
+    const outcome = await step(
+      `${label} (${i + 1}/${args.runs}): row-by-row INSERT of ${args.sample} ${feed.source}`,
+      () =>
+        runJob<InsertsResult>(
+          { kind: 'inserts', dbPath, memoryLimit: MEMORY_LIMIT, feed: feed.feed, files, sample: args.sample },
+          { tmpDir: dirs.tmp, timeoutMs: STEP_TIMEOUT_MS, label: 'row-by-row inserts' },
+        ),
+    );
+    rmSync(dbPath, { force: true });
+    rmSync(`${dbPath}.wal`, { force: true });
+    samples.inserts.push(outcome);
+  };
+
+  const copyBlock = async (i: number) => {
+    if (!pg.target) return;
+    if (!strataAvailable || samples.range.length === 0) {
+      const problem = recreateBenchDatabase(pg.target);
+      if (problem) throw new Error(`cannot recreate the bench database: ${problem}`);
+    }
+    const copies: CopyResult[] = [];
+    for (const feed of dataset.feeds) {
+      if (!/\.csv(\.gz)?$/.test(feed.rangeFiles[0] ?? '')) continue;
+      const copy = await copyFeed(pg.target, feed.feed, readable(feed.rangeFiles, dataset), dirs.tmp);
+      log(
+        `${label} (${i + 1}/${args.runs}): psql \\copy ${feed.source}: ${formatSeconds(copy.ms)}, ${copy.rows} rows`,
+      );
+      copies.push(copy);
+    }
+    samples.copies.push(copies);
+  };
+
+  const blocks = engine === 'duckdb' ? [strataBlock, bareBlock, insertsBlock] : [strataBlock, copyBlock];
+  for (let i = 0; i < args.runs; i++) {
+    // Rotate the order run by run, so that a slow spell of a shared machine does not always hit the same figure.
+    const order = blocks.slice(i % blocks.length).concat(blocks.slice(0, i % blocks.length));
+    for (const block of order) {
+      try {
+        await block(i);
+      } catch (error) {
+        // One failing step is reported, not fatal: the other figures of the run still count.
+        const message = error instanceof Error ? error.message : String(error);
+        log(`${label} (${i + 1}/${args.runs}): FAILED ${message.split('\n', 1)[0] ?? ''}`);
+        result.problems.push(`run ${i + 1}: ${message.split('\n', 1)[0] ?? ''}`);
+        if (block === strataBlock) {
+          result.status = 'failed';
+          result.reason = message.split('\n', 1)[0];
+        }
+      }
+    }
+  }
+
+  if (result.status === 'failed' && samples.range.length > 0) result.status = 'measured';
+  buildFigures(args, pack, dataset, samples, result);
+  return result;
+}
+
+function buildFigures(
+  args: BenchArgs,
+  pack: BenchPack,
+  dataset: Dataset,
+  samples: EngineSamples,
+  result: PackEngineResult,
+): void {
+  const { figures, references } = result;
+  const rangeRecords = result.dataset.rangeRecords;
+  const dayRecords = result.dataset.dayRecords;
+
+  // ── references ──
+  let bareTotal: Stat | undefined;
+  let bareDay: Stat | undefined;
+  const barePerFeed = new Map<string, Stat>();
+  if (samples.bare.length > 0) {
+    for (const feed of dataset.feeds) {
+      const ms = samples.bare.map((b) => b.value.groups.find((g) => g.name === feed.source)?.ms ?? 0);
+      const loaded = samples.bare[0]?.value.groups.find((g) => g.name === feed.source)?.rows ?? 0;
+      const s = stat(ms);
+      barePerFeed.set(feed.source, s);
+      references.push({
+        stage: `bare DuckDB read: ${feed.source}`,
+        group: 'reference',
+        rows: feed.rangeRows,
+        rowsLabel: 'records',
+        ms: s,
+        rowsPerSecond: rate(feed.rangeRows, s),
+        note:
+          loaded !== feed.rangeRows
+            ? `${loaded.toLocaleString('en-US')} rows loaded (damaged records skipped)`
+            : undefined,
+      });
+    }
+    bareTotal = stat(
+      samples.bare.map((b) =>
+        b.value.groups.filter((g) => !g.name.startsWith('day:')).reduce((a, g) => a + g.ms, 0),
+      ),
+    );
+    bareDay = stat(
+      samples.bare.map((b) =>
+        b.value.groups.filter((g) => g.name.startsWith('day:')).reduce((a, g) => a + g.ms, 0),
+      ),
+    );
+    references.push({
+      stage: 'bare DuckDB read: all feeds',
+      group: 'reference',
+      rows: rangeRecords,
+      rowsLabel: 'records',
+      ms: bareTotal,
+      rowsPerSecond: rate(rangeRecords, bareTotal),
+      peakRssBytes: stat(samples.bare.map((b) => b.peakRssBytes)),
+      cpuMs: stat(samples.bare.map((b) => b.cpuMs)),
+      note: 'peak RSS: the whole reference process (range and day)',
+    });
+    references.push({
+      stage: `bare DuckDB read: ${dataset.incrementalDay}`,
+      group: 'reference',
+      rows: dayRecords,
+      rowsLabel: 'records',
+      ms: bareDay,
+      rowsPerSecond: rate(dayRecords, bareDay),
+    });
+  }
+  let insertAll: Stat | undefined;
+  if (samples.inserts.length > 0) {
+    const first = samples.inserts[0] as StepOutcome<InsertsResult>;
+    const sampled = first.value.sampled;
+    const ms = stat(samples.inserts.map((s) => s.value.ms));
+    const feed = dataset.feeds.find((f) => f.feed === INSERT_FEED[pack]);
+    references.push({
+      stage: `row-by-row INSERT: ${feed?.source ?? ''} sample`,
+      group: 'reference',
+      rows: sampled,
+      rowsLabel: 'rows',
+      ms,
+      rowsPerSecond: rate(sampled, ms),
+      peakRssBytes: stat(samples.inserts.map((s) => s.peakRssBytes)),
+      note: 'one parameterised INSERT per record, all in one transaction, no key constraint',
+    });
+    if (feed && sampled > 0) {
+      const perFeed = scaleStat(ms, feed.rangeRows / sampled);
+      references.push({
+        stage: `row-by-row INSERT: ${feed.source}`,
+        group: 'reference',
+        rows: feed.rangeRows,
+        rowsLabel: 'records',
+        ms: perFeed,
+        rowsPerSecond: rate(feed.rangeRows, perFeed),
+        extrapolated: true,
+        note: `extrapolated from ${sampled.toLocaleString('en-US')} rows`,
+      });
+    }
+    if (sampled > 0) {
+      insertAll = scaleStat(ms, rangeRecords / sampled);
+      references.push({
+        stage: 'row-by-row INSERT: all feeds',
+        group: 'reference',
+        rows: rangeRecords,
+        rowsLabel: 'records',
+        ms: insertAll,
+        rowsPerSecond: rate(rangeRecords, insertAll),
+        extrapolated: true,
+        note: `extrapolated from ${sampled.toLocaleString('en-US')} ${feed?.source ?? ''} rows (nested order items would cost more)`,
+      });
+    }
+  }
+  const copyPerFeed = new Map<string, Stat>();
+  if (samples.copies.length > 0) {
+    const feeds = (samples.copies[0] ?? []).map((c) => c.feed);
+    for (const feedName of feeds) {
+      const feed = dataset.feeds.find((f) => f.feed === feedName);
+      if (!feed) continue;
+      const runs = samples.copies.map((c) => c.find((x) => x.feed === feedName) as CopyResult);
+      const s = stat(runs.map((r) => r.ms));
+      copyPerFeed.set(feed.source, s);
+      const refused = runs[0]?.refusedFiles ?? 0;
+      const loaded = runs[0]?.rows ?? 0;
+      references.push({
+        stage: `psql \\copy: ${feed.source}`,
+        group: 'reference',
+        rows: feed.rangeRows,
+        rowsLabel: 'records',
+        ms: s,
+        rowsPerSecond: rate(feed.rangeRows, s),
+        // psql is often done before the first memory sample; a zero is no measurement.
+        peakRssBytes: runs.every((r) => r.peakRssBytes > 0)
+          ? stat(runs.map((r) => r.peakRssBytes))
+          : undefined,
+        note: `${loaded.toLocaleString('en-US')} rows loaded${refused > 0 ? `; ${refused} file(s) refused whole by COPY (damaged lines)` : ''}; server memory not included`,
+      });
+    }
+  }
+
+  if (samples.range.length === 0) return;
+
+  // ── strata ──
+  const ratiosFor = (ms: Stat, ...pairs: [Stat | undefined, string, 'throughput' | 'time'][]): Ratio[] =>
+    pairs
+      .filter((p): p is [Stat, string, 'throughput' | 'time'] => p[0] !== undefined)
+      .map(([ref, name, meaning]) =>
+        meaning === 'throughput' ? throughputRatio(ms, ref, name) : timeRatio(ms, ref, name),
+      );
+
+  const generation = dataset.record.generation;
+  if (generation.length > 0) {
+    const ms = stat(generation.map((g) => g.ms));
+    figures.push({
+      stage: 'generate',
+      group: 'generate',
+      rows: generation[0]?.rows ?? 0,
+      rowsLabel: 'records',
+      ms,
+      rowsPerSecond: rate(generation[0]?.rows ?? 0, ms),
+      peakRssBytes: stat(generation.map((g) => g.peakRssBytes)),
+      cpuMs: stat(generation.map((g) => g.cpuMs)),
+      ratios: ratiosFor(ms, [bareTotal, 'bare read (all feeds)', 'time']),
+      note: `${args.days + 1} days${dataset.reused ? `; measured when the dataset was made (${dataset.record.createdAt.slice(0, 10)})` : ''}`,
+    });
+  }
+  const ranges = samples.range.map((s) => s.value);
+  const sourceTasks = new Set(ranges[0]?.tasks.filter((t) => t.kind === 'source').map((t) => t.task));
+  for (const feed of dataset.feeds) {
+    if (!sourceTasks.has(feed.source)) continue;
+    const ms = stat(ranges.map((r) => sumTasks(r, (t) => t.kind === 'source' && t.task === feed.source).ms));
+    const ledger = ranges[0]?.sources.find((s) => s.source === feed.source);
+    figures.push({
+      stage: `ingest + validate: ${feed.source}`,
+      group: 'ingest',
+      rows: feed.rangeRows,
+      rowsLabel: 'records',
+      ms,
+      rowsPerSecond: rate(feed.rangeRows, ms),
+      ratios: ratiosFor(
+        ms,
+        [barePerFeed.get(feed.source), 'bare read', 'throughput'],
+        [copyPerFeed.get(feed.source), 'psql \\copy', 'throughput'],
+      ),
+      note: ledger
+        ? `${ledger.staged.toLocaleString('en-US')} staged, ${ledger.quarantined.toLocaleString('en-US')} quarantined, ${ledger.duplicates.toLocaleString('en-US')} duplicates`
+        : undefined,
+    });
+  }
+  const ingest = stat(ranges.map((r) => sumTasks(r, (t) => t.kind === 'source').ms));
+  figures.push({
+    stage: 'ingest + validate: all sources',
+    group: 'ingest',
+    rows: rangeRecords,
+    rowsLabel: 'records',
+    ms: ingest,
+    rowsPerSecond: rate(rangeRecords, ingest),
+    ratios: ratiosFor(
+      ingest,
+      [bareTotal, 'bare read', 'throughput'],
+      [insertAll, 'row-by-row INSERT', 'throughput'],
+    ),
+    note: 'sum of the source tasks',
+  });
+  const layers: [string, (t: RunResult['tasks'][number]) => boolean][] = [
+    ['seeds', (t) => t.kind === 'seed'],
+    ['staging models', (t) => t.kind === 'model' && schemaOf(t.target) === 'staging'],
+    ['warehouse models', (t) => t.kind === 'model' && schemaOf(t.target) === 'warehouse'],
+    ['marts models', (t) => t.kind === 'model' && schemaOf(t.target) === 'marts'],
+  ];
+  for (const [name, keep] of layers) {
+    const first = sumTasks(ranges[0] as RunResult, keep);
+    if (first.count === 0) continue;
+    const ms = stat(ranges.map((r) => sumTasks(r, keep).ms));
+    figures.push({
+      stage: name,
+      group: 'layer',
+      rows: first.rows,
+      rowsLabel: 'rows written',
+      ms,
+      rowsPerSecond: rate(first.rows, ms),
+      ratios: ratiosFor(ms, [bareTotal, 'bare read (all feeds)', 'time']),
+      note: `${first.count} task${first.count === 1 ? '' : 's'} (sum of their times)`,
+    });
+  }
+  const checks = sumTasks(ranges[0] as RunResult, (t) => t.kind === 'checks');
+  if (checks.count > 0) {
+    const ms = stat(ranges.map((r) => sumTasks(r, (t) => t.kind === 'checks').ms));
+    figures.push({
+      stage: 'checks (quality gates)',
+      group: 'checks',
+      rows: checks.count,
+      rowsLabel: 'gates',
+      ms,
+      rowsPerSecond: 0,
+      ratios: ratiosFor(ms, [bareTotal, 'bare read (all feeds)', 'time']),
+      note: 'sum of the <node>:checks tasks',
+    });
+  }
+  const pipeline = stat(ranges.map((r) => r.durationMs));
+  figures.push({
+    stage: `pipeline: run --from ${args.start} --to ${dataset.lastRangeDay}`,
+    group: 'pipeline',
+    rows: rangeRecords,
+    rowsLabel: 'records',
+    ms: pipeline,
+    rowsPerSecond: rate(rangeRecords, pipeline),
+    peakRssBytes: stat(samples.range.map((s) => s.peakRssBytes)),
+    cpuMs: stat(samples.range.map((s) => s.cpuMs)),
+    ratios: ratiosFor(
+      pipeline,
+      [bareTotal, 'bare read', 'throughput'],
+      [insertAll, 'row-by-row INSERT', 'throughput'],
+    ),
+    note: 'wall time, every layer and check',
+  });
+  const day = stat(samples.day.map((s) => s.value.durationMs));
+  figures.push({
+    stage: `incremental day: run --date ${dataset.incrementalDay}`,
+    group: 'incremental',
+    rows: dayRecords,
+    rowsLabel: 'records',
+    ms: day,
+    rowsPerSecond: rate(dayRecords, day),
+    peakRssBytes: stat(samples.day.map((s) => s.peakRssBytes)),
+    cpuMs: stat(samples.day.map((s) => s.cpuMs)),
+    ratios: ratiosFor(day, [bareDay, 'bare read of the day', 'throughput']),
+    note: `on top of the ${args.days} days loaded`,
+  });
+}
+
+function machine(pgVersion: string | undefined): MachineInfo {
+  const list = cpus();
+  return {
+    cpus: list.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    memoryBytes: totalmem(),
+    os: `${type()} ${release()} ${arch()}`,
+    node: process.version,
+    duckdb: duckdbVersion || 'not measured',
+    strata: STRATA_VERSION,
+    postgres: pgVersion,
+  };
+}
+
+async function main(): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${BENCH_USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(BENCH_USAGE);
+    return 0;
+  }
+  const startedAt = new Date().toISOString();
+  const loadStart = loadavg();
+  const out = resolve(args.out);
+  const dirs = { tmp: join(out, 'tmp'), work: join(out, 'work') };
+  for (const dir of [out, dirs.tmp, dirs.work]) mkdirSync(dir, { recursive: true });
+
+  const engines: ('duckdb' | 'postgres')[] = args.engine === 'both' ? ['duckdb', 'postgres'] : [args.engine];
+  const pg = engines.includes('postgres') ? probePostgres(process.env) : {};
+  if (engines.includes('postgres') && pg.reason) log(`PostgreSQL: ${pg.reason}`);
+
+  const results: PackEngineResult[] = [];
+  for (const scale of args.scales) {
+    for (const pack of args.packs) {
+      const dataset = await prepareDataset(args, pack, scale, dirs.tmp);
+      for (const engine of engines) {
+        results.push(await benchEngine(args, pack, scale, dataset, engine, dirs, pg));
+      }
+    }
+  }
+  const loadEnd = loadavg();
+  const notes = [
+    'Ingest is the source task: raw load of the files as received, validation compiled to SQL, deduplication, the typed staging table and the ledger (received = staged + quarantined + duplicates). The bare read only reads the files into typed tables and skips damaged records.',
+    'Stage figures are sums of task times from the run summary (audit.task_runs); the packs run 2 tasks at a time, so they can add up to more than the pipeline wall time. Ratios in "time" are a stage\'s time over the bare read of all feeds; ratios in × throughput compare records per second on the same input.',
+    `Row-by-row INSERT figures other than the sample are extrapolated linearly from the sample (${args.sample.toLocaleString('en-US')} rows).`,
+    `The packs bound DuckDB with engine.memoryLimit ${MEMORY_LIMIT}; the references use the same limit. Pipeline and day times are strata's run() inside the child process (process start-up excluded; bench.json has the process times too).`,
+    'The machine is shared: read the load averages above before comparing runs; ratios measured in the same run hold better than absolute times.',
+  ];
+  if (!engines.includes('postgres')) notes.push('PostgreSQL was not measured (--engine duckdb).');
+  const report: BenchReport = {
+    harness: 'strata bench',
+    formatVersion: 1,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    args,
+    machine: machine(pg.target?.version),
+    load: {
+      start: loadStart,
+      end: loadEnd,
+      min1: loads.length > 0 ? Math.min(...loads) : (loadStart[0] ?? 0),
+      max1: loads.length > 0 ? Math.max(...loads) : (loadStart[0] ?? 0),
+    },
+    results,
+    scaling: scalingRows(results),
+    notes,
+  };
+  const markdown = renderReport(report);
+  writeFileSync(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(out, 'bench.md'), markdown);
+  if (existsSync(dirs.tmp)) rmSync(dirs.tmp, { recursive: true, force: true });
+  process.stdout.write(`\n${markdown}\nWritten: ${join(out, 'bench.md')} and ${join(out, 'bench.json')}\n`);
+  const failed = results.filter((r) => r.status === 'failed' || r.problems.length > 0);
+  return failed.length > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,117 @@
+/**
+ * The PostgreSQL side of the bench, through `psql` only: probing STRATA_DATABASE_URL, a database of
+ * the bench's own (`strata_bench`, dropped and recreated, nothing else touched), and the `\copy`
+ * reference — the limit for loading CSV into PostgreSQL.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ALL_FEEDS } from '../src/generate/feeds.ts';
+import { feedId, type Column } from '../src/generate/schema.ts';
+import { columnType } from './bare-sql.ts';
+import { measureProcess } from './measure.ts';
+
+export const BENCH_DATABASE = 'strata_bench';
+
+export interface PgTarget {
+  /** STRATA_DATABASE_URL as given (used to create the bench database). */
+  adminUrl: string;
+  /** The same server, database strata_bench. */
+  benchUrl: string;
+  version: string;
+}
+
+function psql(url: string, args: string[]): { ok: boolean; stdout: string; stderr: string } {
+  const r = spawnSync('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return {
+    ok: r.status === 0,
+    stdout: r.stdout ?? '',
+    stderr: (r.stderr ?? '') + (r.error ? String(r.error) : ''),
+  };
+}
+
+export function probePostgres(env: NodeJS.ProcessEnv): { target?: PgTarget; reason?: string } {
+  const url = env.STRATA_DATABASE_URL;
+  if (!url || !/^postgres(ql)?:\/\//i.test(url)) {
+    return { reason: 'STRATA_DATABASE_URL holds no postgres:// URL, so no PostgreSQL is reachable' };
+  }
+  const client = spawnSync('psql', ['--version'], { encoding: 'utf8' });
+  if (client.status !== 0) return { reason: 'psql is not installed' };
+  const version = psql(url, ['-Atc', 'SHOW server_version']);
+  if (!version.ok)
+    return {
+      reason: `PostgreSQL at STRATA_DATABASE_URL did not answer: ${version.stderr.trim().split('\n')[0] ?? ''}`,
+    };
+  const bench = new URL(url);
+  bench.pathname = `/${BENCH_DATABASE}`;
+  return {
+    target: { adminUrl: url, benchUrl: bench.toString(), version: `PostgreSQL ${version.stdout.trim()}` },
+  };
+}
+
+/** Drops and recreates the bench's own database. */
+export function recreateBenchDatabase(target: PgTarget): string | undefined {
+  const drop = psql(target.adminUrl, ['-c', `DROP DATABASE IF EXISTS ${BENCH_DATABASE}`]);
+  if (!drop.ok) return drop.stderr.trim();
+  const create = psql(target.adminUrl, ['-c', `CREATE DATABASE ${BENCH_DATABASE}`]);
+  return create.ok ? undefined : create.stderr.trim();
+}
+
+function pgType(column: Column): string {
+  if (column.type === 'list' || column.type === 'raw') return 'jsonb';
+  const type = columnType(column);
+  if (type === 'VARCHAR') return 'text';
+  return type.toLowerCase();
+}
+
+export interface CopyResult {
+  feed: string;
+  ms: number;
+  peakRssBytes: number;
+  rows: number;
+  /** Files COPY refused as a whole (COPY stops at the first bad line). */
+  refusedFiles: number;
+}
+
+/** `psql \copy` of a CSV feed's files into a typed table of the bench database, timed. */
+export async function copyFeed(
+  target: PgTarget,
+  feed: string,
+  files: readonly string[],
+  tmpDir: string,
+): Promise<CopyResult> {
+  const spec = ALL_FEEDS.find((f) => feedId(f) === feed);
+  if (!spec || spec.format !== 'csv') throw new Error(`${feed} is not a CSV feed`);
+  const table = `bench_ref.${spec.name}`;
+  const setup = psql(target.benchUrl, [
+    '-c',
+    `CREATE SCHEMA IF NOT EXISTS bench_ref; DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${spec.columns
+      .map((c) => `"${c.name}" ${pgType(c)}`)
+      .join(', ')})`,
+  ]);
+  if (!setup.ok) throw new Error(`psql: ${setup.stderr.trim()}`);
+  const lines = files.map((file) => {
+    if (/['\s\\]/.test(file))
+      throw new Error(`the bench cannot \\copy a path with quotes or spaces: ${file}`);
+    const from = spec.gzip ? `PROGRAM 'gzip -dc ${file}'` : `'${file}'`;
+    return `\\copy ${table} FROM ${from} WITH (FORMAT csv, HEADER true)`;
+  });
+  const script = join(tmpDir, `copy-${spec.name}.sql`);
+  writeFileSync(script, `${lines.join('\n')}\n`);
+  const measured = await measureProcess({
+    command: 'psql',
+    args: [target.benchUrl, '-X', '-q', '-v', 'ON_ERROR_STOP=0', '-f', script],
+    timeoutMs: 3_600_000,
+  });
+  const count = psql(target.benchUrl, ['-Atc', `SELECT count(*) FROM ${table}`]);
+  return {
+    feed,
+    ms: measured.processMs,
+    peakRssBytes: measured.peakRssBytes,
+    rows: Number(count.stdout.trim()) || 0,
+    refusedFiles: (measured.result.stderr.match(/ERROR:/g) ?? []).length,
+  };
+}

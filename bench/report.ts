@@ -1,0 +1,275 @@
+/** The bench's results (bench.json) and their Markdown rendering (bench.md). Pure. */
+import type { BenchArgs } from './args.ts';
+import { rate, type Stat } from './stats.ts';
+
+export interface Ratio {
+  value: number;
+  /** The reference figure's stage name. */
+  against: string;
+  /** How to read the value, e.g. 'throughput ÷ reference throughput'. */
+  meaning: 'throughput' | 'time';
+}
+
+export interface Figure {
+  stage: string;
+  group: 'generate' | 'ingest' | 'layer' | 'checks' | 'pipeline' | 'incremental' | 'reference';
+  /** Records read (ingest, pipeline, references), rows written (layers) or gates run (checks). */
+  rows: number;
+  rowsLabel: string;
+  ms: Stat;
+  rowsPerSecond: number;
+  peakRssBytes?: Stat;
+  cpuMs?: Stat;
+  ratios?: Ratio[];
+  /** 'extrapolated from 5,000 rows', 'sum of task times', ... */
+  note?: string;
+  extrapolated?: boolean;
+}
+
+export interface PackEngineResult {
+  pack: string;
+  scale: number;
+  days: number;
+  engine: 'duckdb' | 'postgres';
+  /** measured; unavailable: the engine could not be used here (reason says why). */
+  status: 'measured' | 'unavailable' | 'failed';
+  reason?: string;
+  dataset: {
+    dir: string;
+    key: string;
+    reused: boolean;
+    files: number;
+    bytes: number;
+    rangeRecords: number;
+    dayRecords: number;
+  };
+  figures: Figure[];
+  references: Figure[];
+  /** Runs whose pipeline had failed tasks (they are still timed). */
+  problems: string[];
+}
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  memoryBytes: number;
+  os: string;
+  node: string;
+  duckdb: string;
+  strata: string;
+  postgres?: string;
+}
+
+export interface BenchReport {
+  harness: 'strata bench';
+  formatVersion: 1;
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  args: BenchArgs;
+  machine: MachineInfo;
+  load: { start: number[]; end: number[]; min1: number; max1: number };
+  results: PackEngineResult[];
+  scaling: ScalingRow[];
+  notes: string[];
+}
+
+export interface ScalingRow {
+  pack: string;
+  engine: string;
+  scale: number;
+  records: number;
+  pipelineMs: Stat;
+  peakRssBytes: Stat;
+  dayMs: Stat;
+  dayPeakRssBytes: Stat;
+  /** Against the first scale: records, pipeline time, peak memory. */
+  growth: { records: number; time: number; memory: number };
+}
+
+export function throughputRatio(figureMs: Stat, referenceMs: Stat, against: string): Ratio {
+  return {
+    value: figureMs.median > 0 ? referenceMs.median / figureMs.median : 0,
+    against,
+    meaning: 'throughput',
+  };
+}
+
+export function timeRatio(figureMs: Stat, referenceMs: Stat, against: string): Ratio {
+  return {
+    value: referenceMs.median > 0 ? figureMs.median / referenceMs.median : 0,
+    against,
+    meaning: 'time',
+  };
+}
+
+export function scalingRows(results: readonly PackEngineResult[]): ScalingRow[] {
+  const rows: ScalingRow[] = [];
+  const first = new Map<string, ScalingRow>();
+  for (const r of results) {
+    if (r.status !== 'measured') continue;
+    const pipeline = r.figures.find((f) => f.group === 'pipeline');
+    const day = r.figures.find((f) => f.group === 'incremental');
+    if (!pipeline?.peakRssBytes || !day?.peakRssBytes) continue;
+    const key = `${r.pack}/${r.engine}`;
+    const base = first.get(key);
+    const row: ScalingRow = {
+      pack: r.pack,
+      engine: r.engine,
+      scale: r.scale,
+      records: pipeline.rows,
+      pipelineMs: pipeline.ms,
+      peakRssBytes: pipeline.peakRssBytes,
+      dayMs: day.ms,
+      dayPeakRssBytes: day.peakRssBytes,
+      growth: base
+        ? {
+            records: pipeline.rows / base.records,
+            time: pipeline.ms.median / base.pipelineMs.median,
+            memory: pipeline.peakRssBytes.median / base.peakRssBytes.median,
+          }
+        : { records: 1, time: 1, memory: 1 },
+    };
+    if (!base) first.set(key, row);
+    rows.push(row);
+  }
+  return rows;
+}
+
+// ── formatting ────────────────────────────────────────────────────────────────────────────
+
+export function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  if (s >= 100) return `${s.toFixed(0)} s`;
+  if (s >= 10) return `${s.toFixed(1)} s`;
+  return `${s.toFixed(2)} s`;
+}
+
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function formatRate(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M/s`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(0)} k/s`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k/s`;
+  return `${n.toFixed(0)}/s`;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(0)} MiB`;
+  return `${(n / 1024).toFixed(0)} KiB`;
+}
+
+function spread(stat: Stat, format: (n: number) => string): string {
+  return stat.n > 1 ? `${format(stat.min)} – ${format(stat.max)}` : '';
+}
+
+export function formatRatio(ratio: Ratio): string {
+  const v = ratio.value;
+  const text = v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2);
+  return ratio.meaning === 'throughput'
+    ? `${text}× ${ratio.against}`
+    : `${text}× the time of ${ratio.against}`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const align = header.map((h, i) =>
+    i === 0 || h === 'note' || h === 'pack' || h === 'engine' ? '---' : '---:',
+  );
+  return [header, align, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+function figureRows(figures: readonly Figure[]): string[][] {
+  return figures.map((f) => [
+    f.extrapolated ? `${f.stage} *(extrapolated)*` : f.stage,
+    `${formatCount(f.rows)} ${f.rowsLabel}`,
+    formatSeconds(f.ms.median),
+    spread(f.ms, formatSeconds),
+    f.rowsPerSecond > 0 ? formatRate(f.rowsPerSecond) : '',
+    f.peakRssBytes ? formatBytes(f.peakRssBytes.median) : '',
+    (f.ratios ?? []).map(formatRatio).join('; '),
+    f.note ?? '',
+  ]);
+}
+
+const FIGURE_HEADER = ['stage', 'rows', 'median', 'min – max', 'rows/s', 'peak RSS', 'vs reference', 'note'];
+
+export function renderResult(r: PackEngineResult): string {
+  const title = `## ${r.pack} · scale ${r.scale} · ${r.days} days + 1 incremental · ${r.engine}`;
+  const d = r.dataset;
+  const dataset = `Dataset: ${formatCount(d.files)} files, ${formatBytes(d.bytes)}, ${formatCount(d.rangeRecords)} records in the range and ${formatCount(d.dayRecords)} on the incremental day; ${d.reused ? 'reused' : 'generated'} (key ${d.key}).`;
+  if (r.status !== 'measured') {
+    const parts = [title, '', dataset, '', `**Not measured — ${r.status}:** ${r.reason ?? ''}`];
+    if (r.references.length > 0) {
+      parts.push('', '### References (same run)', '', table(FIGURE_HEADER, figureRows(r.references)));
+    }
+    return parts.join('\n');
+  }
+  const parts = [title, '', dataset, '', table(FIGURE_HEADER, figureRows(r.figures))];
+  parts.push('', '### References (same run)', '', table(FIGURE_HEADER, figureRows(r.references)));
+  if (r.problems.length > 0) parts.push('', `Problems: ${r.problems.join('; ')}`);
+  return parts.join('\n');
+}
+
+export function renderScaling(rows: readonly ScalingRow[]): string {
+  if (rows.length === 0) return '';
+  return [
+    '## Scaling',
+    '',
+    table(
+      [
+        'pack',
+        'engine',
+        'scale',
+        'records',
+        'pipeline',
+        'rows/s',
+        'peak RSS',
+        'incremental day',
+        'day peak RSS',
+        'growth (records / time / memory)',
+      ],
+      rows.map((r) => [
+        r.pack,
+        r.engine,
+        String(r.scale),
+        formatCount(r.records),
+        formatSeconds(r.pipelineMs.median),
+        formatRate(rate(r.records, r.pipelineMs)),
+        formatBytes(r.peakRssBytes.median),
+        formatSeconds(r.dayMs.median),
+        formatBytes(r.dayPeakRssBytes.median),
+        `${r.growth.records.toFixed(1)}× / ${r.growth.time.toFixed(1)}× / ${r.growth.memory.toFixed(1)}×`,
+      ]),
+    ),
+  ].join('\n');
+}
+
+export function renderMachine(report: Pick<BenchReport, 'machine' | 'load'>): string {
+  const m = report.machine;
+  const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' / ');
+  return [
+    `Machine: ${m.cpus} cores (${m.cpuModel}), ${formatBytes(m.memoryBytes)} memory, ${m.os}; Node ${m.node}, DuckDB ${m.duckdb}, strata ${m.strata}${m.postgres ? `, ${m.postgres}` : ''}.`,
+    `Load average (1 / 5 / 15 min): ${load(report.load.start)} at the start, ${load(report.load.end)} at the end; 1-minute load when a step started: ${report.load.min1.toFixed(2)} – ${report.load.max1.toFixed(2)}.`,
+  ].join('\n');
+}
+
+export function renderReport(report: BenchReport): string {
+  const runs = report.args.runs;
+  const parts = [
+    `# strata bench — ${report.startedAt.slice(0, 19).replace('T', ' ')} UTC`,
+    '',
+    `\`${report.command}\``,
+    '',
+    renderMachine(report),
+    '',
+    `Every figure is the median of ${runs} run${runs === 1 ? '' : 's'} (min – max beside it). Peak RSS is the resident memory of the measured step's whole process tree (DuckDB's native memory included). Ratios compare with a reference measured in the same run on the same input: "0.25× bare read" means a quarter of the throughput of DuckDB reading the same files into tables.`,
+  ];
+  for (const r of report.results) parts.push('', renderResult(r));
+  const scaling = renderScaling(report.scaling);
+  if (scaling) parts.push('', scaling);
+  if (report.notes.length > 0) parts.push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));
+  return `${parts.join('\n')}\n`;
+}
