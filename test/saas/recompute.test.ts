@@ -248,6 +248,25 @@ describe('the SaaS pack against a recomputation from the raw subscription files'
     expect(moved.some((t) => t.new > 0 && t.churn > 0 && t.expansion > 0 && t.contraction > 0)).toBe(true);
   });
 
+  it('counts DAU, WAU and MAU as a brute-force count of distinct users over each window does', async () => {
+    const [diff] = await queryWarehouse(
+      project,
+      `with brute as (
+         select d.activity_date,
+           (select count(distinct user_id) from warehouse.fact_user_events e where e.event_date = d.activity_date) as dau,
+           (select count(distinct user_id) from warehouse.fact_user_events e
+             where e.event_date between d.activity_date - 6 and d.activity_date) as wau,
+           (select count(distinct user_id) from warehouse.fact_user_events e
+             where e.event_date between d.activity_date - 29 and d.activity_date) as mau
+         from marts.engagement_daily as d
+       )
+       select count(*) as days,
+         count(case when b.dau <> m.dau or b.wau <> m.wau or b.mau <> m.mau then 1 end) as different
+       from brute as b join marts.engagement_daily as m using (activity_date)`,
+    );
+    expect(diff).toEqual({ days: DAYS, different: 0 });
+  });
+
   it('gives the same warehouse loaded day by day, as one range, and as a full refresh', async () => {
     const days = dayList(START, 12);
     const short = { ...DATA, days: 12 };
