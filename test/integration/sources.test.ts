@@ -216,7 +216,7 @@ describe('quarantine and replay', () => {
       'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,1.00,placed,3/14/2025\n2,1,1.00,returned,3/14/2025\n`,
     });
     await project.run();
-    const open = await listQuarantine({ projectDir: project.dir });
+    const open = await listQuarantine(project.options);
     expect(open.map((r) => [r.position, r.field, r.reason])).toEqual([[2, 'status', 'unknown_enum']]);
 
     // The mapping is fixed: 'returned' is a status after all.
@@ -232,8 +232,8 @@ describe('quarantine and replay', () => {
       { order_id: '1', status: 'placed' },
       { order_id: '2', status: 'returned' },
     ]);
-    expect(await listQuarantine({ projectDir: project.dir })).toEqual([]);
-    const history = await listQuarantine({ projectDir: project.dir, includeResolved: true });
+    expect(await listQuarantine(project.options)).toEqual([]);
+    const history = await listQuarantine({ ...project.options, includeResolved: true });
     expect(history).toHaveLength(1);
     expect(history[0]?.resolvedInRun).toMatch(/^r/);
   });
