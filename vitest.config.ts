@@ -13,6 +13,10 @@ export const POSTGRES_TEST_FILES = [
   'test/integration/idempotence.test.ts',
   'test/integration/runner.test.ts',
   'test/integration/sources.test.ts',
+  'test/integration/atomicity.test.ts',
+  'test/integration/checks.test.ts',
+  'test/integration/generated-data.test.ts',
+  'test/postgres/**/*.test.ts',
 ];
 
 export default defineConfig({
@@ -24,7 +28,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'duckdb', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+        test: {
+          name: 'duckdb',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/postgres/**', 'node_modules/**'],
+        },
       },
       {
         extends: true,

@@ -72,7 +72,11 @@ export class TestProject {
 
   /** The environment commands of this project see: its own database when on PostgreSQL. */
   get env(): NodeJS.ProcessEnv {
-    return this.database ? { ...process.env, STRATA_DATABASE_URL: this.database.url } : process.env;
+    return this.database ? { ...process.env, ...this.databaseEnv } : process.env;
+  }
+
+  private get databaseEnv(): NodeJS.ProcessEnv {
+    return this.database ? { STRATA_DATABASE_URL: this.database.url } : {};
   }
 
   /** What `withProject` needs to open this project's warehouse. */
@@ -80,8 +84,10 @@ export class TestProject {
     return { projectDir: this.dir, env: this.env };
   }
 
+  /** A run; an `env` given replaces the process environment but still selects this project's database. */
   run(request: Omit<RunRequest, 'projectDir'> = {}): Promise<RunResponse> {
-    return run({ env: this.env, ...request, projectDir: this.dir });
+    const env = request.env ? { ...request.env, ...this.databaseEnv } : this.env;
+    return run({ ...request, env, projectDir: this.dir });
   }
 
   checksums(): Promise<Record<string, string>> {
