@@ -254,7 +254,14 @@ describe('the dialect', () => {
 
   it('reads JSON records: texts, values, keys, types and array elements', async () => {
     const d = engine.dialect;
-    const record = `CAST(${d.stringLiteral('{"id": "7", "n": 2.50, "tags": ["a", "b"], "none": null, "o": {"k": 1}}')} AS JSONB)`;
+    const record = `CAST(${d.stringLiteral('{"id": "7", "n": 2.50, "tags": ["a", "b"], "none": null, "o": {"k": 1}, "s": ["x, y: z", "q\\"r"]}')} AS JSONB)`;
+    // Arrays and objects as DuckDB gives them: compact JSON, strings untouched.
+    expect(
+      await one(`SELECT ${d.jsonText(record, 'tags')} AS tags, ${d.jsonText(record, 's')} AS s`),
+    ).toEqual({
+      tags: '["a","b"]',
+      s: '["x, y: z","q\\"r"]',
+    });
     expect(
       await one(`SELECT ${d.jsonText(record, 'id')} AS id, ${d.jsonText(record, 'n')} AS n, ${d.jsonText(record, 'none')} AS none,
         ${d.jsonText(record, 'absent')} AS absent, ${d.jsonTypeOf(record, 'tags')} AS tags_type,
@@ -285,7 +292,7 @@ describe('the dialect', () => {
     const keys = await engine.query(
       `${d.jsonKeys(`(SELECT ${record} AS record UNION ALL SELECT CAST('{"x": 1}' AS JSONB)) AS rel`, 'record')} ORDER BY key`,
     );
-    expect(keys.rows.map((r) => r.key)).toEqual(['id', 'n', 'none', 'o', 'tags', 'x']);
+    expect(keys.rows.map((r) => r.key)).toEqual(['id', 'n', 'none', 'o', 's', 'tags', 'x']);
     const items = await engine.query(
       `SELECT id, CAST(strata_item AS TEXT) AS item, strata_item_position AS position FROM (${d.unnestJsonArray(
         `SELECT 1 AS id, ${record} AS record UNION ALL SELECT 2, CAST('{"tags": "not an array"}' AS JSONB)`,

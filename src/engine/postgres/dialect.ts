@@ -43,6 +43,22 @@ function dropKeepingViews(target: TableRef): string {
 }
 const RESTORE_VIEWS = `SELECT ${HELPER_SCHEMA}.restore_views()`;
 
+/** A JSON string (matched whole, escapes included), or a separator jsonb prints with a space after it. */
+const JSONB_SPACING = String.raw`("(?:[^"\\]|\\.)*")|([,:]) `;
+
+/**
+ * The text of a top-level key, as DuckDB gives it: scalars as their text, arrays and objects as
+ * compact JSON. jsonb prints ", " and ": " between items, and no other white space outside
+ * strings, so removing those (and leaving strings, matched whole, as they are) makes it compact.
+ * (Object keys come out in jsonb's order, which is not the file's.)
+ */
+function jsonKeyText(json: string, key: string): string {
+  const value = `(${json} -> ${stringLiteral(key)})`;
+  return `CASE WHEN jsonb_typeof(${value}) IN ('array', 'object')
+  THEN regexp_replace(CAST(${value} AS TEXT), ${stringLiteral(JSONB_SPACING)}, ${stringLiteral(String.raw`\1\2`)}, 'g')
+  ELSE (${json} ->> ${stringLiteral(key)}) END`;
+}
+
 export function createPostgresDialect(options: PostgresDialectOptions): Dialect {
   const inputIsValid =
     options.serverVersion >= INPUT_IS_VALID_SINCE ? 'pg_input_is_valid' : `${HELPER_SCHEMA}.input_is_valid`;
@@ -69,11 +85,9 @@ export function createPostgresDialect(options: PostgresDialectOptions): Dialect 
     ],
     dropRelation: (target) => [dropKeepingViews(target)],
     stringLiteral,
-    jsonText: (json, key) => `(${json} ->> ${stringLiteral(key)})`,
+    jsonText: jsonKeyText,
     jsonTexts: (json, keys, alias) => ({
-      select: keys.map(
-        (key, i) => `(${json} ->> ${stringLiteral(key)}) AS ${quoteIdentifier(`${alias}_${i + 1}`)}`,
-      ),
+      select: keys.map((key, i) => `${jsonKeyText(json, key)} AS ${quoteIdentifier(`${alias}_${i + 1}`)}`),
       text: (index) => quoteIdentifier(`${alias}_${index + 1}`),
     }),
     jsonValue: (json, key) => `(${json} -> ${stringLiteral(key)})`,
