@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDuckDb } from '../../src/engine/duckdb/duckdb-engine.ts';
 import { createPostgresDialect } from '../../src/engine/postgres/dialect.ts';
@@ -69,6 +70,36 @@ describe('credentials', () => {
     const echoed = await failure(engine.query(`SELECT CAST($1 AS INTEGER)`, [`${database.url} ${password}`]));
     expect(echoed.code).toBe('SQL_FAILED');
     expect(shown(echoed)).not.toContain(password);
+  });
+});
+
+describe('a role that may only read', () => {
+  it('opens a warehouse whose helper functions it may not create', async (context) => {
+    const admin = new pg.Client({ connectionString: inject('strataPgAdminUrl') });
+    await admin.connect();
+    const fresh = await createTestDatabase(inject('strataPgAdminUrl'));
+    const role = `strata_reader_${process.pid}`;
+    try {
+      try {
+        await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'reader-secret'`);
+      } catch {
+        context.skip(); // the test server's role may not create roles
+      }
+      const url = new URL(fresh.url);
+      url.username = role;
+      url.password = 'reader-secret';
+      const reader = await openPostgres({ url: url.toString(), urlEnv: 'READER' });
+      try {
+        expect((await reader.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+        expect(await reader.listSchemas()).toEqual(['public']);
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await fresh.drop();
+      await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+      await admin.end();
+    }
   });
 });
 

@@ -106,9 +106,22 @@ END $$`,
   `CREATE OR REPLACE FUNCTION ${S}.helpers_version() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT ${HELPERS_VERSION} $$`,
 ];
 
-/** Installs (or upgrades) the helper functions unless this database has them already. */
+/**
+ * Installs (or upgrades) the helper functions unless this database has them already. A role that
+ * may not create them (a read-only BI role) opens the warehouse all the same: it only reads.
+ */
 export async function ensureHelpers(client: pg.ClientBase): Promise<void> {
   if ((await installedVersion(client)) >= HELPERS_VERSION) return;
+  try {
+    await install(client);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== INSUFFICIENT_PRIVILEGE) throw error;
+  }
+}
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+async function install(client: pg.ClientBase): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [INSTALL_LOCK.toString()]);

@@ -31,7 +31,10 @@ export interface PostgresOptions {
   url: string;
   /** The environment variable the URL came from, for messages. */
   urlEnv: string;
-  /** Connections kept in the pool. */
+  /**
+   * Connections in the pool. A task holds one session and asks the engine for facts on another,
+   * so this must exceed twice the run's concurrency; a checkout waits at most CHECKOUT_TIMEOUT_MS.
+   */
   maxConnections?: number;
 }
 
@@ -40,6 +43,9 @@ const MERGE_SINCE = 150000;
 
 /** The session-level advisory lock a run holds on its database (any constant; the lock is per database). */
 const RUN_LOCK_KEY = 0x5374_7261_7461_52n;
+
+/** How long a checkout waits for a free connection before failing rather than hanging. */
+const CHECKOUT_TIMEOUT_MS = 120_000;
 
 /** Every session runs in UTC with ISO dates, whatever the server's defaults. */
 const SESSION_OPTIONS =
@@ -57,7 +63,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Engine> {
     application_name: 'strata',
     types: typeParsers,
   };
-  const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 10, idleTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    ...connection,
+    max: options.maxConnections ?? 24,
+    idleTimeoutMillis: 10_000,
+    connectionTimeoutMillis: CHECKOUT_TIMEOUT_MS,
+  });
   // An idle connection the server closes must not take the process down; the next checkout reconnects.
   pool.on('error', () => undefined);
   let serverVersion: number;
