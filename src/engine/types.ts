@@ -68,6 +68,12 @@ export interface Dialect {
   swapTable(staged: TableRef, target: TableRef): string[];
   /** Statements that replace a view atomically. */
   replaceView(target: TableRef, selectSql: string): string[];
+  /**
+   * Statements that drop a table or view that another kind of relation replaces next, inside the
+   * same transaction (followed by swapTable or replaceView, which restore what an engine had to
+   * drop along with it: PostgreSQL's views built on the relation).
+   */
+  dropRelation(target: TableRef, kind: 'table' | 'view'): string[];
   /** A SELECT returning one row, column `checksum`: a hash of the table's rows, independent of row order. */
   tableChecksum(table: TableRef): string;
 

@@ -61,6 +61,5 @@ export function dropExisting(
   existing: MaterializationFacts['existing'],
 ): Step[] {
   if (!existing) return [];
-  const kind = existing.kind === 'view' ? 'VIEW' : 'TABLE';
-  return [{ kind: 'exec', sql: `DROP ${kind} IF EXISTS ${dialect.qualify(target)}` }];
+  return dialect.dropRelation(target, existing.kind).map((sql) => ({ kind: 'exec' as const, sql }));
 }

@@ -2,6 +2,7 @@ import { sqlTimestamp } from '../audit/timestamps.ts';
 import type { ContractSql } from '../contracts/compile.ts';
 import type { Dialect, Session, TableRef } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
+import { stagedRef } from '../materialize/plan.ts';
 import type { SourceNode } from '../models/types.ts';
 import { currentRawRows, sqlDateList } from './raw-table.ts';
 
@@ -51,8 +52,11 @@ export async function stageDates(
   const dateList = sqlDateList(d, dates);
   const replace = async (target: TableRef, select: string) => {
     if (run.rebuild) {
-      await exec(`DROP TABLE IF EXISTS ${d.qualify(target)}`);
-      await exec(`CREATE TABLE ${d.qualify(target)} AS ${select}`);
+      // Built aside and swapped in, so views that read the staging table survive on every engine.
+      const staged = stagedRef(target, 'strata_stage');
+      await exec(`DROP TABLE IF EXISTS ${d.qualify(staged)}`);
+      await exec(`CREATE TABLE ${d.qualify(staged)} AS ${select}`);
+      for (const statement of d.swapTable(staged, target)) await exec(statement);
       return;
     }
     await exec(

@@ -1,6 +1,8 @@
 /**
  * Throw-away strata projects for integration tests: a temp folder with a config, models and seeds,
- * a real DuckDB warehouse file, and helpers to change files and look inside the warehouse.
+ * a real warehouse — a DuckDB file, or under the `postgres` test project (STRATA_TEST_ENGINE=postgres)
+ * a fresh database on the test run's PostgreSQL server, selected through STRATA_DATABASE_URL in
+ * the project's own environment — and helpers to change files and look inside the warehouse.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,8 +10,10 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { withProject } from '../../src/api/open-project.ts';
 import { type RunRequest, type RunResponse, run } from '../../src/api/run.ts';
+import type { ProjectOptions as OpenOptions } from '../../src/api/open-project.ts';
 import type { StrataConfigInput } from '../../src/config/schema.ts';
 import type { Row } from '../../src/engine/types.ts';
+import { type TestDatabase, createTestDatabase, testEngine } from '../support/postgres.ts';
 
 /** Files of a project, by path relative to its folder. */
 export type ProjectFiles = Record<string, string>;
@@ -40,12 +44,15 @@ export function csv(columns: string, ...rows: (string | number)[][]): string {
 }
 
 export class TestProject {
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly database?: TestDatabase,
+  ) {}
 
   /** A new project in a fresh temp folder, with package.json and strata.config.ts besides `files`. */
   static async create(files: ProjectFiles, options: ProjectOptions = {}): Promise<TestProject> {
     const dir = await mkdtemp(join(tmpdir(), 'strata-test-'));
-    const project = new TestProject(dir);
+    const project = new TestProject(dir, await testDatabase());
     await project.write({
       'package.json': JSON.stringify({ name: 'strata-test-project', private: true, type: 'module' }, null, 2),
       'strata.config.ts': options.config ?? configFile(options.run),
@@ -63,21 +70,55 @@ export class TestProject {
     await removeFiles(this.dir, paths);
   }
 
+  /** The environment commands of this project see: its own database when on PostgreSQL. */
+  get env(): NodeJS.ProcessEnv {
+    return this.database ? { ...process.env, ...this.databaseEnv } : process.env;
+  }
+
+  private get databaseEnv(): NodeJS.ProcessEnv {
+    return this.database ? { STRATA_DATABASE_URL: this.database.url } : {};
+  }
+
+  /** What `withProject` needs to open this project's warehouse. */
+  get options(): Required<Pick<OpenOptions, 'projectDir' | 'env'>> {
+    return { projectDir: this.dir, env: this.env };
+  }
+
+  /** A run; an `env` given replaces the process environment but still selects this project's database. */
   run(request: Omit<RunRequest, 'projectDir'> = {}): Promise<RunResponse> {
-    return run({ ...request, projectDir: this.dir });
+    const env = request.env ? { ...request.env, ...this.databaseEnv } : this.env;
+    return run({ ...request, env, projectDir: this.dir });
   }
 
   checksums(): Promise<Record<string, string>> {
-    return checksums(this.dir);
+    return checksums(this.dir, this.env);
   }
 
   query(sql: string): Promise<Row[]> {
-    return queryWarehouse(this.dir, sql);
+    return queryWarehouse(this.dir, sql, this.env);
   }
 
   async dispose(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+    await this.database?.drop();
   }
+}
+
+/**
+ * The environment for a project made outside TestProject (e.g. by `strata init`): on PostgreSQL
+ * it selects a fresh database, dropped by `dispose`.
+ */
+export async function testEnvironment(): Promise<{ env: NodeJS.ProcessEnv; dispose: () => Promise<void> }> {
+  const database = await testDatabase();
+  if (!database) return { env: process.env, dispose: async () => undefined };
+  return { env: { ...process.env, STRATA_DATABASE_URL: database.url }, dispose: () => database.drop() };
+}
+
+/** On PostgreSQL, a fresh database for one project; on DuckDB none (the warehouse is a file in the project). */
+async function testDatabase(): Promise<TestDatabase | undefined> {
+  if (testEngine() !== 'postgres') return undefined;
+  const { inject } = await import('vitest');
+  return createTestDatabase(inject('strataPgAdminUrl'));
 }
 
 export async function writeFiles(projectDir: string, files: ProjectFiles): Promise<void> {
@@ -96,8 +137,11 @@ export async function removeFiles(projectDir: string, paths: readonly string[]):
  * `schema.table → checksum` for every table and view outside the audit schema, each computed in
  * the engine with the dialect's order-independent table checksum.
  */
-export async function checksums(projectDir: string): Promise<Record<string, string>> {
-  return withProject({ projectDir }, async (_project, engine) => {
+export async function checksums(
+  projectDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, string>> {
+  return withProject({ projectDir, env }, async (_project, engine) => {
     const sums: Record<string, string> = {};
     for (const table of await engine.listTables()) {
       if (table.schema === 'audit') continue;
@@ -109,6 +153,10 @@ export async function checksums(projectDir: string): Promise<Record<string, stri
 }
 
 /** Rows of a query against the project's warehouse. */
-export async function queryWarehouse(projectDir: string, sql: string): Promise<Row[]> {
-  return withProject({ projectDir }, async (_project, engine) => (await engine.query(sql)).rows);
+export async function queryWarehouse(
+  projectDir: string,
+  sql: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Row[]> {
+  return withProject({ projectDir, env }, async (_project, engine) => (await engine.query(sql)).rows);
 }

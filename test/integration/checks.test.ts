@@ -217,7 +217,7 @@ describe('a check of severity error is a gate', () => {
       }),
     ]);
 
-    const detail = await getRun({ projectDir: project.dir, runId: summary.runId });
+    const detail = await getRun({ ...project.options, runId: summary.runId });
     expect(detail.checks.map((c) => [c.checkId, c.status, c.failingRows])).toEqual([
       ['fact_orders:not_null(customer_id)', 'fail', 1],
     ]);
@@ -321,7 +321,7 @@ describe('checks on an incremental model look at the dates just loaded', () => {
 
   it('strata check reruns the checks alone: whole tables by default, or given dates; history is kept', async () => {
     const tableBefore = await project.query('select count(*) as n from warehouse.fact_events');
-    const whole = await check({ projectDir: project.dir });
+    const whole = await check(project.options);
     expect(whole.exitCode).toBe(1);
     expect(whole.summary.tasks.map((t) => t.task)).toEqual(['fact_events:checks']);
     expect(whole.summary.checks.find((c) => c.checkId === 'fact_events:user_known')).toMatchObject({
@@ -329,7 +329,7 @@ describe('checks on an incremental model look at the dates just loaded', () => {
       failingRows: 1,
       checkedRows: 3,
     });
-    const oneDate = await check({ projectDir: project.dir, date: '2025-06-02' });
+    const oneDate = await check({ ...project.options, date: '2025-06-02' });
     expect(oneDate.exitCode).toBe(0);
     expect(await project.query('select count(*) as n from warehouse.fact_events')).toEqual(tableBefore);
 

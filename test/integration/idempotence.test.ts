@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initProject } from '../../src/api/init.ts';
 import { run } from '../../src/api/run.ts';
-import { TestProject, checksums, csv, model } from '../helpers/project.ts';
+import { TestProject, checksums, csv, model, testEnvironment } from '../helpers/project.ts';
 
 describe('running the same dates again gives the same warehouse', () => {
   let project: TestProject;
@@ -116,12 +116,17 @@ describe('the starter template', () => {
 
   it('runs twice to identical checksums', async () => {
     const { root } = await initProject(join(dir, 'shop'));
-    const first = await run({ projectDir: root });
-    expect(first.summary.tasks.filter((t) => t.status !== 'success')).toEqual([]);
-    const before = await checksums(root);
-    expect(Object.keys(before)).toHaveLength(8);
-    const second = await run({ projectDir: root });
-    expect(second.exitCode).toBe(0);
-    expect(await checksums(root)).toEqual(before);
+    const { env, dispose } = await testEnvironment();
+    try {
+      const first = await run({ projectDir: root, env });
+      expect(first.summary.tasks.filter((t) => t.status !== 'success')).toEqual([]);
+      const before = await checksums(root, env);
+      expect(Object.keys(before)).toHaveLength(8);
+      const second = await run({ projectDir: root, env });
+      expect(second.exitCode).toBe(0);
+      expect(await checksums(root, env)).toEqual(before);
+    } finally {
+      await dispose();
+    }
   });
 });

@@ -61,7 +61,7 @@ describe('each materialisation builds the expected rows', () => {
   afterAll(() => project?.dispose());
 
   it('creates views as views and every other materialisation as a table, with no leftovers', async () => {
-    const tables = await withProject({ projectDir: project.dir }, (_p, engine) => engine.listTables());
+    const tables = await withProject(project.options, (_p, engine) => engine.listTables());
     const kinds = Object.fromEntries(
       tables.filter((t) => t.schema !== 'audit').map((t) => [`${t.schema}.${t.name}`, t.kind]),
     );
@@ -188,9 +188,8 @@ describe('changing a model’s materialisation', () => {
       'models/marts/uses_m.sql': model({ materialized: 'view' }, `select * from {{ ref('m') }}`),
     });
   const kindOfM = async () =>
-    (await withProject({ projectDir: project.dir }, (_p, e) => e.listTables('warehouse'))).find(
-      (t) => t.name === 'm',
-    )?.kind;
+    (await withProject(project.options, (_p, e) => e.listTables('warehouse'))).find((t) => t.name === 'm')
+      ?.kind;
 
   beforeAll(async () => {
     project = await TestProject.create({

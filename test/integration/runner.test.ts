@@ -91,7 +91,7 @@ describe('a failing model', () => {
         .sort(),
     ).toEqual(['child', 'grandchild']);
     expect(events.at(-1)).toMatchObject({ type: 'run_finished', status: 'failed', failed: 1, skipped: 2 });
-    const built = await withProject({ projectDir: project.dir }, (_p, e) => e.listTables());
+    const built = await withProject(project.options, (_p, e) => e.listTables());
     expect(built.map((t) => `${t.schema}.${t.name}`).filter((n) => !n.startsWith('audit.'))).toEqual([
       'marts.independent_child',
       'raw.numbers',
@@ -154,10 +154,11 @@ describe('a model past its timeout_seconds', () => {
     project = await TestProject.create({
       'seeds/numbers.csv': csv('n', [1], [2]),
       'models/warehouse/fast.sql': model({ materialized: 'table' }, `select n from {{ ref('numbers') }}`),
-      // ~10 s of work on an idle machine; the timeout is 1 s
+      // ~10 s of work on an idle machine; the timeout is 1 s (generate_series: both engines have it)
       'models/warehouse/slow.sql': model(
         { materialized: 'table', timeout_seconds: 1 },
-        `select count(*) as n from range(1000000000) as a, range(100) as b, {{ ref('numbers') }} as c
+        `select count(*) as n from generate_series(1, 1000000000) as a, generate_series(1, 100) as b,
+           {{ ref('numbers') }} as c
          where c.n = 1`,
       ),
       'models/warehouse/after_slow.sql': model({ materialized: 'table' }, `select * from {{ ref('slow') }}`),
@@ -177,7 +178,7 @@ describe('a model past its timeout_seconds', () => {
     expect(taskStatuses(summary)).toMatchObject({ fast: 'success', after_slow: 'skipped' });
     expect(elapsed).toBeLessThan(5_000);
 
-    const tables = await withProject({ projectDir: project.dir }, (_p, e) => e.listTables('warehouse'));
+    const tables = await withProject(project.options, (_p, e) => e.listTables('warehouse'));
     expect(tables.map((t) => t.name)).toEqual(['fast']);
     const attempts = await project.query(
       `select status, error_code, duration_ms from audit.task_runs where task_id = 'slow'`,

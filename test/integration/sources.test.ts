@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listQuarantine } from '../../src/api/quarantine.ts';
-import { TestProject } from '../helpers/project.ts';
+import { TestProject, model } from '../helpers/project.ts';
 
 /** A config with one source of the given files and format, and a small order contract. */
 function sourceConfig(files: string, extra: Record<string, unknown> = {}): string {
@@ -207,6 +207,27 @@ describe('re-runs and changed files', () => {
     // Raw keeps both versions as received; nothing in it was updated.
     expect(await project.query('select count(*) as n from raw.orders')).toEqual([{ n: 4 }]);
   });
+
+  it('a full refresh rebuilds the staging table under the views that read it', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv'),
+      'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,1.00,placed,3/14/2025\n2,2,2.00,placed,3/14/2025\n`,
+      'models/staging/stg_orders.sql': model(
+        { materialized: 'view' },
+        `select order_id, quantity from {{ ref('orders') }}`,
+      ),
+      'models/marts/order_count.sql': model(
+        { materialized: 'view' },
+        `select count(*) as n from {{ ref('stg_orders') }}`,
+      ),
+    });
+    expect((await project.run()).exitCode).toBe(0);
+    // Only the source: the views on its staging table must survive the rebuild on every engine.
+    expect((await project.run({ fullRefresh: true, select: ['orders'] })).exitCode).toBe(0);
+    expect(await project.query('select n from marts.order_count')).toEqual([{ n: 2 }]);
+    expect((await project.run({ fullRefresh: true })).exitCode).toBe(0);
+    expect(await project.query('select n from marts.order_count')).toEqual([{ n: 2 }]);
+  });
 });
 
 describe('quarantine and replay', () => {
@@ -216,7 +237,7 @@ describe('quarantine and replay', () => {
       'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,1.00,placed,3/14/2025\n2,1,1.00,returned,3/14/2025\n`,
     });
     await project.run();
-    const open = await listQuarantine({ projectDir: project.dir });
+    const open = await listQuarantine(project.options);
     expect(open.map((r) => [r.position, r.field, r.reason])).toEqual([[2, 'status', 'unknown_enum']]);
 
     // The mapping is fixed: 'returned' is a status after all.
@@ -232,8 +253,8 @@ describe('quarantine and replay', () => {
       { order_id: '1', status: 'placed' },
       { order_id: '2', status: 'returned' },
     ]);
-    expect(await listQuarantine({ projectDir: project.dir })).toEqual([]);
-    const history = await listQuarantine({ projectDir: project.dir, includeResolved: true });
+    expect(await listQuarantine(project.options)).toEqual([]);
+    const history = await listQuarantine({ ...project.options, includeResolved: true });
     expect(history).toHaveLength(1);
     expect(history[0]?.resolvedInRun).toMatch(/^r/);
   });

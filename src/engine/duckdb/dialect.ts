@@ -36,6 +36,9 @@ export const duckdbDialect: Dialect = {
   replaceView: (target, selectSql) => [
     `CREATE OR REPLACE VIEW ${duckdbDialect.qualify(target)} AS\n${selectSql}`,
   ],
+  dropRelation: (target, kind) => [
+    `DROP ${kind === 'view' ? 'VIEW' : 'TABLE'} IF EXISTS ${duckdbDialect.qualify(target)}`,
+  ],
   stringLiteral,
   jsonText: (json, key) => `json_extract_string(${json}, ${jsonPath(key)})`,
   jsonTexts: (json, keys, alias) => ({

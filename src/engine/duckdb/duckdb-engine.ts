@@ -229,7 +229,8 @@ class DuckDbEngine implements Engine {
   }
 }
 
-function readerFor(request: BulkLoadRequest): string {
+/** DuckDB's reader of a file to bulk load; `path` is SQL for its path (a parameter by default). */
+export function readerFor(request: BulkLoadRequest, path = '$1'): string {
   switch (request.format) {
     case 'csv': {
       const delimiter = request.csv?.delimiter ?? ',';
@@ -239,14 +240,14 @@ function readerFor(request: BulkLoadRequest): string {
         });
       }
       const header = request.csv?.header ?? true;
-      return `read_csv($1, header = ${header}, delim = '${delimiter}')`;
+      return `read_csv(${path}, header = ${header}, delim = '${delimiter}')`;
     }
     case 'json':
-      return `read_json($1, format = 'auto')`;
+      return `read_json(${path}, format = 'auto')`;
     case 'ndjson':
-      return `read_json($1, format = 'newline_delimited')`;
+      return `read_json(${path}, format = 'newline_delimited')`;
     case 'parquet':
-      return `read_parquet($1)`;
+      return `read_parquet(${path})`;
   }
 }
 

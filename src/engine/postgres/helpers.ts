@@ -1,0 +1,145 @@
+import type pg from 'pg';
+import { HELPER_SCHEMA } from './dialect.ts';
+
+/**
+ * The few plpgsql functions the PostgreSQL dialect calls, kept in their own schema. Bump the
+ * version when a definition changes: an older database gets them replaced on its next open.
+ */
+export const HELPERS_VERSION = 1;
+
+/** Any constant: the transaction-level advisory lock that serialises installing the helpers. */
+const INSTALL_LOCK = 0x5374_7261_7461_01n;
+
+const S = HELPER_SCHEMA;
+
+const DEFINITIONS = [
+  `CREATE SCHEMA IF NOT EXISTS ${S}`,
+  // pg_input_is_valid for servers before 16: one cast attempt inside an exception block.
+  `CREATE OR REPLACE FUNCTION ${S}.input_is_valid(p_value text, p_type text) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF p_value IS NULL THEN RETURN NULL; END IF;
+  EXECUTE format('SELECT CAST(%L AS %s)', p_value, p_type);
+  RETURN true;
+EXCEPTION WHEN others THEN
+  RETURN false;
+END $$`,
+  // strptime's try_strptime: the text must match the format's pattern, and to_timestamp must
+  // accept it (it refuses impossible dates); anything else is null, never an error.
+  `CREATE OR REPLACE FUNCTION ${S}.try_timestamp(p_value text, p_pattern text, p_template text) RETURNS timestamp
+LANGUAGE plpgsql STABLE SET TimeZone = 'UTC' AS $$
+BEGIN
+  IF p_value IS NULL OR p_value !~ p_pattern THEN RETURN NULL; END IF;
+  RETURN to_timestamp(p_value, p_template) AT TIME ZONE 'UTC';
+EXCEPTION WHEN others THEN
+  RETURN NULL;
+END $$`,
+  // A view binds to the relation it reads, so that relation cannot be dropped under it: keep the
+  // definitions of every view built on it (directly or through other views), then drop it with them.
+  `CREATE OR REPLACE FUNCTION ${S}.drop_keeping_views(p_schema text, p_name text) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_oid oid;
+  v_kind "char";
+  v_saved integer;
+BEGIN
+  SELECT c.oid, c.relkind INTO v_oid, v_kind
+  FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+  WHERE n.nspname = p_schema AND c.relname = p_name;
+  IF v_oid IS NULL THEN RETURN 0; END IF;
+  CREATE TEMPORARY TABLE IF NOT EXISTS strata_saved_views (
+    schema_name text NOT NULL, view_name text NOT NULL, depth integer NOT NULL, definition text NOT NULL,
+    saved serial);
+  EXECUTE $sql$
+    WITH RECURSIVE dependants(oid, depth) AS (
+      SELECT $1, 0
+      UNION ALL
+      SELECT r.ev_class, d.depth + 1
+      FROM dependants AS d
+      JOIN pg_catalog.pg_depend AS dep ON dep.refobjid = d.oid
+        AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.classid = 'pg_catalog.pg_rewrite'::regclass
+      JOIN pg_catalog.pg_rewrite AS r ON r.oid = dep.objid
+      WHERE r.ev_class <> d.oid
+    )
+    INSERT INTO pg_temp.strata_saved_views (schema_name, view_name, depth, definition)
+    SELECT n.nspname, c.relname, max(d.depth), pg_catalog.pg_get_viewdef(c.oid)
+    FROM dependants AS d
+    JOIN pg_catalog.pg_class AS c ON c.oid = d.oid
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE d.depth > 0 AND c.relkind = 'v'
+    GROUP BY c.oid, n.nspname, c.relname
+    ORDER BY max(d.depth)
+  $sql$ USING v_oid;
+  GET DIAGNOSTICS v_saved = ROW_COUNT;
+  IF v_kind = 'v' THEN
+    EXECUTE format('DROP VIEW %I.%I CASCADE', p_schema, p_name);
+  ELSIF v_kind = 'm' THEN
+    EXECUTE format('DROP MATERIALIZED VIEW %I.%I CASCADE', p_schema, p_name);
+  ELSE
+    EXECUTE format('DROP TABLE %I.%I CASCADE', p_schema, p_name);
+  END IF;
+  RETURN v_saved;
+END $$`,
+  // Creates the kept views again, innermost first. A view that no longer fits what it reads (a
+  // column it selects is gone) stays dropped, with a warning: its own model creates it again.
+  `CREATE OR REPLACE FUNCTION ${S}.restore_views() RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  v record;
+  v_restored integer := 0;
+BEGIN
+  IF to_regclass('pg_temp.strata_saved_views') IS NULL THEN RETURN 0; END IF;
+  FOR v IN EXECUTE 'SELECT schema_name, view_name, definition FROM pg_temp.strata_saved_views ORDER BY depth, saved' LOOP
+    IF to_regclass(format('%I.%I', v.schema_name, v.view_name)) IS NULL THEN
+      BEGIN
+        EXECUTE format('CREATE VIEW %I.%I AS %s', v.schema_name, v.view_name, v.definition);
+        v_restored := v_restored + 1;
+      EXCEPTION WHEN others THEN
+        RAISE WARNING 'strata: the view %.% no longer fits what it reads and stays dropped until its model runs: %',
+          v.schema_name, v.view_name, SQLERRM;
+      END;
+    END IF;
+  END LOOP;
+  EXECUTE 'DELETE FROM pg_temp.strata_saved_views';
+  RETURN v_restored;
+END $$`,
+  `CREATE OR REPLACE FUNCTION ${S}.helpers_version() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT ${HELPERS_VERSION} $$`,
+];
+
+/**
+ * Installs (or upgrades) the helper functions unless this database has them already. A role that
+ * may not create them (a read-only BI role) opens the warehouse all the same: it only reads.
+ */
+export async function ensureHelpers(client: pg.ClientBase): Promise<void> {
+  if ((await installedVersion(client)) >= HELPERS_VERSION) return;
+  try {
+    await install(client);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== INSUFFICIENT_PRIVILEGE) throw error;
+  }
+}
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+async function install(client: pg.ClientBase): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [INSTALL_LOCK.toString()]);
+    if ((await installedVersion(client)) < HELPERS_VERSION) {
+      for (const statement of DEFINITIONS) await client.query(statement);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function installedVersion(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ present: string | null }>(
+    `SELECT to_regprocedure('${S}.helpers_version()')::text AS present`,
+  );
+  if (!rows[0]?.present) return 0;
+  const version = await client.query<{ v: number }>(`SELECT ${S}.helpers_version() AS v`);
+  return Number(version.rows[0]?.v ?? 0);
+}
