@@ -81,7 +81,7 @@ select
   coalesce(a.attributed_orders, 0) as attributed_orders,
   coalesce(a.attributed_customers, 0) as attributed_customers,
   coalesce(a.attributed_revenue, 0) as attributed_revenue,
-  case when c.budget > 0 then round(coalesce(a.attributed_revenue, 0) / c.budget, 4) end as roas
+  case when c.budget > 0 then round(cast(coalesce(a.attributed_revenue, 0) / c.budget as decimal(18, 6)), 4) end as roas
 from {{ ref('dim_campaign') }} as c
 left join attributed as a on a.campaign_id = c.campaign_id
 left join session_counts as s on s.campaign_id = c.campaign_id

@@ -49,6 +49,6 @@ select
   a.activity_month,
   s.cohort_size,
   a.active_customers,
-  round(cast(a.active_customers as decimal(18, 4)) / s.cohort_size, 4) as retention_rate
+  round(cast(cast(a.active_customers as decimal(18, 4)) / s.cohort_size as decimal(18, 6)), 4) as retention_rate
 from activity as a
 inner join sizes as s on s.cohort_month = a.cohort_month

@@ -54,7 +54,7 @@ measured as (
     a.as_of_date,
     a.as_of_date - p.last_order_date as recency_days,
     case when p.orders > 1
-      then round(cast(p.last_order_date - p.first_order_date as decimal(18, 2)) / (p.orders - 1), 1)
+      then round(cast(cast(p.last_order_date - p.first_order_date as decimal(18, 2)) / (p.orders - 1) as decimal(18, 6)), 1)
     end as typical_gap_days
   from per_customer as p
   cross join as_of as a
@@ -85,7 +85,7 @@ select
   s.last_order_date,
   s.orders,
   s.lifetime_value,
-  round(s.lifetime_value / s.orders, 2) as average_order_value,
+  round(cast(s.lifetime_value / s.orders as decimal(18, 6)), 2) as average_order_value,
   s.as_of_date,
   s.recency_days,
   s.typical_gap_days,

@@ -77,7 +77,7 @@ select
   coalesce(p.gross_revenue, 0) as gross_revenue,
   coalesce(p.discounts, 0) as discounts,
   coalesce(p.net_revenue, 0) as net_revenue,
-  case when p.orders > 0 then round(p.net_revenue / p.orders, 2) end as average_order_value,
+  case when p.orders > 0 then round(cast(p.net_revenue / p.orders as decimal(18, 6)), 2) end as average_order_value,
   coalesce(c.cancelled_orders, 0) as cancelled_orders,
   coalesce(c.returned_orders, 0) as returned_orders
 from days as d

@@ -40,7 +40,7 @@ months as (
     m.average_order_value,
     coalesce(t.sessions, 0) as sessions,
     case when t.sessions > 0
-      then round(cast(t.purchasing_sessions as decimal(18, 4)) / t.sessions, 4) end as conversion_rate
+      then round(cast(cast(t.purchasing_sessions as decimal(18, 4)) / t.sessions as decimal(18, 6)), 4) end as conversion_rate
   from {{ ref('monthly_sales') }} as m
   left join traffic as t on t.month_start = m.month_start
 ),
@@ -66,14 +66,14 @@ select
   sessions,
   conversion_rate,
   case when previous_net_revenue > 0
-    then round((net_revenue - previous_net_revenue) / previous_net_revenue, 4) end as net_revenue_change,
+    then round(cast((net_revenue - previous_net_revenue) / previous_net_revenue as decimal(18, 6)), 4) end as net_revenue_change,
   case when previous_orders > 0
-    then round(cast(orders - previous_orders as decimal(18, 4)) / previous_orders, 4) end as orders_change,
+    then round(cast(cast(orders - previous_orders as decimal(18, 4)) / previous_orders as decimal(18, 6)), 4) end as orders_change,
   case when previous_customers > 0
-    then round(cast(customers - previous_customers as decimal(18, 4)) / previous_customers, 4) end as customers_change,
+    then round(cast(cast(customers - previous_customers as decimal(18, 4)) / previous_customers as decimal(18, 6)), 4) end as customers_change,
   case when previous_average_order_value > 0
-    then round((average_order_value - previous_average_order_value) / previous_average_order_value, 4)
+    then round(cast((average_order_value - previous_average_order_value) / previous_average_order_value as decimal(18, 6)), 4)
   end as average_order_value_change,
   case when previous_sessions > 0
-    then round(cast(sessions - previous_sessions as decimal(18, 4)) / previous_sessions, 4) end as sessions_change
+    then round(cast(cast(sessions - previous_sessions as decimal(18, 4)) / previous_sessions as decimal(18, 6)), 4) end as sessions_change
 from with_previous

@@ -37,12 +37,12 @@ select
   add_to_cart_sessions,
   checkout_sessions,
   purchase_sessions,
-  round(cast(product_view_sessions as decimal(18, 4)) / sessions, 4) as view_rate,
+  round(cast(cast(product_view_sessions as decimal(18, 4)) / sessions as decimal(18, 6)), 4) as view_rate,
   case when product_view_sessions > 0
-    then round(cast(add_to_cart_sessions as decimal(18, 4)) / product_view_sessions, 4) end as view_to_cart_rate,
+    then round(cast(cast(add_to_cart_sessions as decimal(18, 4)) / product_view_sessions as decimal(18, 6)), 4) end as view_to_cart_rate,
   case when add_to_cart_sessions > 0
-    then round(cast(checkout_sessions as decimal(18, 4)) / add_to_cart_sessions, 4) end as cart_to_checkout_rate,
+    then round(cast(cast(checkout_sessions as decimal(18, 4)) / add_to_cart_sessions as decimal(18, 6)), 4) end as cart_to_checkout_rate,
   case when checkout_sessions > 0
-    then round(cast(purchase_sessions as decimal(18, 4)) / checkout_sessions, 4) end as checkout_to_purchase_rate,
-  round(cast(purchase_sessions as decimal(18, 4)) / sessions, 4) as conversion_rate
+    then round(cast(cast(purchase_sessions as decimal(18, 4)) / checkout_sessions as decimal(18, 6)), 4) end as checkout_to_purchase_rate,
+  round(cast(cast(purchase_sessions as decimal(18, 4)) / sessions as decimal(18, 6)), 4) as conversion_rate
 from steps

@@ -53,12 +53,12 @@ select
   snapshot_days,
   units_sold,
   cost_of_goods_sold,
-  round(average_inventory_value, 2) as average_inventory_value,
+  round(cast(average_inventory_value as decimal(18, 6)), 2) as average_inventory_value,
   case when average_inventory_value > 0
-    then round(cost_of_goods_sold / average_inventory_value, 4) end as turnover,
+    then round(cast(cost_of_goods_sold / average_inventory_value as decimal(18, 6)), 4) end as turnover,
   closing_on_hand,
-  round(cast(units_sold as decimal(18, 4)) / snapshot_days, 4) as average_daily_units_sold,
+  round(cast(cast(units_sold as decimal(18, 4)) / snapshot_days as decimal(18, 6)), 4) as average_daily_units_sold,
   case when units_sold > 0
-    then round(closing_on_hand / (cast(units_sold as decimal(18, 4)) / snapshot_days), 1) end as days_of_cover,
+    then round(cast(closing_on_hand / (cast(units_sold as decimal(18, 4)) / snapshot_days) as decimal(18, 6)), 1) end as days_of_cover,
   stockout_days
 from monthly

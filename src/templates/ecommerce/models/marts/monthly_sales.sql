@@ -65,7 +65,7 @@ select
   p.gross_revenue,
   p.discounts,
   p.net_revenue,
-  round(p.net_revenue / p.orders, 2) as average_order_value,
+  round(cast(p.net_revenue / p.orders as decimal(18, 6)), 2) as average_order_value,
   coalesce(c.cancelled_orders, 0) as cancelled_orders,
   coalesce(c.returned_orders, 0) as returned_orders
 from per_month as p

@@ -63,14 +63,14 @@ select
   coalesce(s.net_revenue, 0) as net_revenue,
   coalesce(s.cost_of_goods, 0) as cost_of_goods,
   coalesce(s.net_revenue, 0) - coalesce(s.cost_of_goods, 0) as margin,
-  case when s.net_revenue > 0 then round((s.net_revenue - s.cost_of_goods) / s.net_revenue, 4) end as margin_rate,
+  case when s.net_revenue > 0 then round(cast((s.net_revenue - s.cost_of_goods) / s.net_revenue as decimal(18, 6)), 4) end as margin_rate,
   coalesce(s.units_returned, 0) as units_returned,
   case when s.units_sold + s.units_returned > 0
-    then round(cast(s.units_returned as decimal(18, 4)) / (s.units_sold + s.units_returned), 4)
+    then round(cast(cast(s.units_returned as decimal(18, 4)) / (s.units_sold + s.units_returned) as decimal(18, 6)), 4)
   end as return_rate,
   coalesce(v.product_views, 0) as product_views,
   case when v.product_views > 0
-    then round(cast(coalesce(s.online_orders, 0) as decimal(18, 4)) / v.product_views, 4)
+    then round(cast(cast(coalesce(s.online_orders, 0) as decimal(18, 4)) / v.product_views as decimal(18, 6)), 4)
   end as view_to_purchase_rate,
   row_number() over (
     partition by p.category order by coalesce(s.net_revenue, 0) desc, p.product_id

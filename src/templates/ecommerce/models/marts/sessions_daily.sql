@@ -23,11 +23,11 @@ select
   count(distinct anonymous_id) as visitors,
   sum(events) as events,
   sum(case when is_bounce then 1 else 0 end) as bounced_sessions,
-  round(cast(sum(case when is_bounce then 1 else 0 end) as decimal(18, 4)) / count(*), 4) as bounce_rate,
-  round(avg(case when not is_bounce then duration_seconds end), 1) as average_duration_seconds,
-  round(cast(sum(events) as decimal(18, 4)) / count(*), 2) as events_per_session,
+  round(cast(cast(sum(case when is_bounce then 1 else 0 end) as decimal(18, 4)) / count(*) as decimal(18, 6)), 4) as bounce_rate,
+  round(cast(avg(case when not is_bounce then duration_seconds end) as decimal(18, 6)), 1) as average_duration_seconds,
+  round(cast(cast(sum(events) as decimal(18, 4)) / count(*) as decimal(18, 6)), 2) as events_per_session,
   sum(case when reached_purchase then 1 else 0 end) as purchasing_sessions,
-  round(cast(sum(case when reached_purchase then 1 else 0 end) as decimal(18, 4)) / count(*), 4) as conversion_rate,
+  round(cast(cast(sum(case when reached_purchase then 1 else 0 end) as decimal(18, 4)) / count(*) as decimal(18, 6)), 4) as conversion_rate,
   sum(revenue) as revenue
 from {{ ref('fact_sessions') }}
 group by session_date
