@@ -585,7 +585,7 @@ describe('SaaS pack: account timelines', () => {
     const cohorts = await project.query(
       `select cast(cohort_month as varchar) as cohort_month, months_since, cohort_accounts, retained_accounts,
          cohort_mrr, retained_mrr
-       from marts.cohort_retention order by cohort_month, months_since`,
+       from marts.subscription_cohorts order by cohort_month, months_since`,
     );
     expect(
       cohorts.map((r) => [r.cohort_month, r.months_since, r.cohort_accounts, r.retained_accounts]),
