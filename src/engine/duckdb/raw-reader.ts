@@ -53,6 +53,9 @@ SELECT ${lineageColumns}, row_number() OVER () AS record_position, NULL, CAST($5
 FROM read_parquet($6) AS t`,
           params,
         );
+        // A Parquet file states its columns: every record has them, so its schema is the layout.
+        const described = await session.query('DESCRIBE SELECT * FROM read_parquet($1)', [request.path]);
+        keys = described.rows.map((row) => String(row.column_name));
         break;
       }
       case 'csv':
