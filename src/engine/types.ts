@@ -49,6 +49,8 @@ export interface Capabilities {
   merge: boolean;
   /** Queries can be cancelled from another async context (used by task timeouts). */
   cancelQueries: boolean;
+  /** Database roles and privileges (`strata grant`): the engine then has `roles`. */
+  roles: boolean;
 }
 
 /** Logical column types that strata itself creates (audit tables, SCD2 bookkeeping). */
@@ -177,9 +179,44 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
+/** What a read-only role found it could still do, which `grant` did not give and cannot take away. */
+export interface WritablePrivilege {
+  /** e.g. `CREATE on schema public (granted to PUBLIC)`. */
+  what: string;
+}
+
+/**
+ * Roles and privileges, on an engine that has them (capabilities.roles). Every method runs on the
+ * given session, so `strata grant` does its work in one transaction.
+ */
+export interface RoleAdmin {
+  /**
+   * Creates the role when it does not exist: LOGIN with the password when one is given, NOLOGIN
+   * otherwise. An existing role gets LOGIN and the password when one is given and is otherwise left
+   * as it is. Refuses a role that could write anyway (a superuser, the role running this).
+   */
+  ensureRole(session: Session, role: string, password?: string): Promise<{ created: boolean }>;
+  /** USAGE on the schema (created if missing), SELECT on its tables and views, now and later. */
+  grantSchemaRead(session: Session, role: string, schema: string): Promise<void>;
+  /**
+   * A view `view` selecting everything of `source`, readable by the role: created, or replaced
+   * (its other grants kept where the engine can); 'conflict' when a table holds the name.
+   */
+  readerView(
+    session: Session,
+    role: string,
+    source: TableRef,
+    view: TableRef,
+  ): Promise<'created' | 'replaced' | 'conflict'>;
+  /** Privileges the role holds beyond reading (should be none). */
+  writablePrivileges(session: Session, role: string): Promise<WritablePrivilege[]>;
+}
+
 export interface Engine {
   readonly dialect: Dialect;
   readonly capabilities: Capabilities;
+  /** Present exactly when capabilities.roles. */
+  readonly roles?: RoleAdmin;
   /** Where the warehouse is, without credentials: safe to log and show. */
   readonly description: string;
 

@@ -33,6 +33,7 @@ const capabilities: Capabilities = {
   multiProcessWriters: false,
   merge: false,
   cancelQueries: true,
+  roles: false,
 };
 
 /**

@@ -12,6 +12,7 @@ import type {
   QueryResult,
   RawLoadRequest,
   RawLoadResult,
+  RoleAdmin,
   Row,
   RowBatch,
   RunLock,
@@ -24,6 +25,7 @@ import { type CopySession, ScratchDuckDb, bulkLoadPostgres, loadRawPostgres } fr
 import { HELPER_SCHEMA, createPostgresDialect } from './dialect.ts';
 import { driverError, isTransientPostgres, scrubber, sqlError } from './errors.ts';
 import { ensureHelpers } from './helpers.ts';
+import { postgresRoleAdmin } from './roles.ts';
 import { typeParsers } from './values.ts';
 
 export interface PostgresOptions {
@@ -130,6 +132,7 @@ type ConnectionConfig = pg.ClientConfig;
 
 class PostgresEngine implements Engine {
   readonly capabilities: Capabilities;
+  readonly roles: RoleAdmin;
   private readonly scratch = new ScratchDuckDb();
   private readonly typeNames = new Map<string, string>();
   private closed = false;
@@ -147,7 +150,9 @@ class PostgresEngine implements Engine {
       multiProcessWriters: true,
       merge: serverVersion >= MERGE_SINCE,
       cancelQueries: true,
+      roles: true,
     };
+    this.roles = postgresRoleAdmin(dialect);
   }
 
   async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
