@@ -16,6 +16,7 @@ export const POSTGRES_TEST_FILES = [
   'test/integration/atomicity.test.ts',
   'test/integration/checks.test.ts',
   'test/integration/generated-data.test.ts',
+  'test/integration/server-features.test.ts',
   'test/postgres/**/*.test.ts',
 ];
 

@@ -51,6 +51,17 @@ export interface Capabilities {
   cancelQueries: boolean;
   /** Database roles and privileges (`strata grant`): the engine then has `roles`. */
   roles: boolean;
+  /**
+   * Indexes on models' keys pay off (a server planner joining and deleting by key): upsert keys,
+   * SCD2 surrogate and natural keys, distribution columns. DuckDB scans columns and needs none.
+   */
+  keyIndexes: boolean;
+  /** Planner statistics are refreshed with ANALYZE after a task writes rows (DuckDB keeps its own). */
+  analyze: boolean;
+  /** Declarative partitioning: incremental models with `partition_by: month` get a partition per month. */
+  partitioning: boolean;
+  /** Distributed tables (Citus): a model's `distribution_column` distributes its table. */
+  distributedTables: boolean;
 }
 
 /** Logical column types that strata itself creates (audit tables, SCD2 bookkeeping). */
@@ -78,6 +89,28 @@ export interface Dialect {
   dropRelation(target: TableRef, kind: 'table' | 'view'): string[];
   /** A SELECT returning one row, column `checksum`: a hash of the table's rows, independent of row order. */
   tableChecksum(table: TableRef): string;
+
+  // Server features; each is used only where its capability is set (an engine without it renders nothing).
+  /** Creates an index on the table's columns unless one of that name exists (capabilities.keyIndexes). */
+  createIndex(
+    table: TableRef,
+    columns: readonly string[],
+    options: { name: string; unique: boolean },
+  ): string[];
+  /** Refreshes the planner's statistics of a table (capabilities.analyze). */
+  analyze(table: TableRef): string[];
+  /**
+   * An empty table shaped like `like` (a relation's SQL), partitioned by range on a DATE column
+   * (capabilities.partitioning).
+   */
+  createPartitionedTable(table: TableRef, like: string, column: string): string[];
+  /**
+   * Creates the month partitions `table` lacks for the dates in `column` of `rows` (a relation's
+   * SQL), named after the table (capabilities.partitioning).
+   */
+  ensureMonthPartitions(table: TableRef, rows: string, column: string): string[];
+  /** Distributes a table on a column (capabilities.distributedTables: Citus). */
+  distributeTable(table: TableRef, column: string): string[];
 
   // Record validation (contracts compile to these)
   /** A constant from the project's definitions (never from data) as an escaped string literal. */

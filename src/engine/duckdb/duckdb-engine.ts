@@ -34,6 +34,10 @@ const capabilities: Capabilities = {
   merge: false,
   cancelQueries: true,
   roles: false,
+  keyIndexes: false,
+  analyze: false,
+  partitioning: false,
+  distributedTables: false,
 };
 
 /**

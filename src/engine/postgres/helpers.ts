@@ -114,6 +114,36 @@ BEGIN
   EXECUTE 'DELETE FROM pg_temp.strata_saved_views';
   RETURN v_restored;
 END $$`,
+  // Month partitions of a table partitioned by range on a DATE column, created on demand: one per
+  // month in p_months (first days), named <table>_pYYYYMM, and a default partition (<table>_pdefault)
+  // for rows without a date.
+  `CREATE OR REPLACE FUNCTION ${S}.ensure_month_partitions(p_schema text, p_table text, p_months date[]) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_month date;
+  v_name text;
+  v_created integer := 0;
+BEGIN
+  -- A table built before its model asked for partitions stays as it is until it is rebuilt.
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+                 WHERE n.nspname = p_schema AND c.relname = p_table AND c.relkind = 'p') THEN
+    RETURN 0;
+  END IF;
+  v_name := left(p_table, 54) || '_pdefault';
+  IF to_regclass(format('%I.%I', p_schema, v_name)) IS NULL THEN
+    EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.%I DEFAULT', p_schema, v_name, p_schema, p_table);
+  END IF;
+  FOREACH v_month IN ARRAY coalesce(p_months, '{}'::date[]) LOOP
+    CONTINUE WHEN v_month IS NULL;
+    v_name := left(p_table, 54) || '_p' || to_char(v_month, 'YYYYMM');
+    IF to_regclass(format('%I.%I', p_schema, v_name)) IS NULL THEN
+      EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.%I FOR VALUES FROM (%L) TO (%L)', p_schema, v_name,
+        p_schema, p_table, v_month, (v_month + interval '1 month')::date);
+      v_created := v_created + 1;
+    END IF;
+  END LOOP;
+  RETURN v_created;
+END $$`,
   `CREATE OR REPLACE FUNCTION ${S}.helpers_version() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT ${HELPERS_VERSION} $$`,
 ];
 

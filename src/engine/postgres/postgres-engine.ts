@@ -74,6 +74,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Engine> {
   // An idle connection the server closes must not take the process down; the next checkout reconnects.
   pool.on('error', () => undefined);
   let serverVersion: number;
+  let citus = false;
   try {
     const client = await pool.connect();
     try {
@@ -85,6 +86,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Engine> {
         throw new Error('standard_conforming_strings is off; strata needs it on');
       }
       await ensureHelpers(client);
+      const extension = await client.query(`SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus'`);
+      citus = (extension.rowCount ?? 0) > 0;
     } finally {
       client.release();
     }
@@ -108,6 +111,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Engine> {
     scrub,
     createPostgresDialect({ serverVersion }),
     serverVersion,
+    citus,
   );
 }
 
@@ -144,6 +148,7 @@ class PostgresEngine implements Engine {
     readonly scrub: (text: string) => string,
     readonly dialect: Dialect,
     serverVersion: number,
+    citus: boolean,
   ) {
     this.capabilities = {
       transactionalDdl: true,
@@ -151,6 +156,10 @@ class PostgresEngine implements Engine {
       merge: serverVersion >= MERGE_SINCE,
       cancelQueries: true,
       roles: true,
+      keyIndexes: true,
+      analyze: true,
+      partitioning: true,
+      distributedTables: citus,
     };
     this.roles = postgresRoleAdmin(dialect);
   }
@@ -255,7 +264,7 @@ class PostgresEngine implements Engine {
     const { rows } = await this.query(
       `SELECT n.nspname AS table_schema, c.relname AS table_name, c.relkind AS kind
        FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${SYSTEM_SCHEMAS}
+       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition AND ${SYSTEM_SCHEMAS}
          AND ($1::text IS NULL OR n.nspname = $1::text)
        ORDER BY 1, 2`,
       [schema ?? null],
