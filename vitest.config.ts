@@ -17,6 +17,8 @@ export const POSTGRES_TEST_FILES = [
   'test/integration/checks.test.ts',
   'test/integration/generated-data.test.ts',
   'test/integration/server-features.test.ts',
+  'test/integration/concurrency.test.ts',
+  'test/cli/project.test.ts',
   'test/postgres/**/*.test.ts',
 ];
 
