@@ -19,6 +19,7 @@ export const POSTGRES_TEST_FILES = [
   'test/integration/server-features.test.ts',
   'test/integration/concurrency.test.ts',
   'test/cli/project.test.ts',
+  'test/cli/checks.test.ts',
   'test/postgres/**/*.test.ts',
 ];
 
