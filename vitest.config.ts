@@ -16,6 +16,10 @@ export const POSTGRES_TEST_FILES = [
   'test/integration/atomicity.test.ts',
   'test/integration/checks.test.ts',
   'test/integration/generated-data.test.ts',
+  'test/integration/server-features.test.ts',
+  'test/integration/concurrency.test.ts',
+  'test/cli/project.test.ts',
+  'test/cli/checks.test.ts',
   'test/postgres/**/*.test.ts',
 ];
 

@@ -13,6 +13,7 @@ export {
 } from './api/runs.ts';
 export { status, type WarehouseStatus, type ModelStatus } from './api/status.ts';
 export { query } from './api/query.ts';
+export { grant, GRANT_PASSWORD_ENV, type GrantRequest, type GrantResult } from './api/grant.ts';
 export { listQuarantine, type QuarantinedRecord, type QuarantineRequest } from './api/quarantine.ts';
 export { defineContract } from './contracts/schema.ts';
 export {
@@ -46,7 +47,15 @@ export { StrataError, StrataAggregateError, serializeError } from './errors/stra
 export type { SerializedError, Location } from './errors/strata-error.ts';
 export { STRATA_VERSION } from './version.ts';
 export { diagnosticCodes, type DiagnosticCode } from './errors/codes.ts';
-export type { Engine, Session, Dialect, Capabilities, RowBatch, ColumnInfo } from './engine/types.ts';
+export type {
+  Engine,
+  Session,
+  Dialect,
+  Capabilities,
+  RoleAdmin,
+  RowBatch,
+  ColumnInfo,
+} from './engine/types.ts';
 export type { RunEvent } from './runner/events.ts';
 export type { RunSummary, TaskSummary } from './runner/run-pipeline.ts';
 export type { CheckResult } from './checks/run-check.ts';

@@ -3,6 +3,7 @@ import { STRATA_VERSION } from '../index.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerFixtureApi } from './commands/fixture-api.ts';
+import { registerGrant } from './commands/grant.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerInit } from './commands/init.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
@@ -55,6 +56,7 @@ Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid
   registerStatus(program, ctx);
   registerQuery(program, ctx);
   registerQuarantine(program, ctx);
+  registerGrant(program, ctx);
   registerGenerate(program, ctx);
   registerFixtureApi(program, ctx);
   return program;

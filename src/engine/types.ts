@@ -49,6 +49,19 @@ export interface Capabilities {
   merge: boolean;
   /** Queries can be cancelled from another async context (used by task timeouts). */
   cancelQueries: boolean;
+  /** Database roles and privileges (`strata grant`): the engine then has `roles`. */
+  roles: boolean;
+  /**
+   * Indexes on models' keys pay off (a server planner joining and deleting by key): upsert keys,
+   * SCD2 surrogate and natural keys, distribution columns. DuckDB scans columns and needs none.
+   */
+  keyIndexes: boolean;
+  /** Planner statistics are refreshed with ANALYZE after a task writes rows (DuckDB keeps its own). */
+  analyze: boolean;
+  /** Declarative partitioning: incremental models with `partition_by: month` get a partition per month. */
+  partitioning: boolean;
+  /** Distributed tables (Citus): a model's `distribution_column` distributes its table. */
+  distributedTables: boolean;
 }
 
 /** Logical column types that strata itself creates (audit tables, SCD2 bookkeeping). */
@@ -76,6 +89,28 @@ export interface Dialect {
   dropRelation(target: TableRef, kind: 'table' | 'view'): string[];
   /** A SELECT returning one row, column `checksum`: a hash of the table's rows, independent of row order. */
   tableChecksum(table: TableRef): string;
+
+  // Server features; each is used only where its capability is set (an engine without it renders nothing).
+  /** Creates an index on the table's columns unless one of that name exists (capabilities.keyIndexes). */
+  createIndex(
+    table: TableRef,
+    columns: readonly string[],
+    options: { name: string; unique: boolean },
+  ): string[];
+  /** Refreshes the planner's statistics of a table (capabilities.analyze). */
+  analyze(table: TableRef): string[];
+  /**
+   * An empty table shaped like `like` (a relation's SQL), partitioned by range on a DATE column
+   * (capabilities.partitioning).
+   */
+  createPartitionedTable(table: TableRef, like: string, column: string): string[];
+  /**
+   * Creates the month partitions `table` lacks for the dates in `column` of `rows` (a relation's
+   * SQL), named after the table (capabilities.partitioning).
+   */
+  ensureMonthPartitions(table: TableRef, rows: string, column: string): string[];
+  /** Distributes a table on a column (capabilities.distributedTables: Citus). */
+  distributeTable(table: TableRef, column: string): string[];
 
   // Record validation (contracts compile to these)
   /** A constant from the project's definitions (never from data) as an escaped string literal. */
@@ -177,9 +212,44 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
+/** What a read-only role found it could still do, which `grant` did not give and cannot take away. */
+export interface WritablePrivilege {
+  /** e.g. `CREATE on schema public (granted to PUBLIC)`. */
+  what: string;
+}
+
+/**
+ * Roles and privileges, on an engine that has them (capabilities.roles). Every method runs on the
+ * given session, so `strata grant` does its work in one transaction.
+ */
+export interface RoleAdmin {
+  /**
+   * Creates the role when it does not exist: LOGIN with the password when one is given, NOLOGIN
+   * otherwise. An existing role gets LOGIN and the password when one is given and is otherwise left
+   * as it is. Refuses a role that could write anyway (a superuser, the role running this).
+   */
+  ensureRole(session: Session, role: string, password?: string): Promise<{ created: boolean }>;
+  /** USAGE on the schema (created if missing), SELECT on its tables and views, now and later. */
+  grantSchemaRead(session: Session, role: string, schema: string): Promise<void>;
+  /**
+   * A view `view` selecting everything of `source`, readable by the role: created, or replaced
+   * (its other grants kept where the engine can); 'conflict' when a table holds the name.
+   */
+  readerView(
+    session: Session,
+    role: string,
+    source: TableRef,
+    view: TableRef,
+  ): Promise<'created' | 'replaced' | 'conflict'>;
+  /** Privileges the role holds beyond reading (should be none). */
+  writablePrivileges(session: Session, role: string): Promise<WritablePrivilege[]>;
+}
+
 export interface Engine {
   readonly dialect: Dialect;
   readonly capabilities: Capabilities;
+  /** Present exactly when capabilities.roles. */
+  readonly roles?: RoleAdmin;
   /** Where the warehouse is, without credentials: safe to log and show. */
   readonly description: string;
 

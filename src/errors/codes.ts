@@ -27,6 +27,8 @@ export const diagnosticCodes = {
   IDENTIFIER_INVALID: 'A name that would reach SQL is not a safe identifier.',
   SQL_FAILED: 'A SQL statement failed in the engine.',
   QUERY_CANCELLED: 'A query was cancelled.',
+  ENGINE_NO_ROLES: 'The engine has no database roles (strata grant needs PostgreSQL).',
+  GRANT_ROLE_UNSAFE: 'strata grant was asked for a role that could write anyway (a superuser, the owner).',
 
   // Runs
   RUN_LOCKED: 'Another run is writing to this warehouse.',

@@ -1,4 +1,4 @@
-import type { ColumnInfo, Dialect, TableRef } from '../engine/types.ts';
+import type { Capabilities, ColumnInfo, Dialect, TableRef } from '../engine/types.ts';
 import type { DiagnosticCode } from '../errors/codes.ts';
 import type { ModelNode } from '../models/types.ts';
 import type { DateWindow } from './render-select.ts';
@@ -13,7 +13,9 @@ export type Step =
   /** A SELECT returning one row with column n: rows written (for CREATE TABLE AS, which reports none). */
   | { kind: 'count'; sql: string }
   /** A SELECT returning offending rows: any row fails the task with this code. */
-  | { kind: 'guard'; sql: string; code: DiagnosticCode; message: string; hint: string };
+  | { kind: 'guard'; sql: string; code: DiagnosticCode; message: string; hint: string }
+  /** A statement run only when the steps before it wrote rows (ANALYZE after a load). */
+  | { kind: 'if_written'; sql: string };
 
 export interface MaterializationPlan {
   steps: Step[];
@@ -44,6 +46,8 @@ export interface RenderInput {
   selectSql: string;
   facts: MaterializationFacts;
   dialect: Dialect;
+  /** What the engine offers beyond SQL both share: key indexes, ANALYZE, partitions, distribution. */
+  capabilities: Capabilities;
 }
 
 /** A sibling name in the target's schema for building a table before swapping it in. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect } from '../engine/duckdb/dialect.ts';
-import type { ColumnInfo } from '../engine/types.ts';
+import { postgresDialect } from '../engine/postgres/dialect.ts';
+import type { Capabilities, ColumnInfo, Dialect } from '../engine/types.ts';
 import type { ModelConfig, ModelNode } from '../models/types.ts';
 import type { MaterializationFacts } from './plan.ts';
 import { stagedRef } from './plan.ts';
@@ -41,8 +42,33 @@ function facts(extra: Partial<MaterializationFacts> = {}): MaterializationFacts 
   };
 }
 
-const render = (config: Partial<ModelConfig>, f: MaterializationFacts) =>
-  renderMaterialization({ model: node(config), selectSql: SELECT, facts: f, dialect: duckdbDialect });
+const DUCKDB: Capabilities = {
+  transactionalDdl: true,
+  multiProcessWriters: false,
+  merge: false,
+  cancelQueries: true,
+  roles: false,
+  keyIndexes: false,
+  analyze: false,
+  partitioning: false,
+  distributedTables: false,
+};
+const POSTGRES: Capabilities = {
+  ...DUCKDB,
+  multiProcessWriters: true,
+  merge: true,
+  roles: true,
+  keyIndexes: true,
+  analyze: true,
+  partitioning: true,
+};
+
+const render = (
+  config: Partial<ModelConfig>,
+  f: MaterializationFacts,
+  engine: { dialect: Dialect; capabilities: Capabilities } = { dialect: duckdbDialect, capabilities: DUCKDB },
+) => renderMaterialization({ model: node(config), selectSql: SELECT, facts: f, ...engine });
+const onPostgres = { dialect: postgresDialect, capabilities: POSTGRES };
 
 const sqls = (plan: { steps: { kind: string; sql: string }[] }) => plan.steps.map((s) => s.sql);
 
@@ -135,5 +161,60 @@ describe('scd2', () => {
         facts({ existing: scd2Table, snapshotDates: ['2025-01-02'], latestSnapshotDate: '2025-01-03' }),
       ),
     ).toThrow(expect.objectContaining({ code: 'SCD2_OUT_OF_ORDER' }));
+  });
+});
+
+describe('server features (capabilities)', () => {
+  const existing = { kind: 'table' as const, columns: cols('id', 'v', 'd') };
+
+  it('add nothing on DuckDB', () => {
+    const plain = sqls(
+      render({ materialized: 'upsert', uniqueKey: ['id'], distributionColumn: 'v' }, facts()),
+    );
+    expect(plain.join('\n')).not.toMatch(/INDEX|ANALYZE|distributed/);
+  });
+
+  it('index the upsert key (unique), SCD2 surrogate and natural keys, and a distribution column, then ANALYZE when rows were written', () => {
+    const upsert = render({ materialized: 'upsert', uniqueKey: ['id'] }, facts({ existing }), onPostgres);
+    expect(upsert.steps.slice(-2)).toEqual([
+      {
+        kind: 'exec',
+        sql: 'CREATE UNIQUE INDEX IF NOT EXISTS "dim_thing__strata_key" ON "warehouse"."dim_thing" ("id")',
+      },
+      { kind: 'if_written', sql: 'ANALYZE "warehouse"."dim_thing"' },
+    ]);
+    const scd2 = sqls(
+      render({ materialized: 'scd2', uniqueKey: ['id'], distributionColumn: 'v' }, facts(), onPostgres),
+    );
+    expect(scd2.slice(-4)).toEqual([
+      'CREATE INDEX IF NOT EXISTS "dim_thing__strata_sk" ON "warehouse"."dim_thing" ("thing_sk")',
+      'CREATE INDEX IF NOT EXISTS "dim_thing__strata_nk" ON "warehouse"."dim_thing" ("id")',
+      'CREATE INDEX IF NOT EXISTS "dim_thing__strata_dist" ON "warehouse"."dim_thing" ("v")',
+      'ANALYZE "warehouse"."dim_thing"',
+    ]);
+    expect(sqls(render({ materialized: 'view' }, facts(), onPostgres)).join('\n')).not.toMatch(
+      /INDEX|ANALYZE/,
+    );
+  });
+
+  it('distribute a rebuilt table where the engine distributes (Citus), instead of indexing the column', () => {
+    const citus = { dialect: postgresDialect, capabilities: { ...POSTGRES, distributedTables: true } };
+    const built = sqls(render({ materialized: 'table', distributionColumn: 'id' }, facts(), citus));
+    expect(built).toContain(`SELECT create_distributed_table('"warehouse"."dim_thing"', 'id')`);
+    expect(built.join('\n')).not.toContain('strata_dist');
+    const appended = sqls(
+      render(
+        { materialized: 'incremental', loadDateColumn: 'd', distributionColumn: 'id' },
+        facts({ existing }),
+        citus,
+      ),
+    );
+    expect(appended.join('\n')).not.toContain('create_distributed_table');
+  });
+
+  it('refuse a distribution column the model does not return', () => {
+    expect(() => render({ materialized: 'table', distributionColumn: 'nope' }, facts(), onPostgres)).toThrow(
+      /distribution_column/,
+    );
   });
 });

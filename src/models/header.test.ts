@@ -41,7 +41,8 @@ const DEFAULTS: ModelConfig = {
 
 const KNOWN_KEYS =
   'Known keys: materialized, schema, description, unique_key, load_date_column, tracked_columns, ' +
-  'valid_from_column, surrogate_key, columns, checks, tags, retries, timeout_seconds.';
+  'valid_from_column, surrogate_key, partition_by, distribution_column, columns, checks, tags, retries, ' +
+  'timeout_seconds.';
 
 describe('a model without a header', () => {
   it('is a view with every other key at its default', () => {
@@ -381,6 +382,46 @@ describe('materialisation requirements', () => {
     ).toEqual([]);
     expect(requirementProblems(config({ materialized: 'upsert', uniqueKey: ['id'] }), FILE, 1)).toEqual([]);
     expect(requirementProblems(config({ materialized: 'scd2', uniqueKey: ['id'] }), FILE, 1)).toEqual([]);
+  });
+
+  it('partition_by: month on an incremental model, distribution_column on any table', () => {
+    const { model, problems } = parse(
+      lines(
+        '/*---',
+        'materialized: incremental',
+        'load_date_column: load_date',
+        'partition_by: month',
+        'distribution_column: customer_id',
+        '---*/',
+        'select 1',
+      ),
+    );
+    expect(problems).toEqual([]);
+    expect(model?.config).toMatchObject({ partitionBy: 'month', distributionColumn: 'customer_id' });
+    expect(
+      problemsOf(lines('/*---', 'materialized: table', 'partition_by: month', '---*/', 'select 1')),
+    ).toEqual([
+      expect.objectContaining({
+        code: 'MATERIALIZATION_REQUIREMENT',
+        message: 'partition_by needs materialized: incremental',
+        field: 'partition_by',
+      }),
+    ]);
+    expect(problemsOf(lines('/*---', 'distribution_column: id', '---*/', 'select 1'))).toEqual([
+      expect.objectContaining({ code: 'MATERIALIZATION_REQUIREMENT', field: 'distribution_column' }),
+    ]);
+    expect(
+      problemsOf(
+        lines(
+          '/*---',
+          'materialized: incremental',
+          'load_date_column: d',
+          'partition_by: day',
+          '---*/',
+          'select 1',
+        ),
+      ),
+    ).toEqual([expect.objectContaining({ code: 'HEADER_INVALID', field: 'partition_by' })]);
   });
 
   it('is reported at the header’s opening line when the file opens with blank lines', () => {

@@ -29,6 +29,8 @@ const headerSchema = z.strictObject({
   tracked_columns: identifierList.optional(),
   valid_from_column: identifier.optional(),
   surrogate_key: identifier.optional(),
+  partition_by: z.enum(['month']).optional(),
+  distribution_column: identifier.optional(),
   columns: z
     .record(
       identifier,
@@ -161,6 +163,8 @@ function toConfig(header: z.output<typeof headerSchema>): ModelConfig {
     trackedColumns: header.tracked_columns ?? [],
     validFromColumn: header.valid_from_column,
     surrogateKey: header.surrogate_key,
+    partitionBy: header.partition_by,
+    distributionColumn: header.distribution_column,
     columns: header.columns ?? {},
     checks: header.checks ?? [],
     tags: header.tags ?? [],
@@ -171,6 +175,35 @@ function toConfig(header: z.output<typeof headerSchema>): ModelConfig {
 
 /** Keys a materialisation cannot do without, checked after the header itself is valid. */
 export function requirementProblems(config: ModelConfig, file: string, headerLine: number): StrataError[] {
+  const problems: StrataError[] = [];
+  if (config.partitionBy && config.materialized !== 'incremental') {
+    problems.push(
+      new StrataError('MATERIALIZATION_REQUIREMENT', `partition_by needs materialized: incremental`, {
+        file,
+        line: headerLine,
+        field: 'partition_by',
+        hint: 'Partitions follow the load_date_column of an incremental model (a fact table loaded by date).',
+      }),
+    );
+  }
+  if (config.distributionColumn && config.materialized === 'view') {
+    problems.push(
+      new StrataError(
+        'MATERIALIZATION_REQUIREMENT',
+        `distribution_column needs a table, not materialized: view`,
+        {
+          file,
+          line: headerLine,
+          field: 'distribution_column',
+          hint: 'Distribute a fact table (table, incremental, upsert or scd2); a view reads what its tables hold.',
+        },
+      ),
+    );
+  }
+  return [...problems, ...materializationProblems(config, file, headerLine)];
+}
+
+function materializationProblems(config: ModelConfig, file: string, headerLine: number): StrataError[] {
   const need = (what: string, why: string) =>
     new StrataError('MATERIALIZATION_REQUIREMENT', `materialized: ${config.materialized} needs ${what}`, {
       file,

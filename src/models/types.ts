@@ -24,6 +24,16 @@ export interface ModelConfig {
   validFromColumn?: string;
   /** scd2: name of the surrogate key column. */
   surrogateKey?: string;
+  /**
+   * incremental: partition the table by month of its load_date_column (declarative partitioning,
+   * a partition created for each month as rows arrive) where the engine partitions; else a plain table.
+   */
+  partitionBy?: 'month';
+  /**
+   * The column a distributed engine (Citus) distributes the table on; elsewhere it gets an index
+   * where the engine indexes keys, and nothing on DuckDB.
+   */
+  distributionColumn?: string;
   columns: Record<string, ColumnDoc>;
   checks: CheckSpec[];
   tags: string[];

@@ -186,7 +186,7 @@ describe('loadProject on a broken project', () => {
         field: 'uniqe_key',
         hint:
           'Known keys: materialized, schema, description, unique_key, load_date_column, tracked_columns, ' +
-          'valid_from_column, surrogate_key, columns, checks, tags, retries, timeout_seconds.',
+          'valid_from_column, surrogate_key, partition_by, distribution_column, columns, checks, tags, retries, timeout_seconds.',
       },
       {
         code: 'REF_UNKNOWN',

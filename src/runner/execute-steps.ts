@@ -40,6 +40,11 @@ export async function executeSteps(
           counted = Number(rows[0]?.n ?? 0);
           break;
         }
+        case 'if_written': {
+          const written = (counted ?? 0) + counts.rowsInserted + counts.rowsUpdated + counts.rowsDeleted;
+          if (written > 0) await tx.execute(step.sql);
+          break;
+        }
         case 'guard': {
           const { rows } = await tx.query(step.sql);
           if (rows.length > 0) {

@@ -68,7 +68,13 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
         fullRefresh: context.fullRefresh,
         runDate: context.runDate,
       });
-      const plan = renderMaterialization({ model: node, selectSql, facts, dialect: engine.dialect });
+      const plan = renderMaterialization({
+        model: node,
+        selectSql,
+        facts,
+        dialect: engine.dialect,
+        capabilities: engine.capabilities,
+      });
       signal.throwIfAborted();
       return await executeSteps(session, plan.steps, node.name, signal);
     } finally {

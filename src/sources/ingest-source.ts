@@ -124,6 +124,12 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
         filesPerDate,
       }),
     );
+    // A server's planner learns the new rows before the models reading them run (DuckDB: nothing).
+    if (engine.capabilities.analyze && stageAll.length > 0) {
+      for (const table of [node.raw, node.target, ...node.provides.map((p) => p.target)]) {
+        for (const statement of d.analyze(table)) await session.execute(statement);
+      }
+    }
   }
   if (failures.length === 1 && failures[0]) throw failures[0];
   if (failures.length > 1) {

@@ -1,9 +1,16 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from './in-process.ts';
-import { type Result, explain, strata, tempDir } from './strata-process.ts';
+import { testEnvironment } from '../helpers/project.ts';
+import { testEngine } from '../support/postgres.ts';
+import { cli as cliIn } from './in-process.ts';
+import { type Result, explain, strata as strataOut, tempDir } from './strata-process.ts';
 
-// End to end through `node bin/strata.js`, on real DuckDB warehouses in temporary folders.
+// End to end through `node bin/strata.js`, on a real warehouse: a DuckDB file in a temporary
+// folder, or under the postgres test project a fresh PostgreSQL database (STRATA_DATABASE_URL).
+
+let env: NodeJS.ProcessEnv = process.env;
+const strata = (args: readonly string[]) => strataOut(args, { env });
+const cli = (args: readonly string[], options: { cwd?: string } = {}) => cliIn(args, { ...options, env });
 
 describe('a starter project driven from the command line', () => {
   let root: { path: string; remove: () => Promise<void> };
@@ -12,7 +19,11 @@ describe('a starter project driven from the command line', () => {
   let first: Result;
   let second: Result;
 
+  let database: Awaited<ReturnType<typeof testEnvironment>> | undefined;
+
   beforeAll(async () => {
+    database = await testEnvironment();
+    env = database.env;
     root = await tempDir('starter');
     project = join(root.path, 'x');
     init = await strata(['init', project]);
@@ -20,7 +31,10 @@ describe('a starter project driven from the command line', () => {
     // Global options after the command name; progress as NDJSON, the summary as JSON.
     second = await strata(['run', '--project', project, '--log-format', 'json', '--format', 'json']);
   });
-  afterAll(() => root.remove());
+  afterAll(async () => {
+    await root?.remove();
+    await database?.dispose();
+  });
 
   it('init prints what it created and the next command', () => {
     expect(init.code, explain(init)).toBe(0);
@@ -108,7 +122,9 @@ describe('a starter project driven from the command line', () => {
   it('status shows every model built, in process', async () => {
     const result = await cli(['status'], { cwd: project });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^Engine +duckdb/m);
+    expect(result.stdout).toMatch(
+      testEngine() === 'postgres' ? /^Engine +postgres:\/\//m : /^Engine +duckdb/m,
+    );
     expect(result.stdout).toMatch(
       /^dim_customer +model +scd2 +warehouse\.dim_customer +table +\d+ +success$/m,
     );

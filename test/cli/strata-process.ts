@@ -12,12 +12,23 @@ export interface Result {
   stderr: string;
 }
 
-/** Runs `node bin/strata.js ...args` as a user would, in CI mode (plain progress, no colour). */
-export function strata(args: readonly string[], options: { cwd?: string } = {}): Promise<Result> {
+/**
+ * Runs `node bin/strata.js ...args` as a user would, in CI mode (plain progress, no colour). The
+ * warehouse is the project's DuckDB file unless `env` names a STRATA_DATABASE_URL (testEnvironment).
+ */
+export function strata(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? tmpdir(),
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', STRATA_DATABASE_URL: '' },
+      env: {
+        ...process.env,
+        CI: 'true',
+        NO_COLOR: '1',
+        STRATA_DATABASE_URL: options.env?.STRATA_DATABASE_URL ?? '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -17,21 +17,36 @@ export interface OtherProcess {
 }
 
 /** Starts another process (`npx tsx`) that opens the project's warehouse and holds it for `holdMs`. */
-export function holdProject(projectDir: string, holdMs: number): Promise<OtherProcess> {
-  return startScript([HOLD_SCRIPT, projectDir, String(holdMs)], /holding (\d+)/);
+export function holdProject(
+  projectDir: string,
+  holdMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<OtherProcess> {
+  return startScript([HOLD_SCRIPT, projectDir, String(holdMs)], /holding (\d+)/, env);
 }
 
 /**
  * Starts a run of the project in another process; resolves once it prints a line matching
  * `until` (run-project.mts prints "started RUN_ID PID", then "building TASK" as tasks start).
  */
-export function runProjectElsewhere(projectDir: string, until: RegExp): Promise<OtherProcess> {
-  return startScript([RUN_SCRIPT, projectDir], until);
+export function runProjectElsewhere(
+  projectDir: string,
+  until: RegExp,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<OtherProcess> {
+  return startScript([RUN_SCRIPT, projectDir], until, env);
 }
 
-function startScript(args: string[], ready: RegExp, startTimeoutMs = 30_000): Promise<OtherProcess> {
+/** `env`: the process's environment (a TestProject's `env` selects its PostgreSQL database). */
+function startScript(
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv,
+  startTimeoutMs = 30_000,
+): Promise<OtherProcess> {
   const child: ChildProcess = spawn('npx', ['tsx', ...args], {
     cwd: REPO,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

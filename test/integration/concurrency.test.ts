@@ -3,6 +3,19 @@ import type { RunResponse } from '../../src/api/run.ts';
 import { StrataError } from '../../src/errors/strata-error.ts';
 import { type OtherProcess, holdProject, runProjectElsewhere } from '../helpers/other-process.ts';
 import { TestProject, csv, model } from '../helpers/project.ts';
+import { testEngine } from '../support/postgres.ts';
+
+/**
+ * Runs on both engines. Slow SQL differs (DuckDB computes, PostgreSQL sleeps), and so does what
+ * keeps another process out: DuckDB's file lock (ENGINE_LOCKED), PostgreSQL's advisory run lock
+ * (RUN_LOCKED, the warehouse stays open to readers).
+ */
+const onPostgres = testEngine() === 'postgres';
+/** About a second of work. */
+const BUSY = onPostgres
+  ? `select count(*) as n from {{ ref('numbers') }} as c, (select pg_sleep(1)) as s where c.n = 1`
+  : `select count(*) as n from range(1000000000) as a, range(10) as b, {{ ref('numbers') }} as c
+         where c.n = 1`;
 
 describe('one warehouse, one run at a time', () => {
   let project: TestProject;
@@ -15,11 +28,7 @@ describe('one warehouse, one run at a time', () => {
         `select sum(n) as total from {{ ref('numbers') }}`,
       ),
       // about a second of work, so the first run is still going when the second one starts
-      'models/warehouse/busy.sql': model(
-        { materialized: 'table' },
-        `select count(*) as n from range(1000000000) as a, range(10) as b, {{ ref('numbers') }} as c
-         where c.n = 1`,
-      ),
+      'models/warehouse/busy.sql': model({ materialized: 'table' }, BUSY),
     });
     expect((await project.run({ select: ['numbers', 'totals'] })).exitCode).toBe(0);
   });
@@ -65,7 +74,7 @@ describe('one warehouse, one run at a time', () => {
   });
 });
 
-describe('a warehouse held by another process', () => {
+describe.skipIf(onPostgres)('a warehouse held by another process', () => {
   let project: TestProject;
   let holder: OtherProcess | undefined;
 
@@ -92,7 +101,7 @@ describe('a warehouse held by another process', () => {
   it('refuses a run with ENGINE_LOCKED naming the pid, and corrupts nothing', async () => {
     const before = await project.checksums();
     const runsBefore = await project.query('select run_id, status from audit.pipeline_runs order by run_id');
-    holder = await holdProject(project.dir, 2_500);
+    holder = await holdProject(project.dir, 2_500, project.env);
 
     const refusal = await project.run({ date: '2025-07-02' }).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(StrataError);
@@ -114,8 +123,11 @@ describe('a run whose process is killed part-way through', () => {
   let project: TestProject;
   let runner: OtherProcess | undefined;
   const FAST = `select n, n * 10 as v from {{ ref('numbers') }}`;
-  // the same columns, but many seconds of work: the process is killed while it builds
-  const SLOW = `select n, n * 10 + (select count(*) from range(1000000000) as a, range(100) as b) * 0 as v
+  // the same columns, but seconds of work: the process is killed while it builds (a PostgreSQL
+  // backend notices its client has gone only when the sleep ends, so it sleeps briefly)
+  const SLOW = onPostgres
+    ? `select n, n * 10 + (select count(*) from (select pg_sleep(3)) as s) * 0 as v from {{ ref('numbers') }}`
+    : `select n, n * 10 + (select count(*) from range(1000000000) as a, range(100) as b) * 0 as v
                 from {{ ref('numbers') }}`;
 
   beforeAll(async () => {
@@ -138,7 +150,7 @@ describe('a run whose process is killed part-way through', () => {
   it('leaves the previous tables intact, and the next run records it as abandoned', async () => {
     const before = await project.checksums();
     await project.write({ 'models/warehouse/values.sql': model({ materialized: 'table' }, SLOW) });
-    runner = await runProjectElsewhere(project.dir, /building values/);
+    runner = await runProjectElsewhere(project.dir, /building values/, project.env);
     const killedRunId = /started (\S+)/.exec(runner.match.input)?.[1];
     await new Promise((resolve) => setTimeout(resolve, 300)); // well into the CREATE TABLE
     runner.stop('SIGKILL');
@@ -157,5 +169,49 @@ describe('a run whose process is killed part-way through', () => {
       `select task_id, status, error_code from audit.task_runs where run_id = '${killedRunId}' and task_id = 'values'`,
     );
     expect(tasks).toEqual([{ task_id: 'values', status: 'failed', error_code: 'RUN_ABANDONED' }]);
+  });
+});
+
+describe.runIf(onPostgres)('a warehouse another process is running on (PostgreSQL)', () => {
+  let project: TestProject;
+  let runner: OtherProcess | undefined;
+
+  beforeAll(async () => {
+    project = await TestProject.create({
+      'seeds/numbers.csv': csv('n', [1], [2], [3]),
+      'models/warehouse/totals.sql': model(
+        { materialized: 'table' },
+        `select sum(n) as total from {{ ref('numbers') }}`,
+      ),
+    });
+    expect((await project.run()).exitCode).toBe(0);
+  });
+  afterAll(async () => {
+    runner?.stop('SIGKILL');
+    await runner?.exited;
+    await project?.dispose();
+  });
+
+  it('refuses a second run with RUN_LOCKED while readers still read, and runs once the first has finished', async () => {
+    const before = await project.checksums();
+    await project.write({
+      'models/warehouse/slow.sql': model(
+        { materialized: 'table' },
+        `select count(*) as n from {{ ref('numbers') }} as c, (select pg_sleep(2)) as s`,
+      ),
+    });
+    runner = await runProjectElsewhere(project.dir, /building slow/, project.env);
+    const refusal = await project.run({ select: ['totals'] }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(StrataError);
+    expect(refusal).toMatchObject({ code: 'RUN_LOCKED' });
+    expect((refusal as StrataError).hint).toBeTruthy();
+    // the warehouse is a server: reading it while the other run writes is fine
+    expect(await project.query('select total from warehouse.totals')).toEqual([{ total: 6 }]);
+    expect(await runner.exited).toBe(0);
+    const after = await project.checksums();
+    expect(after['warehouse.totals']).toBe(before['warehouse.totals']);
+    expect((await project.run({ select: ['totals'] })).exitCode).toBe(0);
+    const runs = await project.query('select status from audit.pipeline_runs order by started_at');
+    expect(runs.map((r) => r.status)).toEqual(['success', 'success', 'success']);
   });
 });

@@ -57,6 +57,12 @@ export const duckdbDialect: Dialect = {
     `SELECT s.* EXCLUDE (strata_array), unnest(s.strata_array) AS strata_item,
        generate_subscripts(s.strata_array, 1) AS strata_item_position
 FROM (SELECT src.*, TRY_CAST(${arrayExpression} AS JSON[]) AS strata_array FROM (${source}) AS src) AS s`,
+  // Server features: DuckDB has no use for them (its capabilities say so), so they render nothing.
+  createIndex: () => [],
+  analyze: () => [],
+  createPartitionedTable: () => [],
+  ensureMonthPartitions: () => [],
+  distributeTable: () => [],
   tableChecksum: (table) =>
     `SELECT coalesce(md5(string_agg(row_text, '\n' ORDER BY row_text)), md5('')) AS checksum
 FROM (SELECT CAST(t AS VARCHAR) AS row_text FROM ${duckdbDialect.qualify(table)} AS t) AS rows`,

@@ -33,6 +33,11 @@ const capabilities: Capabilities = {
   multiProcessWriters: false,
   merge: false,
   cancelQueries: true,
+  roles: false,
+  keyIndexes: false,
+  analyze: false,
+  partitioning: false,
+  distributedTables: false,
 };
 
 /**

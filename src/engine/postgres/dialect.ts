@@ -109,6 +109,20 @@ export function createPostgresDialect(options: PostgresDialectOptions): Dialect 
 FROM (${source}) AS src
 CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(${arrayExpression}) = 'array' THEN ${arrayExpression} END)
   WITH ORDINALITY AS strata_elements(value, position)`,
+    createIndex: (table, columns, { name, unique }) => [
+      `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdentifier(name)} ON ${qualify(table)} (${columns.map(quoteIdentifier).join(', ')})`,
+    ],
+    analyze: (table) => [`ANALYZE ${qualify(table)}`],
+    createPartitionedTable: (table, like, column) => [
+      `CREATE TABLE ${qualify(table)} (LIKE ${like}) PARTITION BY RANGE (${quoteIdentifier(column)})`,
+    ],
+    ensureMonthPartitions: (table, rows, column) => [
+      `SELECT ${HELPER_SCHEMA}.ensure_month_partitions(${stringLiteral(assertIdentifier(table.schema))}, ${stringLiteral(assertIdentifier(table.name))},
+  ARRAY(SELECT DISTINCT CAST(date_trunc('month', r.${quoteIdentifier(column)}) AS DATE) FROM ${rows} AS r))`,
+    ],
+    distributeTable: (table, column) => [
+      `SELECT create_distributed_table(${stringLiteral(qualify(table))}, ${stringLiteral(assertIdentifier(column))})`,
+    ],
     tableChecksum: (table) =>
       `SELECT coalesce(md5(string_agg(row_text, E'\\n' ORDER BY row_text COLLATE "C")), md5('')) AS checksum
 FROM (SELECT CAST(t AS TEXT) AS row_text FROM ${qualify(table)} AS t) AS rows`,

@@ -78,7 +78,8 @@ export function sqlError(sql: string, error: unknown, scrub: (text: string) => s
     cancelled ? 'QUERY_CANCELLED' : 'SQL_FAILED',
     `${firstLine(cause.message)}${detail}`,
     {
-      sql,
+      // The statement too: a URL or password typed into a query must not come back in its error.
+      sql: scrub(sql),
       cause,
       transient: isTransientPostgres(cause),
       ...(cause.hint ? { hint: cause.hint } : {}),

@@ -5,7 +5,7 @@ import { HELPER_SCHEMA } from './dialect.ts';
  * The few plpgsql functions the PostgreSQL dialect calls, kept in their own schema. Bump the
  * version when a definition changes: an older database gets them replaced on its next open.
  */
-export const HELPERS_VERSION = 1;
+export const HELPERS_VERSION = 2;
 
 /** Any constant: the transaction-level advisory lock that serialises installing the helpers. */
 const INSTALL_LOCK = 0x5374_7261_7461_01n;
@@ -49,7 +49,7 @@ BEGIN
   IF v_oid IS NULL THEN RETURN 0; END IF;
   CREATE TEMPORARY TABLE IF NOT EXISTS strata_saved_views (
     schema_name text NOT NULL, view_name text NOT NULL, depth integer NOT NULL, definition text NOT NULL,
-    saved serial);
+    acl aclitem[], saved serial);
   EXECUTE $sql$
     WITH RECURSIVE dependants(oid, depth) AS (
       SELECT $1, 0
@@ -61,13 +61,13 @@ BEGIN
       JOIN pg_catalog.pg_rewrite AS r ON r.oid = dep.objid
       WHERE r.ev_class <> d.oid
     )
-    INSERT INTO pg_temp.strata_saved_views (schema_name, view_name, depth, definition)
-    SELECT n.nspname, c.relname, max(d.depth), pg_catalog.pg_get_viewdef(c.oid)
+    INSERT INTO pg_temp.strata_saved_views (schema_name, view_name, depth, definition, acl)
+    SELECT n.nspname, c.relname, max(d.depth), pg_catalog.pg_get_viewdef(c.oid), c.relacl
     FROM dependants AS d
     JOIN pg_catalog.pg_class AS c ON c.oid = d.oid
     JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
     WHERE d.depth > 0 AND c.relkind = 'v'
-    GROUP BY c.oid, n.nspname, c.relname
+    GROUP BY c.oid, n.nspname, c.relname, c.relacl
     ORDER BY max(d.depth)
   $sql$ USING v_oid;
   GET DIAGNOSTICS v_saved = ROW_COUNT;
@@ -80,19 +80,30 @@ BEGIN
   END IF;
   RETURN v_saved;
 END $$`,
-  // Creates the kept views again, innermost first. A view that no longer fits what it reads (a
-  // column it selects is gone) stays dropped, with a warning: its own model creates it again.
+  // Creates the kept views again, innermost first, with the grants they had (a BI role's SELECT on
+  // a view in public built on a mart). A view that no longer fits what it reads (a column it
+  // selects is gone) stays dropped, with a warning: its own model (or strata grant) creates it again.
   `CREATE OR REPLACE FUNCTION ${S}.restore_views() RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
   v record;
+  g record;
   v_restored integer := 0;
 BEGIN
   IF to_regclass('pg_temp.strata_saved_views') IS NULL THEN RETURN 0; END IF;
-  FOR v IN EXECUTE 'SELECT schema_name, view_name, definition FROM pg_temp.strata_saved_views ORDER BY depth, saved' LOOP
+  FOR v IN EXECUTE 'SELECT schema_name, view_name, definition, acl FROM pg_temp.strata_saved_views ORDER BY depth, saved' LOOP
     IF to_regclass(format('%I.%I', v.schema_name, v.view_name)) IS NULL THEN
       BEGIN
         EXECUTE format('CREATE VIEW %I.%I AS %s', v.schema_name, v.view_name, v.definition);
+        -- (aclexplode refuses an empty array: a view nobody was granted anything on has none.)
+        IF coalesce(cardinality(v.acl), 0) > 0 THEN
+          FOR g IN SELECT a.grantee, a.privilege_type, a.is_grantable
+                   FROM aclexplode(v.acl) AS a WHERE a.grantee <> a.grantor LOOP
+            EXECUTE format('GRANT %s ON %I.%I TO %s%s', g.privilege_type, v.schema_name, v.view_name,
+              CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,
+              CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+          END LOOP;
+        END IF;
         v_restored := v_restored + 1;
       EXCEPTION WHEN others THEN
         RAISE WARNING 'strata: the view %.% no longer fits what it reads and stays dropped until its model runs: %',
@@ -102,6 +113,36 @@ BEGIN
   END LOOP;
   EXECUTE 'DELETE FROM pg_temp.strata_saved_views';
   RETURN v_restored;
+END $$`,
+  // Month partitions of a table partitioned by range on a DATE column, created on demand: one per
+  // month in p_months (first days), named <table>_pYYYYMM, and a default partition (<table>_pdefault)
+  // for rows without a date.
+  `CREATE OR REPLACE FUNCTION ${S}.ensure_month_partitions(p_schema text, p_table text, p_months date[]) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_month date;
+  v_name text;
+  v_created integer := 0;
+BEGIN
+  -- A table built before its model asked for partitions stays as it is until it is rebuilt.
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+                 WHERE n.nspname = p_schema AND c.relname = p_table AND c.relkind = 'p') THEN
+    RETURN 0;
+  END IF;
+  v_name := left(p_table, 54) || '_pdefault';
+  IF to_regclass(format('%I.%I', p_schema, v_name)) IS NULL THEN
+    EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.%I DEFAULT', p_schema, v_name, p_schema, p_table);
+  END IF;
+  FOREACH v_month IN ARRAY coalesce(p_months, '{}'::date[]) LOOP
+    CONTINUE WHEN v_month IS NULL;
+    v_name := left(p_table, 54) || '_p' || to_char(v_month, 'YYYYMM');
+    IF to_regclass(format('%I.%I', p_schema, v_name)) IS NULL THEN
+      EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.%I FOR VALUES FROM (%L) TO (%L)', p_schema, v_name,
+        p_schema, p_table, v_month, (v_month + interval '1 month')::date);
+      v_created := v_created + 1;
+    END IF;
+  END LOOP;
+  RETURN v_created;
 END $$`,
   `CREATE OR REPLACE FUNCTION ${S}.helpers_version() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT ${HELPERS_VERSION} $$`,
 ];

@@ -12,6 +12,7 @@ import type {
   QueryResult,
   RawLoadRequest,
   RawLoadResult,
+  RoleAdmin,
   Row,
   RowBatch,
   RunLock,
@@ -24,6 +25,7 @@ import { type CopySession, ScratchDuckDb, bulkLoadPostgres, loadRawPostgres } fr
 import { HELPER_SCHEMA, createPostgresDialect } from './dialect.ts';
 import { driverError, isTransientPostgres, scrubber, sqlError } from './errors.ts';
 import { ensureHelpers } from './helpers.ts';
+import { postgresRoleAdmin } from './roles.ts';
 import { typeParsers } from './values.ts';
 
 export interface PostgresOptions {
@@ -72,6 +74,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Engine> {
   // An idle connection the server closes must not take the process down; the next checkout reconnects.
   pool.on('error', () => undefined);
   let serverVersion: number;
+  let citus = false;
   try {
     const client = await pool.connect();
     try {
@@ -83,6 +86,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Engine> {
         throw new Error('standard_conforming_strings is off; strata needs it on');
       }
       await ensureHelpers(client);
+      const extension = await client.query(`SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus'`);
+      citus = (extension.rowCount ?? 0) > 0;
     } finally {
       client.release();
     }
@@ -106,6 +111,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Engine> {
     scrub,
     createPostgresDialect({ serverVersion }),
     serverVersion,
+    citus,
   );
 }
 
@@ -130,6 +136,7 @@ type ConnectionConfig = pg.ClientConfig;
 
 class PostgresEngine implements Engine {
   readonly capabilities: Capabilities;
+  readonly roles: RoleAdmin;
   private readonly scratch = new ScratchDuckDb();
   private readonly typeNames = new Map<string, string>();
   private closed = false;
@@ -141,13 +148,20 @@ class PostgresEngine implements Engine {
     readonly scrub: (text: string) => string,
     readonly dialect: Dialect,
     serverVersion: number,
+    citus: boolean,
   ) {
     this.capabilities = {
       transactionalDdl: true,
       multiProcessWriters: true,
       merge: serverVersion >= MERGE_SINCE,
       cancelQueries: true,
+      roles: true,
+      keyIndexes: true,
+      analyze: true,
+      partitioning: true,
+      distributedTables: citus,
     };
+    this.roles = postgresRoleAdmin(dialect);
   }
 
   async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
@@ -250,7 +264,7 @@ class PostgresEngine implements Engine {
     const { rows } = await this.query(
       `SELECT n.nspname AS table_schema, c.relname AS table_name, c.relkind AS kind
        FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${SYSTEM_SCHEMAS}
+       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition AND ${SYSTEM_SCHEMAS}
          AND ($1::text IS NULL OR n.nspname = $1::text)
        ORDER BY 1, 2`,
       [schema ?? null],

@@ -1,0 +1,56 @@
+import type { TableRef } from '../engine/types.ts';
+import type { RenderInput, Step } from './plan.ts';
+import { stagedRef } from './plan.ts';
+import { assertHasColumns } from './schema-change.ts';
+import { surrogateKeyName } from './scd2.ts';
+
+/** An index name next to the table's, within the 63 characters both engines allow. */
+export function indexName(target: TableRef, suffix: string): string {
+  return stagedRef(target, suffix).name;
+}
+
+/**
+ * What a server engine adds after a table is built, each behind its capability (DuckDB: nothing):
+ * distributing a rebuilt table (Citus), indexes on its keys — the upsert key (unique), an SCD2
+ * table's surrogate and natural keys, the distribution column where nothing distributes — and
+ * ANALYZE when the task wrote rows, so the next task's plans see the new data. Indexes are created
+ * after the swap, under names no other table holds, and "IF NOT EXISTS" makes them free on tables
+ * that have them.
+ */
+export function serverSteps({ model, facts, dialect, capabilities }: RenderInput): Step[] {
+  const { materialized, uniqueKey, distributionColumn } = model.config;
+  if (materialized === 'view') return [];
+  const target = model.target;
+  const steps: Step[] = [];
+  const exec = (sqls: string[]) => steps.push(...sqls.map((sql) => ({ kind: 'exec' as const, sql })));
+  if (distributionColumn) {
+    assertHasColumns(model, facts.modelColumns, [distributionColumn], 'distribution_column');
+  }
+  const rebuilt =
+    materialized === 'table' || !facts.existing || facts.existing.kind === 'view' || facts.fullRefresh;
+  if (distributionColumn && capabilities.distributedTables && rebuilt) {
+    exec(dialect.distributeTable(target, distributionColumn));
+  }
+  if (capabilities.keyIndexes) {
+    if (materialized === 'upsert') {
+      exec(dialect.createIndex(target, uniqueKey, { name: indexName(target, 'strata_key'), unique: true }));
+    }
+    if (materialized === 'scd2') {
+      const surrogate = surrogateKeyName(model);
+      exec(dialect.createIndex(target, [surrogate], { name: indexName(target, 'strata_sk'), unique: false }));
+      exec(dialect.createIndex(target, uniqueKey, { name: indexName(target, 'strata_nk'), unique: false }));
+    }
+    if (distributionColumn && !capabilities.distributedTables) {
+      exec(
+        dialect.createIndex(target, [distributionColumn], {
+          name: indexName(target, 'strata_dist'),
+          unique: false,
+        }),
+      );
+    }
+  }
+  if (capabilities.analyze) {
+    steps.push(...dialect.analyze(target).map((sql) => ({ kind: 'if_written' as const, sql })));
+  }
+  return steps;
+}
