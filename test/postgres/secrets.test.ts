@@ -6,7 +6,7 @@
  * `strata quarantine` — and every row of every table in the warehouse (all schemas, audit
  * included, each row cast to text) is searched for it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withProject } from '../../src/api/open-project.ts';
 import type { RunEvent } from '../../src/runner/events.ts';
 import { cli } from '../cli/in-process.ts';
@@ -68,7 +68,10 @@ afterAll(async () => {
   await project?.dispose();
 });
 
-describe('the warehouse password', () => {
+/** A server reached without a password in its URL (STRATA_TEST_PG_URL with .pgpass or trust) gives nothing to search for. */
+const urlHasPassword = new URL(inject('strataPgAdminUrl')).password !== '';
+
+describe.runIf(urlHasPassword)('the warehouse password', () => {
   it('is in the URL strata is given (so the search below means something)', () => {
     expect(password.length).toBeGreaterThanOrEqual(12);
     expect(url).toContain(password);
