@@ -1,3 +1,4 @@
+import { TransactionState } from '../transaction.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import { StrataError, causeMessage } from '../../errors/strata-error.ts';
@@ -257,7 +258,7 @@ export function readerFor(request: BulkLoadRequest, path = '$1'): string {
 }
 
 class DuckDbSession implements Session {
-  private inTransaction = false;
+  private readonly transactionState = new TransactionState();
 
   constructor(private readonly connection: DuckDBConnection) {}
 
@@ -295,20 +296,15 @@ class DuckDbSession implements Session {
     if (pending.length > 0 || !yielded) yield { columns, rows: normaliseRows(pending, names, types) };
   }
 
-  async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return fn(this);
-    await this.run('BEGIN TRANSACTION');
-    this.inTransaction = true;
-    try {
-      const value = await fn(this);
-      await this.run('COMMIT');
-      return value;
-    } catch (error) {
-      await this.connection.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      this.inTransaction = false;
-    }
+  transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    return this.transactionState.run(
+      {
+        begin: () => this.run('BEGIN TRANSACTION'),
+        commit: () => this.run('COMMIT'),
+        rollback: () => this.connection.run('ROLLBACK'),
+      },
+      () => fn(this),
+    );
   }
 
   async cancel(): Promise<void> {

@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import pgCopy from 'pg-copy-streams';
 import { StrataError } from '../../errors/strata-error.ts';
+import { TransactionState } from '../transaction.ts';
 import type {
   BulkLoadRequest,
   Capabilities,
@@ -359,7 +360,7 @@ const CURSOR_ABLE = /^\s*(\(\s*)*(SELECT|WITH|VALUES|TABLE)\b/i;
 let cursorCounter = 0;
 
 class PostgresSession implements CopySession {
-  private inTransaction = false;
+  private readonly transactionState = new TransactionState();
   usedTemporaryTables = false;
   connectionLost = false;
 
@@ -384,7 +385,7 @@ class PostgresSession implements CopySession {
       return;
     }
     // A cursor lives in a transaction: the caller's, or one of its own, read-only.
-    const own = !this.inTransaction;
+    const own = !this.transactionState.open;
     const cursor = `strata_cursor_${++cursorCounter}`;
     if (own) await this.run('BEGIN READ ONLY');
     let done = false;
@@ -412,20 +413,15 @@ class PostgresSession implements CopySession {
     }
   }
 
-  async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return fn(this);
-    await this.run('BEGIN');
-    this.inTransaction = true;
-    try {
-      const value = await fn(this);
-      await this.run('COMMIT');
-      return value;
-    } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      this.inTransaction = false;
-    }
+  transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    return this.transactionState.run(
+      {
+        begin: () => this.run('BEGIN'),
+        commit: () => this.run('COMMIT'),
+        rollback: () => this.client.query('ROLLBACK'),
+      },
+      () => fn(this),
+    );
   }
 
   async cancel(): Promise<void> {
