@@ -76,12 +76,8 @@ export class PackProject {
   }
 
   /** `schema.table → checksum` of every table and view in `schemas` (all but audit by default). */
-  async checksums(schemas?: readonly string[]): Promise<Record<string, string>> {
-    const all = await checksums(this.dir);
-    if (!schemas) return all;
-    return Object.fromEntries(
-      Object.entries(all).filter(([name]) => schemas.includes(name.split('.')[0] ?? '')),
-    );
+  checksums(schemas?: readonly string[]): Promise<Record<string, string>> {
+    return checksums(this.dir, process.env, schemas);
   }
 
   async dispose(): Promise<void> {
@@ -102,10 +98,4 @@ export function fileDate(path: string): string {
   return match[1];
 }
 
-/** Money as integer cents, from a number or a decimal string. */
-export function cents(value: unknown): number {
-  if (value === null || value === undefined) throw new Error('no amount');
-  const n = Math.round(Number(value) * 100);
-  if (!Number.isSafeInteger(n)) throw new Error(`not an amount: ${String(value)}`);
-  return n;
-}
+export { cents } from '../helpers/project.ts';

@@ -140,11 +140,12 @@ export async function removeFiles(projectDir: string, paths: readonly string[]):
 export async function checksums(
   projectDir: string,
   env: NodeJS.ProcessEnv = process.env,
+  schemas?: readonly string[],
 ): Promise<Record<string, string>> {
   return withProject({ projectDir, env }, async (_project, engine) => {
     const sums: Record<string, string> = {};
     for (const table of await engine.listTables()) {
-      if (table.schema === 'audit') continue;
+      if (table.schema === 'audit' || (schemas && !schemas.includes(table.schema))) continue;
       const { rows } = await engine.query(engine.dialect.tableChecksum(table));
       sums[`${table.schema}.${table.name}`] = String(rows[0]?.checksum);
     }
@@ -159,4 +160,12 @@ export async function queryWarehouse(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Row[]> {
   return withProject({ projectDir, env }, async (_project, engine) => (await engine.query(sql)).rows);
+}
+
+/** Money as integer cents, from a number or a decimal string. */
+export function cents(value: unknown): number {
+  if (value === null || value === undefined) throw new Error('no amount');
+  const n = Math.round(Number(value) * 100);
+  if (!Number.isSafeInteger(n)) throw new Error(`not an amount: ${String(value)}`);
+  return n;
 }

@@ -143,12 +143,8 @@ export class SaasProject {
   }
 
   /** `schema.table → checksum` of every table and view in `schemas` (all but audit by default). */
-  async checksums(schemas?: readonly string[]): Promise<Record<string, string>> {
-    const all = await checksums(this.dir);
-    if (!schemas) return all;
-    return Object.fromEntries(
-      Object.entries(all).filter(([name]) => schemas.includes(name.split('.')[0] ?? '')),
-    );
+  checksums(schemas?: readonly string[]): Promise<Record<string, string>> {
+    return checksums(this.dir, process.env, schemas);
   }
 
   async dispose(): Promise<void> {
@@ -165,10 +161,4 @@ export function datesBetween(first: string, last: string): string[] {
   return dates;
 }
 
-/** Money as integer cents, from a number or a decimal string. */
-export function cents(value: unknown): number {
-  if (value === null || value === undefined) throw new Error('no amount');
-  const n = Math.round(Number(value) * 100);
-  if (!Number.isSafeInteger(n)) throw new Error(`not an amount: ${String(value)}`);
-  return n;
-}
+export { cents } from '../helpers/project.ts';
