@@ -104,6 +104,7 @@ async function runPipeline(job: Extract<Job, { kind: 'run' }>): Promise<RunResul
       status: t.status,
       durationMs: t.durationMs,
       rowsOut: t.rows?.rowsOut ?? 0,
+      landMs: t.rows?.timings?.landMs,
       error: t.error ? t.error.message.split('\n', 1)[0] : undefined,
     })),
     sources,

@@ -43,6 +43,8 @@ export interface TaskTiming {
   status: string;
   durationMs: number;
   rowsOut: number;
+  /** A source task: the time spent landing its files in raw (read + bulk load + ledger). */
+  landMs?: number;
   error?: string;
 }
 

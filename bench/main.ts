@@ -565,6 +565,27 @@ function buildFigures(
         : undefined,
     });
   }
+  for (const feed of dataset.feeds) {
+    const lands = ranges.map(
+      (r) => r.tasks.find((t) => t.kind === 'source' && t.task === feed.source)?.landMs,
+    );
+    if (!lands.every((ms): ms is number => ms !== undefined)) continue;
+    const ms = stat(lands);
+    figures.push({
+      stage: `raw load: ${feed.source}`,
+      group: 'ingest',
+      rows: feed.rangeRows,
+      rowsLabel: 'records',
+      ms,
+      rowsPerSecond: rate(feed.rangeRows, ms),
+      ratios: ratiosFor(
+        ms,
+        [barePerFeed.get(feed.source), 'bare read', 'throughput'],
+        [copyPerFeed.get(feed.source), 'psql \\copy', 'throughput'],
+      ),
+      note: 'files read and appended to raw as received, with lineage (the source task before staging)',
+    });
+  }
   const ingest = stat(ranges.map((r) => sumTasks(r, (t) => t.kind === 'source').ms));
   figures.push({
     stage: 'ingest + validate: all sources',

@@ -9,6 +9,8 @@ export interface RowCounts {
   rowsDeleted: number;
   /** A line for people about what the task did beyond rows (a source: files, quarantined, duplicates). */
   detail?: string;
+  /** Where the task's time went, by phase (a source: fetchMs, landMs, stageMs). */
+  timings?: Record<string, number>;
 }
 
 /**

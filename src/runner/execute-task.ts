@@ -52,6 +52,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           rowsUpdated: 0,
           rowsDeleted: 0,
           detail: describeSourceRun(result),
+          timings: result.timings,
         };
       }
       const resolve = (name: string) => {

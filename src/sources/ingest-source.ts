@@ -34,6 +34,8 @@ export interface SourceRunResult extends StageCounts {
   dates: string[];
   /** HTTP sources: what this run fetched (undefined when the date had landed before). */
   fetched?: { pages: number; records: number; retries: number };
+  /** Where the task's time went, in milliseconds: fetching pages, landing files in raw, staging. */
+  timings: { fetchMs: number; landMs: number; stageMs: number };
 }
 
 type FileState = 'new' | 'changed' | 'restored' | 'unchanged';
@@ -61,11 +63,13 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.raw.schema)}`);
   await session.execute(createRawTable(d, node.raw));
 
+  const clock = phaseClock();
   let fetched: { pages: number; records: number; retries: number } | undefined;
   if (config.http) {
     const date = context.window.to ?? todayUtc(context.now());
     fetched = await landHttpPages(context.root, node.name, config.http, date, { env: context.env, signal });
   }
+  const fetchMs = clock.lap();
   const files = inWindow(await discoverFiles(context.root, node.name, config), context.window);
   const failures: StrataError[] = [];
   const touched = new Set<string>();
@@ -105,6 +109,7 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
     }
   }
 
+  const landMs = clock.lap();
   const explicit = context.window.from !== undefined || context.window.to !== undefined;
   const dates = [...new Set(explicit || context.fullRefresh ? files.map((f) => f.loadDate) : touched)].sort();
   const built = (await engine.listTables(node.target.schema)).some((t) => t.name === node.target.name);
@@ -147,6 +152,20 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
     filesFailed: failures.length,
     dates: stageAll,
     fetched,
+    timings: { fetchMs, landMs, stageMs: clock.lap() },
+  };
+}
+
+/** Milliseconds since the previous lap (or since the clock started). */
+function phaseClock(): { lap(): number } {
+  let last = performance.now();
+  return {
+    lap() {
+      const at = performance.now();
+      const ms = at - last;
+      last = at;
+      return ms;
+    },
   };
 }
 
