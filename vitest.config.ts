@@ -20,6 +20,7 @@ export const POSTGRES_TEST_FILES = [
   'test/integration/concurrency.test.ts',
   'test/cli/project.test.ts',
   'test/cli/checks.test.ts',
+  'test/packs/**/*.test.ts',
   'test/postgres/**/*.test.ts',
 ];
 

@@ -1,11 +1,12 @@
 /*---
 materialized: table
 description: >
-  One row per calendar day, from 1 January of the year before the earliest load date of the
-  subscription log to 31 December of the year after the latest, so every fact date has its row. Fiscal years start on
+  One row per calendar day from 1 January 1970 to 31 December 2099 (change first_year and
+  last_year below): a fixed calendar rather than one that follows the data, so it never changes
+  between runs and every pack that defines it builds the same table. Fiscal years start on
   1 February (change fiscal_start_month below) and are named after the calendar year they start in.
-  Holidays are the US federal holidays, on their calendar day (no weekend shift). The same
-  calendar as the e-commerce pack's.
+  Holidays are the US federal holidays, on their calendar day (no weekend shift), from the year
+  each was first observed on its present date.
 columns:
   date_key: yyyymmdd as an integer, the key facts carry.
   date_day: The day.
@@ -31,28 +32,17 @@ checks:
   - unique: date_key
 ---*/
 with settings as (
-  select 2 as fiscal_start_month
-),
-
-loaded as (
-  select min(load_date) as first_day, max(load_date) as last_day from {{ ref('stg_subscriptions') }}
-),
-
-bounds as (
-  select
-    cast(extract(year from coalesce(min(first_day), current_date)) as integer) - 1 as first_year,
-    cast(extract(year from coalesce(max(last_day), current_date)) as integer) + 1 as last_year
-  from loaded
+  select 2 as fiscal_start_month, 1970 as first_year, 2099 as last_year
 ),
 
 days as (
-  select cast(s.d as date) as date_day
-  from bounds as b
+  select cast(g.d as date) as date_day
+  from settings as s
   cross join generate_series(
-    cast(cast(b.first_year as varchar) || '-01-01' as timestamp),
-    cast(cast(b.last_year as varchar) || '-12-31' as timestamp),
+    cast(cast(s.first_year as varchar) || '-01-01' as timestamp),
+    cast(cast(s.last_year as varchar) || '-12-31' as timestamp),
     interval '1 day'
-  ) as s(d)
+  ) as g(d)
 ),
 
 parts as (
@@ -74,14 +64,14 @@ named as (
     p.*,
     case
       when p.month = 1 and p.day_of_month = 1 then 'New Year''s Day'
-      when p.month = 1 and p.day_of_week = 1 and p.day_of_month between 15 and 21 then 'Martin Luther King Jr. Day'
-      when p.month = 2 and p.day_of_week = 1 and p.day_of_month between 15 and 21 then 'Presidents'' Day'
-      when p.month = 5 and p.day_of_week = 1 and p.day_of_month >= 25 then 'Memorial Day'
-      when p.month = 6 and p.day_of_month = 19 then 'Juneteenth'
+      when p.month = 1 and p.day_of_week = 1 and p.day_of_month between 15 and 21 and p.year >= 1986 then 'Martin Luther King Jr. Day'
+      when p.month = 2 and p.day_of_week = 1 and p.day_of_month between 15 and 21 and p.year >= 1971 then 'Presidents'' Day'
+      when p.month = 5 and p.day_of_week = 1 and p.day_of_month >= 25 and p.year >= 1971 then 'Memorial Day'
+      when p.month = 6 and p.day_of_month = 19 and p.year >= 2021 then 'Juneteenth'
       when p.month = 7 and p.day_of_month = 4 then 'Independence Day'
       when p.month = 9 and p.day_of_week = 1 and p.day_of_month <= 7 then 'Labor Day'
-      when p.month = 10 and p.day_of_week = 1 and p.day_of_month between 8 and 14 then 'Columbus Day'
-      when p.month = 11 and p.day_of_month = 11 then 'Veterans Day'
+      when p.month = 10 and p.day_of_week = 1 and p.day_of_month between 8 and 14 and p.year >= 1971 then 'Columbus Day'
+      when p.month = 11 and p.day_of_month = 11 and p.year not between 1971 and 1977 then 'Veterans Day'
       when p.month = 11 and p.day_of_week = 4 and p.day_of_month between 22 and 28 then 'Thanksgiving Day'
       when p.month = 12 and p.day_of_month = 25 then 'Christmas Day'
     end as holiday_name,
