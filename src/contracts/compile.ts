@@ -88,9 +88,13 @@ export function compileContract(contract: Contract, dialect: Dialect): ContractS
       // The raw columns are named rather than taken with e.*, so that the list of extracted texts
       // is not carried into (and copied with) every typed row.
       const kept = ['record_key', ...RAW_COLUMNS].map((column) => `e.${column}`);
+      const rawTexts = dialect.computedOnce(
+        `SELECT ${recordKey} AS record_key, ${extract} FROM (${rawRows}) AS r`,
+      );
+      const cleaned = dialect.computedOnce(`SELECT ${[...kept, ...texts].join(', ')}
+  FROM (${rawTexts}) AS e`);
       return `SELECT p.*${values.length ? `, ${values.join(', ')}` : ''}
-FROM (SELECT ${[...kept, ...texts].join(', ')}
-  FROM (SELECT ${recordKey} AS record_key, ${extract} FROM (${rawRows}) AS r) AS e) AS p`;
+FROM (${cleaned}) AS p`;
     },
 
     elements: (typedRelation, arrayField) => {
@@ -104,10 +108,12 @@ FROM (SELECT ${[...kept, ...texts].join(', ')}
       );
       const texts = typedColumns('u.strata_item', items);
       const values = valueColumns(items);
-      return `SELECT e.*${values.length ? `, ${values.join(', ')}` : ''}
-FROM (SELECT u.record_key, u.load_date, u.source_file, u.record_position, u.source_line, u.record,
+      const cleaned =
+        dialect.computedOnce(`SELECT u.record_key, u.load_date, u.source_file, u.record_position, u.source_line, u.record,
         u.strata_item_position AS item_position${texts.length ? `, ${texts.join(', ')}` : ''}
-      FROM (${unnested}) AS u) AS e`;
+      FROM (${unnested}) AS u`);
+      return `SELECT e.*${values.length ? `, ${values.join(', ')}` : ''}
+FROM (${cleaned}) AS e`;
     },
 
     violations: (typedRelation, elementRelations) => {

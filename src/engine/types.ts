@@ -140,6 +140,13 @@ export interface Dialect {
   /** True when the whole text matches the regular expression. */
   regexFullMatch(expression: string, pattern: string): string;
   /**
+   * A subquery's body, computed once per row before the query around it reads its columns. A
+   * planner that inlines subqueries (PostgreSQL) would otherwise evaluate an expression again
+   * wherever an outer level uses its column; one that shares common expressions (DuckDB) needs
+   * nothing.
+   */
+  computedOnce(selectSql: string): string;
+  /**
    * One row per element of a JSON array held in `arrayColumn` of `source`: every column of source,
    * plus `strata_item` (the element, JSON) and `strata_item_position` (1-based).
    */

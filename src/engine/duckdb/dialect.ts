@@ -53,6 +53,7 @@ export const duckdbDialect: Dialect = {
   tryCast: (expression, type) => `TRY_CAST(${expression} AS ${type})`,
   tryParseTimestamp: (expression, format) => `try_strptime(${expression}, ${stringLiteral(format)})`,
   regexFullMatch: (expression, pattern) => `regexp_full_match(${expression}, ${stringLiteral(pattern)})`,
+  computedOnce: (selectSql) => selectSql,
   unnestJsonArray: (source, arrayExpression) =>
     `SELECT s.* EXCLUDE (strata_array), unnest(s.strata_array) AS strata_item,
        generate_subscripts(s.strata_array, 1) AS strata_item_position

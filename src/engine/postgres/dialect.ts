@@ -104,6 +104,9 @@ export function createPostgresDialect(options: PostgresDialectOptions): Dialect 
       return `${HELPER_SCHEMA}.try_timestamp(CAST(${expression} AS TEXT), ${stringLiteral(pattern)}, ${stringLiteral(template)})`;
     },
     regexFullMatch: (expression, pattern) => `(${expression} ~ ${stringLiteral(`^(?:${pattern})$`)})`,
+    // OFFSET 0 keeps the planner from pulling the subquery up into the query around it, where each
+    // use of a column would repeat its expression (a JSON lookup, a parse) for every row.
+    computedOnce: (selectSql) => `${selectSql}\nOFFSET 0`,
     unnestJsonArray: (source, arrayExpression) =>
       `SELECT src.*, strata_elements.value AS strata_item, strata_elements.position AS strata_item_position
 FROM (${source}) AS src
