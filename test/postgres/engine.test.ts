@@ -443,6 +443,19 @@ describe('raw loading', () => {
     ],
     ['a JSON array', 'orders.json', '[{"id": 1, "n": 1.50}, {"id": 2, "tags": ["a"]}, 3]', 'json' as const],
     [
+      // The hand-over file quotes with U+0001: a value holding one, or quotes and commas, survives.
+      'CSV values holding control characters, quotes and commas',
+      'notes.csv',
+      'id,note\n1,"say ""hi"", then go"\n2,a\u0001b\u0001\u0001c\n3,tab\there\n4,\n',
+      'csv' as const,
+    ],
+    [
+      'NDJSON whose strings hold escaped and raw control characters',
+      'notes.ndjson',
+      '{"id": 1, "s": "a\\u0001b\\"q\\""}\n{"id": 3, "s": "\u0001raw"}\n',
+      'ndjson' as const,
+    ],
+    [
       'NDJSON with a broken line',
       'orders.ndjson',
       '{"id": 1}\n{"id": 2\n\n{"id": 3, "s": "é"}\n[1]\n',
@@ -452,6 +465,18 @@ describe('raw loading', () => {
     const both = await loadBoth(name, content, format);
     expect(both.postgres).toEqual(both.duckdb);
     expect(both.postgres.result.records).toBeGreaterThan(0);
+  });
+
+  it('keeps a record with an escaped NUL, which jsonb cannot hold, as malformed text with the reason', async () => {
+    const both = await loadBoth('nul.ndjson', '{"id": 1}\n{"id": 2, "s": "nul\\u0000here"}\n', 'ndjson');
+    expect(both.duckdb.result).toMatchObject({ records: 2, malformed: 0 });
+    expect(both.postgres.result).toMatchObject({ records: 2, malformed: 1 });
+    expect(both.postgres.rows[1]).toMatchObject({
+      record: null,
+      raw_text: '{"id": 2, "s": "nul\\u0000here"}',
+      parse_error: 'the record holds an escaped NUL character (\\u0000), which PostgreSQL cannot store',
+    });
+    expect(both.postgres.rows[0]).toEqual(both.duckdb.rows[0]);
   });
 
   it('reads gzip-compressed NDJSON and Parquet the same way', async () => {

@@ -23,6 +23,10 @@ import type {
  * rows as a temporary CSV file, and that file's bytes are streamed into COPY ... FROM STDIN.
  */
 
+function duckString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
 /** A session that can feed COPY ... FROM STDIN (the PostgreSQL adapter's own sessions). */
 export interface CopySession extends Session {
   copyFrom(sql: string, source: NodeJS.ReadableStream): Promise<number>;
@@ -78,13 +82,19 @@ export class ScratchDuckDb {
   }
 }
 
-function duckString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+/**
+ * The CSV dialect of the hand-over file. Every value is quoted, so only a NULL is an empty unquoted
+ * field (and no line reads as COPY's end marker). The quote is U+0001 rather than '"': JSON records
+ * are full of double quotes, which would all be doubled on the way out and undone on the way in,
+ * while a control character only appears in a value when a file holds one (it is then doubled).
+ */
+const QUOTE = '\u0001';
+const DUCKDB_CSV = `FORMAT csv, HEADER false, FORCE_QUOTE *, QUOTE ${duckString(QUOTE)}, ESCAPE ${duckString(QUOTE)}`;
+const POSTGRES_CSV = `FORMAT csv, QUOTE E'\\x01', ESCAPE E'\\x01'`;
 
-/** DuckDB's CSV writer: every value quoted, so only a NULL is an empty unquoted field (and no line reads as COPY's end marker). */
+/** DuckDB writes the rows of a query as the hand-over file. */
 function writeCsv(select: string, path: string): string {
-  return `COPY (${select}) TO ${duckString(path)} (FORMAT csv, HEADER false, FORCE_QUOTE *)`;
+  return `COPY (${select}) TO ${duckString(path)} (${DUCKDB_CSV})`;
 }
 
 /** PostgreSQL text cannot hold NUL characters: they become U+FFFD in raw text. */
@@ -110,7 +120,8 @@ export async function loadRawPostgres(
     const unstorable = await duck.execute(
       `UPDATE ${scratchTable} SET raw_text = CAST(record AS VARCHAR), record = NULL,
          parse_error = 'the record holds an escaped NUL character (\\u0000), which PostgreSQL cannot store'
-       WHERE record IS NOT NULL AND regexp_matches(CAST(record AS VARCHAR), ${duckString(ESCAPED_NUL)})`,
+       WHERE record IS NOT NULL AND contains(CAST(record AS VARCHAR), '\\u0000')
+         AND regexp_matches(CAST(record AS VARCHAR), ${duckString(ESCAPED_NUL)})`,
     );
     await duck.execute(
       writeCsv(
@@ -119,7 +130,7 @@ export async function loadRawPostgres(
         csvPath,
       ),
     );
-    const copy = `COPY ${dialect.qualify(request.target)} (${RAW_COLUMNS.join(', ')}) FROM STDIN (FORMAT csv)`;
+    const copy = `COPY ${dialect.qualify(request.target)} (${RAW_COLUMNS.join(', ')}) FROM STDIN (${POSTGRES_CSV})`;
     try {
       await session.copyFrom(copy, createReadStream(csvPath));
     } catch (error) {
@@ -201,7 +212,7 @@ export async function bulkLoadPostgres(
     const columnList = columns.map((c) => c.quoted).join(', ');
     const copyInto = (target: TableRef) =>
       session.copyFrom(
-        `COPY ${dialect.qualify(target)} (${columnList}) FROM STDIN (FORMAT csv)`,
+        `COPY ${dialect.qualify(target)} (${columnList}) FROM STDIN (${POSTGRES_CSV})`,
         createReadStream(csvPath),
       );
     if (request.mode === 'append') return { rows: await copyInto(request.target) };
