@@ -1,3 +1,4 @@
+import { rawCsvColumn } from '../engine/raw-columns.ts';
 import type { Dialect } from '../engine/types.ts';
 import type { ReasonCode } from './reasons.ts';
 import type { ArrayField, Contract, ScalarField } from './schema.ts';
@@ -47,7 +48,22 @@ const RAW_COLUMNS = [
   'parse_error',
 ];
 
-export function compileContract(contract: Contract, dialect: Dialect): ContractSql {
+export interface CompileOptions {
+  /**
+   * The raw table's columns. A CSV field is read from its own column when the table has one (see
+   * engine/raw-columns.ts), else from the JSON record (CSV rows loaded before the columns existed).
+   */
+  rawColumns?: readonly string[];
+}
+
+/** A raw row that parsed: CSV rows have no JSON record, so `record IS NOT NULL` would not tell. */
+const PARSED = 'parse_error IS NULL';
+
+export function compileContract(
+  contract: Contract,
+  dialect: Dialect,
+  options: CompileOptions = {},
+): ContractSql {
   const q = (name: string) => dialect.quoteIdentifier(name);
   const text = dialect.type('text');
   const scalars = Object.entries(contract.fields).filter(
@@ -59,6 +75,12 @@ export function compileContract(contract: Contract, dialect: Dialect): ContractS
   const arrayByName = new Map(arrays);
   const key = contract.uniqueKey ?? [];
   const nulls = contract.nullValues;
+  const rawColumns = new Set(options.rawColumns ?? []);
+  /** A field's text as received: its CSV column when raw has one, else the JSON record's key. */
+  const receivedText = (fieldKey: string, fromJson: string) => {
+    const column = rawCsvColumn(fieldKey);
+    return rawColumns.has(column) ? `coalesce(e.${q(column)}, ${fromJson})` : fromJson;
+  };
 
   const typedColumns = (json: string, fields: [string, ScalarField][]) =>
     fields.flatMap(([name, field]) => [
@@ -81,7 +103,7 @@ export function compileContract(contract: Contract, dialect: Dialect): ContractS
       );
       const texts = scalars.map(
         ([name, field], i) =>
-          `${cleanText(dialect, extracted.text(i), field, nulls)} AS ${q(`${name}__text`)}`,
+          `${cleanText(dialect, receivedText(field.from ?? name, extracted.text(i)), field, nulls)} AS ${q(`${name}__text`)}`,
       );
       const values = valueColumns(scalars);
       const extract = ['r.*', ...extracted.select].join(', ');
@@ -121,14 +143,16 @@ FROM (${cleaned}) AS e`;
         violation(
           dialect,
           typedRelation,
-          'record IS NULL',
+          `NOT (${PARSED})`,
           "'*'",
           'malformed_record',
           `coalesce(parse_error, 'the record could not be parsed')`,
         ),
       ];
       for (const [name, field] of scalars) {
-        checks.push(...fieldChecks(dialect, typedRelation, name, field, dialect.stringLiteral(name), name));
+        checks.push(
+          ...fieldChecks(dialect, typedRelation, PARSED, name, field, dialect.stringLiteral(name), name),
+        );
       }
       for (const [name, field] of arrays) {
         checks.push(...arrayShapeChecks(dialect, typedRelation, name, field));
@@ -136,7 +160,8 @@ FROM (${cleaned}) AS e`;
         if (!elements) continue;
         for (const [item, spec] of Object.entries(field.items)) {
           const label = `${dialect.stringLiteral(`${name}[`)} || CAST(item_position AS ${text}) || ${dialect.stringLiteral(`].${item}`)}`;
-          checks.push(...fieldChecks(dialect, elements, item, spec, label, `${name}[].${item}`));
+          // Elements come from parsed JSON records only.
+          checks.push(...fieldChecks(dialect, elements, 'TRUE', item, spec, label, `${name}[].${item}`));
         }
       }
       return checks.join('\nUNION ALL\n');
@@ -157,7 +182,7 @@ FROM (${cleaned}) AS e`;
         .concat(scalars.map(([name]) => q(name)))
         .map((column) => `t.${column}`);
       return `SELECT ${kept.join(', ')}, ${rank} AS strata_rank FROM ${typedRelation} AS t
-WHERE t.record IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${violationsRelation} AS v WHERE v.record_key = t.record_key)`;
+WHERE t.${PARSED} AND NOT EXISTS (SELECT 1 FROM ${violationsRelation} AS v WHERE v.record_key = t.record_key)`;
     },
 
     staged: (rankedRelation) =>
@@ -200,6 +225,7 @@ FROM ${relation} WHERE ${predicate}`;
 function fieldChecks(
   dialect: Dialect,
   relation: string,
+  parsedPredicate: string,
   name: string,
   field: ScalarField,
   labelSql: string,
@@ -210,7 +236,7 @@ function fieldChecks(
   const shown = `'"' || left(${text}, 80) || '"'`;
   const says = (what: string) =>
     `${dialect.stringLiteral(`${label}: `)} || ${shown} || ${dialect.stringLiteral(` ${what}`)}`;
-  const parsed = (predicate: string) => `record IS NOT NULL AND ${predicate}`;
+  const parsed = (predicate: string) => `${parsedPredicate} AND ${predicate}`;
   const checks: string[] = [];
   if (field.required) {
     checks.push(

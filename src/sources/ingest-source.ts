@@ -121,8 +121,9 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   if (stageAll.length > 0 || !built) {
     signal.throwIfAborted();
     await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
+    const rawColumns = (await engine.listColumns(node.raw)).map((c) => c.name);
     staged = await session.transaction((tx) =>
-      stageDates(tx, d, node, compileContract(config.contract as Contract, d), stageAll, {
+      stageDates(tx, d, node, compileContract(config.contract as Contract, d, { rawColumns }), stageAll, {
         runId: context.runId,
         at: context.now(),
         rebuild,
@@ -261,6 +262,7 @@ async function ingestFile(
       let records = 0;
       let malformed = 0;
       if (!seenBefore && size > 0) {
+        if (file.format === 'csv') assertFlat(node, file, contract);
         let keys: string[] | undefined;
         ({ records, malformed, keys } = await engine.loadRaw(
           {
@@ -341,6 +343,22 @@ function compareShape(keys: string[], contract: Contract): FileShape {
     missingOptional: declared.filter((f) => !f.required && !present.has(f.key)).map((f) => f.key),
     missingRequired: declared.filter((f) => f.required && !present.has(f.key)).map((f) => f.key),
   };
+}
+
+/** A CSV field is text: it cannot carry the nested array a contract field of type array expects. */
+function assertFlat(node: SourceNode, file: SourceFile, contract: Contract): void {
+  const arrays = Object.entries(contract.fields).filter(([, field]) => field.type === 'array');
+  if (arrays.length === 0) return;
+  const names = arrays.map(([name]) => `"${name}"`).join(', ');
+  throw new StrataError(
+    'SOURCE_INVALID',
+    `${file.file} is CSV, but the contract of ${node.name} has nested array field(s) ${names}, which a CSV file cannot hold; the file was not loaded`,
+    {
+      file: file.file,
+      field: arrays.map(([name]) => name).join(', '),
+      hint: `Deliver ${node.name} as JSON or NDJSON, or declare the array's items as a separate CSV source.`,
+    },
+  );
 }
 
 function missingColumnError(node: SourceNode, file: SourceFile, missing: string[]): StrataError {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listQuarantine } from '../../src/api/quarantine.ts';
+import { rawCsvColumn } from '../../src/engine/raw-columns.ts';
 import { TestProject, model } from '../helpers/project.ts';
 
 /** A config with one source of the given files and format, and a small order contract. */
@@ -127,6 +128,87 @@ describe('a CSV source', () => {
       { path: 'data/orders/2025-03-14.csv', status: 'loaded', error_code: null },
       { path: 'data/orders/2025-03-15.csv', status: 'failed', error_code: 'SOURCE_COLUMN_MISSING' },
     ]);
+  });
+});
+
+describe('the raw layout of CSV records', () => {
+  it('keeps each field in a text column of its own and the line as read, with no JSON', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv'),
+      'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,2,10.50,placed,3/14/2025\n2,x,5.00,placed,3/14/2025\n`,
+    });
+    expect((await project.run()).exitCode).toBe(0);
+    // "Order Date" is no identifier: its column is named by a hash of the header.
+    const dateColumn = rawCsvColumn('Order Date');
+    expect(dateColumn).toMatch(/^c_[0-9a-f]{16}$/);
+    expect(
+      await project.query(
+        `select record_position, order_id, quantity, amount, status, ${dateColumn} as order_date, record, raw_text, parse_error
+         from raw.orders order by record_position`,
+      ),
+    ).toEqual([
+      {
+        record_position: 1,
+        order_id: '1',
+        quantity: '2',
+        amount: '10.50',
+        status: 'placed',
+        order_date: '3/14/2025',
+        record: null,
+        raw_text: '1,2,10.50,placed,3/14/2025',
+        parse_error: null,
+      },
+      {
+        record_position: 2,
+        order_id: '2',
+        quantity: 'x',
+        amount: '5.00',
+        status: 'placed',
+        order_date: '3/14/2025',
+        record: null,
+        raw_text: '2,x,5.00,placed,3/14/2025',
+        parse_error: null,
+      },
+    ]);
+    // A quarantined CSV record is shown as it was received: its line.
+    expect(await project.query('select record_position, field, raw_record from audit.bad_records')).toEqual([
+      { record_position: 2, field: 'quantity', raw_record: '2,x,5.00,placed,3/14/2025' },
+    ]);
+  });
+
+  it('stages a source whose raw rows hold JSON records and CSV columns alike', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*'),
+      'data/orders/2025-03-14.ndjson':
+        '{"order_id":"1","quantity":1,"amount":1.5,"status":"placed","Order Date":"3/14/2025"}\n',
+      'data/orders/2025-03-15.csv': `${CSV_HEADER}\n2,3,4.25,shipped,3/15/2025\n`,
+    });
+    expect((await project.run()).exitCode).toBe(0);
+    expect(
+      await project.query(
+        `select order_id, quantity, amount, status, cast(ordered_on as varchar) as ordered_on
+         from staging.orders order by order_id`,
+      ),
+    ).toEqual([
+      { order_id: '1', quantity: 1, amount: 1.5, status: 'placed', ordered_on: '2025-03-14' },
+      { order_id: '2', quantity: 3, amount: 4.25, status: 'shipped', ordered_on: '2025-03-15' },
+    ]);
+  });
+
+  it('refuses a CSV file for a contract with nested arrays, naming file and field', async () => {
+    const config = sourceConfig('data/orders/*.csv').replace(
+      '"order_id": {',
+      '"items": { "type": "array", "items": { "sku": { "type": "string" } } },\n            "order_id": {',
+    );
+    project = await TestProject.create({
+      'strata.config.ts': config,
+      'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,2,10.50,placed,3/14/2025\n`,
+    });
+    const { exitCode, summary } = await project.run();
+    expect(exitCode).toBe(1);
+    const error = summary.tasks.find((t) => t.task === 'orders')?.error;
+    expect(error?.code).toBe('SOURCE_INVALID');
+    expect(error?.location).toMatchObject({ file: 'data/orders/2025-03-14.csv', field: 'items' });
   });
 });
 

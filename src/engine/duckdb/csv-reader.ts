@@ -1,14 +1,16 @@
 import { open } from 'node:fs/promises';
 import { StrataError } from '../../errors/strata-error.ts';
+import { RAW_COLUMNS, rawCsvColumn } from '../raw-columns.ts';
 import type { RawLoadRequest, Session } from '../types.ts';
 import { duckdbDialect as d } from './dialect.ts';
 import { dropTemporary, linesOf, rejectedLines, tempPrefix } from './line-reader.ts';
 
 export type CsvOptions = NonNullable<RawLoadRequest['csv']>;
 
-/** What a raw insert needs besides the rows: the INSERT head and the lineage columns ($1–$5). */
+/** What a raw insert needs besides the rows: the table and the lineage columns ($1–$5). */
 export interface RawInsert {
-  insert: string;
+  /** The raw table, qualified and quoted. */
+  table: string;
   lineageColumns: string;
   lineageParams: string[];
   compression: string;
@@ -16,6 +18,8 @@ export interface RawInsert {
 
 /**
  * Appends a CSV file to a raw table, one row per record, and returns the record keys (the header).
+ * Each field lands in its own text column (`rawCsvColumn`, added to the table when a header brings a
+ * new one) and the record's text in raw_text; no JSON is built (see raw-columns.ts).
  *
  * The file is scanned once as lines, and records are cut from the lines in SQL: a line without a
  * quote is one record split on the delimiter (almost every line of an export); the few lines with
@@ -159,7 +163,11 @@ async function insertRecords(
   headerLines: number,
 ): Promise<void> {
   const lit = d.stringLiteral;
-  const object = names.map((name, i) => `${lit(name)}, values[${i + 1}]`).join(', ');
+  const columns = names.map((name) => d.quoteIdentifier(rawCsvColumn(name)));
+  for (const column of columns) {
+    await session.execute(`ALTER TABLE ${target.table} ADD COLUMN IF NOT EXISTS ${column} VARCHAR`);
+  }
+  const fields = columns.map((_, i) => `CASE WHEN parse_error IS NULL THEN values[${i + 1}] END`);
   const unclosed = lit('UNQUOTED VALUE: a quoted value is not closed on its line');
   const multiLine =
     spans !== undefined &&
@@ -171,14 +179,12 @@ async function insertRecords(
        WHERE l.line <> '' AND NOT EXISTS (SELECT 1 FROM ${spans} AS c WHERE l.n > c.first_line AND l.n <= c.last_line)`
     : `SELECT n, line, error, plain, CAST(NULL AS VARCHAR[]) AS span_values FROM ${lines} WHERE line <> ''`;
   await session.execute(
-    `${target.insert}
-SELECT ${target.lineageColumns}, position, n, CAST($5 AS TIMESTAMP),
-  record, CASE WHEN record IS NULL THEN line END, parse_error
+    `INSERT INTO ${target.table} (${[...RAW_COLUMNS, ...columns].join(', ')})
+SELECT ${target.lineageColumns}, position, n, CAST($5 AS TIMESTAMP), NULL, line, parse_error${fields.map((f) => `,\n  ${f}`).join('')}
 FROM (
-  SELECT n, line, position,
-    CASE WHEN error IS NULL AND parses AND len(values) = ${names.length} THEN json_object(${object}) END AS record,
+  SELECT n, line, position, values,
     CASE WHEN error IS NOT NULL THEN error
-         WHEN NOT parses THEN ${unclosed}
+         WHEN NOT coalesce(parses, false) OR values IS NULL THEN ${unclosed}
          WHEN len(values) <> ${names.length}
            THEN 'COLUMN COUNT: expected ${names.length} columns, found ' || len(values) END AS parse_error
   FROM (
@@ -291,11 +297,12 @@ async function gunzipStart(start: Buffer): Promise<Buffer> {
 }
 
 function uniqueNames(names: string[]): string[] {
-  const seen = new Map<string, number>();
+  const taken = new Set<string>();
   return names.map((raw, i) => {
     const name = raw === '' ? `column${i + 1}` : raw;
-    const count = seen.get(name) ?? 0;
-    seen.set(name, count + 1);
-    return count === 0 ? name : `${name}_${count + 1}`;
+    let unique = name;
+    for (let n = 2; taken.has(unique); n++) unique = `${name}_${n}`;
+    taken.add(unique);
+    return unique;
   });
 }

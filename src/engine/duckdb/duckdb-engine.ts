@@ -23,7 +23,7 @@ import { loadRawDuckDb } from './raw-reader.ts';
 import { normaliseRows } from './values.ts';
 
 export interface DuckDbOptions {
-  /** A file path, or ':memory:'. */
+  /** A file path, or ':memory:' (each open of which is a database of its own). */
   path: string;
   memoryLimit?: string;
   threads?: number;
@@ -50,18 +50,21 @@ export const DUCKDB_CATALOG = 'strata_db';
 
 /** DuckDB allows one instance per file per process; every engine on a path shares it. */
 const sharedInstances = new Map<string, { instance: DuckDBInstance; users: number }>();
+let inMemoryCount = 0;
 /** Runs in this process that hold a warehouse; other processes are kept out by DuckDB's file lock. */
 const heldRunLocks = new Set<string>();
 
 const TRANSIENT = [/write-write conflict/i, /Conflict on tuple/i, /TransactionContext Error/i];
 
 export async function openDuckDb(options: DuckDbOptions): Promise<Engine> {
-  const instance = await acquireInstance(options);
-  return new DuckDbEngine(options.path, instance);
+  // Files are shared by path; an in-memory database is never shared, so it gets a key of its own.
+  const key = options.path === ':memory:' ? `:memory:#${++inMemoryCount}` : options.path;
+  const instance = await acquireInstance(key, options);
+  return new DuckDbEngine(key, instance);
 }
 
-async function acquireInstance(options: DuckDbOptions): Promise<DuckDBInstance> {
-  const shared = sharedInstances.get(options.path);
+async function acquireInstance(key: string, options: DuckDbOptions): Promise<DuckDBInstance> {
+  const shared = sharedInstances.get(key);
   if (shared) {
     shared.users += 1;
     return shared.instance;
@@ -79,7 +82,7 @@ async function acquireInstance(options: DuckDbOptions): Promise<DuckDBInstance> 
   } finally {
     connection.closeSync();
   }
-  sharedInstances.set(options.path, { instance, users: 1 });
+  sharedInstances.set(key, { instance, users: 1 });
   return instance;
 }
 
@@ -116,7 +119,7 @@ class DuckDbEngine implements Engine {
     private readonly path: string,
     private readonly instance: DuckDBInstance,
   ) {
-    this.description = `duckdb:${path}`;
+    this.description = `duckdb:${path.startsWith(':memory:') ? ':memory:' : path}`;
   }
 
   async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {

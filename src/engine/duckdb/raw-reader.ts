@@ -1,4 +1,5 @@
 import { StrataError, causeMessage } from '../../errors/strata-error.ts';
+import { RAW_COLUMNS } from '../raw-columns.ts';
 import type { RawLoadRequest, RawLoadResult, Session } from '../types.ts';
 import { loadCsv } from './csv-reader.ts';
 import { duckdbDialect as d } from './dialect.ts';
@@ -21,7 +22,7 @@ export async function loadRawDuckDb(request: RawLoadRequest, session: Session): 
     request.path,
   ];
   const lineageColumns = `$1 AS ingestion_id, $2 AS run_id, CAST($3 AS DATE) AS load_date, $4 AS source_file`;
-  const insert = `INSERT INTO ${target} (ingestion_id, run_id, load_date, source_file, record_position, source_line, ingested_at, record, raw_text, parse_error)`;
+  const insert = `INSERT INTO ${target} (${RAW_COLUMNS.join(', ')})`;
   // Only gzip is named: the readers spell "uncompressed" differently, and their default is right.
   const compression = request.compression === 'gzip' ? `, compression = 'gzip'` : '';
   const objectCheck = (json: string) =>
@@ -60,7 +61,7 @@ FROM read_parquet($6) AS t`,
       }
       case 'csv':
         keys = await loadCsv(request, session, {
-          insert,
+          table: target,
           lineageColumns,
           lineageParams: params.slice(0, 5),
           compression,
@@ -83,7 +84,7 @@ FROM read_parquet($6) AS t`,
     );
   }
   const { rows } = await session.query(
-    `SELECT count(*) AS records, count(*) FILTER (WHERE record IS NULL) AS malformed FROM ${target}
+    `SELECT count(*) AS records, count(*) FILTER (WHERE parse_error IS NOT NULL) AS malformed FROM ${target}
      WHERE load_date = CAST($2 AS DATE) AND ingestion_id = $1`,
     // The load date first: raw is appended in date order, so its zone maps skip the other dates.
     [lineage.ingestionId, lineage.loadDate],

@@ -6,6 +6,7 @@ import { StrataError, causeMessage } from '../../errors/strata-error.ts';
 import { openDuckDb, readerFor } from '../duckdb/duckdb-engine.ts';
 import { loadRawDuckDb } from '../duckdb/raw-reader.ts';
 import { quoteIdentifier } from '../identifiers.ts';
+import { RAW_COLUMNS, rawCsvColumn } from '../raw-columns.ts';
 import type {
   BulkLoadRequest,
   Dialect,
@@ -32,24 +33,11 @@ export interface CopySession extends Session {
   copyFrom(sql: string, source: NodeJS.ReadableStream): Promise<number>;
 }
 
-/** The raw table's columns, in the order they are written and copied. */
-const RAW_COLUMNS = [
-  'ingestion_id',
-  'run_id',
-  'load_date',
-  'source_file',
-  'record_position',
-  'source_line',
-  'ingested_at',
-  'record',
-  'raw_text',
-  'parse_error',
-] as const;
-
 /**
- * One scratch DuckDB per PostgreSQL engine, in a temporary folder (so large files spill to disk
- * rather than fill memory), opened on first use and removed on close. Each load uses its own
- * table and CSV file, so loads of several sources can run at once.
+ * One scratch DuckDB per PostgreSQL engine, opened on first use and removed on close: in memory
+ * (a file-backed one writes every load twice, WAL and table, and took twice as long), spilling to
+ * its own temporary folder when a file outgrows memory. Each load uses its own table and CSV file,
+ * so loads of several sources can run at once.
  */
 export class ScratchDuckDb {
   private opening: Promise<{ engine: Engine; dir: string }> | undefined;
@@ -58,7 +46,9 @@ export class ScratchDuckDb {
   async use<T>(fn: (duck: Session, table: TableRef, csvPath: string) => Promise<T>): Promise<T> {
     this.opening ??= (async () => {
       const dir = await mkdtemp(join(tmpdir(), 'strata-load-'));
-      return { engine: await openDuckDb({ path: join(dir, 'scratch.duckdb') }), dir };
+      const engine = await openDuckDb({ path: ':memory:' });
+      await engine.execute(`SET temp_directory = ${duckString(dir)}`);
+      return { engine, dir };
     })();
     const { engine, dir } = await this.opening;
     const name = `load_${++this.counter}`;
@@ -123,14 +113,28 @@ export async function loadRawPostgres(
        WHERE record IS NOT NULL AND contains(CAST(record AS VARCHAR), '\\u0000')
          AND regexp_matches(CAST(record AS VARCHAR), ${duckString(ESCAPED_NUL)})`,
     );
+    // A CSV file's fields travel in their own columns (see raw-columns.ts), which the PostgreSQL
+    // raw table gains as headers bring them.
+    const fields =
+      request.format === 'csv'
+        ? [...new Set((result.keys ?? []).map(rawCsvColumn))].map(quoteIdentifier)
+        : [];
+    await addTextColumns(session, dialect, request.target, fields);
+    // A NUL in a field is in its row's raw_text too (the text read): one look says whether any
+    // column needs the replacement.
+    const nuls = await duck.query(
+      `SELECT count(*) AS n FROM ${scratchTable} WHERE contains(raw_text, chr(0)) OR contains(parse_error, chr(0))`,
+    );
+    const text = Number(nuls.rows[0]?.n ?? 0) > 0 ? noNul : (column: string) => column;
     await duck.execute(
       writeCsv(
         `SELECT ingestion_id, run_id, load_date, source_file, record_position, source_line, ingested_at,
-           CAST(record AS VARCHAR), ${noNul('raw_text')}, ${noNul('parse_error')} FROM ${scratchTable}`,
+           CAST(record AS VARCHAR), ${['raw_text', 'parse_error', ...fields].map(text).join(', ')}
+         FROM ${scratchTable}`,
         csvPath,
       ),
     );
-    const copy = `COPY ${dialect.qualify(request.target)} (${RAW_COLUMNS.join(', ')}) FROM STDIN (${POSTGRES_CSV})`;
+    const copy = `COPY ${dialect.qualify(request.target)} (${[...RAW_COLUMNS, ...fields].join(', ')}) FROM STDIN (${POSTGRES_CSV})`;
     try {
       await session.copyFrom(copy, createReadStream(csvPath));
     } catch (error) {
@@ -147,6 +151,24 @@ export async function loadRawPostgres(
     }
     return { ...result, malformed: result.malformed + unstorable.rowsAffected };
   });
+}
+
+/** Adds the text columns (quoted names) the table lacks; none, no DDL (it would lock the table). */
+async function addTextColumns(
+  session: Session,
+  dialect: Dialect,
+  table: TableRef,
+  columns: string[],
+): Promise<void> {
+  if (columns.length === 0) return;
+  const { rows } = await session.query(
+    `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
+    [table.schema, table.name],
+  );
+  const present = new Set(rows.map((r) => quoteIdentifier(String(r.column_name))));
+  for (const column of columns.filter((c) => !present.has(c))) {
+    await session.execute(`ALTER TABLE ${dialect.qualify(table)} ADD COLUMN IF NOT EXISTS ${column} TEXT`);
+  }
 }
 
 /** PostgreSQL column types for the types DuckDB's CSV reader infers; anything else travels as text. */
