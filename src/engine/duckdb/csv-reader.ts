@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { StrataError } from '../../errors/strata-error.ts';
 import { RAW_COLUMNS, rawCsvColumn } from '../raw-columns.ts';
-import type { RawLoadRequest, Session } from '../types.ts';
+import type { RawLoadRequest, Session, TableRef } from '../types.ts';
 import { duckdbDialect as d } from './dialect.ts';
 import { dropTemporary, linesOf, rejectedLines, tempPrefix } from './line-reader.ts';
 
@@ -9,6 +9,7 @@ export type CsvOptions = NonNullable<RawLoadRequest['csv']>;
 
 /** What a raw insert needs besides the rows: the table and the lineage columns ($1–$5). */
 export interface RawInsert {
+  tableRef: TableRef;
   /** The raw table, qualified and quoted. */
   table: string;
   lineageColumns: string;
@@ -36,19 +37,10 @@ export async function loadCsv(
   session: Session,
   target: RawInsert,
 ): Promise<string[]> {
-  const csv = request.csv ?? { delimiter: ',', quote: '"', escape: '"', header: true };
-  for (const option of [csv.delimiter, csv.quote, csv.escape]) {
-    if (option.includes("'") || option.length > 1) {
-      throw new StrataError(
-        'SOURCE_INVALID',
-        `CSV option ${JSON.stringify(option)} must be one character other than '`,
-      );
-    }
-  }
+  const csv = csvOptions(request);
   const start = await readStart(request.path, request.compression);
-  const header = headerFields(start, csv.delimiter, csv.quote);
-  if (header.length === 0) return []; // an empty file holds no records
-  const names = uniqueNames(csv.header ? header : header.map((_, i) => `column${i + 1}`));
+  const names = namesOf(start, csv);
+  if (names.length === 0) return []; // an empty file holds no records
   // Lines of a multi-line value are joined back with the file's own line break.
   const lineBreak = /^[^\n]*\r\n/.test(start) ? '\r\n' : '\n';
   const grammar = csvGrammar(csv);
@@ -63,6 +55,39 @@ export async function loadCsv(
   const lineTables = new Set([lines, `${prefix}_read`, `${prefix}_bad`]);
   await dropTemporary(session, ...spanTables, ...lineTables, prefix, `${prefix}_scan`);
   return names;
+}
+
+/** The record keys a CSV file's records will carry: its header's fields (or column1, column2, ...). */
+export async function csvFieldNames(request: RawLoadRequest): Promise<string[]> {
+  return namesOf(await readStart(request.path, request.compression), csvOptions(request));
+}
+
+function csvOptions(request: RawLoadRequest): CsvOptions {
+  const csv = request.csv ?? { delimiter: ',', quote: '"', escape: '"', header: true };
+  for (const option of [csv.delimiter, csv.quote, csv.escape]) {
+    if (option.includes("'") || option.length > 1) {
+      throw new StrataError(
+        'SOURCE_INVALID',
+        `CSV option ${JSON.stringify(option)} must be one character other than '`,
+      );
+    }
+  }
+  return csv;
+}
+
+function namesOf(start: string, csv: CsvOptions): string[] {
+  const header = headerFields(start, csv.delimiter, csv.quote);
+  return uniqueNames(csv.header ? header : header.map((_, i) => `column${i + 1}`));
+}
+
+/** Adds the text columns (quoted names) the raw table lacks: a new header brings new fields. */
+async function addMissingColumns(session: Session, table: TableRef, columns: string[]): Promise<void> {
+  // The columns of an empty result: information_schema costs milliseconds per file here.
+  const { columns: existing } = await session.query(`SELECT * FROM ${d.qualify(table)} LIMIT 0`);
+  const present = new Set(existing.map((c) => d.quoteIdentifier(c.name)));
+  for (const column of columns.filter((c) => !present.has(c))) {
+    await session.execute(`ALTER TABLE ${d.qualify(table)} ADD COLUMN ${column} VARCHAR`);
+  }
 }
 
 /**
@@ -164,9 +189,7 @@ async function insertRecords(
 ): Promise<void> {
   const lit = d.stringLiteral;
   const columns = names.map((name) => d.quoteIdentifier(rawCsvColumn(name)));
-  for (const column of columns) {
-    await session.execute(`ALTER TABLE ${target.table} ADD COLUMN IF NOT EXISTS ${column} VARCHAR`);
-  }
+  await addMissingColumns(session, target.tableRef, columns);
   const fields = columns.map((_, i) => `CASE WHEN parse_error IS NULL THEN values[${i + 1}] END`);
   const unclosed = lit('UNQUOTED VALUE: a quoted value is not closed on its line');
   const multiLine =

@@ -61,6 +61,7 @@ FROM read_parquet($6) AS t`,
       }
       case 'csv':
         keys = await loadCsv(request, session, {
+          tableRef: request.target,
           table: target,
           lineageColumns,
           lineageParams: params.slice(0, 5),

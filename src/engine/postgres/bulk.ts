@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StrataError, causeMessage } from '../../errors/strata-error.ts';
 import { openDuckDb, readerFor } from '../duckdb/duckdb-engine.ts';
+import { csvFieldNames } from '../duckdb/csv-reader.ts';
 import { loadRawDuckDb } from '../duckdb/raw-reader.ts';
 import { quoteIdentifier } from '../identifiers.ts';
 import { RAW_COLUMNS, rawCsvColumn } from '../raw-columns.ts';
@@ -101,36 +102,38 @@ export async function loadRawPostgres(
 ): Promise<RawLoadResult> {
   return scratch.use(async (duck, table, csvPath) => {
     const scratchTable = `main.${quoteIdentifier(table.name)}`;
+    // A CSV file's fields travel in their own columns (see raw-columns.ts), which the PostgreSQL
+    // raw table gains as headers bring them; the scratch table has them from the start.
+    const fields =
+      request.format === 'csv'
+        ? [...new Set((await csvFieldNames(request)).map(rawCsvColumn))].map(quoteIdentifier)
+        : [];
     await duck.execute(`CREATE TABLE ${scratchTable} (
   ingestion_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL, load_date DATE NOT NULL, source_file VARCHAR NOT NULL,
   record_position BIGINT, source_line BIGINT, ingested_at TIMESTAMP NOT NULL, record JSON, raw_text VARCHAR,
-  parse_error VARCHAR)`);
+  parse_error VARCHAR${fields.map((f) => `, ${f} VARCHAR`).join('')})`);
     const result = await loadRawDuckDb({ ...request, target: table }, duck);
     // A record jsonb cannot hold is kept as text, malformed, rather than failing its whole file.
-    const unstorable = await duck.execute(
-      `UPDATE ${scratchTable} SET raw_text = CAST(record AS VARCHAR), record = NULL,
+    const unstorable =
+      request.format === 'csv'
+        ? { rowsAffected: 0 }
+        : await duck.execute(
+            `UPDATE ${scratchTable} SET raw_text = CAST(record AS VARCHAR), record = NULL,
          parse_error = 'the record holds an escaped NUL character (\\u0000), which PostgreSQL cannot store'
        WHERE record IS NOT NULL AND contains(CAST(record AS VARCHAR), '\\u0000')
          AND regexp_matches(CAST(record AS VARCHAR), ${duckString(ESCAPED_NUL)})`,
-    );
-    // A CSV file's fields travel in their own columns (see raw-columns.ts), which the PostgreSQL
-    // raw table gains as headers bring them.
-    const fields =
-      request.format === 'csv'
-        ? [...new Set((result.keys ?? []).map(rawCsvColumn))].map(quoteIdentifier)
-        : [];
+          );
     await addTextColumns(session, dialect, request.target, fields);
-    // A NUL in a field is in its row's raw_text too (the text read): one look says whether any
-    // column needs the replacement.
-    const nuls = await duck.query(
-      `SELECT count(*) AS n FROM ${scratchTable} WHERE contains(raw_text, chr(0)) OR contains(parse_error, chr(0))`,
-    );
-    const text = Number(nuls.rows[0]?.n ?? 0) > 0 ? noNul : (column: string) => column;
+    // A NUL in a field is in its row's raw_text too (the text read), so one look at raw_text and
+    // parse_error tells whether any column needs the replacement.
+    const text = (column: string) => `CASE WHEN nul.found THEN ${noNul(column)} ELSE ${column} END`;
     await duck.execute(
       writeCsv(
-        `SELECT ingestion_id, run_id, load_date, source_file, record_position, source_line, ingested_at,
+        `WITH nul AS (
+           SELECT count(*) > 0 AS found FROM ${scratchTable} WHERE contains(raw_text, chr(0)) OR contains(parse_error, chr(0)))
+         SELECT ingestion_id, run_id, load_date, source_file, record_position, source_line, ingested_at,
            CAST(record AS VARCHAR), ${['raw_text', 'parse_error', ...fields].map(text).join(', ')}
-         FROM ${scratchTable}`,
+         FROM ${scratchTable} CROSS JOIN nul`,
         csvPath,
       ),
     );
