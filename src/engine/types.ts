@@ -178,7 +178,8 @@ export interface RawLineage {
 
 export interface RawLoadRequest {
   /** The raw table: ingestion_id, run_id, load_date, source_file, record_position, source_line,
-   *  ingested_at, record (JSON or null), raw_text, parse_error. */
+   *  ingested_at, record (JSON or null), raw_text, parse_error, and a text column per CSV field
+   *  (raw-columns.ts), added as headers bring them. */
   target: TableRef;
   path: string;
   format: BulkFormat;
