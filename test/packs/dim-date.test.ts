@@ -26,12 +26,12 @@ describe('dim_date, the calendar both packs share', () => {
     expect(await dimDate('saas')).toBe(await dimDate('ecommerce'));
   });
 
-  it('covers 1970 to 2099, one row per day, whatever data the project holds', async () => {
+  it('covers 1990 to 2059, one row per day, whatever data the project holds', async () => {
     expect(
       await project.query(`select count(*) as days, count(distinct date_key) as keys,
           cast(min(date_day) as varchar) as first_day, cast(max(date_day) as varchar) as last_day
         from warehouse.dim_date`),
-    ).toEqual([{ days: 47482, keys: 47482, first_day: '1970-01-01', last_day: '2099-12-31' }]);
+    ).toEqual([{ days: 25567, keys: 25567, first_day: '1990-01-01', last_day: '2059-12-31' }]);
   });
 
   it('names the US federal holidays of a year, and only those observed on their present date that year', async () => {
@@ -51,14 +51,16 @@ describe('dim_date, the calendar both packs share', () => {
       { day: '2025-11-27', holiday_name: 'Thanksgiving Day' },
       { day: '2025-12-25', holiday_name: 'Christmas Day' },
     ]);
-    // 1975: no Martin Luther King Jr. Day yet, no Juneteenth, Veterans Day moved to October.
-    expect((await holidays(1975)).map((h) => h.holiday_name)).toEqual([
+    // 2020: no Juneteenth yet (a federal holiday from 2021).
+    expect((await holidays(2020)).map((h) => h.holiday_name)).toEqual([
       "New Year's Day",
+      'Martin Luther King Jr. Day',
       "Presidents' Day",
       'Memorial Day',
       'Independence Day',
       'Labor Day',
       'Columbus Day',
+      'Veterans Day',
       'Thanksgiving Day',
       'Christmas Day',
     ]);

@@ -1,7 +1,7 @@
 /*---
 materialized: table
 description: >
-  One row per calendar day from 1 January 1970 to 31 December 2099 (change first_year and
+  One row per calendar day from 1 January 1990 to 31 December 2059 (change first_year and
   last_year below): a fixed calendar rather than one that follows the data, so it never changes
   between runs and every pack that defines it builds the same table. Fiscal years start on
   1 February (change fiscal_start_month below) and are named after the calendar year they start in.
@@ -32,7 +32,7 @@ checks:
   - unique: date_key
 ---*/
 with settings as (
-  select 2 as fiscal_start_month, 1970 as first_year, 2099 as last_year
+  select 2 as fiscal_start_month, 1990 as first_year, 2059 as last_year
 ),
 
 days as (
