@@ -543,13 +543,10 @@ function buildFigures(
     });
   }
   const ranges = samples.range.map((s) => s.value);
-  const sourceTasks = new Set(ranges[0]?.tasks.filter((t) => t.kind === 'source').map((t) => t.task));
-  for (const feed of dataset.feeds) {
-    if (!sourceTasks.has(feed.source)) continue;
-    const ms = stat(ranges.map((r) => sumTasks(r, (t) => t.kind === 'source' && t.task === feed.source).ms));
-    const ledger = ranges[0]?.sources.find((s) => s.source === feed.source);
+  /** A figure per source on its whole input, with the per-feed references beside it. */
+  const sourceFigure = (stage: string, feed: (typeof dataset.feeds)[number], ms: Stat, note?: string) =>
     figures.push({
-      stage: `ingest + validate: ${feed.source}`,
+      stage: `${stage}: ${feed.source}`,
       group: 'ingest',
       rows: feed.rangeRows,
       rowsLabel: 'records',
@@ -560,31 +557,33 @@ function buildFigures(
         [barePerFeed.get(feed.source), 'bare read', 'throughput'],
         [copyPerFeed.get(feed.source), 'psql \\copy', 'throughput'],
       ),
-      note: ledger
+      note,
+    });
+  const sourceTasks = new Set(ranges[0]?.tasks.filter((t) => t.kind === 'source').map((t) => t.task));
+  for (const feed of dataset.feeds) {
+    if (!sourceTasks.has(feed.source)) continue;
+    const ms = stat(ranges.map((r) => sumTasks(r, (t) => t.kind === 'source' && t.task === feed.source).ms));
+    const ledger = ranges[0]?.sources.find((s) => s.source === feed.source);
+    sourceFigure(
+      'ingest + validate',
+      feed,
+      ms,
+      ledger
         ? `${ledger.staged.toLocaleString('en-US')} staged, ${ledger.quarantined.toLocaleString('en-US')} quarantined, ${ledger.duplicates.toLocaleString('en-US')} duplicates`
         : undefined,
-    });
+    );
   }
   for (const feed of dataset.feeds) {
     const lands = ranges.map(
       (r) => r.tasks.find((t) => t.kind === 'source' && t.task === feed.source)?.landMs,
     );
     if (!lands.every((ms): ms is number => ms !== undefined)) continue;
-    const ms = stat(lands);
-    figures.push({
-      stage: `raw load: ${feed.source}`,
-      group: 'ingest',
-      rows: feed.rangeRows,
-      rowsLabel: 'records',
-      ms,
-      rowsPerSecond: rate(feed.rangeRows, ms),
-      ratios: ratiosFor(
-        ms,
-        [barePerFeed.get(feed.source), 'bare read', 'throughput'],
-        [copyPerFeed.get(feed.source), 'psql \\copy', 'throughput'],
-      ),
-      note: 'files read and appended to raw as received, with lineage (the source task before staging)',
-    });
+    sourceFigure(
+      'raw load',
+      feed,
+      stat(lands),
+      'files read and appended to raw as received, with lineage (the source task before staging)',
+    );
   }
   const ingest = stat(ranges.map((r) => sumTasks(r, (t) => t.kind === 'source').ms));
   figures.push({

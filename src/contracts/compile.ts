@@ -1,4 +1,4 @@
-import { rawCsvColumn } from '../engine/raw-columns.ts';
+import { RAW_COLUMNS, rawCsvColumn } from '../engine/raw-columns.ts';
 import type { Dialect } from '../engine/types.ts';
 import type { ReasonCode } from './reasons.ts';
 import type { ArrayField, Contract, ScalarField } from './schema.ts';
@@ -35,18 +35,8 @@ export interface ContractSql {
   children(rankedRelation: string, elementsRelation: string, arrayField: string): string;
 }
 
-/** The columns of raw rows that typed rows keep (see above). */
-const RAW_COLUMNS = [
-  'ingestion_id',
-  'load_date',
-  'source_file',
-  'record_position',
-  'source_line',
-  'ingested_at',
-  'record',
-  'raw_text',
-  'parse_error',
-];
+/** The columns of raw rows that typed rows keep (see above): all but the run that loaded them. */
+const KEPT_RAW_COLUMNS = RAW_COLUMNS.filter((column) => column !== 'run_id');
 
 export interface CompileOptions {
   /**
@@ -109,7 +99,7 @@ export function compileContract(
       const extract = ['r.*', ...extracted.select].join(', ');
       // The raw columns are named rather than taken with e.*, so that the list of extracted texts
       // is not carried into (and copied with) every typed row.
-      const kept = ['record_key', ...RAW_COLUMNS].map((column) => `e.${column}`);
+      const kept = ['record_key', ...KEPT_RAW_COLUMNS].map((column) => `e.${column}`);
       const rawTexts = dialect.computedOnce(
         `SELECT ${recordKey} AS record_key, ${extract} FROM (${rawRows}) AS r`,
       );

@@ -189,16 +189,20 @@ class PostgresEngine implements Engine {
     try {
       return await this.pool.connect();
     } catch (error) {
-      const cause = driverError(error, this.scrub);
-      throw new StrataError(
-        'ENGINE_OPEN_FAILED',
-        `Could not connect to ${this.description}: ${cause.message}`,
-        {
-          cause,
-          transient: isTransientPostgres(cause),
-        },
-      );
+      throw this.connectFailed(error);
     }
+  }
+
+  private connectFailed(error: unknown): StrataError {
+    const cause = driverError(error, this.scrub);
+    return new StrataError(
+      'ENGINE_OPEN_FAILED',
+      `Could not connect to ${this.description}: ${cause.message}`,
+      {
+        cause,
+        transient: isTransientPostgres(cause),
+      },
+    );
   }
 
   /** A connection outside the pool (cancelling, the run lock), closed by the caller. */
@@ -208,15 +212,7 @@ class PostgresEngine implements Engine {
     try {
       await client.connect();
     } catch (error) {
-      const cause = driverError(error, this.scrub);
-      throw new StrataError(
-        'ENGINE_OPEN_FAILED',
-        `Could not connect to ${this.description}: ${cause.message}`,
-        {
-          cause,
-          transient: isTransientPostgres(cause),
-        },
-      );
+      throw this.connectFailed(error);
     }
     return client;
   }
