@@ -177,6 +177,22 @@ describe('sessions', () => {
     });
   });
 
+  it('run in UTC with ISO dates, and join without nested loops where another join can run', async () => {
+    const { rows } = await engine.query(
+      `SELECT current_setting('TimeZone') AS zone, current_setting('DateStyle') AS style,
+         current_setting('enable_nestloop') AS nestloop`,
+    );
+    expect(rows).toEqual([{ zone: 'UTC', style: 'ISO, YMD', nestloop: 'off' }]);
+    // A join only a nested loop can run (no equality to hash or merge on) still runs.
+    expect(
+      (
+        await engine.query(
+          'SELECT count(*) AS n FROM generate_series(1, 50) AS a(x) JOIN generate_series(1, 50) AS b(y) ON a.x < b.y',
+        )
+      ).rows,
+    ).toEqual([{ n: 1225 }]);
+  });
+
   it('return values in the DuckDB adapter’s shapes', async () => {
     const { rows, columns } = await engine.query(
       `SELECT CAST(12 AS BIGINT) AS big, CAST('12.50' AS NUMERIC(10, 2)) AS amount, count(*) AS n,
