@@ -184,5 +184,14 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
 )`,
       ],
     },
+    {
+      version: 4,
+      statements: [
+        // A CSV record whose line holds no quote is stored as its fields only (raw_text null): its
+        // line is those raw columns, in this order (a JSON array), joined by this delimiter.
+        `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS line_columns ${t('text')}`,
+        `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS line_delimiter ${t('text')}`,
+      ],
+    },
   ];
 }

@@ -151,6 +151,12 @@ export interface Dialect {
    * plus `strata_item` (the element, JSON) and `strata_item_position` (1-based).
    */
   unnestJsonArray(source: string, arrayExpression: string): string;
+  /**
+   * A row's CSV line rebuilt from its columns: the values of the columns named in `columnsJson` (a
+   * JSON array of column names, as text), in that order, empty for null, joined by `delimiter`.
+   * `row` is a table alias. Exact for a line without quotes (see RawLoadResult.lineColumns).
+   */
+  lineFromColumns(row: string, columnsJson: string, delimiter: string): string;
 }
 
 export type BulkFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
@@ -196,6 +202,12 @@ export interface RawLoadResult {
    * schema drift is then known without scanning the records.
    */
   keys?: string[];
+  /**
+   * Set when the file's records were stored without `raw_text` because each is exactly its line
+   * (a CSV file without quotes): the line is these raw columns' values, empty for null, joined by
+   * the delimiter. Recorded with the file, so a quarantined record shows its line.
+   */
+  lineColumns?: string[];
 }
 
 /** One connection. Statements on a session run in order; a transaction belongs to one session. */

@@ -234,11 +234,12 @@ async function ingestFile(
     records: number | null,
     malformed: number | null,
     error?: StrataError,
+    lineColumns?: string[],
   ) =>
     tx.execute(
       `INSERT INTO audit.ingested_files (ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
-         status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields)
-       VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16)`,
+         status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, line_columns, line_delimiter)
+       VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16, $17, $18)`,
       [
         id,
         context.runId,
@@ -255,16 +256,19 @@ async function ingestFile(
         error?.code ?? null,
         error?.message ?? null,
         ...drift(),
+        lineColumns ? JSON.stringify(lineColumns) : null,
+        lineColumns ? (node.config.csv?.delimiter ?? ',') : null,
       ],
     );
   try {
     await session.transaction(async (tx) => {
       let records = 0;
       let malformed = 0;
+      let lineColumns: string[] | undefined;
       if (!seenBefore && size > 0) {
         if (file.format === 'csv') assertFlat(node, file, contract);
         let keys: string[] | undefined;
-        ({ records, malformed, keys } = await engine.loadRaw(
+        ({ records, malformed, keys, lineColumns } = await engine.loadRaw(
           {
             target: node.raw,
             path: file.path,
@@ -291,7 +295,7 @@ async function ingestFile(
           }
         }
       }
-      await record(tx, 'loaded', records, malformed);
+      await record(tx, 'loaded', records, malformed, undefined, lineColumns);
     });
   } catch (error) {
     const failure = toStrataError(error, 'FILE_UNREADABLE');

@@ -18,6 +18,7 @@ const LOADS_PER_INSERT = 500;
 const TYPED = 'strata_typed';
 const VIOLATIONS = 'strata_violations';
 const RANKED = 'strata_ranked';
+const LINES = 'strata_lines';
 const elementsTable = (field: string) => `strata_elements_${field}`;
 
 /**
@@ -71,12 +72,14 @@ export async function stageDates(
     if (child) await replace(child.target, sql.children(q(RANKED), q(elementsTable(field)), field));
   }
 
+  await rebuildLines(session, d, node.raw, dateList);
   await session.execute(
     `INSERT INTO audit.bad_records (source, load_date, ingestion_id, record_key, source_file, record_position, source_line,
        field, reason_code, message, raw_record, run_id, found_at)
      SELECT $1, v.load_date, t.ingestion_id, v.record_key, v.source_file, v.record_position, v.source_line,
-       v.field, v.reason_code, v.message, coalesce(CAST(t.record AS ${d.type('text')}), t.raw_text), $2, CAST($3 AS TIMESTAMP)
+       v.field, v.reason_code, v.message, coalesce(CAST(t.record AS ${d.type('text')}), t.raw_text, l.line), $2, CAST($3 AS TIMESTAMP)
      FROM (SELECT DISTINCT * FROM ${q(VIOLATIONS)}) AS v JOIN ${q(TYPED)} AS t ON t.record_key = v.record_key
+       LEFT JOIN ${q(LINES)} AS l ON l.ingestion_id = t.ingestion_id AND l.record_position = v.record_position
      WHERE NOT EXISTS (
        SELECT 1 FROM audit.bad_records AS b
        WHERE b.record_key = v.record_key AND b.field = v.field AND b.reason_code = v.reason_code)`,
@@ -170,4 +173,28 @@ export async function stageDates(
     await exec(`DROP TABLE IF EXISTS ${q(name)}`);
   }
   return total;
+}
+
+/**
+ * The lines of the violating CSV records stored without raw_text (their lines hold no quote, so
+ * their fields joined by the delimiter are the line), in LINES: ingestion_id, record_position,
+ * line. Only those records are read back from raw, and raw not at all when there are none.
+ */
+async function rebuildLines(session: Session, d: Dialect, raw: TableRef, dateList: string): Promise<void> {
+  const q = (name: string) => d.quoteIdentifier(name);
+  const needed = `SELECT DISTINCT v.load_date, t.ingestion_id, v.record_position
+    FROM ${q(VIOLATIONS)} AS v JOIN ${q(TYPED)} AS t ON t.record_key = v.record_key
+    WHERE t.record IS NULL AND t.raw_text IS NULL AND t.parse_error IS NULL`;
+  const { rows } = await session.query(`SELECT count(*) AS n FROM (${needed}) AS needed`);
+  const none = Number(rows[0]?.n ?? 0) === 0;
+  await session.execute(`DROP TABLE IF EXISTS ${q(LINES)}`);
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${q(LINES)} AS
+     SELECT r.ingestion_id, r.record_position, ${d.lineFromColumns('r', 'f.line_columns', 'f.line_delimiter')} AS line
+     FROM (${needed}) AS needed
+       JOIN ${d.qualify(raw)} AS r ON r.load_date = needed.load_date AND r.ingestion_id = needed.ingestion_id
+         AND r.record_position = needed.record_position
+       JOIN audit.ingested_files AS f ON f.ingestion_id = r.ingestion_id AND f.run_id = r.run_id
+     WHERE r.load_date IN (${dateList}) AND f.line_columns IS NOT NULL${none ? ' AND 1 = 0' : ''}`,
+  );
 }

@@ -132,10 +132,11 @@ describe('a CSV source', () => {
 });
 
 describe('the raw layout of CSV records', () => {
-  it('keeps each field in a text column of its own and the line as read, with no JSON', async () => {
+  it('keeps each field in a text column of its own, and the line only where the fields cannot give it back', async () => {
     project = await TestProject.create({
       'strata.config.ts': sourceConfig('data/orders/*.csv'),
       'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,2,10.50,placed,3/14/2025\n2,x,5.00,placed,3/14/2025\n`,
+      'data/orders/2025-03-15.csv': `${CSV_HEADER}\n3,"x",1.00,placed,3/15/2025\n`,
     });
     expect((await project.run()).exitCode).toBe(0);
     // "Order Date" is no identifier: its column is named by a hash of the header.
@@ -144,7 +145,7 @@ describe('the raw layout of CSV records', () => {
     expect(
       await project.query(
         `select record_position, order_id, quantity, amount, status, ${dateColumn} as order_date, record, raw_text, parse_error
-         from raw.orders order by record_position`,
+         from raw.orders where load_date = date '2025-03-14' order by record_position`,
       ),
     ).toEqual([
       {
@@ -155,7 +156,7 @@ describe('the raw layout of CSV records', () => {
         status: 'placed',
         order_date: '3/14/2025',
         record: null,
-        raw_text: '1,2,10.50,placed,3/14/2025',
+        raw_text: null,
         parse_error: null,
       },
       {
@@ -166,13 +167,45 @@ describe('the raw layout of CSV records', () => {
         status: 'placed',
         order_date: '3/14/2025',
         record: null,
-        raw_text: '2,x,5.00,placed,3/14/2025',
+        raw_text: null,
         parse_error: null,
       },
     ]);
-    // A quarantined CSV record is shown as it was received: its line.
-    expect(await project.query('select record_position, field, raw_record from audit.bad_records')).toEqual([
-      { record_position: 2, field: 'quantity', raw_record: '2,x,5.00,placed,3/14/2025' },
+    // A line without quotes is its fields joined by the delimiter, in the order the file recorded.
+    expect(
+      await project.query(`select line_columns, line_delimiter from audit.ingested_files order by path`),
+    ).toEqual([
+      {
+        line_columns: JSON.stringify(['order_id', 'quantity', 'amount', 'status', dateColumn]),
+        line_delimiter: ',',
+      },
+      {
+        line_columns: JSON.stringify(['order_id', 'quantity', 'amount', 'status', dateColumn]),
+        line_delimiter: ',',
+      },
+    ]);
+    // A quoted record keeps its line as read.
+    expect(await project.query(`select quantity, raw_text from raw.orders where order_id = '3'`)).toEqual([
+      { quantity: 'x', raw_text: '3,"x",1.00,placed,3/15/2025' },
+    ]);
+    // A quarantined CSV record is shown as it was received, its line, whichever way it was stored.
+    expect(
+      await project.query(
+        'select source_file, record_position, field, raw_record from audit.bad_records order by 1',
+      ),
+    ).toEqual([
+      {
+        source_file: 'data/orders/2025-03-14.csv',
+        record_position: 2,
+        field: 'quantity',
+        raw_record: '2,x,5.00,placed,3/14/2025',
+      },
+      {
+        source_file: 'data/orders/2025-03-15.csv',
+        record_position: 1,
+        field: 'quantity',
+        raw_record: '3,"x",1.00,placed,3/15/2025',
+      },
     ]);
   });
 

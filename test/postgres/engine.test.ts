@@ -10,6 +10,8 @@ import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDuckDb } from '../../src/engine/duckdb/duckdb-engine.ts';
+import type { CopySession } from '../../src/engine/postgres/bulk.ts';
+import { copyPlainCsv } from '../../src/engine/postgres/csv-copy.ts';
 import { createPostgresDialect } from '../../src/engine/postgres/dialect.ts';
 import { openPostgres } from '../../src/engine/postgres/postgres-engine.ts';
 import type { BulkFormat, Engine, RawLoadRequest, Row } from '../../src/engine/types.ts';
@@ -434,10 +436,10 @@ describe('raw loading', () => {
     };
     const read = async (e: Engine) => {
       const result = await e.withSession((s) => s.transaction((tx) => e.loadRaw(request, tx)));
+      // Every column, the CSV fields' too (the tables gain the same ones in the same order).
       const { rows } = await e.query(
-        `SELECT ingestion_id, run_id, CAST(load_date AS ${e.dialect.type('text')}) AS load_date, source_file,
-           record_position, source_line, CAST(ingested_at AS ${e.dialect.type('text')}) AS ingested_at,
-           CAST(record AS ${e.dialect.type('text')}) AS record, raw_text, parse_error
+        `SELECT *, CAST(load_date AS ${e.dialect.type('text')}) AS load_date,
+           CAST(ingested_at AS ${e.dialect.type('text')}) AS ingested_at, CAST(record AS ${e.dialect.type('text')}) AS record
          FROM raw.files WHERE ingestion_id = $1 ORDER BY record_position, source_line`,
         [request.lineage.ingestionId],
       );
@@ -457,6 +459,23 @@ describe('raw loading', () => {
       'id,amount,note\n1,10.50,fine\n2,"3.00,oops\n3,7,"quoted, with comma"\n4,5\n',
       'csv' as const,
     ],
+    // Plain files (no quote anywhere) go straight into COPY; the others are read by DuckDB first.
+    [
+      'a plain CSV file',
+      'plain.csv',
+      'id,amount,note\n1,10.50,fine\n2,,a b\\c\n3,7, padded \n',
+      'csv' as const,
+    ],
+    ['a plain CSV file with a BOM and CRLF', 'bom.csv', '\uFEFFid,note\r\n1,x\r\n2,y', 'csv' as const],
+    ['a plain CSV file with a short line', 'short.csv', 'id,amount\n1,2\n3\n4,5\n', 'csv' as const],
+    ['a plain CSV file with a blank line', 'blank.csv', 'id,amount\n1,2\n\n4,5\n\n', 'csv' as const],
+    [
+      'a plain CSV file holding a line that reads \\.',
+      'end.csv',
+      'id,amount\n1,2\n\\.\n4,5\n',
+      'csv' as const,
+    ],
+    ['a plain CSV file with a stray carriage return', 'cr.csv', 'id,amount\n1,2\r\n4,5\n', 'csv' as const],
     ['a JSON array', 'orders.json', '[{"id": 1, "n": 1.50}, {"id": 2, "tags": ["a"]}, 3]', 'json' as const],
     [
       // The hand-over file quotes with U+0001: a value holding one, or quotes and commas, survives.
@@ -481,6 +500,52 @@ describe('raw loading', () => {
     const both = await loadBoth(name, content, format);
     expect(both.postgres).toEqual(both.duckdb);
     expect(both.postgres.result.records).toBeGreaterThan(0);
+  });
+
+  it('copies plain CSV files straight into raw, and leaves nothing behind when a file is not plain', async () => {
+    const attempt = (name: string, content: string) =>
+      engine.withSession((s) =>
+        s.transaction(async (tx) => {
+          const path = join(dir, name);
+          await writeFile(path, content);
+          const request: RawLoadRequest = {
+            target: { schema: 'raw', name: 'files' },
+            path,
+            format: 'csv',
+            compression: 'none',
+            lineage: {
+              ingestionId: name,
+              runId: 'run_2',
+              loadDate: '2025-03-15',
+              sourceFile: name,
+              ingestedAt: '2025-03-15 00:00:00',
+            },
+          };
+          return copyPlainCsv(request, tx as CopySession, engine.dialect, {
+            columns: ['id', 'amount'],
+            header: true,
+          });
+        }),
+      );
+    expect(await attempt('direct.csv', 'id,amount\n1,2\n3,4\n')).toEqual({
+      records: 2,
+      malformed: 0,
+      lineColumns: ['id', 'amount'],
+    });
+    expect(await attempt('quoted.csv', 'id,amount\n1,"2"\n')).toBeUndefined();
+    expect(await attempt('short.csv', 'id,amount\n1,2\n3\n')).toBeUndefined();
+    const rows = await engine.query(
+      `SELECT source_file, record_position, source_line, id, amount, raw_text FROM raw.files WHERE run_id = 'run_2' ORDER BY 1, 2`,
+    );
+    expect(rows.rows).toEqual([
+      { source_file: 'direct.csv', record_position: 1, source_line: 2, id: '1', amount: '2', raw_text: null },
+      { source_file: 'direct.csv', record_position: 2, source_line: 3, id: '3', amount: '4', raw_text: null },
+    ]);
+    // The per-file defaults were dropped again, whichever way the attempt ended.
+    const defaults = await engine.query(
+      `SELECT count(*) AS n FROM pg_catalog.pg_attrdef WHERE adrelid = to_regclass('raw.files')`,
+    );
+    expect(defaults.rows).toEqual([{ n: 0 }]);
   });
 
   it('keeps a record with an escaped NUL, which jsonb cannot hold, as malformed text with the reason', async () => {

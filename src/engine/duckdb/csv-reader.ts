@@ -20,7 +20,9 @@ export interface RawInsert {
 /**
  * Appends a CSV file to a raw table, one row per record, and returns the record keys (the header).
  * Each field lands in its own text column (`rawCsvColumn`, added to the table when a header brings a
- * new one) and the record's text in raw_text; no JSON is built (see raw-columns.ts).
+ * new one); no JSON is built (see raw-columns.ts). A record whose line holds no quote is exactly its
+ * fields joined by the delimiter, so only the other records (quoted, multi-line, malformed) keep
+ * their text in raw_text.
  *
  * The file is scanned once as lines, and records are cut from the lines in SQL: a line without a
  * quote is one record split on the delimiter (almost every line of an export); the few lines with
@@ -203,15 +205,16 @@ async function insertRecords(
     : `SELECT n, line, error, plain, CAST(NULL AS VARCHAR[]) AS span_values FROM ${lines} WHERE line <> ''`;
   await session.execute(
     `INSERT INTO ${target.table} (${[...RAW_COLUMNS, ...columns].join(', ')})
-SELECT ${target.lineageColumns}, position, n, CAST($5 AS TIMESTAMP), NULL, line, parse_error${fields.map((f) => `,\n  ${f}`).join('')}
+SELECT ${target.lineageColumns}, position, n, CAST($5 AS TIMESTAMP), NULL,
+  CASE WHEN plain AND parse_error IS NULL THEN NULL ELSE line END, parse_error${fields.map((f) => `,\n  ${f}`).join('')}
 FROM (
-  SELECT n, line, position, values,
+  SELECT n, line, plain, position, values,
     CASE WHEN error IS NOT NULL THEN error
          WHEN NOT coalesce(parses, false) OR values IS NULL THEN ${unclosed}
          WHEN len(values) <> ${names.length}
            THEN 'COLUMN COUNT: expected ${names.length} columns, found ' || len(values) END AS parse_error
   FROM (
-    SELECT n, line, error, row_number() OVER (ORDER BY n) - ${headerLines} AS position,
+    SELECT n, line, error, plain, row_number() OVER (ORDER BY n) - ${headerLines} AS position,
       CASE WHEN span_values IS NOT NULL THEN span_values WHEN plain THEN ${g.split('line')} ELSE ${g.values('line')} END AS values,
       span_values IS NOT NULL OR plain OR ${g.parses('line')} AS parses
     FROM (${starts}) AS s

@@ -1,5 +1,5 @@
 import { StrataError, causeMessage } from '../../errors/strata-error.ts';
-import { RAW_COLUMNS } from '../raw-columns.ts';
+import { RAW_COLUMNS, rawCsvColumn } from '../raw-columns.ts';
 import type { RawLoadRequest, RawLoadResult, Session } from '../types.ts';
 import { loadCsv } from './csv-reader.ts';
 import { duckdbDialect as d } from './dialect.ts';
@@ -90,7 +90,12 @@ FROM read_parquet($6) AS t`,
     // The load date first: raw is appended in date order, so its zone maps skip the other dates.
     [lineage.ingestionId, lineage.loadDate],
   );
-  return { records: Number(rows[0]?.records ?? 0), malformed: Number(rows[0]?.malformed ?? 0), keys };
+  return {
+    records: Number(rows[0]?.records ?? 0),
+    malformed: Number(rows[0]?.malformed ?? 0),
+    keys,
+    ...(request.format === 'csv' && keys?.length ? { lineColumns: keys.map(rawCsvColumn) } : {}),
+  };
 }
 
 /** NDJSON, line by line: a line that is not a JSON object, or not valid UTF-8, is one malformed record. */

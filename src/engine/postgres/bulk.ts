@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { StrataError, causeMessage } from '../../errors/strata-error.ts';
 import { openDuckDb, readerFor } from '../duckdb/duckdb-engine.ts';
 import { csvFieldNames } from '../duckdb/csv-reader.ts';
+import { copyPlainCsv } from './csv-copy.ts';
 import { loadRawDuckDb } from '../duckdb/raw-reader.ts';
 import { quoteIdentifier } from '../identifiers.ts';
 import { RAW_COLUMNS, rawCsvColumn } from '../raw-columns.ts';
@@ -100,14 +101,20 @@ export async function loadRawPostgres(
   scratch: ScratchDuckDb,
   dialect: Dialect,
 ): Promise<RawLoadResult> {
+  // A CSV file's fields travel in their own columns (see raw-columns.ts), which the PostgreSQL raw
+  // table gains as headers bring them.
+  const names = request.format === 'csv' ? await csvFieldNames(request) : [];
+  const fields = [...new Set(names.map(rawCsvColumn))].map(quoteIdentifier);
+  if (fields.length > 0 && fields.length === names.length) {
+    await addTextColumns(session, dialect, request.target, fields);
+    const direct = await copyPlainCsv(request, session, dialect, {
+      columns: names.map(rawCsvColumn),
+      header: request.csv?.header ?? true,
+    });
+    if (direct) return { ...direct, keys: names };
+  }
   return scratch.use(async (duck, table, csvPath) => {
     const scratchTable = `main.${quoteIdentifier(table.name)}`;
-    // A CSV file's fields travel in their own columns (see raw-columns.ts), which the PostgreSQL
-    // raw table gains as headers bring them; the scratch table has them from the start.
-    const fields =
-      request.format === 'csv'
-        ? [...new Set((await csvFieldNames(request)).map(rawCsvColumn))].map(quoteIdentifier)
-        : [];
     await duck.execute(`CREATE TABLE ${scratchTable} (
   ingestion_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL, load_date DATE NOT NULL, source_file VARCHAR NOT NULL,
   record_position BIGINT, source_line BIGINT, ingested_at TIMESTAMP NOT NULL, record JSON, raw_text VARCHAR,
