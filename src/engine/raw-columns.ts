@@ -5,9 +5,12 @@ import { createHash } from 'node:crypto';
  * as received:
  *
  * - JSON, NDJSON, Parquet and HTTP pages: `record`, the JSON object;
- * - CSV: one text column per header field (`rawCsvColumn`), and `raw_text`, the record's line(s)
- *   as read. No JSON is built for a CSV record: on PostgreSQL, parsing it into `jsonb` costs more
- *   than copying the file, and staging reads a column faster than a key of a JSON text.
+ * - CSV: one text column per header field (`rawCsvColumn`). No JSON is built for a CSV record: on
+ *   PostgreSQL, parsing it into `jsonb` costs more than copying the file, and staging reads a
+ *   column faster than a key of a JSON text. A record whose line holds no quote is exactly its
+ *   fields joined by the delimiter, so its `raw_text` is null and the line is rebuilt when needed
+ *   (the file's column order is in `audit.ingested_files.line_columns`); quoted, multi-line and
+ *   malformed records keep their line(s) as read in `raw_text`.
  *
  * `parse_error` is set exactly when the record could not be parsed (then `record` and the CSV
  * columns are null and `raw_text` holds what was read). CSV rows loaded before the columns existed
