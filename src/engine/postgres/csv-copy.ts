@@ -44,15 +44,18 @@ export async function copyPlainCsv(
       `CREATE TEMPORARY SEQUENCE strata_record_position CACHE 1000;
        CREATE TEMPORARY SEQUENCE strata_source_line START ${fields.header ? 2 : 1} CACHE 1000`,
     );
+    // This file's lineage, for the rows COPY adds; taken off again before the savepoint ends.
+    const defaults: [string, string][] = [
+      ['ingestion_id', literal(lineage.ingestionId)],
+      ['run_id', literal(lineage.runId)],
+      ['load_date', `CAST(${literal(lineage.loadDate)} AS DATE)`],
+      ['source_file', literal(lineage.sourceFile)],
+      ['ingested_at', `CAST(${literal(lineage.ingestedAt)} AS TIMESTAMP)`],
+      ['record_position', `nextval('pg_temp.strata_record_position')`],
+      ['source_line', `nextval('pg_temp.strata_source_line')`],
+    ];
     await session.execute(
-      `ALTER TABLE ${table}
-         ALTER COLUMN ingestion_id SET DEFAULT ${literal(lineage.ingestionId)},
-         ALTER COLUMN run_id SET DEFAULT ${literal(lineage.runId)},
-         ALTER COLUMN load_date SET DEFAULT CAST(${literal(lineage.loadDate)} AS DATE),
-         ALTER COLUMN source_file SET DEFAULT ${literal(lineage.sourceFile)},
-         ALTER COLUMN ingested_at SET DEFAULT CAST(${literal(lineage.ingestedAt)} AS TIMESTAMP),
-         ALTER COLUMN record_position SET DEFAULT nextval('pg_temp.strata_record_position'),
-         ALTER COLUMN source_line SET DEFAULT nextval('pg_temp.strata_source_line')`,
+      `ALTER TABLE ${table} ${defaults.map(([c, value]) => `ALTER COLUMN ${c} SET DEFAULT ${value}`).join(', ')}`,
     );
     const list = columns.map((c) => dialect.quoteIdentifier(c)).join(', ');
     const records = await session.copyFrom(
@@ -61,17 +64,7 @@ export async function copyPlainCsv(
       plainCsvBytes(request, csv),
     );
     await session.execute(
-      `ALTER TABLE ${table} ${[
-        'ingestion_id',
-        'run_id',
-        'load_date',
-        'source_file',
-        'ingested_at',
-        'record_position',
-        'source_line',
-      ]
-        .map((c) => `ALTER COLUMN ${c} DROP DEFAULT`)
-        .join(', ')}`,
+      `ALTER TABLE ${table} ${defaults.map(([c]) => `ALTER COLUMN ${c} DROP DEFAULT`).join(', ')}`,
     );
     await session.execute(`DROP SEQUENCE pg_temp.strata_record_position, pg_temp.strata_source_line`);
     await session.execute(`RELEASE SAVEPOINT ${savepoint}`);
