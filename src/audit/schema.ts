@@ -193,5 +193,15 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
         `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS line_delimiter ${t('text')}`,
       ],
     },
+    {
+      version: 5,
+      statements: [
+        // A CSV record is stored as its line: staging finds a field in it by the field's place in
+        // this header (a JSON array of the header's fields in file order), split on line_delimiter.
+        // line_columns (version 4) belonged to a layout that stored fields as columns; it is no
+        // longer written.
+        `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS csv_header ${t('text')}`,
+      ],
+    },
   ];
 }

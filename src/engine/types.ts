@@ -151,12 +151,12 @@ export interface Dialect {
    * plus `strata_item` (the element, JSON) and `strata_item_position` (1-based).
    */
   unnestJsonArray(source: string, arrayExpression: string): string;
-  /**
-   * A row's CSV line rebuilt from its columns: the values of the columns named in `columnsJson` (a
-   * JSON array of column names, as text), in that order, empty for null, joined by `delimiter`.
-   * `row` is a table alias. Exact for a line without quotes (see RawLoadResult.lineColumns).
-   */
-  lineFromColumns(row: string, columnsJson: string, delimiter: string): string;
+  /** A text cut at every occurrence of a delimiter (SQL of a text), as an array of texts. */
+  splitText(text: string, delimiter: string): string;
+  /** The elements of a JSON array as an array of texts (JSON null elements are null). */
+  jsonArrayTexts(json: string): string;
+  /** The 1-based position of a value in an array of texts, null when it is not there. */
+  arrayPosition(array: string, value: string): string;
 }
 
 export type BulkFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
@@ -184,8 +184,7 @@ export interface RawLineage {
 
 export interface RawLoadRequest {
   /** The raw table: ingestion_id, run_id, load_date, source_file, record_position, source_line,
-   *  ingested_at, record (JSON or null), raw_text, parse_error, and a text column per CSV field
-   *  (raw-columns.ts), added as headers bring them. */
+   *  ingested_at, record (JSON or null), raw_text, parse_error (raw-columns.ts). */
   target: TableRef;
   path: string;
   format: BulkFormat;
@@ -198,16 +197,11 @@ export interface RawLoadResult {
   records: number;
   malformed: number;
   /**
-   * The keys every parsed record carries, when the file's layout states them (a CSV header):
-   * schema drift is then known without scanning the records.
+   * The keys every parsed record carries, when the file's layout states them (a CSV header, a
+   * Parquet schema): schema drift is then known without scanning the records. For CSV they are the
+   * header's fields in file order, which staging needs to find a field in a line.
    */
   keys?: string[];
-  /**
-   * Set when the file's records were stored without `raw_text` because each is exactly its line
-   * (a CSV file without quotes): the line is these raw columns' values, empty for null, joined by
-   * the delimiter. Recorded with the file, so a quarantined record shows its line.
-   */
-  lineColumns?: string[];
 }
 
 /** One connection. Statements on a session run in order; a transaction belongs to one session. */

@@ -121,15 +121,12 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   if (stageAll.length > 0 || !built) {
     signal.throwIfAborted();
     await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
-    const rawColumns = (await engine.listColumns(node.raw)).map((c) => c.name);
-    staged = await session.transaction((tx) =>
-      stageDates(tx, d, node, compileContract(config.contract as Contract, d, { rawColumns }), stageAll, {
-        runId: context.runId,
-        at: context.now(),
-        rebuild,
-        filesPerDate,
-      }),
-    );
+    staged = await stageDates(session, d, node, compileContract(config.contract as Contract, d), stageAll, {
+      runId: context.runId,
+      at: context.now(),
+      rebuild,
+      filesPerDate,
+    });
     // A server's planner learns the new rows before the models reading them run (DuckDB: nothing).
     if (engine.capabilities.analyze && stageAll.length > 0) {
       for (const table of [node.raw, node.target, ...node.provides.map((p) => p.target)]) {
@@ -234,11 +231,11 @@ async function ingestFile(
     records: number | null,
     malformed: number | null,
     error?: StrataError,
-    lineColumns?: string[],
+    csvHeader?: string[],
   ) =>
     tx.execute(
       `INSERT INTO audit.ingested_files (ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
-         status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, line_columns, line_delimiter)
+         status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, csv_header, line_delimiter)
        VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16, $17, $18)`,
       [
         id,
@@ -256,19 +253,19 @@ async function ingestFile(
         error?.code ?? null,
         error?.message ?? null,
         ...drift(),
-        lineColumns ? JSON.stringify(lineColumns) : null,
-        lineColumns ? (node.config.csv?.delimiter ?? ',') : null,
+        csvHeader ? JSON.stringify(csvHeader) : null,
+        csvHeader ? (node.config.csv?.delimiter ?? ',') : null,
       ],
     );
   try {
     await session.transaction(async (tx) => {
       let records = 0;
       let malformed = 0;
-      let lineColumns: string[] | undefined;
+      let csvHeader: string[] | undefined;
       if (!seenBefore && size > 0) {
         if (file.format === 'csv') assertFlat(node, file, contract);
         let keys: string[] | undefined;
-        ({ records, malformed, keys, lineColumns } = await engine.loadRaw(
+        ({ records, malformed, keys } = await engine.loadRaw(
           {
             target: node.raw,
             path: file.path,
@@ -285,6 +282,7 @@ async function ingestFile(
           },
           tx,
         ));
+        if (file.format === 'csv' && keys?.length) csvHeader = keys;
         if (records > malformed) {
           shape = compareShape(keys ?? (await recordKeys(tx, engine, node, id, file.loadDate)), contract);
           // A CSV header is the file's layout, so one record tells. In JSON each record carries its
@@ -295,7 +293,7 @@ async function ingestFile(
           }
         }
       }
-      await record(tx, 'loaded', records, malformed, undefined, lineColumns);
+      await record(tx, 'loaded', records, malformed, undefined, csvHeader);
     });
   } catch (error) {
     const failure = toStrataError(error, 'FILE_UNREADABLE');

@@ -1,3 +1,4 @@
+import type { RawRelations } from '../contracts/compile.ts';
 import type { Dialect, TableRef } from '../engine/types.ts';
 
 /** The raw layer's table for a source: append-only, one row per record as received. */
@@ -17,20 +18,31 @@ export function createRawTable(d: Dialect, table: TableRef): string {
 }
 
 /**
- * Raw rows of the current version of every file of a source, for some load dates: the newest
- * version that loaded. (A newer version that could not be read is reported, and the last good one
- * stays in use rather than losing the date's data.)
+ * What staging types for some load dates: the raw rows of the current version of every file of a
+ * source — the newest version that loaded (a newer version that could not be read is reported, and
+ * the last good one stays in use rather than losing the date's data) — and the files' layouts.
  */
-export function currentRawRows(d: Dialect, raw: TableRef, source: string, dates: readonly string[]): string {
+export function currentRaw(
+  d: Dialect,
+  raw: TableRef,
+  source: string,
+  dates: readonly string[],
+): RawRelations {
   const dateList = sqlDateList(d, dates);
-  return `SELECT r.* FROM ${d.qualify(raw)} AS r
+  const loaded = `FROM audit.ingested_files WHERE source = ${d.stringLiteral(source)} AND status = 'loaded'`;
+  return {
+    rows: `SELECT r.* FROM ${d.qualify(raw)} AS r
 WHERE r.load_date IN (${dateList})
   AND r.ingestion_id IN (
     SELECT ingestion_id FROM (
       SELECT ingestion_id, row_number() OVER (PARTITION BY path ORDER BY ingested_at DESC, run_id DESC) AS newest
-      FROM audit.ingested_files WHERE source = ${d.stringLiteral(source)} AND status = 'loaded'
+      ${loaded}
     ) AS versions WHERE newest = 1
-  )`;
+  )`,
+    // A version loaded again later (restored) is recorded without its layout: any record of it tells.
+    files: `SELECT ingestion_id, max(csv_header) AS csv_header, max(line_delimiter) AS line_delimiter
+${loaded} AND load_date IN (${dateList}) GROUP BY ingestion_id`,
+  };
 }
 
 /** Dates as an SQL IN list; no dates is a list that matches nothing (an empty IN list is not SQL). */

@@ -4,7 +4,7 @@ import type { Dialect, Session, TableRef } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { stagedRef } from '../materialize/plan.ts';
 import type { SourceNode } from '../models/types.ts';
-import { currentRawRows, sqlDateList } from './raw-table.ts';
+import { currentRaw, sqlDateList } from './raw-table.ts';
 
 export interface StageCounts {
   received: number;
@@ -17,14 +17,17 @@ export interface StageCounts {
 const LOADS_PER_INSERT = 500;
 const TYPED = 'strata_typed';
 const VIOLATIONS = 'strata_violations';
-const RANKED = 'strata_ranked';
-const LINES = 'strata_lines';
+const INVALID = 'strata_invalid';
+const GROUPS = 'strata_duplicate_groups';
+const DUPLICATES = 'strata_duplicates';
 const elementsTable = (field: string) => `strata_elements_${field}`;
 
 /**
  * Validates and types the current raw rows of some load dates and replaces those dates in the
  * staging table(s), records every violation in audit.bad_records and the reconciliation in
- * audit.source_loads — all in the caller's transaction, so a failure changes nothing.
+ * audit.source_loads — in one transaction, so a failure changes nothing. The typed rows and what
+ * is derived from them are session-local temporary tables built before it begins: DuckDB scans a
+ * table created inside the running transaction on one thread, and the batch is read several times.
  */
 export async function stageDates(
   session: Session,
@@ -35,21 +38,41 @@ export async function stageDates(
   run: { runId: string; at: Date; rebuild: boolean; filesPerDate: Map<string, number> },
 ): Promise<StageCounts> {
   const q = (name: string) => d.quoteIdentifier(name);
-  const exec = (statement: string) => session.execute(statement);
+  const temps = [TYPED, VIOLATIONS, INVALID, GROUPS, DUPLICATES, ...sql.arrayFields.map(elementsTable)];
   const temp = async (name: string, select: string) => {
-    await exec(`DROP TABLE IF EXISTS ${q(name)}`);
-    await exec(`CREATE TEMPORARY TABLE ${q(name)} AS ${select}`);
+    await session.execute(`DROP TABLE IF EXISTS ${q(name)}`);
+    await session.execute(`CREATE TEMPORARY TABLE ${q(name)} AS ${select}`);
   };
-
-  await temp(TYPED, sql.typed(currentRawRows(d, node.raw, node.name, dates)));
-  const elementRelations: Record<string, string> = {};
-  for (const field of sql.arrayFields) {
-    await temp(elementsTable(field), sql.elements(q(TYPED), field));
-    elementRelations[field] = q(elementsTable(field));
+  try {
+    await temp(TYPED, sql.typed(currentRaw(d, node.raw, node.name, dates)));
+    const elementRelations: Record<string, string> = {};
+    for (const field of sql.arrayFields) {
+      await temp(elementsTable(field), sql.elements(q(TYPED), field));
+      elementRelations[field] = q(elementsTable(field));
+    }
+    await temp(VIOLATIONS, sql.violations(q(TYPED), elementRelations));
+    await temp(INVALID, sql.invalid(q(VIOLATIONS)));
+    await temp(GROUPS, sql.duplicateGroups(q(TYPED), q(INVALID)));
+    await temp(DUPLICATES, sql.duplicates(q(TYPED), q(INVALID), q(GROUPS)));
+    return await session.transaction((tx) => writeStaged(tx, d, node, sql, dates, run));
+  } finally {
+    for (const name of temps) await session.execute(`DROP TABLE IF EXISTS ${q(name)}`);
   }
-  await temp(VIOLATIONS, sql.violations(q(TYPED), elementRelations));
-  await temp(RANKED, sql.ranked(q(TYPED), q(VIOLATIONS)));
+}
 
+/** The writing half of stageDates, in its transaction, from the temporary tables it built. */
+async function writeStaged(
+  session: Session,
+  d: Dialect,
+  node: SourceNode,
+  sql: ContractSql,
+  dates: readonly string[],
+  run: { runId: string; at: Date; rebuild: boolean; filesPerDate: Map<string, number> },
+): Promise<StageCounts> {
+  const q = (name: string) => d.quoteIdentifier(name);
+  const exec = (statement: string) => session.execute(statement);
+  const text = d.type('text');
+  const chosen = { typed: q(TYPED), invalid: q(INVALID), duplicates: q(DUPLICATES) };
   const dateList = sqlDateList(d, dates);
   const replace = async (target: TableRef, select: string) => {
     if (run.rebuild) {
@@ -66,25 +89,17 @@ export async function stageDates(
     await exec(`DELETE FROM ${d.qualify(target)} WHERE load_date IN (${dateList})`);
     await exec(`INSERT INTO ${d.qualify(target)} ${select}`);
   };
-  await replace(node.target, sql.staged(q(RANKED)));
+  await replace(node.target, sql.staged(chosen));
   for (const field of sql.arrayFields) {
     const child = node.provides.find((p) => p.name === `${node.name}__${field}`);
-    if (child) await replace(child.target, sql.children(q(RANKED), q(elementsTable(field)), field));
+    if (child) await replace(child.target, sql.children(chosen, q(elementsTable(field)), field));
   }
 
-  await rebuildLines(session, d, node.raw, dateList);
-  await session.execute(
-    `INSERT INTO audit.bad_records (source, load_date, ingestion_id, record_key, source_file, record_position, source_line,
-       field, reason_code, message, raw_record, run_id, found_at)
-     SELECT $1, v.load_date, t.ingestion_id, v.record_key, v.source_file, v.record_position, v.source_line,
-       v.field, v.reason_code, v.message, coalesce(CAST(t.record AS ${d.type('text')}), t.raw_text, l.line), $2, CAST($3 AS TIMESTAMP)
-     FROM (SELECT DISTINCT * FROM ${q(VIOLATIONS)}) AS v JOIN ${q(TYPED)} AS t ON t.record_key = v.record_key
-       LEFT JOIN ${q(LINES)} AS l ON l.ingestion_id = t.ingestion_id AND l.record_position = v.record_position
-     WHERE NOT EXISTS (
-       SELECT 1 FROM audit.bad_records AS b
-       WHERE b.record_key = v.record_key AND b.field = v.field AND b.reason_code = v.reason_code)`,
-    [node.name, run.runId, sqlTimestamp(run.at)],
+  const { rows: violated } = await session.query(
+    `SELECT CAST(load_date AS ${text}) AS load_date, count(DISTINCT record_key) AS n FROM ${q(VIOLATIONS)} GROUP BY load_date`,
   );
+  const violatedPerDate = new Map(violated.map((r) => [String(r.load_date), Number(r.n)]));
+  if (violated.length > 0) await recordViolations(session, d, node, run);
 
   // A quarantined record of these dates that passes now (a fixed contract or a corrected file) is
   // resolved; one that fails again is open again. History is kept either way.
@@ -96,35 +111,37 @@ export async function stageDates(
                          AND v.reason_code = audit.bad_records.reason_code)`,
     [node.name, run.runId],
   );
-  await session.execute(
-    `UPDATE audit.bad_records SET resolved_run_id = NULL
+  if (violated.length > 0) {
+    await session.execute(
+      `UPDATE audit.bad_records SET resolved_run_id = NULL
      WHERE source = $1 AND resolved_run_id IS NOT NULL
        AND EXISTS (SELECT 1 FROM ${q(VIOLATIONS)} AS v
                    WHERE v.record_key = audit.bad_records.record_key AND v.field = audit.bad_records.field
                      AND v.reason_code = audit.bad_records.reason_code)`,
-    [node.name],
-  );
+      [node.name],
+    );
+  }
 
+  // Staged rows are counted in the staging table itself: what was written, not what was meant to be.
   const { rows } = await session.query(
-    `SELECT CAST(t.load_date AS ${d.type('text')}) AS load_date,
-       count(*) AS received,
-       count(*) FILTER (WHERE r.strata_rank = 1) AS staged,
-       count(*) FILTER (WHERE r.strata_rank > 1) AS duplicates,
-       count(*) FILTER (WHERE r.record_key IS NULL) AS quarantined
-     FROM ${q(TYPED)} AS t LEFT JOIN ${q(RANKED)} AS r ON r.record_key = t.record_key
+    `SELECT CAST(t.load_date AS ${text}) AS load_date, count(*) AS received,
+       count(i.record_key) AS quarantined, count(x.record_key) AS duplicates
+     FROM ${q(TYPED)} AS t LEFT JOIN ${q(INVALID)} AS i ON i.record_key = t.record_key
+       LEFT JOIN ${q(DUPLICATES)} AS x ON x.record_key = t.record_key
      GROUP BY t.load_date ORDER BY 1`,
   );
-  const total: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0 };
-  const { rows: violated } = await session.query(
-    `SELECT CAST(load_date AS ${d.type('text')}) AS load_date, count(DISTINCT record_key) AS n FROM ${q(VIOLATIONS)} GROUP BY load_date`,
+  const { rows: stagedRows } = await session.query(
+    `SELECT CAST(load_date AS ${text}) AS load_date, count(*) AS staged FROM ${d.qualify(node.target)}
+     WHERE load_date IN (${dateList}) GROUP BY load_date`,
   );
-  const violatedPerDate = new Map(violated.map((r) => [String(r.load_date), Number(r.n)]));
+  const stagedPerDate = new Map(stagedRows.map((r) => [String(r.load_date), Number(r.staged)]));
+  const total: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0 };
   const byDate = new Map(rows.map((r) => [String(r.load_date), r]));
   const loads = dates.map((date) => {
     const row = byDate.get(date);
     const counts = {
       received: Number(row?.received ?? 0),
-      staged: Number(row?.staged ?? 0),
+      staged: stagedPerDate.get(date) ?? 0,
       quarantined: Number(row?.quarantined ?? 0),
       duplicates: Number(row?.duplicates ?? 0),
     };
@@ -169,32 +186,36 @@ export async function stageDates(
     total.quarantined += counts.quarantined;
     total.duplicates += counts.duplicates;
   }
-  for (const name of [TYPED, VIOLATIONS, RANKED, ...sql.arrayFields.map(elementsTable)]) {
-    await exec(`DROP TABLE IF EXISTS ${q(name)}`);
-  }
   return total;
 }
 
 /**
- * The lines of the violating CSV records stored without raw_text (their lines hold no quote, so
- * their fields joined by the delimiter are the line), in LINES: ingestion_id, record_position,
- * line. Only those records are read back from raw, and raw not at all when there are none.
+ * Adds the violations found to audit.bad_records, each record shown as received: a CSV record as
+ * its line, a JSON one as its record (or its text when it did not parse), read back from raw for
+ * the violating records only. A violation recorded before is not added again.
  */
-async function rebuildLines(session: Session, d: Dialect, raw: TableRef, dateList: string): Promise<void> {
+async function recordViolations(
+  session: Session,
+  d: Dialect,
+  node: SourceNode,
+  run: { runId: string; at: Date },
+): Promise<void> {
   const q = (name: string) => d.quoteIdentifier(name);
-  const needed = `SELECT DISTINCT v.load_date, t.ingestion_id, v.record_position
-    FROM ${q(VIOLATIONS)} AS v JOIN ${q(TYPED)} AS t ON t.record_key = v.record_key
-    WHERE t.record IS NULL AND t.raw_text IS NULL AND t.parse_error IS NULL`;
-  const { rows } = await session.query(`SELECT count(*) AS n FROM (${needed}) AS needed`);
-  const none = Number(rows[0]?.n ?? 0) === 0;
-  await session.execute(`DROP TABLE IF EXISTS ${q(LINES)}`);
+  const text = d.type('text');
   await session.execute(
-    `CREATE TEMPORARY TABLE ${q(LINES)} AS
-     SELECT r.ingestion_id, r.record_position, ${d.lineFromColumns('r', 'f.line_columns', 'f.line_delimiter')} AS line
-     FROM (${needed}) AS needed
-       JOIN ${d.qualify(raw)} AS r ON r.load_date = needed.load_date AND r.ingestion_id = needed.ingestion_id
-         AND r.record_position = needed.record_position
-       JOIN audit.ingested_files AS f ON f.ingestion_id = r.ingestion_id AND f.run_id = r.run_id
-     WHERE r.load_date IN (${dateList}) AND f.line_columns IS NOT NULL${none ? ' AND 1 = 0' : ''}`,
+    `INSERT INTO audit.bad_records (source, load_date, ingestion_id, record_key, source_file, record_position, source_line,
+       field, reason_code, message, raw_record, run_id, found_at)
+     SELECT $1, v.load_date, v.ingestion_id, v.record_key, v.source_file, v.record_position, v.source_line,
+       v.field, v.reason_code, v.message, coalesce(r.raw_text, CAST(v.record AS ${text})), $2, CAST($3 AS TIMESTAMP)
+     FROM (
+       SELECT DISTINCT v.*, t.ingestion_id, t.record
+       FROM ${q(VIOLATIONS)} AS v JOIN ${q(TYPED)} AS t ON t.record_key = v.record_key
+     ) AS v
+       LEFT JOIN ${d.qualify(node.raw)} AS r ON r.load_date = v.load_date AND r.ingestion_id = v.ingestion_id
+         AND r.record_position = v.record_position
+     WHERE NOT EXISTS (
+       SELECT 1 FROM audit.bad_records AS b
+       WHERE b.record_key = v.record_key AND b.field = v.field AND b.reason_code = v.reason_code)`,
+    [node.name, run.runId, sqlTimestamp(run.at)],
   );
 }

@@ -436,7 +436,6 @@ describe('raw loading', () => {
     };
     const read = async (e: Engine) => {
       const result = await e.withSession((s) => s.transaction((tx) => e.loadRaw(request, tx)));
-      // Every column, the CSV fields' too (the tables gain the same ones in the same order).
       const { rows } = await e.query(
         `SELECT *, CAST(load_date AS ${e.dialect.type('text')}) AS load_date,
            CAST(ingested_at AS ${e.dialect.type('text')}) AS ingested_at, CAST(record AS ${e.dialect.type('text')}) AS record
@@ -469,6 +468,7 @@ describe('raw loading', () => {
     ['a plain CSV file with a BOM and CRLF', 'bom.csv', '\uFEFFid,note\r\n1,x\r\n2,y', 'csv' as const],
     ['a plain CSV file with a short line', 'short.csv', 'id,amount\n1,2\n3\n4,5\n', 'csv' as const],
     ['a plain CSV file with a blank line', 'blank.csv', 'id,amount\n1,2\n\n4,5\n\n', 'csv' as const],
+    ['a one-column plain CSV file with a blank line', 'one.csv', 'id\n1\n\n2\n', 'csv' as const],
     [
       'a plain CSV file holding a line that reads \\.',
       'end.csv',
@@ -521,31 +521,38 @@ describe('raw loading', () => {
               ingestedAt: '2025-03-15 00:00:00',
             },
           };
-          return copyPlainCsv(request, tx as CopySession, engine.dialect, {
-            columns: ['id', 'amount'],
-            header: true,
-          });
+          return copyPlainCsv(request, tx as CopySession, engine.dialect, { columns: 2, header: true });
         }),
       );
-    expect(await attempt('direct.csv', 'id,amount\n1,2\n3,4\n')).toEqual({
-      records: 2,
-      malformed: 0,
-      lineColumns: ['id', 'amount'],
-    });
+    expect(await attempt('direct.csv', 'id,amount\n1,2\n3,4\n')).toEqual({ records: 2, malformed: 0 });
     expect(await attempt('quoted.csv', 'id,amount\n1,"2"\n')).toBeUndefined();
     expect(await attempt('short.csv', 'id,amount\n1,2\n3\n')).toBeUndefined();
+    expect(await attempt('blank.csv', 'id,amount\n1,2\n\n3,4\n')).toBeUndefined();
+    expect(await attempt('separator.csv', 'id,amount\n1,2\u001e\n')).toBeUndefined();
     const rows = await engine.query(
-      `SELECT source_file, record_position, source_line, id, amount, raw_text FROM raw.files WHERE run_id = 'run_2' ORDER BY 1, 2`,
+      `SELECT source_file, record_position, source_line, raw_text, record FROM raw.files WHERE run_id = 'run_2' ORDER BY 1, 2`,
     );
     expect(rows.rows).toEqual([
-      { source_file: 'direct.csv', record_position: 1, source_line: 2, id: '1', amount: '2', raw_text: null },
-      { source_file: 'direct.csv', record_position: 2, source_line: 3, id: '3', amount: '4', raw_text: null },
+      { source_file: 'direct.csv', record_position: 1, source_line: 2, raw_text: '1,2', record: null },
+      { source_file: 'direct.csv', record_position: 2, source_line: 3, raw_text: '3,4', record: null },
     ]);
     // The per-file defaults were dropped again, whichever way the attempt ended.
     const defaults = await engine.query(
       `SELECT count(*) AS n FROM pg_catalog.pg_attrdef WHERE adrelid = to_regclass('raw.files')`,
     );
     expect(defaults.rows).toEqual([{ n: 0 }]);
+  });
+
+  it('stores a NUL in a CSV value as U+FFFD, in the line and in the values', async () => {
+    const both = await loadBoth('nul.csv', 'id,note\n1,"a\u0000b"\n2,x\u0000y\n', 'csv');
+    expect(both.duckdb.rows.map((r: Record<string, unknown>) => r['raw_text'])).toEqual([
+      '1,"a\u0000b"',
+      '2,x\u0000y',
+    ]);
+    expect(both.postgres.rows.map((r: Record<string, unknown>) => [r['raw_text'], r['record']])).toEqual([
+      ['1,"a\uFFFDb"', ['1', 'a\uFFFDb']],
+      ['2,x\uFFFDy', null],
+    ]);
   });
 
   it('keeps a record with an escaped NUL, which jsonb cannot hold, as malformed text with the reason', async () => {

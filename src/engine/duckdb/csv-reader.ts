@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { StrataError } from '../../errors/strata-error.ts';
-import { RAW_COLUMNS, rawCsvColumn } from '../raw-columns.ts';
-import type { RawLoadRequest, Session, TableRef } from '../types.ts';
+import { RAW_COLUMNS } from '../raw-columns.ts';
+import type { RawLoadRequest, Session } from '../types.ts';
 import { duckdbDialect as d } from './dialect.ts';
 import { dropTemporary, linesOf, rejectedLines, tempPrefix } from './line-reader.ts';
 
@@ -9,7 +9,6 @@ export type CsvOptions = NonNullable<RawLoadRequest['csv']>;
 
 /** What a raw insert needs besides the rows: the table and the lineage columns ($1–$5). */
 export interface RawInsert {
-  tableRef: TableRef;
   /** The raw table, qualified and quoted. */
   table: string;
   lineageColumns: string;
@@ -18,21 +17,20 @@ export interface RawInsert {
 }
 
 /**
- * Appends a CSV file to a raw table, one row per record, and returns the record keys (the header).
- * Each field lands in its own text column (`rawCsvColumn`, added to the table when a header brings a
- * new one); no JSON is built (see raw-columns.ts). A record whose line holds no quote is exactly its
- * fields joined by the delimiter, so only the other records (quoted, multi-line, malformed) keep
- * their text in raw_text.
+ * Appends a CSV file to a raw table, one row per record, and returns the header's field names (the
+ * record keys). Every record keeps its line as read in `raw_text` (see raw-columns.ts); a record
+ * whose line holds a quote also gets its values, as the reader cut them, in `record` (a JSON
+ * array), so staging never parses a quote. A quote-free line is split by staging itself.
  *
- * The file is scanned once as lines, and records are cut from the lines in SQL: a line without a
- * quote is one record split on the delimiter (almost every line of an export); the few lines with
- * quotes are parsed with patterns that follow DuckDB's reader (a quote opens a value only at its
- * start; inside quotes an escaped quote does not close). A quoted value that spans lines makes one
- * record of those lines when they parse together with the header's column count. Anything else —
- * a stray quote, a wrong column count, an unreadable line — is one malformed record on its own
- * line, so a stray quote costs its own line and never the lines after it. Positions are record
- * numbers in the file (blank lines and the continuation lines of a multi-line record have none);
- * every record also carries the file line it starts on.
+ * The file is scanned once as lines, and records are cut from the lines in SQL. A file with no
+ * quote, no blank line and no unreadable line (almost every export) is one INSERT of its lines.
+ * Otherwise the lines holding quotes are parsed with patterns that follow DuckDB's reader (a quote
+ * opens a value only at its start; inside quotes an escaped quote does not close). A quoted value
+ * that spans lines makes one record of those lines when they parse together with the header's
+ * column count. Anything else — a stray quote, a wrong column count, an unreadable line — is one
+ * malformed record on its own line, so a stray quote costs its own line and never the lines after
+ * it. Positions are record numbers in the file (blank lines and the continuation lines of a
+ * multi-line record have none); every record also carries the file line it starts on.
  */
 export async function loadCsv(
   request: RawLoadRequest,
@@ -46,16 +44,18 @@ export async function loadCsv(
   // Lines of a multi-line value are joined back with the file's own line break.
   const lineBreak = /^[^\n]*\r\n/.test(start) ? '\r\n' : '\n';
   const grammar = csvGrammar(csv);
+  const headerLines = csv.header ? 1 : 0;
   const prefix = tempPrefix();
-  const { lines, quoted } = await readLines(session, request.path, target.compression, prefix, grammar);
-  // Most exports quote nothing: then no record can span lines, and the span search is skipped.
-  const spans = quoted
-    ? await multiLineRecords(session, prefix, lines, grammar, names.length, lineBreak)
-    : undefined;
-  await insertRecords(session, target, lines, spans, grammar, names, csv.header ? 1 : 0);
-  const spanTables = quoted ? [`${prefix}_quoted`, `${prefix}_spans`] : [];
-  const lineTables = new Set([lines, `${prefix}_read`, `${prefix}_bad`]);
-  await dropTemporary(session, ...spanTables, ...lineTables, prefix, `${prefix}_scan`);
+  if (await isPlain(session, request.path, target.compression, prefix, grammar)) {
+    await insertPlainLines(session, request.path, target, grammar, names.length, headerLines);
+    await dropTemporary(session, prefix, `${prefix}_scan`);
+    return names;
+  }
+  const lines = await readLines(session, request.path, target.compression, prefix, grammar);
+  const spans = await multiLineRecords(session, prefix, lines, grammar, names.length, lineBreak);
+  await insertRecords(session, target, lines, spans, grammar, names.length, headerLines);
+  const tables = new Set([`${prefix}_quoted`, spans, lines, `${prefix}_read`, `${prefix}_bad`]);
+  await dropTemporary(session, ...tables, prefix, `${prefix}_scan`);
   return names;
 }
 
@@ -82,20 +82,30 @@ function namesOf(start: string, csv: CsvOptions): string[] {
   return uniqueNames(csv.header ? header : header.map((_, i) => `column${i + 1}`));
 }
 
-/** Adds the text columns (quoted names) the raw table lacks: a new header brings new fields. */
-async function addMissingColumns(session: Session, table: TableRef, columns: string[]): Promise<void> {
-  // The columns of an empty result: information_schema costs milliseconds per file here.
-  const { columns: existing } = await session.query(`SELECT * FROM ${d.qualify(table)} LIMIT 0`);
-  const present = new Set(existing.map((c) => d.quoteIdentifier(c.name)));
-  for (const column of columns.filter((c) => !present.has(c))) {
-    await session.execute(`ALTER TABLE ${d.qualify(table)} ADD COLUMN ${column} VARCHAR`);
-  }
+/**
+ * Whether the whole file is plain: every line readable, none blank, none holding a quote or escape
+ * character. One scan, which writes nothing: a plain file is then inserted straight from the
+ * reader, without a table of its lines.
+ */
+async function isPlain(
+  session: Session,
+  path: string,
+  compression: string,
+  prefix: string,
+  grammar: CsvGrammar,
+): Promise<boolean> {
+  const { rows } = await session.query(
+    `SELECT count(*) FILTER (WHERE line IS NULL OR NOT ${grammar.plain('line')}) AS irregular FROM ${linesOf(compression, prefix)}`,
+    [path],
+  );
+  if (Number(rows[0]?.irregular ?? 0) > 0) return false;
+  const rejected = await session.query(`SELECT count(*) AS n FROM ${prefix}`);
+  return Number(rejected.rows[0]?.n ?? 0) === 0;
 }
 
 /**
  * The file's lines with their line numbers: n, line ('' when empty), error (why the line could
- * not be read, else null) and plain (it holds no quote or escape character); and whether any line
- * is not plain (quoted, or unreadable).
+ * not be read, else null) and plain (it holds no quote or escape character).
  */
 async function readLines(
   session: Session,
@@ -103,19 +113,19 @@ async function readLines(
   compression: string,
   prefix: string,
   grammar: CsvGrammar,
-): Promise<{ lines: string; quoted: boolean }> {
+): Promise<string> {
+  // The plainness scan used this prefix's rejects tables; this read gets its own.
+  const reads = `${prefix}_lines_read`;
   const read = `${prefix}_read`;
   await session.execute(
     `CREATE TEMPORARY TABLE ${read} AS
 SELECT n, line, CAST(NULL AS VARCHAR) AS error, ${grammar.plain('line')} AS plain
-FROM (SELECT row_number() OVER () AS n, coalesce(line, '') AS line FROM ${linesOf(compression, prefix)})`,
+FROM (SELECT row_number() OVER () AS n, coalesce(line, '') AS line FROM ${linesOf(compression, reads)})`,
     [path],
   );
-  const bad = await rejectedLines(session, prefix, 0);
-  const { rows } = await session.query(
-    `SELECT (SELECT count(*) FROM ${bad}) AS rejected, (SELECT count(*) FROM ${read} WHERE NOT plain) AS quoted`,
-  );
-  if (Number(rows[0]?.rejected ?? 0) === 0) return { lines: read, quoted: Number(rows[0]?.quoted ?? 0) > 0 };
+  const bad = await rejectedLines(session, reads, 0);
+  const { rows } = await session.query(`SELECT count(*) AS rejected FROM ${bad}`);
+  if (Number(rows[0]?.rejected ?? 0) === 0) return read;
   // The reader leaves out the lines it rejects: the lines it read fill the other line numbers.
   const lines = `${prefix}_lines`;
   await session.execute(
@@ -128,7 +138,7 @@ JOIN (SELECT range AS n, row_number() OVER (ORDER BY range) AS k
 UNION ALL
 SELECT line, coalesce(raw_text, ''), parse_error, false FROM ${bad}`,
   );
-  return { lines, quoted: true };
+  return lines;
 }
 
 /**
@@ -179,24 +189,50 @@ SELECT first_line, last_line, text, values FROM (
   return spans;
 }
 
-/** Appends the file's records, parsed or malformed, to the raw table in one statement. */
+/** The reason a record with this many values is malformed, null when the count is right. */
+function columnCount(count: string, columns: number): string {
+  return `CASE WHEN ${count} <> ${columns} THEN 'COLUMN COUNT: expected ${columns} columns, found ' || ${count} END`;
+}
+
+/**
+ * Appends a plain file's records (see isPlain) in one statement, straight from the reader: each is
+ * its line, which staging splits; only the column count is checked here.
+ */
+async function insertPlainLines(
+  session: Session,
+  path: string,
+  target: RawInsert,
+  g: CsvGrammar,
+  columns: number,
+  headerLines: number,
+): Promise<void> {
+  const reads = tempPrefix();
+  await session.execute(
+    `INSERT INTO ${target.table} (${RAW_COLUMNS.join(', ')})
+SELECT ${target.lineageColumns}, n - ${headerLines}, n, CAST($5 AS TIMESTAMP), NULL, line,
+  ${columnCount(`len(${g.split('line')})`, columns)}
+FROM (SELECT row_number() OVER () AS n, line FROM ${linesOf(target.compression, reads, '$6')}) AS lines
+WHERE n > ${headerLines}`,
+    [...target.lineageParams, path],
+  );
+  await dropTemporary(session, reads, `${reads}_scan`);
+}
+
+/**
+ * Appends the records of a file that is not plain, parsed or malformed, in one statement: each
+ * with its line(s) as read, and the values of a quoted one as a JSON array.
+ */
 async function insertRecords(
   session: Session,
   target: RawInsert,
   lines: string,
-  spans: string | undefined,
+  spans: string,
   g: CsvGrammar,
-  names: string[],
+  columns: number,
   headerLines: number,
 ): Promise<void> {
-  const lit = d.stringLiteral;
-  const columns = names.map((name) => d.quoteIdentifier(rawCsvColumn(name)));
-  await addMissingColumns(session, target.tableRef, columns);
-  const fields = columns.map((_, i) => `CASE WHEN parse_error IS NULL THEN values[${i + 1}] END`);
-  const unclosed = lit('UNQUOTED VALUE: a quoted value is not closed on its line');
-  const multiLine =
-    spans !== undefined &&
-    Number((await session.query(`SELECT count(*) AS n FROM ${spans}`)).rows[0]?.n ?? 0) > 0;
+  const unclosed = d.stringLiteral('UNQUOTED VALUE: a quoted value is not closed on its line');
+  const multiLine = Number((await session.query(`SELECT count(*) AS n FROM ${spans}`)).rows[0]?.n ?? 0) > 0;
   // Lines that start records: not blank and not inside a record that spans lines.
   const starts = multiLine
     ? `SELECT l.n, coalesce(s.text, l.line) AS line, l.error, l.plain, s.values AS span_values
@@ -204,15 +240,14 @@ async function insertRecords(
        WHERE l.line <> '' AND NOT EXISTS (SELECT 1 FROM ${spans} AS c WHERE l.n > c.first_line AND l.n <= c.last_line)`
     : `SELECT n, line, error, plain, CAST(NULL AS VARCHAR[]) AS span_values FROM ${lines} WHERE line <> ''`;
   await session.execute(
-    `INSERT INTO ${target.table} (${[...RAW_COLUMNS, ...columns].join(', ')})
-SELECT ${target.lineageColumns}, position, n, CAST($5 AS TIMESTAMP), NULL,
-  CASE WHEN plain AND parse_error IS NULL THEN NULL ELSE line END, parse_error${fields.map((f) => `,\n  ${f}`).join('')}
+    `INSERT INTO ${target.table} (${RAW_COLUMNS.join(', ')})
+SELECT ${target.lineageColumns}, position, n, CAST($5 AS TIMESTAMP),
+  CASE WHEN parse_error IS NULL AND NOT plain THEN to_json(values) END, line, parse_error
 FROM (
   SELECT n, line, plain, position, values,
     CASE WHEN error IS NOT NULL THEN error
          WHEN NOT coalesce(parses, false) OR values IS NULL THEN ${unclosed}
-         WHEN len(values) <> ${names.length}
-           THEN 'COLUMN COUNT: expected ${names.length} columns, found ' || len(values) END AS parse_error
+         ELSE ${columnCount('len(values)', columns)} END AS parse_error
   FROM (
     SELECT n, line, error, plain, row_number() OVER (ORDER BY n) - ${headerLines} AS position,
       CASE WHEN span_values IS NOT NULL THEN span_values WHEN plain THEN ${g.split('line')} ELSE ${g.values('line')} END AS values,
@@ -237,7 +272,7 @@ interface CsvGrammar {
   parses(text: string): string;
   /** The text's values (null when empty, quoted or not: what the reader gives). */
   values(text: string): string;
-  /** A plain line's values. */
+  /** A plain line's values ('' for an empty one). */
   split(line: string): string;
 }
 
@@ -266,7 +301,7 @@ function csvGrammar(csv: CsvOptions): CsvGrammar {
     parses: (text) => matches(text, `${value}(?:${D}${value})*`),
     values: (text) =>
       `list_transform(regexp_extract_all(${text} || ${lit(csv.delimiter)}, ${lit(`(${value})${D}`)}, 1), v -> ${fieldValue})`,
-    split: (line) => `list_transform(string_split(${line}, ${lit(csv.delimiter)}), v -> nullif(v, ''))`,
+    split: (line) => `string_split(${line}, ${lit(csv.delimiter)})`,
   };
 }
 

@@ -58,10 +58,9 @@ export const duckdbDialect: Dialect = {
     `SELECT s.* EXCLUDE (strata_array), unnest(s.strata_array) AS strata_item,
        generate_subscripts(s.strata_array, 1) AS strata_item_position
 FROM (SELECT src.*, TRY_CAST(${arrayExpression} AS JSON[]) AS strata_array FROM (${source}) AS src) AS s`,
-  // string_agg and array_to_string want a constant separator; the delimiter is a column here.
-  lineFromColumns: (row, columnsJson, delimiter) =>
-    `list_reduce(list_transform(CAST(json(${columnsJson}) AS VARCHAR[]),
-       c -> coalesce(json_extract_string(to_json(${row}), '$."' || c || '"'), '')), (line, v) -> line || ${delimiter} || v)`,
+  splitText: (text, delimiter) => `string_split(${text}, ${delimiter})`,
+  jsonArrayTexts: (json) => `CAST(${json} AS VARCHAR[])`,
+  arrayPosition: (array, value) => `list_position(${array}, ${value})`,
   // Server features: DuckDB has no use for them (its capabilities say so), so they render nothing.
   createIndex: () => [],
   analyze: () => [],

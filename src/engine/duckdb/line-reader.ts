@@ -17,10 +17,10 @@ export function tempPrefix(): string {
  * The file as lines, one VARCHAR column `line` (null for an empty line), in file order: DuckDB's
  * CSV reader with a delimiter that never occurs and no quoting, which is its fastest scan. A line
  * it cannot read (invalid UTF-8, longer than the limit) goes to the rejects table `rejects`.
- * `$1` is the file's path.
+ * `path` is SQL of the file's path (by default the parameter `$1`).
  */
-export function linesOf(compression: string, rejects: string): string {
-  return `read_csv($1, columns = {'line': 'VARCHAR'}, header = false, delim = '${RECORD_SEPARATOR}', quote = '', escape = '',
+export function linesOf(compression: string, rejects: string, path = '$1'): string {
+  return `read_csv(${path}, columns = {'line': 'VARCHAR'}, header = false, delim = '${RECORD_SEPARATOR}', quote = '', escape = '',
   auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}${compression},
   store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`;
 }

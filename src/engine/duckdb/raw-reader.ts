@@ -1,5 +1,5 @@
 import { StrataError, causeMessage } from '../../errors/strata-error.ts';
-import { RAW_COLUMNS, rawCsvColumn } from '../raw-columns.ts';
+import { RAW_COLUMNS } from '../raw-columns.ts';
 import type { RawLoadRequest, RawLoadResult, Session } from '../types.ts';
 import { loadCsv } from './csv-reader.ts';
 import { duckdbDialect as d } from './dialect.ts';
@@ -61,7 +61,6 @@ FROM read_parquet($6) AS t`,
       }
       case 'csv':
         keys = await loadCsv(request, session, {
-          tableRef: request.target,
           table: target,
           lineageColumns,
           lineageParams: params.slice(0, 5),
@@ -94,7 +93,6 @@ FROM read_parquet($6) AS t`,
     records: Number(rows[0]?.records ?? 0),
     malformed: Number(rows[0]?.malformed ?? 0),
     keys,
-    ...(request.format === 'csv' && keys?.length ? { lineColumns: keys.map(rawCsvColumn) } : {}),
   };
 }
 

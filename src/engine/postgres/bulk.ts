@@ -8,7 +8,7 @@ import { csvFieldNames } from '../duckdb/csv-reader.ts';
 import { copyPlainCsv } from './csv-copy.ts';
 import { loadRawDuckDb } from '../duckdb/raw-reader.ts';
 import { quoteIdentifier } from '../identifiers.ts';
-import { RAW_COLUMNS, rawCsvColumn } from '../raw-columns.ts';
+import { RAW_COLUMNS } from '../raw-columns.ts';
 import type {
   BulkLoadRequest,
   Dialect,
@@ -101,14 +101,10 @@ export async function loadRawPostgres(
   scratch: ScratchDuckDb,
   dialect: Dialect,
 ): Promise<RawLoadResult> {
-  // A CSV file's fields travel in their own columns (see raw-columns.ts), which the PostgreSQL raw
-  // table gains as headers bring them.
   const names = request.format === 'csv' ? await csvFieldNames(request) : [];
-  const fields = [...new Set(names.map(rawCsvColumn))].map(quoteIdentifier);
-  if (fields.length > 0 && fields.length === names.length) {
-    await addTextColumns(session, dialect, request.target, fields);
+  if (names.length > 0) {
     const direct = await copyPlainCsv(request, session, dialect, {
-      columns: names.map(rawCsvColumn),
+      columns: names.length,
       header: request.csv?.header ?? true,
     });
     if (direct) return { ...direct, keys: names };
@@ -118,33 +114,39 @@ export async function loadRawPostgres(
     await duck.execute(`CREATE TABLE ${scratchTable} (
   ingestion_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL, load_date DATE NOT NULL, source_file VARCHAR NOT NULL,
   record_position BIGINT, source_line BIGINT, ingested_at TIMESTAMP NOT NULL, record JSON, raw_text VARCHAR,
-  parse_error VARCHAR${fields.map((f) => `, ${f} VARCHAR`).join('')})`);
+  parse_error VARCHAR)`);
     const result = await loadRawDuckDb({ ...request, target: table }, duck);
-    // A record jsonb cannot hold is kept as text, malformed, rather than failing its whole file.
-    const unstorable =
-      request.format === 'csv'
-        ? { rowsAffected: 0 }
-        : await duck.execute(
-            `UPDATE ${scratchTable} SET raw_text = CAST(record AS VARCHAR), record = NULL,
-         parse_error = 'the record holds an escaped NUL character (\\u0000), which PostgreSQL cannot store'
-       WHERE record IS NOT NULL AND contains(CAST(record AS VARCHAR), '\\u0000')
-         AND regexp_matches(CAST(record AS VARCHAR), ${duckString(ESCAPED_NUL)})`,
-          );
-    await addTextColumns(session, dialect, request.target, fields);
-    // A NUL in a field is in its row's raw_text too (the text read), so one look at raw_text and
-    // parse_error tells whether any column needs the replacement.
+    // A record jsonb cannot hold is kept as text, malformed, rather than failing its whole file. A
+    // CSV record's values (its record) are what the file held: a NUL in one becomes U+FFFD there,
+    // as it does in its line.
+    let unstorable = 0;
+    if (request.format === 'csv') {
+      await duck.execute(
+        `UPDATE ${scratchTable} SET record = to_json(list_transform(CAST(record AS VARCHAR[]), v -> ${noNul('v')}))
+         WHERE record IS NOT NULL AND contains(raw_text, chr(0))`,
+      );
+    } else {
+      const kept = await duck.execute(
+        `UPDATE ${scratchTable} SET raw_text = CAST(record AS VARCHAR), record = NULL,
+           parse_error = 'the record holds an escaped NUL character (\\u0000), which PostgreSQL cannot store'
+         WHERE record IS NOT NULL AND contains(CAST(record AS VARCHAR), '\\u0000')
+           AND regexp_matches(CAST(record AS VARCHAR), ${duckString(ESCAPED_NUL)})`,
+      );
+      unstorable = kept.rowsAffected;
+    }
+    // One look at raw_text and parse_error tells whether any text needs the replacement.
     const text = (column: string) => `CASE WHEN nul.found THEN ${noNul(column)} ELSE ${column} END`;
     await duck.execute(
       writeCsv(
         `WITH nul AS (
            SELECT count(*) > 0 AS found FROM ${scratchTable} WHERE contains(raw_text, chr(0)) OR contains(parse_error, chr(0)))
          SELECT ingestion_id, run_id, load_date, source_file, record_position, source_line, ingested_at,
-           CAST(record AS VARCHAR), ${['raw_text', 'parse_error', ...fields].map(text).join(', ')}
+           CAST(record AS VARCHAR), ${['raw_text', 'parse_error'].map(text).join(', ')}
          FROM ${scratchTable} CROSS JOIN nul`,
         csvPath,
       ),
     );
-    const copy = `COPY ${dialect.qualify(request.target)} (${[...RAW_COLUMNS, ...fields].join(', ')}) FROM STDIN (${POSTGRES_CSV})`;
+    const copy = `COPY ${dialect.qualify(request.target)} (${RAW_COLUMNS.join(', ')}) FROM STDIN (${POSTGRES_CSV})`;
     try {
       await session.copyFrom(copy, createReadStream(csvPath));
     } catch (error) {
@@ -159,28 +161,8 @@ export async function loadRawPostgres(
         },
       );
     }
-    return { ...result, malformed: result.malformed + unstorable.rowsAffected };
+    return { ...result, malformed: result.malformed + unstorable };
   });
-}
-
-/** Adds the text columns (quoted names) the table lacks; none, no DDL (it would lock the table). */
-async function addTextColumns(
-  session: Session,
-  dialect: Dialect,
-  table: TableRef,
-  columns: string[],
-): Promise<void> {
-  if (columns.length === 0) return;
-  // pg_attribute rather than information_schema.columns: this runs for every file, and the view
-  // costs milliseconds on a busy catalogue.
-  const { rows } = await session.query(
-    `SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped`,
-    [dialect.qualify(table)],
-  );
-  const present = new Set(rows.map((r) => quoteIdentifier(String(r.attname))));
-  for (const column of columns.filter((c) => !present.has(c))) {
-    await session.execute(`ALTER TABLE ${dialect.qualify(table)} ADD COLUMN IF NOT EXISTS ${column} TEXT`);
-  }
 }
 
 /** PostgreSQL column types for the types DuckDB's CSV reader infers; anything else travels as text. */

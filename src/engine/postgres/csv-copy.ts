@@ -5,34 +5,35 @@ import type { Dialect, RawLoadRequest, RawLoadResult } from '../types.ts';
 import type { CopySession } from './bulk.ts';
 
 /**
- * The direct path for a CSV file on PostgreSQL: its bytes stream straight into COPY, into the raw
- * table's text columns, and the lineage columns are filled by defaults set for this one file. It
- * runs at the speed of `psql \copy` into a table of the same columns; the general path (a scratch
- * DuckDB reads the file and hands its rows over) took 7 times as long.
+ * COPY's own CSV dialect here: a delimiter and quote that a plain file never holds (the guard below
+ * refuses one that does), so every line arrives whole, as one value.
+ */
+const LINE_DELIMITER = '\u001e';
+const LINE_QUOTE = '\u001f';
+
+/**
+ * The direct path for a CSV file on PostgreSQL: its bytes stream straight into COPY, each line into
+ * the raw table's `raw_text` as the DuckDB reader would store it (see raw-columns.ts), and the
+ * lineage columns are filled by defaults set for this one file. It runs faster than `psql \copy` of
+ * the same file into a table of its columns; the general path (a scratch DuckDB reads the file and
+ * hands its rows over) took 7 times as long.
  *
  * It only takes files whose records are exactly their lines, so that COPY and strata's CSV reader
- * cannot disagree about them: no quote or escape character anywhere (PostgreSQL treats a quote in
- * the middle of a value as opening one, the reader as a character of the value) and no line
- * reading `\.` (COPY's end of data). Everything else COPY refuses on its own — a wrong column
- * count, a blank line, invalid UTF-8, a NUL, a stray carriage return — and the file then takes the
- * general path, which quarantines the bad lines one by one: the attempt runs inside a savepoint
- * and leaves nothing behind.
- *
- * Rows loaded here carry no `raw_text`: the line is their fields joined by the delimiter, in the
- * order `lineColumns` of the result gives (recorded with the file), and is rebuilt from them when a
- * record is quarantined.
+ * cannot disagree about them: no quote or escape character anywhere and no line reading `\.`
+ * (COPY's end of data). A line COPY refuses — invalid UTF-8, a NUL, a stray carriage return — fails
+ * the COPY; a blank line or one with the wrong number of fields is left out by COPY's WHERE, which
+ * the record count then shows. Either way the file takes the general path, which quarantines the
+ * bad lines one by one: the attempt runs inside a savepoint and leaves nothing behind.
  */
 export async function copyPlainCsv(
   request: RawLoadRequest,
   session: CopySession,
   dialect: Dialect,
-  /** The raw columns of the file's fields, in file order (unquoted). */
-  fields: { columns: string[]; header: boolean },
+  /** How many fields the header names, and whether there is a header line. */
+  layout: { columns: number; header: boolean },
 ): Promise<RawLoadResult | undefined> {
   const csv = request.csv ?? { delimiter: ',', quote: '"', escape: '"', header: true };
-  const { columns } = fields;
-  // One column: a blank line is a NULL record to COPY and no record to the reader.
-  if (columns.length < 2 || ![csv.delimiter, csv.quote, csv.escape].every(isAsciiCharacter)) return undefined;
+  if (![csv.delimiter, csv.quote, csv.escape].every(isAsciiCharacter)) return undefined;
   const table = dialect.qualify(request.target);
   const literal = (value: string) => dialect.stringLiteral(value);
   const { lineage } = request;
@@ -42,7 +43,7 @@ export async function copyPlainCsv(
     // Temporary sequences number the records and their lines; no other session can draw from them.
     await session.execute(
       `CREATE TEMPORARY SEQUENCE strata_record_position CACHE 1000;
-       CREATE TEMPORARY SEQUENCE strata_source_line START ${fields.header ? 2 : 1} CACHE 1000`,
+       CREATE TEMPORARY SEQUENCE strata_source_line START ${layout.header ? 2 : 1} CACHE 1000`,
     );
     // This file's lineage, for the rows COPY adds; taken off again before the savepoint ends.
     const defaults: [string, string][] = [
@@ -57,18 +58,26 @@ export async function copyPlainCsv(
     await session.execute(
       `ALTER TABLE ${table} ${defaults.map(([c, value]) => `ALTER COLUMN ${c} SET DEFAULT ${value}`).join(', ')}`,
     );
-    const list = columns.map((c) => dialect.quoteIdentifier(c)).join(', ');
+    // COPY computes the defaults of every line before its WHERE, so a line left out still takes a
+    // record number: the numbers drawn then exceed the records copied.
     const records = await session.copyFrom(
-      `COPY ${table} (${list}) FROM STDIN (FORMAT csv, HEADER ${fields.header}, DELIMITER ${literal(csv.delimiter)},
-         QUOTE ${literal(csv.quote)}, ESCAPE ${literal(csv.escape)}, FORCE_NULL (${list}), ENCODING 'UTF8')`,
-      plainCsvBytes(request, csv),
+      `COPY ${table} (raw_text) FROM STDIN (FORMAT csv, HEADER ${layout.header}, DELIMITER ${literal(LINE_DELIMITER)},
+         QUOTE ${literal(LINE_QUOTE)}, ENCODING 'UTF8')
+       WHERE cardinality(string_to_array(raw_text, ${literal(csv.delimiter)})) = ${layout.columns}`,
+      plainCsvBytes(request, [csv.quote, csv.escape, LINE_DELIMITER, LINE_QUOTE]),
     );
+    // currval, not the sequence's last_value, which counts the numbers cached ahead. (A file of no
+    // records takes the general path, which tells an empty file from one whose lines all failed.)
+    if (records === 0) throw new NotPlainCsv('no line was copied');
+    const { rows } = await session.query(`SELECT currval('pg_temp.strata_record_position') AS drawn`);
+    if (Number(rows[0]?.drawn) !== records)
+      throw new NotPlainCsv('a line was blank or had the wrong number of fields');
     await session.execute(
       `ALTER TABLE ${table} ${defaults.map(([c]) => `ALTER COLUMN ${c} DROP DEFAULT`).join(', ')}`,
     );
     await session.execute(`DROP SEQUENCE pg_temp.strata_record_position, pg_temp.strata_source_line`);
     await session.execute(`RELEASE SAVEPOINT ${savepoint}`);
-    return { records, malformed: 0, lineColumns: columns };
+    return { records, malformed: 0 };
   } catch {
     // Not a plain file, or one COPY refuses: the general path reads it and says what is wrong.
     await session.execute(`ROLLBACK TO SAVEPOINT ${savepoint}`);
@@ -82,12 +91,9 @@ function isAsciiCharacter(value: string): boolean {
 }
 
 /** The file's bytes, decompressed, without a byte order mark, refused as soon as they are not plain. */
-function plainCsvBytes(
-  request: RawLoadRequest,
-  csv: NonNullable<RawLoadRequest['csv']>,
-): NodeJS.ReadableStream {
+function plainCsvBytes(request: RawLoadRequest, forbidden: string[]): NodeJS.ReadableStream {
   const file = createReadStream(request.path);
-  const guard = new PlainCsvGuard([csv.quote, csv.escape]);
+  const guard = new PlainCsvGuard(forbidden);
   if (request.compression === 'none') return file.pipe(guard);
   const gunzip = createGunzip();
   // pipe() does not forward errors: a damaged gzip stream must fail the COPY, not hang it.

@@ -112,9 +112,9 @@ export function createPostgresDialect(options: PostgresDialectOptions): Dialect 
 FROM (${source}) AS src
 CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(${arrayExpression}) = 'array' THEN ${arrayExpression} END)
   WITH ORDINALITY AS strata_elements(value, position)`,
-    lineFromColumns: (row, columnsJson, delimiter) =>
-      `(SELECT string_agg(coalesce(to_jsonb(${row}) ->> c.name, ''), ${delimiter} ORDER BY c.position)
-        FROM jsonb_array_elements_text(CAST(${columnsJson} AS jsonb)) WITH ORDINALITY AS c(name, position))`,
+    splitText: (text, delimiter) => `string_to_array(${text}, ${delimiter})`,
+    jsonArrayTexts: (json) => `ARRAY(SELECT jsonb_array_elements_text(${json}))`,
+    arrayPosition: (array, value) => `array_position(${array}, ${value})`,
     createIndex: (table, columns, { name, unique }) => [
       `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdentifier(name)} ON ${qualify(table)} (${columns.map(quoteIdentifier).join(', ')})`,
     ],
