@@ -67,6 +67,7 @@ async function runPipeline(job: Extract<Job, { kind: 'run' }>): Promise<RunResul
   const { summary, exitCode } = await run({
     projectDir: job.projectDir,
     ...job.window,
+    ...(job.select ? { select: job.select } : {}),
     trigger: 'bench',
     command: 'bench',
   });

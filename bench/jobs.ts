@@ -18,7 +18,13 @@ export type Job =
         out: string;
       };
     }
-  | { kind: 'run'; projectDir: string; window: { from: string; to: string } | { date: string } }
+  | {
+      kind: 'run';
+      projectDir: string;
+      window: { from: string; to: string } | { date: string };
+      /** Only these nodes (a source alone); the whole DAG when absent. */
+      select?: string[];
+    }
   | {
       kind: 'bare';
       dbPath: string;

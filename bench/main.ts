@@ -54,7 +54,10 @@ import {
 import { rate, type Stat, summarize } from './stats.ts';
 
 const STEP_TIMEOUT_MS = 2 * 60 * 60 * 1000;
-/** The feed each pack's row-by-row INSERT reference samples: its largest flat feed. */
+/**
+ * Each pack's largest flat feed: the row-by-row INSERT reference samples it, and its source is also
+ * measured alone (nothing else running), which is how the bare read and `psql \copy` are measured.
+ */
 const INSERT_FEED: Record<BenchPack, string> = { ecommerce: 'ecommerce/events', saas: 'saas/usage_events' };
 /** The packs' DuckDB memory limit (engine.memoryLimit in their strata.config.ts); the references use it too. */
 const MEMORY_LIMIT = '1GB';
@@ -188,6 +191,8 @@ function schemaOf(target: string): string {
 interface EngineSamples {
   range: StepOutcome<RunResult>[];
   day: StepOutcome<RunResult>[];
+  /** The largest flat feed's source run alone over the range, on an empty warehouse. */
+  alone: StepOutcome<RunResult>[];
   bare: StepOutcome<BareResult>[];
   inserts: StepOutcome<InsertsResult>[];
   copies: CopyResult[][];
@@ -237,7 +242,7 @@ async function benchEngine(
     return result;
   }
 
-  const samples: EngineSamples = { range: [], day: [], bare: [], inserts: [], copies: [] };
+  const samples: EngineSamples = { range: [], day: [], alone: [], bare: [], inserts: [], copies: [] };
   let strataAvailable = true;
 
   const strataBlock = async (i: number) => {
@@ -291,6 +296,43 @@ async function benchEngine(
       }
       throw error;
     }
+  };
+
+  const aloneBlock = async (i: number) => {
+    const feed = dataset.feeds.find((f) => f.feed === INSERT_FEED[pack]);
+    if (!strataAvailable || !feed) return;
+    const aloneWarehouse = join(dirs.tmp, `${pack}-${scale}-alone.duckdb`);
+    rmSync(aloneWarehouse, { force: true });
+    rmSync(`${aloneWarehouse}.wal`, { force: true });
+    if (engine === 'postgres' && pg.target) {
+      const problem = recreateBenchDatabase(pg.target);
+      if (problem) throw new Error(`cannot recreate the bench database: ${problem}`);
+    }
+    const outcome = await step(`${label} (${i + 1}/${args.runs}): ${feed.source} alone`, () =>
+      runJob<RunResult>(
+        {
+          kind: 'run',
+          projectDir,
+          window: { from: args.start, to: dataset.lastRangeDay },
+          select: [feed.source],
+        },
+        {
+          tmpDir: dirs.tmp,
+          env: { ...env, STRATA_WAREHOUSE: aloneWarehouse },
+          timeoutMs: STEP_TIMEOUT_MS,
+          label: `${label} ${feed.source} alone`,
+        },
+      ),
+    );
+    rmSync(aloneWarehouse, { force: true });
+    rmSync(`${aloneWarehouse}.wal`, { force: true });
+    const failed = outcome.value.tasks.filter((t) => t.status !== 'success');
+    if (failed.length > 0) {
+      result.problems.push(
+        `run ${i + 1}, ${feed.source} alone: ${failed.map((t) => `${t.task} ${t.status}`).join('; ')}`,
+      );
+    }
+    samples.alone.push(outcome);
   };
 
   const bareBlock = async (i: number) => {
@@ -357,7 +399,10 @@ async function benchEngine(
     samples.copies.push(copies);
   };
 
-  const blocks = engine === 'duckdb' ? [strataBlock, bareBlock, insertsBlock] : [strataBlock, copyBlock];
+  const blocks =
+    engine === 'duckdb'
+      ? [strataBlock, aloneBlock, bareBlock, insertsBlock]
+      : [strataBlock, aloneBlock, copyBlock];
   for (let i = 0; i < args.runs; i++) {
     // Rotate the order run by run, so that a slow spell of a shared machine does not always hit the same figure.
     const order = blocks.slice(i % blocks.length).concat(blocks.slice(0, i % blocks.length));
@@ -584,6 +629,18 @@ function buildFigures(
       stat(lands),
       'files read and appended to raw as received, with lineage (the source task before staging)',
     );
+  }
+  const aloneFeed = dataset.feeds.find((f) => f.feed === INSERT_FEED[pack]);
+  const alone = samples.alone.map((s) =>
+    s.value.tasks.find((t) => t.kind === 'source' && t.task === aloneFeed?.source),
+  );
+  if (aloneFeed && alone.length > 0 && alone.every((t) => t !== undefined)) {
+    const note = 'the source run alone on an empty warehouse (--select), as the references run';
+    sourceFigure('ingest + validate alone', aloneFeed, stat(alone.map((t) => t.durationMs)), note);
+    const lands = alone.map((t) => t.landMs);
+    if (lands.every((ms): ms is number => ms !== undefined)) {
+      sourceFigure('raw load alone', aloneFeed, stat(lands), note);
+    }
   }
   const ingest = stat(ranges.map((r) => sumTasks(r, (t) => t.kind === 'source').ms));
   figures.push({

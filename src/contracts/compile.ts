@@ -143,17 +143,27 @@ WHERE t.${PARSED} AND i.record_key IS NULL AND x.record_key IS NULL`;
       const places = keys.map(
         (key, i) => `${dialect.arrayPosition(header, dialect.stringLiteral(key))} AS strata_at_${i + 1}`,
       );
-      const files = `SELECT ingestion_id, line_delimiter${places.map((p) => `, ${p}`).join('')} FROM (${raw.files}) AS files`;
+      const files = `SELECT ingestion_id, line_delimiter, ${dialect.arrayLength(header)} AS strata_columns${places.map((p) => `, ${p}`).join('')}
+    FROM (${raw.files}) AS files`;
       const texts = scalars.map(
         ([name, field], i) =>
           `${cleanText(dialect, `coalesce((e.strata_values)[e.strata_at_${i + 1}], ${extracted.text(i)})`, field, nulls)} AS ${q(`${name}__text`)}`,
       );
       const values = valueColumns(scalars);
-      const placeColumns = keys.map((_, i) => `f.strata_at_${i + 1}`);
+      const placeColumns = ['f.strata_columns', ...keys.map((_, i) => `f.strata_at_${i + 1}`)];
       const extract = ['r.*', ...extracted.select, csvValues, ...placeColumns].join(', ');
       // The raw columns are named rather than taken with e.*, so that the list of extracted texts
       // is not carried into (and copied with) every typed row.
-      const kept = ['record_key', ...TYPED_RAW_COLUMNS].map((column) => `e.${column}`);
+      // A CSV record is malformed when its line does not have the header's number of fields.
+      const found = dialect.arrayLength('e.strata_values');
+      const parseError = `coalesce(e.parse_error, CASE WHEN e.strata_values IS NOT NULL AND ${found} <> e.strata_columns
+    THEN 'COLUMN COUNT: expected ' || CAST(e.strata_columns AS ${text}) || ' columns, found ' || CAST(${found} AS ${text}) END) AS parse_error`;
+      const kept = [
+        ...['record_key', ...TYPED_RAW_COLUMNS.filter((column) => column !== 'parse_error')].map(
+          (column) => `e.${column}`,
+        ),
+        parseError,
+      ];
       const rawTexts = dialect.computedOnce(
         `SELECT ${recordKey} AS record_key, ${extract}
   FROM (${raw.rows}) AS r LEFT JOIN (${files}) AS f ON f.ingestion_id = r.ingestion_id`,

@@ -157,6 +157,8 @@ export interface Dialect {
   jsonArrayTexts(json: string): string;
   /** The 1-based position of a value in an array of texts, null when it is not there. */
   arrayPosition(array: string, value: string): string;
+  /** The number of elements of an array (0 for an empty one). */
+  arrayLength(array: string): string;
 }
 
 export type BulkFormat = 'csv' | 'json' | 'ndjson' | 'parquet';

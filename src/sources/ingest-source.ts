@@ -5,7 +5,7 @@ import type { Dialect, Engine, Session } from '../engine/types.ts';
 import { StrataAggregateError, StrataError, toStrataError } from '../errors/strata-error.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import type { SourceNode } from '../models/types.ts';
-import { fileChecksum, ingestionId } from './checksum.ts';
+import { type FileChecksum, checksumsAhead, fileChecksum, ingestionId } from './checksum.ts';
 import { type SourceFile, discoverFiles } from './discover.ts';
 import { landHttpPages } from './http/land-pages.ts';
 import { todayUtc } from '../materialize/dates.ts';
@@ -81,15 +81,19 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
     counts[state] += 1;
     if (state !== 'unchanged') touched.add(file.loadDate);
   };
+  const checksums = checksumsAhead(files.map((f) => f.path));
   for (let start = 0; start < files.length; start += FILES_PER_COMMIT) {
     const batch = files.slice(start, start + FILES_PER_COMMIT);
     signal.throwIfAborted();
     try {
       const states = await session.transaction(async (tx) => {
         const done: FileState[] = [];
-        for (const file of batch) {
+        for (const [i, file] of batch.entries()) {
           signal.throwIfAborted();
-          done.push(await ingestFile({ ...context, session: tx }, file, config.contract, versions, false));
+          const checksum = await checksums.of(start + i);
+          done.push(
+            await ingestFile({ ...context, session: tx }, file, config.contract, versions, false, checksum),
+          );
         }
         return done;
       });
@@ -207,9 +211,11 @@ async function ingestFile(
   contract: Contract,
   loaded: LoadedVersions,
   recordFailure: boolean,
+  /** The file's checksum when already known (read ahead); else it is computed here. */
+  known?: FileChecksum,
 ): Promise<FileState> {
   const { engine, session, node } = context;
-  const { checksum, size } = await fileChecksum(file.path);
+  const { checksum, size } = known ?? (await fileChecksum(file.path));
   const id = ingestionId(file.file, checksum);
   const versions = loaded.get(file.file) ?? [];
   const current = versions[0];

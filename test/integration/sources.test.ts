@@ -57,6 +57,7 @@ describe('a CSV source', () => {
       '1,3,11.00,shipped,3/14/2025', // duplicate of 1: the later one wins
       '4,1,2.00,placed,14/3/2025', // date not in the accepted format
       '5,1,"3.00,placed,3/14/2025', // unbalanced quote
+      '6,1,2.00,placed', // a field short
     ].join('\r\n');
     project = await TestProject.create({
       'strata.config.ts': sourceConfig('data/orders/*.csv'),
@@ -79,13 +80,22 @@ describe('a CSV source', () => {
       { record_position: 4, field: 'order_id', reason_code: 'missing_required' },
       { record_position: 6, field: 'ordered_on', reason_code: 'invalid_type' },
       { record_position: 7, field: '*', reason_code: 'malformed_record' },
+      { record_position: 8, field: '*', reason_code: 'malformed_record' },
     ]);
     const malformed = await project.query(
-      `select field, reason_code, raw_record, source_line from audit.bad_records where reason_code = 'malformed_record'`,
+      `select field, reason_code, message, raw_record, source_line from audit.bad_records
+       where reason_code = 'malformed_record' order by source_line`,
     );
-    expect(malformed).toHaveLength(1);
+    expect(malformed).toHaveLength(2);
     expect(malformed[0]).toMatchObject({ field: '*', reason_code: 'malformed_record', source_line: 8 });
     expect(String(malformed[0]?.raw_record)).toContain('5,1,"3.00');
+    expect(malformed[1]).toEqual({
+      field: '*',
+      reason_code: 'malformed_record',
+      message: 'COLUMN COUNT: expected 5 columns, found 4',
+      raw_record: '6,1,2.00,placed',
+      source_line: 9,
+    });
     const [load] = await loads(project);
     expect(load).toMatchObject({ load_date: '2025-03-14', staged: 1, duplicates: 1, reconciled: true });
     expect(Number(load?.received)).toBe(

@@ -22,14 +22,15 @@ export interface RawInsert {
  * whose line holds a quote also gets its values, as the reader cut them, in `record` (a JSON
  * array), so staging never parses a quote. A quote-free line is split by staging itself.
  *
- * The file is scanned once as lines, and records are cut from the lines in SQL. A file with no
- * quote, no blank line and no unreadable line (almost every export) is one INSERT of its lines.
- * Otherwise the lines holding quotes are parsed with patterns that follow DuckDB's reader (a quote
+ * The file is read as lines, and records are cut from the lines in SQL. A file with no quote, no
+ * blank line and no unreadable line (almost every export; one scan tells) is then one INSERT of its
+ * lines. Otherwise its lines are read into a table, and the lines holding quotes are parsed with patterns that follow DuckDB's reader (a quote
  * opens a value only at its start; inside quotes an escaped quote does not close). A quoted value
  * that spans lines makes one record of those lines when they parse together with the header's
- * column count. Anything else — a stray quote, a wrong column count, an unreadable line — is one
- * malformed record on its own line, so a stray quote costs its own line and never the lines after
- * it. Positions are record numbers in the file (blank lines and the continuation lines of a
+ * column count. Anything else — a stray quote, an unreadable line — is one malformed record on its
+ * own line, so a stray quote costs its own line and never the lines after it. (The number of fields
+ * is checked by staging, which cuts every record into fields: a line with the wrong number is
+ * quarantined there as malformed.) Positions are record numbers in the file (blank lines and the continuation lines of a
  * multi-line record have none); every record also carries the file line it starts on.
  */
 export async function loadCsv(
@@ -47,15 +48,15 @@ export async function loadCsv(
   const headerLines = csv.header ? 1 : 0;
   const prefix = tempPrefix();
   if (await isPlain(session, request.path, target.compression, prefix, grammar)) {
-    await insertPlainLines(session, request.path, target, grammar, names.length, headerLines);
+    await insertPlainLines(session, request.path, target, headerLines);
     await dropTemporary(session, prefix, `${prefix}_scan`);
     return names;
   }
   const lines = await readLines(session, request.path, target.compression, prefix, grammar);
   const spans = await multiLineRecords(session, prefix, lines, grammar, names.length, lineBreak);
-  await insertRecords(session, target, lines, spans, grammar, names.length, headerLines);
-  const tables = new Set([`${prefix}_quoted`, spans, lines, `${prefix}_read`, `${prefix}_bad`]);
-  await dropTemporary(session, ...tables, prefix, `${prefix}_scan`);
+  await insertRecords(session, target, lines, spans, grammar, headerLines);
+  const made = ['quoted', 'spans', 'lines', 'read', 'reread', 'reread_scan', 'reread_bad', 'scan'];
+  await dropTemporary(session, prefix, ...made.map((table) => `${prefix}_${table}`));
   return names;
 }
 
@@ -115,7 +116,7 @@ async function readLines(
   grammar: CsvGrammar,
 ): Promise<string> {
   // The plainness scan used this prefix's rejects tables; this read gets its own.
-  const reads = `${prefix}_lines_read`;
+  const reads = `${prefix}_reread`;
   const read = `${prefix}_read`;
   await session.execute(
     `CREATE TEMPORARY TABLE ${read} AS
@@ -189,28 +190,20 @@ SELECT first_line, last_line, text, values FROM (
   return spans;
 }
 
-/** The reason a record with this many values is malformed, null when the count is right. */
-function columnCount(count: string, columns: number): string {
-  return `CASE WHEN ${count} <> ${columns} THEN 'COLUMN COUNT: expected ${columns} columns, found ' || ${count} END`;
-}
-
 /**
  * Appends a plain file's records (see isPlain) in one statement, straight from the reader: each is
- * its line, which staging splits; only the column count is checked here.
+ * its line, which staging splits (and where a line with the wrong number of fields is malformed).
  */
 async function insertPlainLines(
   session: Session,
   path: string,
   target: RawInsert,
-  g: CsvGrammar,
-  columns: number,
   headerLines: number,
 ): Promise<void> {
   const reads = tempPrefix();
   await session.execute(
     `INSERT INTO ${target.table} (${RAW_COLUMNS.join(', ')})
-SELECT ${target.lineageColumns}, n - ${headerLines}, n, CAST($5 AS TIMESTAMP), NULL, line,
-  ${columnCount(`len(${g.split('line')})`, columns)}
+SELECT ${target.lineageColumns}, n - ${headerLines}, n, CAST($5 AS TIMESTAMP), NULL, line, NULL
 FROM (SELECT row_number() OVER () AS n, line FROM ${linesOf(target.compression, reads, '$6')}) AS lines
 WHERE n > ${headerLines}`,
     [...target.lineageParams, path],
@@ -228,7 +221,6 @@ async function insertRecords(
   lines: string,
   spans: string,
   g: CsvGrammar,
-  columns: number,
   headerLines: number,
 ): Promise<void> {
   const unclosed = d.stringLiteral('UNQUOTED VALUE: a quoted value is not closed on its line');
@@ -246,8 +238,7 @@ SELECT ${target.lineageColumns}, position, n, CAST($5 AS TIMESTAMP),
 FROM (
   SELECT n, line, plain, position, values,
     CASE WHEN error IS NOT NULL THEN error
-         WHEN NOT coalesce(parses, false) OR values IS NULL THEN ${unclosed}
-         ELSE ${columnCount('len(values)', columns)} END AS parse_error
+         WHEN NOT coalesce(parses, false) OR values IS NULL THEN ${unclosed} END AS parse_error
   FROM (
     SELECT n, line, error, plain, row_number() OVER (ORDER BY n) - ${headerLines} AS position,
       CASE WHEN span_values IS NOT NULL THEN span_values WHEN plain THEN ${g.split('line')} ELSE ${g.values('line')} END AS values,

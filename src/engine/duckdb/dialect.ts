@@ -61,6 +61,7 @@ FROM (SELECT src.*, TRY_CAST(${arrayExpression} AS JSON[]) AS strata_array FROM 
   splitText: (text, delimiter) => `string_split(${text}, ${delimiter})`,
   jsonArrayTexts: (json) => `CAST(${json} AS VARCHAR[])`,
   arrayPosition: (array, value) => `list_position(${array}, ${value})`,
+  arrayLength: (array) => `len(${array})`,
   // Server features: DuckDB has no use for them (its capabilities say so), so they render nothing.
   createIndex: () => [],
   analyze: () => [],

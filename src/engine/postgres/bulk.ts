@@ -103,10 +103,7 @@ export async function loadRawPostgres(
 ): Promise<RawLoadResult> {
   const names = request.format === 'csv' ? await csvFieldNames(request) : [];
   if (names.length > 0) {
-    const direct = await copyPlainCsv(request, session, dialect, {
-      columns: names.length,
-      header: request.csv?.header ?? true,
-    });
+    const direct = await copyPlainCsv(request, session, dialect, { header: request.csv?.header ?? true });
     if (direct) return { ...direct, keys: names };
   }
   return scratch.use(async (duck, table, csvPath) => {

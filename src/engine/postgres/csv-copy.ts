@@ -21,16 +21,16 @@ const LINE_QUOTE = '\u001f';
  * It only takes files whose records are exactly their lines, so that COPY and strata's CSV reader
  * cannot disagree about them: no quote or escape character anywhere and no line reading `\.`
  * (COPY's end of data). A line COPY refuses — invalid UTF-8, a NUL, a stray carriage return — fails
- * the COPY; a blank line or one with the wrong number of fields is left out by COPY's WHERE, which
- * the record count then shows. Either way the file takes the general path, which quarantines the
+ * the COPY; a blank line (no record to the reader) is left out by COPY's WHERE, which the record
+ * count then shows. Either way the file takes the general path, which quarantines the
  * bad lines one by one: the attempt runs inside a savepoint and leaves nothing behind.
  */
 export async function copyPlainCsv(
   request: RawLoadRequest,
   session: CopySession,
   dialect: Dialect,
-  /** How many fields the header names, and whether there is a header line. */
-  layout: { columns: number; header: boolean },
+  /** Whether the file's first line is its header. */
+  layout: { header: boolean },
 ): Promise<RawLoadResult | undefined> {
   const csv = request.csv ?? { delimiter: ',', quote: '"', escape: '"', header: true };
   if (![csv.delimiter, csv.quote, csv.escape].every(isAsciiCharacter)) return undefined;
@@ -38,50 +38,48 @@ export async function copyPlainCsv(
   const literal = (value: string) => dialect.stringLiteral(value);
   const { lineage } = request;
   const savepoint = 'strata_plain_csv';
-  await session.execute(`SAVEPOINT ${savepoint}`);
+  // This file's lineage, for the rows COPY adds; taken off again before the savepoint ends.
+  // Temporary sequences number the records and their lines; no other session can draw from them.
+  const defaults: [string, string][] = [
+    ['ingestion_id', literal(lineage.ingestionId)],
+    ['run_id', literal(lineage.runId)],
+    ['load_date', `CAST(${literal(lineage.loadDate)} AS DATE)`],
+    ['source_file', literal(lineage.sourceFile)],
+    ['ingested_at', `CAST(${literal(lineage.ingestedAt)} AS TIMESTAMP)`],
+    ['record_position', `nextval('pg_temp.strata_record_position')`],
+    ['source_line', `nextval('pg_temp.strata_source_line')`],
+  ];
+  // Statements go together where they can: a file of a few hundred lines costs its round trips.
+  await session.execute(
+    `SAVEPOINT ${savepoint};
+     CREATE TEMPORARY SEQUENCE strata_record_position CACHE 1000;
+     CREATE TEMPORARY SEQUENCE strata_source_line START ${layout.header ? 2 : 1} CACHE 1000;
+     ALTER TABLE ${table} ${defaults.map(([c, value]) => `ALTER COLUMN ${c} SET DEFAULT ${value}`).join(', ')}`,
+  );
   try {
-    // Temporary sequences number the records and their lines; no other session can draw from them.
-    await session.execute(
-      `CREATE TEMPORARY SEQUENCE strata_record_position CACHE 1000;
-       CREATE TEMPORARY SEQUENCE strata_source_line START ${layout.header ? 2 : 1} CACHE 1000`,
-    );
-    // This file's lineage, for the rows COPY adds; taken off again before the savepoint ends.
-    const defaults: [string, string][] = [
-      ['ingestion_id', literal(lineage.ingestionId)],
-      ['run_id', literal(lineage.runId)],
-      ['load_date', `CAST(${literal(lineage.loadDate)} AS DATE)`],
-      ['source_file', literal(lineage.sourceFile)],
-      ['ingested_at', `CAST(${literal(lineage.ingestedAt)} AS TIMESTAMP)`],
-      ['record_position', `nextval('pg_temp.strata_record_position')`],
-      ['source_line', `nextval('pg_temp.strata_source_line')`],
-    ];
-    await session.execute(
-      `ALTER TABLE ${table} ${defaults.map(([c, value]) => `ALTER COLUMN ${c} SET DEFAULT ${value}`).join(', ')}`,
-    );
     // COPY computes the defaults of every line before its WHERE, so a line left out still takes a
     // record number: the numbers drawn then exceed the records copied.
     const records = await session.copyFrom(
       `COPY ${table} (raw_text) FROM STDIN (FORMAT csv, HEADER ${layout.header}, DELIMITER ${literal(LINE_DELIMITER)},
          QUOTE ${literal(LINE_QUOTE)}, ENCODING 'UTF8')
-       WHERE cardinality(string_to_array(raw_text, ${literal(csv.delimiter)})) = ${layout.columns}`,
+       WHERE raw_text IS NOT NULL`,
       plainCsvBytes(request, [csv.quote, csv.escape, LINE_DELIMITER, LINE_QUOTE]),
     );
     // currval, not the sequence's last_value, which counts the numbers cached ahead. (A file of no
     // records takes the general path, which tells an empty file from one whose lines all failed.)
     if (records === 0) throw new NotPlainCsv('no line was copied');
-    const { rows } = await session.query(`SELECT currval('pg_temp.strata_record_position') AS drawn`);
-    if (Number(rows[0]?.drawn) !== records)
-      throw new NotPlainCsv('a line was blank or had the wrong number of fields');
-    await session.execute(
-      `ALTER TABLE ${table} ${defaults.map(([c]) => `ALTER COLUMN ${c} DROP DEFAULT`).join(', ')}`,
+    const { rows } = await session.query(
+      `ALTER TABLE ${table} ${defaults.map(([c]) => `ALTER COLUMN ${c} DROP DEFAULT`).join(', ')};
+       SELECT currval('pg_temp.strata_record_position') AS drawn`,
     );
-    await session.execute(`DROP SEQUENCE pg_temp.strata_record_position, pg_temp.strata_source_line`);
-    await session.execute(`RELEASE SAVEPOINT ${savepoint}`);
+    if (Number(rows[0]?.drawn) !== records) throw new NotPlainCsv('a line was blank');
+    await session.execute(
+      `DROP SEQUENCE pg_temp.strata_record_position, pg_temp.strata_source_line; RELEASE SAVEPOINT ${savepoint}`,
+    );
     return { records, malformed: 0 };
   } catch {
     // Not a plain file, or one COPY refuses: the general path reads it and says what is wrong.
-    await session.execute(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-    await session.execute(`RELEASE SAVEPOINT ${savepoint}`);
+    await session.execute(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
     return undefined;
   }
 }
@@ -92,7 +90,8 @@ function isAsciiCharacter(value: string): boolean {
 
 /** The file's bytes, decompressed, without a byte order mark, refused as soon as they are not plain. */
 function plainCsvBytes(request: RawLoadRequest, forbidden: string[]): NodeJS.ReadableStream {
-  const file = createReadStream(request.path);
+  // Large chunks: each is one CopyData message and one pass of the guard's searches.
+  const file = createReadStream(request.path, { highWaterMark: 1 << 20 });
   const guard = new PlainCsvGuard(forbidden);
   if (request.compression === 'none') return file.pipe(guard);
   const gunzip = createGunzip();

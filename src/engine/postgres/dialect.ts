@@ -115,6 +115,7 @@ CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(${arrayExpression
     splitText: (text, delimiter) => `string_to_array(${text}, ${delimiter})`,
     jsonArrayTexts: (json) => `ARRAY(SELECT jsonb_array_elements_text(${json}))`,
     arrayPosition: (array, value) => `array_position(${array}, ${value})`,
+    arrayLength: (array) => `cardinality(${array})`,
     createIndex: (table, columns, { name, unique }) => [
       `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdentifier(name)} ON ${qualify(table)} (${columns.map(quoteIdentifier).join(', ')})`,
     ],
