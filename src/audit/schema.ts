@@ -196,11 +196,13 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
     {
       version: 5,
       statements: [
-        // A CSV record is stored as its line: staging finds a field in it by the field's place in
-        // this header (a JSON array of the header's fields in file order), split on line_delimiter.
-        // line_columns (version 4) belonged to a layout that stored fields as columns; it is no
-        // longer written.
+        // A CSV record is stored as its line: staging cuts it in the file's dialect (line_delimiter,
+        // csv_quote, csv_escape) and finds a field by its place in this header (a JSON array of the
+        // header's fields in file order). line_columns (version 4) belonged to a layout that
+        // stored fields as columns; it is no longer written.
         `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS csv_header ${t('text')}`,
+        `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS csv_quote ${t('text')}`,
+        `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS csv_escape ${t('text')}`,
       ],
     },
   ];

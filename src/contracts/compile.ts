@@ -1,3 +1,4 @@
+import type { CsvDialect } from '../engine/csv-grammar.ts';
 import { RAW_COLUMNS } from '../engine/raw-columns.ts';
 import type { Dialect } from '../engine/types.ts';
 import type { ReasonCode } from './reasons.ts';
@@ -17,9 +18,8 @@ import type { ArrayField, Contract, ScalarField } from './schema.ts';
  *
  * Raw rows have the columns ingestion_id, load_date, source_file, record_position, source_line,
  * ingested_at, record, raw_text and parse_error (engine/raw-columns.ts): a JSON record's fields are
- * its keys; a CSV record's are the values of its line (split on the file's delimiter) or, for a
- * quoted line, of `record` (the JSON array the reader cut), found by the field's place in the
- * file's header. Constants of the contract (enum values, patterns, bounds) come from the project's
+ * its keys; a CSV record's are the values of its line (split on the file's delimiter, or cut by the
+ * CSV grammar when it holds a quote), found by the field's place in the file's header. Constants of the contract (enum values, patterns, bounds) come from the project's
  * definitions, never from data, and are rendered as escaped literals by the dialect.
  */
 export interface ContractSql {
@@ -60,8 +60,9 @@ export interface RawRelations {
   /** SQL of the raw rows to type (a relation's body). */
   rows: string;
   /**
-   * SQL of one row per file version among them: ingestion_id, csv_header (a JSON array of the
-   * header's fields in file order, as text; null for other formats) and line_delimiter.
+   * SQL of one row per file version among them: ingestion_id, and for a CSV file (null for other
+   * formats) csv_header (a JSON array of the header's fields in file order, as text),
+   * line_delimiter, csv_quote and csv_escape.
    */
   files: string;
 }
@@ -76,7 +77,16 @@ const TYPED_RAW_COLUMNS = RAW_COLUMNS.filter((column) => column !== 'run_id' && 
 /** A raw row that parsed: CSV rows have no JSON record, so `record IS NOT NULL` would not tell. */
 const PARSED = 'parse_error IS NULL';
 
-export function compileContract(contract: Contract, dialect: Dialect): ContractSql {
+export interface CompileOptions {
+  /** The dialects of the CSV files among the raw rows to type, each once. */
+  csvDialects: readonly CsvDialect[];
+}
+
+export function compileContract(
+  contract: Contract,
+  dialect: Dialect,
+  options: CompileOptions = { csvDialects: [] },
+): ContractSql {
   const q = (name: string) => dialect.quoteIdentifier(name);
   const text = dialect.type('text');
   const scalars = Object.entries(contract.fields).filter(
@@ -133,17 +143,24 @@ WHERE t.${PARSED} AND i.record_key IS NULL AND x.record_key IS NULL`;
       const recordKey = `concat_ws(':', r.ingestion_id, coalesce(CAST(r.record_position AS ${text}), 'line ' || CAST(r.source_line AS ${text})))`;
       const keys = scalars.map(([name, field]) => field.from ?? name);
       const extracted = dialect.jsonTexts('r.record', keys, 'strata_texts');
-      // A CSV record's values: its line split on the delimiter, or the values the reader cut from a
-      // quoted line. (JSON records have no raw_text, malformed records no values.)
+      // A CSV record's values: a quote-free line split on its file's delimiter, any other by the CSV
+      // grammar of its file's dialect. (JSON records have no raw_text, malformed records no values.)
+      const quoted = options.csvDialects.map(
+        (csv) =>
+          `WHEN f.line_delimiter = ${dialect.stringLiteral(csv.delimiter)} AND f.csv_quote = ${dialect.stringLiteral(csv.quote)}
+      AND f.csv_escape = ${dialect.stringLiteral(csv.escape)} THEN ${dialect.csvValues('r.raw_text', csv)}`,
+      );
       const csvValues = `CASE WHEN r.parse_error IS NULL AND r.raw_text IS NOT NULL THEN
-    CASE WHEN r.record IS NULL THEN ${dialect.splitText('r.raw_text', 'f.line_delimiter')} ELSE ${dialect.jsonArrayTexts('r.record')} END
+    CASE WHEN strpos(r.raw_text, f.csv_quote) = 0 AND strpos(r.raw_text, f.csv_escape) = 0
+      THEN ${dialect.splitText('r.raw_text', 'f.line_delimiter')}
+    ${quoted.join('\n    ')} END
   END AS strata_values`;
       // Where each field is in a file's lines, found once per file rather than once per record.
       const header = dialect.jsonArrayTexts(`CAST(csv_header AS ${dialect.type('json')})`);
       const places = keys.map(
         (key, i) => `${dialect.arrayPosition(header, dialect.stringLiteral(key))} AS strata_at_${i + 1}`,
       );
-      const files = `SELECT ingestion_id, line_delimiter, ${dialect.arrayLength(header)} AS strata_columns${places.map((p) => `, ${p}`).join('')}
+      const files = `SELECT ingestion_id, line_delimiter, csv_quote, csv_escape, ${dialect.arrayLength(header)} AS strata_columns${places.map((p) => `, ${p}`).join('')}
     FROM (${raw.files}) AS files`;
       const texts = scalars.map(
         ([name, field], i) =>

@@ -3,12 +3,12 @@
  * as received:
  *
  * - JSON, NDJSON, Parquet and HTTP pages: `record`, the JSON object;
- * - CSV: `raw_text`, the record's line(s) as read. A line holding a quote also keeps the values the
- *   reader cut from it in `record`, as a JSON array, so that staging never parses a quote; a
- *   quote-free line is split on the file's delimiter by staging itself, which finds a field by its
- *   place in the file's header (`audit.ingested_files.csv_header`). Storing the line and nothing
- *   more is the cheapest way to keep a record as received: a column per field cost DuckDB twice
- *   the time of reading the file, and a JSON object per record cost PostgreSQL more than the copy.
+ * - CSV: `raw_text`, the record's line(s) as read, and nothing more: staging cuts it into fields
+ *   by the file's dialect (a quote-free line is split on the delimiter; a line holding a quote is
+ *   cut by the grammar of csv-grammar.ts) and finds a field by its place in the file's header
+ *   (`audit.ingested_files.csv_header`). Storing the line alone is the cheapest way to keep a
+ *   record as received: a column per field cost DuckDB twice the time of reading the file, and a
+ *   JSON object per record cost PostgreSQL more than the copy.
  *
  * `parse_error` is set exactly when the record could not be parsed (then `record` is null and
  * `raw_text` holds what was read).

@@ -3,6 +3,7 @@
  * PostgreSQL lives behind it — in an adapter (drivers, connections, bulk loading) or in its
  * Dialect (pure SQL rendering, importable by the planner without a driver).
  */
+import type { CsvDialect } from './csv-grammar.ts';
 
 export type SqlValue = string | number | boolean | bigint | null;
 
@@ -159,6 +160,12 @@ export interface Dialect {
   arrayPosition(array: string, value: string): string;
   /** The number of elements of an array (0 for an empty one). */
   arrayLength(array: string): string;
+  /**
+   * The values of a text holding one CSV record (csv-grammar.ts), as an array of texts: unquoted,
+   * escapes undone, and null when empty, quoted or not (what DuckDB's reader gives). A text that is
+   * not one record gives what its values-so-far are; check it with the record pattern first.
+   */
+  csvValues(text: string, csv: CsvDialect): string;
 }
 
 export type BulkFormat = 'csv' | 'json' | 'ndjson' | 'parquet';

@@ -9,7 +9,8 @@ import { type FileChecksum, checksumsAhead, fileChecksum, ingestionId } from './
 import { type SourceFile, discoverFiles } from './discover.ts';
 import { landHttpPages } from './http/land-pages.ts';
 import { todayUtc } from '../materialize/dates.ts';
-import { createRawTable } from './raw-table.ts';
+import { createRawTable, csvDialectsOf } from './raw-table.ts';
+import { DEFAULT_CSV } from '../engine/csv-grammar.ts';
 import { type StageCounts, stageDates } from './stage-source.ts';
 
 export interface SourceRunContext {
@@ -125,7 +126,9 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   if (stageAll.length > 0 || !built) {
     signal.throwIfAborted();
     await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
-    staged = await stageDates(session, d, node, compileContract(config.contract as Contract, d), stageAll, {
+    const csvDialects = await csvDialectsOf(session, d, node.name, stageAll);
+    const contractSql = compileContract(config.contract as Contract, d, { csvDialects });
+    staged = await stageDates(session, d, node, contractSql, stageAll, {
       runId: context.runId,
       at: context.now(),
       rebuild,
@@ -215,6 +218,7 @@ async function ingestFile(
   known?: FileChecksum,
 ): Promise<FileState> {
   const { engine, session, node } = context;
+  const csv = node.config.csv ?? DEFAULT_CSV;
   const { checksum, size } = known ?? (await fileChecksum(file.path));
   const id = ingestionId(file.file, checksum);
   const versions = loaded.get(file.file) ?? [];
@@ -241,8 +245,10 @@ async function ingestFile(
   ) =>
     tx.execute(
       `INSERT INTO audit.ingested_files (ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
-         status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, csv_header, line_delimiter)
-       VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16, $17, $18)`,
+         status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, csv_header, line_delimiter,
+         csv_quote, csv_escape)
+       VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16, $17, $18,
+         $19, $20)`,
       [
         id,
         context.runId,
@@ -260,7 +266,7 @@ async function ingestFile(
         error?.message ?? null,
         ...drift(),
         csvHeader ? JSON.stringify(csvHeader) : null,
-        csvHeader ? (node.config.csv?.delimiter ?? ',') : null,
+        ...(csvHeader ? [csv.delimiter, csv.quote, csv.escape] : [null, null, null]),
       ],
     );
   try {

@@ -1,5 +1,6 @@
 import type { RawRelations } from '../contracts/compile.ts';
-import type { Dialect, TableRef } from '../engine/types.ts';
+import type { CsvDialect } from '../engine/csv-grammar.ts';
+import type { Dialect, Session, TableRef } from '../engine/types.ts';
 
 /** The raw layer's table for a source: append-only, one row per record as received. */
 export function createRawTable(d: Dialect, table: TableRef): string {
@@ -40,9 +41,29 @@ WHERE r.load_date IN (${dateList})
     ) AS versions WHERE newest = 1
   )`,
     // A version loaded again later (restored) is recorded without its layout: any record of it tells.
-    files: `SELECT ingestion_id, max(csv_header) AS csv_header, max(line_delimiter) AS line_delimiter
+    files: `SELECT ingestion_id, max(csv_header) AS csv_header, max(line_delimiter) AS line_delimiter,
+  max(csv_quote) AS csv_quote, max(csv_escape) AS csv_escape
 ${loaded} AND load_date IN (${dateList}) GROUP BY ingestion_id`,
   };
+}
+
+/** The dialects of a source's CSV files of some load dates, each once (a handful at most). */
+export async function csvDialectsOf(
+  session: Session,
+  d: Dialect,
+  source: string,
+  dates: readonly string[],
+): Promise<CsvDialect[]> {
+  const { rows } = await session.query(
+    `SELECT DISTINCT line_delimiter, csv_quote, csv_escape FROM audit.ingested_files
+     WHERE source = $1 AND status = 'loaded' AND csv_header IS NOT NULL AND load_date IN (${sqlDateList(d, dates)})`,
+    [source],
+  );
+  return rows.map((r) => ({
+    delimiter: String(r.line_delimiter),
+    quote: String(r.csv_quote),
+    escape: String(r.csv_escape),
+  }));
 }
 
 /** Dates as an SQL IN list; no dates is a list that matches nothing (an empty IN list is not SQL). */

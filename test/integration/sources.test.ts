@@ -141,7 +141,7 @@ describe('a CSV source', () => {
 });
 
 describe('the raw layout of CSV records', () => {
-  it('keeps each record as its line, with the values of a quoted line beside it, and the header with the file', async () => {
+  it('keeps each record as its line, quoted or not, and the file’s header and dialect with the file', async () => {
     project = await TestProject.create({
       'strata.config.ts': sourceConfig('data/orders/*.csv'),
       'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,2,10.50,placed,3/14/2025\n2,x,5.00,placed,3/14/2025\n`,
@@ -177,7 +177,7 @@ describe('the raw layout of CSV records', () => {
         record_position: 1,
         source_line: 2,
         raw_text: '3,"x",1.00,placed,3/15/2025',
-        record: ['3', 'x', '1.00', 'placed', '3/15/2025'],
+        record: null,
         parse_error: null,
       },
       {
@@ -185,20 +185,36 @@ describe('the raw layout of CSV records', () => {
         record_position: 2,
         source_line: 3,
         raw_text: '4,"1,5",,shipped,3/15/2025',
-        record: ['4', '1,5', null, 'shipped', '3/15/2025'],
+        record: null,
         parse_error: null,
       },
     ]);
     // Staging finds a field in a line by its place in the file's header, recorded with the file.
     expect(
-      await project.query(`select csv_header, line_delimiter from audit.ingested_files order by path`),
+      await project.query(
+        `select csv_header, line_delimiter, csv_quote, csv_escape from audit.ingested_files order by path`,
+      ),
     ).toEqual([
-      { csv_header: JSON.stringify(CSV_HEADER.split(',')), line_delimiter: ',' },
-      { csv_header: JSON.stringify(CSV_HEADER.split(',')), line_delimiter: ',' },
+      {
+        csv_header: JSON.stringify(CSV_HEADER.split(',')),
+        line_delimiter: ',',
+        csv_quote: '"',
+        csv_escape: '"',
+      },
+      {
+        csv_header: JSON.stringify(CSV_HEADER.split(',')),
+        line_delimiter: ',',
+        csv_quote: '"',
+        csv_escape: '"',
+      },
     ]);
     expect(
       await project.query('select order_id, quantity, amount from staging.orders order by order_id'),
     ).toEqual([{ order_id: '1', quantity: 2, amount: 10.5 }]);
+    // A quoted line is cut by the CSV grammar: the comma inside the quotes is part of the value.
+    expect(await project.query(`select message from audit.bad_records where raw_record like '4,%'`)).toEqual([
+      { message: 'quantity: "1,5" is not an integer' },
+    ]);
     // A quarantined CSV record is shown as it was received: its line.
     expect(
       await project.query(
@@ -235,7 +251,7 @@ describe('the raw layout of CSV records', () => {
         'order_id;quantity;amount;status;Order Date\n1;2;10.50;placed;3/14/2025\n',
       // Another export: columns reordered, status gone, a column the contract does not know.
       'data/orders/2025-03-15.csv':
-        'Order Date;coupon;amount;order_id;quantity\n3/15/2025;SPRING;4.25; 2 ;7\n',
+        'Order Date;coupon;amount;order_id;quantity\n3/15/2025;"SPRING; 25";4.25; 2 ;7\n',
     });
     expect((await project.run()).exitCode).toBe(0);
     expect(
@@ -259,6 +275,27 @@ describe('the raw layout of CSV records', () => {
         missing_fields: 'status',
         line_delimiter: ';',
       },
+    ]);
+  });
+
+  it('cuts quoted lines in the file’s own dialect: an escape that is not the quote', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv', {
+        csv: { delimiter: ',', quote: '"', escape: '\\', header: true },
+      }),
+      'data/orders/2025-03-14.csv': [
+        CSV_HEADER,
+        '1,"2",10.50,"placed",3/14/2025',
+        '2,"1\\"0",5.00,placed,3/14/2025',
+        '',
+      ].join('\n'),
+    });
+    expect((await project.run()).exitCode).toBe(0);
+    expect(await project.query('select order_id, quantity, status from staging.orders')).toEqual([
+      { order_id: '1', quantity: 2, status: 'placed' },
+    ]);
+    expect(await project.query('select message, raw_record from audit.bad_records')).toEqual([
+      { message: 'quantity: "1"0" is not an integer', raw_record: '2,"1\\"0",5.00,placed,3/14/2025' },
     ]);
   });
 

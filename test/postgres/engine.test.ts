@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDuckDb } from '../../src/engine/duckdb/duckdb-engine.ts';
 import type { CopySession } from '../../src/engine/postgres/bulk.ts';
-import { copyPlainCsv } from '../../src/engine/postgres/csv-copy.ts';
+import { copyCsvLines } from '../../src/engine/postgres/csv-copy.ts';
 import { createPostgresDialect } from '../../src/engine/postgres/dialect.ts';
 import { openPostgres } from '../../src/engine/postgres/postgres-engine.ts';
 import type { BulkFormat, Engine, RawLoadRequest, Row } from '../../src/engine/types.ts';
@@ -502,7 +502,7 @@ describe('raw loading', () => {
     expect(both.postgres.result.records).toBeGreaterThan(0);
   });
 
-  it('copies plain CSV files straight into raw, and leaves nothing behind when a file is not plain', async () => {
+  it('copies CSV files of one record a line straight into raw, and leaves nothing behind when one is not', async () => {
     const attempt = (name: string, content: string) =>
       engine.withSession((s) =>
         s.transaction(async (tx) => {
@@ -521,11 +521,13 @@ describe('raw loading', () => {
               ingestedAt: '2025-03-15 00:00:00',
             },
           };
-          return copyPlainCsv(request, tx as CopySession, engine.dialect, { header: true });
+          return copyCsvLines(request, tx as CopySession, engine.dialect, { header: true });
         }),
       );
     expect(await attempt('direct.csv', 'id,amount\n1,2\n3,4\n')).toEqual({ records: 2, malformed: 0 });
-    expect(await attempt('quoted.csv', 'id,amount\n1,"2"\n')).toBeUndefined();
+    expect(await attempt('quoted.csv', 'id,amount\n1,"2, or 3"\n')).toEqual({ records: 1, malformed: 0 });
+    expect(await attempt('stray.csv', 'id,amount\n1,"2\n3,4\n')).toBeUndefined();
+    expect(await attempt('spanning.csv', 'id,amount\n1,"2\n3"\n')).toBeUndefined();
     expect(await attempt('blank.csv', 'id,amount\n1,2\n\n3,4\n')).toBeUndefined();
     expect(await attempt('separator.csv', 'id,amount\n1,2\u001e\n')).toBeUndefined();
     const rows = await engine.query(
@@ -534,6 +536,13 @@ describe('raw loading', () => {
     expect(rows.rows).toEqual([
       { source_file: 'direct.csv', record_position: 1, source_line: 2, raw_text: '1,2', record: null },
       { source_file: 'direct.csv', record_position: 2, source_line: 3, raw_text: '3,4', record: null },
+      {
+        source_file: 'quoted.csv',
+        record_position: 1,
+        source_line: 2,
+        raw_text: '1,"2, or 3"',
+        record: null,
+      },
     ]);
     // The per-file defaults were dropped again, whichever way the attempt ended.
     const defaults = await engine.query(
@@ -542,14 +551,14 @@ describe('raw loading', () => {
     expect(defaults.rows).toEqual([{ n: 0 }]);
   });
 
-  it('stores a NUL in a CSV value as U+FFFD, in the line and in the values', async () => {
+  it('stores a NUL in a CSV line as U+FFFD', async () => {
     const both = await loadBoth('nul.csv', 'id,note\n1,"a\u0000b"\n2,x\u0000y\n', 'csv');
     expect(both.duckdb.rows.map((r: Record<string, unknown>) => r['raw_text'])).toEqual([
       '1,"a\u0000b"',
       '2,x\u0000y',
     ]);
     expect(both.postgres.rows.map((r: Record<string, unknown>) => [r['raw_text'], r['record']])).toEqual([
-      ['1,"a\uFFFDb"', ['1', 'a\uFFFDb']],
+      ['1,"a\uFFFDb"', null],
       ['2,x\uFFFDy', null],
     ]);
   });

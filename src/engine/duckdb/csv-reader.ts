@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { StrataError } from '../../errors/strata-error.ts';
+import { DEFAULT_CSV, csvPatterns } from '../csv-grammar.ts';
 import { RAW_COLUMNS } from '../raw-columns.ts';
 import type { RawLoadRequest, Session } from '../types.ts';
 import { duckdbDialect as d } from './dialect.ts';
@@ -18,20 +19,20 @@ export interface RawInsert {
 
 /**
  * Appends a CSV file to a raw table, one row per record, and returns the header's field names (the
- * record keys). Every record keeps its line as read in `raw_text` (see raw-columns.ts); a record
- * whose line holds a quote also gets its values, as the reader cut them, in `record` (a JSON
- * array), so staging never parses a quote. A quote-free line is split by staging itself.
+ * record keys). Every record is stored as its line(s) as read, in `raw_text` (see raw-columns.ts):
+ * staging cuts it into fields.
  *
- * The file is read as lines, and records are cut from the lines in SQL. A file with no quote, no
- * blank line and no unreadable line (almost every export; one scan tells) is then one INSERT of its
- * lines. Otherwise its lines are read into a table, and the lines holding quotes are parsed with patterns that follow DuckDB's reader (a quote
- * opens a value only at its start; inside quotes an escaped quote does not close). A quoted value
- * that spans lines makes one record of those lines when they parse together with the header's
- * column count. Anything else — a stray quote, an unreadable line — is one malformed record on its
- * own line, so a stray quote costs its own line and never the lines after it. (The number of fields
+ * The file is read as lines, and records are found among the lines in SQL. A simple file — every
+ * line readable and not blank, and every line holding a quote a whole record on its own (almost
+ * every export; one scan tells) — is then one INSERT of its lines. Otherwise its lines are read
+ * into a table, and the lines holding quotes are matched with the patterns of csv-grammar.ts: a
+ * quoted value that spans lines makes one record of those lines when they parse together with the
+ * header's column count. Anything else — a stray quote, an unreadable line — is one malformed
+ * record on its own line, so a stray quote costs its own line and never the lines after it.
+ * Positions are record numbers in the file (blank lines and the continuation lines of a multi-line
+ * record have none); every record also carries the file line it starts on. (The number of fields
  * is checked by staging, which cuts every record into fields: a line with the wrong number is
- * quarantined there as malformed.) Positions are record numbers in the file (blank lines and the continuation lines of a
- * multi-line record have none); every record also carries the file line it starts on.
+ * quarantined there as malformed.)
  */
 export async function loadCsv(
   request: RawLoadRequest,
@@ -47,7 +48,7 @@ export async function loadCsv(
   const grammar = csvGrammar(csv);
   const headerLines = csv.header ? 1 : 0;
   const prefix = tempPrefix();
-  if (await isPlain(session, request.path, target.compression, prefix, grammar)) {
+  if (await isSimple(session, request.path, target.compression, prefix, grammar)) {
     await insertPlainLines(session, request.path, target, headerLines);
     await dropTemporary(session, prefix, `${prefix}_scan`);
     return names;
@@ -66,7 +67,7 @@ export async function csvFieldNames(request: RawLoadRequest): Promise<string[]> 
 }
 
 function csvOptions(request: RawLoadRequest): CsvOptions {
-  const csv = request.csv ?? { delimiter: ',', quote: '"', escape: '"', header: true };
+  const csv = request.csv ?? DEFAULT_CSV;
   for (const option of [csv.delimiter, csv.quote, csv.escape]) {
     if (option.includes("'") || option.length > 1) {
       throw new StrataError(
@@ -84,11 +85,11 @@ function namesOf(start: string, csv: CsvOptions): string[] {
 }
 
 /**
- * Whether the whole file is plain: every line readable, none blank, none holding a quote or escape
- * character. One scan, which writes nothing: a plain file is then inserted straight from the
- * reader, without a table of its lines.
+ * Whether the file is simple: every line readable, none blank, and every line holding a quote or
+ * escape character one whole record. One scan, which writes nothing: a simple file is then
+ * inserted straight from the reader, without a table of its lines.
  */
-async function isPlain(
+async function isSimple(
   session: Session,
   path: string,
   compression: string,
@@ -96,7 +97,8 @@ async function isPlain(
   grammar: CsvGrammar,
 ): Promise<boolean> {
   const { rows } = await session.query(
-    `SELECT count(*) FILTER (WHERE line IS NULL OR NOT ${grammar.plain('line')}) AS irregular FROM ${linesOf(compression, prefix)}`,
+    `SELECT count(*) FILTER (WHERE line IS NULL OR NOT (${grammar.plain('line')} OR ${grammar.parses('line')})) AS irregular
+     FROM ${linesOf(compression, prefix)}`,
     [path],
   );
   if (Number(rows[0]?.irregular ?? 0) > 0) return false;
@@ -190,10 +192,7 @@ SELECT first_line, last_line, text, values FROM (
   return spans;
 }
 
-/**
- * Appends a plain file's records (see isPlain) in one statement, straight from the reader: each is
- * its line, which staging splits (and where a line with the wrong number of fields is malformed).
- */
+/** Appends a simple file's records (see isSimple) in one statement, straight from the reader. */
 async function insertPlainLines(
   session: Session,
   path: string,
@@ -212,8 +211,8 @@ WHERE n > ${headerLines}`,
 }
 
 /**
- * Appends the records of a file that is not plain, parsed or malformed, in one statement: each
- * with its line(s) as read, and the values of a quoted one as a JSON array.
+ * Appends the records of a file that is not simple, parsed or malformed, in one statement: each
+ * with its line(s) as read.
  */
 async function insertRecords(
   session: Session,
@@ -227,25 +226,19 @@ async function insertRecords(
   const multiLine = Number((await session.query(`SELECT count(*) AS n FROM ${spans}`)).rows[0]?.n ?? 0) > 0;
   // Lines that start records: not blank and not inside a record that spans lines.
   const starts = multiLine
-    ? `SELECT l.n, coalesce(s.text, l.line) AS line, l.error, l.plain, s.values AS span_values
+    ? `SELECT l.n, coalesce(s.text, l.line) AS line, l.error, l.plain, s.text IS NOT NULL AS spanned
        FROM ${lines} AS l LEFT JOIN ${spans} AS s ON s.first_line = l.n
        WHERE l.line <> '' AND NOT EXISTS (SELECT 1 FROM ${spans} AS c WHERE l.n > c.first_line AND l.n <= c.last_line)`
-    : `SELECT n, line, error, plain, CAST(NULL AS VARCHAR[]) AS span_values FROM ${lines} WHERE line <> ''`;
+    : `SELECT n, line, error, plain, false AS spanned FROM ${lines} WHERE line <> ''`;
   await session.execute(
     `INSERT INTO ${target.table} (${RAW_COLUMNS.join(', ')})
-SELECT ${target.lineageColumns}, position, n, CAST($5 AS TIMESTAMP),
-  CASE WHEN parse_error IS NULL AND NOT plain THEN to_json(values) END, line, parse_error
+SELECT ${target.lineageColumns}, position, n, CAST($5 AS TIMESTAMP), NULL, line,
+  CASE WHEN error IS NOT NULL THEN error WHEN NOT parses THEN ${unclosed} END
 FROM (
-  SELECT n, line, plain, position, values,
-    CASE WHEN error IS NOT NULL THEN error
-         WHEN NOT coalesce(parses, false) OR values IS NULL THEN ${unclosed} END AS parse_error
-  FROM (
-    SELECT n, line, error, plain, row_number() OVER (ORDER BY n) - ${headerLines} AS position,
-      CASE WHEN span_values IS NOT NULL THEN span_values WHEN plain THEN ${g.split('line')} ELSE ${g.values('line')} END AS values,
-      span_values IS NOT NULL OR plain OR ${g.parses('line')} AS parses
-    FROM (${starts}) AS s
-  ) AS numbered WHERE position > 0
-) AS records`,
+  SELECT n, line, error, row_number() OVER (ORDER BY n) - ${headerLines} AS position,
+    spanned OR plain OR ${g.parses('line')} AS parses
+  FROM (${starts}) AS s
+) AS numbered WHERE position > 0`,
     target.lineageParams,
   );
 }
@@ -261,38 +254,24 @@ interface CsvGrammar {
   closesCleanly(line: string): string;
   /** The text is one record of values. */
   parses(text: string): string;
-  /** The text's values (null when empty, quoted or not: what the reader gives). */
+  /** The text's values (see Dialect.csvValues). */
   values(text: string): string;
-  /** A plain line's values ('' for an empty one). */
-  split(line: string): string;
 }
 
-/** Patterns for one delimiter, quote and escape that follow the rules of DuckDB's reader. */
+/** The patterns of csv-grammar.ts, as DuckDB predicates over a line or text. */
 function csvGrammar(csv: CsvOptions): CsvGrammar {
   const lit = d.stringLiteral;
-  const rx = (char: string) => char.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&');
-  const [D, Q, E] = [rx(csv.delimiter), rx(csv.quote), rx(csv.escape)];
-  const same = csv.escape === csv.quote;
-  // Inside quotes an escaped quote does not close; a quote opens a value only at its start; an
-  // unquoted value may hold quotes.
-  const inside = same ? `(?:[^${Q}]|${Q}${Q})*` : `(?:[^${Q}${E}]|${E}.)*`;
-  const value = `(?:${Q}${inside}${Q}|[^${D}${Q}][^${D}]*)?`;
+  const { D, Q, inside, value, record } = csvPatterns(csv);
   const matches = (text: string, pattern: string) => `regexp_full_match(${text}, ${lit(pattern)})`;
-  const unquote = same
-    ? `replace(substring(v, 2, length(v) - 2), ${lit(csv.quote + csv.quote)}, ${lit(csv.quote)})`
-    : `regexp_replace(substring(v, 2, length(v) - 2), ${lit(`${E}(.)`)}, '\\1', 'g')`;
-  const fieldValue = `CASE WHEN starts_with(v, ${lit(csv.quote)}) THEN nullif(${unquote}, '') ELSE nullif(v, '') END`;
   return {
     plain: (line) =>
-      `(strpos(${line}, ${lit(csv.quote)}) = 0${same ? '' : ` AND strpos(${line}, ${lit(csv.escape)}) = 0`})`,
+      `(strpos(${line}, ${lit(csv.quote)}) = 0${csv.escape === csv.quote ? '' : ` AND strpos(${line}, ${lit(csv.escape)}) = 0`})`,
     opens: (line) => matches(line, `(?:${value}${D})*${Q}${inside}`),
     staysQuoted: (line) =>
       `(${matches(line, inside)} OR ${matches(line, `${inside}${Q}${D}(?:${value}${D})*${Q}${inside}`)})`,
     closesCleanly: (line) => matches(line, `${inside}${Q}(?:${D}${value})*`),
-    parses: (text) => matches(text, `${value}(?:${D}${value})*`),
-    values: (text) =>
-      `list_transform(regexp_extract_all(${text} || ${lit(csv.delimiter)}, ${lit(`(${value})${D}`)}, 1), v -> ${fieldValue})`,
-    split: (line) => `string_split(${line}, ${lit(csv.delimiter)})`,
+    parses: (text) => matches(text, record),
+    values: (text) => d.csvValues(text, csv),
   };
 }
 

@@ -1,3 +1,4 @@
+import { csvPatterns } from '../csv-grammar.ts';
 import { assertIdentifier, quoteIdentifier } from '../identifiers.ts';
 import type { Dialect, LogicalType, TableRef } from '../types.ts';
 
@@ -62,6 +63,15 @@ FROM (SELECT src.*, TRY_CAST(${arrayExpression} AS JSON[]) AS strata_array FROM 
   jsonArrayTexts: (json) => `CAST(${json} AS VARCHAR[])`,
   arrayPosition: (array, value) => `list_position(${array}, ${value})`,
   arrayLength: (array) => `len(${array})`,
+  csvValues: (text, csv) => {
+    const { E, valueThenDelimiter } = csvPatterns(csv);
+    const unquote =
+      csv.escape === csv.quote
+        ? `replace(substring(v, 2, length(v) - 2), ${stringLiteral(csv.quote + csv.quote)}, ${stringLiteral(csv.quote)})`
+        : `regexp_replace(substring(v, 2, length(v) - 2), ${stringLiteral(`${E}(.)`)}, '\\1', 'g')`;
+    return `list_transform(regexp_extract_all(${text} || ${stringLiteral(csv.delimiter)}, ${stringLiteral(valueThenDelimiter)}, 1),
+      v -> CASE WHEN starts_with(v, ${stringLiteral(csv.quote)}) THEN nullif(${unquote}, '') ELSE nullif(v, '') END)`;
+  },
   // Server features: DuckDB has no use for them (its capabilities say so), so they render nothing.
   createIndex: () => [],
   analyze: () => [],

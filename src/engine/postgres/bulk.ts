@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { StrataError, causeMessage } from '../../errors/strata-error.ts';
 import { openDuckDb, readerFor } from '../duckdb/duckdb-engine.ts';
 import { csvFieldNames } from '../duckdb/csv-reader.ts';
-import { copyPlainCsv } from './csv-copy.ts';
+import { copyCsvLines } from './csv-copy.ts';
 import { loadRawDuckDb } from '../duckdb/raw-reader.ts';
 import { quoteIdentifier } from '../identifiers.ts';
 import { RAW_COLUMNS } from '../raw-columns.ts';
@@ -103,7 +103,7 @@ export async function loadRawPostgres(
 ): Promise<RawLoadResult> {
   const names = request.format === 'csv' ? await csvFieldNames(request) : [];
   if (names.length > 0) {
-    const direct = await copyPlainCsv(request, session, dialect, { header: request.csv?.header ?? true });
+    const direct = await copyCsvLines(request, session, dialect, { header: request.csv?.header ?? true });
     if (direct) return { ...direct, keys: names };
   }
   return scratch.use(async (duck, table, csvPath) => {
@@ -113,24 +113,13 @@ export async function loadRawPostgres(
   record_position BIGINT, source_line BIGINT, ingested_at TIMESTAMP NOT NULL, record JSON, raw_text VARCHAR,
   parse_error VARCHAR)`);
     const result = await loadRawDuckDb({ ...request, target: table }, duck);
-    // A record jsonb cannot hold is kept as text, malformed, rather than failing its whole file. A
-    // CSV record's values (its record) are what the file held: a NUL in one becomes U+FFFD there,
-    // as it does in its line.
-    let unstorable = 0;
-    if (request.format === 'csv') {
-      await duck.execute(
-        `UPDATE ${scratchTable} SET record = to_json(list_transform(CAST(record AS VARCHAR[]), v -> ${noNul('v')}))
-         WHERE record IS NOT NULL AND contains(raw_text, chr(0))`,
-      );
-    } else {
-      const kept = await duck.execute(
-        `UPDATE ${scratchTable} SET raw_text = CAST(record AS VARCHAR), record = NULL,
-           parse_error = 'the record holds an escaped NUL character (\\u0000), which PostgreSQL cannot store'
-         WHERE record IS NOT NULL AND contains(CAST(record AS VARCHAR), '\\u0000')
-           AND regexp_matches(CAST(record AS VARCHAR), ${duckString(ESCAPED_NUL)})`,
-      );
-      unstorable = kept.rowsAffected;
-    }
+    // A record jsonb cannot hold is kept as text, malformed, rather than failing its whole file.
+    const unstorable = await duck.execute(
+      `UPDATE ${scratchTable} SET raw_text = CAST(record AS VARCHAR), record = NULL,
+         parse_error = 'the record holds an escaped NUL character (\\u0000), which PostgreSQL cannot store'
+       WHERE record IS NOT NULL AND contains(CAST(record AS VARCHAR), '\\u0000')
+         AND regexp_matches(CAST(record AS VARCHAR), ${duckString(ESCAPED_NUL)})`,
+    );
     // One look at raw_text and parse_error tells whether any text needs the replacement.
     const text = (column: string) => `CASE WHEN nul.found THEN ${noNul(column)} ELSE ${column} END`;
     await duck.execute(
@@ -158,7 +147,7 @@ export async function loadRawPostgres(
         },
       );
     }
-    return { ...result, malformed: result.malformed + unstorable };
+    return { ...result, malformed: result.malformed + unstorable.rowsAffected };
   });
 }
 

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { DEFAULT_CSV, csvPatterns } from '../csv-grammar.ts';
 import type { Dialect, RawLoadRequest, RawLoadResult } from '../types.ts';
 import type { CopySession } from './bulk.ts';
 
 /**
- * COPY's own CSV dialect here: a delimiter and quote that a plain file never holds (the guard below
+ * COPY's own CSV dialect here: a delimiter and quote that a CSV file does not hold (the guard below
  * refuses one that does), so every line arrives whole, as one value.
  */
 const LINE_DELIMITER = '\u001e';
@@ -19,25 +20,29 @@ const LINE_QUOTE = '\u001f';
  * hands its rows over) took 7 times as long.
  *
  * It only takes files whose records are exactly their lines, so that COPY and strata's CSV reader
- * cannot disagree about them: no quote or escape character anywhere and no line reading `\.`
- * (COPY's end of data). A line COPY refuses — invalid UTF-8, a NUL, a stray carriage return — fails
- * the COPY; a blank line (no record to the reader) is left out by COPY's WHERE, which the record
- * count then shows. Either way the file takes the general path, which quarantines the
- * bad lines one by one: the attempt runs inside a savepoint and leaves nothing behind.
+ * cannot disagree about them: every line holding a quote is one whole record by the grammar of
+ * csv-grammar.ts (no value spans lines), and no line reads `\.` (COPY's end of data). A line COPY
+ * refuses — invalid UTF-8, a NUL, a stray carriage return — fails the COPY; a blank line (no record
+ * to the reader) or one that is not a record (a stray quote) is left out by COPY's WHERE, which the
+ * record count then shows. Either way the file takes the general path, which quarantines the bad
+ * lines one by one: the attempt runs inside a savepoint and leaves nothing behind.
  */
-export async function copyPlainCsv(
+export async function copyCsvLines(
   request: RawLoadRequest,
   session: CopySession,
   dialect: Dialect,
   /** Whether the file's first line is its header. */
   layout: { header: boolean },
 ): Promise<RawLoadResult | undefined> {
-  const csv = request.csv ?? { delimiter: ',', quote: '"', escape: '"', header: true };
+  const csv = request.csv ?? DEFAULT_CSV;
   if (![csv.delimiter, csv.quote, csv.escape].every(isAsciiCharacter)) return undefined;
   const table = dialect.qualify(request.target);
   const literal = (value: string) => dialect.stringLiteral(value);
   const { lineage } = request;
-  const savepoint = 'strata_plain_csv';
+  const savepoint = 'strata_csv_lines';
+  const plain = [...new Set([csv.quote, csv.escape])]
+    .map((c) => `strpos(raw_text, ${literal(c)}) = 0`)
+    .join(' AND ');
   // This file's lineage, for the rows COPY adds; taken off again before the savepoint ends.
   // Temporary sequences number the records and their lines; no other session can draw from them.
   const defaults: [string, string][] = [
@@ -62,23 +67,23 @@ export async function copyPlainCsv(
     const records = await session.copyFrom(
       `COPY ${table} (raw_text) FROM STDIN (FORMAT csv, HEADER ${layout.header}, DELIMITER ${literal(LINE_DELIMITER)},
          QUOTE ${literal(LINE_QUOTE)}, ENCODING 'UTF8')
-       WHERE raw_text IS NOT NULL`,
-      plainCsvBytes(request, [csv.quote, csv.escape, LINE_DELIMITER, LINE_QUOTE]),
+       WHERE raw_text IS NOT NULL AND (${plain} OR ${dialect.regexFullMatch('raw_text', csvPatterns(csv).record)})`,
+      csvLineBytes(request, [LINE_DELIMITER, LINE_QUOTE]),
     );
     // currval, not the sequence's last_value, which counts the numbers cached ahead. (A file of no
     // records takes the general path, which tells an empty file from one whose lines all failed.)
-    if (records === 0) throw new NotPlainCsv('no line was copied');
+    if (records === 0) throw new NotLineCsv('no line was copied');
     const { rows } = await session.query(
       `ALTER TABLE ${table} ${defaults.map(([c]) => `ALTER COLUMN ${c} DROP DEFAULT`).join(', ')};
        SELECT currval('pg_temp.strata_record_position') AS drawn`,
     );
-    if (Number(rows[0]?.drawn) !== records) throw new NotPlainCsv('a line was blank');
+    if (Number(rows[0]?.drawn) !== records) throw new NotLineCsv('a line was blank or not one record');
     await session.execute(
       `DROP SEQUENCE pg_temp.strata_record_position, pg_temp.strata_source_line; RELEASE SAVEPOINT ${savepoint}`,
     );
     return { records, malformed: 0 };
   } catch {
-    // Not a plain file, or one COPY refuses: the general path reads it and says what is wrong.
+    // Not a file of one record a line, or one COPY refuses: the general path reads it and says what is wrong.
     await session.execute(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
     return undefined;
   }
@@ -88,11 +93,11 @@ function isAsciiCharacter(value: string): boolean {
   return value.length === 1 && value.charCodeAt(0) < 0x80;
 }
 
-/** The file's bytes, decompressed, without a byte order mark, refused as soon as they are not plain. */
-function plainCsvBytes(request: RawLoadRequest, forbidden: string[]): NodeJS.ReadableStream {
+/** The file's bytes, decompressed, without a byte order mark, refused as soon as they hold a forbidden byte. */
+function csvLineBytes(request: RawLoadRequest, forbidden: string[]): NodeJS.ReadableStream {
   // Large chunks: each is one CopyData message and one pass of the guard's searches.
   const file = createReadStream(request.path, { highWaterMark: 1 << 20 });
-  const guard = new PlainCsvGuard(forbidden);
+  const guard = new CsvLineGuard(forbidden);
   if (request.compression === 'none') return file.pipe(guard);
   const gunzip = createGunzip();
   // pipe() does not forward errors: a damaged gzip stream must fail the COPY, not hang it.
@@ -101,8 +106,8 @@ function plainCsvBytes(request: RawLoadRequest, forbidden: string[]): NodeJS.Rea
   return file.pipe(gunzip).pipe(guard);
 }
 
-/** A file that is not plain after all; the COPY fails with it and the file takes the general path. */
-class NotPlainCsv extends Error {}
+/** A file that cannot be copied a line a record after all: the file takes the general path. */
+class NotLineCsv extends Error {}
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const END_OF_DATA = Buffer.from('\n\\.');
@@ -111,7 +116,7 @@ const END_OF_DATA = Buffer.from('\n\\.');
  * Passes bytes through while checking, with native searches per chunk (never per line), that the
  * file holds none of the given characters and no line starting with `\.`.
  */
-class PlainCsvGuard extends Transform {
+class CsvLineGuard extends Transform {
   private readonly forbidden: number[];
   private started = false;
   /** The last bytes of the previous chunk, so that `\n\.` split across chunks is seen. */
@@ -135,7 +140,7 @@ class PlainCsvGuard extends Transform {
       seam.includes(END_OF_DATA) ||
       bytes.includes(END_OF_DATA)
     ) {
-      callback(new NotPlainCsv('the file is not plain CSV'));
+      callback(new NotLineCsv('the file holds a byte that cannot be copied as lines'));
       return;
     }
     this.tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - END_OF_DATA.length + 1)));

@@ -1,3 +1,4 @@
+import { csvPatterns } from '../csv-grammar.ts';
 import { assertIdentifier, quoteIdentifier } from '../identifiers.ts';
 import type { Dialect, LogicalType, TableRef } from '../types.ts';
 import { strptimeToPostgres } from './strptime.ts';
@@ -116,6 +117,17 @@ CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(${arrayExpression
     jsonArrayTexts: (json) => `ARRAY(SELECT jsonb_array_elements_text(${json}))`,
     arrayPosition: (array, value) => `array_position(${array}, ${value})`,
     arrayLength: (array) => `cardinality(${array})`,
+    csvValues: (text, csv) => {
+      const { E, valueThenDelimiter } = csvPatterns(csv);
+      const v = 'strata_csv.match[1]';
+      const unquote =
+        csv.escape === csv.quote
+          ? `replace(substring(${v}, 2, length(${v}) - 2), ${stringLiteral(csv.quote + csv.quote)}, ${stringLiteral(csv.quote)})`
+          : `regexp_replace(substring(${v}, 2, length(${v}) - 2), ${stringLiteral(`${E}(.)`)}, '\\1', 'g')`;
+      return `ARRAY(SELECT CASE WHEN left(${v}, 1) = ${stringLiteral(csv.quote)} THEN nullif(${unquote}, '') ELSE nullif(${v}, '') END
+      FROM regexp_matches(${text} || ${stringLiteral(csv.delimiter)}, ${stringLiteral(valueThenDelimiter)}, 'g')
+        WITH ORDINALITY AS strata_csv(match, position) ORDER BY strata_csv.position)`;
+    },
     createIndex: (table, columns, { name, unique }) => [
       `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdentifier(name)} ON ${qualify(table)} (${columns.map(quoteIdentifier).join(', ')})`,
     ],
