@@ -42,17 +42,16 @@ export interface ContractSql {
   duplicateGroups(typedRelation: string, invalidRelation: string): string;
   /** record_key and load_date of the valid records that lose to a duplicate (all but the latest). */
   duplicates(typedRelation: string, invalidRelation: string, groupsRelation: string): string;
-  /** The staged rows: typed fields then lineage columns, of valid records that are not duplicates. */
-  staged(source: StagedSource): string;
+  /**
+   * Marks the typed records that are not staged (a violation, or a duplicate that lost): typed rows
+   * carry strata_staged, true until then. A flag rather than anti-joins where the staged rows are
+   * written: DuckDB then writes them as it goes, where a join made it write them all at commit.
+   */
+  unstage(typedRelation: string, invalidRelation: string, duplicatesRelation: string): string;
+  /** The staged rows: typed fields then lineage columns, of the typed records still marked staged. */
+  staged(typedRelation: string): string;
   /** The child rows of one nested array, for staged records only. */
-  children(source: StagedSource, elementsRelation: string, arrayField: string): string;
-}
-
-/** The relations the staged rows are chosen from (see ContractSql). */
-export interface StagedSource {
-  typed: string;
-  invalid: string;
-  duplicates: string;
+  children(typedRelation: string, elementsRelation: string, arrayField: string): string;
 }
 
 /** What typing reads: the raw rows, and the files they came from (for CSV, their layout). */
@@ -112,19 +111,10 @@ export function compileContract(
     if (only && only.type !== 'array' && only.required) return `${alias}.${valueColumn(key[0] as string)}`;
     return dialect.hashKey(key.map((k) => `${alias}.${valueColumn(k)}`));
   };
-  /** Keeps the parsed records of `t` that have no violation. (An outer join: see kept.) */
+  /** Keeps the parsed records of `t` that have no violation (an outer join: NOT EXISTS ran slower). */
   const validOnly = (invalidRelation: string) =>
     `LEFT JOIN ${invalidRelation} AS i ON i.record_key = t.record_key
 WHERE t.${PARSED} AND i.record_key IS NULL`;
-  /**
-   * Keeps the records of `t` that are staged: valid and not a duplicate. Outer joins with IS NULL
-   * rather than NOT EXISTS, which DuckDB ran a third slower over a whole batch.
-   */
-  const kept = (invalidRelation: string, duplicatesRelation: string) =>
-    `LEFT JOIN ${invalidRelation} AS i ON i.record_key = t.record_key
-LEFT JOIN ${duplicatesRelation} AS x ON x.record_key = t.record_key
-WHERE t.${PARSED} AND i.record_key IS NULL AND x.record_key IS NULL`;
-  // A string field's value is its cleaned text: typed rows hold it once, as `<field>__text`.
   const valueColumns = (fields: [string, ScalarField][]) =>
     fields
       .filter(([, field]) => field.type !== 'string')
@@ -187,7 +177,7 @@ WHERE t.${PARSED} AND i.record_key IS NULL AND x.record_key IS NULL`;
       );
       const cleaned = dialect.computedOnce(`SELECT ${[...kept, ...texts].join(', ')}
   FROM (${rawTexts}) AS e`);
-      return `SELECT p.*${values.length ? `, ${values.join(', ')}` : ''}
+      return `SELECT p.*${values.length ? `, ${values.join(', ')}` : ''}, TRUE AS strata_staged
 FROM (${cleaned}) AS p`;
     },
 
@@ -264,7 +254,11 @@ GROUP BY ${columns.join(', ')} HAVING count(*) > 1`;
 ) AS ranked WHERE strata_rank > 1`;
     },
 
-    staged: ({ typed, invalid, duplicates }) =>
+    unstage: (typedRelation, invalidRelation, duplicatesRelation) =>
+      `UPDATE ${typedRelation} SET strata_staged = FALSE
+WHERE record_key IN (SELECT record_key FROM ${invalidRelation} UNION ALL SELECT record_key FROM ${duplicatesRelation})`,
+
+    staged: (typed) =>
       `SELECT ${[
         ...scalars.map(([name, field]) => `t.${valueColumn(name, field)} AS ${q(name)}`),
         't.load_date',
@@ -272,9 +266,9 @@ GROUP BY ${columns.join(', ')} HAVING count(*) > 1`;
         't.record_position AS _record_position',
         't.ingestion_id AS _ingestion_id',
       ].join(', ')}
-FROM ${typed} AS t ${kept(invalid, duplicates)}`,
+FROM ${typed} AS t WHERE t.strata_staged`,
 
-    children: ({ typed, invalid, duplicates }, elementsRelation, arrayField) => {
+    children: (typed, elementsRelation, arrayField) => {
       const field = arrayByName.get(arrayField);
       if (!field) throw new Error(`${arrayField} is not an array field of the contract`);
       const parentColumns = key.length
@@ -284,7 +278,7 @@ FROM ${typed} AS t ${kept(invalid, duplicates)}`,
         ([item, spec]) => `e.${valueColumn(item, spec)} AS ${q(item)}`,
       );
       return `SELECT ${[...parentColumns, 'e.item_position', ...items, 't.load_date', 't.ingestion_id AS _ingestion_id'].join(', ')}
-FROM ${elementsRelation} AS e JOIN ${typed} AS t ON t.record_key = e.record_key ${kept(invalid, duplicates)}`;
+FROM ${elementsRelation} AS e JOIN ${typed} AS t ON t.record_key = e.record_key WHERE t.strata_staged`;
     },
   };
 }

@@ -54,6 +54,10 @@ export async function stageDates(
     await temp(INVALID, sql.invalid(q(VIOLATIONS)));
     await temp(GROUPS, sql.duplicateGroups(q(TYPED), q(INVALID)));
     await temp(DUPLICATES, sql.duplicates(q(TYPED), q(INVALID), q(GROUPS)));
+    const { rows } = await session.query(
+      `SELECT (SELECT count(*) FROM ${q(INVALID)}) + (SELECT count(*) FROM ${q(DUPLICATES)}) AS n`,
+    );
+    if (Number(rows[0]?.n ?? 0) > 0) await session.execute(sql.unstage(q(TYPED), q(INVALID), q(DUPLICATES)));
     return await session.transaction((tx) => writeStaged(tx, d, node, sql, dates, run));
   } finally {
     for (const name of temps) await session.execute(`DROP TABLE IF EXISTS ${q(name)}`);
@@ -72,7 +76,6 @@ async function writeStaged(
   const q = (name: string) => d.quoteIdentifier(name);
   const exec = (statement: string) => session.execute(statement);
   const text = d.type('text');
-  const chosen = { typed: q(TYPED), invalid: q(INVALID), duplicates: q(DUPLICATES) };
   const dateList = sqlDateList(d, dates);
   const replace = async (target: TableRef, select: string) => {
     if (run.rebuild) {
@@ -89,10 +92,10 @@ async function writeStaged(
     await exec(`DELETE FROM ${d.qualify(target)} WHERE load_date IN (${dateList})`);
     await exec(`INSERT INTO ${d.qualify(target)} ${select}`);
   };
-  await replace(node.target, sql.staged(chosen));
+  await replace(node.target, sql.staged(q(TYPED)));
   for (const field of sql.arrayFields) {
     const child = node.provides.find((p) => p.name === `${node.name}__${field}`);
-    if (child) await replace(child.target, sql.children(chosen, q(elementsTable(field)), field));
+    if (child) await replace(child.target, sql.children(q(TYPED), q(elementsTable(field)), field));
   }
 
   const { rows: violated } = await session.query(

@@ -8,6 +8,9 @@ import { dropTemporary, linesOf, rejectedLines, tempPrefix } from './line-reader
 
 export type CsvOptions = NonNullable<RawLoadRequest['csv']>;
 
+/** The reason for a line holding a quote that is not one record (a stray quote, most often). */
+const UNCLOSED = d.stringLiteral('UNQUOTED VALUE: a quoted value is not closed on its line');
+
 /** What a raw insert needs besides the rows: the table and the lineage columns ($1–$5). */
 export interface RawInsert {
   /** The raw table, qualified and quoted. */
@@ -22,12 +25,12 @@ export interface RawInsert {
  * record keys). Every record is stored as its line(s) as read, in `raw_text` (see raw-columns.ts):
  * staging cuts it into fields.
  *
- * The file is read as lines, and records are found among the lines in SQL. A simple file — every
- * line readable and not blank, and every line holding a quote a whole record on its own (almost
- * every export; one scan tells) — is then one INSERT of its lines. Otherwise its lines are read
- * into a table, and the lines holding quotes are matched with the patterns of csv-grammar.ts: a
- * quoted value that spans lines makes one record of those lines when they parse together with the
- * header's column count. Anything else — a stray quote, an unreadable line — is one malformed
+ * The file is read as lines, and records are found among the lines in SQL. When every line is one
+ * record on its own — readable, not blank, no quoted value spanning lines (almost every export,
+ * stray quotes included; one scan tells) — the file is one INSERT of its lines. Otherwise its lines
+ * are read into a table, and the lines holding quotes are matched with the patterns of
+ * csv-grammar.ts: a quoted value that spans lines makes one record of those lines when they parse
+ * together with the header's column count. Anything else — a stray quote, an unreadable line — is one malformed
  * record on its own line, so a stray quote costs its own line and never the lines after it.
  * Positions are record numbers in the file (blank lines and the continuation lines of a multi-line
  * record have none); every record also carries the file line it starts on. (The number of fields
@@ -48,9 +51,10 @@ export async function loadCsv(
   const grammar = csvGrammar(csv);
   const headerLines = csv.header ? 1 : 0;
   const prefix = tempPrefix();
-  if (await isSimple(session, request.path, target.compression, prefix, grammar)) {
-    await insertPlainLines(session, request.path, target, headerLines);
-    await dropTemporary(session, prefix, `${prefix}_scan`);
+  if (await linesAreRecords(session, request.path, target.compression, prefix, grammar)) {
+    await insertLines(session, request.path, target, grammar, headerLines);
+    const made = ['scan', 'irregular', 'irregular_read', 'irregular_read_scan', 'quoted'];
+    await dropTemporary(session, prefix, ...made.map((t) => `${prefix}_${t}`));
     return names;
   }
   const lines = await readLines(session, request.path, target.compression, prefix, grammar);
@@ -85,25 +89,50 @@ function namesOf(start: string, csv: CsvOptions): string[] {
 }
 
 /**
- * Whether the file is simple: every line readable, none blank, and every line holding a quote or
- * escape character one whole record. One scan, which writes nothing: a simple file is then
- * inserted straight from the reader, without a table of its lines.
+ * Whether every line of the file is one record on its own: every line readable and not blank, and
+ * no quoted value that could span lines (a line that opens one, followed by one that closes it and
+ * the record cleanly). A stray quote leaves its line one malformed record, so a file with stray
+ * quotes qualifies too. One scan counts; a file with quotes is scanned again for its lines holding
+ * one. The file is then inserted straight from the reader, without a table of its lines.
  */
-async function isSimple(
+async function linesAreRecords(
   session: Session,
   path: string,
   compression: string,
   prefix: string,
-  grammar: CsvGrammar,
+  g: CsvGrammar,
 ): Promise<boolean> {
+  const irregular = `${prefix}_irregular`;
+  const quoted = `${prefix}_quoted`;
   const { rows } = await session.query(
-    `SELECT count(*) FILTER (WHERE line IS NULL OR NOT (${grammar.plain('line')} OR ${grammar.parses('line')})) AS irregular
+    `SELECT count(*) FILTER (WHERE line IS NULL) AS blank, count(*) FILTER (WHERE NOT ${g.plain('line')}) AS quoted
      FROM ${linesOf(compression, prefix)}`,
     [path],
   );
-  if (Number(rows[0]?.irregular ?? 0) > 0) return false;
   const rejected = await session.query(`SELECT count(*) AS n FROM ${prefix}`);
-  return Number(rejected.rows[0]?.n ?? 0) === 0;
+  if (Number(rejected.rows[0]?.n ?? 0) > 0 || Number(rows[0]?.blank ?? 0) > 0) return false;
+  if (Number(rows[0]?.quoted ?? 0) === 0) return true;
+  // The lines holding a quote, in file order (an insert keeps the order of what it reads).
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${irregular} AS
+SELECT line FROM ${linesOf(compression, `${prefix}_irregular_read`)} WHERE NOT ${g.plain('line')}`,
+    [path],
+  );
+  // As in multiLineRecords: a value a line opens is closed by the next line that does not stay
+  // inside quotes (plain lines in between always do).
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${quoted} AS
+SELECT k, ${g.opens('line')} AS opens, ${g.staysQuoted('line')} AS stays_quoted, ${g.closesCleanly('line')} AS closes_cleanly
+FROM (SELECT row_number() OVER () AS k, line FROM ${irregular})`,
+  );
+  const spans = await session.query(
+    `SELECT count(*) AS n FROM (
+       SELECT opens, min(CASE WHEN NOT stays_quoted THEN k END) OVER (ORDER BY k ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS closes
+       FROM ${quoted}) AS o
+     JOIN ${quoted} AS c ON c.k = o.closes AND c.closes_cleanly
+     WHERE o.opens`,
+  );
+  return Number(spans.rows[0]?.n ?? 0) === 0;
 }
 
 /**
@@ -192,17 +221,22 @@ SELECT first_line, last_line, text, values FROM (
   return spans;
 }
 
-/** Appends a simple file's records (see isSimple) in one statement, straight from the reader. */
-async function insertPlainLines(
+/**
+ * Appends the records of a file whose lines are its records (see linesAreRecords) in one
+ * statement, straight from the reader; a line holding a quote that is not one record is malformed.
+ */
+async function insertLines(
   session: Session,
   path: string,
   target: RawInsert,
+  g: CsvGrammar,
   headerLines: number,
 ): Promise<void> {
   const reads = tempPrefix();
   await session.execute(
     `INSERT INTO ${target.table} (${RAW_COLUMNS.join(', ')})
-SELECT ${target.lineageColumns}, n - ${headerLines}, n, CAST($5 AS TIMESTAMP), NULL, line, NULL
+SELECT ${target.lineageColumns}, n - ${headerLines}, n, CAST($5 AS TIMESTAMP), NULL, line,
+  CASE WHEN ${g.plain('line')} THEN NULL WHEN ${g.parses('line')} THEN NULL ELSE ${UNCLOSED} END
 FROM (SELECT row_number() OVER () AS n, line FROM ${linesOf(target.compression, reads, '$6')}) AS lines
 WHERE n > ${headerLines}`,
     [...target.lineageParams, path],
@@ -211,8 +245,8 @@ WHERE n > ${headerLines}`,
 }
 
 /**
- * Appends the records of a file that is not simple, parsed or malformed, in one statement: each
- * with its line(s) as read.
+ * Appends the records of any file, parsed or malformed, in one statement: each with its line(s) as
+ * read.
  */
 async function insertRecords(
   session: Session,
@@ -222,7 +256,6 @@ async function insertRecords(
   g: CsvGrammar,
   headerLines: number,
 ): Promise<void> {
-  const unclosed = d.stringLiteral('UNQUOTED VALUE: a quoted value is not closed on its line');
   const multiLine = Number((await session.query(`SELECT count(*) AS n FROM ${spans}`)).rows[0]?.n ?? 0) > 0;
   // Lines that start records: not blank and not inside a record that spans lines.
   const starts = multiLine
@@ -233,10 +266,10 @@ async function insertRecords(
   await session.execute(
     `INSERT INTO ${target.table} (${RAW_COLUMNS.join(', ')})
 SELECT ${target.lineageColumns}, position, n, CAST($5 AS TIMESTAMP), NULL, line,
-  CASE WHEN error IS NOT NULL THEN error WHEN NOT parses THEN ${unclosed} END
+  CASE WHEN error IS NOT NULL THEN error WHEN NOT parses THEN ${UNCLOSED} END
 FROM (
   SELECT n, line, error, row_number() OVER (ORDER BY n) - ${headerLines} AS position,
-    spanned OR plain OR ${g.parses('line')} AS parses
+    CASE WHEN spanned OR plain THEN true ELSE ${g.parses('line')} END AS parses
   FROM (${starts}) AS s
 ) AS numbered WHERE position > 0`,
     target.lineageParams,
@@ -258,7 +291,11 @@ interface CsvGrammar {
   values(text: string): string;
 }
 
-/** The patterns of csv-grammar.ts, as DuckDB predicates over a line or text. */
+/**
+ * The patterns of csv-grammar.ts, as DuckDB predicates over a line or text. (Guard a pattern with
+ * CASE, not OR: DuckDB evaluates both sides of an OR for every row, and a pattern costs three
+ * times the scan.)
+ */
 function csvGrammar(csv: CsvOptions): CsvGrammar {
   const lit = d.stringLiteral;
   const { D, Q, inside, value, record } = csvPatterns(csv);
