@@ -22,6 +22,15 @@ const GROUPS = 'strata_duplicate_groups';
 const DUPLICATES = 'strata_duplicates';
 const elementsTable = (field: string) => `strata_elements_${field}`;
 
+/** The run a staging belongs to, and how it writes. */
+export interface StagingRun {
+  runId: string;
+  at: Date;
+  /** Build the staging table anew (a full refresh, or its first build) rather than replace dates. */
+  rebuild: boolean;
+  filesPerDate: Map<string, number>;
+}
+
 /**
  * Validates and types the current raw rows of some load dates and replaces those dates in the
  * staging table(s), records every violation in audit.bad_records and the reconciliation in
@@ -35,7 +44,7 @@ export async function stageDates(
   node: SourceNode,
   sql: ContractSql,
   dates: readonly string[],
-  run: { runId: string; at: Date; rebuild: boolean; filesPerDate: Map<string, number> },
+  run: StagingRun,
 ): Promise<StageCounts> {
   const q = (name: string) => d.quoteIdentifier(name);
   const temps = [TYPED, VIOLATIONS, INVALID, GROUPS, DUPLICATES, ...sql.arrayFields.map(elementsTable)];
@@ -60,7 +69,8 @@ export async function stageDates(
     if (Number(rows[0]?.n ?? 0) > 0) await session.execute(sql.unstage(q(TYPED), q(INVALID), q(DUPLICATES)));
     return await session.transaction((tx) => writeStaged(tx, d, node, sql, dates, run));
   } finally {
-    for (const name of temps) await session.execute(`DROP TABLE IF EXISTS ${q(name)}`);
+    // Session-local, so one left behind (a lost connection) goes with the session: never mask the error.
+    for (const name of temps) await session.execute(`DROP TABLE IF EXISTS ${q(name)}`).catch(() => undefined);
   }
 }
 
@@ -71,7 +81,7 @@ async function writeStaged(
   node: SourceNode,
   sql: ContractSql,
   dates: readonly string[],
-  run: { runId: string; at: Date; rebuild: boolean; filesPerDate: Map<string, number> },
+  run: StagingRun,
 ): Promise<StageCounts> {
   const q = (name: string) => d.quoteIdentifier(name);
   const exec = (statement: string) => session.execute(statement);
@@ -201,7 +211,7 @@ async function recordViolations(
   session: Session,
   d: Dialect,
   node: SourceNode,
-  run: { runId: string; at: Date },
+  run: Pick<StagingRun, 'runId' | 'at'>,
 ): Promise<void> {
   const q = (name: string) => d.quoteIdentifier(name);
   const text = d.type('text');

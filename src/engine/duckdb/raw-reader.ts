@@ -107,23 +107,41 @@ async function loadNdjson(
 ): Promise<void> {
   const rejects = tempPrefix();
   const good = `${rejects}_good`;
-  await session.execute(
-    `CREATE TEMPORARY TABLE ${good} AS
-SELECT row_number() OVER () AS n,
+  const records = (lines: string) => `
   CASE WHEN json_type(j) = 'OBJECT' THEN j END AS record,
   CASE WHEN json_type(j) = 'OBJECT' THEN NULL ELSE line END AS raw_text,
   CASE WHEN j IS NULL THEN 'the line is not valid JSON'
        WHEN json_type(j) <> 'OBJECT' THEN 'the line is JSON but not an object' END AS parse_error
-FROM (
-  SELECT line, TRY_CAST(line AS JSON) AS j
-  FROM ${linesOf(compression, rejects)}
-  WHERE line IS NOT NULL AND trim(line) <> ''
-) AS lines`,
+FROM (SELECT *, TRY_CAST(line AS JSON) AS j FROM ${lines}) AS lines`;
+  // Most files have no blank line and no line the reader refuses: every line is then a record,
+  // its number its position, and the file goes straight from the reader into raw.
+  const { rows } = await session.query(
+    `SELECT count(*) FILTER (WHERE line IS NULL OR trim(line) = '') AS blank FROM ${linesOf(compression, rejects)}`,
     [request.path],
   );
-  const bad = await rejectedLines(session, rejects, 0);
+  const rejected = await session.query(`SELECT count(*) AS n FROM ${rejects}`);
+  if (Number(rows[0]?.blank ?? 0) === 0 && Number(rejected.rows[0]?.n ?? 0) === 0) {
+    const reads = tempPrefix();
+    const numbered = `(SELECT row_number() OVER () AS n, line FROM ${linesOf(compression, reads, '$6')})`;
+    await session.execute(
+      `${insert}
+SELECT ${lineageColumns}, n, NULL, CAST($5 AS TIMESTAMP), ${records(numbered)}`,
+      [...lineageParams, request.path],
+    );
+    await dropTemporary(session, rejects, `${rejects}_scan`, reads, `${reads}_scan`);
+    return;
+  }
+  await session.execute(
+    `CREATE TEMPORARY TABLE ${good} AS
+SELECT row_number() OVER () AS n, ${records(
+      `${linesOf(compression, `${rejects}_lines`)} WHERE line IS NOT NULL AND trim(line) <> ''`,
+    )}`,
+    [request.path],
+  );
+  const bad = await rejectedLines(session, `${rejects}_lines`, 0);
   await insertNumbered(session, insert, lineageColumns, lineageParams, good, bad);
-  await dropTemporary(session, good, bad, rejects, `${rejects}_scan`);
+  const made = [good, bad, rejects, `${rejects}_scan`, `${rejects}_lines`, `${rejects}_lines_scan`];
+  await dropTemporary(session, ...made);
 }
 
 /**
