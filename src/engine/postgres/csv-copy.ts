@@ -15,7 +15,7 @@ const LINE_QUOTE = '\u001f';
 /**
  * The direct path for a CSV file on PostgreSQL: its bytes stream straight into COPY, each line into
  * the raw table's `raw_text` as the DuckDB reader would store it (see raw-columns.ts), and the
- * lineage columns are filled by defaults set for this one file. It runs faster than `psql \copy` of
+ * lineage columns are filled by defaults set for this one file. Its COPY takes less time than `psql \copy` of
  * the same file into a table of its columns; the general path (a scratch DuckDB reads the file and
  * hands its rows over) took 7 times as long.
  *
