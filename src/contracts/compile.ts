@@ -1,4 +1,4 @@
-import type { CsvDialect } from '../engine/csv-grammar.ts';
+import { type CsvDialect, quoteFree } from '../engine/csv-grammar.ts';
 import { RAW_COLUMNS } from '../engine/raw-columns.ts';
 import type { Dialect } from '../engine/types.ts';
 import type { ReasonCode } from './reasons.ts';
@@ -19,20 +19,23 @@ import type { ArrayField, Contract, ScalarField } from './schema.ts';
  * Raw rows have the columns ingestion_id, load_date, source_file, record_position, source_line,
  * ingested_at, record, raw_text and parse_error (engine/raw-columns.ts): a JSON record's fields are
  * its keys; a CSV record's are the values of its line (split on the file's delimiter, or cut by the
- * CSV grammar when it holds a quote), found by the field's place in the file's header. Constants of the contract (enum values, patterns, bounds) come from the project's
- * definitions, never from data, and are rendered as escaped literals by the dialect.
+ * CSV grammar when it holds a quote), found by the field's place in the file's header. Constants
+ * of the contract (enum values, patterns, bounds) come from the project's definitions, never from
+ * data, and are rendered as escaped literals by the dialect.
  */
 export interface ContractSql {
   contract: Contract;
   scalarFields: string[];
   arrayFields: string[];
-  /** Raw rows plus record_key and, per scalar field, `<field>__text` and the typed `<field>`. */
+  /**
+   * Raw rows plus record_key, strata_staged (true) and, per scalar field, `<field>__text` and,
+   * unless it is a string (whose value is its text), the typed `<field>`.
+   */
   typed(raw: RawRelations): string;
-  /** One nested array's elements, typed: record_key, load_date, item_position, `<item>__text`, `<item>`. */
+  /** One nested array's elements, typed like records: record_key, load_date, item_position, texts, values. */
   elements(typedRelation: string, arrayField: string): string;
   /** One row per violation: record_key, lineage, field, reason_code, message, raw_record. */
   violations(typedRelation: string, elementRelations: Record<string, string>): string;
-  /** Valid records with their rank among duplicates (1 survives). */
   /** The record_key of every record with a violation, once. */
   invalid(violationsRelation: string): string;
   /**
@@ -141,7 +144,7 @@ WHERE t.${PARSED} AND i.record_key IS NULL`;
       AND f.csv_escape = ${dialect.stringLiteral(csv.escape)} THEN ${dialect.csvValues('r.raw_text', csv)}`,
       );
       const csvValues = `CASE WHEN r.parse_error IS NULL AND r.raw_text IS NOT NULL THEN
-    CASE WHEN strpos(r.raw_text, f.csv_quote) = 0 AND strpos(r.raw_text, f.csv_escape) = 0
+    CASE WHEN ${quoteFree('r.raw_text', 'f.csv_quote', 'f.csv_escape')}
       THEN ${dialect.splitText('r.raw_text', 'f.line_delimiter')}
     ${quoted.join('\n    ')} END
   END AS strata_values`;
@@ -240,12 +243,12 @@ GROUP BY ${columns.join(', ')} HAVING count(*) > 1`;
     },
 
     duplicates: (typedRelation, invalidRelation, groupsRelation) => {
+      if (key.length === 0) return `SELECT record_key, load_date FROM ${typedRelation} WHERE 1 = 0`;
       const order = [
         contract.latestBy ? `t.${valueColumn(contract.latestBy)} DESC NULLS LAST` : undefined,
         't.ingested_at DESC',
         't.record_position DESC',
       ].filter(Boolean);
-      if (key.length === 0) return `SELECT record_key, load_date FROM ${typedRelation} WHERE 1 = 0`;
       const partition = ['t.load_date', ...key.map((k) => `t.${valueColumn(k)}`)].join(', ');
       return `SELECT record_key, load_date FROM (
   SELECT t.record_key, t.load_date, row_number() OVER (PARTITION BY ${partition} ORDER BY ${order.join(', ')}) AS strata_rank

@@ -45,6 +45,16 @@ export function csvPatterns(csv: CsvDialect): CsvPatterns {
   };
 }
 
+/**
+ * SQL that is true when a text holds neither the quote nor the escape (each given as SQL: a literal
+ * or a column): a line that is its values split on the delimiter. (`strpos` is the same function on
+ * both engines.)
+ */
+export function quoteFree(text: string, quote: string, escape: string): string {
+  const chars = quote === escape ? [quote] : [quote, escape];
+  return `(${chars.map((char) => `strpos(${text}, ${char}) = 0`).join(' AND ')})`;
+}
+
 /** The dialect of a source's CSV files when its config names none. */
 export const DEFAULT_CSV: CsvDialect & { header: boolean } = {
   delimiter: ',',

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { StrataError } from '../../errors/strata-error.ts';
-import { DEFAULT_CSV, csvPatterns } from '../csv-grammar.ts';
+import { DEFAULT_CSV, csvPatterns, quoteFree } from '../csv-grammar.ts';
 import { RAW_COLUMNS } from '../raw-columns.ts';
 import type { RawLoadRequest, Session } from '../types.ts';
 import { duckdbDialect as d } from './dialect.ts';
@@ -30,12 +30,12 @@ export interface RawInsert {
  * stray quotes included; one scan tells) — the file is one INSERT of its lines. Otherwise its lines
  * are read into a table, and the lines holding quotes are matched with the patterns of
  * csv-grammar.ts: a quoted value that spans lines makes one record of those lines when they parse
- * together with the header's column count. Anything else — a stray quote, an unreadable line — is one malformed
- * record on its own line, so a stray quote costs its own line and never the lines after it.
- * Positions are record numbers in the file (blank lines and the continuation lines of a multi-line
- * record have none); every record also carries the file line it starts on. (The number of fields
- * is checked by staging, which cuts every record into fields: a line with the wrong number is
- * quarantined there as malformed.)
+ * together with the header's column count. Anything else — a stray quote, an unreadable line — is
+ * one malformed record on its own line, so a stray quote costs its own line and never the lines
+ * after it. Positions are record numbers in the file (blank lines and the continuation lines of a
+ * multi-line record have none); every record also carries the file line it starts on. (The number
+ * of fields is checked by staging, which cuts every record into fields: a line with the wrong
+ * number is quarantined there as malformed.)
  */
 export async function loadCsv(
   request: RawLoadRequest,
@@ -118,20 +118,12 @@ async function linesAreRecords(
 SELECT line FROM ${linesOf(compression, `${prefix}_irregular_read`)} WHERE NOT ${g.plain('line')}`,
     [path],
   );
-  // As in multiLineRecords: a value a line opens is closed by the next line that does not stay
-  // inside quotes (plain lines in between always do).
+  // Numbered among themselves: only the order of quoted lines tells whether a value spans lines.
   await session.execute(
     `CREATE TEMPORARY TABLE ${quoted} AS
-SELECT k, ${g.opens('line')} AS opens, ${g.staysQuoted('line')} AS stays_quoted, ${g.closesCleanly('line')} AS closes_cleanly
-FROM (SELECT row_number() OVER () AS k, line FROM ${irregular})`,
+${quotedLines(g, `(SELECT row_number() OVER () AS n, line, CAST(NULL AS VARCHAR) AS error FROM ${irregular})`)}`,
   );
-  const spans = await session.query(
-    `SELECT count(*) AS n FROM (
-       SELECT opens, min(CASE WHEN NOT stays_quoted THEN k END) OVER (ORDER BY k ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS closes
-       FROM ${quoted}) AS o
-     JOIN ${quoted} AS c ON c.k = o.closes AND c.closes_cleanly
-     WHERE o.opens`,
-  );
+  const spans = await session.query(`SELECT count(*) AS n FROM (${spanCandidates(quoted)}) AS candidates`);
   return Number(spans.rows[0]?.n ?? 0) === 0;
 }
 
@@ -174,6 +166,25 @@ SELECT line, coalesce(raw_text, ''), parse_error, false FROM ${bad}`,
 }
 
 /**
+ * The quote state of lines holding a quote (a relation of n, line, error; n in file order): whether
+ * each opens a value, closes one cleanly, and `closes`, the next line that does not stay inside
+ * quotes — the one that closes a value this line opens (plain lines in between always stay inside).
+ * An unreadable line opens nothing and stays inside.
+ */
+function quotedLines(g: CsvGrammar, relation: string): string {
+  return `SELECT n, opens, closes_cleanly,
+  min(CASE WHEN NOT stays_quoted THEN n END) OVER (ORDER BY n ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS closes
+FROM (SELECT n, error IS NULL AND ${g.opens('line')} AS opens, error IS NOT NULL OR ${g.staysQuoted('line')} AS stays_quoted,
+        error IS NULL AND ${g.closesCleanly('line')} AS closes_cleanly
+      FROM ${relation} AS lines) AS states`;
+}
+
+/** The lines of `quoted` (see quotedLines) that open a value a later line closes cleanly: n, closes. */
+function spanCandidates(quoted: string): string {
+  return `SELECT o.n, o.closes FROM ${quoted} AS o JOIN ${quoted} AS c ON c.n = o.closes AND c.closes_cleanly WHERE o.opens`;
+}
+
+/**
  * The quoted values that span lines and make one record with the lines they span: first_line,
  * last_line, text (the lines joined), values. Only lines holding a quote are looked at, and a span
  * is joined only when its last line closes the value cleanly, so a stray quote (which the next
@@ -189,14 +200,8 @@ async function multiLineRecords(
 ): Promise<string> {
   const quoted = `${prefix}_quoted`;
   const spans = `${prefix}_spans`;
-  // A value a line opens is closed by the next line that does not stay inside quotes.
   await session.execute(
-    `CREATE TEMPORARY TABLE ${quoted} AS
-SELECT n, opens, closes_cleanly,
-  min(CASE WHEN NOT stays_quoted THEN n END) OVER (ORDER BY n ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS closes
-FROM (SELECT n, error IS NULL AND ${g.opens('line')} AS opens, error IS NOT NULL OR ${g.staysQuoted('line')} AS stays_quoted,
-        error IS NULL AND ${g.closesCleanly('line')} AS closes_cleanly
-      FROM ${lines} WHERE NOT plain)`,
+    `CREATE TEMPORARY TABLE ${quoted} AS ${quotedLines(g, `(SELECT n, line, error FROM ${lines} WHERE NOT plain)`)}`,
   );
   await session.execute(
     `CREATE TEMPORARY TABLE ${spans} AS
@@ -205,10 +210,8 @@ SELECT first_line, last_line, text, values FROM (
   FROM (
     SELECT o.n AS first_line, o.closes AS last_line, string_agg(l.line, ${d.stringLiteral(lineBreak)} ORDER BY l.n) AS text,
       bool_and(l.error IS NULL) AS readable
-    FROM ${quoted} AS o
-    JOIN ${quoted} AS c ON c.n = o.closes AND c.closes_cleanly
+    FROM (${spanCandidates(quoted)}) AS o
     JOIN ${lines} AS l ON l.n BETWEEN o.n AND o.closes
-    WHERE o.opens
     GROUP BY o.n, o.closes
   ) WHERE readable
 ) WHERE parses AND len(values) = ${columns}`,
@@ -301,8 +304,7 @@ function csvGrammar(csv: CsvOptions): CsvGrammar {
   const { D, Q, inside, value, record } = csvPatterns(csv);
   const matches = (text: string, pattern: string) => `regexp_full_match(${text}, ${lit(pattern)})`;
   return {
-    plain: (line) =>
-      `(strpos(${line}, ${lit(csv.quote)}) = 0${csv.escape === csv.quote ? '' : ` AND strpos(${line}, ${lit(csv.escape)}) = 0`})`,
+    plain: (line) => quoteFree(line, lit(csv.quote), lit(csv.escape)),
     opens: (line) => matches(line, `(?:${value}${D})*${Q}${inside}`),
     staysQuoted: (line) =>
       `(${matches(line, inside)} OR ${matches(line, `${inside}${Q}${D}(?:${value}${D})*${Q}${inside}`)})`,

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { DEFAULT_CSV, csvPatterns } from '../csv-grammar.ts';
+import { DEFAULT_CSV, csvPatterns, quoteFree } from '../csv-grammar.ts';
 import type { Dialect, RawLoadRequest, RawLoadResult } from '../types.ts';
 import type { CopySession } from './bulk.ts';
 
@@ -15,9 +15,9 @@ const LINE_QUOTE = '\u001f';
 /**
  * The direct path for a CSV file on PostgreSQL: its bytes stream straight into COPY, each line into
  * the raw table's `raw_text` as the DuckDB reader would store it (see raw-columns.ts), and the
- * lineage columns are filled by defaults set for this one file. Its COPY takes less time than `psql \copy` of
- * the same file into a table of its columns; the general path (a scratch DuckDB reads the file and
- * hands its rows over) took 7 times as long.
+ * lineage columns are filled by defaults set for this one file. Its COPY takes less time than
+ * `psql \copy` of the same file into a table of its columns; the general path (a scratch DuckDB reads
+ * the file and hands its rows over) took 7 times as long.
  *
  * It only takes files whose records are exactly their lines, so that COPY and strata's CSV reader
  * cannot disagree about them: every line holding a quote is one whole record by the grammar of
@@ -40,9 +40,7 @@ export async function copyCsvLines(
   const literal = (value: string) => dialect.stringLiteral(value);
   const { lineage } = request;
   const savepoint = 'strata_csv_lines';
-  const plain = [...new Set([csv.quote, csv.escape])]
-    .map((c) => `strpos(raw_text, ${literal(c)}) = 0`)
-    .join(' AND ');
+  const plain = quoteFree('raw_text', literal(csv.quote), literal(csv.escape));
   // This file's lineage, for the rows COPY adds; taken off again before the savepoint ends.
   // Temporary sequences number the records and their lines; no other session can draw from them.
   const defaults: [string, string][] = [
@@ -83,7 +81,8 @@ export async function copyCsvLines(
     );
     return { records, malformed: 0 };
   } catch {
-    // Not a file of one record a line, or one COPY refuses: the general path reads it and says what is wrong.
+    // Not a file of one record a line, or one COPY refuses: the general path reads it and says
+    // what is wrong.
     await session.execute(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
     return undefined;
   }
