@@ -213,6 +213,14 @@ export interface RawLoadResult {
   keys?: string[];
 }
 
+/** The raw loads of one transaction, read ahead of it (see Engine.prepareRawLoads). */
+export interface PreparedRawLoads {
+  /** Appends every file to its raw table, in the caller's transaction: results in request order. */
+  load(session: Session): Promise<RawLoadResult[]>;
+  /** Drops what the read ahead made; safe after a failure, and needed after one. */
+  dispose(): Promise<void>;
+}
+
 /** One connection. Statements on a session run in order; a transaction belongs to one session. */
 export interface Session {
   execute(sql: string, params?: readonly SqlValue[]): Promise<ExecResult>;
@@ -290,6 +298,13 @@ export interface Engine {
    * (FILE_UNREADABLE) only when the format allows no recovery, e.g. a truncated JSON array.
    */
   loadRaw(request: RawLoadRequest, session: Session): Promise<RawLoadResult>;
+  /**
+   * The same for the files one transaction appends, read on the session before the transaction
+   * begins. DuckDB reads a batch of CSV files in one parallel scan there and appends them in one
+   * statement: it scans a table made inside a transaction on one thread, and many small appends cost
+   * twice one large one. An engine without such a path loads the files one by one with loadRaw.
+   */
+  prepareRawLoads(requests: readonly RawLoadRequest[], session: Session): Promise<PreparedRawLoads>;
 
   listSchemas(): Promise<string[]>;
   listTables(schema?: string): Promise<TableInfo[]>;

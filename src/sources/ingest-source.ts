@@ -1,7 +1,7 @@
 import { sqlTimestamp } from '../audit/timestamps.ts';
 import { compileContract } from '../contracts/compile.ts';
 import type { Contract } from '../contracts/schema.ts';
-import type { Dialect, Engine, Session } from '../engine/types.ts';
+import type { Dialect, Engine, RawLoadRequest, RawLoadResult, Session } from '../engine/types.ts';
 import { StrataAggregateError, StrataError, toStrataError } from '../errors/strata-error.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import type { SourceNode } from '../models/types.ts';
@@ -87,17 +87,11 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
     const batch = files.slice(start, start + FILES_PER_COMMIT);
     signal.throwIfAborted();
     try {
-      const states = await session.transaction(async (tx) => {
-        const done: FileState[] = [];
-        for (const [i, file] of batch.entries()) {
-          signal.throwIfAborted();
-          const checksum = await checksums.of(start + i);
-          done.push(
-            await ingestFile({ ...context, session: tx }, file, config.contract, versions, false, checksum),
-          );
-        }
-        return done;
-      });
+      const plans: FilePlan[] = [];
+      for (const [i, file] of batch.entries()) {
+        plans.push(planFile(context, file, versions, await checksums.of(start + i)));
+      }
+      const states = await landBatch(context, plans);
       batch.forEach((file, i) => tally(file, states[i] as FileState));
     } catch (error) {
       if (signal.aborted) throw error;
@@ -106,7 +100,7 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
       for (const file of batch) {
         signal.throwIfAborted();
         try {
-          tally(file, await ingestFile(context, file, config.contract, versions, true));
+          tally(file, await ingestFile(context, file, versions));
         } catch (fileError) {
           failures.push(toStrataError(fileError));
         }
@@ -203,116 +197,182 @@ async function loadedVersions(session: Session, source: string): Promise<LoadedV
   return byPath;
 }
 
+/** What loading one file means: its version (ingestion id) and how it compares with what raw holds. */
+interface FilePlan {
+  file: SourceFile;
+  checksum: string;
+  size: number;
+  id: string;
+  state: FileState;
+  /** This version is in raw already (a file restored to an earlier version): only recorded again. */
+  seenBefore: boolean;
+  at: Date;
+}
+
+function planFile(
+  context: SourceRunContext,
+  file: SourceFile,
+  loaded: LoadedVersions,
+  { checksum, size }: FileChecksum,
+): FilePlan {
+  const id = ingestionId(file.file, checksum);
+  const versions = loaded.get(file.file) ?? [];
+  const current = versions[0];
+  const seenBefore = versions.includes(id);
+  const state: FileState =
+    current === id ? 'unchanged' : seenBefore ? 'restored' : current ? 'changed' : 'new';
+  return { file, checksum, size, id, state, seenBefore, at: context.now() };
+}
+
+/** Whether the file's records are to be appended to raw (a new version that is not empty). */
+const appends = (plan: FilePlan) => plan.state !== 'unchanged' && !plan.seenBefore && plan.size > 0;
+
+function rawRequest(context: SourceRunContext, plan: FilePlan): RawLoadRequest {
+  const { node } = context;
+  if (plan.file.format === 'csv') assertFlat(node, plan.file, node.config.contract);
+  return {
+    target: node.raw,
+    path: plan.file.path,
+    format: plan.file.format,
+    compression: plan.file.compression,
+    csv: node.config.csv,
+    lineage: {
+      ingestionId: plan.id,
+      runId: context.runId,
+      loadDate: plan.file.loadDate,
+      sourceFile: plan.file.file,
+      ingestedAt: sqlTimestamp(plan.at),
+    },
+  };
+}
+
 /**
- * Appends one file's current version to raw unless that version is already there. With
- * `recordFailure` a file that cannot be loaded is recorded as failed before the error is thrown;
- * inside a batch the caller retries file by file instead.
+ * Appends the batch's new file versions to raw in one transaction and records every file in
+ * audit.ingested_files; the engine reads the files ahead of the transaction where that is cheaper.
+ * Any failure rolls the whole batch back (the caller then loads its files one by one).
+ */
+async function landBatch(context: SourceRunContext, plans: FilePlan[]): Promise<FileState[]> {
+  const { engine, session } = context;
+  const loads = plans.filter(appends);
+  const prepared = await engine.prepareRawLoads(
+    loads.map((plan) => rawRequest(context, plan)),
+    session,
+  );
+  try {
+    await session.transaction(async (tx) => {
+      const results = await prepared.load(tx);
+      for (const plan of plans) {
+        if (plan.state === 'unchanged') continue;
+        await recordLoaded({ ...context, session: tx }, plan, results[loads.indexOf(plan)]);
+      }
+    });
+  } finally {
+    await prepared.dispose();
+  }
+  return plans.map((plan) => plan.state);
+}
+
+/**
+ * Appends one file's current version to raw unless that version is already there, in its own
+ * transaction. A file that cannot be loaded is recorded as failed before the error is thrown.
  */
 async function ingestFile(
   context: SourceRunContext,
   file: SourceFile,
-  contract: Contract,
   loaded: LoadedVersions,
-  recordFailure: boolean,
-  /** The file's checksum when already known (read ahead); else it is computed here. */
-  known?: FileChecksum,
 ): Promise<FileState> {
-  const { engine, session, node } = context;
-  const csv = node.config.csv ?? DEFAULT_CSV;
-  const { checksum, size } = known ?? (await fileChecksum(file.path));
-  const id = ingestionId(file.file, checksum);
-  const versions = loaded.get(file.file) ?? [];
-  const current = versions[0];
-  if (current === id) return 'unchanged';
-  const seenBefore = versions.includes(id);
-  const state: FileState = seenBefore ? 'restored' : current ? 'changed' : 'new';
-  const at = context.now();
-  let shape: FileShape | undefined;
-  const drift = () => {
-    const missing = shape ? [...shape.missingRequired, ...shape.missingOptional] : [];
-    return [
-      shape?.unknown.length ? shape.unknown.join(', ') : null,
-      missing.length ? missing.join(', ') : null,
-    ];
-  };
-  const record = (
-    tx: Session,
-    status: 'loaded' | 'failed',
-    records: number | null,
-    malformed: number | null,
-    error?: StrataError,
-    csvHeader?: string[],
-  ) =>
-    tx.execute(
-      `INSERT INTO audit.ingested_files (ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
-         status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, csv_header, line_delimiter,
-         csv_quote, csv_escape)
-       VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16, $17, $18,
-         $19, $20)`,
-      [
-        id,
-        context.runId,
-        node.name,
-        file.file,
-        checksum,
-        size,
-        file.loadDate,
-        records,
-        malformed,
-        status,
-        state,
-        sqlTimestamp(at),
-        error?.code ?? null,
-        error?.message ?? null,
-        ...drift(),
-        csvHeader ? JSON.stringify(csvHeader) : null,
-        ...(csvHeader ? [csv.delimiter, csv.quote, csv.escape] : [null, null, null]),
-      ],
-    );
+  const { engine, session } = context;
+  const plan = planFile(context, file, loaded, await fileChecksum(file.path));
+  if (plan.state === 'unchanged') return 'unchanged';
   try {
     await session.transaction(async (tx) => {
-      let records = 0;
-      let malformed = 0;
-      let csvHeader: string[] | undefined;
-      if (!seenBefore && size > 0) {
-        if (file.format === 'csv') assertFlat(node, file, contract);
-        let keys: string[] | undefined;
-        ({ records, malformed, keys } = await engine.loadRaw(
-          {
-            target: node.raw,
-            path: file.path,
-            format: file.format,
-            compression: file.compression,
-            csv: node.config.csv,
-            lineage: {
-              ingestionId: id,
-              runId: context.runId,
-              loadDate: file.loadDate,
-              sourceFile: file.file,
-              ingestedAt: sqlTimestamp(at),
-            },
-          },
-          tx,
-        ));
-        if (file.format === 'csv' && keys?.length) csvHeader = keys;
-        if (records > malformed) {
-          shape = compareShape(keys ?? (await recordKeys(tx, engine, node, id, file.loadDate)), contract);
-          // A CSV header is the file's layout, so one record tells. In JSON each record carries its
-          // own keys: a field absent from a lone record is that record's fault, not the file's.
-          const layoutKnown = file.format === 'csv' || records - malformed > 1;
-          if (layoutKnown && shape.missingRequired.length > 0) {
-            throw missingColumnError(node, file, shape.missingRequired);
-          }
-        }
-      }
-      await record(tx, 'loaded', records, malformed, undefined, csvHeader);
+      const result = appends(plan) ? await engine.loadRaw(rawRequest(context, plan), tx) : undefined;
+      await recordLoaded({ ...context, session: tx }, plan, result);
     });
   } catch (error) {
     const failure = toStrataError(error, 'FILE_UNREADABLE');
-    if (recordFailure) await record(session, 'failed', null, null, failure);
+    await recordFile(session, context, plan, { status: 'failed', error: failure });
     throw failure;
   }
-  return state;
+  return plan.state;
+}
+
+/**
+ * Records a file as loaded, with the schema drift its records show; a file whose layout lacks a
+ * required field fails instead (SOURCE_COLUMN_MISSING).
+ */
+async function recordLoaded(
+  context: SourceRunContext,
+  plan: FilePlan,
+  result: RawLoadResult | undefined,
+): Promise<void> {
+  const { engine, session, node } = context;
+  const { file } = plan;
+  const contract = node.config.contract;
+  const records = result?.records ?? 0;
+  const malformed = result?.malformed ?? 0;
+  let shape: FileShape | undefined;
+  if (result && records > malformed) {
+    shape = compareShape(
+      result.keys ?? (await recordKeys(session, engine, node, plan.id, file.loadDate)),
+      contract,
+    );
+    // A CSV header is the file's layout, so one record tells. In JSON each record carries its
+    // own keys: a field absent from a lone record is that record's fault, not the file's.
+    const layoutKnown = file.format === 'csv' || records - malformed > 1;
+    if (layoutKnown && shape.missingRequired.length > 0)
+      throw missingColumnError(node, file, shape.missingRequired);
+  }
+  const csvHeader = file.format === 'csv' && result?.keys?.length ? result.keys : undefined;
+  await recordFile(session, context, plan, { status: 'loaded', records, malformed, shape, csvHeader });
+}
+
+interface FileRecord {
+  status: 'loaded' | 'failed';
+  records?: number;
+  malformed?: number;
+  error?: StrataError;
+  shape?: FileShape;
+  csvHeader?: string[];
+}
+
+/** One row of audit.ingested_files. */
+async function recordFile(
+  session: Session,
+  context: SourceRunContext,
+  plan: FilePlan,
+  { status, records, malformed, error, shape, csvHeader }: FileRecord,
+): Promise<void> {
+  const { node } = context;
+  const csv = node.config.csv ?? DEFAULT_CSV;
+  const missing = shape ? [...shape.missingRequired, ...shape.missingOptional] : [];
+  await session.execute(
+    `INSERT INTO audit.ingested_files (ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
+       status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, csv_header, line_delimiter,
+       csv_quote, csv_escape)
+     VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16, $17, $18,
+       $19, $20)`,
+    [
+      plan.id,
+      context.runId,
+      node.name,
+      plan.file.file,
+      plan.checksum,
+      plan.size,
+      plan.file.loadDate,
+      status === 'loaded' ? (records ?? 0) : null,
+      status === 'loaded' ? (malformed ?? 0) : null,
+      status,
+      plan.state,
+      sqlTimestamp(plan.at),
+      error?.code ?? null,
+      error?.message ?? null,
+      shape?.unknown.length ? shape.unknown.join(', ') : null,
+      missing.length ? missing.join(', ') : null,
+      csvHeader ? JSON.stringify(csvHeader) : null,
+      ...(csvHeader ? [csv.delimiter, csv.quote, csv.escape] : [null, null, null]),
+    ],
+  );
 }
 
 interface FileShape {

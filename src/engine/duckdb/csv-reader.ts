@@ -9,7 +9,7 @@ import { dropTemporary, linesOf, rejectedLines, tempPrefix } from './line-reader
 export type CsvOptions = NonNullable<RawLoadRequest['csv']>;
 
 /** The reason for a line holding a quote that is not one record (a stray quote, most often). */
-const UNCLOSED = d.stringLiteral('UNQUOTED VALUE: a quoted value is not closed on its line');
+export const UNCLOSED = d.stringLiteral('UNQUOTED VALUE: a quoted value is not closed on its line');
 
 /** What a raw insert needs besides the rows: the table and the lineage columns ($1–$5). */
 export interface RawInsert {
@@ -53,7 +53,7 @@ export async function loadCsv(
   const prefix = tempPrefix();
   if (await linesAreRecords(session, request.path, target.compression, prefix, grammar)) {
     await insertLines(session, request.path, target, grammar, headerLines);
-    const made = ['scan', 'irregular', 'irregular_read', 'irregular_read_scan', 'quoted'];
+    const made = ['scan'];
     await dropTemporary(session, prefix, ...made.map((t) => `${prefix}_${t}`));
     return names;
   }
@@ -70,7 +70,7 @@ export async function csvFieldNames(request: RawLoadRequest): Promise<string[]> 
   return namesOf(await readStart(request.path, request.compression), csvOptions(request));
 }
 
-function csvOptions(request: RawLoadRequest): CsvOptions {
+export function csvOptions(request: RawLoadRequest): CsvOptions {
   const csv = request.csv ?? DEFAULT_CSV;
   for (const option of [csv.delimiter, csv.quote, csv.escape]) {
     if (option.includes("'") || option.length > 1) {
@@ -103,7 +103,7 @@ async function linesAreRecords(
   g: CsvGrammar,
 ): Promise<boolean> {
   const irregular = `${prefix}_irregular`;
-  const quoted = `${prefix}_quoted`;
+  const quoted = `${prefix}_irregular_quoted`;
   const { rows } = await session.query(
     `SELECT count(*) FILTER (WHERE line IS NULL) AS blank, count(*) FILTER (WHERE NOT ${g.plain('line')}) AS quoted
      FROM ${linesOf(compression, prefix)}`,
@@ -124,6 +124,8 @@ SELECT line FROM ${linesOf(compression, `${prefix}_irregular_read`)} WHERE NOT $
 ${quotedLines(g, `(SELECT row_number() OVER () AS n, line, CAST(NULL AS VARCHAR) AS error FROM ${irregular})`)}`,
   );
   const spans = await session.query(`SELECT count(*) AS n FROM (${spanCandidates(quoted)}) AS candidates`);
+  // The slow path that follows a "no" builds tables of its own under the same prefix.
+  await dropTemporary(session, irregular, quoted, `${irregular}_read`, `${irregular}_read_scan`);
   return Number(spans.rows[0]?.n ?? 0) === 0;
 }
 
@@ -169,19 +171,23 @@ SELECT line, coalesce(raw_text, ''), parse_error, false FROM ${bad}`,
  * The quote state of lines holding a quote (a relation of n, line, error; n in file order): whether
  * each opens a value, closes one cleanly, and `closes`, the next line that does not stay inside
  * quotes — the one that closes a value this line opens (plain lines in between always stay inside).
- * An unreadable line opens nothing and stays inside.
+ * An unreadable line opens nothing and stays inside. With `file`, the relation holds the lines of
+ * several files, told apart by that column, and the rows keep it.
  */
-function quotedLines(g: CsvGrammar, relation: string): string {
-  return `SELECT n, opens, closes_cleanly,
-  min(CASE WHEN NOT stays_quoted THEN n END) OVER (ORDER BY n ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS closes
-FROM (SELECT n, error IS NULL AND ${g.opens('line')} AS opens, error IS NOT NULL OR ${g.staysQuoted('line')} AS stays_quoted,
+export function quotedLines(g: CsvGrammar, relation: string, file?: string): string {
+  const by = file ? `${file}, ` : '';
+  return `SELECT ${by}n, opens, closes_cleanly,
+  min(CASE WHEN NOT stays_quoted THEN n END) OVER (${file ? `PARTITION BY ${file} ` : ''}ORDER BY n ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS closes
+FROM (SELECT ${by}n, error IS NULL AND ${g.opens('line')} AS opens, error IS NOT NULL OR ${g.staysQuoted('line')} AS stays_quoted,
         error IS NULL AND ${g.closesCleanly('line')} AS closes_cleanly
       FROM ${relation} AS lines) AS states`;
 }
 
 /** The lines of `quoted` (see quotedLines) that open a value a later line closes cleanly: n, closes. */
-function spanCandidates(quoted: string): string {
-  return `SELECT o.n, o.closes FROM ${quoted} AS o JOIN ${quoted} AS c ON c.n = o.closes AND c.closes_cleanly WHERE o.opens`;
+export function spanCandidates(quoted: string, file?: string): string {
+  const sameFile = file ? ` AND c.${file} = o.${file}` : '';
+  return `SELECT ${file ? `o.${file}, ` : ''}o.n, o.closes FROM ${quoted} AS o
+JOIN ${quoted} AS c ON c.n = o.closes${sameFile} AND c.closes_cleanly WHERE o.opens`;
 }
 
 /**
@@ -279,7 +285,7 @@ FROM (
   );
 }
 
-interface CsvGrammar {
+export interface CsvGrammar {
   /** The line holds neither quote nor escape: it is its values split on the delimiter. */
   plain(line: string): string;
   /** Starting outside quotes, the line ends inside a quoted value. */
@@ -299,7 +305,7 @@ interface CsvGrammar {
  * CASE, not OR: DuckDB evaluates both sides of an OR for every row, and a pattern costs three
  * times the scan.)
  */
-function csvGrammar(csv: CsvOptions): CsvGrammar {
+export function csvGrammar(csv: CsvOptions): CsvGrammar {
   const lit = d.stringLiteral;
   const { D, Q, inside, value, record } = csvPatterns(csv);
   const matches = (text: string, pattern: string) => `regexp_full_match(${text}, ${lit(pattern)})`;

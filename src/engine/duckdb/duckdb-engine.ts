@@ -9,6 +9,7 @@ import type {
   Engine,
   ExecResult,
   QueryResult,
+  PreparedRawLoads,
   RawLoadRequest,
   RawLoadResult,
   RowBatch,
@@ -19,6 +20,7 @@ import type {
   TableRef,
 } from '../types.ts';
 import { duckdbDialect } from './dialect.ts';
+import { prepareRawLoadsDuckDb } from './raw-batch.ts';
 import { loadRawDuckDb } from './raw-reader.ts';
 import { normaliseRows } from './values.ts';
 
@@ -171,6 +173,10 @@ class DuckDbEngine implements Engine {
 
   loadRaw(request: RawLoadRequest, session: Session): Promise<RawLoadResult> {
     return loadRawDuckDb(request, session);
+  }
+
+  prepareRawLoads(requests: readonly RawLoadRequest[], session: Session): Promise<PreparedRawLoads> {
+    return prepareRawLoadsDuckDb(requests, session);
   }
 
   async listSchemas(): Promise<string[]> {

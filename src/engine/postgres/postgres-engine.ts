@@ -11,6 +11,7 @@ import type {
   Engine,
   ExecResult,
   QueryResult,
+  PreparedRawLoads,
   RawLoadRequest,
   RawLoadResult,
   RoleAdmin,
@@ -28,6 +29,7 @@ import { driverError, isTransientPostgres, scrubber, sqlError } from './errors.t
 import { ensureHelpers } from './helpers.ts';
 import { postgresRoleAdmin } from './roles.ts';
 import { typeParsers } from './values.ts';
+import { oneByOne } from '../raw-loads.ts';
 
 export interface PostgresOptions {
   /** postgres://user[:password]@host[:port]/database[?...] */
@@ -250,6 +252,11 @@ class PostgresEngine implements Engine {
 
   loadRaw(request: RawLoadRequest, session: Session): Promise<RawLoadResult> {
     return loadRawPostgres(request, this.asOwnSession(session), this.scratch, this.dialect);
+  }
+
+  /** COPY is one statement per file already: nothing gains from reading ahead. */
+  prepareRawLoads(requests: readonly RawLoadRequest[]): Promise<PreparedRawLoads> {
+    return Promise.resolve(oneByOne(requests, (request, session) => this.loadRaw(request, session)));
   }
 
   private asOwnSession(session: Session): PostgresSession {
