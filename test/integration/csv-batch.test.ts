@@ -1,15 +1,16 @@
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestProject } from '../helpers/project.ts';
 
 const HEADER = 'order_id,quantity,status';
 
-/** One CSV source of every file under data/orders, with a small contract. */
-const CONFIG = `import { defineConfig } from 'strata';
+/** One CSV source of the files under data/orders that `files` matches, with a small contract. */
+const config = (files: string) => `import { defineConfig } from 'strata';
 export default defineConfig({
   engine: { type: 'duckdb', path: 'warehouse.duckdb' },
   sources: {
     orders: {
-      files: 'data/orders/*.csv',
+      files: '${files}',
       contract: {
         uniqueKey: ['order_id'],
         fields: {
@@ -54,8 +55,8 @@ afterEach(async () => {
   projects = [];
 });
 
-async function loaded(files: Record<string, string | Buffer>) {
-  const project = await TestProject.create({ 'strata.config.ts': CONFIG, ...files });
+async function loaded(files: Record<string, string | Buffer>, glob = 'data/orders/*.csv') {
+  const project = await TestProject.create({ 'strata.config.ts': config(glob), ...files });
   projects.push(project);
   const result = await project.run();
   expect(result.exitCode, JSON.stringify(result).slice(0, 3000)).toBe(0);
@@ -124,5 +125,17 @@ describe('CSV files landing together', () => {
       { load_date: '2025-03-06', received: 0, staged: 0, quarantined: 0, duplicates: 0, reconciled: true },
       { load_date: '2025-03-07', received: 1, staged: 1, quarantined: 0, duplicates: 0, reconciled: true },
     ]);
+  });
+
+  it('read gzip-compressed files together as they would be read alone', async () => {
+    const gzipped = Object.fromEntries(
+      Object.entries(FILES).map(([path, content]) => [`${path}.gz`, gzipSync(content)]),
+    );
+    const together = await loaded(gzipped, 'data/orders/*.csv.gz');
+    const plain = await loaded(FILES);
+    const unzipped = (rows: Record<string, unknown>[]) =>
+      rows.map((row) => ({ ...row, source_file: String(row.source_file).replace(/\.gz$/, '') }));
+    expect(unzipped(together.raw)).toEqual(plain.raw);
+    expect(together.raw).toHaveLength(14);
   });
 });
