@@ -30,12 +30,9 @@ export interface CsvBatch {
  * whose lines are each one record, as loadCsv's straight path requires (readable, not blank, no
  * quoted value spanning lines); the others are left to loadCsv, whose line-table path handles them.
  */
-export async function readCsvBatch(
-  requests: readonly RawLoadRequest[],
-  session: Session,
-): Promise<{ batch: CsvBatch; direct: Set<number> }> {
+export async function readCsvBatch(requests: readonly RawLoadRequest[], session: Session): Promise<CsvBatch> {
   const first = requests[0];
-  if (!first) throw new Error('readCsvBatch needs at least one file');
+  if (!first) return { insert: () => Promise.resolve(new Map()), dispose: () => Promise.resolve() };
   const csv = csvOptions(first);
   const g = csvGrammar(csv);
   const headerLines = csv.header ? 1 : 0;
@@ -82,7 +79,7 @@ WHERE l.rowid - f.base >= ${headerLines}`,
       }
       return results;
     };
-    return { batch: { insert, dispose }, direct };
+    return { insert, dispose };
   } catch (error) {
     await dispose().catch(() => undefined);
     throw error;
