@@ -71,7 +71,9 @@ async function acquireInstance(key: string, options: DuckDbOptions): Promise<Duc
     shared.users += 1;
     return shared.instance;
   }
-  const settings: Record<string, string> = {};
+  // DuckDB's default, stated because raw record numbers rest on it: a table made by one statement
+  // holds rows in the order they were read (see csv-batch.ts and line-reader.ts).
+  const settings: Record<string, string> = { preserve_insertion_order: 'true' };
   if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
   if (options.threads) settings.threads = String(options.threads);
   const instance = await DuckDBInstance.create(':memory:', settings);
