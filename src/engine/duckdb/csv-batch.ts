@@ -2,7 +2,6 @@ import { RAW_COLUMNS } from '../raw-columns.ts';
 import type { RawLoadRequest, RawLoadResult, Session, SqlValue } from '../types.ts';
 import {
   type CsvGrammar,
-  UNCLOSED,
   csvFieldNames,
   csvGrammar,
   csvOptions,
@@ -67,7 +66,7 @@ FROM ${lines} GROUP BY file_index`,
         `INSERT INTO ${d.qualify(first.target)} (${RAW_COLUMNS.join(', ')})
 SELECT m.ingestion_id, m.run_id, m.load_date, m.source_file, l.rowid - f.base + 1 - ${headerLines}, l.rowid - f.base + 1,
   m.ingested_at, NULL, l.line,
-  CASE WHEN ${g.plain('l.line')} THEN NULL WHEN ${g.parses('l.line')} THEN NULL ELSE ${UNCLOSED} END
+  ${g.lineError('l.line')}
 FROM ${lines} AS l JOIN ${files} AS f ON f.file_index = l.file_index
   JOIN ${lineage.sql} AS m(file_index, ingestion_id, run_id, load_date, source_file, ingested_at) ON m.file_index = l.file_index
 WHERE l.rowid - f.base >= ${headerLines}`,
@@ -126,7 +125,7 @@ async function countRecords(
   if (direct.size === 0) return new Map();
   const { rows } = await session.query(
     `SELECT l.file_index AS i, count(*) AS records,
-       count(*) FILTER (WHERE CASE WHEN ${g.plain('l.line')} THEN false ELSE NOT ${g.parses('l.line')} END) AS malformed
+       count(*) FILTER (WHERE ${g.lineError('l.line')} IS NOT NULL) AS malformed
      FROM ${lines} AS l JOIN ${files} AS f ON f.file_index = l.file_index
      WHERE l.rowid - f.base >= ${headerLines} AND l.file_index IN (${[...direct].join(', ')})
      GROUP BY l.file_index`,

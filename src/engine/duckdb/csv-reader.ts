@@ -9,7 +9,7 @@ import { dropTemporary, linesOf, rejectedLines, tempPrefix } from './line-reader
 export type CsvOptions = NonNullable<RawLoadRequest['csv']>;
 
 /** The reason for a line holding a quote that is not one record (a stray quote, most often). */
-export const UNCLOSED = d.stringLiteral('UNQUOTED VALUE: a quoted value is not closed on its line');
+const UNCLOSED = d.stringLiteral('UNQUOTED VALUE: a quoted value is not closed on its line');
 
 /** What a raw insert needs besides the rows: the table and the lineage columns ($1–$5). */
 export interface RawInsert {
@@ -245,7 +245,7 @@ async function insertLines(
   await session.execute(
     `INSERT INTO ${target.table} (${RAW_COLUMNS.join(', ')})
 SELECT ${target.lineageColumns}, n - ${headerLines}, n, CAST($5 AS TIMESTAMP), NULL, line,
-  CASE WHEN ${g.plain('line')} THEN NULL WHEN ${g.parses('line')} THEN NULL ELSE ${UNCLOSED} END
+  ${g.lineError('line')}
 FROM (SELECT row_number() OVER () AS n, line FROM ${linesOf(target.compression, reads, '$6')}) AS lines
 WHERE n > ${headerLines}`,
     [...target.lineageParams, path],
@@ -296,6 +296,8 @@ export interface CsvGrammar {
   closesCleanly(line: string): string;
   /** The text is one record of values. */
   parses(text: string): string;
+  /** A line taken as one record on its own: why it is malformed, or null (the pattern only for quoted lines). */
+  lineError(line: string): string;
   /** The text's values (see Dialect.csvValues). */
   values(text: string): string;
 }
@@ -316,6 +318,8 @@ export function csvGrammar(csv: CsvOptions): CsvGrammar {
       `(${matches(line, inside)} OR ${matches(line, `${inside}${Q}${D}(?:${value}${D})*${Q}${inside}`)})`,
     closesCleanly: (line) => matches(line, `${inside}${Q}(?:${D}${value})*`),
     parses: (text) => matches(text, record),
+    lineError: (line) =>
+      `CASE WHEN ${quoteFree(line, lit(csv.quote), lit(csv.escape))} THEN NULL WHEN ${matches(line, record)} THEN NULL ELSE ${UNCLOSED} END`,
     values: (text) => d.csvValues(text, csv),
   };
 }
