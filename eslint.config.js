@@ -1,6 +1,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import { importX } from 'eslint-plugin-import-x';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import { LAYERS, layerZones } from './layers.js';
+
+/** Packages that only an engine adapter may load: everything else reaches a database through `Engine`. */
+const DRIVERS = ['@duckdb/node-api', 'pg', 'pg-copy-streams'];
+const FILESYSTEM = ['node:fs', 'node:fs/promises', 'fs', 'fs/promises'];
 
 export default tseslint.config(
   {
@@ -10,15 +15,24 @@ export default tseslint.config(
       'scratch/**',
       'strata-demo/**',
       'src/templates/**/strata.config.ts',
+      // Planted violations that test/lint proves ESLint reports; linted only by that test.
+      'test/lint/fixtures/**',
     ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
+    settings: {
+      // import-x ignores files it has no parser for: without these it follows no `.ts` import at
+      // all and `no-cycle` passes on any cycle.
+      'import-x/extensions': ['.ts', '.mts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.mts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.mts', '.js', '.mjs'] })],
+    },
     rules: {
       'import-x/no-cycle': 'error',
+      'import-x/no-unresolved': ['error', { ignore: ['^strata$'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': [
@@ -31,22 +45,63 @@ export default tseslint.config(
     },
   },
   {
-    // Process entry points: the CLI, and the test PostgreSQL server run as a child process.
-    files: ['src/cli/main.ts', 'bin/**', 'test/support/embedded-postgres-server.ts'],
-    rules: { 'no-restricted-syntax': 'off' },
+    // The layers of src/ (layers.js): a folder imports only the folders below it that it names.
+    files: ['src/**/*.ts', 'src/**/*.mjs', 'src/**/*.js'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: layerZones(LAYERS) }] },
   },
   {
-    // Planning and SQL rendering stay pure: no drivers, no filesystem.
-    files: ['src/models/**', 'src/plan/**', 'src/materialize/**'],
+    // Drivers are loaded by the engine adapters alone.
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/engine/duckdb/**', 'src/engine/postgres/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: DRIVERS.map((name) => ({
+            name,
+            message: 'Only src/engine/duckdb and src/engine/postgres load a driver.',
+          })),
+        },
+      ],
+    },
+  },
+  {
+    // Planning and SQL rendering stay pure: no drivers, no filesystem, no adapter.
+    files: [
+      'src/models/**',
+      'src/materialize/**',
+      'src/contracts/**',
+      'src/checks/render.ts',
+      'src/checks/collect.ts',
+      'src/checks/types.ts',
+      'src/time/**',
+      'src/engine/*.ts',
+    ],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: ['node:fs', 'node:fs/promises', 'fs', 'fs/promises', '@duckdb/node-api', 'pg'],
-          patterns: ['**/engine/duckdb/**', '**/engine/postgres/**'],
+          paths: [...FILESYSTEM, ...DRIVERS].map((name) => ({
+            name,
+            message:
+              'Planning and SQL rendering import no driver and no filesystem: take the data as an argument.',
+          })),
+          patterns: [
+            {
+              group: ['**/engine/duckdb/**', '**/engine/postgres/**', '**/engine/open/**'],
+              message:
+                'Planning and SQL rendering use the Engine/Dialect interface (engine/types.ts), never an adapter.',
+            },
+          ],
         },
       ],
     },
+  },
+  {
+    // Process entry points: the CLI, and the test PostgreSQL server run as a child process.
+    files: ['src/cli/main.ts', 'bin/**', 'test/support/embedded-postgres-server.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
-import { addDays } from '../src/materialize/dates.ts';
+import { addDays } from '../src/time/dates.ts';
 import { STRATA_VERSION } from '../src/version.ts';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchArgs, type BenchPack } from './args.ts';
 import {

@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureAuditSchema } from '../audit/recorder.ts';
-import { sqlTimestamp } from '../audit/timestamps.ts';
-import { createEngine } from '../engine/create-engine.ts';
+import { sqlTimestamp } from '../time/timestamps.ts';
+import { createEngine } from '../engine/open/create-engine.ts';
 import type { Engine } from '../engine/types.ts';
 
 export interface AuditWarehouse {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngine } from '../engine/create-engine.ts';
+import { createEngine } from '../engine/open/create-engine.ts';
 import type { Engine } from '../engine/types.ts';
 import {
   type AuditWarehouse,

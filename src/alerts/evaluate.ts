@@ -2,7 +2,7 @@ import type { Engine } from '../engine/types.ts';
 import type { Alert, AlertRule } from './alert.ts';
 import { checkFailingAlerts } from './check-failing.ts';
 import { quarantinedAlerts, runFailedAlerts, runtimeAlerts } from './run-rules.ts';
-import type { AlertsConfig } from './schema.ts';
+import type { AlertsConfig } from '../config/alerts-schema.ts';
 import { volumeDropAlerts } from './volume-drop.ts';
 
 export type { Alert, AlertRule } from './alert.ts';

@@ -8,7 +8,7 @@ import {
   openAuditWarehouse,
 } from './audit-fixture.ts';
 import { raiseAlerts } from './raise-alerts.ts';
-import type { AlertsConfig } from './schema.ts';
+import type { AlertsConfig } from '../config/alerts-schema.ts';
 import {
   TOKEN,
   type Behaviour,

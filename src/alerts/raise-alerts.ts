@@ -3,7 +3,7 @@ import { causeMessage } from '../errors/strata-error.ts';
 import type { Alert, AlertRule } from './alert.ts';
 import { enabledRules } from './evaluate.ts';
 import { type DeliveredAlert, recordAlerts } from './record-alerts.ts';
-import type { AlertsConfig } from './schema.ts';
+import type { AlertsConfig } from '../config/alerts-schema.ts';
 import { postWebhook } from './webhook.ts';
 
 export type { DeliveredAlert } from './record-alerts.ts';

@@ -1,5 +1,5 @@
 import type { AlertDelivery } from '../audit/schema.ts';
-import { sqlTimestamp } from '../audit/timestamps.ts';
+import { sqlTimestamp } from '../time/timestamps.ts';
 import type { Engine, SqlValue } from '../engine/types.ts';
 import type { Alert } from './alert.ts';
 

@@ -1,4 +1,4 @@
-import { backoffDelay, sleep as realSleep } from '../runner/backoff.ts';
+import { backoffDelay, sleep as realSleep } from '../time/backoff.ts';
 import { describeFetchFailure } from './fetch-failure.ts';
 import { retryAfterMs } from './retry-after.ts';
 

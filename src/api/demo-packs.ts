@@ -1,4 +1,4 @@
-import { dateLiteral } from '../materialize/dates.ts';
+import { dateLiteral } from '../time/dates.ts';
 
 /**
  * What `strata demo` can show: a template to create the project from, the generator domain that

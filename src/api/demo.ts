@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { CONFIG_FILES } from '../config/load-config.ts';
 import type { Row } from '../engine/types.ts';
+import { removeWarehouseFile } from '../engine/open/create-engine.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_DEFECT_KINDS, generate, type GenerateProgress } from '../generate/index.ts';
 import { type ManifestHeader, readManifestHeader } from '../generate/manifest.ts';
-import { addDays, assertIsoDate } from '../materialize/dates.ts';
+import { addDays, assertIsoDate } from '../time/dates.ts';
 import { loadProject } from '../project/load-project.ts';
 import type { RunEventListener } from '../runner/events.ts';
 import type { RunSummary } from '../runner/run-pipeline.ts';
@@ -200,10 +201,9 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
   let fullRefresh = false;
   if (generation.replaced) {
     const target = (await loadProject(projectDir, env)).engineTarget;
-    if (target.type === 'duckdb' && isInside(projectDir, target.path) && existsSync(target.path)) {
-      step('reset_warehouse', `The data changed: removing the earlier demo warehouse ${target.path}`);
-      await rm(target.path, { force: true });
-      await rm(`${target.path}.wal`, { force: true });
+    const removed = await removeWarehouseFile(target, projectDir);
+    if (removed) {
+      step('reset_warehouse', `The data changed: removed the earlier demo warehouse ${removed}`);
       warehouseReset = true;
     } else {
       fullRefresh = true;
@@ -526,9 +526,4 @@ async function rowsOf(options: ProjectOptions, sql: string): Promise<Row[]> {
     rows.push(...batch.rows);
   });
   return rows;
-}
-
-function isInside(dir: string, path: string): boolean {
-  const rel = relative(dir, path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }

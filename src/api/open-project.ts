@@ -1,4 +1,4 @@
-import { createEngine } from '../engine/create-engine.ts';
+import { createEngine } from '../engine/open/create-engine.ts';
 import type { Engine } from '../engine/types.ts';
 import { type Project, loadProject } from '../project/load-project.ts';
 

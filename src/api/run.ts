@@ -1,4 +1,4 @@
-import { assertIsoDate } from '../materialize/dates.ts';
+import { assertIsoDate } from '../time/dates.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { type RunOptions, type RunSummary, runPipeline } from '../runner/run-pipeline.ts';

@@ -1,8 +1,8 @@
-import type { CheckResult } from '../checks/run-check.ts';
+import type { CheckResult } from './check-result.ts';
 import type { Engine, SqlValue } from '../engine/types.ts';
 import { type StrataError, causeMessage } from '../errors/strata-error.ts';
 import { AUDIT_SCHEMA, type RunStatus, type TaskStatus, auditMigrations } from './schema.ts';
-import { sqlTimestamp } from './timestamps.ts';
+import { sqlTimestamp } from '../time/timestamps.ts';
 
 /** run_id, task_id, task_kind, target, materialization, attempt, started_at: $1..$7 of an attempt's insert. */
 function attemptIdentity(task: TaskAttemptRecord): SqlValue[] {

@@ -3,7 +3,7 @@ import { StrataError } from '../errors/strata-error.ts';
 import type { Graph } from '../models/graph.ts';
 import { parseTemplate } from '../models/template.ts';
 import type { ProjectNode } from '../models/types.ts';
-import type { CheckRule, CheckSpec } from './spec.ts';
+import type { CheckRule, CheckSpec } from '../config/check-spec.ts';
 import type { CheckDefinition } from './types.ts';
 
 interface Declared {

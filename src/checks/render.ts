@@ -1,7 +1,7 @@
 import type { Dialect, TableRef } from '../engine/types.ts';
-import { dateLiteral } from '../materialize/dates.ts';
+import { dateLiteral } from '../time/dates.ts';
 import { OPEN_FROM, OPEN_TO, renderSegments } from '../materialize/render-select.ts';
-import type { CheckRule } from './spec.ts';
+import type { CheckRule } from '../config/check-spec.ts';
 import type { CheckDefinition, CheckScope } from './types.ts';
 
 export interface CheckRenderContext {

@@ -1,35 +1,16 @@
+import type { CheckResult } from '../audit/check-result.ts';
 import type { CheckStatus } from '../audit/schema.ts';
 import type { Row, Session } from '../engine/types.ts';
 import { toStrataError } from '../errors/strata-error.ts';
 import { subquery } from '../materialize/render-select.ts';
 import { type CheckRenderContext, renderCheck } from './render.ts';
-import type { FailAbove } from './spec.ts';
-import type { CheckDefinition, CheckScope } from './types.ts';
+import type { FailAbove } from '../config/check-spec.ts';
+import type { CheckDefinition } from './types.ts';
+
+export type { CheckResult };
 
 /** Failing rows kept per result: enough to see the problem, small enough to keep every run's. */
 export const SAMPLE_ROWS = 5;
-
-export interface CheckResult {
-  checkId: string;
-  type: string;
-  target: string;
-  table: string;
-  column?: string;
-  severity: 'error' | 'warn';
-  status: CheckStatus;
-  scope: CheckScope;
-  /** Rows the check returned; null when it could not run. */
-  failingRows: number | null;
-  /** Rows looked at, for checks that test rows one by one. */
-  checkedRows: number | null;
-  threshold?: string;
-  sample: Row[];
-  sql: string;
-  /** One readable sentence. */
-  message: string;
-  startedAt: Date;
-  durationMs: number;
-}
 
 /**
  * Runs one check: counts its failing rows, keeps a sample, applies the threshold. Never throws: a

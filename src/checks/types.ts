@@ -1,6 +1,6 @@
 import type { TableRef } from '../engine/types.ts';
 import type { Segment } from '../models/types.ts';
-import type { CheckOptions, CheckRule } from './spec.ts';
+import type { CheckOptions, CheckRule } from '../config/check-spec.ts';
 
 /** A check as the project declares it, resolved against the DAG: what it reads and where it came from. */
 export interface CheckDefinition {
@@ -25,4 +25,4 @@ export interface CheckDefinition {
 }
 
 /** The dates a check looks at: the run's load dates, or the whole table. */
-export type CheckScope = { kind: 'all' } | { kind: 'dates'; from?: string; to?: string };
+export type { CheckScope } from '../audit/check-result.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { alertsSchema } from '../alerts/schema.ts';
-import { checkEntrySchema } from '../checks/spec.ts';
-import { fileSourceSchema } from '../sources/schema.ts';
+import { alertsSchema } from './alerts-schema.ts';
+import { checkEntrySchema } from './check-spec.ts';
+import { fileSourceSchema } from './source-schema.ts';
 
 const identifier = z
   .string()

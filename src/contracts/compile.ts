@@ -2,7 +2,7 @@ import { type CsvDialect, quoteFree } from '../engine/csv-grammar.ts';
 import { RAW_COLUMNS } from '../engine/raw-columns.ts';
 import type { Dialect } from '../engine/types.ts';
 import type { ReasonCode } from './reasons.ts';
-import type { ArrayField, Contract, ScalarField } from './schema.ts';
+import type { ArrayField, Contract, ScalarField } from '../config/contract-schema.ts';
 
 /**
  * Compiles a contract into SQL that runs in the engine: no record is validated in JavaScript.

@@ -3,7 +3,7 @@
  * (decided up front so that late records never land in a file that will be emptied), records
  * waiting to arrive late, the manifest being collected and the DuckDB connection for Parquet.
  */
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ParquetWriter } from '../engine/duckdb/parquet-writer.ts';
 import { dayString } from './calendar.ts';
 import {
   FATAL_DEFECT_KINDS,
@@ -47,8 +47,8 @@ export class RunContext {
   readonly defectCountsByFeed = new Map<string, Map<string, number>>();
   /** One defect log per feed, so partitions can be merged in feed order. */
   private readonly defectSinks = new Map<string, FileSink>();
-  private instance: DuckDBInstance | undefined;
-  private connection: DuckDBConnection | undefined;
+  /** Parquet feeds are written as CSV first, then converted one file at a time. */
+  readonly parquet = new ParquetWriter();
 
   constructor(
     readonly seed: number,
@@ -170,30 +170,8 @@ export class RunContext {
     return paths;
   }
 
-  private duckChain: Promise<unknown> = Promise.resolve();
-
-  /** Runs work on the run's DuckDB connection, one piece at a time. */
-  withDuckDb<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    const next = this.duckChain.then(async () => work(await this.duckdb()));
-    this.duckChain = next.catch(() => undefined);
-    return next;
-  }
-
-  private async duckdb(): Promise<DuckDBConnection> {
-    if (!this.connection) {
-      const { DuckDBInstance } = await import('@duckdb/node-api');
-      // One thread: Parquet output must not depend on scheduling.
-      this.instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-      this.connection = await this.instance.connect();
-    }
-    return this.connection;
-  }
-
   close(): void {
-    this.connection?.closeSync();
-    this.instance?.closeSync();
+    this.parquet.close();
     for (const sink of this.defectSinks.values()) sink.destroy();
-    this.connection = undefined;
-    this.instance = undefined;
   }
 }

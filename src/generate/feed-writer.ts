@@ -3,6 +3,7 @@
  * run asks for and records each in the manifest with its position. Parquet files are written as a
  * temporary CSV and converted by DuckDB when the file closes.
  */
+import type { ParquetColumn } from '../engine/duckdb/parquet-writer.ts';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -360,28 +361,18 @@ export class FeedFileWriter implements RowWriter {
   }
 
   private async toParquet(csvPath: string): Promise<{ bytes: number; sha256: string }> {
-    const columns: string[] = [];
+    const columns: ParquetColumn[] = [];
     this.spec.columns.forEach((c, i) => {
       const name = this.layout.names[i];
-      if (name !== undefined) columns.push(`${sqlString(name)}: ${sqlString(sqlTypeOf(c))}`);
+      if (name !== undefined) columns.push({ name, type: sqlTypeOf(c) });
     });
-    if (this.layout.extra) columns.push(`${sqlString(this.layout.extra.name)}: 'VARCHAR'`);
+    if (this.layout.extra) columns.push({ name: this.layout.extra.name, type: 'VARCHAR' });
     const target = join(this.ctx.out, this.relPath);
-    await this.ctx.withDuckDb((connection) =>
-      connection.run(
-        `COPY (SELECT * FROM read_csv(${sqlString(csvPath)}, header = true, auto_detect = false, delim = ',', ` +
-          `quote = '"', escape = '"', columns = {${columns.join(', ')}})) ` +
-          `TO ${sqlString(target)} (FORMAT parquet, COMPRESSION snappy)`,
-      ),
-    );
+    await this.ctx.parquet.fromCsv(csvPath, columns, target);
     rmSync(csvPath, { force: true });
     const buffer = readFileSync(target);
     return { bytes: buffer.length, sha256: createHash('sha256').update(buffer).digest('hex') };
   }
-}
-
-function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
 
 function valueText(value: Value): string {

@@ -1,4 +1,4 @@
-import { dateLiteral } from './dates.ts';
+import { dateLiteral } from '../time/dates.ts';
 import { type MaterializationPlan, type RenderInput, type Step, dropExisting, stagedRef } from './plan.ts';
 import { subquery } from './render-select.ts';
 import { assertHasColumns, assertSameColumns } from './schema-change.ts';

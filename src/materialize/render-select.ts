@@ -1,6 +1,6 @@
 import type { Dialect, TableRef } from '../engine/types.ts';
 import type { ModelNode, Segment } from '../models/types.ts';
-import { dateLiteral } from './dates.ts';
+import { dateLiteral } from '../time/dates.ts';
 
 /** The run's load dates as seen by {{ date_from }} and {{ date_to }}; open ends use the extremes. */
 export interface DateWindow {

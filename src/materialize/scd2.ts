@@ -1,7 +1,7 @@
 import type { ColumnInfo, Dialect, TableRef } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { ModelNode } from '../models/types.ts';
-import { dateLiteral } from './dates.ts';
+import { dateLiteral } from '../time/dates.ts';
 import { keyJoin, uniqueKeyGuards } from './key-guards.ts';
 import { type MaterializationPlan, type RenderInput, type Step, dropExisting, stagedRef } from './plan.ts';
 import { subquery } from './render-select.ts';

@@ -1,4 +1,4 @@
-import { dateLiteral } from './dates.ts';
+import { dateLiteral } from '../time/dates.ts';
 import { keyJoin, uniqueKeyGuards } from './key-guards.ts';
 import type { MaterializationPlan, RenderInput } from './plan.ts';
 import { subquery } from './render-select.ts';

@@ -1,6 +1,6 @@
 import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { checkEntrySchema } from '../checks/spec.ts';
+import { checkEntrySchema } from '../config/check-spec.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { MATERIALIZATIONS, type ModelConfig } from './types.ts';
 

@@ -1,6 +1,6 @@
 import type { TableRef } from '../engine/types.ts';
-import type { CheckSpec } from '../checks/spec.ts';
-import type { SourceConfig } from '../sources/schema.ts';
+import type { CheckSpec } from '../config/check-spec.ts';
+import type { SourceConfig } from '../config/source-schema.ts';
 
 export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'upsert', 'scd2'] as const;
 export type Materialization = (typeof MATERIALIZATIONS)[number];

@@ -10,7 +10,7 @@ import { StrataAggregateError, StrataError } from '../errors/strata-error.ts';
 import { type Graph, buildGraph } from '../models/graph.ts';
 import { baseName, parseModel } from '../models/parse-model.ts';
 import type { ProjectNode, SeedNode, SourceNode } from '../models/types.ts';
-import type { SourceConfig } from '../sources/schema.ts';
+import type { SourceConfig } from '../config/source-schema.ts';
 import { listFiles } from './discover.ts';
 
 export interface Project {

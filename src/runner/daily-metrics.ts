@@ -1,4 +1,4 @@
-import { sqlTimestamp } from '../audit/timestamps.ts';
+import { sqlTimestamp } from '../time/timestamps.ts';
 import type { CheckResult } from '../checks/run-check.ts';
 import type { Engine } from '../engine/types.ts';
 

@@ -2,7 +2,7 @@ import type { Engine, Session } from '../engine/types.ts';
 import type { MaterializationFacts } from '../materialize/plan.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import { subquery } from '../materialize/render-select.ts';
-import { dateLiteral } from '../materialize/dates.ts';
+import { dateLiteral } from '../time/dates.ts';
 import type { ModelNode } from '../models/types.ts';
 
 /**

@@ -3,7 +3,7 @@ import { AuditRecorder, type TaskAttemptRecord, ensureAuditSchema } from '../aud
 import type { CheckResult } from '../checks/run-check.ts';
 import type { Engine } from '../engine/types.ts';
 import { StrataError, serializeError } from '../errors/strata-error.ts';
-import { todayUtc } from '../materialize/dates.ts';
+import { todayUtc } from '../time/dates.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import { selectNodes } from '../models/select.ts';
 import type { ProjectNode } from '../models/types.ts';

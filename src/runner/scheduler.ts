@@ -1,5 +1,5 @@
 import { StrataError, toStrataError } from '../errors/strata-error.ts';
-import { backoffDelay, sleep as realSleep } from './backoff.ts';
+import { backoffDelay, sleep as realSleep } from '../time/backoff.ts';
 
 export interface ScheduledTask {
   id: string;

@@ -1,8 +1,8 @@
 import { StrataError } from '../errors/strata-error.ts';
-import { isIsoDate } from '../materialize/dates.ts';
+import { isIsoDate } from '../time/dates.ts';
 import { globFiles, relativePath } from './glob.ts';
 import { landingFolder } from './http/land-pages.ts';
-import type { FileFormat, SourceConfig } from './schema.ts';
+import type { FileFormat, SourceConfig } from '../config/source-schema.ts';
 
 export interface SourceFile {
   /** Absolute path. */

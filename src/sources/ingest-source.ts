@@ -1,6 +1,6 @@
-import { sqlTimestamp } from '../audit/timestamps.ts';
+import { sqlTimestamp } from '../time/timestamps.ts';
 import { compileContract } from '../contracts/compile.ts';
-import type { Contract } from '../contracts/schema.ts';
+import type { Contract } from '../config/contract-schema.ts';
 import type { Dialect, Engine, RawLoadRequest, RawLoadResult, Session } from '../engine/types.ts';
 import { StrataAggregateError, StrataError, toStrataError } from '../errors/strata-error.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
@@ -8,7 +8,7 @@ import type { SourceNode } from '../models/types.ts';
 import { type FileChecksum, checksumsAhead, fileChecksum, ingestionId } from './checksum.ts';
 import { type SourceFile, discoverFiles } from './discover.ts';
 import { landHttpPages } from './http/land-pages.ts';
-import { todayUtc } from '../materialize/dates.ts';
+import { todayUtc } from '../time/dates.ts';
 import { createRawTable, csvDialectsOf } from './raw-table.ts';
 import { DEFAULT_CSV } from '../engine/csv-grammar.ts';
 import { type StageCounts, stageDates } from './stage-source.ts';

@@ -1,4 +1,4 @@
-import { sqlTimestamp } from '../audit/timestamps.ts';
+import { sqlTimestamp } from '../time/timestamps.ts';
 import type { ContractSql } from '../contracts/compile.ts';
 import type { Dialect, Session, TableRef } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';

@@ -3,10 +3,10 @@
  * written from the feed's own description in src/generate/feeds.ts — what a data engineer would
  * declare after reading that file, not anything strata derives by itself.
  */
-import type { ContractInput } from '../../src/contracts/schema.ts';
+import type { ContractInput } from '../../src/config/contract-schema.ts';
 import type { Column, FeedSpec } from '../../src/generate/schema.ts';
 import { fileExtension } from '../../src/generate/schema.ts';
-import type { SourceConfigInput } from '../../src/sources/schema.ts';
+import type { SourceConfigInput } from '../../src/config/source-schema.ts';
 
 type FieldInput = ContractInput['fields'][string];
 type ScalarInput = Exclude<FieldInput, { type: 'array' }>;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { initProject } from '../../src/api/init.ts';
 import { type RunRequest, type RunResponse, run } from '../../src/api/run.ts';
-import { createEngine } from '../../src/engine/create-engine.ts';
+import { createEngine } from '../../src/engine/open/create-engine.ts';
 import type { Row } from '../../src/engine/types.ts';
 import { type Project, loadProject } from '../../src/project/load-project.ts';
 import { checksums } from '../helpers/project.ts';

@@ -3,10 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StrataError, causeMessage } from '../../errors/strata-error.ts';
-import { openDuckDb, readerFor } from '../duckdb/duckdb-engine.ts';
-import { csvFieldNames } from '../duckdb/csv-reader.ts';
+import { csvFieldNames, loadRawDuckDb, openScratchDuckDb, readerFor } from '../duckdb/file-reader.ts';
 import { copyCsvLines } from './csv-copy.ts';
-import { loadRawDuckDb } from '../duckdb/raw-reader.ts';
 import { quoteIdentifier } from '../identifiers.ts';
 import { RAW_COLUMNS } from '../raw-columns.ts';
 import type {
@@ -48,7 +46,7 @@ export class ScratchDuckDb {
   async use<T>(fn: (duck: Session, table: TableRef, csvPath: string) => Promise<T>): Promise<T> {
     this.opening ??= (async () => {
       const dir = await mkdtemp(join(tmpdir(), 'strata-load-'));
-      const engine = await openDuckDb({ path: ':memory:' });
+      const engine = await openScratchDuckDb();
       await engine.execute(`SET temp_directory = ${duckString(dir)}`);
       return { engine, dir };
     })();

@@ -2,7 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FetchedPage, fetchPages } from './fetch-pages.ts';
-import { type HttpSourceConfig, httpSourceSchema } from './schema.ts';
+import { type HttpSourceConfig, httpSourceSchema } from '../../config/http-source-schema.ts';
 
 /** 25 products served 10 per page, with a fault script: what the first requests get instead. */
 type Fault = '500' | '429' | 'truncate' | 'drop' | 'slow' | 'ok';

@@ -1,6 +1,6 @@
 import { StrataError, causeMessage } from '../../errors/strata-error.ts';
-import { backoffDelay, sleep as realSleep } from '../../runner/backoff.ts';
-import type { HttpSourceConfig } from './schema.ts';
+import { backoffDelay, sleep as realSleep } from '../../time/backoff.ts';
+import type { HttpSourceConfig } from '../../config/http-source-schema.ts';
 
 export interface FetchedPage {
   /** 1-based page number. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FixtureApi, startFixtureApi } from '../../fixture-api/index.ts';
 import { fetchPages } from './fetch-pages.ts';
-import { httpSourceSchema } from './schema.ts';
+import { httpSourceSchema } from '../../config/http-source-schema.ts';
 
 let api: FixtureApi | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fetchPages } from './fetch-pages.ts';
-import type { HttpSourceConfig } from './schema.ts';
+import type { HttpSourceConfig } from '../../config/http-source-schema.ts';
 
 /** Where an HTTP source's responses land, one folder per load date, inside the project. */
 export function landingFolder(root: string, source: string): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { checkEntrySchema } from '../checks/spec.ts';
-import { contractSchema } from '../contracts/schema.ts';
-import { httpSourceSchema } from './http/schema.ts';
+import { checkEntrySchema } from './check-spec.ts';
+import { contractSchema } from './contract-schema.ts';
+import { httpSourceSchema } from './http-source-schema.ts';
 
 const identifier = z
   .string()

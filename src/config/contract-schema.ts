@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkEntrySchema } from '../checks/spec.ts';
+import { checkEntrySchema } from './check-spec.ts';
 
 const identifier = z
   .string()

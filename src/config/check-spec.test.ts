@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { checkEntrySchema } from './spec.ts';
+import { checkEntrySchema } from './check-spec.ts';
 
 const parse = (entry: unknown) => checkEntrySchema.parse(entry);
 const problems = (entry: unknown) =>
