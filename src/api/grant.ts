@@ -45,7 +45,7 @@ export async function grant(request: GrantRequest): Promise<GrantResult> {
         'ENGINE_NO_ROLES',
         `The warehouse ${engine.description} has no database roles to grant.`,
         {
-          hint: 'strata grant needs PostgreSQL: set STRATA_DATABASE_URL=postgres://... (or engine.type "postgres" in strata.config.ts). A DuckDB file is shared by giving read access to the file, or with `strata serve`.',
+          hint: 'strata grant needs PostgreSQL: set STRATA_DATABASE_URL=postgres://... (or engine.type "postgres" in strata.config.ts). A DuckDB file is shared by giving read access to the file itself.',
         },
       );
     }

@@ -1,3 +1,5 @@
+import { strataCommand } from './invocation.ts';
+
 /** Where the CLI writes and what it knows about its surroundings; tests pass their own. */
 export interface OutputStream {
   write(chunk: string): boolean;
@@ -11,6 +13,8 @@ export interface CliIo {
   stderr: OutputStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** How the user runs strata here (`strata` or `npx strata`), for the commands we suggest. */
+  command: string;
 }
 
 /** Writes a chunk and, when the stream asks for it, waits until its buffer has drained. */
@@ -20,5 +24,11 @@ export async function writeChunk(stream: OutputStream, chunk: string): Promise<v
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    command: strataCommand(process.env),
+  };
 }

@@ -44,7 +44,8 @@ export function buildProgram(ctx: CliContext): Command {
 Every command takes --project DIR and --log-format, before or after the command name.
 The engine comes from strata.config.ts, or STRATA_DATABASE_URL (postgres://... selects PostgreSQL).
 
-Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid usage.`,
+Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid usage;
+130 interrupted (Ctrl-C).`,
     );
 
   // Subcommands made with program.command() inherit the output, help and exitOverride settings.

@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { StrataError } from '../index.ts';
 import { EXIT_OK, exitCodeFor } from './exit-codes.ts';
+import { asTyped } from './invocation.ts';
 import type { CliIo } from './io.ts';
 import { formatError, formatErrorJson } from './output/error.ts';
 
@@ -20,7 +21,9 @@ export function reportError(
     if (ALREADY_SHOWN.has(error.code) || code === EXIT_OK) return code;
     error = usageError(error, options.command);
   }
-  options.io.stderr.write(options.json ? formatErrorJson(error) : formatError(error));
+  options.io.stderr.write(
+    options.json ? formatErrorJson(error) : asTyped(formatError(error), options.io.command),
+  );
   return code;
 }
 

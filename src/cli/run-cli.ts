@@ -23,7 +23,22 @@ function wantsJson(argv: readonly string[]): boolean {
   return argv.includes('--log-format=json');
 }
 
-function commandName(program: Command, argv: readonly string[]): string | undefined {
-  const names = new Set(program.commands.map((c) => c.name()));
-  return argv.find((arg) => names.has(arg));
+/**
+ * The command the user typed: the first word that is neither an option nor an option's value
+ * (`strata frobnicate --project demo` names no command, although `demo` is one).
+ */
+export function commandName(program: Command, argv: readonly string[]): string | undefined {
+  const takesValue = new Set(
+    program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]),
+  );
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') return undefined;
+    if (arg.startsWith('-')) {
+      if (takesValue.has(arg)) i++;
+      continue;
+    }
+    return program.commands.some((c) => c.name() === arg) ? arg : undefined;
+  }
+  return undefined;
 }

@@ -16,6 +16,7 @@ export async function cli(
     stderr: { write: (chunk) => ((stderr += chunk), true) },
     env: { ...options.env, CI: 'true' },
     cwd: options.cwd ?? process.cwd(),
+    command: 'strata',
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };

@@ -52,6 +52,31 @@ describe('usage, in process', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it('an unknown command points at the general help, not at a command named by an option value', async () => {
+    const result = await cli(['frobnicate', '--project', 'demo']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown command 'frobnicate'/);
+    expect(result.stderr).toContain('Run `strata --help` for the options.');
+    expect(result.stderr).not.toContain('strata demo --help');
+  });
+
+  it('--help lists every exit code, Ctrl-C included', async () => {
+    const help = (await cli(['--help'])).stdout;
+    for (const code of ['0 success', '1 a run had failed tasks', '2 invalid usage', '130 interrupted']) {
+      expect(help).toContain(code);
+    }
+  });
+
+  it('no help text line runs past 100 columns', async () => {
+    for (const command of ['demo', 'run', 'init', 'quarantine', 'generate']) {
+      const lines = (await cli([command, '--help'])).stdout.split('\n');
+      expect(
+        lines.filter((line) => line.length > 100),
+        command,
+      ).toEqual([]);
+    }
+  });
+
   it('a suggestion from commander becomes the hint', async () => {
     const result = await cli(['run', '--dat', '2025-01-01']);
     expect(result.code).toBe(2);

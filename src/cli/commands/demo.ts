@@ -63,8 +63,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       `
 Creates a project per pack in the folder (strata-demo/ecommerce, strata-demo/saas; or reuses the
 ones an earlier demo made), generates their raw data (reused when the arguments are the same),
-runs the pipeline over those dates and prints what was built with the headline numbers. Progress goes to stderr, the summary to stdout. Exit code 0 only when every task
-succeeded.`,
+runs the pipeline over those dates and prints what was built with the headline numbers.
+Progress goes to stderr, the summary to stdout. Exit code 0 only when every task succeeded.`,
     )
     .action(async (options: DemoCliOptions, command: Command) => {
       ctx.exitCode = await runDemo(options, command, ctx);
@@ -93,7 +93,7 @@ async function runDemo(options: DemoCliOptions, command: Command, { io }: CliCon
     .map((result) => {
       const pack = DEMO_PACKS.find((p) => p.name === result.pack);
       const title = `${pack?.title ?? result.pack} (${result.pack})`;
-      return `━━ ${title} ${'━'.repeat(Math.max(3, 72 - title.length))}\n\n${demoText(result, shownPath(io.cwd, result.projectDir))}`;
+      return `━━ ${title} ${'━'.repeat(Math.max(3, 72 - title.length))}\n\n${demoText(result, shownPath(io.cwd, result.projectDir), io.command)}`;
     })
     .join('\n');
   await writeChunk(io.stdout, options.format === 'json' ? toJson({ packs: results.map(demoJson) }) : text);
@@ -128,14 +128,14 @@ function demoJson(result: DemoResult): unknown {
   return { ...result, run: summaryJson(result.run) };
 }
 
-function demoText(result: DemoResult, shown: string): string {
+function demoText(result: DemoResult, shown: string, strata: string): string {
   const project = ` --project ${shellQuote(shown)}`;
   const g = result.generation;
   const run = result.run;
   const count = (status: string) => run.tasks.filter((t) => t.status === status).length;
   let out = '';
 
-  if (run.status !== 'success') out += `${formatRunSummary(run, { projectArg: project })}\n`;
+  if (run.status !== 'success') out += `${formatRunSummary(run, { projectArg: project, command: strata })}\n`;
 
   out += `Project    ${shown} (${result.project.created ? `created from the "${result.project.template}" template` : 'reused from an earlier demo'})\n`;
   out += `Warehouse  ${result.project.warehouse}${result.project.warehouseReset ? ' (rebuilt: the data changed)' : ''}\n`;
@@ -207,10 +207,10 @@ function demoText(result: DemoResult, shown: string): string {
 
   out += '\nLook around:\n';
   const example = DEMO_PACKS.find((p) => p.name === result.pack)?.exampleQuery;
-  if (example) out += `  strata query "${example}"${project}\n`;
-  out += `  strata runs --run ${run.runId}${project}\n`;
-  out += `  strata check${project}\n`;
-  out += `  strata quarantine${project}\n`;
+  if (example) out += `  ${strata} query "${example}"${project}\n`;
+  out += `  ${strata} runs --run ${run.runId}${project}\n`;
+  out += `  ${strata} check${project}\n`;
+  out += `  ${strata} quarantine${project}\n`;
   return out;
 }
 

@@ -51,7 +51,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
     )
     .addHelpText(
       'after',
-      '\nA manifest.json in the output folder records every file and every defect injected (feed, file, position, kind).',
+      '\nA manifest.json in the output folder records every file and every defect injected\n(feed, file, position, kind).',
     )
     .action(async (options: GenerateOptions, command: Command) => {
       const { projectDir, logFormat } = globalOptions(command, ctx.io);

@@ -34,7 +34,7 @@ async function init(
   text += result.files.map((file) => `  ${file}\n`).join('');
   text += '\nNext, build the warehouse and look at it:\n';
   const project = shown === '.' ? '' : ` --project ${shellQuote(shown)}`;
-  text += `  strata run${project}\n  strata status${project}\n`;
+  text += `  ${io.command} run${project}\n  ${io.command} status${project}\n`;
   io.stdout.write(text);
   return EXIT_OK;
 }

@@ -68,7 +68,7 @@ async function runPipeline(options: RunOptions, command: Command, { io }: CliCon
   const output =
     options.format === 'json'
       ? toJson(summaryJson(summary))
-      : formatRunSummary(summary, { projectArg: projectArgument(command) });
+      : formatRunSummary(summary, { projectArg: projectArgument(command), command: io.command });
   await writeChunk(io.stdout, output);
   return exitCode;
 }

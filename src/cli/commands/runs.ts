@@ -37,12 +37,12 @@ async function runs(options: RunsOptions, command: Command, { io }: CliContext):
     return EXIT_OK;
   }
   const entries = await listRuns({ ...project, limit: options.limit });
-  await writeChunk(io.stdout, options.format === 'json' ? toJson(entries) : runListText(entries));
+  await writeChunk(io.stdout, options.format === 'json' ? toJson(entries) : runListText(entries, io.command));
   return EXIT_OK;
 }
 
-function runListText(entries: readonly RunListEntry[]): string {
-  if (entries.length === 0) return 'No runs recorded yet. Start one with `strata run`.\n';
+function runListText(entries: readonly RunListEntry[], strata: string): string {
+  if (entries.length === 0) return `No runs recorded yet. Start one with \`${strata} run\`.\n`;
   return renderTable(
     [
       { header: 'RUN' },

@@ -24,17 +24,17 @@ export function registerStatus(program: Command, ctx: CliContext): void {
 async function showStatus(options: StatusOptions, command: Command, { io }: CliContext): Promise<number> {
   const { projectDir } = globalOptions(command, io);
   const state = await status({ projectDir, env: io.env });
-  await writeChunk(io.stdout, options.format === 'json' ? toJson(state) : statusText(state));
+  await writeChunk(io.stdout, options.format === 'json' ? toJson(state) : statusText(state, io.command));
   return EXIT_OK;
 }
 
-function statusText(state: WarehouseStatus): string {
+function statusText(state: WarehouseStatus, strata: string): string {
   const last = state.lastRun;
   let out = `Project   ${state.project} (${state.root})\n`;
   out += `Engine    ${state.engine}\n`;
   out += last
     ? `Last run  ${last.runId} ${last.status}, started ${shortTimestamp(last.startedAt)} UTC, took ${formatDuration(last.durationMs)}\n`
-    : 'Last run  none yet — start one with `strata run`\n';
+    : `Last run  none yet — start one with \`${strata} run\`\n`;
   out += '\n';
   out += renderTable(
     [

@@ -8,7 +8,10 @@ import { renderTable } from './table.ts';
  * The end-of-run report on stdout: one row per task, the totals and run id, and for each failure
  * its error with location and hint.
  */
-export function formatRunSummary(summary: RunSummary, options: { projectArg?: string } = {}): string {
+export function formatRunSummary(
+  summary: RunSummary,
+  options: { projectArg?: string; command?: string } = {},
+): string {
   const rows = summary.tasks.map((task) => [
     task.task,
     task.materialization,
@@ -54,7 +57,7 @@ export function formatRunSummary(summary: RunSummary, options: { projectArg?: st
     }
   }
   if (failed + skipped > 0) {
-    out += `\nAfter fixing, rerun only what failed or was skipped:\n  strata run --resume ${summary.runId}${options.projectArg ?? ''}\n`;
+    out += `\nAfter fixing, rerun only what failed or was skipped:\n  ${options.command ?? 'strata'} run --resume ${summary.runId}${options.projectArg ?? ''}\n`;
   }
   return out;
 }

@@ -100,9 +100,9 @@ function translateOpenError(path: string, error: unknown): StrataError {
   if (/Could not set lock/i.test(message)) {
     return new StrataError(
       'ENGINE_LOCKED',
-      `The warehouse ${path} is in use by another strata process${pid ? ` (pid ${pid})` : ''}; nothing was changed.`,
+      `The warehouse ${path} is in use by another process${pid ? ` (pid ${pid})` : ''}; nothing was changed.`,
       {
-        hint: 'Wait for that run (or `strata serve`) to finish, then try again. DuckDB lets one process open a warehouse file at a time.',
+        hint: 'Wait for the other strata command (or a program such as the DuckDB shell or a notebook) to close the file, then try again. DuckDB lets one process open a warehouse file at a time.',
         cause: error,
       },
     );
