@@ -548,8 +548,14 @@ describe('files that would crash a naive reader', () => {
       { order_id: '1', _record_position: 1 },
       { order_id: '3', _record_position: 3 },
     ]);
-    expect(await project.query('select record_position, reason_code from audit.bad_records')).toEqual([
-      { record_position: 2, reason_code: 'malformed_record' },
+    expect(
+      await project.query('select record_position, reason_code, message from audit.bad_records'),
+    ).toEqual([
+      {
+        record_position: 2,
+        reason_code: 'malformed_record',
+        message: expect.stringContaining('not valid UTF-8 text: save the file as UTF-8'),
+      },
     ]);
   });
 });
@@ -580,5 +586,9 @@ describe('a stray quote in the middle of a CSV file', () => {
       { record_position: 2, field: '*', reason_code: 'malformed_record' },
       { record_position: 5, field: 'amount', reason_code: 'invalid_type' },
     ]);
+    const [malformed] = await project.query(
+      'select message from audit.bad_records where record_position = 2',
+    );
+    expect(malformed?.message).toMatch(/^.*a quoted value is not closed on this line: add the closing quote/);
   });
 });

@@ -9,7 +9,9 @@ import { dropTemporary, linesOf, rejectedLines, tempPrefix } from './line-reader
 export type CsvOptions = NonNullable<RawLoadRequest['csv']>;
 
 /** The reason for a line holding a quote that is not one record (a stray quote, most often). */
-const UNCLOSED = d.stringLiteral('UNQUOTED VALUE: a quoted value is not closed on its line');
+const UNCLOSED = d.stringLiteral(
+  'a quoted value is not closed on this line: add the closing quote, or double a quote that belongs to the value',
+);
 
 /** What a raw insert needs besides the rows: the table and the lineage columns ($1–$5). */
 export interface RawInsert {

@@ -25,13 +25,22 @@ export function linesOf(compression: string, rejects: string, path = '$1'): stri
   store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`;
 }
 
+/**
+ * The line reader splits on a separator that never occurs and reads no quotes, so it refuses a line
+ * for one of two reasons; each gets a sentence that says what to do, not DuckDB's error type.
+ */
+const readerErrorText = `CASE
+    WHEN error_type IN ('INVALID ENCODING', 'INVALID UNICODE') THEN 'the line is not valid UTF-8 text: save the file as UTF-8'
+    WHEN error_type = 'LINE SIZE OVER MAXIMUM' THEN 'the line is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB'
+    ELSE lower(error_type) || ': ' || error_message END`;
+
 /** The reader's rejected lines, one row per line: line, position (line minus header lines), raw_text, parse_error. */
 export async function rejectedLines(session: Session, rejects: string, headerLines: number): Promise<string> {
   const bad = `${rejects}_bad`;
   await session.execute(
     `CREATE TEMPORARY TABLE ${bad} AS
 SELECT line, line - ${headerLines} AS position, first(csv_line) AS raw_text,
-  string_agg(DISTINCT error_type || ': ' || error_message, '; ') AS parse_error
+  string_agg(DISTINCT ${readerErrorText}, '; ') AS parse_error
 FROM ${rejects} GROUP BY line`,
   );
   return bad;
