@@ -67,7 +67,7 @@ const ECOMMERCE: DemoPack = {
          FROM marts.monthly_sales WHERE ${between('month_start', w)}`,
       metrics: [
         { key: 'net_revenue', label: 'Net revenue', kind: 'money', column: 'net_revenue' },
-        { key: 'orders', label: 'Orders', kind: 'count', column: 'orders' },
+        { key: 'orders', label: 'Orders (online and in store)', kind: 'count', column: 'orders' },
         {
           key: 'average_order_value',
           label: 'Average order value',

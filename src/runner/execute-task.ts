@@ -98,7 +98,7 @@ function selectDates(node: ModelNode, window: DateWindow, fullRefresh: boolean):
   return window;
 }
 
-/** "3 files (1 new, 1 changed), 120 received, 100 staged, 15 quarantined, 5 duplicates". */
+/** "3 files (1 new, 1 changed), 1,200 received, 1,000 staged, 150 quarantined, 50 duplicates". */
 function describeSourceRun(result: SourceRunResult): string {
   const files = result.filesNew + result.filesChanged + result.filesUnchanged + result.filesFailed;
   const changes = [
@@ -109,5 +109,16 @@ function describeSourceRun(result: SourceRunResult): string {
   const fetched = result.fetched
     ? `fetched ${result.fetched.pages} pages (${result.fetched.retries} retries), `
     : '';
-  return `${fetched}${files} file${files === 1 ? '' : 's'}${changes.length ? ` (${changes.join(', ')})` : ''}, ${result.received} received, ${result.staged} staged, ${result.quarantined} quarantined, ${result.duplicates} duplicates`;
+  const counts = [
+    `${count(result.received)} received`,
+    `${count(result.staged)} staged`,
+    `${count(result.quarantined)} quarantined`,
+    `${count(result.duplicates)} duplicates`,
+  ];
+  return `${fetched}${count(files)} file${files === 1 ? '' : 's'}${changes.length ? ` (${changes.join(', ')})` : ''}, ${counts.join(', ')}`;
+}
+
+/** Counts as every other line shows them: 1,234. */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }

@@ -39,8 +39,8 @@ describe('checks on the command line', () => {
   it('check runs the checks alone: a table, the same sample, exit 1; --select narrows them', async () => {
     const result = await cli(['check', '--project', project.dir], { env: project.env });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^CHECK +SEVERITY +STATUS +FAILING +CHECKED +THRESHOLD$/m);
-    expect(result.stdout).toMatch(/^fact_orders:no_negative_amounts +error +fail +1 +3/m);
+    expect(result.stdout).toMatch(/^CHECK +SEVERITY +STATUS +FAILING +CHECKED +FAILS WHEN$/m);
+    expect(result.stdout).toMatch(/^fact_orders:no_negative_amounts +error +fail +1 +3 +> 0 rows$/m);
     expect(result.stdout).toContain('{"order_id":2,"amount":-7}');
     expect(result.stdout).toMatch(/2 checks: 1 passed, 1 failed in .* \(run r\S+\)\./);
 

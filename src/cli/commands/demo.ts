@@ -193,6 +193,10 @@ function demoText(result: DemoResult, shown: string, strata: string): string {
     out += `\nQuality gates: ${checkCounts(run.checks)}\n`;
     const notPassed = run.checks.filter((c) => c.status !== 'pass');
     if (notPassed.length > 0) out += formatCheckResults(notPassed, { samples: false });
+    if (notPassed.length > 0 && notPassed.every((c) => c.status === 'warn') && g.defects > 0) {
+      out += `\nThe warnings come from the ${formatCount(g.defects)} defects the demo injected on purpose:\n`;
+      out += `\`${strata} quarantine\` lists the records staging rejected; \`--defects 0\` generates clean data.\n`;
+    }
   }
 
   out += `\nHeadline (${formatWindow(result.window.from, result.window.to)})\n`;

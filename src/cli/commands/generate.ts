@@ -5,6 +5,7 @@ import { type CliContext, type LogFormat, globalOptions } from '../context.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import { type CliIo, writeChunk } from '../io.ts';
 import { formatCount, formatDuration } from '../output/format.ts';
+import { isInteractive } from '../reporters/create-reporter.ts';
 import { toJson } from '../output/json.ts';
 import { renderTable } from '../output/table.ts';
 import { nonNegativeInteger, nonNegativeNumber, positiveInteger } from '../options.ts';
@@ -76,14 +77,27 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
     });
 }
 
-/** Progress on stderr, as lines or (--log-format json) as NDJSON, like `strata run`. */
+/**
+ * Progress on stderr: one line rewritten in place on a terminal; elsewhere (pipes, files, CI) a
+ * line at each tenth of the days and at the last, so a year is a dozen lines, not 365; NDJSON, a
+ * line a day, with --log-format json. The count is the records written so far, every feed together.
+ */
 export function generateProgress(io: CliIo, logFormat: LogFormat): (progress: GenerateProgress) => void {
-  return (p) =>
-    io.stderr.write(
-      logFormat === 'json'
-        ? `${JSON.stringify({ type: 'generate_progress', ...p })}\n`
-        : `${p.date}  day ${p.day}/${p.days}  ${formatCount(p.rows)} rows\n`,
-    );
+  if (logFormat === 'json') {
+    return (p) => io.stderr.write(`${JSON.stringify({ type: 'generate_progress', ...p })}\n`);
+  }
+  const line = (p: GenerateProgress) =>
+    `generated day ${p.day}/${p.days} (${p.date}): ${formatCount(p.rows)} records so far, all feeds`;
+  if (isInteractive(io)) {
+    return (p) => io.stderr.write(`\r\x1b[2K${line(p)}${p.day === p.days ? '\n' : ''}`);
+  }
+  let shownTenth = 0;
+  return (p) => {
+    const tenth = Math.floor((p.day * 10) / p.days);
+    if (tenth === shownTenth && p.day !== p.days) return;
+    shownTenth = tenth;
+    io.stderr.write(`${line(p)}\n`);
+  };
 }
 
 function summaryText(result: GenerateResult): string {

@@ -3,11 +3,14 @@ import { firstLine } from '../reporters/event-lines.ts';
 import { formatCount } from './format.ts';
 import { renderTable } from './table.ts';
 
+/** The default threshold: a check fails (or warns) on its first failing row. */
+const ANY_ROW = '> 0 rows';
+
 /**
  * The checks of a run as a table, failures first, then a sample of each failing check's rows:
  *
- *   CHECK                                   SEVERITY  STATUS  FAILING  MESSAGE
- *   fact_orders:not_null(customer_sk)       error     fail    12       12 of 4,210 rows failing
+ *   CHECK                              SEVERITY  STATUS  FAILING  CHECKED  FAILS WHEN
+ *   fact_orders:not_null(customer_sk)  error     fail         12    4,210  > 0 rows
  */
 export function formatCheckResults(
   checks: readonly CheckResult[],
@@ -18,22 +21,25 @@ export function formatCheckResults(
   const sorted = [...checks].sort(
     (a, b) => rank[a.status] - rank[b.status] || a.checkId.localeCompare(b.checkId),
   );
+  // CHECKED is the rows a check looked at one by one; checks of a whole table (freshness, volume,
+  // reconciliation) have none, so the column is left out when no check in the table has it.
+  const counted = sorted.some((c) => c.checkedRows !== null);
   let out = renderTable(
     [
       { header: 'CHECK' },
       { header: 'SEVERITY' },
       { header: 'STATUS' },
       { header: 'FAILING', align: 'right' },
-      { header: 'CHECKED', align: 'right' },
-      { header: 'THRESHOLD' },
+      ...(counted ? [{ header: 'CHECKED', align: 'right' as const }] : []),
+      { header: 'FAILS WHEN' },
     ],
     sorted.map((c) => [
       c.checkId,
       c.severity,
       c.status,
       formatCount(c.failingRows),
-      formatCount(c.checkedRows),
-      c.threshold ?? '',
+      ...(counted ? [c.checkedRows === null ? '' : formatCount(c.checkedRows)] : []),
+      c.threshold ?? ANY_ROW,
     ]),
   );
   if (options.samples === false) return out;
