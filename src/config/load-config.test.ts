@@ -98,6 +98,24 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('says why a source or field name is refused, not only that the key is invalid', async () => {
+    const raw = {
+      sources: {
+        'order-lines': {
+          path: 'data/*.csv',
+          format: 'csv',
+          contract: { fields: { 'unit price': { type: 'text' } } },
+        },
+      },
+    };
+    const messages = (await invalidKeys(raw)).map((p) => [p.field, p.message]);
+    expect(messages).toContainEqual([
+      'sources.order-lines',
+      'sources.order-lines: the name "order-lines" must be a SQL identifier (letters, digits, underscores)',
+    ]);
+    expect(messages.flat().join('\n')).not.toContain('Invalid key in record');
+  });
+
   it('checks the keys of the selected engine', async () => {
     const raw = { engine: { type: 'duckdb', memoryLimit: 'lots', threads: 0 }, run: { retries: 11 } };
     expect((await invalidKeys(raw)).map((p) => [p.field, p.message])).toEqual([
@@ -241,8 +259,8 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(StrataError);
     expect(error).toMatchObject({
       code: 'CONFIG_LOAD_FAILED',
-      message: `Could not import ${join(dir, 'strata.config.ts')}`,
-      location: { file: join(dir, 'strata.config.ts') },
+      message: 'Could not import strata.config.ts',
+      location: { file: 'strata.config.ts' },
     });
     expect((error as StrataError).cause).toBeInstanceOf(Error);
     expect(((error as StrataError).cause as Error).message).toBe('config exploded');

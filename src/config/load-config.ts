@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import type { z } from 'zod';
 import { StrataAggregateError, StrataError } from '../errors/strata-error.ts';
+import { issueMessage } from './issue-message.ts';
 import { type StrataConfig, configSchema } from './schema.ts';
 
 export const CONFIG_FILES = [
@@ -63,8 +64,9 @@ async function importConfig(configFile: string): Promise<unknown> {
       ? value.default
       : value;
   } catch (error) {
-    throw new StrataError('CONFIG_LOAD_FAILED', `Could not import ${configFile}`, {
-      file: configFile,
+    // Like every other problem in a project's files, named relative to the project.
+    throw new StrataError('CONFIG_LOAD_FAILED', `Could not import ${basename(configFile)}`, {
+      file: basename(configFile),
       cause: error,
       hint: 'The file must be valid TypeScript ending in `export default defineConfig({...})`; a project without strata in node_modules needs "type": "module" in its package.json.',
     });
@@ -100,7 +102,7 @@ function configProblems(issue: z.core.$ZodIssue, file: string): StrataError[] {
   }
   const path = parent.join('.');
   return [
-    new StrataError('CONFIG_INVALID', `${path || '(root)'}: ${issue.message}`, {
+    new StrataError('CONFIG_INVALID', `${path || '(root)'}: ${issueMessage(issue)}`, {
       file,
       field: path || undefined,
     }),

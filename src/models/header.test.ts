@@ -275,7 +275,7 @@ describe('invalid headers are reported at their line in the file', () => {
       },
       {
         code: 'HEADER_INVALID',
-        message: 'columns.bad-name: Invalid key in record',
+        message: 'columns.bad-name: the name "bad-name" must be an identifier (letters, digits, _)',
         file: FILE,
         line: 9,
         field: 'columns.bad-name',

@@ -1,6 +1,7 @@
 import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { checkEntrySchema } from '../config/check-spec.ts';
+import { issueMessage } from '../config/issue-message.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { MATERIALIZATIONS, type ModelConfig } from './types.ts';
 
@@ -119,7 +120,8 @@ export function parseHeader(
         const path = key === undefined ? issue.path : [...issue.path, key];
         const offset = findNode(doc.contents, path)?.range?.[0];
         const field = path.map(String).join('.');
-        const message = key === undefined ? `${field}: ${issue.message}` : `unknown header key "${key}"`;
+        const message =
+          key === undefined ? `${field}: ${issueMessage(issue)}` : `unknown header key "${key}"`;
         return new StrataError('HEADER_INVALID', message, {
           file,
           line: offset === undefined ? yamlLine : lineOf(offset),
