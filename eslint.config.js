@@ -7,6 +7,23 @@ import { LAYERS, layerZones } from './layers.js';
 const DRIVERS = ['@duckdb/node-api', 'pg', 'pg-copy-streams'];
 const FILESYSTEM = ['node:fs', 'node:fs/promises', 'fs', 'fs/promises'];
 
+const PROCESS_EXIT = {
+  selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']",
+  message: 'Only the CLI entry point (src/cli/main.ts) exits the process.',
+};
+
+/**
+ * SQL naming an audit table (after FROM, JOIN, INTO, UPDATE or TABLE) outside src/audit/: every
+ * read and write of the audit schema is a function of audit/, the one place the web layer reads it
+ * through. Comments, messages that name a table, and tests are not SQL and stay free.
+ */
+const AUDIT_TABLE = String.raw`/\b(?:from|join|into|update|table)\s+audit\.[a-z_]+/i`;
+const AUDIT_MESSAGE = 'SQL on audit.* tables lives in src/audit/: call (or add) a function there.';
+const AUDIT_SQL = [
+  { selector: `Literal[value=${AUDIT_TABLE}]`, message: AUDIT_MESSAGE },
+  { selector: `TemplateElement[value.raw=${AUDIT_TABLE}]`, message: AUDIT_MESSAGE },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -35,14 +52,15 @@ export default tseslint.config(
       'import-x/no-unresolved': ['error', { ignore: ['^strata$'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']",
-          message: 'Only the CLI entry point (src/cli/main.ts) exits the process.',
-        },
-      ],
+      'no-restricted-syntax': ['error', PROCESS_EXIT],
     },
+  },
+  {
+    // audit/ owns the audit schema. One no-restricted-syntax per file: a later config object's
+    // replaces an earlier one's, so each lists every selector that applies to its files.
+    files: ['src/**/*.ts', 'src/**/*.mjs', 'src/**/*.js'],
+    ignores: ['**/*.test.ts', 'src/audit/**'],
+    rules: { 'no-restricted-syntax': ['error', PROCESS_EXIT, ...AUDIT_SQL] },
   },
   {
     // The layers of src/ (layers.js): a folder imports only the folders below it that it names.
@@ -101,7 +119,11 @@ export default tseslint.config(
   },
   {
     // Process entry points: the CLI, and the test PostgreSQL server run as a child process.
-    files: ['src/cli/main.ts', 'bin/**', 'test/support/embedded-postgres-server.ts'],
+    files: ['bin/**', 'test/support/embedded-postgres-server.ts'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['src/cli/main.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...AUDIT_SQL] },
   },
 );

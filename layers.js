@@ -62,7 +62,7 @@ export const LAYERS = [
   {
     name: 'audit',
     paths: ['src/audit'],
-    holds: 'the audit schema, its migrations, the recorder and every read of `audit.*`',
+    holds: 'the audit schema, its migrations, the recorder and every read and write of `audit.*`',
     may: ['engine', 'errors', 'time'],
   },
   {

@@ -1,3 +1,5 @@
+import type { AlertRecord } from '../audit/alerts.ts';
+
 /** The rules strata can raise an alert for; also the `rule` column of audit.alerts. */
 export type AlertRule = 'run_failed' | 'volume_drop' | 'runtime' | 'quarantined' | 'check_failing';
 
@@ -10,4 +12,9 @@ export interface Alert {
   message: string;
   /** The numbers behind the message, for the webhook's consumers (JSON-safe: no bigint, no Date). */
   details: Record<string, unknown>;
+}
+
+/** An alert and how its delivery went, as audit.alerts records it (`recordAlerts` of audit/alerts.ts). */
+export interface DeliveredAlert extends Alert, AlertRecord {
+  rule: AlertRule;
 }

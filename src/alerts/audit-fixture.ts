@@ -1,12 +1,16 @@
 /**
  * Test support (imported only by this folder's *.test.ts): a real DuckDB warehouse in a temporary
- * folder with the audit schema, and the audit rows the alert rules read, as a run would leave them.
+ * folder with the audit schema, and the audit rows the alert rules read, written by the audit
+ * functions a run writes them with.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureAuditSchema } from '../audit/recorder.ts';
-import { sqlTimestamp } from '../time/timestamps.ts';
+import { recordDailyMetrics } from '../audit/daily-metrics.ts';
+import { AuditRecorder, ensureAuditSchema } from '../audit/recorder.ts';
+import { recordSourceLoads } from '../audit/source-loads.ts';
+import type { DiagnosticCode } from '../errors/codes.ts';
+import { StrataError } from '../errors/strata-error.ts';
 import { createEngine } from '../engine/open/create-engine.ts';
 import type { Engine } from '../engine/types.ts';
 
@@ -38,24 +42,40 @@ export interface RunRow {
   startedAt: Date;
   status?: 'running' | 'success' | 'failed' | 'abandoned';
   durationMs?: number;
+  /** Stored as text: a test may name any code. */
   errorCode?: string;
   errorMessage?: string;
 }
 
+/** A run as the recorder writes it: started, then (unless still running) finished after durationMs. */
 export async function insertRun(engine: Engine, run: RunRow): Promise<void> {
-  await engine.execute(
-    `INSERT INTO audit.pipeline_runs (run_id, trigger, command, full_refresh, status, started_at, duration_ms,
-       error_code, error_message, strata_version, engine)
-     VALUES ($1, 'manual', 'run', false, $2, CAST($3 AS TIMESTAMP), $4, $5, $6, '0.0.0-test', 'duckdb')`,
-    [
-      run.runId,
-      run.status ?? 'success',
-      sqlTimestamp(run.startedAt),
-      run.durationMs ?? 60_000,
-      run.errorCode ?? null,
-      run.errorMessage ?? null,
-    ],
-  );
+  const recorder = new AuditRecorder(engine);
+  await recorder.runStarted({
+    runId: run.runId,
+    trigger: 'manual',
+    command: 'run',
+    selection: [],
+    fullRefresh: false,
+    startedAt: run.startedAt,
+    strataVersion: '0.0.0-test',
+    engine: 'duckdb',
+  });
+  const status = run.status ?? 'success';
+  if (status !== 'running') {
+    await recorder.runFinished(run.runId, run.startedAt, {
+      status,
+      finishedAt: new Date(run.startedAt.getTime() + (run.durationMs ?? 60_000)),
+      tasksTotal: 0,
+      tasksSucceeded: 0,
+      tasksFailed: 0,
+      tasksSkipped: 0,
+      rowsByLayer: {},
+      ...(run.errorCode
+        ? { error: new StrataError(run.errorCode as DiagnosticCode, run.errorMessage ?? '') }
+        : {}),
+    });
+  }
+  await recorder.flush();
 }
 
 export interface DailyMetricsRow {
@@ -66,32 +86,37 @@ export interface DailyMetricsRow {
 }
 
 export async function insertDailyMetrics(engine: Engine, metrics: DailyMetricsRow): Promise<void> {
-  await engine.execute(
-    `INSERT INTO audit.daily_metrics (run_id, metric_date, command, status, runtime_ms, tasks_failed, tasks_skipped,
-       rows_by_layer, rows_by_source, received, staged, quarantined, duplicates, checks_run, checks_failed,
-       checks_warned, recorded_at)
-     VALUES ($1, CAST($2 AS DATE), 'run', 'success', 60000, 0, 0, '{}', '{}', $3, $4, $5, 0, 0, 0, 0,
-       CAST($6 AS TIMESTAMP))`,
-    [
-      metrics.runId,
-      metrics.metricDate,
-      metrics.received ?? 0,
-      (metrics.received ?? 0) - (metrics.quarantined ?? 0),
-      metrics.quarantined ?? 0,
-      sqlTimestamp(at(metrics.metricDate, 60)),
-    ],
-  );
+  const received = metrics.received ?? 0;
+  const quarantined = metrics.quarantined ?? 0;
+  await recordDailyMetrics(engine, {
+    runId: metrics.runId,
+    metricDate: metrics.metricDate,
+    command: 'run',
+    status: 'success',
+    runtimeMs: 60_000,
+    tasksFailed: 0,
+    tasksSkipped: 0,
+    rowsByLayer: {},
+    rowsBySource: {},
+    received,
+    staged: received - quarantined,
+    quarantined,
+    duplicates: 0,
+    checksRun: 0,
+    checksFailed: 0,
+    checksWarned: 0,
+    recordedAt: at(metrics.metricDate, 60),
+  });
 }
 
 export async function insertSourceLoad(
   engine: Engine,
   load: { runId: string; source: string; loadDate: string; received: number },
 ): Promise<void> {
-  await engine.execute(
-    `INSERT INTO audit.source_loads (run_id, source, load_date, files, received, staged, quarantined, duplicates, reconciled)
-     VALUES ($1, $2, CAST($3 AS DATE), 1, $4, $4, 0, 0, true)`,
-    [load.runId, load.source, load.loadDate, load.received],
-  );
+  const counts = { received: load.received, staged: load.received, quarantined: 0, duplicates: 0 };
+  await recordSourceLoads(engine, load.runId, load.source, [
+    { loadDate: load.loadDate, files: 1, counts, reconciled: true },
+  ]);
 }
 
 export interface CheckResultRow {
@@ -102,20 +127,27 @@ export interface CheckResultRow {
   failingRows?: number;
 }
 
+/** A not_null check of staging.orders over 1000 rows (12 failing unless it passed). */
 export async function insertCheckResult(engine: Engine, result: CheckResultRow): Promise<void> {
-  await engine.execute(
-    `INSERT INTO audit.dq_results (run_id, check_id, check_type, target, target_table, severity, status,
-       failing_rows, checked_rows, check_sql, started_at, duration_ms)
-     VALUES ($1, $2, 'not_null', 'orders', 'staging.orders', $3, $4, $5, 1000, 'SELECT 1', CAST($6 AS TIMESTAMP), 5)`,
-    [
-      result.runId,
-      result.checkId,
-      result.status === 'warn' ? 'warn' : 'error',
-      result.status,
-      result.failingRows ?? (result.status === 'pass' ? 0 : 12),
-      sqlTimestamp(result.startedAt),
-    ],
-  );
+  const failingRows = result.failingRows ?? (result.status === 'pass' ? 0 : 12);
+  const recorder = new AuditRecorder(engine);
+  await recorder.checkResult(result.runId, {
+    checkId: result.checkId,
+    type: 'not_null',
+    target: 'orders',
+    table: 'staging.orders',
+    severity: result.status === 'warn' ? 'warn' : 'error',
+    status: result.status,
+    scope: { kind: 'all' },
+    failingRows,
+    checkedRows: 1000,
+    sample: [],
+    sql: 'SELECT 1',
+    message: `${failingRows} failing rows.`,
+    startedAt: result.startedAt,
+    durationMs: 5,
+  });
+  await recorder.flush();
 }
 
 /** One run of the pipeline for a date: its pipeline_runs and daily_metrics rows. */

@@ -245,7 +245,7 @@ describe('checkFailingDays', () => {
           status: 'fail',
           failingRows: 12,
           checkedRows: 1000,
-          checkMessage: null,
+          checkMessage: '12 failing rows.',
           days: 3,
           limitDays: 3,
           since: day(2),

@@ -1,12 +1,12 @@
 import type { Engine } from '../engine/types.ts';
 import { causeMessage } from '../errors/strata-error.ts';
-import type { Alert, AlertRule } from './alert.ts';
+import type { Alert, AlertRule, DeliveredAlert } from './alert.ts';
 import { enabledRules } from './evaluate.ts';
-import { type DeliveredAlert, recordAlerts } from './record-alerts.ts';
+import { recordAlerts } from '../audit/alerts.ts';
 import type { AlertsConfig } from '../config/alerts-schema.ts';
 import { postWebhook } from './webhook.ts';
 
-export type { DeliveredAlert } from './record-alerts.ts';
+export type { DeliveredAlert } from './alert.ts';
 
 export interface RaisedAlerts {
   alerts: DeliveredAlert[];

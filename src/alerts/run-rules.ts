@@ -1,36 +1,29 @@
+import { runMetrics } from '../audit/daily-metrics.ts';
+import { runOutcome } from '../audit/runs.ts';
 import type { Engine } from '../engine/types.ts';
 import type { Alert } from './alert.ts';
-import { formatNumber, toNumber, toText } from './sql-values.ts';
+import { formatNumber } from './sql-values.ts';
 
 /** The rules that read one row about the run itself. */
 
 export async function runFailedAlerts(engine: Engine, runId: string): Promise<Alert[]> {
-  const { rows } = await engine.query(
-    'SELECT status, error_code, error_message FROM audit.pipeline_runs WHERE run_id = $1',
-    [runId],
-  );
-  const run = rows[0];
+  const run = await runOutcome(engine, runId);
   if (!run || run.status === 'success') return [];
-  const status = String(run.status);
-  const errorCode = toText(run.error_code);
-  const errorMessage = toText(run.error_message);
+  const { status, errorCode, errorMessage } = run;
   const reason = [errorCode, errorMessage].filter(Boolean).join(': ') || 'no error was recorded';
   return [
     {
       rule: 'run_failed',
       subject: 'run',
       message: `Run ${runId} ended with status ${status}: ${reason}.`,
-      details: { status, errorCode: errorCode ?? null, errorMessage: errorMessage ?? null },
+      details: { status, errorCode, errorMessage },
     },
   ];
 }
 
 export async function runtimeAlerts(engine: Engine, runId: string, limitMinutes: number): Promise<Alert[]> {
-  const { rows } = await engine.query('SELECT duration_ms FROM audit.pipeline_runs WHERE run_id = $1', [
-    runId,
-  ]);
-  const durationMs = toNumber(rows[0]?.duration_ms);
-  if (durationMs === undefined || durationMs <= limitMinutes * 60_000) return [];
+  const durationMs = (await runOutcome(engine, runId))?.durationMs ?? null;
+  if (durationMs === null || durationMs <= limitMinutes * 60_000) return [];
   const minutes = durationMs / 60_000;
   return [
     {
@@ -43,19 +36,14 @@ export async function runtimeAlerts(engine: Engine, runId: string, limitMinutes:
 }
 
 export async function quarantinedAlerts(engine: Engine, runId: string, limit: number): Promise<Alert[]> {
-  const { rows } = await engine.query(
-    'SELECT quarantined, received FROM audit.daily_metrics WHERE run_id = $1',
-    [runId],
-  );
-  const quarantined = toNumber(rows[0]?.quarantined);
-  if (quarantined === undefined || quarantined <= limit) return [];
-  const received = toNumber(rows[0]?.received) ?? null;
-  const records = received === null ? 'records' : `of ${formatNumber(received)} records received`;
+  const metrics = await runMetrics(engine, runId);
+  if (!metrics || metrics.quarantined <= limit) return [];
+  const { quarantined, received } = metrics;
   return [
     {
       rule: 'quarantined',
       subject: 'run',
-      message: `Run ${runId} quarantined ${formatNumber(quarantined)} ${records}, above the limit of ${formatNumber(limit)}.`,
+      message: `Run ${runId} quarantined ${formatNumber(quarantined)} of ${formatNumber(received)} records received, above the limit of ${formatNumber(limit)}.`,
       details: { quarantined, received, limit },
     },
   ];

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { newestSourceTotals } from '../audit/source-loads.ts';
 import { CONFIG_FILES } from '../config/load-config.ts';
 import type { Row } from '../engine/types.ts';
 import { removeWarehouseFile } from '../engine/open/create-engine.ts';
@@ -14,7 +15,7 @@ import type { RunSummary } from '../runner/run-pipeline.ts';
 import { STRATA_VERSION } from '../version.ts';
 import { DEMO_PACKS, type DemoMetricKind, type DemoPack } from './demo-packs.ts';
 import { initProject } from './init.ts';
-import type { ProjectOptions } from './open-project.ts';
+import { type ProjectOptions, withProject } from './open-project.ts';
 import { query } from './query.ts';
 import { run } from './run.ts';
 import { status } from './status.ts';
@@ -445,27 +446,7 @@ async function sourceTotals(
   options: ProjectOptions,
   window: { from: string; to: string },
 ): Promise<DemoSource[]> {
-  const rows = await rowsOf(
-    options,
-    `SELECT source, count(*) AS load_dates, sum(files) AS files, sum(received) AS received,
-            sum(staged) AS staged, sum(quarantined) AS quarantined, sum(duplicates) AS duplicates,
-            sum(CASE WHEN reconciled THEN 0 ELSE 1 END) AS unreconciled
-     FROM (SELECT l.*, row_number() OVER (PARTITION BY l.source, l.load_date ORDER BY r.started_at DESC, l.run_id DESC) AS newest
-           FROM audit.source_loads AS l JOIN audit.pipeline_runs AS r ON r.run_id = l.run_id
-           WHERE l.load_date BETWEEN DATE '${window.from}' AND DATE '${window.to}') AS loads
-     WHERE newest = 1
-     GROUP BY source ORDER BY source`,
-  );
-  return rows.map((r) => ({
-    source: String(r.source),
-    loadDates: Number(r.load_dates),
-    files: Number(r.files),
-    received: Number(r.received),
-    staged: Number(r.staged),
-    quarantined: Number(r.quarantined),
-    duplicates: Number(r.duplicates),
-    reconciled: Number(r.unreconciled) === 0,
-  }));
+  return withProject(options, (_project, engine) => newestSourceTotals(engine, window));
 }
 
 async function readHeadline(

@@ -1,7 +1,9 @@
 import { type ProjectNode, materializationOf } from '../models/types.ts';
 import { ensureAuditSchema } from '../audit/recorder.ts';
+import { latestRun } from '../audit/runs.ts';
+import { latestTaskRuns } from '../audit/task-runs.ts';
 import { type ProjectOptions, withProject } from './open-project.ts';
-import { type RunListEntry, utcIso } from './runs.ts';
+import type { RunListEntry } from './runs.ts';
 
 export interface ModelStatus {
   name: string;
@@ -31,18 +33,8 @@ export async function status(options: ProjectOptions): Promise<WarehouseStatus> 
     const d = engine.dialect;
     const tables = await engine.listTables();
     const built = new Map(tables.map((t) => [`${t.schema}.${t.name}`, t.kind]));
-    const { rows: lastTasks } = await engine.query(
-      `SELECT task_id, status, run_id FROM (
-         SELECT task_id, status, run_id,
-                row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, attempt DESC) AS newest
-         FROM audit.task_runs) AS ranked
-       WHERE newest = 1`,
-    );
-    const last = new Map(lastTasks.map((r) => [String(r.task_id), r]));
-    const { rows: runs } = await engine.query(
-      `SELECT run_id, status, CAST(started_at AS ${d.type('text')}) AS started_at, duration_ms
-       FROM audit.pipeline_runs ORDER BY started_at DESC LIMIT 1`,
-    );
+    const last = new Map((await latestTaskRuns(engine)).map((t) => [t.taskId, t]));
+    const lastRun = await latestRun(engine);
     const models: ModelStatus[] = [];
     for (const name of project.graph.order) {
       const node = project.graph.nodes.get(name);
@@ -64,23 +56,15 @@ export async function status(options: ProjectOptions): Promise<WarehouseStatus> 
         file: node.file,
         built: kind ?? 'missing',
         rows,
-        lastStatus: lastTask ? String(lastTask.status) : null,
-        lastRunId: lastTask ? String(lastTask.run_id) : null,
+        lastStatus: lastTask?.status ?? null,
+        lastRunId: lastTask?.runId ?? null,
       });
     }
-    const run = runs[0];
     return {
       project: project.config.name ?? project.root,
       root: project.root,
       engine: engine.description,
-      lastRun: run
-        ? {
-            runId: String(run.run_id),
-            status: String(run.status),
-            startedAt: utcIso(run.started_at) as string,
-            durationMs: run.duration_ms === null ? null : Number(run.duration_ms),
-          }
-        : null,
+      lastRun,
       models,
     };
   });

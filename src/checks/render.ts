@@ -1,4 +1,5 @@
 import type { Dialect, TableRef } from '../engine/types.ts';
+import { newestSourceLoadsSql } from '../audit/source-loads.ts';
 import { dateLiteral } from '../time/dates.ts';
 import { OPEN_FROM, OPEN_TO, renderSegments } from '../materialize/render-select.ts';
 import type { CheckRule } from '../config/check-spec.ts';
@@ -141,10 +142,12 @@ function reconciliationSql(
   if (rule.with === 'raw') {
     // The source's own ledger: the newest record of each date it loaded.
     const dates = scopePredicate('load_date', context.scope, 'l', d);
-    return `SELECT l.load_date, l.received, l.staged, l.quarantined, l.duplicates FROM audit.source_loads AS l
-WHERE l.source = ${d.stringLiteral(check.target)} AND ${dates}
-  AND l.run_id = (SELECT max(n.run_id) FROM audit.source_loads AS n WHERE n.source = l.source AND n.load_date = l.load_date)
-  AND ${tolerance('l.staged + l.quarantined + l.duplicates', 'l.received')}`;
+    return newestSourceLoadsSql(
+      d,
+      check.target,
+      dates,
+      tolerance('l.staged + l.quarantined + l.duplicates', 'l.received'),
+    );
   }
   const other = d.qualify(context.resolve(rule.with));
   if (!rule.column || !rule.withColumn) {

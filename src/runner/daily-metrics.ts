@@ -1,13 +1,9 @@
-import { sqlTimestamp } from '../time/timestamps.ts';
+import { recordDailyMetrics as writeDailyMetrics } from '../audit/daily-metrics.ts';
+import { type SourceLoadTotals, sourceTotalsOfRun } from '../audit/source-loads.ts';
 import type { CheckResult } from '../checks/run-check.ts';
 import type { Engine } from '../engine/types.ts';
 
-export interface SourceLoadTotals {
-  received: number;
-  staged: number;
-  quarantined: number;
-  duplicates: number;
-}
+export type { SourceLoadTotals };
 
 export interface DailyMetrics extends SourceLoadTotals {
   metricDate: string;
@@ -34,27 +30,15 @@ export interface RunFacts {
 }
 
 /**
- * Writes the run's line of audit.daily_metrics — runtime, rows per layer and source, quarantined
- * records, checks failed — and returns it. Source counts come from the ledger the sources wrote
- * (audit.source_loads), so they are the reconciled numbers, not a second count.
+ * Adds up and writes the run's line of daily metrics — runtime, rows per layer and source,
+ * quarantined records, checks failed — and returns it. Source counts come from the ledger the
+ * sources wrote (source_loads), so they are the reconciled numbers, not a second count.
  */
 export async function recordDailyMetrics(engine: Engine, facts: RunFacts): Promise<DailyMetrics> {
-  const { rows } = await engine.query(
-    `SELECT source, sum(received) AS received, sum(staged) AS staged, sum(quarantined) AS quarantined,
-            sum(duplicates) AS duplicates
-     FROM audit.source_loads WHERE run_id = $1 GROUP BY source ORDER BY source`,
-    [facts.runId],
-  );
   const sources: Record<string, SourceLoadTotals> = {};
   const totals: SourceLoadTotals = { received: 0, staged: 0, quarantined: 0, duplicates: 0 };
-  for (const row of rows) {
-    const counts = {
-      received: Number(row.received),
-      staged: Number(row.staged),
-      quarantined: Number(row.quarantined),
-      duplicates: Number(row.duplicates),
-    };
-    sources[String(row.source)] = counts;
+  for (const { source, ...counts } of await sourceTotalsOfRun(engine, facts.runId)) {
+    sources[source] = counts;
     for (const key of Object.keys(totals) as (keyof SourceLoadTotals)[]) totals[key] += counts[key];
   }
   const metrics: DailyMetrics = {
@@ -67,32 +51,24 @@ export async function recordDailyMetrics(engine: Engine, facts: RunFacts): Promi
     checksFailed: facts.checks.filter((c) => c.status === 'fail' || c.status === 'error').length,
     checksWarned: facts.checks.filter((c) => c.status === 'warn').length,
   };
-  const json = engine.dialect.type('json');
-  await engine.execute(
-    `INSERT INTO audit.daily_metrics (run_id, metric_date, command, status, runtime_ms, tasks_failed, tasks_skipped,
-       rows_by_layer, rows_by_source, received, staged, quarantined, duplicates, checks_run, checks_failed,
-       checks_warned, recorded_at)
-     VALUES ($1, CAST($2 AS DATE), $3, $4, $5, $6, $7, CAST($8 AS ${json}), CAST($9 AS ${json}), $10, $11, $12, $13,
-       $14, $15, $16, CAST($17 AS TIMESTAMP))`,
-    [
-      facts.runId,
-      facts.metricDate,
-      facts.command,
-      facts.status,
-      facts.runtimeMs,
-      facts.tasksFailed,
-      facts.tasksSkipped,
-      JSON.stringify(facts.rowsByLayer),
-      JSON.stringify(sources),
-      metrics.received,
-      metrics.staged,
-      metrics.quarantined,
-      metrics.duplicates,
-      metrics.checksRun,
-      metrics.checksFailed,
-      metrics.checksWarned,
-      sqlTimestamp(facts.recordedAt),
-    ],
-  );
+  await writeDailyMetrics(engine, {
+    runId: facts.runId,
+    command: facts.command,
+    status: facts.status,
+    tasksFailed: facts.tasksFailed,
+    tasksSkipped: facts.tasksSkipped,
+    recordedAt: facts.recordedAt,
+    metricDate: metrics.metricDate,
+    runtimeMs: metrics.runtimeMs,
+    rowsByLayer: metrics.rowsByLayer,
+    rowsBySource: sources,
+    received: metrics.received,
+    staged: metrics.staged,
+    quarantined: metrics.quarantined,
+    duplicates: metrics.duplicates,
+    checksRun: metrics.checksRun,
+    checksFailed: metrics.checksFailed,
+    checksWarned: metrics.checksWarned,
+  });
   return metrics;
 }

@@ -1,3 +1,4 @@
+import { loadedDateRange } from '../audit/source-loads.ts';
 import type { CheckResult } from '../checks/run-check.ts';
 import type { CheckScope } from '../checks/types.ts';
 import type { Engine } from '../engine/types.ts';
@@ -17,16 +18,8 @@ export async function checkScope(
 ): Promise<CheckScope> {
   if (window.from || window.to) return { kind: 'dates', ...window };
   if (node.kind !== 'source') return { kind: 'all' };
-  const text = engine.dialect.type('text');
-  const { rows } = await engine.query(
-    `SELECT CAST(min(load_date) AS ${text}) AS date_from, CAST(max(load_date) AS ${text}) AS date_to
-     FROM audit.source_loads WHERE run_id = $1 AND source = $2`,
-    [runId, node.name],
-  );
-  const loaded = rows[0];
-  return loaded?.date_from
-    ? { kind: 'dates', from: String(loaded.date_from), to: String(loaded.date_to) }
-    : { kind: 'all' };
+  const loaded = await loadedDateRange(engine, runId, node.name);
+  return loaded ? { kind: 'dates', from: loaded.from, to: loaded.to } : { kind: 'all' };
 }
 
 /** What a check_finished event carries: the result without its SQL and sample. */

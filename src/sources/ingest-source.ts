@@ -1,4 +1,10 @@
 import { sqlTimestamp } from '../time/timestamps.ts';
+import {
+  csvDialectsOf,
+  loadedDates,
+  loadedVersions as ledgerVersions,
+  recordIngestedFile,
+} from '../audit/ingested-files.ts';
 import { compileContract } from '../contracts/compile.ts';
 import type { Contract } from '../config/contract-schema.ts';
 import type { Dialect, Engine, RawLoadRequest, RawLoadResult, Session } from '../engine/types.ts';
@@ -9,7 +15,7 @@ import { type FileChecksum, checksumsAhead, fileChecksum, ingestionId } from './
 import { type SourceFile, discoverFiles } from './discover.ts';
 import { landHttpPages } from './http/land-pages.ts';
 import { todayUtc } from '../time/dates.ts';
-import { createRawTable, csvDialectsOf } from './raw-table.ts';
+import { createRawTable, sqlDateList } from './raw-table.ts';
 import { DEFAULT_CSV } from '../engine/csv-grammar.ts';
 import { type StageCounts, stageDates } from './stage-source.ts';
 
@@ -120,7 +126,7 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   if (stageAll.length > 0 || !built) {
     signal.throwIfAborted();
     await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
-    const csvDialects = await csvDialectsOf(session, d, node.name, stageAll);
+    const csvDialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));
     const contractSql = compileContract(config.contract as Contract, d, { csvDialects });
     staged = await stageDates(session, d, node, contractSql, stageAll, {
       runId: context.runId,
@@ -175,24 +181,13 @@ function inWindow(files: SourceFile[], window: DateWindow): SourceFile[] {
 }
 
 async function allLoadedDates(session: Session, d: Dialect, node: SourceNode): Promise<string[]> {
-  const text = d.type('text');
-  const { rows } = await session.query(
-    `SELECT DISTINCT CAST(load_date AS ${text}) AS d FROM audit.ingested_files WHERE source = $1 AND status = 'loaded' ORDER BY 1`,
-    [node.name],
-  );
-  return rows.map((r) => String(r.d));
+  return loadedDates(session, d, node.name);
 }
 
 async function loadedVersions(session: Session, source: string): Promise<LoadedVersions> {
-  const { rows } = await session.query(
-    `SELECT path, ingestion_id FROM audit.ingested_files WHERE source = $1 AND status = 'loaded'
-     ORDER BY ingested_at DESC, run_id DESC`,
-    [source],
-  );
   const byPath: LoadedVersions = new Map();
-  for (const row of rows) {
-    const path = String(row.path);
-    byPath.set(path, [...(byPath.get(path) ?? []), String(row.ingestion_id)]);
+  for (const { path, ingestionId } of await ledgerVersions(session, source)) {
+    byPath.set(path, [...(byPath.get(path) ?? []), ingestionId]);
   }
   return byPath;
 }
@@ -336,7 +331,7 @@ interface FileRecord {
   csvHeader?: string[];
 }
 
-/** One row of audit.ingested_files. */
+/** The file's row of the ledger (audit.ingested_files). */
 async function recordFile(
   session: Session,
   context: SourceRunContext,
@@ -344,35 +339,28 @@ async function recordFile(
   { status, records, malformed, error, shape, csvHeader }: FileRecord,
 ): Promise<void> {
   const { node } = context;
-  const csv = node.config.csv ?? DEFAULT_CSV;
   const missing = shape ? [...shape.missingRequired, ...shape.missingOptional] : [];
-  await session.execute(
-    `INSERT INTO audit.ingested_files (ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
-       status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, csv_header, line_delimiter,
-       csv_quote, csv_escape)
-     VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16, $17, $18,
-       $19, $20)`,
-    [
-      plan.id,
-      context.runId,
-      node.name,
-      plan.file.file,
-      plan.checksum,
-      plan.size,
-      plan.file.loadDate,
-      status === 'loaded' ? (records ?? 0) : null,
-      status === 'loaded' ? (malformed ?? 0) : null,
-      status,
-      plan.state,
-      sqlTimestamp(plan.at),
-      error?.code ?? null,
-      error?.message ?? null,
-      shape?.unknown.length ? shape.unknown.join(', ') : null,
-      missing.length ? missing.join(', ') : null,
-      csvHeader ? JSON.stringify(csvHeader) : null,
-      ...(csvHeader ? [csv.delimiter, csv.quote, csv.escape] : [null, null, null]),
-    ],
-  );
+  await recordIngestedFile(session, {
+    ingestionId: plan.id,
+    runId: context.runId,
+    source: node.name,
+    path: plan.file.file,
+    checksum: plan.checksum,
+    sizeBytes: plan.size,
+    loadDate: plan.file.loadDate,
+    records: status === 'loaded' ? (records ?? 0) : null,
+    malformed: status === 'loaded' ? (malformed ?? 0) : null,
+    status,
+    // An unchanged file is never recorded again (ingestFile returns before).
+    change: plan.state as Exclude<FileState, 'unchanged'>,
+    ingestedAt: plan.at,
+    errorCode: error?.code ?? null,
+    errorMessage: error?.message ?? null,
+    unknownFields: shape?.unknown.length ? shape.unknown.join(', ') : null,
+    missingFields: missing.length ? missing.join(', ') : null,
+    csvHeader: csvHeader ?? null,
+    csv: csvHeader ? (node.config.csv ?? DEFAULT_CSV) : null,
+  });
 }
 
 interface FileShape {

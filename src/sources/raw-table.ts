@@ -1,6 +1,6 @@
 import type { RawRelations } from '../contracts/compile.ts';
-import type { CsvDialect } from '../engine/csv-grammar.ts';
-import type { Dialect, Session, TableRef } from '../engine/types.ts';
+import { loadedFilesFrom } from '../audit/ingested-files.ts';
+import type { Dialect, TableRef } from '../engine/types.ts';
 
 /** The raw layer's table for a source: append-only, one row per record as received. */
 export function createRawTable(d: Dialect, table: TableRef): string {
@@ -30,7 +30,7 @@ export function currentRaw(
   dates: readonly string[],
 ): RawRelations {
   const dateList = sqlDateList(d, dates);
-  const loaded = `FROM audit.ingested_files WHERE source = ${d.stringLiteral(source)} AND status = 'loaded'`;
+  const loaded = loadedFilesFrom(d, source);
   return {
     rows: `SELECT r.* FROM ${d.qualify(raw)} AS r
 WHERE r.load_date IN (${dateList})
@@ -45,25 +45,6 @@ WHERE r.load_date IN (${dateList})
   max(csv_quote) AS csv_quote, max(csv_escape) AS csv_escape
 ${loaded} AND load_date IN (${dateList}) GROUP BY ingestion_id`,
   };
-}
-
-/** The dialects of a source's CSV files of some load dates, each once (a handful at most). */
-export async function csvDialectsOf(
-  session: Session,
-  d: Dialect,
-  source: string,
-  dates: readonly string[],
-): Promise<CsvDialect[]> {
-  const { rows } = await session.query(
-    `SELECT DISTINCT line_delimiter, csv_quote, csv_escape FROM audit.ingested_files
-     WHERE source = $1 AND status = 'loaded' AND csv_header IS NOT NULL AND load_date IN (${sqlDateList(d, dates)})`,
-    [source],
-  );
-  return rows.map((r) => ({
-    delimiter: String(r.line_delimiter),
-    quote: String(r.csv_quote),
-    escape: String(r.csv_escape),
-  }));
 }
 
 /** Dates as an SQL IN list; no dates is a list that matches nothing (an empty IN list is not SQL). */

@@ -1,4 +1,5 @@
-import { sqlTimestamp } from '../time/timestamps.ts';
+import { recordBadRecords, reopenBadRecords, resolveBadRecords } from '../audit/bad-records.ts';
+import { recordSourceLoads } from '../audit/source-loads.ts';
 import type { ContractSql } from '../contracts/compile.ts';
 import type { Dialect, Session, TableRef } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -13,8 +14,6 @@ export interface StageCounts {
   duplicates: number;
 }
 
-/** Rows of audit.source_loads per INSERT statement (9 parameters each). */
-const LOADS_PER_INSERT = 500;
 const TYPED = 'strata_typed';
 const VIOLATIONS = 'strata_violations';
 const INVALID = 'strata_invalid';
@@ -112,28 +111,19 @@ async function writeStaged(
     `SELECT CAST(load_date AS ${text}) AS load_date, count(DISTINCT record_key) AS n FROM ${q(VIOLATIONS)} GROUP BY load_date`,
   );
   const violatedPerDate = new Map(violated.map((r) => [String(r.load_date), Number(r.n)]));
-  if (violated.length > 0) await recordViolations(session, d, node, run);
+  if (violated.length > 0) {
+    await recordBadRecords(
+      session,
+      d,
+      { violations: VIOLATIONS, typed: TYPED },
+      { source: node.name, raw: node.raw, runId: run.runId, at: run.at },
+    );
+  }
 
   // A quarantined record of these dates that passes now (a fixed contract or a corrected file) is
   // resolved; one that fails again is open again. History is kept either way.
-  await session.execute(
-    `UPDATE audit.bad_records SET resolved_run_id = $2
-     WHERE source = $1 AND resolved_run_id IS NULL AND load_date IN (${dateList})
-       AND NOT EXISTS (SELECT 1 FROM ${q(VIOLATIONS)} AS v
-                       WHERE v.record_key = audit.bad_records.record_key AND v.field = audit.bad_records.field
-                         AND v.reason_code = audit.bad_records.reason_code)`,
-    [node.name, run.runId],
-  );
-  if (violated.length > 0) {
-    await session.execute(
-      `UPDATE audit.bad_records SET resolved_run_id = NULL
-     WHERE source = $1 AND resolved_run_id IS NOT NULL
-       AND EXISTS (SELECT 1 FROM ${q(VIOLATIONS)} AS v
-                   WHERE v.record_key = audit.bad_records.record_key AND v.field = audit.bad_records.field
-                     AND v.reason_code = audit.bad_records.reason_code)`,
-      [node.name],
-    );
-  }
+  await resolveBadRecords(session, d, VIOLATIONS, { source: node.name, runId: run.runId, dateList });
+  if (violated.length > 0) await reopenBadRecords(session, d, VIOLATIONS, node.name);
 
   // Staged rows are counted in the staging table itself: what was written, not what was meant to be.
   const { rows } = await session.query(
@@ -164,28 +154,17 @@ async function writeStaged(
       counts.quarantined === (violatedPerDate.get(date) ?? 0);
     return { date, counts, reconciled };
   });
-  for (let start = 0; start < loads.length; start += LOADS_PER_INSERT) {
-    const chunk = loads.slice(start, start + LOADS_PER_INSERT);
-    const tuples = chunk.map((_, i) => {
-      const p = i * 9;
-      return `($${p + 1}, $${p + 2}, CAST($${p + 3} AS DATE), $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, $${p + 9})`;
-    });
-    await session.execute(
-      `INSERT INTO audit.source_loads (run_id, source, load_date, files, received, staged, quarantined, duplicates, reconciled)
-       VALUES ${tuples.join(', ')}`,
-      chunk.flatMap(({ date, counts, reconciled }) => [
-        run.runId,
-        node.name,
-        date,
-        run.filesPerDate.get(date) ?? 0,
-        counts.received,
-        counts.staged,
-        counts.quarantined,
-        counts.duplicates,
-        reconciled,
-      ]),
-    );
-  }
+  await recordSourceLoads(
+    session,
+    run.runId,
+    node.name,
+    loads.map(({ date, counts, reconciled }) => ({
+      loadDate: date,
+      files: run.filesPerDate.get(date) ?? 0,
+      counts,
+      reconciled,
+    })),
+  );
   for (const { date, counts, reconciled } of loads) {
     if (!reconciled) {
       throw new StrataError(
@@ -200,35 +179,4 @@ async function writeStaged(
     total.duplicates += counts.duplicates;
   }
   return total;
-}
-
-/**
- * Adds the violations found to audit.bad_records, each record shown as received: a CSV record as
- * its line, a JSON one as its record (or its text when it did not parse), read back from raw for
- * the violating records only. A violation recorded before is not added again.
- */
-async function recordViolations(
-  session: Session,
-  d: Dialect,
-  node: SourceNode,
-  run: Pick<StagingRun, 'runId' | 'at'>,
-): Promise<void> {
-  const q = (name: string) => d.quoteIdentifier(name);
-  const text = d.type('text');
-  await session.execute(
-    `INSERT INTO audit.bad_records (source, load_date, ingestion_id, record_key, source_file, record_position, source_line,
-       field, reason_code, message, raw_record, run_id, found_at)
-     SELECT $1, v.load_date, v.ingestion_id, v.record_key, v.source_file, v.record_position, v.source_line,
-       v.field, v.reason_code, v.message, coalesce(r.raw_text, CAST(v.record AS ${text})), $2, CAST($3 AS TIMESTAMP)
-     FROM (
-       SELECT DISTINCT v.*, t.ingestion_id, t.record
-       FROM ${q(VIOLATIONS)} AS v JOIN ${q(TYPED)} AS t ON t.record_key = v.record_key
-     ) AS v
-       LEFT JOIN ${d.qualify(node.raw)} AS r ON r.load_date = v.load_date AND r.ingestion_id = v.ingestion_id
-         AND r.record_position = v.record_position
-     WHERE NOT EXISTS (
-       SELECT 1 FROM audit.bad_records AS b
-       WHERE b.record_key = v.record_key AND b.field = v.field AND b.reason_code = v.reason_code)`,
-    [node.name, run.runId, sqlTimestamp(run.at)],
-  );
 }

@@ -1,0 +1,121 @@
+import { sqlTimestamp } from '../time/timestamps.ts';
+import type { CsvDialect } from '../engine/csv-grammar.ts';
+import type { Dialect } from '../engine/types.ts';
+import type { AuditConnection } from './values.ts';
+
+/**
+ * audit.ingested_files, the file ledger: one row per file version (ingestion id) per run that met
+ * it, loaded or failed, with the layout staging needs to cut its CSV lines. The sources write and
+ * read it on their session, inside the transaction that lands the file.
+ */
+
+/** One row as a source records it. */
+export interface IngestedFile {
+  ingestionId: string;
+  runId: string;
+  source: string;
+  /** The file's path as the source names it. */
+  path: string;
+  checksum: string;
+  sizeBytes: number;
+  loadDate: string;
+  status: 'loaded' | 'failed';
+  change: 'new' | 'changed' | 'restored';
+  ingestedAt: Date;
+  /** Null for a file that failed. */
+  records: number | null;
+  malformed: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** Comma-separated: keys of the records the contract does not know, and contract fields absent. */
+  unknownFields: string | null;
+  missingFields: string | null;
+  /** A CSV file's header (its fields in file order) and dialect; null otherwise. */
+  csvHeader: string[] | null;
+  csv: CsvDialect | null;
+}
+
+/** A loaded version of a file. */
+export interface LoadedVersion {
+  path: string;
+  ingestionId: string;
+}
+
+export async function recordIngestedFile(db: AuditConnection, file: IngestedFile): Promise<void> {
+  await db.execute(
+    `INSERT INTO audit.ingested_files (ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
+       status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, csv_header, line_delimiter,
+       csv_quote, csv_escape)
+     VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16, $17, $18,
+       $19, $20)`,
+    [
+      file.ingestionId,
+      file.runId,
+      file.source,
+      file.path,
+      file.checksum,
+      file.sizeBytes,
+      file.loadDate,
+      file.records,
+      file.malformed,
+      file.status,
+      file.change,
+      sqlTimestamp(file.ingestedAt),
+      file.errorCode,
+      file.errorMessage,
+      file.unknownFields,
+      file.missingFields,
+      file.csvHeader ? JSON.stringify(file.csvHeader) : null,
+      ...(file.csv ? [file.csv.delimiter, file.csv.quote, file.csv.escape] : [null, null, null]),
+    ],
+  );
+}
+
+/** The load dates of a source that any loaded file holds, in order. */
+export async function loadedDates(db: AuditConnection, d: Dialect, source: string): Promise<string[]> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT CAST(load_date AS ${d.type('text')}) AS d FROM audit.ingested_files WHERE source = $1 AND status = 'loaded' ORDER BY 1`,
+    [source],
+  );
+  return rows.map((r) => String(r.d));
+}
+
+/** Every loaded version of a source's files, the newest first (by time, then run). */
+export async function loadedVersions(db: AuditConnection, source: string): Promise<LoadedVersion[]> {
+  const { rows } = await db.query(
+    `SELECT path, ingestion_id FROM audit.ingested_files WHERE source = $1 AND status = 'loaded'
+     ORDER BY ingested_at DESC, run_id DESC`,
+    [source],
+  );
+  return rows.map((row) => ({ path: String(row.path), ingestionId: String(row.ingestion_id) }));
+}
+
+/**
+ * The dialects of a source's CSV files of some load dates, each once (a handful at most).
+ * `dateList` is the dates as an SQL IN list of validated literals.
+ */
+export async function csvDialectsOf(
+  db: AuditConnection,
+  source: string,
+  dateList: string,
+): Promise<CsvDialect[]> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT line_delimiter, csv_quote, csv_escape FROM audit.ingested_files
+     WHERE source = $1 AND status = 'loaded' AND csv_header IS NOT NULL AND load_date IN (${dateList})`,
+    [source],
+  );
+  return rows.map((r) => ({
+    delimiter: String(r.line_delimiter),
+    quote: String(r.csv_quote),
+    escape: String(r.csv_escape),
+  }));
+}
+
+/**
+ * The FROM clause of a source's loaded files, for SQL that staging builds around it (the current
+ * version of each file, the layouts of the files of some dates). The source is a literal: the
+ * statement is composed before it runs.
+ */
+export function loadedFilesFrom(d: Dialect, source: string): string {
+  return `FROM audit.ingested_files WHERE source = ${d.stringLiteral(source)} AND status = 'loaded'`;
+}

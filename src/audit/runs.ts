@@ -1,0 +1,132 @@
+import type { Row } from '../engine/types.ts';
+import { type AuditReader, nullableNumber, nullableString, utcIso } from './values.ts';
+
+/** Reads of audit.pipeline_runs, one row per run (the recorder writes them). */
+
+/** A run as `strata runs` lists it: dates as text, timestamps ISO 8601 in UTC. */
+export interface RunListEntry {
+  runId: string;
+  status: string;
+  trigger: string;
+  dateFrom: string | null;
+  dateTo: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  tasksSucceeded: number | null;
+  tasksFailed: number | null;
+  tasksSkipped: number | null;
+  resumedFrom: string | null;
+  error: string | null;
+}
+
+/** How a run ended, as the alert rules read it. */
+export interface RunOutcomeRow {
+  status: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  durationMs: number | null;
+}
+
+/** What `--resume` takes over from an earlier run. */
+export interface ResumableRun {
+  dateFrom: string | null;
+  dateTo: string | null;
+  /** The nodes the run selected. */
+  selection: string[];
+  fullRefresh: boolean;
+}
+
+/** The newest runs first (ties broken by run id), at most `limit` of them. */
+export async function listRuns(db: AuditReader, limit: number): Promise<RunListEntry[]> {
+  const text = db.dialect.type('text');
+  const { rows } = await db.query(`${runColumns(text)} ORDER BY started_at DESC, run_id DESC LIMIT $1`, [
+    limit,
+  ]);
+  return rows.map(toRunEntry);
+}
+
+/** One run, or null when no run has that id. */
+export async function findRun(db: AuditReader, runId: string): Promise<RunListEntry | null> {
+  const { rows } = await db.query(`${runColumns(db.dialect.type('text'))} WHERE run_id = $1`, [runId]);
+  const run = rows[0];
+  return run ? toRunEntry(run) : null;
+}
+
+/** The run that started last, or null before the first run. */
+export async function latestRun(
+  db: AuditReader,
+): Promise<Pick<RunListEntry, 'runId' | 'status' | 'startedAt' | 'durationMs'> | null> {
+  const { rows } = await db.query(
+    `SELECT run_id, status, CAST(started_at AS ${db.dialect.type('text')}) AS started_at, duration_ms
+       FROM audit.pipeline_runs ORDER BY started_at DESC LIMIT 1`,
+  );
+  const run = rows[0];
+  if (!run) return null;
+  return {
+    runId: String(run.run_id),
+    status: String(run.status),
+    startedAt: utcIso(run.started_at) as string,
+    durationMs: nullableNumber(run.duration_ms),
+  };
+}
+
+/** A run's status, error and duration; null when no run has that id. */
+export async function runOutcome(db: AuditReader, runId: string): Promise<RunOutcomeRow | null> {
+  const { rows } = await db.query(
+    'SELECT status, error_code, error_message, duration_ms FROM audit.pipeline_runs WHERE run_id = $1',
+    [runId],
+  );
+  const run = rows[0];
+  if (!run) return null;
+  return {
+    status: String(run.status),
+    errorCode: nullableString(run.error_code),
+    errorMessage: nullableString(run.error_message),
+    durationMs: nullableNumber(run.duration_ms),
+  };
+}
+
+/** The dates, selection and options of an earlier run; null when no run has that id. */
+export async function resumableRun(db: AuditReader, runId: string): Promise<ResumableRun | null> {
+  const text = db.dialect.type('text');
+  const { rows } = await db.query(
+    `SELECT CAST(date_from AS ${text}) AS date_from, CAST(date_to AS ${text}) AS date_to,
+            selection, full_refresh FROM audit.pipeline_runs WHERE run_id = $1`,
+    [runId],
+  );
+  const run = rows[0];
+  if (!run) return null;
+  return {
+    dateFrom: run.date_from ? String(run.date_from) : null,
+    dateTo: run.date_to ? String(run.date_to) : null,
+    selection: JSON.parse(String(run.selection ?? '[]')) as string[],
+    fullRefresh: Boolean(run.full_refresh),
+  };
+}
+
+/** The columns of a run entry, dates and timestamps as text (`text` is the dialect's text type). */
+function runColumns(text: string): string {
+  return `SELECT run_id, status, trigger, CAST(date_from AS ${text}) AS date_from, CAST(date_to AS ${text}) AS date_to,
+            CAST(started_at AS ${text}) AS started_at, CAST(finished_at AS ${text}) AS finished_at, duration_ms,
+            tasks_succeeded, tasks_failed, tasks_skipped, resumed_from, error_message
+     FROM audit.pipeline_runs`;
+}
+
+function toRunEntry(r: Row): RunListEntry {
+  return {
+    runId: String(r.run_id),
+    status: String(r.status),
+    trigger: String(r.trigger),
+    dateFrom: nullableString(r.date_from),
+    dateTo: nullableString(r.date_to),
+    startedAt: utcIso(r.started_at) as string,
+    finishedAt: utcIso(r.finished_at),
+    durationMs: nullableNumber(r.duration_ms),
+    tasksSucceeded: nullableNumber(r.tasks_succeeded),
+    tasksFailed: nullableNumber(r.tasks_failed),
+    tasksSkipped: nullableNumber(r.tasks_skipped),
+    resumedFrom: nullableString(r.resumed_from),
+    error: nullableString(r.error_message),
+  };
+}

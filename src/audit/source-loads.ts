@@ -1,0 +1,225 @@
+import type { Dialect } from '../engine/types.ts';
+import type { AuditConnection, AuditReader } from './values.ts';
+
+/**
+ * audit.source_loads, the sources' ledger: per run, source and load date, what was received and
+ * where every record went (staged, quarantined, duplicate), and whether the counts reconcile.
+ */
+
+export interface SourceLoadTotals {
+  received: number;
+  staged: number;
+  quarantined: number;
+  duplicates: number;
+}
+
+/** One load date of a source as its staging wrote it. */
+export interface SourceLoad {
+  loadDate: string;
+  files: number;
+  counts: SourceLoadTotals;
+  reconciled: boolean;
+}
+
+/** A source's totals over some runs' load dates. */
+export interface SourceTotals extends SourceLoadTotals {
+  source: string;
+}
+
+/** A source's newest loads over a window of dates (the newest run's row of each date). */
+export interface NewestSourceTotals extends SourceTotals {
+  loadDates: number;
+  files: number;
+  /** Every date's counts reconciled. */
+  reconciled: boolean;
+}
+
+/** A source's newest load date of a run against the received counts of its previous dates. */
+export interface VolumeHistory {
+  source: string;
+  loadDate: string;
+  received: number;
+  averageReceived: number;
+  historyDates: number;
+  historyFrom: string;
+  historyTo: string;
+}
+
+/** Rows of audit.source_loads per INSERT statement (9 parameters each). */
+const LOADS_PER_INSERT = 500;
+
+/**
+ * Writes a source's load dates of a run, a few hundred rows per statement; on the session of the
+ * staging transaction, so the ledger and the staged rows commit together.
+ */
+export async function recordSourceLoads(
+  db: AuditConnection,
+  runId: string,
+  source: string,
+  loads: readonly SourceLoad[],
+): Promise<void> {
+  for (let start = 0; start < loads.length; start += LOADS_PER_INSERT) {
+    const chunk = loads.slice(start, start + LOADS_PER_INSERT);
+    const tuples = chunk.map((_, i) => {
+      const p = i * 9;
+      return `($${p + 1}, $${p + 2}, CAST($${p + 3} AS DATE), $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, $${p + 9})`;
+    });
+    await db.execute(
+      `INSERT INTO audit.source_loads (run_id, source, load_date, files, received, staged, quarantined, duplicates, reconciled)
+       VALUES ${tuples.join(', ')}`,
+      chunk.flatMap(({ loadDate, files, counts, reconciled }) => [
+        runId,
+        source,
+        loadDate,
+        files,
+        counts.received,
+        counts.staged,
+        counts.quarantined,
+        counts.duplicates,
+        reconciled,
+      ]),
+    );
+  }
+}
+
+/** What each source of a run received and where it went, summed over the dates it loaded, by source. */
+export async function sourceTotalsOfRun(db: AuditReader, runId: string): Promise<SourceTotals[]> {
+  const { rows } = await db.query(
+    `SELECT source, sum(received) AS received, sum(staged) AS staged, sum(quarantined) AS quarantined,
+            sum(duplicates) AS duplicates
+     FROM audit.source_loads WHERE run_id = $1 GROUP BY source ORDER BY source`,
+    [runId],
+  );
+  return rows.map((row) => ({
+    source: String(row.source),
+    received: Number(row.received),
+    staged: Number(row.staged),
+    quarantined: Number(row.quarantined),
+    duplicates: Number(row.duplicates),
+  }));
+}
+
+/** The first and last load dates a run loaded of a source; null when it loaded none. */
+export async function loadedDateRange(
+  db: AuditReader,
+  runId: string,
+  source: string,
+): Promise<{ from: string; to: string } | null> {
+  const text = db.dialect.type('text');
+  const { rows } = await db.query(
+    `SELECT CAST(min(load_date) AS ${text}) AS date_from, CAST(max(load_date) AS ${text}) AS date_to
+     FROM audit.source_loads WHERE run_id = $1 AND source = $2`,
+    [runId, source],
+  );
+  const loaded = rows[0];
+  return loaded?.date_from ? { from: String(loaded.date_from), to: String(loaded.date_to) } : null;
+}
+
+/**
+ * Per source, the load dates of a window as the newest run (by start, then id) left them: how many
+ * dates, files and records, and whether every date reconciled. By source.
+ */
+export async function newestSourceTotals(
+  db: AuditReader,
+  window: { from: string; to: string },
+): Promise<NewestSourceTotals[]> {
+  const { rows } = await db.query(
+    `SELECT source, count(*) AS load_dates, sum(files) AS files, sum(received) AS received,
+            sum(staged) AS staged, sum(quarantined) AS quarantined, sum(duplicates) AS duplicates,
+            sum(CASE WHEN reconciled THEN 0 ELSE 1 END) AS unreconciled
+     FROM (SELECT l.*, row_number() OVER (PARTITION BY l.source, l.load_date ORDER BY r.started_at DESC, l.run_id DESC) AS newest
+           FROM audit.source_loads AS l JOIN audit.pipeline_runs AS r ON r.run_id = l.run_id
+           WHERE l.load_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)) AS loads
+     WHERE newest = 1
+     GROUP BY source ORDER BY source`,
+    [window.from, window.to],
+  );
+  return rows.map((r) => ({
+    source: String(r.source),
+    loadDates: Number(r.load_dates),
+    files: Number(r.files),
+    received: Number(r.received),
+    staged: Number(r.staged),
+    quarantined: Number(r.quarantined),
+    duplicates: Number(r.duplicates),
+    reconciled: Number(r.unreconciled) === 0,
+  }));
+}
+
+/**
+ * Per source a run loaded: the received count of the newest load date it loaded, and the average
+ * received over that source's previous load dates (up to `historyDates` of them). A date may have
+ * been loaded by several runs (reruns, backfills); only the newest run's row for a date counts, so
+ * a reload replaces a date's volume instead of weighing it twice. Sources without history return
+ * no row. Window functions in subqueries rather than QUALIFY: PostgreSQL has none.
+ */
+export async function volumeHistory(
+  db: AuditReader,
+  runId: string,
+  historyDates: number,
+): Promise<VolumeHistory[]> {
+  const { rows } = await db.query(
+    `
+WITH this_run AS (
+  SELECT source, MAX(load_date) AS load_date
+  FROM audit.source_loads
+  WHERE run_id = $1
+  GROUP BY source
+),
+current_load AS (
+  SELECT l.source, l.load_date, l.received
+  FROM audit.source_loads l
+  JOIN this_run t ON t.source = l.source AND t.load_date = l.load_date
+  WHERE l.run_id = $1
+),
+earlier_loads AS (
+  SELECT l.source, l.load_date, l.received,
+    ROW_NUMBER() OVER (
+      PARTITION BY l.source, l.load_date
+      ORDER BY r.started_at DESC NULLS LAST, l.run_id DESC
+    ) AS newness
+  FROM audit.source_loads l
+  JOIN current_load c ON c.source = l.source AND l.load_date < c.load_date
+  LEFT JOIN audit.pipeline_runs r ON r.run_id = l.run_id
+),
+history AS (
+  SELECT source, load_date, received,
+    ROW_NUMBER() OVER (PARTITION BY source ORDER BY load_date DESC) AS recency
+  FROM earlier_loads
+  WHERE newness = 1
+)
+SELECT c.source,
+  CAST(c.load_date AS TEXT) AS load_date,
+  c.received,
+  CAST(AVG(h.received) AS DOUBLE PRECISION) AS average_received,
+  COUNT(*) AS history_dates,
+  CAST(MIN(h.load_date) AS TEXT) AS history_from,
+  CAST(MAX(h.load_date) AS TEXT) AS history_to
+FROM current_load c
+JOIN history h ON h.source = c.source AND h.recency <= $2
+GROUP BY c.source, c.load_date, c.received
+ORDER BY c.source`,
+    [runId, historyDates],
+  );
+  return rows.map((row) => ({
+    source: String(row.source),
+    loadDate: String(row.load_date),
+    received: Number(row.received ?? 0),
+    averageReceived: Number(row.average_received ?? 0),
+    historyDates: Number(row.history_dates ?? 0),
+    historyFrom: String(row.history_from),
+    historyTo: String(row.history_to),
+  }));
+}
+
+/**
+ * The SQL of a check against a source's own ledger: the newest row of each load date of `source`
+ * within `dates` where `failing` holds (both predicates on the ledger row `l`). A check's SQL is
+ * shown and recorded as it ran, so the source is a literal.
+ */
+export function newestSourceLoadsSql(d: Dialect, source: string, dates: string, failing: string): string {
+  return `SELECT l.load_date, l.received, l.staged, l.quarantined, l.duplicates FROM audit.source_loads AS l
+WHERE l.source = ${d.stringLiteral(source)} AND ${dates}
+  AND l.run_id = (SELECT max(n.run_id) FROM audit.source_loads AS n WHERE n.source = l.source AND n.load_date = l.load_date)
+  AND ${failing}`;
+}
