@@ -5,13 +5,13 @@ import type { DateWindow } from '../materialize/render-select.ts';
 import type { Project } from '../project/load-project.ts';
 import { alertRun } from './alert-run.ts';
 import type { DailyMetrics } from './daily-metrics.ts';
-import { executeRun } from './execute-run.ts';
-import { planRun } from './plan-run.ts';
-import { recordRun } from './record-run.ts';
+import { type ExecutedRun, executeRun } from './execute-run.ts';
+import { type RunPlan, planRun } from './plan-run.ts';
+import { type RecordedRun, recordRun } from './record-run.ts';
 import type { RunContext } from './run-context.ts';
 import { underRunLock } from './run-lock.ts';
 import type { RunOptions } from './run-options.ts';
-import { startRun } from './start-run.ts';
+import { type StartedRun, startRun } from './start-run.ts';
 import type { TaskSummary } from './task-summary.ts';
 import { validateRunOptions } from './validate-run-options.ts';
 
@@ -63,28 +63,42 @@ export async function runPipeline(
     const executed = await executeRun(context, plan, run, options.concurrency);
     const recorded = await recordRun(context, plan, run, executed);
     const alerts = await alertRun(context, run.runId);
-    const { outcome, finishedAt, durationMs, metrics } = recorded;
-    context.emit({
-      type: 'run_finished',
-      runId: run.runId,
-      status: outcome.status,
-      durationMs,
-      succeeded: outcome.succeeded,
-      failed: outcome.failed,
-      skipped: outcome.skipped,
-    });
-    return {
-      runId: run.runId,
-      status: outcome.status,
-      startedAt: run.startedAt,
-      finishedAt,
-      durationMs,
-      window: plan.window,
-      resumedFrom: plan.resumedFrom,
-      tasks: executed.tasks,
-      checks: executed.checks,
-      metrics,
-      alerts,
-    };
+    announceFinished(context, run, recorded);
+    return runSummary(plan, run, executed, recorded, alerts);
   });
+}
+
+function announceFinished(context: RunContext, run: StartedRun, recorded: RecordedRun): void {
+  const { outcome, durationMs } = recorded;
+  context.emit({
+    type: 'run_finished',
+    runId: run.runId,
+    status: outcome.status,
+    durationMs,
+    succeeded: outcome.succeeded,
+    failed: outcome.failed,
+    skipped: outcome.skipped,
+  });
+}
+
+function runSummary(
+  plan: RunPlan,
+  run: StartedRun,
+  executed: ExecutedRun,
+  recorded: RecordedRun,
+  alerts: RaisedAlerts,
+): RunSummary {
+  return {
+    runId: run.runId,
+    status: recorded.outcome.status,
+    startedAt: run.startedAt,
+    finishedAt: recorded.finishedAt,
+    durationMs: recorded.durationMs,
+    window: plan.window,
+    resumedFrom: plan.resumedFrom,
+    tasks: executed.tasks,
+    checks: executed.checks,
+    metrics: recorded.metrics,
+    alerts,
+  };
 }
