@@ -2,6 +2,7 @@ import { assertIsoDate } from '../time/dates.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { type RunOptions, type RunSummary, runPipeline } from '../runner/run-pipeline.ts';
+import { validateRunOptions } from '../runner/validate-run-options.ts';
 import { type ProjectOptions, withProject } from './open-project.ts';
 
 export interface RunRequest extends ProjectOptions, Omit<RunOptions, 'window'> {
@@ -17,10 +18,11 @@ export interface RunResponse {
 }
 
 export async function run(request: RunRequest): Promise<RunResponse> {
-  const window = runWindow(request);
-  const summary = await withProject(request, (project, engine) =>
-    runPipeline(project, engine, { ...request, window }),
-  );
+  const options = { ...request, window: runWindow(request) };
+  // Before the warehouse is opened: a bad option is reported as itself, not as the warehouse being
+  // held by another process (DuckDB's file lock is taken when it opens).
+  validateRunOptions(options);
+  const summary = await withProject(request, (project, engine) => runPipeline(project, engine, options));
   return { summary, exitCode: summary.status === 'success' ? 0 : 1 };
 }
 

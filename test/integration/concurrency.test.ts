@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withProject } from '../../src/api/open-project.ts';
 import type { RunResponse } from '../../src/api/run.ts';
 import { StrataError } from '../../src/errors/strata-error.ts';
+import { runPipeline } from '../../src/runner/run-pipeline.ts';
 import { type OtherProcess, holdProject, runProjectElsewhere } from '../helpers/other-process.ts';
 import { TestProject, csv, model } from '../helpers/project.ts';
 import { testEngine } from '../support/postgres.ts';
@@ -74,6 +76,53 @@ describe('one warehouse, one run at a time', () => {
   });
 });
 
+describe('options refused before the run lock', () => {
+  let project: TestProject;
+
+  beforeAll(async () => {
+    project = await TestProject.create({
+      'seeds/numbers.csv': csv('n', [1], [2], [3]),
+      'models/warehouse/totals.sql': model(
+        { materialized: 'table' },
+        `select sum(n) as total from {{ ref('numbers') }}`,
+      ),
+    });
+    expect((await project.run()).exitCode).toBe(0);
+  });
+  afterAll(() => project?.dispose());
+
+  it('an invalid --resume gets its own error while another holder has the lock, and touches nothing', async () => {
+    const runsBefore = await project.query('select run_id, status from audit.pipeline_runs order by run_id');
+    const [earlier] = runsBefore;
+    await withProject(project.options, async (loaded, engine) => {
+      const lock = await engine.acquireRunLock();
+      try {
+        // --resume with --select or dates is refused as itself, not as RUN_LOCKED
+        for (const forbidden of [{ select: ['totals'] }, { window: { from: '2025-07-01' } }]) {
+          const refusal = await runPipeline(loaded, engine, {
+            resume: String(earlier?.run_id),
+            ...forbidden,
+          }).catch((error: unknown) => error);
+          expect(refusal).toBeInstanceOf(StrataError);
+          expect(refusal).toMatchObject({ code: 'USAGE' });
+        }
+        // the same --resume alone gets as far as the lock, which is still held
+        const locked = await runPipeline(loaded, engine, { resume: String(earlier?.run_id) }).catch(
+          (error: unknown) => error,
+        );
+        expect(locked).toMatchObject({ code: 'RUN_LOCKED' });
+      } finally {
+        await lock.release();
+      }
+    });
+    // no run was recorded and the lock is free: the refused runs never took it
+    expect(await project.query('select run_id, status from audit.pipeline_runs order by run_id')).toEqual(
+      runsBefore,
+    );
+    expect((await project.run({ select: ['totals'] })).exitCode).toBe(0);
+  });
+});
+
 describe.skipIf(onPostgres)('a warehouse held by another process', () => {
   let project: TestProject;
   let holder: OtherProcess | undefined;
@@ -116,6 +165,20 @@ describe.skipIf(onPostgres)('a warehouse held by another process', () => {
     );
     // once the other process has gone, runs work again
     expect((await project.run({ date: '2025-07-02' })).exitCode).toBe(0);
+  });
+
+  it('refuses --resume with dates as USAGE, not ENGINE_LOCKED, while the other process holds it', async () => {
+    const runsBefore = await project.query('select run_id, status from audit.pipeline_runs order by run_id');
+    holder = await holdProject(project.dir, 2_500, project.env);
+    const refusal = await project
+      .run({ resume: String(runsBefore[0]?.run_id), date: '2025-07-03' })
+      .catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(StrataError);
+    expect(refusal).toMatchObject({ code: 'USAGE' });
+    expect(await holder.exited).toBe(0);
+    expect(await project.query('select run_id, status from audit.pipeline_runs order by run_id')).toEqual(
+      runsBefore,
+    );
   });
 });
 

@@ -1,0 +1,49 @@
+import { jsonFieldTexts } from './clean-text.ts';
+import { type ContractFields, arrayFieldNamed, valueColumn } from './contract-fields.ts';
+import { typedValueColumns } from './typed-value.ts';
+
+/**
+ * One nested array's elements, typed like records (cleaned `<item>__text`, then typed values):
+ * record_key, lineage, record, item_position. Elements come from parsed JSON records only.
+ */
+export function arrayElements(fields: ContractFields, typedRelation: string, arrayField: string): string {
+  const { dialect, nulls } = fields;
+  const field = arrayFieldNamed(fields, arrayField);
+  const items = Object.entries(field.items);
+  const parents = `SELECT record_key, load_date, source_file, record_position, source_line, record FROM ${typedRelation} WHERE record IS NOT NULL`;
+  const unnested = dialect.unnestJsonArray(
+    parents,
+    dialect.jsonValue('src.record', field.from ?? arrayField),
+  );
+  const texts = jsonFieldTexts(dialect, 'u.strata_item', items, nulls);
+  const values = typedValueColumns(dialect, items);
+  const cleaned =
+    dialect.computedOnce(`SELECT u.record_key, u.load_date, u.source_file, u.record_position, u.source_line, u.record,
+        u.strata_item_position AS item_position${texts.length ? `, ${texts.join(', ')}` : ''}
+      FROM (${unnested}) AS u`);
+  return `SELECT e.*${values.length ? `, ${values.join(', ')}` : ''}
+FROM (${cleaned}) AS e`;
+}
+
+/**
+ * The child rows of one nested array, for staged records only: the parent's key (or, without a
+ * unique key, its file and position), the element's position and values, and lineage.
+ */
+export function childRows(
+  fields: ContractFields,
+  typedRelation: string,
+  elementsRelation: string,
+  arrayField: string,
+): string {
+  const { key } = fields;
+  const q = (name: string) => fields.dialect.quoteIdentifier(name);
+  const field = arrayFieldNamed(fields, arrayField);
+  const parentColumns = key.length
+    ? key.map((k) => `t.${valueColumn(fields, k)} AS ${q(k)}`)
+    : ['t.source_file AS _source_file', 't.record_position AS _record_position'];
+  const items = Object.entries(field.items).map(
+    ([item, spec]) => `e.${valueColumn(fields, item, spec)} AS ${q(item)}`,
+  );
+  return `SELECT ${[...parentColumns, 'e.item_position', ...items, 't.load_date', 't.ingestion_id AS _ingestion_id'].join(', ')}
+FROM ${elementsRelation} AS e JOIN ${typedRelation} AS t ON t.record_key = e.record_key WHERE t.strata_staged`;
+}

@@ -1,0 +1,138 @@
+import { type CsvDialect, quoteFree } from '../engine/csv-grammar.ts';
+import { RAW_COLUMNS } from '../engine/raw-columns.ts';
+import type { Dialect } from '../engine/types.ts';
+import { cleanText } from './clean-text.ts';
+import type { ContractFields } from './contract-fields.ts';
+import { typedValueColumns } from './typed-value.ts';
+
+/** What typing reads: the raw rows, and the files they came from (for CSV, their layout). */
+export interface RawRelations {
+  /** SQL of the raw rows to type (a relation's body). */
+  rows: string;
+  /**
+   * SQL of one row per file version among them: ingestion_id, and for a CSV file (null for other
+   * formats) csv_header (a JSON array of the header's fields in file order, as text),
+   * line_delimiter, csv_quote and csv_escape.
+   */
+  files: string;
+}
+
+/** A raw row that parsed: CSV rows have no JSON record, so `record IS NOT NULL` would not tell. */
+export const PARSED = 'parse_error IS NULL';
+
+/** A JSON record's texts of the fields' keys: the columns extracting them, and each one's SQL. */
+type JsonTexts = ReturnType<Dialect['jsonTexts']>;
+
+/**
+ * The columns of raw rows that typed rows keep: all but the run that loaded them and the text as
+ * received, which only a quarantined record needs (it is read back from raw for those) and which
+ * would otherwise be copied with every record.
+ */
+const TYPED_RAW_COLUMNS = RAW_COLUMNS.filter((column) => column !== 'run_id' && column !== 'raw_text');
+
+/**
+ * Typed rows in three steps (the first two each computed once): extract every field's raw text (from a JSON
+ * record's keys or a CSV line's values), clean the texts (trim, null markers) and find malformed
+ * CSV lines, then cast the texts to the fields' types.
+ */
+export function typedRows(
+  fields: ContractFields,
+  raw: RawRelations,
+  csvDialects: readonly CsvDialect[],
+): string {
+  const { dialect, scalars } = fields;
+  const jsonTexts = dialect.jsonTexts('r.record', sourceKeys(fields), 'strata_texts');
+  const extracted = extractedTexts(fields, jsonTexts, raw, csvDialects);
+  const values = typedValueColumns(dialect, scalars);
+  return `SELECT p.*${values.length ? `, ${values.join(', ')}` : ''}, TRUE AS strata_staged
+FROM (${cleanedTexts(fields, jsonTexts, extracted)}) AS p`;
+}
+
+/**
+ * Raw rows with record_key and what each field's text is read from: a JSON record's extracted
+ * texts (strata_texts), a CSV line's values (strata_values), and where each field sits in the
+ * file's lines (strata_at_<n>, with the header's number of fields as strata_columns).
+ */
+function extractedTexts(
+  fields: ContractFields,
+  jsonTexts: JsonTexts,
+  raw: RawRelations,
+  csvDialects: readonly CsvDialect[],
+): string {
+  const { dialect } = fields;
+  const keys = sourceKeys(fields);
+  const placeColumns = ['f.strata_columns', ...keys.map((_, i) => `f.strata_at_${i + 1}`)];
+  const extract = ['r.*', ...jsonTexts.select, csvValues(dialect, csvDialects), ...placeColumns].join(', ');
+  return dialect.computedOnce(
+    `SELECT ${recordKey(dialect)} AS record_key, ${extract}
+  FROM (${raw.rows}) AS r LEFT JOIN (${fileLayouts(dialect, keys, raw.files)}) AS f ON f.ingestion_id = r.ingestion_id`,
+  );
+}
+
+/**
+ * The kept raw columns, a parse error for a CSV line without the header's number of fields, and
+ * each field's cleaned text (its CSV value, else its JSON text) as `<field>__text`.
+ */
+function cleanedTexts(fields: ContractFields, jsonTexts: JsonTexts, extractedSql: string): string {
+  const { dialect, scalars, nulls } = fields;
+  const texts = scalars.map(
+    ([name, field], i) =>
+      `${cleanText(dialect, `coalesce((e.strata_values)[e.strata_at_${i + 1}], ${jsonTexts.text(i)})`, field, nulls)} AS ${dialect.quoteIdentifier(`${name}__text`)}`,
+  );
+  // The raw columns are named rather than taken with e.*, so that the list of extracted texts
+  // is not carried into (and copied with) every typed row.
+  const kept = [
+    ...['record_key', ...TYPED_RAW_COLUMNS.filter((column) => column !== 'parse_error')].map(
+      (column) => `e.${column}`,
+    ),
+    columnCountError(dialect),
+  ];
+  return dialect.computedOnce(`SELECT ${[...kept, ...texts].join(', ')}
+  FROM (${extractedSql}) AS e`);
+}
+
+/** The names the record's scalar fields have in the source, in contract order. */
+function sourceKeys(fields: ContractFields): string[] {
+  return fields.scalars.map(([name, field]) => field.from ?? name);
+}
+
+/** A record's identity: its file version and its position (a JSON record's) or line (a CSV record's). */
+function recordKey(dialect: Dialect): string {
+  const text = dialect.type('text');
+  return `concat_ws(':', r.ingestion_id, coalesce(CAST(r.record_position AS ${text}), 'line ' || CAST(r.source_line AS ${text})))`;
+}
+
+/**
+ * A CSV record's values: a quote-free line split on its file's delimiter, any other by the CSV
+ * grammar of its file's dialect. (JSON records have no raw_text, malformed records no values.)
+ */
+function csvValues(dialect: Dialect, csvDialects: readonly CsvDialect[]): string {
+  const quoted = csvDialects.map(
+    (csv) =>
+      `WHEN f.line_delimiter = ${dialect.stringLiteral(csv.delimiter)} AND f.csv_quote = ${dialect.stringLiteral(csv.quote)}
+      AND f.csv_escape = ${dialect.stringLiteral(csv.escape)} THEN ${dialect.csvValues('r.raw_text', csv)}`,
+  );
+  return `CASE WHEN r.parse_error IS NULL AND r.raw_text IS NOT NULL THEN
+    CASE WHEN ${quoteFree('r.raw_text', 'f.csv_quote', 'f.csv_escape')}
+      THEN ${dialect.splitText('r.raw_text', 'f.line_delimiter')}
+    ${quoted.join('\n    ')} END
+  END AS strata_values`;
+}
+
+/** Where each field is in a file's lines, found once per file rather than once per record. */
+function fileLayouts(dialect: Dialect, keys: string[], filesSql: string): string {
+  const header = dialect.jsonArrayTexts(`CAST(csv_header AS ${dialect.type('json')})`);
+  const places = keys.map(
+    (key, i) => `${dialect.arrayPosition(header, dialect.stringLiteral(key))} AS strata_at_${i + 1}`,
+  );
+  return `SELECT ingestion_id, line_delimiter, csv_quote, csv_escape, ${dialect.arrayLength(header)} AS strata_columns${places.map((p) => `, ${p}`).join('')}
+    FROM (${filesSql}) AS files`;
+}
+
+/** A CSV record is malformed when its line does not have the header's number of fields. */
+function columnCountError(dialect: Dialect): string {
+  const text = dialect.type('text');
+  const found = dialect.arrayLength('e.strata_values');
+  return `coalesce(e.parse_error, CASE WHEN e.strata_values IS NOT NULL AND ${found} <> e.strata_columns
+    THEN 'COLUMN COUNT: expected ' || CAST(e.strata_columns AS ${text}) || ' columns, found ' || CAST(${found} AS ${text}) END) AS parse_error`;
+}

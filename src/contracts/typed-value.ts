@@ -1,0 +1,53 @@
+import type { ScalarField } from '../config/contract-schema.ts';
+import type { Dialect } from '../engine/types.ts';
+
+/**
+ * A field's value from its cleaned text: null where the text is not of the field's type, which is
+ * how the violations find an invalid value (a text that is not null with a value that is).
+ */
+export function typedValue(dialect: Dialect, text: string, field: ScalarField): string {
+  switch (field.type) {
+    case 'string':
+      return text;
+    case 'integer':
+      return dialect.tryCast(text, dialect.type('bigint'));
+    case 'decimal':
+      return dialect.tryCast(text, `DECIMAL(${field.precision}, ${field.scale})`);
+    case 'number':
+      return dialect.tryCast(text, dialect.type('double'));
+    case 'boolean': {
+      const list = (values: string[]) => values.map((v) => dialect.stringLiteral(v.toLowerCase())).join(', ');
+      return `CASE WHEN lower(${text}) IN (${list(field.trueValues)}) THEN TRUE WHEN lower(${text}) IN (${list(field.falseValues)}) THEN FALSE END`;
+    }
+    case 'date':
+      return field.formats
+        ? `CAST(${parseWithFormats(dialect, text, field.formats)} AS DATE)`
+        : dialect.tryCast(text, 'DATE');
+    case 'timestamp':
+      return field.formats
+        ? parseWithFormats(dialect, text, field.formats)
+        : dialect.tryCast(text, dialect.type('timestamp'));
+    case 'enum': {
+      if (!field.caseInsensitive) {
+        return `CASE WHEN ${text} IN (${field.values.map((v) => dialect.stringLiteral(v)).join(', ')}) THEN ${text} END`;
+      }
+      const arms = field.values.map(
+        (v) => `WHEN ${dialect.stringLiteral(v.toLowerCase())} THEN ${dialect.stringLiteral(v)}`,
+      );
+      return `CASE lower(${text}) ${arms.join(' ')} END`;
+    }
+  }
+}
+
+/** The typed values of `fields` from their `<field>__text` columns; a string has none (its text is its value). */
+export function typedValueColumns(dialect: Dialect, fields: [string, ScalarField][]): string[] {
+  const q = (name: string) => dialect.quoteIdentifier(name);
+  return fields
+    .filter(([, field]) => field.type !== 'string')
+    .map(([name, field]) => `${typedValue(dialect, q(`${name}__text`), field)} AS ${q(name)}`);
+}
+
+function parseWithFormats(dialect: Dialect, text: string, formats: string[]): string {
+  const attempts = formats.map((f) => dialect.tryParseTimestamp(text, f));
+  return attempts.length === 1 ? (attempts[0] as string) : `coalesce(${attempts.join(', ')})`;
+}

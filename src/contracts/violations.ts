@@ -1,0 +1,195 @@
+import type { ArrayField, ScalarField } from '../config/contract-schema.ts';
+import type { Dialect } from '../engine/types.ts';
+import type { ContractFields } from './contract-fields.ts';
+import type { ReasonCode } from './reasons.ts';
+import { PARSED } from './typed-rows.ts';
+
+/**
+ * One row per violation (record × field × reason): record_key, lineage, field, reason_code,
+ * message. A record that did not parse has one (malformed_record) and no field checked; a nested
+ * array's elements are checked when their relation is given.
+ */
+export function violations(
+  fields: ContractFields,
+  typedRelation: string,
+  elementRelations: Record<string, string>,
+): string {
+  const { dialect, scalars, arrays } = fields;
+  const text = dialect.type('text');
+  const checks = [
+    violation(
+      dialect,
+      typedRelation,
+      `NOT (${PARSED})`,
+      "'*'",
+      'malformed_record',
+      `coalesce(parse_error, 'the record could not be parsed')`,
+    ),
+  ];
+  for (const [name, field] of scalars) {
+    checks.push(
+      ...fieldChecks(dialect, typedRelation, PARSED, name, field, dialect.stringLiteral(name), name),
+    );
+  }
+  for (const [name, field] of arrays) {
+    checks.push(...arrayShapeChecks(dialect, typedRelation, name, field));
+    const elements = elementRelations[name];
+    if (!elements) continue;
+    for (const [item, spec] of Object.entries(field.items)) {
+      const label = `${dialect.stringLiteral(`${name}[`)} || CAST(item_position AS ${text}) || ${dialect.stringLiteral(`].${item}`)}`;
+      // Elements come from parsed JSON records only.
+      checks.push(...fieldChecks(dialect, elements, 'TRUE', item, spec, label, `${name}[].${item}`));
+    }
+  }
+  return checks.join('\nUNION ALL\n');
+}
+
+/** The record_key of every record with a violation, once. */
+export function invalidRecords(violationsRelation: string): string {
+  return `SELECT DISTINCT record_key FROM ${violationsRelation}`;
+}
+
+function violation(
+  dialect: Dialect,
+  relation: string,
+  predicate: string,
+  fieldSql: string,
+  reason: ReasonCode,
+  message: string,
+): string {
+  return `SELECT record_key, load_date, source_file, record_position, source_line, ${fieldSql} AS field,
+  ${dialect.stringLiteral(reason)} AS reason_code, ${message} AS message
+FROM ${relation} WHERE ${predicate}`;
+}
+/** The checks of one scalar field (a record's or an array element's), each a SELECT of violations. */
+function fieldChecks(
+  dialect: Dialect,
+  relation: string,
+  parsedPredicate: string,
+  name: string,
+  field: ScalarField,
+  labelSql: string,
+  label: string,
+): string[] {
+  const text = dialect.quoteIdentifier(`${name}__text`);
+  // A string's value is its text (see typedValueColumns): there is no type to fail.
+  const value = field.type === 'string' ? text : dialect.quoteIdentifier(name);
+  const shown = `'"' || left(${text}, 80) || '"'`;
+  const says = (what: string) =>
+    `${dialect.stringLiteral(`${label}: `)} || ${shown} || ${dialect.stringLiteral(` ${what}`)}`;
+  const parsed = (predicate: string) => `${parsedPredicate} AND ${predicate}`;
+  const checks: string[] = [];
+  if (field.required) {
+    checks.push(
+      violation(
+        dialect,
+        relation,
+        parsed(`${text} IS NULL`),
+        labelSql,
+        'missing_required',
+        dialect.stringLiteral(`${label} is required but missing`),
+      ),
+    );
+  }
+  if (field.type !== 'string') {
+    checks.push(
+      violation(
+        dialect,
+        relation,
+        parsed(`${text} IS NOT NULL AND ${value} IS NULL`),
+        labelSql,
+        field.type === 'enum' ? 'unknown_enum' : 'invalid_type',
+        says(`is not ${describeType(field)}`),
+      ),
+    );
+  }
+  const bounds: [number | string | undefined, '<' | '>', string][] = [];
+  if ('min' in field) bounds.push([field.min, '<', 'is below the minimum']);
+  if ('max' in field) bounds.push([field.max, '>', 'is above the maximum']);
+  for (const [bound, op, words] of bounds) {
+    if (bound === undefined) continue;
+    checks.push(
+      violation(
+        dialect,
+        relation,
+        parsed(`${value} ${op} ${boundLiteral(dialect, field, bound)}`),
+        labelSql,
+        'out_of_range',
+        says(`${words} ${bound}`),
+      ),
+    );
+  }
+  if (field.type === 'string' && field.pattern) {
+    checks.push(
+      violation(
+        dialect,
+        relation,
+        parsed(`${value} IS NOT NULL AND NOT ${dialect.regexFullMatch(value, field.pattern)}`),
+        labelSql,
+        'pattern_mismatch',
+        says(`does not match ${field.pattern}`),
+      ),
+    );
+  }
+  return checks;
+}
+
+/** A nested array field: present when required, and an array (or null) where present. */
+function arrayShapeChecks(dialect: Dialect, relation: string, name: string, field: ArrayField): string[] {
+  const type = dialect.jsonTypeOf('record', field.from ?? name);
+  const label = dialect.stringLiteral(name);
+  const checks: string[] = [];
+  if (field.required) {
+    checks.push(
+      violation(
+        dialect,
+        relation,
+        `record IS NOT NULL AND (${type} IS NULL OR ${type} = 'NULL')`,
+        label,
+        'missing_required',
+        dialect.stringLiteral(`${name} is required but missing`),
+      ),
+    );
+  }
+  checks.push(
+    violation(
+      dialect,
+      relation,
+      `record IS NOT NULL AND ${type} NOT IN ('ARRAY', 'NULL')`,
+      label,
+      'invalid_type',
+      dialect.stringLiteral(`${name} is not an array`),
+    ),
+  );
+  return checks;
+}
+
+function boundLiteral(dialect: Dialect, field: ScalarField, value: number | string): string {
+  if (field.type === 'date') return `CAST(${dialect.stringLiteral(String(value))} AS DATE)`;
+  if (field.type === 'timestamp')
+    return `CAST(${dialect.stringLiteral(String(value))} AS ${dialect.type('timestamp')})`;
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Error(`bound ${value} is not a finite number`);
+  return String(value);
+}
+
+function describeType(field: ScalarField): string {
+  switch (field.type) {
+    case 'string':
+      return 'a string';
+    case 'integer':
+      return 'an integer';
+    case 'decimal':
+      return `a decimal(${field.precision},${field.scale})`;
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    case 'date':
+      return `a date${field.formats ? ` (${field.formats.join(' or ')})` : ' (YYYY-MM-DD)'}`;
+    case 'timestamp':
+      return `a timestamp${field.formats ? ` (${field.formats.join(' or ')})` : ' (ISO 8601)'}`;
+    case 'enum':
+      return `one of ${field.values.join(', ')}`;
+  }
+}

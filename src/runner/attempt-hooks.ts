@@ -1,0 +1,93 @@
+import type { TaskAttemptRecord } from '../audit/recorder.ts';
+import { serializeError } from '../errors/strata-error.ts';
+import type { RowCounts } from './execute-steps.ts';
+import type { PlannedTask } from './plan-tasks.ts';
+import type { RunContext } from './run-context.ts';
+import type { ScheduledTask, SchedulerHooks } from './scheduler.ts';
+import { taskMaterialization } from './task-summary.ts';
+
+/** The scheduler's hooks of a run, and the time each task spent in its attempts. */
+export interface AttemptHooks {
+  hooks: SchedulerHooks<RowCounts>;
+  /** Milliseconds spent in all of a task's attempts so far. */
+  durationOf(taskId: string): number;
+}
+
+/** Every attempt of a task is announced and recorded in audit.task_runs as it starts and ends. */
+export function attemptHooks(
+  context: RunContext,
+  runId: string,
+  tasks: readonly PlannedTask[],
+): AttemptHooks {
+  const { recorder, emit, now } = context;
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const attemptStarts = new Map<string, Date>();
+  const taskDurations = new Map<string, number>();
+  const attemptDuration = (task: ScheduledTask, attempt: number, finishedAt: Date) => {
+    const ms = finishedAt.getTime() - (attemptStarts.get(`${task.id}#${attempt}`) ?? finishedAt).getTime();
+    taskDurations.set(task.id, (taskDurations.get(task.id) ?? 0) + ms);
+    return ms;
+  };
+  const plannedTask = (task: ScheduledTask) => byId.get(task.id) as PlannedTask;
+  // A view and a gate write no rows of their own.
+  const rowsWritten = (task: ScheduledTask, rows: RowCounts) =>
+    ['view', 'checks'].includes(taskMaterialization(plannedTask(task))) ? null : rows.rowsOut;
+  const record = (task: ScheduledTask, attempt: number): TaskAttemptRecord => {
+    const { node, kind } = plannedTask(task);
+    return {
+      runId,
+      taskId: task.id,
+      taskKind: kind === 'checks' ? 'checks' : node.kind,
+      target: `${node.target.schema}.${node.target.name}`,
+      materialization: taskMaterialization(plannedTask(task)),
+      attempt,
+      startedAt: attemptStarts.get(`${task.id}#${attempt}`) ?? now(),
+    };
+  };
+
+  const hooks: SchedulerHooks<RowCounts> = {
+    attemptStarted: async (task, attempt) => {
+      attemptStarts.set(`${task.id}#${attempt}`, now());
+      emit({ type: 'task_started', runId, task: task.id, attempt });
+      await recorder.taskStarted(record(task, attempt));
+    },
+    attemptSucceeded: async (task, attempt, rows) => {
+      const entry = record(task, attempt);
+      const finishedAt = now();
+      emit({
+        type: 'task_succeeded',
+        runId,
+        task: task.id,
+        attempt,
+        durationMs: attemptDuration(task, attempt, finishedAt),
+        rows: rowsWritten(task, rows),
+        ...(rows.detail ? { detail: rows.detail } : {}),
+      });
+      await recorder.taskFinished(entry, {
+        status: 'success',
+        finishedAt,
+        ...rows,
+        rowsOut: rowsWritten(task, rows) ?? undefined,
+      });
+    },
+    attemptFailed: async (task, attempt, error, retryInMs) => {
+      const entry = record(task, attempt);
+      const finishedAt = now();
+      emit({
+        type: 'task_failed',
+        runId,
+        task: task.id,
+        attempt,
+        durationMs: attemptDuration(task, attempt, finishedAt),
+        error: serializeError(error),
+        ...(retryInMs === undefined ? {} : { retryInMs }),
+      });
+      await recorder.taskFinished(entry, { status: 'failed', finishedAt, error });
+    },
+    skipped: async (task, reason) => {
+      emit({ type: 'task_skipped', runId, task: task.id, reason: reason.message });
+      await recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
+    },
+  };
+  return { hooks, durationOf: (taskId) => taskDurations.get(taskId) ?? 0 };
+}

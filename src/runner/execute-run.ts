@@ -1,0 +1,79 @@
+import type { CheckResult } from '../checks/run-check.ts';
+import { attemptHooks } from './attempt-hooks.ts';
+import type { RowCounts } from './execute-steps.ts';
+import { executeNode } from './execute-task.ts';
+import type { PlannedTask } from './plan-tasks.ts';
+import type { RunPlan } from './plan-run.ts';
+import type { RunContext } from './run-context.ts';
+import { runGate } from './run-gate.ts';
+import { type ScheduledTask, runDag } from './scheduler.ts';
+import type { StartedRun } from './start-run.ts';
+import { type TaskSummary, summarise } from './task-summary.ts';
+
+/** What the run's tasks did: each task's summary in plan order, and every check in the order it finished. */
+export interface ExecutedRun {
+  tasks: TaskSummary[];
+  checks: CheckResult[];
+}
+
+/**
+ * Executes the plan's tasks as a DAG: builds (execute-task.ts) and gates (run-gate.ts), with the
+ * project's concurrency, retries and timeouts; every attempt is recorded (attempt-hooks.ts).
+ */
+export async function executeRun(
+  context: RunContext,
+  plan: RunPlan,
+  run: StartedRun,
+  concurrency?: number,
+): Promise<ExecutedRun> {
+  const { engine, project } = context;
+  const { run: runConfig } = project.config;
+  const byId = new Map(plan.tasks.map((task) => [task.id, task]));
+  const attempts = attemptHooks(context, run.runId, plan.tasks);
+  const checks: CheckResult[] = [];
+  const outcomes = await runDag<RowCounts>(scheduledTasks(context, plan.tasks), {
+    concurrency: concurrency ?? runConfig.concurrency,
+    retryDelayMs: runConfig.retryDelayMs,
+    retryMaxDelayMs: runConfig.retryMaxDelayMs,
+    isTransient: (error) => engine.isTransient(error),
+    execute: async (task, { signal }) => {
+      const step = byId.get(task.id) as PlannedTask;
+      if (step.kind === 'checks') {
+        return runGate(context, { runId: run.runId, window: plan.window }, step, signal, (result) =>
+          checks.push(result),
+        );
+      }
+      return executeNode(step.node, {
+        engine,
+        graph: project.graph,
+        root: project.root,
+        runId: run.runId,
+        env: context.env,
+        window: plan.window,
+        fullRefresh: plan.fullRefresh,
+        runDate: run.runDate,
+        signal,
+      });
+    },
+    hooks: attempts.hooks,
+  });
+  const tasks = plan.tasks.map((task) =>
+    summarise(task, outcomes.get(task.id), attempts.durationOf(task.id)),
+  );
+  return { tasks, checks };
+}
+
+/** The planned tasks as the scheduler takes them: a model's own retries and timeout, else the project's. */
+function scheduledTasks(context: RunContext, tasks: readonly PlannedTask[]): ScheduledTask[] {
+  const { run: runConfig } = context.project.config;
+  return tasks.map(({ id, node, deps }) => ({
+    id,
+    deps,
+    // A materialisation is one transaction and a check only reads: retrying cannot double-apply either.
+    retryable: true,
+    retries: (node.kind === 'model' ? node.config.retries : undefined) ?? runConfig.retries,
+    timeoutMs:
+      ((node.kind === 'model' ? node.config.timeoutSeconds : undefined) ?? runConfig.taskTimeoutSeconds) *
+      1000,
+  }));
+}

@@ -1,0 +1,44 @@
+import type { Engine } from '../engine/types.ts';
+import type { DateWindow } from '../materialize/render-select.ts';
+import { selectNodes } from '../models/select.ts';
+import type { Project } from '../project/load-project.ts';
+import { type PlannedTask, planTasks } from './plan-tasks.ts';
+import { loadResumePoint } from './resume.ts';
+import type { RunOptions } from './run-options.ts';
+
+/** What a run will do, decided before it starts: plain data the later stages read. */
+export interface RunPlan {
+  window: DateWindow;
+  fullRefresh: boolean;
+  /** The earlier run this one resumes, if any. */
+  resumedFrom: string | undefined;
+  /** The command recorded for the run ('run', 'check', ...). */
+  command: string;
+  tasks: PlannedTask[];
+  /** The schemas the tasks write to, each once. */
+  schemas: string[];
+}
+
+/**
+ * The run's tasks: the selected nodes, or with `--resume` what the earlier run left undone (with
+ * its dates and options). Called under the run lock: the earlier run's record is read from the
+ * audit tables, which only then are known to exist and to be no longer written by a run.
+ */
+export async function planRun(project: Project, engine: Engine, options: RunOptions): Promise<RunPlan> {
+  const resume = options.resume ? await loadResumePoint(engine, options.resume, project.graph) : undefined;
+  const selected = resume?.tasks ?? selectNodes(project.graph, options.select ?? []);
+  const tasks = planTasks(project.graph, selected, project.checks, { build: !options.checksOnly });
+  const schemas = tasks
+    .filter((t) => t.kind === 'build')
+    .flatMap(({ node }) =>
+      node.kind === 'source' ? [node.target.schema, node.raw.schema] : [node.target.schema],
+    );
+  return {
+    window: resume?.window ?? options.window ?? {},
+    fullRefresh: resume?.fullRefresh ?? options.fullRefresh ?? false,
+    resumedFrom: options.resume,
+    command: options.command ?? (options.checksOnly ? 'check' : 'run'),
+    tasks,
+    schemas: [...new Set(schemas)],
+  };
+}
