@@ -14,7 +14,12 @@ export {
 export { status, type WarehouseStatus, type ModelStatus } from './api/status.ts';
 export { query } from './api/query.ts';
 export { grant, GRANT_PASSWORD_ENV, type GrantRequest, type GrantResult } from './api/grant.ts';
-export { listQuarantine, type QuarantinedRecord, type QuarantineRequest } from './api/quarantine.ts';
+export {
+  listQuarantine,
+  type QuarantinedRecord,
+  type QuarantinePage,
+  type QuarantineRequest,
+} from './api/quarantine.ts';
 export { defineContract } from './config/contract-schema.ts';
 export {
   generate,

@@ -26,6 +26,9 @@ export interface QuarantinedRecord {
   resolvedInRun: string | null;
 }
 
+/** Records listed when the caller names no limit. */
+export const QUARANTINE_PAGE = 100;
+
 export interface QuarantineFilter {
   source?: string;
   /** Only what this run found. */
@@ -55,12 +58,10 @@ export async function listBadRecords(
     `SELECT source, CAST(load_date AS ${text}) AS load_date, source_file, record_position, source_line, field,
             reason_code, message, raw_record, run_id, resolved_run_id
      FROM audit.bad_records
-     WHERE ($1::${text} IS NULL OR source = $1::${text})
-       AND ($2::${text} IS NULL OR run_id = $2::${text})
-       AND ($3 OR resolved_run_id IS NULL)
+     WHERE ${filtered(text)}
      ORDER BY load_date DESC, source, source_file, record_position, source_line, field
      LIMIT $4`,
-    [filter.source ?? null, filter.run ?? null, filter.includeResolved ?? false, filter.limit ?? 100],
+    [...filterParams(filter), filter.limit ?? QUARANTINE_PAGE],
   );
   return rows.map((r) => ({
     source: String(r.source),
@@ -75,6 +76,26 @@ export async function listBadRecords(
     foundInRun: String(r.run_id),
     resolvedInRun: nullableString(r.resolved_run_id),
   }));
+}
+
+/** How many quarantined records the filter matches, whatever the limit. */
+export async function countBadRecords(db: AuditReader, filter: QuarantineFilter = {}): Promise<number> {
+  const { rows } = await db.query(
+    `SELECT count(*) AS n FROM audit.bad_records WHERE ${filtered(db.dialect.type('text'))}`,
+    filterParams(filter),
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The filter's condition on $1 (source), $2 (run) and $3 (include resolved). */
+function filtered(text: string): string {
+  return `($1::${text} IS NULL OR source = $1::${text})
+       AND ($2::${text} IS NULL OR run_id = $2::${text})
+       AND ($3 OR resolved_run_id IS NULL)`;
+}
+
+function filterParams(filter: QuarantineFilter): [string | null, string | null, boolean] {
+  return [filter.source ?? null, filter.run ?? null, filter.includeResolved ?? false];
 }
 
 /**

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listQuarantine } from '../../src/api/quarantine.ts';
+import { cli } from '../cli/in-process.ts';
 import { TestProject, model } from '../helpers/project.ts';
 
 /** A config with one source of the given files and format, and a small order contract. */
@@ -443,7 +444,8 @@ describe('quarantine and replay', () => {
     });
     await project.run();
     const open = await listQuarantine(project.options);
-    expect(open.map((r) => [r.position, r.field, r.reason])).toEqual([[2, 'status', 'unknown_enum']]);
+    expect(open.total).toBe(1);
+    expect(open.records.map((r) => [r.position, r.field, r.reason])).toEqual([[2, 'status', 'unknown_enum']]);
 
     // The mapping is fixed: 'returned' is a status after all.
     await project.write({
@@ -458,10 +460,27 @@ describe('quarantine and replay', () => {
       { order_id: '1', status: 'placed' },
       { order_id: '2', status: 'returned' },
     ]);
-    expect(await listQuarantine(project.options)).toEqual([]);
+    expect(await listQuarantine(project.options)).toEqual({ records: [], total: 0 });
     const history = await listQuarantine({ ...project.options, includeResolved: true });
-    expect(history).toHaveLength(1);
-    expect(history[0]?.resolvedInRun).toMatch(/^r/);
+    expect(history.records).toHaveLength(1);
+    expect(history.records[0]?.resolvedInRun).toMatch(/^r/);
+    // A page that is full counts every match.
+    const first = await listQuarantine({ ...project.options, includeResolved: true, limit: 1 });
+    expect([first.records.length, first.total]).toEqual([1, 1]);
+  });
+
+  it('`strata quarantine` says how many records it left out and how to see them', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv'),
+      'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,1.00,lost,3/14/2025\n2,1,1.00,lost,3/14/2025\n3,1,1.00,lost,3/14/2025\n`,
+    });
+    await project.run();
+    const cut = await cli(['quarantine', '--project', project.dir, '--limit', '2'], { env: project.env });
+    expect(cut.code, cut.stderr).toBe(0);
+    expect(cut.stdout).toContain('Showing 2 of 3 records: `strata quarantine --limit N` shows more');
+    const whole = await cli(['quarantine', '--project', project.dir], { env: project.env });
+    expect(whole.stdout).not.toContain('Showing');
+    expect(whole.stdout.match(/unknown_enum/g)).toHaveLength(3);
   });
 
   it('records schema drift per file: unknown and missing optional fields', async () => {

@@ -1,8 +1,9 @@
 import { type Command, Option } from 'commander';
-import { type QuarantinedRecord, listQuarantine } from '../../index.ts';
+import { type QuarantinePage, listQuarantine } from '../../index.ts';
 import { type CliContext, globalOptions } from '../context.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import { writeChunk } from '../io.ts';
+import { formatCount } from '../output/format.ts';
 import { toJson } from '../output/json.ts';
 import { renderTable } from '../output/table.ts';
 import { positiveInteger } from '../options.ts';
@@ -36,7 +37,7 @@ Records that pass now are staged and marked resolved; those that still fail stay
     )
     .action(async (options: QuarantineOptions, command: Command) => {
       const { projectDir } = globalOptions(command, ctx.io);
-      const records = await listQuarantine({
+      const page = await listQuarantine({
         projectDir,
         env: ctx.io.env,
         source: options.source,
@@ -44,14 +45,17 @@ Records that pass now are staged and marked resolved; those that still fail stay
         includeResolved: options.all ?? false,
         limit: options.limit,
       });
-      await writeChunk(ctx.io.stdout, options.format === 'json' ? toJson(records) : quarantineText(records));
+      await writeChunk(
+        ctx.io.stdout,
+        options.format === 'json' ? toJson(page.records) : quarantineText(page, ctx.io.command),
+      );
       ctx.exitCode = EXIT_OK;
     });
 }
 
-function quarantineText(records: readonly QuarantinedRecord[]): string {
+function quarantineText({ records, total }: QuarantinePage, strata: string): string {
   if (records.length === 0) return 'No quarantined records.\n';
-  return renderTable(
+  const table = renderTable(
     [
       { header: 'SOURCE' },
       { header: 'DATE' },
@@ -71,4 +75,6 @@ function quarantineText(records: readonly QuarantinedRecord[]): string {
       r.message,
     ]),
   );
+  if (total <= records.length) return table;
+  return `${table}\nShowing ${formatCount(records.length)} of ${formatCount(total)} records: \`${strata} quarantine --limit N\` shows more, --source and --run narrow them.\n`;
 }
