@@ -3,7 +3,7 @@ import type { CheckResult } from '../audit/check-result.ts';
 import { type RunMetrics, runMetrics } from '../audit/daily-metrics.ts';
 import { checkResultsOf } from '../audit/dq-results.ts';
 import { ensureAuditSchema } from '../audit/recorder.ts';
-import { type RunListEntry, findRun, listRuns as auditRuns } from '../audit/runs.ts';
+import { type RunListEntry, findRun, listRuns as auditRuns, markInterrupted } from '../audit/runs.ts';
 import { type TaskAttempt, taskAttempts } from '../audit/task-runs.ts';
 import type { Engine, Row } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -14,7 +14,7 @@ export type { RecordedAlert, RunListEntry, TaskAttempt };
 export async function listRuns(options: ProjectOptions & { limit?: number }): Promise<RunListEntry[]> {
   return withProject(options, async (_project, engine) => {
     await ensureAuditSchema(engine);
-    return auditRuns(engine, options.limit ?? 20);
+    return markInterrupted(engine, await auditRuns(engine, options.limit ?? 20));
   });
 }
 
@@ -43,8 +43,9 @@ async function readRun(engine: Engine, runId: string): Promise<RunDetail> {
     });
   }
   const tasks = await taskAttempts(engine, runId);
+  const [shown = run] = await markInterrupted(engine, [run]);
   return {
-    run,
+    run: shown,
     checks: await checkResultsOf(engine, runId),
     alerts: await alertsOf(engine, runId),
     metrics: metricsRow(await runMetrics(engine, runId)),

@@ -1,6 +1,6 @@
 import { type ProjectNode, materializationOf } from '../models/types.ts';
 import { ensureAuditSchema } from '../audit/recorder.ts';
-import { latestRun } from '../audit/runs.ts';
+import { latestRun, markInterrupted } from '../audit/runs.ts';
 import { latestTaskRuns } from '../audit/task-runs.ts';
 import { type ProjectOptions, withProject } from './open-project.ts';
 import type { RunListEntry } from './runs.ts';
@@ -34,7 +34,8 @@ export async function status(options: ProjectOptions): Promise<WarehouseStatus> 
     const tables = await engine.listTables();
     const built = new Map(tables.map((t) => [`${t.schema}.${t.name}`, t.kind]));
     const last = new Map((await latestTaskRuns(engine)).map((t) => [t.taskId, t]));
-    const lastRun = await latestRun(engine);
+    const recorded = await latestRun(engine);
+    const [lastRun = null] = recorded ? await markInterrupted(engine, [recorded]) : [];
     const models: ModelStatus[] = [];
     for (const name of project.graph.order) {
       const node = project.graph.nodes.get(name);

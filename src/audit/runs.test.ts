@@ -10,7 +10,7 @@ import type { CheckResult } from './check-result.ts';
 import { recordDailyMetrics, runMetrics } from './daily-metrics.ts';
 import { checkResultsOf, failingCheckStreaks } from './dq-results.ts';
 import { AuditRecorder, ensureAuditSchema } from './recorder.ts';
-import { findRun, latestRun, listRuns, resumableRun, runOutcome } from './runs.ts';
+import { findRun, latestRun, listRuns, markInterrupted, resumableRun, runOutcome } from './runs.ts';
 import { latestTaskRuns, taskAttempts, taskSuccesses } from './task-runs.ts';
 
 /** The run history's functions on a real DuckDB warehouse, written as a run writes it. */
@@ -317,5 +317,26 @@ describe('dq results, daily metrics and alerts', () => {
         deliveryError: 'HTTP 500',
       },
     ]);
+  });
+});
+
+describe('a run whose process is gone', () => {
+  it('shows as interrupted when no run holds the lock, and as running while one does', async () => {
+    await startRun('r1', at('1T01:00:00'));
+    await finishRun('r1', at('1T01:00:00'), 2);
+    await startRun('r2', at('2T01:00:00'));
+    const recorded = await listRuns(engine, 10);
+    expect((await markInterrupted(engine, recorded)).map((r) => [r.runId, r.status])).toEqual([
+      ['r2', 'interrupted'],
+      ['r1', 'success'],
+    ]);
+    const lock = await engine.acquireRunLock();
+    try {
+      expect((await markInterrupted(engine, recorded)).map((r) => r.status)).toEqual(['running', 'success']);
+    } finally {
+      await lock.release();
+    }
+    // Looking takes the lock only for a moment: a run can start right after.
+    await (await engine.acquireRunLock()).release();
   });
 });

@@ -1,4 +1,5 @@
-import type { Row } from '../engine/types.ts';
+import type { Engine, Row } from '../engine/types.ts';
+import { StrataError } from '../errors/strata-error.ts';
 import { type AuditReader, nullableNumber, nullableString, utcIso } from './values.ts';
 
 /** Reads of audit.pipeline_runs, one row per run (the recorder writes them). */
@@ -129,4 +130,26 @@ function toRunEntry(r: Row): RunListEntry {
     resumedFrom: nullableString(r.resumed_from),
     error: nullableString(r.error_message),
   };
+}
+
+/**
+ * Runs recorded as `running` whose process is gone, shown as `interrupted`. A run holds the run lock
+ * while it writes, so when the lock can be taken no run is live and every `running` row was left by
+ * a process that was killed or crashed (the next run marks it `abandoned` for good).
+ */
+export async function markInterrupted<T extends { status: string }>(engine: Engine, runs: T[]): Promise<T[]> {
+  if (!runs.some((r) => r.status === 'running')) return runs;
+  if (await aRunIsLive(engine)) return runs;
+  return runs.map((r) => (r.status === 'running' ? { ...r, status: 'interrupted' } : r));
+}
+
+async function aRunIsLive(engine: Engine): Promise<boolean> {
+  try {
+    const lock = await engine.acquireRunLock();
+    await lock.release();
+    return false;
+  } catch (error) {
+    if (error instanceof StrataError && error.code === 'RUN_LOCKED') return true;
+    throw error;
+  }
 }
