@@ -118,6 +118,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript that Node runs as it is (bin/, scripts/build.mjs, loader hooks): Node's globals.
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', performance: 'readonly' } },
+  },
+  {
     // Process entry points: the CLI, and the test PostgreSQL server run as a child process.
     files: ['bin/**', 'test/support/embedded-postgres-server.ts'],
     rules: { 'no-restricted-syntax': 'off' },

@@ -239,5 +239,29 @@ describe('report', () => {
     );
     expect(md).toContain('**Not measured — unavailable:** no server');
     expect(md).toContain('- a note');
+    expect(md).not.toContain('## Start-up');
+  });
+
+  it('renders start-up times against node -e 0', () => {
+    const node = summarize([60, 55, 70]);
+    const help = summarize([200, 180, 1500]);
+    const md = renderReport({
+      ...report,
+      startup: {
+        runs: 3,
+        figures: [
+          { command: 'node -e 0', ms: node },
+          { command: 'strata --help', ms: help, ratio: timeRatio(help, node, 'node -e 0'), note: 'n' },
+        ],
+        problems: [],
+        load1: { min: 0.5, max: 1.25 },
+        note: 'strata status not measured',
+      },
+    });
+    expect(md).toContain('## Start-up');
+    expect(md).toContain('1-minute load when a process started: 0.50 – 1.25.');
+    expect(md).toContain('| `node -e 0` | 60 ms | 55 ms – 70 ms |  |  |');
+    expect(md).toContain('| `strata --help` | 200 ms | 180 ms – 1.50 s | 3.3× | n |');
+    expect(md).toContain('strata status not measured');
   });
 });

@@ -51,6 +51,7 @@ import {
   throughputRatio,
   timeRatio,
 } from './report.ts';
+import { measureStartup } from './startup.ts';
 import { rate, type Stat, summarize } from './stats.ts';
 
 const STEP_TIMEOUT_MS = 2 * 60 * 60 * 1000;
@@ -770,6 +771,19 @@ async function main(): Promise<number> {
       }
     }
   }
+  // Start-up of the executable, `status` on the first project built on DuckDB (its warehouse is still there).
+  const built = results.find((r) => r.engine === 'duckdb' && r.status === 'measured');
+  log(`start-up: strata --help${built ? ' and strata status' : ''} against node -e 0`);
+  const startup = await measureStartup(
+    built && {
+      dir: join(dirs.work, `${built.pack}-${built.scale}-duckdb`),
+      env: { ...process.env, STRATA_WAREHOUSE: join(dirs.tmp, `${built.pack}-${built.scale}.duckdb`) },
+      label: `${built.pack} (scale ${built.scale})`,
+    },
+  );
+  for (const f of startup.figures) {
+    log(`start-up: ${f.command}: ${formatSeconds(f.ms.median)} (median of ${f.ms.n})`);
+  }
   const loadEnd = loadavg();
   const notes = [
     'Ingest is the source task: raw load of the files as received, validation compiled to SQL, deduplication, the typed staging table and the ledger (received = staged + quarantined + duplicates). The bare read only reads the files into typed tables and skips damaged records.',
@@ -795,6 +809,7 @@ async function main(): Promise<number> {
     },
     results,
     scaling: scalingRows(results),
+    startup,
     notes,
   };
   const markdown = renderReport(report);
@@ -803,7 +818,7 @@ async function main(): Promise<number> {
   if (existsSync(dirs.tmp)) rmSync(dirs.tmp, { recursive: true, force: true });
   process.stdout.write(`\n${markdown}\nWritten: ${join(out, 'bench.md')} and ${join(out, 'bench.json')}\n`);
   const failed = results.filter((r) => r.status === 'failed' || r.problems.length > 0);
-  return failed.length > 0 ? 1 : 0;
+  return failed.length > 0 || startup.problems.length > 0 ? 1 : 0;
 }
 
 process.exitCode = await main();

@@ -71,7 +71,29 @@ export interface BenchReport {
   load: { start: number[]; end: number[]; min1: number; max1: number };
   results: PackEngineResult[];
   scaling: ScalingRow[];
+  /** Start-up of the executable (bench/startup.ts); absent in reports from before it was measured. */
+  startup?: StartupResult;
   notes: string[];
+}
+
+export interface StartupFigure {
+  /** 'node -e 0', 'strata --help', 'strata status'. */
+  command: string;
+  /** Wall time of the whole process, start to exit. */
+  ms: Stat;
+  /** Its time over `node -e 0`'s, measured in the same run. */
+  ratio?: Ratio;
+  note?: string;
+}
+
+export interface StartupResult {
+  runs: number;
+  figures: StartupFigure[];
+  /** Commands that failed (the bench then exits 1). */
+  problems: string[];
+  /** 1-minute load average when a measured process started. */
+  load1: { min: number; max: number };
+  note?: string;
 }
 
 export interface ScalingRow {
@@ -166,12 +188,16 @@ function spread(stat: Stat, format: (n: number) => string): string {
   return stat.n > 1 ? `${format(stat.min)} – ${format(stat.max)}` : '';
 }
 
+/** 12×, 3.4×, 0.25×. */
+export function formatTimes(v: number): string {
+  return `${v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2)}×`;
+}
+
 export function formatRatio(ratio: Ratio): string {
-  const v = ratio.value;
-  const text = v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2);
+  const times = formatTimes(ratio.value);
   return ratio.meaning === 'throughput'
-    ? `${text}× ${ratio.against}`
-    : `${text}× the time of ${ratio.against}`;
+    ? `${times} ${ratio.against}`
+    : `${times} the time of ${ratio.against}`;
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -247,6 +273,33 @@ export function renderScaling(rows: readonly ScalingRow[]): string {
   ].join('\n');
 }
 
+/** A process's start-up: milliseconds below a second. */
+function formatMilliseconds(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(0)} ms` : formatSeconds(ms);
+}
+
+export function renderStartup(startup: StartupResult): string {
+  const parts = [
+    '## Start-up',
+    '',
+    `Process wall time of the executable, start to exit, median of ${startup.runs} runs; the commands take turns. 1-minute load when a process started: ${startup.load1.min.toFixed(2)} – ${startup.load1.max.toFixed(2)}.`,
+    '',
+    table(
+      ['command', 'median', 'min – max', 'vs node -e 0', 'note'],
+      startup.figures.map((f) => [
+        `\`${f.command}\``,
+        formatMilliseconds(f.ms.median),
+        spread(f.ms, formatMilliseconds),
+        f.ratio ? formatTimes(f.ratio.value) : '',
+        f.note ?? '',
+      ]),
+    ),
+  ];
+  if (startup.note) parts.push('', startup.note);
+  if (startup.problems.length > 0) parts.push('', `Problems: ${startup.problems.join('; ')}`);
+  return parts.join('\n');
+}
+
 export function renderMachine(report: Pick<BenchReport, 'machine' | 'load'>): string {
   const m = report.machine;
   const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' / ');
@@ -270,6 +323,7 @@ export function renderReport(report: BenchReport): string {
   for (const r of report.results) parts.push('', renderResult(r));
   const scaling = renderScaling(report.scaling);
   if (scaling) parts.push('', scaling);
+  if (report.startup) parts.push('', renderStartup(report.startup));
   if (report.notes.length > 0) parts.push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));
   return `${parts.join('\n')}\n`;
 }

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import type { z } from 'zod';
 import { StrataAggregateError, StrataError } from '../errors/strata-error.ts';
 import { issueMessage } from './issue-message.ts';
@@ -27,8 +26,10 @@ let hooksRegistered = false;
 function registerStrataResolution(): void {
   if (hooksRegistered) return;
   hooksRegistered = true;
+  // Beside this module: public.ts in the sources, public.js in the build (dist/config/).
+  const publicApi = import.meta.url.endsWith('.ts') ? './public.ts' : './public.js';
   register(new URL('./resolve-strata.hooks.js', import.meta.url), {
-    data: { fallbackUrl: new URL('./public.ts', import.meta.url).href },
+    data: { fallbackUrl: new URL(publicApi, import.meta.url).href },
   });
 }
 
@@ -48,6 +49,8 @@ export async function loadConfig(projectDir: string): Promise<LoadedConfig> {
 async function importConfig(configFile: string): Promise<unknown> {
   registerStrataResolution();
   try {
+    // tsx is loaded here, for a project's config only: commands that load none never start it.
+    const { tsImport } = await import('tsx/esm/api');
     const module = (await tsImport(pathToFileURL(configFile).href, {
       parentURL: import.meta.url,
       // The project's own tsconfig (if any), never the one of the folder strata was started from.

@@ -7,13 +7,16 @@ import { join } from 'node:path';
 let bundled: Promise<URL> | undefined;
 
 /**
- * The script a generate worker thread starts from. Loader hooks are not inherited by worker
- * threads, so a worker would have to start tsx and compile every module again (most of a second
- * each); instead the worker's code is bundled once per process with esbuild (which tsx ships) into
- * the package's node_modules/.cache, where its bare imports still resolve. When bundling is not
- * possible the tsx bootstrap is used.
+ * The script a generate worker thread starts from. The build (`npm run build`) compiles it ahead as
+ * dist/generate/partition-worker.js, beside this module's place in dist/. Run from the sources
+ * (vitest, tsx), loader hooks are not inherited by worker threads, so a worker would have to start
+ * tsx and compile every module again (most of a second each); instead the worker's code is bundled
+ * once per process with esbuild (which tsx ships) into the package's node_modules/.cache, where its
+ * bare imports still resolve. When bundling is not possible the tsx bootstrap is used.
  */
 export function workerEntry(): Promise<URL> {
+  const built = new URL('./partition-worker.js', import.meta.url);
+  if (existsSync(built)) return Promise.resolve(built);
   bundled ??= bundleWorker().catch(() => new URL('./worker-bootstrap.mjs', import.meta.url));
   return bundled;
 }

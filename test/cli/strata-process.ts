@@ -1,10 +1,32 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/strata.js', import.meta.url));
+
+/**
+ * bin/strata.js runs dist/, not src/: a test of the executable must not test an older build.
+ * `npm test` builds first (pretest); `npx vitest` alone does not, so this says so.
+ */
+function assertBuilt(): void {
+  const src = fileURLToPath(new URL('../../src/', import.meta.url));
+  const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+  const built = existsSync(cli) ? statSync(cli).mtimeMs : 0;
+  const newer = readdirSync(src, { recursive: true, encoding: 'utf8' }).find((file) => {
+    if (file.endsWith('.test.ts') || file.endsWith('.md')) return false;
+    const stat = statSync(join(src, file));
+    return stat.isFile() && stat.mtimeMs > built;
+  });
+  if (newer !== undefined) {
+    throw new Error(
+      `dist/ ${built ? `is older than src/${newer}` : 'is not built'}: run \`npm run build:js\` (npm test builds it first).`,
+    );
+  }
+}
+assertBuilt();
 
 export interface Result {
   code: number | null;
