@@ -74,7 +74,7 @@ describe('one warehouse, one run at a time', () => {
   });
 });
 
-describe.skipIf(onPostgres)('a warehouse held by another process', () => {
+describe.runIf(!onPostgres)('DuckDB only: a warehouse file held open by another process', () => {
   let project: TestProject;
   let holder: OtherProcess | undefined;
 
@@ -172,7 +172,7 @@ describe('a run whose process is killed part-way through', () => {
   });
 });
 
-describe.runIf(onPostgres)('a warehouse another process is running on (PostgreSQL)', () => {
+describe.runIf(onPostgres)('PostgreSQL only: a warehouse another process is running on', () => {
   let project: TestProject;
   let runner: OtherProcess | undefined;
 
