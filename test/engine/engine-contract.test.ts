@@ -326,6 +326,41 @@ describe(`the Engine contract (${ENGINE})`, () => {
       expect((await engine.listTables('contract')).find((x) => x.name === 'shape')?.kind).toBe('table');
       expect(await rows('shape')).toEqual(['3']);
     });
+
+    it('two sessions swapping the tables one view reads, at once, both commit and keep the view', async () => {
+      // a run builds independent models concurrently: here fact_a and fact_b, both read by one view
+      const int = type('integer');
+      await engine.execute(`CREATE TABLE ${q('fact_a')} AS SELECT CAST(1 AS ${int}) AS v`);
+      await engine.execute(`CREATE TABLE ${q('fact_b')} AS SELECT CAST(10 AS ${int}) AS v`);
+      await engine.execute(
+        `CREATE VIEW ${q('both')} AS SELECT v FROM ${q('fact_a')} UNION ALL SELECT v FROM ${q('fact_b')}`,
+      );
+      await engine.execute(`CREATE TABLE ${q('fact_a_staged')} AS SELECT CAST(2 AS ${int}) AS v`);
+      await engine.execute(`CREATE TABLE ${q('fact_b_staged')} AS SELECT CAST(20 AS ${int}) AS v`);
+      let swappedA!: () => void;
+      const aSwapped = new Promise<void>((resolve) => (swappedA = resolve));
+      let commitA!: () => void;
+      const aMayCommit = new Promise<void>((resolve) => (commitA = resolve));
+      const first = engine.withSession((session) =>
+        session.transaction(async (tx) => {
+          for (const sql of engine.dialect.swapTable(t('fact_a_staged'), t('fact_a'))) await tx.execute(sql);
+          swappedA();
+          await aMayCommit;
+        }),
+      );
+      await aSwapped;
+      // the second swap starts while the first is not yet committed (on a server it waits for it)
+      const second = engine.withSession((session) =>
+        session.transaction(async (tx) => {
+          for (const sql of engine.dialect.swapTable(t('fact_b_staged'), t('fact_b'))) await tx.execute(sql);
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      commitA();
+      await first;
+      await second;
+      expect(await rows('both')).toEqual(['2', '20']);
+    });
   });
 
   describe('the dialect’s SQL: the same results on every engine', () => {
