@@ -118,7 +118,7 @@ describe('partition_by: month', () => {
     ]);
   });
 
-  it('is rebuilt partitioned by a full refresh', async () => {
+  it('is rebuilt by a full refresh', async () => {
     expect((await project.run({ fullRefresh: true })).exitCode).toBe(0);
     expect((await factRows()).map((r) => r.order_id)).toEqual([1, 2, 3, 4]);
   });
