@@ -2,13 +2,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoResult } from '../../src/index.ts';
-import { checksums, queryWarehouse } from '../helpers/project.ts';
+import { checksums, queryWarehouse, testEnvironment } from '../helpers/project.ts';
+import { testEngine } from '../support/postgres.ts';
 import { cli } from './in-process.ts';
 import { type Result, explain, strata, tempDir } from './strata-process.ts';
 
 // `strata demo` end to end on a tiny slice of both packs: 3 days at scale 0.01, one project per
-// pack in the demo folder.
+// pack in the demo folder. On PostgreSQL the warehouse is the test's database (STRATA_DATABASE_URL),
+// which both packs' projects share, as they do for a user who sets it.
 const ARGS = ['--days', '3', '--scale', '0.01'];
+const onDuckDB = testEngine() === 'duckdb';
 
 type DemoJson = Omit<DemoResult, 'run'> & { run: { runId: string; status: string } };
 
@@ -25,23 +28,31 @@ describe('strata demo', () => {
   let firstSums: Record<string, string>;
   let second: { code: number; stdout: string; stderr: string };
   let secondSums: Record<string, string>;
+  let database: Awaited<ReturnType<typeof testEnvironment>>;
+  let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     root = await tempDir('demo');
+    database = await testEnvironment();
+    env = database.env;
     dir = join(root.path, 'shop', 'ecommerce');
     // As a user runs it; the folder is relative to the current one.
-    first = await strata(['demo', ...ARGS, '--dir', 'shop'], { cwd: root.path });
-    firstSums = await checksums(dir);
-    second = await cli(['demo', ...ARGS, '--dir', 'shop', '--format', 'json'], { cwd: root.path });
-    secondSums = await checksums(dir);
+    first = await strata(['demo', ...ARGS, '--dir', 'shop'], { cwd: root.path, env });
+    firstSums = await checksums(dir, env);
+    second = await cli(['demo', ...ARGS, '--dir', 'shop', '--format', 'json'], { cwd: root.path, env });
+    secondSums = await checksums(dir, env);
   });
-  afterAll(() => root.remove());
+  afterAll(async () => {
+    await root.remove();
+    await database.dispose();
+  });
 
   it('creates the project, generates the data, builds the warehouse and exits 0', () => {
     expect(first.code, explain(first)).toBe(0);
     expect(existsSync(join(dir, 'strata.config.ts'))).toBe(true);
     expect(existsSync(join(dir, 'data', 'manifest.json'))).toBe(true);
-    expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(true);
+    // the warehouse is the project's DuckDB file, or on PostgreSQL the database (and no file)
+    expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(onDuckDB);
     expect(first.stdout).toContain('Project    shop/ecommerce (created from the "ecommerce" template)');
     expect(first.stdout).toContain('Project    shop/saas (created from the "saas" template)');
     expect(first.stdout).toMatch(/^━━ an e-commerce shop \(ecommerce\) ━+$/m);
@@ -118,7 +129,8 @@ describe('strata demo', () => {
     for (const m of result.headline.metrics) expect(m.unavailable, m.key).toBeUndefined();
     const [totals] = await queryWarehouse(
       dir,
-      'select cast(sum(net_revenue) as double) as net, cast(sum(orders) as bigint) as orders from marts.monthly_sales',
+      'select cast(sum(net_revenue) as double precision) as net, cast(sum(orders) as bigint) as orders from marts.monthly_sales',
+      env,
     );
     expect(metric('net_revenue')?.value).toBeCloseTo(Number(totals?.net), 2);
     expect(metric('orders')?.value).toBe(Number(totals?.orders));
@@ -139,7 +151,8 @@ describe('strata demo', () => {
     expect(saas.headline.missingMarts).toEqual([]);
     const [last] = await queryWarehouse(
       saas.projectDir,
-      'select cast(mrr_end as double) as mrr, accounts_end from marts.mrr_movements order by month_start desc limit 1',
+      'select cast(mrr_end as double precision) as mrr, accounts_end from marts.mrr_movements order by month_start desc limit 1',
+      env,
     );
     const metric = (key: string) => saas.headline.metrics.find((m) => m.key === key);
     expect(Number(last?.mrr)).toBeGreaterThan(0);
@@ -149,29 +162,52 @@ describe('strata demo', () => {
     expect(first.stdout).toMatch(/^ {2}MRR \(end of window\) +[\d,]+\.\d\d$/m);
   });
 
-  it('with other arguments, replaces the data and rebuilds the demo warehouse', async () => {
-    const third = await cli([
-      'demo',
-      '--pack',
-      'ecommerce',
-      ...['--days', '2', '--scale', '0.01', '--dir', join(root.path, 'shop'), '--format', 'json'],
-    ]);
-    expect(third.code, third.stderr).toBe(0);
-    const result = ecommerceResult(third.stdout);
-    expect(result.generation).toMatchObject({ reused: false, replaced: true });
-    expect(result.project.warehouseReset).toBe(true);
-    expect(result.window).toEqual({ from: '2025-01-01', to: '2025-01-02' });
+  let third: DemoJson;
+
+  it('with other arguments, replaces the data and builds the new window', async () => {
+    const result = await cli(
+      [
+        'demo',
+        '--pack',
+        'ecommerce',
+        ...['--days', '2', '--scale', '0.01', '--dir', join(root.path, 'shop'), '--format', 'json'],
+      ],
+      { env },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    third = ecommerceResult(result.stdout);
+    expect(third.generation).toMatchObject({ reused: false, replaced: true });
+    expect(third.window).toEqual({ from: '2025-01-01', to: '2025-01-02' });
+    expect(third.run.status).toBe('success');
+    const orders = third.sources.find((s) => s.source === 'orders');
+    expect(orders).toMatchObject({ loadDates: 2, files: 2, reconciled: true });
+    const [staged] = await queryWarehouse(
+      dir,
+      `select count(*) as n from staging.orders where load_date between date '2025-01-01' and date '2025-01-02'`,
+      env,
+    );
+    expect(Number(staged?.n)).toBe(orders?.staged);
+  });
+
+  it.runIf(onDuckDB)('DuckDB only: the demo’s own warehouse file is removed and rebuilt', async () => {
+    expect(third.project.warehouseReset).toBe(true);
     const [dates] = await queryWarehouse(
       dir,
       'select cast(max(load_date) as varchar) as last from staging.orders',
+      env,
     );
     expect(dates?.last).toBe('2025-01-02');
   });
 
+  it.runIf(!onDuckDB)('PostgreSQL only: a server’s warehouse is not removed but fully refreshed', () => {
+    expect(third.project.warehouseReset).toBe(false);
+    expect(third.project.warehouse).toMatch(/^postgres/);
+  });
+
   it('refuses a project it did not create, as a usage error', async () => {
     const other = join(root.path, 'mine');
-    expect((await cli(['init', other])).code).toBe(0);
-    const refused = await cli(['demo', ...ARGS, '--dir', other]);
+    expect((await cli(['init', other], { env })).code).toBe(0);
+    const refused = await cli(['demo', ...ARGS, '--dir', other], { env });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('error[DEMO_TARGET_NOT_DEMO]');
     expect(refused.stderr).toContain('hint:');

@@ -230,7 +230,7 @@ describe('e-commerce pack: changing dimensions, late records and orphans', () =>
       );
       const facts = await project.query(
         `select o.order_id, cast(o.load_date as varchar) as load_date, cast(o.order_date as varchar) as order_date,
-                o.status, (select list(distinct cast(i.load_date as varchar)) from warehouse.fact_order_items as i
+                o.status, (select string_agg(distinct cast(i.load_date as varchar), ',') from warehouse.fact_order_items as i
                            where i.order_id = o.order_id) as item_load_dates
          from warehouse.fact_orders as o where o.order_id in (${list(ids)}) order by o.order_id`,
       );
@@ -242,7 +242,7 @@ describe('e-commerce pack: changing dimensions, late records and orphans', () =>
           load_date: order?.firstFileDate,
           order_date: order?.orderDate,
           status: order?.status,
-          item_load_dates: [order?.firstFileDate],
+          item_load_dates: order?.firstFileDate,
         };
       });
       expect(facts).toEqual(expected);

@@ -11,7 +11,7 @@ import { type RunRequest, type RunResponse, run } from '../../src/api/run.ts';
 import type { Row } from '../../src/engine/types.ts';
 import { generate, type GenerateOptions } from '../../src/generate/index.ts';
 import type { Manifest } from '../../src/generate/manifest.ts';
-import { checksums, queryWarehouse } from '../helpers/project.ts';
+import { checksums, queryWarehouse, testEnvironment } from '../helpers/project.ts';
 
 /** What to generate: everything of GenerateOptions but the domain, output folder and threads. */
 export type PackData = Omit<GenerateOptions, 'domain' | 'out' | 'threads' | 'onProgress'> & {
@@ -23,13 +23,19 @@ export type PackData = Omit<GenerateOptions, 'domain' | 'out' | 'threads' | 'onP
 export const MODEL_SCHEMAS = ['staging', 'warehouse', 'marts'] as const;
 
 export class PackProject {
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    /** The environment runs and queries see: on PostgreSQL it selects this project's own database. */
+    readonly env: NodeJS.ProcessEnv,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {}
 
   /** A new e-commerce project in a fresh temp folder, without data. */
   static async create(): Promise<PackProject> {
     const dir = join(await mkdtemp(join(tmpdir(), 'strata-ecommerce-')), 'shop');
     await initProject(dir, 'ecommerce');
-    return new PackProject(dir);
+    const { env, dispose } = await testEnvironment();
+    return new PackProject(dir, env, dispose);
   }
 
   /** A new project holding generated data (and manifest.json) in data/. */
@@ -61,7 +67,7 @@ export class PackProject {
 
   /** One run; throws unless every task succeeded. */
   async run(request: Omit<RunRequest, 'projectDir'> = {}): Promise<RunResponse> {
-    const response = await run({ ...request, projectDir: this.dir });
+    const response = await run({ env: this.env, ...request, projectDir: this.dir });
     if (response.exitCode !== 0) {
       const failed = response.summary.tasks
         .filter((t) => t.status !== 'success')
@@ -72,16 +78,17 @@ export class PackProject {
   }
 
   query(sql: string): Promise<Row[]> {
-    return queryWarehouse(this.dir, sql);
+    return queryWarehouse(this.dir, sql, this.env);
   }
 
   /** `schema.table → checksum` of every table and view in `schemas` (all but audit by default). */
   checksums(schemas?: readonly string[]): Promise<Record<string, string>> {
-    return checksums(this.dir, process.env, schemas);
+    return checksums(this.dir, this.env, schemas);
   }
 
   async dispose(): Promise<void> {
     await rm(join(this.dir, '..'), { recursive: true, force: true });
+    await this.dropDatabase();
   }
 }
 

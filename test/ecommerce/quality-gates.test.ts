@@ -29,7 +29,12 @@ describe('the e-commerce pack with a broken orders file and orphan customers', (
     await dropField(project.feedFile('orders', '2025-03-03.json'), 'customer_id');
     orphanedSales = await orphanCustomers(project.feedFile('sales', '2025-03-02.csv.gz'), 5);
     const { run } = await import('../../src/api/run.ts');
-    ({ summary, exitCode } = await run({ projectDir: project.dir, from: DATA.start, to: '2025-03-04' }));
+    ({ summary, exitCode } = await run({
+      projectDir: project.dir,
+      env: project.env,
+      from: DATA.start,
+      to: '2025-03-04',
+    }));
   }, 240_000);
   afterAll(() => project?.dispose());
 
@@ -42,7 +47,7 @@ describe('the e-commerce pack with a broken orders file and orphan customers', (
   });
 
   it('skips exactly what is built from orders, and builds everything else', async () => {
-    const { graph } = await loadProject(project.dir);
+    const { graph } = await loadProject(project.dir, project.env);
     const fromOrders = downstreamOf(graph.downstream, 'orders');
     const statuses = Object.fromEntries(summary.tasks.map((t) => [t.task, t.status]));
     for (const [task, status] of Object.entries(statuses)) {

@@ -3,14 +3,14 @@ import { withProject } from '../../src/api/open-project.ts';
 import type { RunResponse } from '../../src/api/run.ts';
 import { StrataError } from '../../src/errors/strata-error.ts';
 import { runPipeline } from '../../src/runner/run-pipeline.ts';
-import { type OtherProcess, holdProject, runProjectElsewhere } from '../helpers/other-process.ts';
+import { type OtherProcess, runProjectElsewhere } from '../helpers/other-process.ts';
 import { TestProject, csv, model } from '../helpers/project.ts';
 import { testEngine } from '../support/postgres.ts';
 
 /**
  * Runs on both engines. Slow SQL differs (DuckDB computes, PostgreSQL sleeps), and so does what
- * keeps another process out: DuckDB's file lock (ENGINE_LOCKED), PostgreSQL's advisory run lock
- * (RUN_LOCKED, the warehouse stays open to readers).
+ * keeps another process out: DuckDB's file lock (ENGINE_LOCKED, file-lock.duckdb.test.ts),
+ * PostgreSQL's advisory run lock (RUN_LOCKED, the warehouse stays open to readers: below).
  */
 const onPostgres = testEngine() === 'postgres';
 /** About a second of work. */
@@ -123,65 +123,6 @@ describe('options refused before the run lock', () => {
   });
 });
 
-describe.skipIf(onPostgres)('a warehouse held by another process', () => {
-  let project: TestProject;
-  let holder: OtherProcess | undefined;
-
-  beforeAll(async () => {
-    project = await TestProject.create({
-      'seeds/numbers.csv': csv('n', [1], [2], [3]),
-      'models/warehouse/totals.sql': model(
-        { materialized: 'table' },
-        `select sum(n) as total from {{ ref('numbers') }}`,
-      ),
-      'models/warehouse/facts.sql': model(
-        { materialized: 'incremental', load_date_column: 'd' },
-        `select n, {{ date_to }} as d from {{ ref('numbers') }}`,
-      ),
-    });
-    expect((await project.run({ date: '2025-07-01' })).exitCode).toBe(0);
-  });
-  afterAll(async () => {
-    holder?.stop();
-    await holder?.exited;
-    await project?.dispose();
-  });
-
-  it('refuses a run with ENGINE_LOCKED naming the pid, and corrupts nothing', async () => {
-    const before = await project.checksums();
-    const runsBefore = await project.query('select run_id, status from audit.pipeline_runs order by run_id');
-    holder = await holdProject(project.dir, 2_500, project.env);
-
-    const refusal = await project.run({ date: '2025-07-02' }).catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(StrataError);
-    expect(refusal).toMatchObject({ code: 'ENGINE_LOCKED' });
-    expect((refusal as StrataError).message).toContain(`pid ${holder.pid}`);
-    expect((refusal as StrataError).hint).toBeTruthy();
-
-    expect(await holder.exited).toBe(0);
-    expect(await project.checksums()).toEqual(before);
-    expect(await project.query('select run_id, status from audit.pipeline_runs order by run_id')).toEqual(
-      runsBefore,
-    );
-    // once the other process has gone, runs work again
-    expect((await project.run({ date: '2025-07-02' })).exitCode).toBe(0);
-  });
-
-  it('refuses --resume with dates as USAGE, not ENGINE_LOCKED, while the other process holds it', async () => {
-    const runsBefore = await project.query('select run_id, status from audit.pipeline_runs order by run_id');
-    holder = await holdProject(project.dir, 2_500, project.env);
-    const refusal = await project
-      .run({ resume: String(runsBefore[0]?.run_id), date: '2025-07-03' })
-      .catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(StrataError);
-    expect(refusal).toMatchObject({ code: 'USAGE' });
-    expect(await holder.exited).toBe(0);
-    expect(await project.query('select run_id, status from audit.pipeline_runs order by run_id')).toEqual(
-      runsBefore,
-    );
-  });
-});
-
 describe('a run whose process is killed part-way through', () => {
   let project: TestProject;
   let runner: OtherProcess | undefined;
@@ -235,7 +176,7 @@ describe('a run whose process is killed part-way through', () => {
   });
 });
 
-describe.runIf(onPostgres)('a warehouse another process is running on (PostgreSQL)', () => {
+describe.runIf(onPostgres)('PostgreSQL only: a warehouse another process is running on', () => {
   let project: TestProject;
   let runner: OtherProcess | undefined;
 

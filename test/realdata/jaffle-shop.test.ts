@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type ExampleRun,
   REALDATA,
@@ -10,17 +10,20 @@ import {
   expectReconciled,
   readCsv,
   useExample,
+  describeRealdata,
 } from './support.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/strata.js', import.meta.url));
 const data = join(REALDATA, 'jaffle_shop');
 
-/** `node bin/strata.js ...args`, as a user would run it, with the example's warehouse redirected. */
-function strata(args: string[], warehouse: string): Promise<{ code: number | null; output: string }> {
+/**
+ * `node bin/strata.js ...args`, as a user would run it, with the example's warehouse redirected
+ * (`env`: the example's, selecting its database on PostgreSQL).
+ */
+function strata(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const { STRATA_DATABASE_URL: _ignored, ...env } = process.env;
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...env, CI: 'true', NO_COLOR: '1', STRATA_EXAMPLE_WAREHOUSE: warehouse },
+      env: { ...env, CI: 'true', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -49,13 +52,13 @@ for (const p of payments) {
 const totalCents = payments.reduce((sum, p) => sum + Number(p['amount']), 0);
 const cents = (value: unknown) => Math.round(Number(value) * 100);
 
-describe('examples/jaffle_shop on the real jaffle_shop seeds', () => {
+describeRealdata('examples/jaffle_shop on the real jaffle_shop seeds', () => {
   let example: ExampleRun;
 
   beforeAll(async () => {
     example = await useExample('jaffle_shop');
     // Through the command line, exactly as the README says.
-    const result = await strata(['run', '--project', example.projectDir], example.warehouse);
+    const result = await strata(['run', '--project', example.projectDir], example.env);
     expect(result.code, result.output).toBe(0);
   });
 
@@ -132,7 +135,7 @@ describe('examples/jaffle_shop on the real jaffle_shop seeds', () => {
         '--project',
         example.projectDir,
       ],
-      example.warehouse,
+      example.env,
     );
     expect(result.code, result.output).toBe(0);
     const [top] = JSON.parse(result.output) as { customer_id: number; lifetime_value: number }[];

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type ExampleRun,
   REALDATA,
@@ -10,6 +10,7 @@ import {
   runExample,
   units,
   useExample,
+  describeRealdata,
 } from './support.ts';
 
 const data = join(REALDATA, 'northwind');
@@ -45,7 +46,7 @@ for (const d of details.records) {
 }
 const totalRevenue = details.records.reduce((sum, d) => sum + lineRevenue(d), 0);
 
-describe('examples/northwind on the real Northwind export', () => {
+describeRealdata('examples/northwind on the real Northwind export', () => {
   let example: ExampleRun;
 
   beforeAll(async () => {

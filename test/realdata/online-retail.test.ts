@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type ExampleRun,
   REALDATA,
@@ -10,6 +10,7 @@ import {
   runExample,
   units,
   useExample,
+  describeRealdata,
 } from './support.ts';
 
 // Independently of strata: the sample read with a plain CSV parser.
@@ -53,7 +54,7 @@ for (const l of valid) {
 }
 const cancellations = valid.filter(isCancellation);
 
-describe('examples/online_retail on the UCI Online Retail sample', () => {
+describeRealdata('examples/online_retail on the UCI Online Retail sample', () => {
   let example: ExampleRun;
 
   beforeAll(async () => {

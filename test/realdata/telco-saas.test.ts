@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/runner/run-pipeline.ts';
 import {
   type ExampleRun,
@@ -11,6 +11,7 @@ import {
   runExample,
   units,
   useExample,
+  describeRealdata,
 } from './support.ts';
 
 // Independently of strata: the Telco churn sample read with a plain CSV parser.
@@ -65,7 +66,7 @@ function cents(value: unknown): number {
   return tenThousandths / 100;
 }
 
-describe('examples/telco_saas on the IBM Telco churn sample', () => {
+describeRealdata('examples/telco_saas on the IBM Telco churn sample', () => {
   let example: ExampleRun;
   let summary: RunSummary;
 

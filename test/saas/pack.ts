@@ -12,7 +12,7 @@ import { type RunRequest, type RunResponse, run } from '../../src/api/run.ts';
 import { createEngine } from '../../src/engine/open/create-engine.ts';
 import type { Row } from '../../src/engine/types.ts';
 import { type Project, loadProject } from '../../src/project/load-project.ts';
-import { checksums } from '../helpers/project.ts';
+import { checksums, testEnvironment } from '../helpers/project.ts';
 
 /** The schemas whose tables must not depend on how the dates were loaded. */
 export const MODEL_SCHEMAS = ['staging', 'warehouse', 'marts'] as const;
@@ -73,13 +73,19 @@ export class SaasProject {
   /** Where the warehouse is, read from the project once: loading it costs more than a query. */
   private target?: Promise<Project['engineTarget']>;
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    /** The environment runs and queries see: on PostgreSQL it selects this project's own database. */
+    readonly env: NodeJS.ProcessEnv,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {}
 
   /** A new SaaS project in a fresh temp folder, without data. */
   static async create(): Promise<SaasProject> {
     const dir = join(await mkdtemp(join(tmpdir(), 'strata-saas-')), 'saas');
     await initProject(dir, 'saas');
-    return new SaasProject(dir);
+    const { env, dispose } = await testEnvironment();
+    return new SaasProject(dir, env, dispose);
   }
 
   /** A new project with a copy of this one's data (byte for byte), and no warehouse yet. */
@@ -118,7 +124,7 @@ export class SaasProject {
 
   /** One run; throws unless every task succeeded. */
   async run(request: Omit<RunRequest, 'projectDir'> = {}): Promise<RunResponse> {
-    const response = await run({ ...request, projectDir: this.dir });
+    const response = await run({ env: this.env, ...request, projectDir: this.dir });
     if (response.exitCode !== 0) {
       const failed = response.summary.tasks
         .filter((t) => t.status !== 'success')
@@ -133,7 +139,7 @@ export class SaasProject {
 
   /** Rows of a query against the project's warehouse. */
   async query(sql: string): Promise<Row[]> {
-    this.target ??= loadProject(this.dir).then((project) => project.engineTarget);
+    this.target ??= loadProject(this.dir, this.env).then((project) => project.engineTarget);
     const engine = await createEngine(await this.target);
     try {
       return (await engine.query(sql)).rows;
@@ -144,11 +150,12 @@ export class SaasProject {
 
   /** `schema.table → checksum` of every table and view in `schemas` (all but audit by default). */
   checksums(schemas?: readonly string[]): Promise<Record<string, string>> {
-    return checksums(this.dir, process.env, schemas);
+    return checksums(this.dir, this.env, schemas);
   }
 
   async dispose(): Promise<void> {
     await rm(join(this.dir, '..'), { recursive: true, force: true });
+    await this.dropDatabase();
   }
 }
 

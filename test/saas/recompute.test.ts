@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initProject } from '../../src/api/init.ts';
 import { run } from '../../src/api/run.ts';
 import { generate } from '../../src/generate/index.ts';
-import { checksums, queryWarehouse } from '../helpers/project.ts';
+import { checksums, queryWarehouse, testEnvironment } from '../helpers/project.ts';
 
 const START = '2025-01-01';
 const DAYS = 100;
@@ -178,6 +178,14 @@ function expectedMonths(
 
 const cents = (value: unknown) => Math.round(Number(value) * 100 * 12) / 12;
 
+/** Each project folder's environment: on PostgreSQL it selects the folder's own database. */
+const environments = new Map<string, Awaited<ReturnType<typeof testEnvironment>>>();
+async function newProject(dir: string): Promise<void> {
+  await initProject(dir, 'saas');
+  environments.set(dir, await testEnvironment());
+}
+const envOf = (dir: string): NodeJS.ProcessEnv => environments.get(dir)?.env ?? process.env;
+
 describe('the SaaS pack against a recomputation from the raw subscription files', () => {
   let root: string;
   let project: string;
@@ -186,10 +194,11 @@ describe('the SaaS pack against a recomputation from the raw subscription files'
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'strata-saas-recompute-'));
     project = join(root, 'range');
-    await initProject(project, 'saas');
+    await newProject(project);
     await generate({ ...DATA, domain: 'saas', out: join(project, 'data'), threads: 0 });
     const { exitCode, summary } = await run({
       projectDir: project,
+      env: envOf(project),
       from: START,
       to: dayList(START, DAYS).at(-1),
     });
@@ -197,12 +206,16 @@ describe('the SaaS pack against a recomputation from the raw subscription files'
     const changes = await readChanges(join(project, 'data'));
     months = expectedMonths(dailyMrr(changes), paidBeforeLoading(changes));
   }, 300_000);
-  afterAll(() => rm(root, { recursive: true, force: true }));
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+    for (const environment of environments.values()) await environment.dispose();
+  });
 
   it('has every account’s MRR at every month’s opening and end', async () => {
     const rows = await queryWarehouse(
       project,
       `select cast(month_start as varchar) as month_start, account_id, mrr_start, mrr_end from marts.account_mrr_monthly`,
+      envOf(project),
     );
     const actual = new Map(rows.map((r) => [`${String(r.month_start)}|${String(r.account_id)}`, r]));
     let compared = 0;
@@ -228,6 +241,7 @@ describe('the SaaS pack against a recomputation from the raw subscription files'
       `select cast(month_start as varchar) as month_start, mrr_start, new_mrr, reactivation_mrr, expansion_mrr,
               contraction_mrr, churned_mrr, mrr_end
        from marts.mrr_movements order by month_start`,
+      envOf(project),
     );
     expect(rows.map((r) => r.month_start)).toEqual([...months.keys()]);
     for (const row of rows) {
@@ -263,6 +277,7 @@ describe('the SaaS pack against a recomputation from the raw subscription files'
        select count(*) as days,
          count(case when b.dau <> m.dau or b.wau <> m.wau or b.mau <> m.mau then 1 end) as different
        from brute as b join marts.engagement_daily as m using (activity_date)`,
+      envOf(project),
     );
     expect(diff).toEqual({ days: DAYS, different: 0 });
   });
@@ -273,19 +288,24 @@ describe('the SaaS pack against a recomputation from the raw subscription files'
     const byDay = join(root, 'by-day');
     const byRange = join(root, 'by-range');
     for (const dir of [byDay, byRange]) {
-      await initProject(dir, 'saas');
+      await newProject(dir);
       await generate({ ...short, domain: 'saas', out: join(dir, 'data'), threads: 0 });
     }
-    for (const date of days) expect((await run({ projectDir: byDay, date })).exitCode).toBe(0);
-    expect((await run({ projectDir: byRange, from: days[0], to: days.at(-1) })).exitCode).toBe(0);
+    for (const date of days)
+      expect((await run({ projectDir: byDay, env: envOf(byDay), date })).exitCode).toBe(0);
+    expect(
+      (await run({ projectDir: byRange, env: envOf(byRange), from: days[0], to: days.at(-1) })).exitCode,
+    ).toBe(0);
     const modelTables = async (dir: string) =>
       Object.fromEntries(
-        Object.entries(await checksums(dir)).filter(([name]) => /^(staging|warehouse|marts)\./.test(name)),
+        Object.entries(await checksums(dir, envOf(dir))).filter(([name]) =>
+          /^(staging|warehouse|marts)\./.test(name),
+        ),
       );
     const dayByDay = await modelTables(byDay);
     expect(Object.keys(dayByDay).length).toBeGreaterThan(20);
     expect(await modelTables(byRange)).toEqual(dayByDay);
-    expect((await run({ projectDir: byRange, fullRefresh: true })).exitCode).toBe(0);
+    expect((await run({ projectDir: byRange, env: envOf(byRange), fullRefresh: true })).exitCode).toBe(0);
     expect(await modelTables(byRange)).toEqual(dayByDay);
   }, 300_000);
 });

@@ -986,7 +986,7 @@ describe('SaaS pack: account timelines', () => {
     const rows = await project.query(
       `select cast(month_start as varchar) as month_start, cast(month_end as varchar) as month_end, plan_id,
          sum(mrr) as mrr, sum(arr) as arr, sum(paying_accounts) as paying
-       from marts.mrr_monthly group by all order by month_start, plan_id`,
+       from marts.mrr_monthly group by 1, 2, 3 order by month_start, plan_id`,
     );
     const got = rows.map((r) => [
       r.month_start,

@@ -5,10 +5,18 @@ import { HELPER_SCHEMA } from './dialect.ts';
  * The few plpgsql functions the PostgreSQL dialect calls, kept in their own schema. Bump the
  * version when a definition changes: an older database gets them replaced on its next open.
  */
-export const HELPERS_VERSION = 2;
+export const HELPERS_VERSION = 3;
 
 /** Any constant: the transaction-level advisory lock that serialises installing the helpers. */
 const INSTALL_LOCK = 0x5374_7261_7461_01n;
+
+/**
+ * Any constant: the transaction-level advisory lock that serialises dropping a relation with the
+ * views built on it, until the transaction that restores them commits. Two tasks of a run swapping
+ * tables that one view reads would otherwise both save and drop that view: the second reads the
+ * definition of a view the first has dropped ("could not open relation with OID").
+ */
+const VIEWS_LOCK = 0x5374_7261_7461_02n;
 
 const S = HELPER_SCHEMA;
 
@@ -43,6 +51,13 @@ DECLARE
   v_kind "char";
   v_saved integer;
 BEGIN
+  SELECT c.oid, c.relkind INTO v_oid, v_kind
+  FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+  WHERE n.nspname = p_schema AND c.relname = p_name;
+  IF v_oid IS NULL THEN RETURN 0; END IF;
+  -- One transaction at a time drops and restores views; the statements after the lock see what
+  -- the one before committed (each takes a new snapshot).
+  PERFORM pg_catalog.pg_advisory_xact_lock(${VIEWS_LOCK});
   SELECT c.oid, c.relkind INTO v_oid, v_kind
   FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
   WHERE n.nspname = p_schema AND c.relname = p_name;
