@@ -214,12 +214,16 @@ ORDER BY c.source`,
 
 /**
  * The SQL of a check against a source's own ledger: the newest row of each load date of `source`
- * within `dates` where `failing` holds (both predicates on the ledger row `l`). A check's SQL is
- * shown and recorded as it ran, so the source is a literal.
+ * within `dates` where `failing` holds (both predicates on the ledger row `l`). The newest is the
+ * latest run to start (then the greater id), as in newestSourceTotals: two runs started within
+ * the same second have ids that do not sort by time. A check's SQL is shown and recorded as it
+ * ran, so the source is a literal.
  */
 export function newestSourceLoadsSql(d: Dialect, source: string, dates: string, failing: string): string {
-  return `SELECT l.load_date, l.received, l.staged, l.quarantined, l.duplicates FROM audit.source_loads AS l
-WHERE l.source = ${d.stringLiteral(source)} AND ${dates}
-  AND l.run_id = (SELECT max(n.run_id) FROM audit.source_loads AS n WHERE n.source = l.source AND n.load_date = l.load_date)
-  AND ${failing}`;
+  return `SELECT l.load_date, l.received, l.staged, l.quarantined, l.duplicates FROM (
+  SELECT l.*, row_number() OVER (PARTITION BY l.load_date ORDER BY r.started_at DESC NULLS LAST, l.run_id DESC) AS newest
+  FROM audit.source_loads AS l LEFT JOIN audit.pipeline_runs AS r ON r.run_id = l.run_id
+  WHERE l.source = ${d.stringLiteral(source)} AND ${dates}
+) AS l
+WHERE l.newest = 1 AND ${failing}`;
 }

@@ -4,6 +4,7 @@ import type { Graph } from '../models/graph.ts';
 import { parseTemplate } from '../models/template.ts';
 import type { ProjectNode } from '../models/types.ts';
 import type { CheckRule, CheckSpec } from '../config/check-spec.ts';
+import { DEFAULT_QUARANTINE_GATE, type SourceConfig } from '../config/source-schema.ts';
 import type { CheckDefinition } from './types.ts';
 
 interface Declared {
@@ -72,7 +73,7 @@ export function collectChecks(
 
 function declaredOn(node: ProjectNode, configFile: string): Declared[] {
   if (node.kind === 'source') {
-    const specs = [...node.config.contract.checks, ...node.config.checks];
+    const specs = [...node.config.contract.checks, ...node.config.checks, ...quarantineGate(node.config)];
     return specs.map((spec) => ({ spec, target: node.name, file: configFile }));
   }
   if (node.kind !== 'model') return [];
@@ -82,6 +83,27 @@ function declaredOn(node: ProjectNode, configFile: string): Declared[] {
   const onTable = node.config.checks.map((spec) => ({ spec, target: node.name, file: node.file }));
   return [...onColumns, ...onTable];
 }
+
+/**
+ * The built-in gate of every source on its ledger (`<source>:quarantine_share`): a load date whose
+ * quarantined share of the records received exceeds the source's `quarantine.maxShare` (5% unless
+ * configured) fails it; `quarantine: false` turns it off.
+ */
+function quarantineGate(config: SourceConfig): CheckSpec[] {
+  const gate = config.quarantine ?? DEFAULT_QUARANTINE_GATE;
+  if (gate === false) return [];
+  return [
+    {
+      type: 'quarantine_share',
+      maxPercent: gate.maxPercent,
+      severity: gate.severity,
+      name: QUARANTINE_SHARE,
+    },
+  ];
+}
+
+/** The name of every source's quarantine gate: its check id is `<source>:quarantine_share`. */
+export const QUARANTINE_SHARE = 'quarantine_share';
 
 /** One declared entry → its definitions (not_null on several columns is one check per column). */
 function resolve(
@@ -212,6 +234,8 @@ function resolve(
         ),
       ];
     }
+    case 'quarantine_share':
+      return [define({ type: 'quarantine_share', maxPercent: spec.maxPercent })];
     case 'expression':
       return [define({ type: 'expression', expression: spec.expression })];
     case 'sql': {
@@ -248,6 +272,8 @@ export function describe(rule: CheckRule): string {
       return `relationships(${rule.column} → ${rule.to}.${rule.field ?? rule.column})`;
     case 'reconciliation':
       return `reconciliation(${rule.with})`;
+    case 'quarantine_share':
+      return `quarantine_share(${rule.maxPercent}%)`;
     case 'expression':
       return `expression(${abbreviate(rule.expression)})`;
     case 'sql':

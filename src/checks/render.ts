@@ -90,6 +90,16 @@ HAVING ${newest} IS NULL OR CAST(${newest} AS ${d.type('timestamp')}) < ${limitL
       return { failingSql: volumeSql(check, rule, table, context) };
     case 'reconciliation':
       return { failingSql: reconciliationSql(check, rule, table, context) };
+    case 'quarantine_share':
+      // The source's ledger: the newest record of each date, failing where too much was quarantined.
+      return {
+        failingSql: newestSourceLoadsSql(
+          d,
+          check.target,
+          scopePredicate('load_date', context.scope, 'l', d),
+          `l.received > 0 AND l.quarantined * 100.0 > l.received * ${rule.maxPercent}`,
+        ),
+      };
     case 'sql': {
       const dates = context.scope.kind === 'dates' ? context.scope : {};
       const body = renderSegments(

@@ -55,7 +55,10 @@ export async function runCheck(
       failingRows,
       checkedRows,
       sample: sample.map(jsonSafe),
-      message: describeOutcome(check, failingRows, checkedRows, failed),
+      message:
+        check.rule.type === 'quarantine_share' && failingRows > 0
+          ? describeQuarantineShare(check, check.rule.maxPercent, failingRows, sample, failed)
+          : describeOutcome(check, failingRows, checkedRows, failed),
       durationMs: Date.now() - clock,
     };
   } catch (error) {
@@ -98,12 +101,55 @@ function describeOutcome(
   return `${check.id}: ${count} failing${allowed}${failed ? '' : ', within the threshold'}`;
 }
 
+/**
+ * A source's quarantine gate: the worst load date found (share, counts, date), how many dates
+ * failed, and what to do about it.
+ */
+function describeQuarantineShare(
+  check: CheckDefinition,
+  maxPercent: number,
+  failingDates: number,
+  sample: Row[],
+  failed: boolean,
+): string {
+  const loads = sample.map((row) => ({
+    date: dateText(row.load_date),
+    received: Number(row.received),
+    quarantined: Number(row.quarantined),
+  }));
+  const share = (l: { received: number; quarantined: number }) => (l.quarantined * 100) / l.received;
+  const worst = loads.reduce((a, b) => (share(b) > share(a) ? b : a));
+  const dates = loads.map((l) => l.date).sort();
+  const n = (value: number) => value.toLocaleString('en-US');
+  const which =
+    failingDates === 1 ? `on ${worst.date}` : `on ${failingDates} load dates, the worst ${worst.date}`;
+  const source = check.target;
+  const rerun = `strata run --from ${dates[0]} --to ${dates[dates.length - 1]} --select ${source}+`;
+  return (
+    `${check.id}: ${formatPercent(share(worst))} of ${source}'s records were quarantined ${which} ` +
+    `(${n(worst.quarantined)} of ${n(worst.received)} received; allowed ${maxPercent}%)` +
+    `${failed ? '' : ', within the threshold'}. ` +
+    `See why with \`strata quarantine --source ${source}\`, fix the contract (or the files), then rerun the date${dates.length === 1 ? '' : 's'}: ${rerun}`
+  );
+}
+
+function formatPercent(percent: number): string {
+  return `${percent >= 10 ? percent.toFixed(0) : percent.toFixed(1)}%`;
+}
+
+/** A load date as a sample row carries it: a DATE, or its text. */
+function dateText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return String(value).slice(0, 10);
+}
+
 function failingUnit(check: CheckDefinition): string {
   switch (check.rule.type) {
     case 'unique':
       return 'duplicated key';
     case 'volume':
     case 'reconciliation':
+    case 'quarantine_share':
       return 'load date';
     case 'freshness':
       return 'stale table';

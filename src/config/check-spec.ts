@@ -52,7 +52,9 @@ export type CheckRule =
   | { type: 'volume'; column?: string; tolerancePercent: number; days: number }
   | { type: 'reconciliation'; column?: string; with: string; withColumn?: string; tolerancePercent: number }
   | { type: 'expression'; expression: string }
-  | { type: 'sql'; sql: string };
+  | { type: 'sql'; sql: string }
+  /** Built in on every source (its `quarantine` option), not declared: load dates quarantining more than maxPercent. */
+  | { type: 'quarantine_share'; maxPercent: number };
 
 export type FailAbove = { rows: number } | { percent: number };
 

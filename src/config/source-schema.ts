@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkEntrySchema } from './check-spec.ts';
+import { SEVERITIES, checkEntrySchema } from './check-spec.ts';
 import { contractSchema } from './contract-schema.ts';
 import { httpSourceSchema } from './http-source-schema.ts';
 
@@ -9,6 +9,48 @@ const identifier = z
 
 export const FILE_FORMATS = ['json', 'ndjson', 'csv', 'parquet'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
+
+/** The default gate on the share of a load date's records quarantined: above 5% fails the run. */
+export const DEFAULT_QUARANTINE_GATE = { maxPercent: 5, severity: 'error' } as const;
+
+const share = z.union(
+  [
+    z
+      .number()
+      .min(0)
+      .max(1)
+      .transform((fraction) => fraction * 100),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?%$/)
+      .transform((percent) => Number.parseFloat(percent))
+      .refine((percent) => percent <= 100, 'must be at most 100%'),
+  ],
+  { error: "must be a share between 0 and 1 such as 0.05, or a percentage such as '5%'" },
+);
+
+/**
+ * The source's quarantine gate (`<source>:quarantine_share`): a load date of the run whose
+ * quarantined records exceed `maxShare` of those received fails it. `false` turns it off.
+ */
+const quarantineGateSchema = z.union(
+  [
+    z.literal(false),
+    z
+      .strictObject({
+        maxShare: share.optional(),
+        severity: z.enum(SEVERITIES).optional(),
+      })
+      .transform((gate) => ({
+        maxPercent: gate.maxShare ?? DEFAULT_QUARANTINE_GATE.maxPercent,
+        severity: gate.severity ?? DEFAULT_QUARANTINE_GATE.severity,
+      })),
+  ],
+  {
+    error:
+      "must be false, or { maxShare, severity }: maxShare a share between 0 and 1 such as 0.05 or a percentage such as '5%', severity error or warn",
+  },
+);
 
 export const fileSourceSchema = z
   .strictObject({
@@ -49,6 +91,11 @@ export const fileSourceSchema = z
     contract: contractSchema,
     /** Checks on the staged table (see checks/spec.ts); `reconciliation: raw` checks received = staged + quarantined + duplicates. */
     checks: z.array(checkEntrySchema).default([]),
+    /**
+     * The gate on the quarantined share per load date: `{ maxShare: '5%' | 0.05, severity:
+     * 'error' | 'warn' }` (the default: 5%, error), or false for none.
+     */
+    quarantine: quarantineGateSchema.optional(),
     /** Schema of the typed, validated table (the source's name is the table's). */
     schema: identifier.default('staging'),
     /** Schema of the raw table, as received. */

@@ -50,6 +50,8 @@ export const diagnosticCodes = {
     'A source file cannot be read at all (e.g. a truncated JSON array); its records stay unloaded.',
   SOURCE_FETCH_FAILED: 'An HTTP source could not be read, even after retries.',
   SOURCE_COLUMN_MISSING: 'A required field is absent from a whole file; the file is not loaded.',
+  SOURCE_FILE_REJECTED:
+    'Every record of a source file was quarantined (e.g. a binary file named .ndjson); its source task fails.',
   RECONCILIATION_MISMATCH: 'Records received ≠ staged + quarantined + duplicates for a source and date.',
 
   // Generator and fixture API

@@ -17,7 +17,7 @@ import { landHttpPages } from './http/land-pages.ts';
 import { todayUtc } from '../time/dates.ts';
 import { createRawTable, sqlDateList } from './raw-table.ts';
 import { DEFAULT_CSV } from '../engine/csv-grammar.ts';
-import { type StageCounts, stageDates } from './stage-source.ts';
+import { type RejectedFile, type StageCounts, stageDates } from './stage-source.ts';
 
 export interface SourceRunContext {
   engine: Engine;
@@ -128,12 +128,15 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
     await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
     const csvDialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));
     const contractSql = compileContract(config.contract as Contract, d, { csvDialects });
-    staged = await stageDates(session, d, node, contractSql, stageAll, {
+    const { rejectedFiles, ...counts } = await stageDates(session, d, node, contractSql, stageAll, {
       runId: context.runId,
       at: context.now(),
       rebuild,
       filesPerDate,
     });
+    staged = counts;
+    // Staged and committed with the rest: the records stay quarantined, the task fails below.
+    failures.push(...rejectedFiles.map((file) => fileRejectedError(node, file)));
     // A server's planner learns the new rows before the models reading them run (DuckDB: nothing).
     if (engine.capabilities.analyze && stageAll.length > 0) {
       for (const table of [node.raw, node.target, ...node.provides.map((p) => p.target)]) {
@@ -143,10 +146,13 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   }
   if (failures.length === 1 && failures[0]) throw failures[0];
   if (failures.length > 1) {
+    const rejected = failures.every((f) => f.code === 'SOURCE_FILE_REJECTED');
     throw new StrataAggregateError(
-      'FILE_UNREADABLE',
+      rejected ? 'SOURCE_FILE_REJECTED' : 'FILE_UNREADABLE',
       failures,
-      `${failures.length} files of ${node.name} could not be loaded`,
+      rejected
+        ? `${failures.length} files of ${node.name} had every record quarantined`
+        : `${failures.length} files of ${node.name} could not be loaded`,
     );
   }
   return {
@@ -419,6 +425,24 @@ function assertFlat(node: SourceNode, file: SourceFile, contract: Contract): voi
       file: file.file,
       field: arrays.map(([name]) => name).join(', '),
       hint: `Deliver ${node.name} as JSON or NDJSON, or declare the array's items as a separate CSV source.`,
+    },
+  );
+}
+
+/** A file whose every record was quarantined: its records are kept, but the source's task fails. */
+function fileRejectedError(node: SourceNode, file: RejectedFile): StrataError {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const most = file.reasonRecords === file.records ? 'all' : `${n(file.reasonRecords)} of ${n(file.records)}`;
+  const example = file.message ? ` (e.g. ${file.message})` : '';
+  return new StrataError(
+    'SOURCE_FILE_REJECTED',
+    `${file.file}: every one of its ${n(file.records)} record${file.records === 1 ? ' was' : 's were'} quarantined, ${most} for ${file.reason}${example}; nothing of it was staged`,
+    {
+      file: file.file,
+      hint:
+        `See the records with \`strata quarantine --source ${node.name}\`. If the file is not what ${node.name} delivers ` +
+        `(a binary or another export under the same name), replace it; if the contract is wrong, fix sources.${node.name}.contract. ` +
+        `Then rerun its date: strata run --from ${file.loadDate} --to ${file.loadDate} --select ${node.name}+`,
     },
   );
 }

@@ -14,6 +14,22 @@ export interface StageCounts {
   duplicates: number;
 }
 
+/** A file of the staged dates whose every record was quarantined, and the commonest reason why. */
+export interface RejectedFile {
+  file: string;
+  loadDate: string;
+  records: number;
+  reason: string;
+  /** Records quarantined for that reason. */
+  reasonRecords: number;
+  /** One of those records' messages. */
+  message: string;
+}
+
+export interface StagedDates extends StageCounts {
+  rejectedFiles: RejectedFile[];
+}
+
 const TYPED = 'strata_typed';
 const VIOLATIONS = 'strata_violations';
 const INVALID = 'strata_invalid';
@@ -44,7 +60,7 @@ export async function stageDates(
   sql: ContractSql,
   dates: readonly string[],
   run: StagingRun,
-): Promise<StageCounts> {
+): Promise<StagedDates> {
   const q = (name: string) => d.quoteIdentifier(name);
   const temps = [TYPED, VIOLATIONS, INVALID, GROUPS, DUPLICATES, ...sql.arrayFields.map(elementsTable)];
   const temp = async (name: string, select: string) => {
@@ -66,11 +82,50 @@ export async function stageDates(
       `SELECT (SELECT count(*) FROM ${q(INVALID)}) + (SELECT count(*) FROM ${q(DUPLICATES)}) AS n`,
     );
     if (Number(rows[0]?.n ?? 0) > 0) await session.execute(sql.unstage(q(TYPED), q(INVALID), q(DUPLICATES)));
-    return await session.transaction((tx) => writeStaged(tx, d, node, sql, dates, run));
+    const counts = await session.transaction((tx) => writeStaged(tx, d, node, sql, dates, run));
+    return { ...counts, rejectedFiles: counts.quarantined > 0 ? await rejectedFiles(session, d) : [] };
   } finally {
     // Session-local, so one left behind (a lost connection) goes with the session: never mask the error.
     for (const name of temps) await session.execute(`DROP TABLE IF EXISTS ${q(name)}`).catch(() => undefined);
   }
+}
+
+/**
+ * The files of the batch none of whose records was staged because every one was quarantined (a
+ * binary file named .ndjson, a file in a date format the contract lacks), each with the reason
+ * most of its records were quarantined for. Records removed as duplicates are not rejected.
+ */
+async function rejectedFiles(session: Session, d: Dialect): Promise<RejectedFile[]> {
+  const q = (name: string) => d.quoteIdentifier(name);
+  const text = d.type('text');
+  const { rows } = await session.query(
+    `WITH per_file AS (
+  SELECT t.source_file, min(t.load_date) AS load_date, count(*) AS received, count(i.record_key) AS quarantined
+  FROM ${q(TYPED)} AS t LEFT JOIN ${q(INVALID)} AS i ON i.record_key = t.record_key
+  GROUP BY t.source_file
+), rejected AS (
+  SELECT source_file, load_date, received FROM per_file WHERE received > 0 AND quarantined = received
+), reasons AS (
+  SELECT v.source_file, v.reason_code, count(DISTINCT v.record_key) AS records, min(v.message) AS message
+  FROM ${q(VIOLATIONS)} AS v JOIN rejected AS r ON r.source_file = v.source_file
+  GROUP BY v.source_file, v.reason_code
+), ranked AS (
+  SELECT source_file, reason_code, records, message,
+    row_number() OVER (PARTITION BY source_file ORDER BY records DESC, reason_code) AS rank
+  FROM reasons
+)
+SELECT r.source_file, CAST(r.load_date AS ${text}) AS load_date, r.received, k.reason_code, k.records, k.message
+FROM rejected AS r LEFT JOIN ranked AS k ON k.source_file = r.source_file AND k.rank = 1
+ORDER BY r.source_file`,
+  );
+  return rows.map((r) => ({
+    file: String(r.source_file),
+    loadDate: String(r.load_date),
+    records: Number(r.received),
+    reason: String(r.reason_code ?? 'unknown'),
+    reasonRecords: Number(r.records ?? 0),
+    message: String(r.message ?? ''),
+  }));
 }
 
 /** The writing half of stageDates, in its transaction, from the temporary tables it built. */

@@ -375,6 +375,8 @@ describe('checks on a source', () => {
                 checks: [{ relationships: { column: 'customer_id', to: 'customers' }, severity: 'warn' }],
               },
               checks: [{ reconciliation: 'raw' }],
+              // The second date quarantines one record of three: let it through.
+              quarantine: { maxShare: '50%' },
             },
           },
         }),
@@ -385,11 +387,122 @@ describe('checks on a source', () => {
     expect(first.summary.checks.map((c) => [c.checkId, c.status, c.failingRows])).toEqual([
       ['orders:relationships(customer_id → customers.customer_id)', 'warn', 1],
       ['orders:reconciliation(raw)', 'pass', 0],
+      ['orders:quarantine_share', 'pass', 0],
     ]);
     // The second date: a duplicate and a quarantined record, still reconciled; its orphan-free rows pass.
     const second = await project.run({ date: '2025-06-02' });
-    expect(second.summary.checks.map((c) => c.status)).toEqual(['pass', 'pass']);
+    expect(second.summary.checks.map((c) => c.status)).toEqual(['pass', 'pass', 'pass']);
     expect(second.summary.metrics).toMatchObject({ received: 3, staged: 1, quarantined: 1, duplicates: 1 });
+  });
+});
+
+describe('the quarantine gate every source has', () => {
+  let project: TestProject | undefined;
+  afterEach(async () => {
+    await project?.dispose();
+    project = undefined;
+  });
+
+  // 20 orders a day; on 2025-06-02, 15 of them carry their date as 06/02/2025, a format the
+  // contract does not list: three quarters of the day are quarantined.
+  const day = (date: string, slashed: number) => {
+    const [y, m, d] = date.split('-');
+    return Array.from({ length: 20 }, (_, i) =>
+      JSON.stringify({ order_id: `${date}-${i}`, ordered_on: i < slashed ? `${m}/${d}/${y}` : date }),
+    ).join('\n');
+  };
+  const files = {
+    'data/orders/2025-06-01.ndjson': day('2025-06-01', 1), // 5%: at the limit, not above it
+    'data/orders/2025-06-02.ndjson': day('2025-06-02', 15),
+    'models/daily_orders.sql': model(
+      { materialized: 'table' },
+      "select ordered_on, count(*) as n from {{ ref('orders') }} group by ordered_on",
+    ),
+  };
+  const orders = (quarantine?: unknown) => ({
+    files: 'data/orders/*.ndjson',
+    ...(quarantine === undefined ? {} : { quarantine }),
+    contract: {
+      fields: {
+        order_id: { type: 'string', required: true },
+        ordered_on: { type: 'date', formats: ['%Y-%m-%d'] },
+      },
+    },
+  });
+
+  it('fails the run when a load date quarantines more than 5%, saying the share, counts, date and what to do', async () => {
+    project = await TestProject.create(files, { config: config({ sources: { orders: orders() } }) });
+    const { exitCode, summary } = await project.run({ from: '2025-06-01', to: '2025-06-02' });
+    expect(exitCode).toBe(1);
+    expect(summary.status).toBe('failed');
+    expect(statuses(summary)).toMatchObject({
+      orders: 'success',
+      'orders:checks': 'failed',
+      daily_orders: 'skipped',
+    });
+    const gate = summary.checks.find((c) => c.checkId === 'orders:quarantine_share');
+    expect(gate).toMatchObject({ status: 'fail', severity: 'error', failingRows: 1 });
+    expect(gate?.message).toBe(
+      "orders:quarantine_share: 75% of orders's records were quarantined on 2025-06-02 (15 of 20 received; allowed 5%). " +
+        'See why with `strata quarantine --source orders`, fix the contract (or the files), then rerun the date: ' +
+        'strata run --from 2025-06-02 --to 2025-06-02 --select orders+',
+    );
+    // Recorded like any check, with the ledger row that failed as its sample.
+    const [result] = await dqResults(project, "check_id = 'orders:quarantine_share'");
+    expect(result).toMatchObject({ status: 'fail', severity: 'error', failing_rows: 1 });
+    expect(result?.sample).toContain('2025-06-02');
+    // Every record is still accounted for, and the rejected ones are kept.
+    expect(
+      await project.query(
+        `select cast(load_date as varchar) as d, received, staged, quarantined from audit.source_loads order by d`,
+      ),
+    ).toEqual([
+      { d: '2025-06-01', received: 20, staged: 19, quarantined: 1 },
+      { d: '2025-06-02', received: 20, staged: 5, quarantined: 15 },
+    ]);
+    // `strata check` runs the same gate against the warehouse as it is.
+    const checked = await check({ ...project.options, date: '2025-06-02' });
+    expect(checked.exitCode).toBe(1);
+    expect(checked.summary.checks.map((c) => [c.checkId, c.status])).toEqual([
+      ['orders:quarantine_share', 'fail'],
+    ]);
+  });
+
+  it('is set per source: a higher share, severity warn, or off', async () => {
+    project = await TestProject.create(files, {
+      config: config({ sources: { orders: orders({ maxShare: 0.8 }) } }),
+    });
+    const higher = await project.run({ from: '2025-06-01', to: '2025-06-02' });
+    expect(higher.exitCode).toBe(0);
+    expect(higher.summary.checks.map((c) => [c.checkId, c.status])).toEqual([
+      ['orders:quarantine_share', 'pass'],
+    ]);
+
+    await project.write({
+      'strata.config.ts': config({ sources: { orders: orders({ severity: 'warn' }) } }),
+    });
+    const warned = await project.run({ date: '2025-06-02' });
+    expect(warned.exitCode).toBe(0);
+    expect(statuses(warned.summary)).toMatchObject({ 'orders:checks': 'success', daily_orders: 'success' });
+    const gate = warned.summary.checks[0];
+    expect([gate?.checkId, gate?.status]).toEqual(['orders:quarantine_share', 'warn']);
+    expect(gate?.message).toContain('75% of orders');
+
+    await project.write({ 'strata.config.ts': config({ sources: { orders: orders(false) } }) });
+    const off = await project.run({ date: '2025-06-02' });
+    expect(off.exitCode).toBe(0);
+    expect(off.summary.checks).toEqual([]);
+  });
+
+  it('refuses a share that is not one', async () => {
+    project = await TestProject.create(files, {
+      config: config({ sources: { orders: orders({ maxShare: 5 }) } }),
+    });
+    const error = await loadProject(project.dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StrataAggregateError);
+    const [problem] = (error as StrataAggregateError).problems;
+    expect(problem?.message).toContain('sources.orders.quarantine');
+    expect(problem?.message).toContain("a share between 0 and 1 such as 0.05 or a percentage such as '5%'");
   });
 });
 

@@ -8,13 +8,18 @@ import { listQuarantine } from '../../src/api/quarantine.ts';
 import { cli } from '../cli/in-process.ts';
 import { TestProject, model } from '../helpers/project.ts';
 
-/** A config with one source of the given files and format, and a small order contract. */
+/**
+ * A config with one source of the given files and format, and a small order contract. The files
+ * here are a handful of records, bad ones on purpose: the quarantine gate (5% of a load date,
+ * tested in checks.test.ts) is off unless a test turns it on.
+ */
 function sourceConfig(files: string, extra: Record<string, unknown> = {}): string {
   const config = {
     engine: { type: 'duckdb', path: 'warehouse.duckdb' },
     sources: {
       orders: {
         files,
+        quarantine: false,
         ...extra,
         contract: {
           uniqueKey: ['order_id'],
@@ -148,7 +153,11 @@ describe('the raw layout of CSV records', () => {
       'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,2,10.50,placed,3/14/2025\n2,x,5.00,placed,3/14/2025\n`,
       'data/orders/2025-03-15.csv': `${CSV_HEADER}\n3,"x",1.00,placed,3/15/2025\n4,"1,5",,shipped,3/15/2025\n`,
     });
-    expect((await project.run()).exitCode).toBe(0);
+    // Both records of 2025-03-15 are quarantined, so that file fails the source's task; what it
+    // held is kept all the same, in raw and in the quarantine.
+    const { exitCode, summary } = await project.run();
+    expect(exitCode).toBe(1);
+    expect(summary.tasks.find((t) => t.task === 'orders')?.error?.code).toBe('SOURCE_FILE_REJECTED');
     const raw = await project.query(
       `select cast(load_date as varchar) as d, record_position, source_line, raw_text, cast(record as varchar) as record, parse_error
        from raw.orders order by load_date, record_position`,
@@ -378,6 +387,62 @@ describe('JSON sources', () => {
   });
 });
 
+describe('a file none of whose records is staged', () => {
+  it('fails its source’s task naming the file and the reason, while the other files load and every record is kept', async () => {
+    // A binary file named .ndjson: lines of bytes, none of them a JSON object.
+    const binary = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      ...Array.from({ length: 40 }, (_, i) =>
+        Buffer.from([0x00, 0x10 + i, 0xff, 0xfe, 0x9c, 0x80 + i, 0x41 + (i % 26), 0x0a]),
+      ),
+    ]);
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.ndjson', { quarantine: undefined }),
+      'data/orders/2025-03-14.ndjson': [
+        '{"order_id":"1","quantity":1,"Order Date":"3/14/2025"}',
+        '{"order_id":"2","quantity":2,"Order Date":"3/14/2025"}',
+      ].join('\n'),
+      'models/order_count.sql': model(
+        { materialized: 'table' },
+        "select count(*) as n from {{ ref('orders') }}",
+      ),
+    });
+    await writeFile(join(project.dir, 'data/orders/2025-03-15.ndjson'), binary);
+    const { exitCode, summary } = await project.run();
+    expect(exitCode).toBe(1);
+    expect(summary.status).toBe('failed');
+    const task = summary.tasks.find((t) => t.task === 'orders');
+    expect(task?.status).toBe('failed');
+    expect(task?.error?.code).toBe('SOURCE_FILE_REJECTED');
+    expect(task?.error?.location.file).toBe('data/orders/2025-03-15.ndjson');
+    expect(task?.error?.message).toMatch(
+      /^data\/orders\/2025-03-15\.ndjson: every one of its \d+ records were quarantined, all for malformed_record \(e\.g\. .+\); nothing of it was staged$/,
+    );
+    expect(task?.error?.hint).toContain('strata quarantine --source orders');
+    expect(task?.error?.hint).toContain('strata run --from 2025-03-15 --to 2025-03-15 --select orders+');
+    expect(summary.tasks.find((t) => t.task === 'order_count')?.status).toBe('skipped');
+    // The good file is staged; the bad one's records are all quarantined, none dropped.
+    expect(await project.query('select order_id from staging.orders order by 1')).toEqual([
+      { order_id: '1' },
+      { order_id: '2' },
+    ]);
+    const ledger = await loads(project);
+    expect(ledger).toMatchObject([
+      { load_date: '2025-03-14', received: 2, staged: 2, quarantined: 0, reconciled: true },
+      { load_date: '2025-03-15', staged: 0, reconciled: true },
+    ]);
+    const rejected = Number(ledger[1]?.received);
+    expect(rejected).toBeGreaterThan(0);
+    expect(Number(ledger[1]?.quarantined)).toBe(rejected);
+    expect(
+      await project.query(
+        `select count(distinct record_position) as n from audit.bad_records where source_file = 'data/orders/2025-03-15.ndjson'`,
+      ),
+    ).toEqual([{ n: rejected }]);
+    expect(summary.metrics).toMatchObject({ received: 2 + rejected, staged: 2, quarantined: rejected });
+  });
+});
+
 describe('re-runs and changed files', () => {
   it('never ingests an unchanged file twice, and a changed file replaces its date', async () => {
     project = await TestProject.create({
@@ -518,6 +583,7 @@ describe('an HTTP source', () => {
         sources: {
           products: {
             http: { url: `http://127.0.0.1:${port}/products`, pagination: { type: 'offset', limit: 3 } },
+            quarantine: { maxShare: '20%' }, // one product of seven has a bad price
             contract: {
               uniqueKey: ['id'],
               fields: {
