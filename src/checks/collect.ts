@@ -87,7 +87,8 @@ function declaredOn(node: ProjectNode, configFile: string): Declared[] {
 /**
  * The built-in gate of every source on its ledger (`<source>:quarantine_share`): a load date whose
  * quarantined share of the records received exceeds the source's `quarantine.maxShare` (5% unless
- * configured) fails it; `quarantine: false` turns it off.
+ * configured), with at least `minQuarantined` (10) quarantined, fails it; `quarantine: false`
+ * turns it off.
  */
 function quarantineGate(config: SourceConfig): CheckSpec[] {
   const gate = config.quarantine ?? DEFAULT_QUARANTINE_GATE;
@@ -96,6 +97,7 @@ function quarantineGate(config: SourceConfig): CheckSpec[] {
     {
       type: 'quarantine_share',
       maxPercent: gate.maxPercent,
+      minQuarantined: gate.minQuarantined,
       severity: gate.severity,
       name: QUARANTINE_SHARE,
     },
@@ -235,7 +237,13 @@ function resolve(
       ];
     }
     case 'quarantine_share':
-      return [define({ type: 'quarantine_share', maxPercent: spec.maxPercent })];
+      return [
+        define({
+          type: 'quarantine_share',
+          maxPercent: spec.maxPercent,
+          minQuarantined: spec.minQuarantined,
+        }),
+      ];
     case 'expression':
       return [define({ type: 'expression', expression: spec.expression })];
     case 'sql': {

@@ -91,13 +91,14 @@ HAVING ${newest} IS NULL OR CAST(${newest} AS ${d.type('timestamp')}) < ${limitL
     case 'reconciliation':
       return { failingSql: reconciliationSql(check, rule, table, context) };
     case 'quarantine_share':
-      // The source's ledger: the newest record of each date, failing where too much was quarantined.
+      // The source's ledger: the newest record of each date, failing where too much was quarantined
+      // (a share of records, and enough of them for the share to mean something).
       return {
         failingSql: newestSourceLoadsSql(
           d,
           check.target,
           scopePredicate('load_date', context.scope, 'l', d),
-          `l.received > 0 AND l.quarantined * 100.0 > l.received * ${rule.maxPercent}`,
+          `l.quarantined >= ${rule.minQuarantined} AND l.quarantined * 100.0 > l.received * ${rule.maxPercent}`,
         ),
       };
     case 'sql': {

@@ -53,8 +53,11 @@ export type CheckRule =
   | { type: 'reconciliation'; column?: string; with: string; withColumn?: string; tolerancePercent: number }
   | { type: 'expression'; expression: string }
   | { type: 'sql'; sql: string }
-  /** Built in on every source (its `quarantine` option), not declared: load dates quarantining more than maxPercent. */
-  | { type: 'quarantine_share'; maxPercent: number };
+  /**
+   * Built in on every source (its `quarantine` option), not declared: load dates quarantining
+   * more than maxPercent of their records, and at least minQuarantined of them.
+   */
+  | { type: 'quarantine_share'; maxPercent: number; minQuarantined: number };
 
 export type FailAbove = { rows: number } | { percent: number };
 

@@ -10,8 +10,11 @@ const identifier = z
 export const FILE_FORMATS = ['json', 'ndjson', 'csv', 'parquet'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
-/** The default gate on the share of a load date's records quarantined: above 5% fails the run. */
-export const DEFAULT_QUARANTINE_GATE = { maxPercent: 5, severity: 'error' } as const;
+/**
+ * The default gate on the share of a load date's records quarantined: above 5% fails the run, once
+ * at least 10 records of the date are quarantined (a bad record or two of a small day is noise).
+ */
+export const DEFAULT_QUARANTINE_GATE = { maxPercent: 5, minQuarantined: 10, severity: 'error' } as const;
 
 const share = z.union(
   [
@@ -19,7 +22,8 @@ const share = z.union(
       .number()
       .min(0)
       .max(1)
-      .transform((fraction) => fraction * 100),
+      // 0.07 * 100 is 7.000000000000001 in binary floating point.
+      .transform((fraction) => Number((fraction * 100).toPrecision(12))),
     z
       .string()
       .regex(/^\d+(\.\d+)?%$/)
@@ -31,7 +35,8 @@ const share = z.union(
 
 /**
  * The source's quarantine gate (`<source>:quarantine_share`): a load date of the run whose
- * quarantined records exceed `maxShare` of those received fails it. `false` turns it off.
+ * quarantined records exceed `maxShare` of those received, and number at least `minQuarantined`,
+ * fails it. `false` turns it off.
  */
 const quarantineGateSchema = z.union(
   [
@@ -39,16 +44,18 @@ const quarantineGateSchema = z.union(
     z
       .strictObject({
         maxShare: share.optional(),
+        minQuarantined: z.number().int().min(1).optional(),
         severity: z.enum(SEVERITIES).optional(),
       })
       .transform((gate) => ({
         maxPercent: gate.maxShare ?? DEFAULT_QUARANTINE_GATE.maxPercent,
+        minQuarantined: gate.minQuarantined ?? DEFAULT_QUARANTINE_GATE.minQuarantined,
         severity: gate.severity ?? DEFAULT_QUARANTINE_GATE.severity,
       })),
   ],
   {
     error:
-      "must be false, or { maxShare, severity }: maxShare a share between 0 and 1 such as 0.05 or a percentage such as '5%', severity error or warn",
+      "must be false, or { maxShare, minQuarantined, severity }: maxShare a share between 0 and 1 such as 0.05 or a percentage such as '5%', minQuarantined a count of records from 1, severity error or warn",
   },
 );
 
@@ -92,8 +99,8 @@ export const fileSourceSchema = z
     /** Checks on the staged table (see checks/spec.ts); `reconciliation: raw` checks received = staged + quarantined + duplicates. */
     checks: z.array(checkEntrySchema).default([]),
     /**
-     * The gate on the quarantined share per load date: `{ maxShare: '5%' | 0.05, severity:
-     * 'error' | 'warn' }` (the default: 5%, error), or false for none.
+     * The gate on the quarantined share per load date: `{ maxShare: '5%' | 0.05, minQuarantined:
+     * 10, severity: 'error' | 'warn' }` (the default: 5%, 10 records, error), or false for none.
      */
     quarantine: quarantineGateSchema.optional(),
     /** Schema of the typed, validated table (the source's name is the table's). */

@@ -478,6 +478,14 @@ describe('the quarantine gate every source has', () => {
       ['orders:quarantine_share', 'pass'],
     ]);
 
+    // A date fails only once enough of its records are quarantined for the share to mean something.
+    await project.write({
+      'strata.config.ts': config({ sources: { orders: orders({ maxShare: 0.07, minQuarantined: 16 }) } }),
+    });
+    const few = await project.run({ date: '2025-06-02' });
+    expect(few.exitCode).toBe(0);
+    expect(few.summary.checks.map((c) => c.status)).toEqual(['pass']);
+
     await project.write({
       'strata.config.ts': config({ sources: { orders: orders({ severity: 'warn' }) } }),
     });
@@ -487,6 +495,7 @@ describe('the quarantine gate every source has', () => {
     const gate = warned.summary.checks[0];
     expect([gate?.checkId, gate?.status]).toEqual(['orders:quarantine_share', 'warn']);
     expect(gate?.message).toContain('75% of orders');
+    expect(gate?.message).toContain('(15 of 20 received; allowed 5%)');
 
     await project.write({ 'strata.config.ts': config({ sources: { orders: orders(false) } }) });
     const off = await project.run({ date: '2025-06-02' });
