@@ -91,6 +91,12 @@ export async function stageDates(
 }
 
 /**
+ * A file is rejected whole from this many records, all quarantined: a file of one bad record is a
+ * bad record (a feed of tiny daily files at a 1% defect rate has one every hundred files).
+ */
+const MIN_REJECTED_FILE = 2;
+
+/**
  * The files of the batch none of whose records was staged because every one was quarantined (a
  * binary file named .ndjson, a file in a date format the contract lacks), each with the reason
  * most of its records were quarantined for. Records removed as duplicates are not rejected.
@@ -104,7 +110,7 @@ async function rejectedFiles(session: Session, d: Dialect): Promise<RejectedFile
   FROM ${q(TYPED)} AS t LEFT JOIN ${q(INVALID)} AS i ON i.record_key = t.record_key
   GROUP BY t.source_file
 ), rejected AS (
-  SELECT source_file, load_date, received FROM per_file WHERE received > 0 AND quarantined = received
+  SELECT source_file, load_date, received FROM per_file WHERE received >= ${MIN_REJECTED_FILE} AND quarantined = received
 ), reasons AS (
   SELECT v.source_file, v.reason_code, count(DISTINCT v.record_key) AS records, min(v.message) AS message
   FROM ${q(VIOLATIONS)} AS v JOIN rejected AS r ON r.source_file = v.source_file

@@ -408,6 +408,8 @@ describe('a file none of whose records is staged', () => {
       ),
     });
     await writeFile(join(project.dir, 'data/orders/2025-03-15.ndjson'), binary);
+    // A file of one bad record is a bad record, not a rejected file.
+    await writeFile(join(project.dir, 'data/orders/2025-03-16.ndjson'), '{"order_id":"9","quantity":"x"}\n');
     const { exitCode, summary } = await project.run();
     expect(exitCode).toBe(1);
     expect(summary.status).toBe('failed');
@@ -430,6 +432,7 @@ describe('a file none of whose records is staged', () => {
     expect(ledger).toMatchObject([
       { load_date: '2025-03-14', received: 2, staged: 2, quarantined: 0, reconciled: true },
       { load_date: '2025-03-15', staged: 0, reconciled: true },
+      { load_date: '2025-03-16', received: 1, staged: 0, quarantined: 1, reconciled: true },
     ]);
     const rejected = Number(ledger[1]?.received);
     expect(rejected).toBeGreaterThan(0);
@@ -439,7 +442,7 @@ describe('a file none of whose records is staged', () => {
         `select count(distinct record_position) as n from audit.bad_records where source_file = 'data/orders/2025-03-15.ndjson'`,
       ),
     ).toEqual([{ n: rejected }]);
-    expect(summary.metrics).toMatchObject({ received: 2 + rejected, staged: 2, quarantined: rejected });
+    expect(summary.metrics).toMatchObject({ received: 3 + rejected, staged: 2, quarantined: rejected + 1 });
   });
 });
 
