@@ -69,6 +69,9 @@ export default defineConfig({
     customers: {
       files: `${data}/customers.csv`,
       loadDate,
+      // The export's known bad lines (an unquoted comma in an address, see README.md) are
+      // quarantined and reported: a warning, not a gate that stops the warehouse.
+      quarantine: { severity: 'warn' },
       contract: {
         uniqueKey: ['customer_id'],
         nullValues: ['NULL'],
@@ -86,6 +89,9 @@ export default defineConfig({
     orders: {
       files: `${data}/orders.csv`,
       loadDate,
+      // The export's known bad lines (an unquoted comma in an address, see README.md) are
+      // quarantined and reported: a warning, not a gate that stops the warehouse.
+      quarantine: { severity: 'warn' },
       contract: {
         uniqueKey: ['order_id'],
         nullValues: ['NULL'],
