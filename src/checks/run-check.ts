@@ -122,12 +122,14 @@ function describeQuarantineShare(
   const dates = loads.map((l) => l.date).sort();
   const n = (value: number) => value.toLocaleString('en-US');
   const which =
-    failingDates === 1 ? `on ${worst.date}` : `on ${failingDates} load dates, the worst ${worst.date}`;
+    failingDates === 1
+      ? `on ${worst.date}`
+      : `on ${worst.date}, the worst of ${failingDates} load dates over the limit,`;
   const source = check.target;
   const rerun = `strata run --from ${dates[0]} --to ${dates[dates.length - 1]} --select ${source}+`;
   return (
-    `${check.id}: ${formatPercent(share(worst))} of ${source}'s records were quarantined ${which} ` +
-    `(${n(worst.quarantined)} of ${n(worst.received)} received; allowed ${maxPercent}%)` +
+    `${check.id}: ${formatPercent(share(worst))} of the records received ${which} were quarantined ` +
+    `(${n(worst.quarantined)} of ${n(worst.received)}; allowed ${maxPercent}%)` +
     `${failed ? '' : ', within the threshold'}. ` +
     `See why with \`strata quarantine --source ${source}\`, fix the contract (or the files), then rerun the date${dates.length === 1 ? '' : 's'}: ${rerun}`
   );

@@ -443,7 +443,7 @@ describe('the quarantine gate every source has', () => {
     const gate = summary.checks.find((c) => c.checkId === 'orders:quarantine_share');
     expect(gate).toMatchObject({ status: 'fail', severity: 'error', failingRows: 1 });
     expect(gate?.message).toBe(
-      "orders:quarantine_share: 75% of orders's records were quarantined on 2025-06-02 (15 of 20 received; allowed 5%). " +
+      'orders:quarantine_share: 75% of the records received on 2025-06-02 were quarantined (15 of 20; allowed 5%). ' +
         'See why with `strata quarantine --source orders`, fix the contract (or the files), then rerun the date: ' +
         'strata run --from 2025-06-02 --to 2025-06-02 --select orders+',
     );
@@ -494,8 +494,9 @@ describe('the quarantine gate every source has', () => {
     expect(statuses(warned.summary)).toMatchObject({ 'orders:checks': 'success', daily_orders: 'success' });
     const gate = warned.summary.checks[0];
     expect([gate?.checkId, gate?.status]).toEqual(['orders:quarantine_share', 'warn']);
-    expect(gate?.message).toContain('75% of orders');
-    expect(gate?.message).toContain('(15 of 20 received; allowed 5%)');
+    expect(gate?.message).toContain(
+      '75% of the records received on 2025-06-02 were quarantined (15 of 20; allowed 5%)',
+    );
 
     await project.write({ 'strata.config.ts': config({ sources: { orders: orders(false) } }) });
     const off = await project.run({ date: '2025-06-02' });
