@@ -16,6 +16,8 @@ export interface TaskRunContext {
   env: NodeJS.ProcessEnv;
   window: DateWindow;
   fullRefresh: boolean;
+  /** A source with no file in the run's dates (or none at all) fails instead of warning. */
+  strict: boolean;
   runDate: string;
   signal: AbortSignal;
 }
@@ -42,6 +44,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           runId: context.runId,
           window: context.window,
           fullRefresh: context.fullRefresh,
+          strict: context.strict,
           signal,
           now: () => new Date(),
           env: context.env,
@@ -53,6 +56,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           rowsDeleted: 0,
           detail: describeSourceRun(result),
           timings: result.timings,
+          ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
         };
       }
       const resolve = (name: string) => {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listQuarantine } from '../../src/api/quarantine.ts';
+import { getRun } from '../../src/api/runs.ts';
+import type { RunEvent } from '../../src/runner/events.ts';
 import { cli } from '../cli/in-process.ts';
 import { TestProject, model } from '../helpers/project.ts';
 
@@ -433,6 +435,105 @@ describe('re-runs and changed files', () => {
     expect(await project.query('select n from marts.order_count')).toEqual([{ n: 2 }]);
     expect((await project.run({ fullRefresh: true })).exitCode).toBe(0);
     expect(await project.query('select n from marts.order_count')).toEqual([{ n: 2 }]);
+  });
+});
+
+describe('a run that finds no file to load', () => {
+  /** Three days of orders, and a mart counting them. */
+  const threeDays = (files = 'data/orders/*.csv') => ({
+    'strata.config.ts': sourceConfig(files),
+    'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,1.00,placed,3/14/2025\n`,
+    'data/orders/2025-03-15.csv': `${CSV_HEADER}\n2,1,1.00,placed,3/15/2025\n`,
+    'data/orders/2025-03-16.csv': `${CSV_HEADER}\n3,1,1.00,placed,3/16/2025\n`,
+    'models/marts/order_count.sql': model(
+      { materialized: 'table' },
+      `select count(*) as n from {{ ref('orders') }} where load_date between {{ date_from }} and {{ date_to }}`,
+    ),
+  });
+
+  it('warns about a window outside every file’s load date, naming the dates the files cover, and succeeds', async () => {
+    project = await TestProject.create(threeDays());
+    const events: RunEvent[] = [];
+    const { exitCode, summary } = await project.run({
+      from: '2025-07-01',
+      to: '2025-07-03',
+      onEvent: (e) => events.push(e),
+    });
+    expect(exitCode).toBe(0);
+    expect(summary.status).toBe('success');
+    const warning = {
+      code: 'SOURCE_WINDOW_EMPTY',
+      task: 'orders',
+      source: 'orders',
+      message: 'no file for 2025-07-01..2025-07-03; its files cover 2025-03-14..2025-03-16 (3 dates)',
+      hint: expect.stringContaining('--from 2025-03-14 --to 2025-03-16') as unknown,
+    };
+    expect(summary.warnings).toEqual([warning]);
+    expect(events.filter((e) => e.type === 'task_warning')).toEqual([
+      { type: 'task_warning', runId: summary.runId, task: 'orders', warning },
+    ]);
+    // Recorded on the source's attempt, which succeeded: what `strata runs --run` shows.
+    const { tasks } = await getRun({ ...project.options, runId: summary.runId });
+    expect(tasks.find((t) => t.task === 'orders')).toMatchObject({
+      status: 'success',
+      errorCode: 'SOURCE_WINDOW_EMPTY',
+      error: warning.message,
+    });
+    expect(await project.query('select n from marts.order_count')).toEqual([{ n: 0 }]);
+
+    // A window with a file, and a run without dates that finds nothing new, are not warned about.
+    expect((await project.run({ date: '2025-03-15' })).summary.warnings).toEqual([]);
+    expect((await project.run()).summary.warnings).toEqual([]);
+    expect((await project.run()).summary.warnings).toEqual([]);
+    // One date, open ends.
+    const later = await project.run({ from: '2025-04-01' });
+    expect(later.summary.warnings.map((w) => w.message)).toEqual([
+      'no file for 2025-04-01..; its files cover 2025-03-14..2025-03-16 (3 dates)',
+    ]);
+  });
+
+  it('with strict, fails the source’s task (and the run) with the same message and skips what reads it', async () => {
+    project = await TestProject.create(threeDays());
+    const { exitCode, summary } = await project.run({ date: '2025-07-01', strict: true });
+    expect(exitCode).toBe(1);
+    expect(summary.status).toBe('failed');
+    expect(summary.warnings).toEqual([]);
+    const orders = summary.tasks.find((t) => t.task === 'orders');
+    expect(orders?.status).toBe('failed');
+    expect(orders?.attempts).toBe(1);
+    expect(orders?.error?.code).toBe('SOURCE_WINDOW_EMPTY');
+    expect(orders?.error?.message).toBe(
+      'no file for 2025-07-01; its files cover 2025-03-14..2025-03-16 (3 dates)',
+    );
+    expect(summary.tasks.find((t) => t.task === 'order_count')?.status).toBe('skipped');
+    // Strict with files in the window: nothing to complain about.
+    expect((await project.run({ date: '2025-03-14', strict: true })).exitCode).toBe(0);
+  });
+
+  it('warns about a pattern that matches no file, naming the pattern and the folder it looked in', async () => {
+    project = await TestProject.create(threeDays('orders/*.csv'));
+    const { exitCode, summary } = await project.run();
+    expect(exitCode).toBe(0);
+    expect(summary.warnings).toEqual([
+      {
+        code: 'SOURCE_NO_FILES',
+        task: 'orders',
+        source: 'orders',
+        message: 'no file matches orders/*.csv (looked in orders, which does not exist)',
+        hint: expect.stringContaining('relative to the project folder') as unknown,
+      },
+    ]);
+    // The tables are built, empty, as before; the folder existing but holding no match is said so.
+    expect(await project.query('select count(*) as n from staging.orders')).toEqual([{ n: 0 }]);
+    await project.write({ 'strata.config.ts': sourceConfig('data/orders/*.json') });
+    const wrongExtension = await project.run({ date: '2025-03-14' });
+    expect(wrongExtension.summary.warnings.map((w) => w.message)).toEqual([
+      'no file matches data/orders/*.json (looked in data/orders, which holds no matching file)',
+    ]);
+
+    const strict = await project.run({ strict: true });
+    expect(strict.exitCode).toBe(1);
+    expect(strict.summary.tasks.find((t) => t.task === 'orders')?.error?.code).toBe('SOURCE_NO_FILES');
   });
 });
 
