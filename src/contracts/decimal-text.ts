@@ -35,18 +35,18 @@ export class DecimalText {
     return this.dialect.regexFullMatch(this.text, DECIMAL_TEXT);
   }
 
-  /** The decimal places the value needs: 22.3600 → 2, 1e-3 → 3, 1.5e1 → 0 (or less). */
-  places(): string {
+  /** The decimal places the value needs: 22.3600 → 2, 1e-3 → 3, 1.5e1 → 0 (or less); see guarded. */
+  places(guard = true): string {
     const fraction = `split_part(${this.unsigned()}, '.', 2)`;
-    return this.guarded(`length(rtrim(${fraction}, '0')) - ${this.exponent()}`);
+    return this.guarded(`length(rtrim(${fraction}, '0')) - ${this.exponent()}`, guard);
   }
 
-  /** The integer digits the value needs: 12345.6 → 5, 0.0123e3 → 2, 0.5 → 0 (or less). */
-  integerDigits(): string {
+  /** The integer digits the value needs: 12345.6 → 5, 0.0123e3 → 2, 0.5 → 0 (or less); see guarded. */
+  integerDigits(guard = true): string {
     const whole = `split_part(${this.unsigned()}, '.', 1)`;
     const digits = `(${whole} || split_part(${this.unsigned()}, '.', 2))`;
     const leadingZeros = `(length(${digits}) - length(ltrim(${digits}, '0')))`;
-    return this.guarded(`length(${whole}) + ${this.exponent()} - ${leadingZeros}`);
+    return this.guarded(`length(${whole}) + ${this.exponent()} - ${leadingZeros}`, guard);
   }
 
   /** The value cast to DECIMAL(precision, scale): rounded to the scale, half away from zero on both engines. */
@@ -64,8 +64,9 @@ export class DecimalText {
     return `CASE WHEN strpos(${this.lower}, 'e') > 0 THEN CAST(split_part(${this.lower}, 'e', 2) AS ${this.dialect.type('integer')}) ELSE 0 END`;
   }
 
-  private guarded(expression: string): string {
-    return `(CASE WHEN ${this.isDecimal()} THEN ${expression} END)`;
+  /** Unguarded (`guard` false) only where the text is known to be a decimal: the exponent is cast. */
+  private guarded(expression: string, guard: boolean): string {
+    return guard ? `(CASE WHEN ${this.isDecimal()} THEN ${expression} END)` : `(${expression})`;
   }
 }
 
@@ -81,11 +82,12 @@ export function decimalValue(dialect: Dialect, text: string, field: DecimalField
   const integerDigits = precision - scale;
   // Arms of a CASE rather than AND and OR: a cast must not be tried on a text that does not fit
   // (PostgreSQL raises on it), and only CASE fixes the order in which conditions are evaluated.
+  // The pattern is matched once, first: the digits are then counted unguarded.
   const fits = field.round
-    ? `CASE WHEN ${d.integerDigits()} < ${integerDigits} THEN TRUE
-      WHEN ${d.integerDigits()} = ${integerDigits} THEN ${fitsOnceRounded(d, precision, scale)} ELSE FALSE END`
-    : `${d.integerDigits()} <= ${integerDigits} AND ${d.places()} <= ${scale}`;
-  return `CASE WHEN ${fits} THEN ${d.cast(precision, scale)} END`;
+    ? `CASE WHEN ${d.integerDigits(false)} < ${integerDigits} THEN TRUE
+      WHEN ${d.integerDigits(false)} = ${integerDigits} THEN ${fitsOnceRounded(d, precision, scale)} ELSE FALSE END`
+    : `${d.integerDigits(false)} <= ${integerDigits} AND ${d.places(false)} <= ${scale}`;
+  return `CASE WHEN ${d.isDecimal()} THEN CASE WHEN ${fits} THEN ${d.cast(precision, scale)} END END`;
 }
 
 /**
@@ -94,7 +96,7 @@ export function decimalValue(dialect: Dialect, text: string, field: DecimalField
  * precision 38 there is no wider type: the value must then need no rounding.
  */
 function fitsOnceRounded(d: DecimalText, precision: number, scale: number): string {
-  if (precision >= 38) return `${d.places()} <= ${scale}`;
+  if (precision >= 38) return `${d.places(false)} <= ${scale}`;
   return `abs(${d.cast(precision + 1, scale)}) < 1${'0'.repeat(precision - scale)}`;
 }
 
