@@ -102,7 +102,7 @@ function selectDates(node: ModelNode, window: DateWindow, fullRefresh: boolean):
   return window;
 }
 
-/** "3 files (1 new, 1 changed), 1,200 received, 1,000 staged, 150 quarantined, 50 duplicates". */
+/** "3 files (1 new, 1 changed), 1,200 received, 1,000 staged, 150 quarantined, 50 duplicates[, 12 rounded]". */
 function describeSourceRun(result: SourceRunResult): string {
   const files = result.filesNew + result.filesChanged + result.filesUnchanged + result.filesFailed;
   const changes = [
@@ -118,6 +118,8 @@ function describeSourceRun(result: SourceRunResult): string {
     `${count(result.staged)} staged`,
     `${count(result.quarantined)} quarantined`,
     `${count(result.duplicates)} duplicates`,
+    // Only a contract with a field that rounds has anything to say here.
+    ...(result.rounded ? [`${count(result.rounded)} rounded`] : []),
   ];
   return `${fetched}${count(files)} file${files === 1 ? '' : 's'}${changes.length ? ` (${changes.join(', ')})` : ''}, ${counts.join(', ')}`;
 }

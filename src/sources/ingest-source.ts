@@ -128,7 +128,7 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   const built = (await engine.listTables(node.target.schema)).some((t) => t.name === node.target.name);
   const rebuild = context.fullRefresh || !built;
   const stageAll = rebuild ? await allLoadedDates(session, d, node) : dates;
-  let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0 };
+  let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded: 0 };
   // A source that has delivered nothing yet still gets its (empty) typed table, so the models
   // reading it run and simply see no rows.
   if (stageAll.length > 0 || !built) {

@@ -596,6 +596,113 @@ describe('quarantine and replay', () => {
   });
 });
 
+describe('decimals that do not fit their declared precision and scale', () => {
+  /** amount keeps its values exact; fee says `round: true`. */
+  function decimalConfig(): string {
+    const config = {
+      engine: { type: 'duckdb', path: 'warehouse.duckdb' },
+      sources: {
+        orders: {
+          files: 'data/orders/*.csv',
+          contract: {
+            uniqueKey: ['order_id'],
+            fields: {
+              order_id: { type: 'string', required: true },
+              amount: { type: 'decimal', precision: 10, scale: 2 },
+              fee: { type: 'decimal', precision: 6, scale: 2, round: true },
+            },
+          },
+        },
+      },
+    };
+    return `import { defineConfig } from 'strata';\nexport default defineConfig(${JSON.stringify(config, null, 2)});\n`;
+  }
+
+  it('quarantines a value that would lose digits, rounds where the field says so, and counts the rounded values per file', async () => {
+    const day = [
+      'order_id,amount,fee',
+      '1,22.3600,1.005', // trailing zeros lose nothing; 1.005 rounds half away from zero to 1.01
+      '2,22.368,1.00', // three places in a scale of 2
+      '3,+5.5,-2.345', // a leading '+'; -2.345 rounds to -2.35
+      '4,123456789012.5,1', // twelve integer digits where decimal(10,2) holds eight
+      '5,1e-3,0', // 0.001 in exponent notation
+      '6,1.00,9999.999', // rounds to 10000.00, five integer digits where decimal(6,2) holds four
+      '7,2.00,0.125', // a duplicate that loses: its rounded value is not staged
+      '7,2.00,0.135',
+    ].join('\n');
+    project = await TestProject.create({
+      'strata.config.ts': decimalConfig(),
+      'data/orders/2025-03-14.csv': `${day}\n`,
+    });
+    const out = await cli(['run', '--project', project.dir], { env: project.env });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('3 rounded');
+    expect(
+      await project.query(
+        'select order_id, cast(amount as varchar) as amount, cast(fee as varchar) as fee from staging.orders order by order_id',
+      ),
+    ).toEqual([
+      { order_id: '1', amount: '22.36', fee: '1.01' },
+      { order_id: '3', amount: '5.50', fee: '-2.35' },
+      { order_id: '7', amount: '2.00', fee: '0.14' },
+    ]);
+    expect(
+      await project.query(
+        'select record_position, field, reason_code, message from audit.bad_records order by record_position, field',
+      ),
+    ).toEqual([
+      {
+        record_position: 2,
+        field: 'amount',
+        reason_code: 'decimal_out_of_scale',
+        message:
+          'amount: "22.368" has more than 2 decimal places (scale 2): set round: true on the field to round it, or give it a larger scale',
+      },
+      {
+        record_position: 4,
+        field: 'amount',
+        reason_code: 'decimal_out_of_range',
+        message:
+          'amount: "123456789012.5" has more than 8 integer digits (decimal(10,2)): give the field a larger precision',
+      },
+      {
+        record_position: 5,
+        field: 'amount',
+        reason_code: 'decimal_out_of_scale',
+        message:
+          'amount: "1e-3" has more than 2 decimal places (scale 2): set round: true on the field to round it, or give it a larger scale',
+      },
+      {
+        record_position: 6,
+        field: 'fee',
+        reason_code: 'decimal_out_of_range',
+        message:
+          'fee: "9999.999" has more than 4 integer digits (decimal(6,2)) once rounded to 2 places: give the field a larger precision',
+      },
+    ]);
+    expect(await project.query('select path, rounded_values from audit.ingested_files')).toEqual([
+      { path: 'data/orders/2025-03-14.csv', rounded_values: 3 },
+    ]);
+    const [load] = await loads(project);
+    expect(load).toMatchObject({ received: 8, staged: 3, quarantined: 4, duplicates: 1, reconciled: true });
+    expect(Number(load?.received)).toBe(
+      Number(load?.staged) + Number(load?.quarantined) + Number(load?.duplicates),
+    );
+  });
+
+  it('leaves the count empty for a source whose contract rounds nothing', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv'),
+      'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,10.50,placed,3/14/2025\n2,1,10.555,placed,3/14/2025\n`,
+    });
+    expect((await project.run()).exitCode).toBe(0);
+    expect(await project.query('select rounded_values from audit.ingested_files')).toEqual([
+      { rounded_values: null },
+    ]);
+    expect(await project.query('select order_id from staging.orders')).toEqual([{ order_id: '1' }]);
+  });
+});
+
 describe('an HTTP source', () => {
   it('fetches pages once per load date into the raw layer and replays them without the API', async () => {
     let requests = 0;
