@@ -302,3 +302,69 @@ describe('SaaS pack: MRR goes to zero on the first day of a new month, the last 
     ]);
   });
 });
+
+describe('SaaS pack: a month without any paying account, up to the last day loaded', () => {
+  // Loaded 27 February to 2 April 2025, as one range: c1 pro × 3 = 117 from the first export, ending
+  // on 28 February; the usage export delivers an event on 2 April, the last day loaded.
+  // February runs from 27 February (117) to 28 February (0): c1 churns, 117. March has no paying
+  // account at either end: a row of zeros. April runs from 31 March to 2 April, at 0 too.
+  const c1 = 'ACC0000501';
+  const first = '2025-02-27';
+  const last = '2025-04-02';
+  let project: SaasProject;
+
+  beforeAll(async () => {
+    const f = new Feeds();
+    f.plans(first);
+    f.touch('transactions', first);
+    f.touch('usage_events', first);
+    f.account(c1, 'Gone Early', '2024-08-01T10:00:00Z', first);
+    f.subscription('SUB0000501', c1, '2024-08-01', {
+      plan: 'pro',
+      cycle: 'monthly',
+      seats: 3,
+      status: 'active',
+    })
+      .change('initial_load', '2024-08-01T10:00:00Z', {}, first)
+      .change('canceled', '2025-02-28T00:00:00Z', canceled('voluntary'));
+    f.event('EVT0000501', `${last}T08:00:00Z`, c1, 'u1');
+    project = await SaasProject.create();
+    await project.writeFeeds(f.files);
+    await project.run({ from: first, to: last });
+  });
+
+  afterAll(async () => {
+    await project?.dispose();
+  });
+
+  it('gives every month a row in mrr_movements, mrr_monthly and the scorecard, at 0 after the churn', async () => {
+    expect(months(await project.query(MONTHS))).toEqual([
+      ['2025-02-01', cents(117), cents(117), 0, 1, 0, 1],
+      ['2025-03-01', 0, 0, 0, 0, 0, 0],
+      ['2025-04-01', 0, 0, 0, 0, 0, 0],
+    ]);
+    expect(await monthly(project)).toEqual([
+      ['2025-02-01', '2025-02-28', null, 0, 0, 0],
+      ['2025-03-01', '2025-03-31', null, 0, 0, 0],
+      ['2025-04-01', last, null, 0, 0, 0],
+    ]);
+    const kpis = await project.query(
+      `select cast(month_start as varchar) as month_start, mrr, active_accounts, churned_accounts
+       from marts.saas_kpis_monthly order by month_start`,
+    );
+    expect(
+      kpis.map((k) => [k.month_start, cents(k.mrr), Number(k.active_accounts), Number(k.churned_accounts)]),
+    ).toEqual([
+      ['2025-02-01', 0, 0, 1],
+      ['2025-03-01', 0, 0, 0],
+      ['2025-04-01', 0, 0, 0],
+    ]);
+  });
+
+  it('has every day in mrr_daily, 117 on the first and 0 from 28 February on', async () => {
+    const totals = await dailyTotals(project);
+    expect(totals).toEqual(
+      Object.fromEntries(datesBetween(first, last).map((day) => [day, day === first ? cents(117) : 0])),
+    );
+  });
+});
