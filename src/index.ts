@@ -61,6 +61,6 @@ export type {
   RowBatch,
   ColumnInfo,
 } from './engine/types.ts';
-export type { RunEvent } from './runner/events.ts';
+export type { RunEvent, RunWarning } from './runner/events.ts';
 export type { RunSummary, TaskSummary } from './runner/run-pipeline.ts';
 export type { CheckResult } from './checks/run-check.ts';

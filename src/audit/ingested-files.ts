@@ -71,6 +71,17 @@ export async function recordIngestedFile(db: AuditConnection, file: IngestedFile
   );
 }
 
+/**
+ * Records how many values of each file version's staged records were rounded (`rounded`: SQL of
+ * ingestion_id, rounded_values, see ContractSql.roundedValues), on every row of those versions.
+ */
+export async function recordRoundedValues(db: AuditConnection, rounded: string): Promise<void> {
+  await db.execute(
+    `UPDATE audit.ingested_files SET rounded_values = r.rounded_values
+     FROM (${rounded}) AS r WHERE audit.ingested_files.ingestion_id = r.ingestion_id`,
+  );
+}
+
 /** The load dates of a source that any loaded file holds, in order. */
 export async function loadedDates(db: AuditConnection, d: Dialect, source: string): Promise<string[]> {
   const { rows } = await db.query(

@@ -83,6 +83,11 @@ export interface TaskAttemptOutcome {
   rowsUpdated?: number;
   rowsDeleted?: number;
   error?: StrataError;
+  /**
+   * What a successful attempt warns about (a source with no file in the run's dates): kept in the
+   * attempt's error columns, so `strata runs --run` shows it on a row whose status is success.
+   */
+  warning?: StrataError;
 }
 
 /**
@@ -165,7 +170,7 @@ export class AuditRecorder {
   }
 
   taskFinished(task: TaskAttemptRecord, outcome: TaskAttemptOutcome): Promise<void> {
-    const error = outcome.error;
+    const error = outcome.error ?? outcome.warning;
     return this.write(
       `UPDATE audit.task_runs SET status = $4, finished_at = CAST($5 AS TIMESTAMP), duration_ms = $6,
          rows_out = $7, rows_inserted = $8, rows_updated = $9, rows_deleted = $10,

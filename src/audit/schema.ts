@@ -205,5 +205,14 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
         `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS csv_escape ${t('text')}`,
       ],
     },
+    {
+      version: 6,
+      statements: [
+        // How many values of the file's staged records were rounded to their field's scale (decimal
+        // fields with `round: true`), as of the last staging of its date; null when the contract
+        // rounds no field (a value that would lose digits is then quarantined instead).
+        `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS rounded_values ${t('bigint')}`,
+      ],
+    },
   ];
 }

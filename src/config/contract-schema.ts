@@ -32,6 +32,12 @@ export const scalarFieldSchema = z.discriminatedUnion('type', [
     type: z.literal('decimal'),
     precision: z.number().int().min(1).max(38).default(18),
     scale: z.number().int().min(0).max(38).default(2),
+    /**
+     * A value with more decimal places than `scale` is rounded to it (half away from zero) and
+     * counted per file (audit.ingested_files.rounded_values); without it such a value is
+     * quarantined (decimal_out_of_scale). Trailing zeros beyond the scale are never a loss.
+     */
+    round: z.boolean().default(false),
     ...numberRange,
   }),
   z.strictObject({ ...base, type: z.literal('number'), ...numberRange }),

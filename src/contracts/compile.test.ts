@@ -38,6 +38,8 @@ interface Staged {
   staged: Row[];
   /** Per array field, its child rows. */
   children: Record<string, Row[]>;
+  /** Per file (ingestion id), how many values of staged records were rounded; empty when no field rounds. */
+  rounded: Row[];
 }
 
 const COMMA: CsvDialect = { delimiter: ',', quote: '"', escape: '"' };
@@ -102,6 +104,7 @@ async function stage(contract: ContractInput, rows: RawRow[], files: CsvFile[] =
   await engine.execute(`CREATE TABLE groups AS ${sql.duplicateGroups('typed', 'invalid')}`);
   await engine.execute(`CREATE TABLE duplicates AS ${sql.duplicates('typed', 'invalid', 'groups')}`);
   await engine.execute(sql.unstage('typed', 'invalid', 'duplicates'));
+  const roundedSql = sql.roundedValues('typed', elements);
   const children: Record<string, Row[]> = {};
   for (const field of sql.arrayFields) {
     children[field] = (
@@ -122,6 +125,9 @@ async function stage(contract: ContractInput, rows: RawRow[], files: CsvFile[] =
       )
     ).rows,
     children,
+    rounded: roundedSql
+      ? (await engine.query(`SELECT * FROM (${roundedSql}) AS r ORDER BY ingestion_id`)).rows
+      : [],
   };
 }
 
@@ -238,6 +244,99 @@ describe('compileContract: scalar fields of JSON records', () => {
     expect(message('f1:2', 'tier')).toBe('tier: "Gold" is not one of gold, silver');
     expect(message('f1:4', 'name')).toBe('name is required but missing');
     expect(message('f1:5', '*')).toBe('bad json');
+  });
+});
+
+describe('compileContract: decimals that do not fit their scale or precision', () => {
+  // amount keeps its values exact (a value with more places is quarantined); fee rounds them.
+  const contract: ContractInput = {
+    fields: {
+      id: { type: 'integer', required: true },
+      amount: { type: 'decimal', precision: 6, scale: 2 },
+      fee: { type: 'decimal', precision: 6, scale: 2, round: true },
+      lines: { type: 'array', items: { price: { type: 'decimal', precision: 6, scale: 2, round: true } } },
+    },
+  };
+  let out: Staged;
+
+  beforeAll(async () => {
+    const record = (position: number, values: Record<string, unknown>, file = 'f1') => ({
+      file,
+      position,
+      record: { id: position, ...values },
+    });
+    out = await stage(contract, [
+      // trailing zeros beyond the scale lose nothing; half away from zero, both signs
+      record(1, { amount: '22.3600', fee: '22.365', lines: [{ price: '1.005' }, { price: '2.50' }] }),
+      record(2, { amount: '22.368', fee: '1' }),
+      record(3, { amount: '1e-3', fee: '-0.005' }),
+      // a leading '+'; exponent notation either case; a JSON number
+      record(4, { amount: '+12.5', fee: '1.5E1', lines: [{ price: 22.368 }] }),
+      // too many integer digits: kept or rounded, 9999.995 becomes 10000.00, which does not fit
+      record(5, { amount: '12345.6', fee: '9999.995' }),
+      record(6, { amount: 'abc', fee: 22.368 }),
+      record(7, { amount: '-22.365', fee: '-22.365' }),
+      // exponents that move digits across the point: exact, nothing rounded
+      record(8, { amount: '1.5e1', fee: '0.0123e3' }),
+      record(9, { amount: '1234.5e-2', fee: '-0.1e-1' }, 'f2'),
+      record(10, { amount: '9999.99', fee: '9999.994' }, 'f2'),
+    ]);
+  });
+
+  it('quarantines a value with more places than the scale, or more integer digits than precision allows', () => {
+    expect(reasons(out)).toEqual([
+      'f1:2 amount decimal_out_of_scale',
+      'f1:3 amount decimal_out_of_scale',
+      'f1:5 amount decimal_out_of_range',
+      'f1:5 fee decimal_out_of_range',
+      'f1:6 amount invalid_type',
+      'f1:7 amount decimal_out_of_scale',
+      'f2:9 amount decimal_out_of_scale',
+    ]);
+    const message = (key: string, field: string) =>
+      out.violations.find((v) => v.record_key === key && v.field === field)?.message;
+    expect(message('f1:2', 'amount')).toBe(
+      'amount: "22.368" has more than 2 decimal places (scale 2): set round: true on the field to round it, or give it a larger scale',
+    );
+    expect(message('f1:5', 'amount')).toBe(
+      'amount: "12345.6" has more than 4 integer digits (decimal(6,2)): give the field a larger precision',
+    );
+    expect(message('f1:5', 'fee')).toBe(
+      'fee: "9999.995" has more than 4 integer digits (decimal(6,2)) once rounded to 2 places: give the field a larger precision',
+    );
+    expect(message('f1:6', 'amount')).toBe('amount: "abc" is not a decimal(6,2)');
+  });
+
+  it('stages exact values as they are and rounded ones half away from zero', () => {
+    const values = out.staged.map((r) => [r.id, r.amount, r.fee]);
+    expect(values).toEqual([
+      [1, 22.36, 22.37],
+      [4, 12.5, 15],
+      [8, 15, 12.3],
+      [10, 9999.99, 9999.99],
+    ]);
+    expect(out.children.lines?.map((r) => [r.item_position, r.price])).toEqual([
+      [1, 1.01],
+      [2, 2.5],
+      [1, 22.37],
+    ]);
+  });
+
+  it('counts the rounded values of staged records per file, array elements included', () => {
+    // f1: record 1 (fee, one price), record 4 (one price); record 3's -0.005 rounds but the
+    // record is quarantined for its amount. f2: record 10's fee.
+    expect(out.rounded.map((r) => [r.ingestion_id, Number(r.rounded_values)])).toEqual([
+      ['f1', 3],
+      ['f2', 1],
+    ]);
+  });
+
+  it('counts nothing and compiles no count when no field rounds', () => {
+    const sql = compileContract(
+      contractSchema.parse({ fields: { amount: { type: 'decimal' } } }),
+      engine.dialect,
+    );
+    expect(sql.roundedValues('typed', {})).toBeNull();
   });
 });
 

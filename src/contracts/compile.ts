@@ -4,6 +4,7 @@ import type { Dialect } from '../engine/types.ts';
 import { contractFields } from './contract-fields.ts';
 import { duplicateGroups, duplicateRecords } from './deduplication.ts';
 import { arrayElements, childRows } from './nested-arrays.ts';
+import { roundedValues } from './rounded-values.ts';
 import { stagedRows, unstage } from './staging.ts';
 import { type RawRelations, typedRows } from './typed-rows.ts';
 import { invalidRecords, violations } from './violations.ts';
@@ -59,6 +60,11 @@ export interface ContractSql {
   unstage(typedRelation: string, invalidRelation: string, duplicatesRelation: string): string;
   /** The staged rows: typed fields then lineage columns, of the typed records still marked staged. */
   staged(typedRelation: string): string;
+  /**
+   * Per file version (ingestion_id), how many values of staged records were rounded to their
+   * field's scale (`round: true`) as rounded_values; null when no field rounds. Read after unstage.
+   */
+  roundedValues(typedRelation: string, elementRelations: Record<string, string>): string | null;
   /** The child rows of one nested array, for staged records only. */
   children(typedRelation: string, elementsRelation: string, arrayField: string): string;
 }
@@ -89,6 +95,8 @@ export function compileContract(
     unstage: (typedRelation, invalidRelation, duplicatesRelation) =>
       unstage(typedRelation, invalidRelation, duplicatesRelation),
     staged: (typedRelation) => stagedRows(fields, typedRelation),
+    roundedValues: (typedRelation, elementRelations) =>
+      roundedValues(fields, typedRelation, elementRelations),
     children: (typedRelation, elementsRelation, arrayField) =>
       childRows(fields, typedRelation, elementsRelation, arrayField),
   };

@@ -1,5 +1,6 @@
 import type { ScalarField } from '../config/contract-schema.ts';
 import type { Dialect } from '../engine/types.ts';
+import { decimalValue } from './decimal-text.ts';
 
 /**
  * A field's value from its cleaned text: null where the text is not of the field's type, which is
@@ -12,7 +13,7 @@ export function typedValue(dialect: Dialect, text: string, field: ScalarField): 
     case 'integer':
       return dialect.tryCast(text, dialect.type('bigint'));
     case 'decimal':
-      return dialect.tryCast(text, `DECIMAL(${field.precision}, ${field.scale})`);
+      return decimalValue(dialect, text, field);
     case 'number':
       return dialect.tryCast(text, dialect.type('double'));
     case 'boolean': {

@@ -1,6 +1,7 @@
 import type { ArrayField, ScalarField } from '../config/contract-schema.ts';
 import type { Dialect } from '../engine/types.ts';
 import type { ContractFields } from './contract-fields.ts';
+import { type DecimalField, DecimalText } from './decimal-text.ts';
 import type { ReasonCode } from './reasons.ts';
 import { PARSED } from './typed-rows.ts';
 
@@ -92,16 +93,22 @@ function fieldChecks(
     );
   }
   if (field.type !== 'string') {
+    // A decimal that is a number but does not fit has reasons of its own (decimalChecks).
+    const notANumber =
+      field.type === 'decimal' ? ` AND NOT ${new DecimalText(dialect, text).isDecimal()}` : '';
     checks.push(
       violation(
         dialect,
         relation,
-        parsed(`${text} IS NOT NULL AND ${value} IS NULL`),
+        parsed(`${text} IS NOT NULL AND ${value} IS NULL${notANumber}`),
         labelSql,
         field.type === 'enum' ? 'unknown_enum' : 'invalid_type',
         says(`is not ${describeType(field)}`),
       ),
     );
+  }
+  if (field.type === 'decimal') {
+    checks.push(...decimalChecks(dialect, relation, parsed, field, { text, value, labelSql, says }));
   }
   const bounds: [number | string | undefined, '<' | '>', string][] = [];
   if ('min' in field) bounds.push([field.min, '<', 'is below the minimum']);
@@ -128,6 +135,55 @@ function fieldChecks(
         labelSql,
         'pattern_mismatch',
         says(`does not match ${field.pattern}`),
+      ),
+    );
+  }
+  return checks;
+}
+
+/**
+ * A decimal that is a number but has no value did not fit: more integer digits than the type holds
+ * (decimal_out_of_range; for a rounding field, possibly only once rounded: 99.995 → 100.00) or,
+ * unless the field rounds, more places than its scale (decimal_out_of_scale). A value can break both.
+ */
+function decimalChecks(
+  dialect: Dialect,
+  relation: string,
+  parsed: (predicate: string) => string,
+  field: DecimalField,
+  sql: { text: string; value: string; labelSql: string; says: (what: string) => string },
+): string[] {
+  const d = new DecimalText(dialect, sql.text);
+  const { precision, scale } = field;
+  const integerDigits = precision - scale;
+  const notFitting = `${sql.text} IS NOT NULL AND ${sql.value} IS NULL AND ${d.isDecimal()}`;
+  const type = `decimal(${precision},${scale})`;
+  const digits = `has more than ${integerDigits} integer digit${integerDigits === 1 ? '' : 's'} (${type})`;
+  const largerPrecision = 'give the field a larger precision';
+  const checks = [
+    violation(
+      dialect,
+      relation,
+      parsed(field.round ? notFitting : `${notFitting} AND ${d.integerDigits()} > ${integerDigits}`),
+      sql.labelSql,
+      'decimal_out_of_range',
+      field.round
+        ? `CASE WHEN ${d.integerDigits()} > ${integerDigits} THEN ${sql.says(`${digits}: ${largerPrecision}`)}
+          ELSE ${sql.says(`${digits} once rounded to ${scale} place${scale === 1 ? '' : 's'}: ${largerPrecision}`)} END`
+        : sql.says(`${digits}: ${largerPrecision}`),
+    ),
+  ];
+  if (!field.round) {
+    checks.push(
+      violation(
+        dialect,
+        relation,
+        parsed(`${notFitting} AND ${d.places()} > ${scale}`),
+        sql.labelSql,
+        'decimal_out_of_scale',
+        sql.says(
+          `has more than ${scale} decimal place${scale === 1 ? '' : 's'} (scale ${scale}): set round: true on the field to round it, or give it a larger scale`,
+        ),
       ),
     );
   }

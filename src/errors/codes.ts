@@ -52,6 +52,10 @@ export const diagnosticCodes = {
   SOURCE_COLUMN_MISSING: 'A required field is absent from a whole file; the file is not loaded.',
   SOURCE_FILE_REJECTED:
     'Every record of a source file was quarantined (e.g. a binary file named .ndjson); its source task fails.',
+  SOURCE_NO_FILES:
+    "A source's file pattern matches no file at all (often a path not relative to the project folder): its tables are built empty. A warning; an error with --strict.",
+  SOURCE_WINDOW_EMPTY:
+    "The run's load dates hold no file of a source, whose files cover other dates. A warning; an error with --strict.",
   RECONCILIATION_MISMATCH: 'Records received ≠ staged + quarantined + duplicates for a source and date.',
 
   // Generator and fixture API

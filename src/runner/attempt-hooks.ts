@@ -1,9 +1,10 @@
 import type { TaskAttemptRecord } from '../audit/recorder.ts';
-import { serializeError } from '../errors/strata-error.ts';
+import { type StrataError, serializeError } from '../errors/strata-error.ts';
 import type { RowCounts } from './execute-steps.ts';
 import type { PlannedTask } from './plan-tasks.ts';
 import type { RunContext } from './run-context.ts';
 import type { ScheduledTask, SchedulerHooks } from './scheduler.ts';
+import type { RunWarning } from './events.ts';
 import { taskMaterialization } from './task-summary.ts';
 
 /** The scheduler's hooks of a run, and the time each task spent in its attempts. */
@@ -63,11 +64,17 @@ export function attemptHooks(
         rows: rowsWritten(task, rows),
         ...(rows.detail ? { detail: rows.detail } : {}),
       });
+      for (const warning of rows.warnings ?? []) {
+        emit({ type: 'task_warning', runId, task: task.id, warning: runWarning(plannedTask(task), warning) });
+      }
+      const { warnings, ...counts } = rows;
       await recorder.taskFinished(entry, {
         status: 'success',
         finishedAt,
-        ...rows,
+        ...counts,
         rowsOut: rowsWritten(task, rows) ?? undefined,
+        // One attempt row has room for one: the first (a source raises at most one today).
+        warning: warnings?.[0],
       });
     },
     attemptFailed: async (task, attempt, error, retryInMs) => {
@@ -90,4 +97,15 @@ export function attemptHooks(
     },
   };
   return { hooks, durationOf: (taskId) => taskDurations.get(taskId) ?? 0 };
+}
+
+/** A task's warning as the run reports it: code, task, source, message and hint. */
+export function runWarning(task: PlannedTask, warning: StrataError): RunWarning {
+  return {
+    code: warning.code,
+    task: task.id,
+    ...(task.node.kind === 'source' ? { source: task.node.name } : {}),
+    message: warning.message,
+    ...(warning.hint ? { hint: warning.hint } : {}),
+  };
 }

@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from '../errors/codes.ts';
 import type { SerializedError } from '../errors/strata-error.ts';
 
 /** What a run reports while it goes; the CLI renders these live, as lines, or as JSON. */
@@ -33,6 +34,13 @@ export type RunEvent =
       error: SerializedError;
       retryInMs?: number;
     }
+  | {
+      /** A task succeeded, but with a problem the run reports (a source with no file in the run's dates). */
+      type: 'task_warning';
+      runId: string;
+      task: string;
+      warning: RunWarning;
+    }
   | { type: 'task_skipped'; runId: string; task: string; reason: string }
   | {
       type: 'check_finished';
@@ -65,5 +73,16 @@ export type RunEvent =
       failed: number;
       skipped: number;
     };
+
+/** A problem a task met without failing: a warning by default, the task's error with `--strict`. */
+export interface RunWarning {
+  code: DiagnosticCode;
+  /** The task (for a source, its name). */
+  task: string;
+  /** The source the warning is about, when it is about one. */
+  source?: string;
+  message: string;
+  hint?: string;
+}
 
 export type RunEventListener = (event: RunEvent) => void;

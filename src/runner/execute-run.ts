@@ -1,5 +1,6 @@
 import type { CheckResult } from '../checks/run-check.ts';
-import { attemptHooks } from './attempt-hooks.ts';
+import { attemptHooks, runWarning } from './attempt-hooks.ts';
+import type { RunWarning } from './events.ts';
 import type { RowCounts } from './execute-steps.ts';
 import { executeNode } from './execute-task.ts';
 import type { PlannedTask } from './plan-tasks.ts';
@@ -14,6 +15,8 @@ import { type TaskSummary, summarise } from './task-summary.ts';
 export interface ExecutedRun {
   tasks: TaskSummary[];
   checks: CheckResult[];
+  /** What succeeded tasks warned about, in plan order. */
+  warnings: RunWarning[];
 }
 
 /**
@@ -51,6 +54,7 @@ export async function executeRun(
         env: context.env,
         window: plan.window,
         fullRefresh: plan.fullRefresh,
+        strict: plan.strict,
         runDate: run.runDate,
         signal,
       });
@@ -60,7 +64,13 @@ export async function executeRun(
   const tasks = plan.tasks.map((task) =>
     summarise(task, outcomes.get(task.id), attempts.durationOf(task.id)),
   );
-  return { tasks, checks };
+  const warnings = plan.tasks.flatMap((task) => {
+    const outcome = outcomes.get(task.id);
+    return outcome?.status === 'success'
+      ? (outcome.result.warnings ?? []).map((warning) => runWarning(task, warning))
+      : [];
+  });
+  return { tasks, checks, warnings };
 }
 
 /** The planned tasks as the scheduler takes them: a model's own retries and timeout, else the project's. */

@@ -11,6 +11,8 @@ export interface RowCounts {
   detail?: string;
   /** Where the task's time went, by phase (a source: fetchMs, landMs, stageMs). */
   timings?: Record<string, number>;
+  /** Problems worth a warning though the task succeeded (a source: no file in the run's dates). */
+  warnings?: StrataError[];
 }
 
 /**

@@ -16,6 +16,8 @@ export interface TaskRunContext {
   env: NodeJS.ProcessEnv;
   window: DateWindow;
   fullRefresh: boolean;
+  /** A source with no file in the run's dates (or none at all) fails instead of warning. */
+  strict: boolean;
   runDate: string;
   signal: AbortSignal;
 }
@@ -42,6 +44,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           runId: context.runId,
           window: context.window,
           fullRefresh: context.fullRefresh,
+          strict: context.strict,
           signal,
           now: () => new Date(),
           env: context.env,
@@ -53,6 +56,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           rowsDeleted: 0,
           detail: describeSourceRun(result),
           timings: result.timings,
+          ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
         };
       }
       const resolve = (name: string) => {
@@ -98,7 +102,7 @@ function selectDates(node: ModelNode, window: DateWindow, fullRefresh: boolean):
   return window;
 }
 
-/** "3 files (1 new, 1 changed), 1,200 received, 1,000 staged, 150 quarantined, 50 duplicates". */
+/** "3 files (1 new, 1 changed), 1,200 received, 1,000 staged, 150 quarantined, 50 duplicates[, 12 rounded]". */
 function describeSourceRun(result: SourceRunResult): string {
   const files = result.filesNew + result.filesChanged + result.filesUnchanged + result.filesFailed;
   const changes = [
@@ -114,6 +118,8 @@ function describeSourceRun(result: SourceRunResult): string {
     `${count(result.staged)} staged`,
     `${count(result.quarantined)} quarantined`,
     `${count(result.duplicates)} duplicates`,
+    // Only a contract with a field that rounds has anything to say here.
+    ...(result.rounded ? [`${count(result.rounded)} rounded`] : []),
   ];
   return `${fetched}${count(files)} file${files === 1 ? '' : 's'}${changes.length ? ` (${changes.join(', ')})` : ''}, ${counts.join(', ')}`;
 }

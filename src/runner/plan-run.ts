@@ -10,6 +10,8 @@ import type { RunOptions } from './run-options.ts';
 export interface RunPlan {
   window: DateWindow;
   fullRefresh: boolean;
+  /** Sources with no file in the run's dates, or none at all, fail their task instead of warning. */
+  strict: boolean;
   /** The earlier run this one resumes, if any. */
   resumedFrom: string | undefined;
   /** The command recorded for the run ('run', 'check', ...). */
@@ -36,6 +38,7 @@ export async function planRun(project: Project, engine: Engine, options: RunOpti
   return {
     window: resume?.window ?? options.window ?? {},
     fullRefresh: resume?.fullRefresh ?? options.fullRefresh ?? false,
+    strict: options.strict ?? false,
     resumedFrom: options.resume,
     command: options.command ?? (options.checksOnly ? 'check' : 'run'),
     tasks,

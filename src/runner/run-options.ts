@@ -6,6 +6,11 @@ export interface RunOptions {
   window?: DateWindow;
   select?: string[];
   fullRefresh?: boolean;
+  /**
+   * A source whose files have none of the run's dates, or whose pattern matches no file at all,
+   * fails its task (and the run) instead of being reported as a warning.
+   */
+  strict?: boolean;
   /** Rerun only what failed or was skipped in this earlier run. */
   resume?: string;
   /** Run the checks of the selected nodes against the tables as they are, building nothing (`strata check`). */

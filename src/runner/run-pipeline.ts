@@ -5,6 +5,7 @@ import type { DateWindow } from '../materialize/render-select.ts';
 import type { Project } from '../project/load-project.ts';
 import { alertRun } from './alert-run.ts';
 import type { DailyMetrics } from './daily-metrics.ts';
+import type { RunWarning } from './events.ts';
 import { type ExecutedRun, executeRun } from './execute-run.ts';
 import { type RunPlan, planRun } from './plan-run.ts';
 import { type RecordedRun, recordRun } from './record-run.ts';
@@ -17,6 +18,7 @@ import { validateRunOptions } from './validate-run-options.ts';
 
 export type { RunOptions } from './run-options.ts';
 export type { TaskSummary } from './task-summary.ts';
+export type { RunWarning } from './events.ts';
 
 export interface RunSummary {
   runId: string;
@@ -27,6 +29,11 @@ export interface RunSummary {
   window: DateWindow;
   resumedFrom?: string;
   tasks: TaskSummary[];
+  /**
+   * What succeeded tasks warned about: a source with no file in the run's dates, or whose pattern
+   * matches no file at all (with `strict` these fail the task instead).
+   */
+  warnings: RunWarning[];
   /** Every check run, in the order they finished. */
   checks: CheckResult[];
   /** The run's line of audit.daily_metrics. */
@@ -97,6 +104,7 @@ function runSummary(
     window: plan.window,
     resumedFrom: plan.resumedFrom,
     tasks: executed.tasks,
+    warnings: executed.warnings,
     checks: executed.checks,
     metrics: recorded.metrics,
     alerts,

@@ -20,6 +20,17 @@ export async function globFiles(root: string, pattern: string): Promise<string[]
     .sort();
 }
 
+/**
+ * Where a pattern looks for files — the folder before its first wildcard, relative to the project
+ * ('.' for the project folder itself) — and whether that folder exists: what a message about a
+ * pattern that matches nothing names.
+ */
+export function patternFolder(root: string, pattern: string): { folder: string; exists: boolean } {
+  const absolute = (isAbsolute(pattern) ? pattern : join(root, pattern)).split(sep).join('/');
+  const base = staticPrefix(absolute);
+  return { folder: relativePath(root, base) || '.', exists: existsSync(base) };
+}
+
 /** The folder part of a pattern before its first wildcard. */
 function staticPrefix(pattern: string): string {
   const segments = pattern.split('/');

@@ -13,6 +13,7 @@ import type { DateWindow } from '../materialize/render-select.ts';
 import type { SourceNode } from '../models/types.ts';
 import { type FileChecksum, checksumsAhead, fileChecksum, ingestionId } from './checksum.ts';
 import { type SourceFile, discoverFiles } from './discover.ts';
+import { emptyWindowProblem } from './empty-window.ts';
 import { landHttpPages } from './http/land-pages.ts';
 import { todayUtc } from '../time/dates.ts';
 import { createRawTable, sqlDateList } from './raw-table.ts';
@@ -27,6 +28,8 @@ export interface SourceRunContext {
   runId: string;
   window: DateWindow;
   fullRefresh: boolean;
+  /** Fail the task, rather than warn, when the run's dates hold none of the source's files (empty-window.ts). */
+  strict?: boolean;
   signal: AbortSignal;
   now: () => Date;
   /** Where HTTP sources read their credentials. */
@@ -43,6 +46,8 @@ export interface SourceRunResult extends StageCounts {
   fetched?: { pages: number; records: number; retries: number };
   /** Where the task's time went, in milliseconds: fetching pages, landing files in raw, staging. */
   timings: { fetchMs: number; landMs: number; stageMs: number };
+  /** What the run should know though the task succeeded: no file in the run's dates, or none at all. */
+  warnings: StrataError[];
 }
 
 type FileState = 'new' | 'changed' | 'restored' | 'unchanged';
@@ -77,7 +82,10 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
     fetched = await landHttpPages(context.root, node.name, config.http, date, { env: context.env, signal });
   }
   const fetchMs = clock.lap();
-  const files = inWindow(await discoverFiles(context.root, node.name, config), context.window);
+  const discovered = await discoverFiles(context.root, node.name, config);
+  const files = inWindow(discovered, context.window);
+  const empty = emptyWindowProblem(context.root, node.name, config, discovered, files, context.window);
+  if (empty && context.strict) throw empty;
   const failures: StrataError[] = [];
   const touched = new Set<string>();
   const counts = { new: 0, changed: 0, restored: 0, unchanged: 0 };
@@ -120,7 +128,7 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   const built = (await engine.listTables(node.target.schema)).some((t) => t.name === node.target.name);
   const rebuild = context.fullRefresh || !built;
   const stageAll = rebuild ? await allLoadedDates(session, d, node) : dates;
-  let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0 };
+  let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded: 0 };
   // A source that has delivered nothing yet still gets its (empty) typed table, so the models
   // reading it run and simply see no rows.
   if (stageAll.length > 0 || !built) {
@@ -164,6 +172,7 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
     dates: stageAll,
     fetched,
     timings: { fetchMs, landMs, stageMs: clock.lap() },
+    warnings: empty ? [empty] : [],
   };
 }
 

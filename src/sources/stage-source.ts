@@ -1,4 +1,5 @@
 import { recordBadRecords, reopenBadRecords, resolveBadRecords } from '../audit/bad-records.ts';
+import { recordRoundedValues } from '../audit/ingested-files.ts';
 import { recordSourceLoads } from '../audit/source-loads.ts';
 import type { ContractSql } from '../contracts/compile.ts';
 import type { Dialect, Session, TableRef } from '../engine/types.ts';
@@ -12,6 +13,8 @@ export interface StageCounts {
   staged: number;
   quarantined: number;
   duplicates: number;
+  /** Values of staged records rounded to their field's scale (decimal fields with `round: true`). */
+  rounded: number;
 }
 
 /** A file of the staged dates whose every record was quarantined, and the commonest reason why. */
@@ -82,7 +85,9 @@ export async function stageDates(
       `SELECT (SELECT count(*) FROM ${q(INVALID)}) + (SELECT count(*) FROM ${q(DUPLICATES)}) AS n`,
     );
     if (Number(rows[0]?.n ?? 0) > 0) await session.execute(sql.unstage(q(TYPED), q(INVALID), q(DUPLICATES)));
-    const counts = await session.transaction((tx) => writeStaged(tx, d, node, sql, dates, run));
+    const counts = await session.transaction((tx) =>
+      writeStaged(tx, d, node, sql, dates, run, elementRelations),
+    );
     return { ...counts, rejectedFiles: counts.quarantined > 0 ? await rejectedFiles(session, d) : [] };
   } finally {
     // Session-local, so one left behind (a lost connection) goes with the session: never mask the error.
@@ -142,6 +147,7 @@ async function writeStaged(
   sql: ContractSql,
   dates: readonly string[],
   run: StagingRun,
+  elementRelations: Record<string, string>,
 ): Promise<StageCounts> {
   const q = (name: string) => d.quoteIdentifier(name);
   const exec = (statement: string) => session.execute(statement);
@@ -199,7 +205,8 @@ async function writeStaged(
      WHERE load_date IN (${dateList}) GROUP BY load_date`,
   );
   const stagedPerDate = new Map(stagedRows.map((r) => [String(r.load_date), Number(r.staged)]));
-  const total: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0 };
+  const rounded = await recordRounded(session, d, sql, elementRelations);
+  const total: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded };
   const byDate = new Map(rows.map((r) => [String(r.load_date), r]));
   const loads = dates.map((date) => {
     const row = byDate.get(date);
@@ -240,4 +247,21 @@ async function writeStaged(
     total.duplicates += counts.duplicates;
   }
   return total;
+}
+
+/**
+ * The rounded values per file version into audit.ingested_files.rounded_values, and their total;
+ * nothing (0) when no field of the contract rounds.
+ */
+async function recordRounded(
+  session: Session,
+  d: Dialect,
+  sql: ContractSql,
+  elementRelations: Record<string, string>,
+): Promise<number> {
+  const rounded = sql.roundedValues(d.quoteIdentifier(TYPED), elementRelations);
+  if (!rounded) return 0;
+  await recordRoundedValues(session, rounded);
+  const { rows } = await session.query(`SELECT coalesce(sum(rounded_values), 0) AS n FROM (${rounded}) AS r`);
+  return Number(rows[0]?.n ?? 0);
 }

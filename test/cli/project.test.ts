@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testEnvironment } from '../helpers/project.ts';
+import { TestProject, testEnvironment } from '../helpers/project.ts';
 import { testEngine } from '../support/postgres.ts';
 import { cli as cliIn } from './in-process.ts';
 import { type Result, explain, strata as strataOut, tempDir } from './strata-process.ts';
@@ -147,5 +147,82 @@ describe('a starter project driven from the command line', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^RUN +STATUS +DATES +STARTED \(UTC\) +DURATION +OK +FAILED +SKIPPED$/m);
     expect(result.stdout.trimEnd().split('\n')).toHaveLength(3);
+  });
+});
+
+describe('a run that finds no file to load, from the command line', () => {
+  let project: TestProject;
+  const config = {
+    engine: { type: 'duckdb', path: 'warehouse.duckdb' },
+    sources: {
+      // a path given from the wrong folder: nothing matches
+      customers: { files: 'customers/*.csv', contract: { fields: { id: { type: 'string' } } } },
+      orders: {
+        files: 'data/orders/*.csv',
+        contract: { fields: { order_id: { type: 'string', required: true } } },
+      },
+    },
+  };
+  beforeAll(async () => {
+    project = await TestProject.create({
+      'strata.config.ts': `import { defineConfig } from 'strata';\nexport default defineConfig(${JSON.stringify(config)});\n`,
+      'data/orders/2025-03-14.csv': 'order_id\n1\n',
+      'data/orders/2025-03-15.csv': 'order_id\n2\n',
+    });
+  });
+  afterAll(async () => {
+    await project?.dispose();
+  });
+  const run = (...args: string[]) => cliIn(['run', '--project', project.dir, ...args], { env: project.env });
+
+  it('shows each source’s warning in the progress and the summary, and exits 0', async () => {
+    const result = await run('--from', '2025-07-01', '--to', '2025-07-03');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /^\d\d:\d\d:\d\d ! orders +source +warning SOURCE_WINDOW_EMPTY no file for 2025-07-01\.\.2025-07-03; its files cover 2025-03-14\.\.2025-03-15 \(2 dates\)$/m,
+    );
+    expect(result.stdout).toMatch(/Run r\S+ success in .*: 2 succeeded, 0 failed, 0 skipped/);
+    const warnings = result.stdout.slice(result.stdout.indexOf('\nWarnings:\n'));
+    expect(warnings.split('\n').slice(2, 6)).toEqual([
+      '  customers: SOURCE_NO_FILES no file matches customers/*.csv (looked in customers, which does not exist)',
+      `    hint: Check the path in sources.customers.files: a pattern is relative to the project folder (${project.dir}), not to the current directory.`,
+      '  orders: SOURCE_WINDOW_EMPTY no file for 2025-07-01..2025-07-03; its files cover 2025-03-14..2025-03-15 (2 dates)',
+      '    hint: Run dates its files have (e.g. --from 2025-03-14 --to 2025-03-15), or check that the files for 2025-07-01..2025-07-03 were delivered where sources.orders.files looks.',
+    ]);
+    const runId = /Run (r\S+) success/.exec(result.stdout)?.[1] as string;
+    const detail = await cliIn(['runs', '--run', runId, '--project', project.dir], { env: project.env });
+    expect(detail.stdout).toMatch(
+      /^orders +source +1 +success .* warning SOURCE_WINDOW_EMPTY no file for 2025-07-01\.\.2025-07-03;/m,
+    );
+  });
+
+  it('--format json lists the warnings with code, source, message and hint', async () => {
+    const result = await run('--date', '2025-07-01', '--format', 'json');
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { warnings: Record<string, string>[] };
+    expect(summary.warnings.map(({ code, source, message }) => ({ code, source, message }))).toEqual([
+      {
+        code: 'SOURCE_NO_FILES',
+        source: 'customers',
+        message: 'no file matches customers/*.csv (looked in customers, which does not exist)',
+      },
+      {
+        code: 'SOURCE_WINDOW_EMPTY',
+        source: 'orders',
+        message: 'no file for 2025-07-01; its files cover 2025-03-14..2025-03-15 (2 dates)',
+      },
+    ]);
+    expect(summary.warnings.every((w) => w.hint)).toBe(true);
+  });
+
+  it('--strict fails the run with the errors, exit code 1', async () => {
+    const result = await run('--date', '2025-07-01', '--strict');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/Run r\S+ failed in .*: 0 succeeded, 2 failed, 0 skipped/);
+    expect(result.stdout).toContain(
+      'error[SOURCE_WINDOW_EMPTY]: no file for 2025-07-01; its files cover 2025-03-14..2025-03-15 (2 dates)',
+    );
+    expect(result.stdout).toContain('error[SOURCE_NO_FILES]: no file matches customers/*.csv');
+    expect(result.stdout).not.toContain('Warnings:');
   });
 });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listQuarantine } from '../../src/api/quarantine.ts';
+import { getRun } from '../../src/api/runs.ts';
+import type { RunEvent } from '../../src/runner/events.ts';
 import { cli } from '../cli/in-process.ts';
 import { TestProject, model } from '../helpers/project.ts';
 
@@ -504,6 +506,105 @@ describe('re-runs and changed files', () => {
   });
 });
 
+describe('a run that finds no file to load', () => {
+  /** Three days of orders, and a mart counting them. */
+  const threeDays = (files = 'data/orders/*.csv') => ({
+    'strata.config.ts': sourceConfig(files),
+    'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,1.00,placed,3/14/2025\n`,
+    'data/orders/2025-03-15.csv': `${CSV_HEADER}\n2,1,1.00,placed,3/15/2025\n`,
+    'data/orders/2025-03-16.csv': `${CSV_HEADER}\n3,1,1.00,placed,3/16/2025\n`,
+    'models/marts/order_count.sql': model(
+      { materialized: 'table' },
+      `select count(*) as n from {{ ref('orders') }} where load_date between {{ date_from }} and {{ date_to }}`,
+    ),
+  });
+
+  it('warns about a window outside every file’s load date, naming the dates the files cover, and succeeds', async () => {
+    project = await TestProject.create(threeDays());
+    const events: RunEvent[] = [];
+    const { exitCode, summary } = await project.run({
+      from: '2025-07-01',
+      to: '2025-07-03',
+      onEvent: (e) => events.push(e),
+    });
+    expect(exitCode).toBe(0);
+    expect(summary.status).toBe('success');
+    const warning = {
+      code: 'SOURCE_WINDOW_EMPTY',
+      task: 'orders',
+      source: 'orders',
+      message: 'no file for 2025-07-01..2025-07-03; its files cover 2025-03-14..2025-03-16 (3 dates)',
+      hint: expect.stringContaining('--from 2025-03-14 --to 2025-03-16') as unknown,
+    };
+    expect(summary.warnings).toEqual([warning]);
+    expect(events.filter((e) => e.type === 'task_warning')).toEqual([
+      { type: 'task_warning', runId: summary.runId, task: 'orders', warning },
+    ]);
+    // Recorded on the source's attempt, which succeeded: what `strata runs --run` shows.
+    const { tasks } = await getRun({ ...project.options, runId: summary.runId });
+    expect(tasks.find((t) => t.task === 'orders')).toMatchObject({
+      status: 'success',
+      errorCode: 'SOURCE_WINDOW_EMPTY',
+      error: warning.message,
+    });
+    expect(await project.query('select n from marts.order_count')).toEqual([{ n: 0 }]);
+
+    // A window with a file, and a run without dates that finds nothing new, are not warned about.
+    expect((await project.run({ date: '2025-03-15' })).summary.warnings).toEqual([]);
+    expect((await project.run()).summary.warnings).toEqual([]);
+    expect((await project.run()).summary.warnings).toEqual([]);
+    // One date, open ends.
+    const later = await project.run({ from: '2025-04-01' });
+    expect(later.summary.warnings.map((w) => w.message)).toEqual([
+      'no file for 2025-04-01..; its files cover 2025-03-14..2025-03-16 (3 dates)',
+    ]);
+  });
+
+  it('with strict, fails the source’s task (and the run) with the same message and skips what reads it', async () => {
+    project = await TestProject.create(threeDays());
+    const { exitCode, summary } = await project.run({ date: '2025-07-01', strict: true });
+    expect(exitCode).toBe(1);
+    expect(summary.status).toBe('failed');
+    expect(summary.warnings).toEqual([]);
+    const orders = summary.tasks.find((t) => t.task === 'orders');
+    expect(orders?.status).toBe('failed');
+    expect(orders?.attempts).toBe(1);
+    expect(orders?.error?.code).toBe('SOURCE_WINDOW_EMPTY');
+    expect(orders?.error?.message).toBe(
+      'no file for 2025-07-01; its files cover 2025-03-14..2025-03-16 (3 dates)',
+    );
+    expect(summary.tasks.find((t) => t.task === 'order_count')?.status).toBe('skipped');
+    // Strict with files in the window: nothing to complain about.
+    expect((await project.run({ date: '2025-03-14', strict: true })).exitCode).toBe(0);
+  });
+
+  it('warns about a pattern that matches no file, naming the pattern and the folder it looked in', async () => {
+    project = await TestProject.create(threeDays('orders/*.csv'));
+    const { exitCode, summary } = await project.run();
+    expect(exitCode).toBe(0);
+    expect(summary.warnings).toEqual([
+      {
+        code: 'SOURCE_NO_FILES',
+        task: 'orders',
+        source: 'orders',
+        message: 'no file matches orders/*.csv (looked in orders, which does not exist)',
+        hint: expect.stringContaining('relative to the project folder') as unknown,
+      },
+    ]);
+    // The tables are built, empty, as before; the folder existing but holding no match is said so.
+    expect(await project.query('select count(*) as n from staging.orders')).toEqual([{ n: 0 }]);
+    await project.write({ 'strata.config.ts': sourceConfig('data/orders/*.json') });
+    const wrongExtension = await project.run({ date: '2025-03-14' });
+    expect(wrongExtension.summary.warnings.map((w) => w.message)).toEqual([
+      'no file matches data/orders/*.json (looked in data/orders, which holds no matching file)',
+    ]);
+
+    const strict = await project.run({ strict: true });
+    expect(strict.exitCode).toBe(1);
+    expect(strict.summary.tasks.find((t) => t.task === 'orders')?.error?.code).toBe('SOURCE_NO_FILES');
+  });
+});
+
 describe('quarantine and replay', () => {
   it('keeps rejected records, and a fixed contract replayed over the raw layer lets them through', async () => {
     project = await TestProject.create({
@@ -560,6 +661,113 @@ describe('quarantine and replay', () => {
     expect(await project.query('select unknown_fields, missing_fields from audit.ingested_files')).toEqual([
       { unknown_fields: 'coupon', missing_fields: 'amount, status, Order Date' },
     ]);
+  });
+});
+
+describe('decimals that do not fit their declared precision and scale', () => {
+  /** amount keeps its values exact; fee says `round: true`. */
+  function decimalConfig(): string {
+    const config = {
+      engine: { type: 'duckdb', path: 'warehouse.duckdb' },
+      sources: {
+        orders: {
+          files: 'data/orders/*.csv',
+          contract: {
+            uniqueKey: ['order_id'],
+            fields: {
+              order_id: { type: 'string', required: true },
+              amount: { type: 'decimal', precision: 10, scale: 2 },
+              fee: { type: 'decimal', precision: 6, scale: 2, round: true },
+            },
+          },
+        },
+      },
+    };
+    return `import { defineConfig } from 'strata';\nexport default defineConfig(${JSON.stringify(config, null, 2)});\n`;
+  }
+
+  it('quarantines a value that would lose digits, rounds where the field says so, and counts the rounded values per file', async () => {
+    const day = [
+      'order_id,amount,fee',
+      '1,22.3600,1.005', // trailing zeros lose nothing; 1.005 rounds half away from zero to 1.01
+      '2,22.368,1.00', // three places in a scale of 2
+      '3,+5.5,-2.345', // a leading '+'; -2.345 rounds to -2.35
+      '4,123456789012.5,1', // twelve integer digits where decimal(10,2) holds eight
+      '5,1e-3,0', // 0.001 in exponent notation
+      '6,1.00,9999.999', // rounds to 10000.00, five integer digits where decimal(6,2) holds four
+      '7,2.00,0.125', // a duplicate that loses: its rounded value is not staged
+      '7,2.00,0.135',
+    ].join('\n');
+    project = await TestProject.create({
+      'strata.config.ts': decimalConfig(),
+      'data/orders/2025-03-14.csv': `${day}\n`,
+    });
+    const out = await cli(['run', '--project', project.dir], { env: project.env });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('3 rounded');
+    expect(
+      await project.query(
+        'select order_id, cast(amount as varchar) as amount, cast(fee as varchar) as fee from staging.orders order by order_id',
+      ),
+    ).toEqual([
+      { order_id: '1', amount: '22.36', fee: '1.01' },
+      { order_id: '3', amount: '5.50', fee: '-2.35' },
+      { order_id: '7', amount: '2.00', fee: '0.14' },
+    ]);
+    expect(
+      await project.query(
+        'select record_position, field, reason_code, message from audit.bad_records order by record_position, field',
+      ),
+    ).toEqual([
+      {
+        record_position: 2,
+        field: 'amount',
+        reason_code: 'decimal_out_of_scale',
+        message:
+          'amount: "22.368" has more than 2 decimal places (scale 2): set round: true on the field to round it, or give it a larger scale',
+      },
+      {
+        record_position: 4,
+        field: 'amount',
+        reason_code: 'decimal_out_of_range',
+        message:
+          'amount: "123456789012.5" has more than 8 integer digits (decimal(10,2)): give the field a larger precision',
+      },
+      {
+        record_position: 5,
+        field: 'amount',
+        reason_code: 'decimal_out_of_scale',
+        message:
+          'amount: "1e-3" has more than 2 decimal places (scale 2): set round: true on the field to round it, or give it a larger scale',
+      },
+      {
+        record_position: 6,
+        field: 'fee',
+        reason_code: 'decimal_out_of_range',
+        message:
+          'fee: "9999.999" has more than 4 integer digits (decimal(6,2)) once rounded to 2 places: give the field a larger precision',
+      },
+    ]);
+    expect(await project.query('select path, rounded_values from audit.ingested_files')).toEqual([
+      { path: 'data/orders/2025-03-14.csv', rounded_values: 3 },
+    ]);
+    const [load] = await loads(project);
+    expect(load).toMatchObject({ received: 8, staged: 3, quarantined: 4, duplicates: 1, reconciled: true });
+    expect(Number(load?.received)).toBe(
+      Number(load?.staged) + Number(load?.quarantined) + Number(load?.duplicates),
+    );
+  });
+
+  it('leaves the count empty for a source whose contract rounds nothing', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('data/orders/*.csv'),
+      'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,10.50,placed,3/14/2025\n2,1,10.555,placed,3/14/2025\n`,
+    });
+    expect((await project.run()).exitCode).toBe(0);
+    expect(await project.query('select rounded_values from audit.ingested_files')).toEqual([
+      { rounded_values: null },
+    ]);
+    expect(await project.query('select order_id from staging.orders')).toEqual([{ order_id: '1' }]);
   });
 });
 

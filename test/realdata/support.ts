@@ -178,6 +178,8 @@ const REASONS = [
   'missing_required',
   'invalid_type',
   'out_of_range',
+  'decimal_out_of_scale',
+  'decimal_out_of_range',
   'pattern_mismatch',
   'unknown_enum',
 ];

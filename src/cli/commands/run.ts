@@ -14,6 +14,7 @@ interface RunOptions {
   to?: string;
   select?: string[];
   fullRefresh?: boolean;
+  strict?: boolean;
   resume?: string;
   concurrency?: number;
   format: 'text' | 'json';
@@ -31,6 +32,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
       'run only these: name, +name (and upstream), name+ (and downstream); space or comma separated',
     )
     .option('--full-refresh', 'rebuild incremental and snapshot models from scratch')
+    .option(
+      '--strict',
+      "fail a source that has no file in the run's dates, or whose pattern matches no file (default: a warning)",
+    )
     .option('--resume <run-id>', 'rerun only what failed or was skipped in that run')
     .option('--concurrency <n>', 'tasks run at once (default: from the config)', positiveInteger)
     .addOption(
@@ -58,6 +63,7 @@ async function runPipeline(options: RunOptions, command: Command, { io }: CliCon
       to: options.to,
       select: options.select,
       fullRefresh: options.fullRefresh ?? false,
+      strict: options.strict ?? false,
       resume: options.resume,
       concurrency: options.concurrency,
       trigger: 'cli',
@@ -96,8 +102,10 @@ export function summaryJson(summary: RunSummary): unknown {
     ...summary,
     startedAt: summary.startedAt.toISOString(),
     finishedAt: summary.finishedAt.toISOString(),
-    tasks: summary.tasks.map((task) => ({
+    tasks: summary.tasks.map(({ rows, ...task }) => ({
       ...task,
+      // A task's warnings are the summary's `warnings`, with their source.
+      rows: rows ? { ...rows, warnings: undefined } : undefined,
       error: task.error ? serializeError(task.error) : undefined,
     })),
   };

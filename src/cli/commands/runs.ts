@@ -104,10 +104,13 @@ function runDetailText({ run, tasks, checks, alerts, metrics }: RunDetail): stri
       shortTimestamp(t.startedAt),
       formatDuration(t.durationMs),
       formatCount(t.rowsOut),
-      t.errorCode ? `${t.errorCode} ${firstLine(t.error ?? '')}` : '',
+      // A successful attempt with a code warned (a source with no file in the run's dates).
+      t.errorCode
+        ? `${t.status === 'success' ? 'warning ' : ''}${t.errorCode} ${firstLine(t.error ?? '')}`
+        : '',
     ]),
   );
-  const hints = tasks.filter((t) => t.status === 'failed' && t.hint);
+  const hints = tasks.filter((t) => (t.status === 'failed' || t.status === 'success') && t.hint);
   if (hints.length > 0) {
     out += '\n' + hints.map((t) => `${t.task}: hint: ${t.hint}\n`).join('');
   }

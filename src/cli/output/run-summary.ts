@@ -46,6 +46,14 @@ export function formatRunSummary(
     for (const task of details) out += `  ${task.task}: ${task.rows?.detail}\n`;
   }
 
+  if (summary.warnings.length > 0) {
+    out += '\nWarnings:\n';
+    for (const warning of summary.warnings) {
+      out += `  ${warning.source ?? warning.task}: ${warning.code} ${warning.message}\n`;
+      if (warning.hint) out += `    hint: ${warning.hint}\n`;
+    }
+  }
+
   out += monitoringSections(summary, options.projectArg ?? '');
 
   const failures = summary.tasks.filter((t) => t.status === 'failed');

@@ -9,6 +9,7 @@ import { plainStyle, type Style } from './style.ts';
  *   04:15:01 ✗ bad_model  table  0.03s  error SQL_FAILED Conversion Error: ...
  *   04:15:01 ↻ dim_customer  attempt 1 failed: ENGINE_LOCKED ...; retry in 1.20s
  *   04:15:01 – fact_orders  skipped: upstream bad_model failed
+ *   04:15:01 ! orders  warning SOURCE_WINDOW_EMPTY no file for 2025-07-01; its files cover ...
  */
 export class EventLines {
   private nameWidth = 0;
@@ -41,6 +42,10 @@ export class EventLines {
           return `${time} ${s.yellow('↻')} ${this.name(event.task)}  attempt ${event.attempt} failed: ${error}; retry in ${formatDuration(event.retryInMs)}`;
         }
         return `${time} ${s.red('✗')} ${this.name(event.task)}  ${formatDuration(event.durationMs)}  ${s.red(`error ${error}`)}`;
+      }
+      case 'task_warning': {
+        const { warning } = event;
+        return `${time} ${s.yellow('!')} ${this.name(event.task)}  ${s.yellow(`warning ${warning.code}`)} ${firstLine(warning.message)}`;
       }
       case 'task_skipped':
         return `${time} ${s.dim('–')} ${this.name(event.task)}  ${s.dim(event.reason)}`;

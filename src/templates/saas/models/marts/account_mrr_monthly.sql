@@ -3,9 +3,10 @@ materialized: table
 description: >
   Account × month: MRR at the end of the month and at the end of the month before, the base of
   every movement. A month ends on its last day, or for the month still running on the last day
-  loaded; the first month loaded opens with the first day loaded (the opening balance). An account
-  has a row for every month it ends or starts with MRR. first_paid_date, with
-  paid_before_loading, tells a new account from one coming back.
+  loaded (of any SaaS export, see snapshot_days: a day on which every remaining subscription has
+  ended still counts, its MRR 0); the first month loaded opens with the first day loaded (the
+  opening balance). An account has a row for every month it ends or starts with MRR.
+  first_paid_date, with paid_before_loading, tells a new account from one coming back.
 columns:
   month_start: First day of the month.
   month_end: The day whose snapshot ends the month.
@@ -18,19 +19,12 @@ columns:
 checks:
   - unique: [month_start, account_id]
 ---*/
-with bounds as (
-  select min(snapshot_date) as first_day, max(snapshot_date) as last_day
-  from {{ ref('fact_subscription_daily') }}
-),
-
-months as (
-  select
-    d.month_start,
-    least(max(d.date_day), max(b.last_day)) as month_end
-  from {{ ref('dim_date') }} as d
-  cross join bounds as b
-  where d.date_day between b.first_day and b.last_day
-  group by d.month_start
+-- The months of the calendar (snapshot_days), which runs to the last day loaded even when no
+-- account has a live subscription that day (so churn on the last day loaded is counted).
+with months as (
+  select month_start, max(date_day) as month_end
+  from {{ ref('snapshot_days') }}
+  group by month_start
 ),
 
 -- A month opens with the previous month's end; the first month with the first day loaded, the
@@ -39,9 +33,11 @@ periods as (
   select
     m.month_start,
     m.month_end,
-    coalesce(lag(m.month_end) over (order by m.month_start), b.first_day) as opening_day
+    coalesce(
+      lag(m.month_end) over (order by m.month_start),
+      (select date_day from {{ ref('snapshot_days') }} where is_first_day)
+    ) as opening_day
   from months as m
-  cross join bounds as b
 ),
 
 paying as (
@@ -59,9 +55,8 @@ first_paid as (
 paid_before_loading as (
   select distinct s.account_id
   from {{ ref('subscription_states') }} as s
-  cross join bounds as b
   where s.status = 'canceled' and s.cancel_reason in ('voluntary', 'payment_failed')
-    and s.effective_at < b.first_day
+    and s.effective_at < (select date_day from {{ ref('snapshot_days') }} where is_first_day)
 ),
 
 spans as (

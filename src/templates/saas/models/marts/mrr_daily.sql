@@ -2,26 +2,43 @@
 materialized: table
 description: >
   MRR per day, by plan, country and industry (the account version in force that day). Sum over
-  the dimensions for the day's total.
+  the dimensions for the day's total. Every day of the calendar (snapshot_days, up to the last
+  day loaded) has a row: a day on which no account has a live subscription has one row without
+  plan, country or industry (null), its MRR and counts 0.
 columns:
   snapshot_date: The day.
-  plan_id: Plan.
-  country: Account country.
-  industry: Account industry.
+  plan_id: Plan (null on the row of a day without live subscriptions).
+  country: Account country (null likewise).
+  industry: Account industry (null likewise).
   mrr: Monthly recurring revenue, USD.
   paying_accounts: Accounts with MRR.
   trialing_accounts: Accounts on a trial.
 checks:
   - unique: [snapshot_date, plan_id, country, industry]
 ---*/
+with by_dimension as (
+  select
+    f.snapshot_date,
+    f.plan_id,
+    coalesce(a.country, 'Unknown') as country,
+    coalesce(a.industry, 'unknown') as industry,
+    cast(sum(f.mrr) as decimal(16, 4)) as mrr,
+    cast(count(case when f.is_paying then 1 end) as integer) as paying_accounts,
+    cast(count(case when f.status = 'trialing' then 1 end) as integer) as trialing_accounts
+  from {{ ref('fact_subscription_daily') }} as f
+  left join {{ ref('dim_account') }} as a on a.account_sk = f.account_sk
+  group by f.snapshot_date, f.plan_id, coalesce(a.country, 'Unknown'), coalesce(a.industry, 'unknown')
+)
+
+select * from by_dimension
+union all
 select
-  f.snapshot_date,
-  f.plan_id,
-  coalesce(a.country, 'Unknown') as country,
-  coalesce(a.industry, 'unknown') as industry,
-  cast(sum(f.mrr) as decimal(16, 4)) as mrr,
-  cast(count(case when f.is_paying then 1 end) as integer) as paying_accounts,
-  cast(count(case when f.status = 'trialing' then 1 end) as integer) as trialing_accounts
-from {{ ref('fact_subscription_daily') }} as f
-left join {{ ref('dim_account') }} as a on a.account_sk = f.account_sk
-group by f.snapshot_date, f.plan_id, coalesce(a.country, 'Unknown'), coalesce(a.industry, 'unknown')
+  d.date_day,
+  cast(null as varchar),
+  cast(null as varchar),
+  cast(null as varchar),
+  cast(0 as decimal(16, 4)),
+  0,
+  0
+from {{ ref('snapshot_days') }} as d
+where not exists (select 1 from by_dimension as b where b.snapshot_date = d.date_day)

@@ -2,13 +2,15 @@
 materialized: table
 description: >
   MRR at the end of each month (its last day, or the last day loaded for the running month), by
-  plan, country and industry; ARR is 12 × MRR.
+  plan, country and industry; ARR is 12 × MRR. Every month of the calendar (snapshot_days) has a
+  row: a month that ends without any paying account has one row without plan, country or
+  industry (null), its MRR 0.
 columns:
   month_start: First day of the month.
   month_end: The day whose snapshot ends the month.
-  plan_id: Plan.
-  country: Account country.
-  industry: Account industry.
+  plan_id: Plan (null on the row of a month without MRR).
+  country: Account country (null likewise).
+  industry: Account industry (null likewise).
   mrr: Monthly recurring revenue, USD.
   arr: Annual run rate, 12 × mrr, USD.
   paying_accounts: Accounts with MRR.
@@ -16,20 +18,36 @@ checks:
   - unique: [month_start, plan_id, country, industry]
 ---*/
 with month_ends as (
-  select month_start, max(month_end) as month_end
-  from {{ ref('account_mrr_monthly') }}
+  select month_start, max(date_day) as month_end
+  from {{ ref('snapshot_days') }}
   group by month_start
+),
+
+paying as (
+  select
+    m.month_start,
+    m.month_end,
+    d.plan_id,
+    d.country,
+    d.industry,
+    d.mrr,
+    cast(d.mrr * 12 as decimal(16, 4)) as arr,
+    d.paying_accounts
+  from month_ends as m
+  inner join {{ ref('mrr_daily') }} as d on d.snapshot_date = m.month_end
+  where d.paying_accounts > 0
 )
 
+select * from paying
+union all
 select
   m.month_start,
   m.month_end,
-  d.plan_id,
-  d.country,
-  d.industry,
-  d.mrr,
-  cast(d.mrr * 12 as decimal(16, 4)) as arr,
-  d.paying_accounts
+  cast(null as varchar),
+  cast(null as varchar),
+  cast(null as varchar),
+  cast(0 as decimal(16, 4)),
+  cast(0 as decimal(16, 4)),
+  0
 from month_ends as m
-inner join {{ ref('mrr_daily') }} as d on d.snapshot_date = m.month_end
-where d.paying_accounts > 0
+where not exists (select 1 from paying as p where p.month_start = m.month_start)

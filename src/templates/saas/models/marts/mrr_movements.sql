@@ -2,7 +2,9 @@
 materialized: table
 description: >
   MRR and its movements per month (the waterfall), with the rates read off them. Every amount is
-  the sum of mrr_movements_by_account; mrr_end of a month is mrr_start of the next.
+  the sum of mrr_movements_by_account; mrr_end of a month is mrr_start of the next. Every month
+  of the calendar (snapshot_days, up to the last day loaded) has a row, a month without any
+  paying account too (all zero, its rates null).
 columns:
   month_start: First day of the month.
   mrr_start: MRR at the opening day, USD.
@@ -44,7 +46,11 @@ checks:
       where abs(m.mrr_start - p.mrr_end) >= 0.005
     name: mrr_carries_over
 ---*/
-with totals as (
+with months as (
+  select distinct month_start from {{ ref('snapshot_days') }}
+),
+
+by_account as (
   select
     month_start,
     sum(mrr_start) as mrr_start,
@@ -61,6 +67,25 @@ with totals as (
     count(case when movement = 'churn' then 1 end) as churned_accounts
   from {{ ref('mrr_movements_by_account') }}
   group by month_start
+),
+
+totals as (
+  select
+    m.month_start,
+    coalesce(a.mrr_start, 0) as mrr_start,
+    coalesce(a.new_mrr, 0) as new_mrr,
+    coalesce(a.reactivation_mrr, 0) as reactivation_mrr,
+    coalesce(a.expansion_mrr, 0) as expansion_mrr,
+    coalesce(a.contraction_mrr, 0) as contraction_mrr,
+    coalesce(a.churned_mrr, 0) as churned_mrr,
+    coalesce(a.mrr_end, 0) as mrr_end,
+    coalesce(a.accounts_start, 0) as accounts_start,
+    coalesce(a.accounts_end, 0) as accounts_end,
+    coalesce(a.new_accounts, 0) as new_accounts,
+    coalesce(a.reactivated_accounts, 0) as reactivated_accounts,
+    coalesce(a.churned_accounts, 0) as churned_accounts
+  from months as m
+  left join by_account as a on a.month_start = m.month_start
 )
 
 select

@@ -34,7 +34,7 @@ sizes as (
 ),
 
 months as (
-  select distinct month_start from {{ ref('account_mrr_monthly') }}
+  select distinct month_start from {{ ref('snapshot_days') }}
 ),
 
 retained as (
