@@ -181,7 +181,8 @@ describe('a run that finds no file to load, from the command line', () => {
     expect(result.stderr).toMatch(
       /^\d\d:\d\d:\d\d ! orders +source +warning SOURCE_WINDOW_EMPTY no file for 2025-07-01\.\.2025-07-03; its files cover 2025-03-14\.\.2025-03-15 \(2 dates\)$/m,
     );
-    expect(result.stdout).toMatch(/Run r\S+ success in .*: 2 succeeded, 0 failed, 0 skipped/);
+    // the two sources and their quarantine gates
+    expect(result.stdout).toMatch(/Run r\S+ success in .*: 4 succeeded, 0 failed, 0 skipped/);
     const warnings = result.stdout.slice(result.stdout.indexOf('\nWarnings:\n'));
     expect(warnings.split('\n').slice(2, 6)).toEqual([
       '  customers: SOURCE_NO_FILES no file matches customers/*.csv (looked in customers, which does not exist)',
@@ -218,7 +219,8 @@ describe('a run that finds no file to load, from the command line', () => {
   it('--strict fails the run with the errors, exit code 1', async () => {
     const result = await run('--date', '2025-07-01', '--strict');
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/Run r\S+ failed in .*: 0 succeeded, 2 failed, 0 skipped/);
+    // both sources fail; their quarantine gates are skipped
+    expect(result.stdout).toMatch(/Run r\S+ failed in .*: 0 succeeded, 2 failed, 2 skipped/);
     expect(result.stdout).toContain(
       'error[SOURCE_WINDOW_EMPTY]: no file for 2025-07-01; its files cover 2025-03-14..2025-03-15 (2 dates)',
     );
