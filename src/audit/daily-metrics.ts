@@ -4,23 +4,6 @@ import type { AuditReader, AuditWriter } from './values.ts';
 
 /** audit.daily_metrics: one line per run, written at its end (runner/daily-metrics.ts adds it up). */
 
-/** The run's line as it is written. */
-export interface DailyMetricsRecord extends SourceLoadTotals {
-  runId: string;
-  metricDate: string;
-  command: string;
-  status: string;
-  runtimeMs: number;
-  tasksFailed: number;
-  tasksSkipped: number;
-  rowsByLayer: Record<string, number>;
-  rowsBySource: Record<string, SourceLoadTotals>;
-  checksRun: number;
-  checksFailed: number;
-  checksWarned: number;
-  recordedAt: Date;
-}
-
 /** The run's line as `strata runs --run` shows it. */
 export interface RunMetrics extends SourceLoadTotals {
   metricDate: string;
@@ -30,6 +13,16 @@ export interface RunMetrics extends SourceLoadTotals {
   checksRun: number;
   checksFailed: number;
   checksWarned: number;
+}
+
+/** The run's line as it is written: the metrics, and the run they belong to. */
+export interface DailyMetricsRecord extends RunMetrics {
+  runId: string;
+  command: string;
+  status: string;
+  tasksFailed: number;
+  tasksSkipped: number;
+  recordedAt: Date;
 }
 
 export async function recordDailyMetrics(db: AuditWriter, m: DailyMetricsRecord): Promise<void> {

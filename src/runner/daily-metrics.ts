@@ -1,19 +1,14 @@
-import { recordDailyMetrics as writeDailyMetrics } from '../audit/daily-metrics.ts';
+import { type RunMetrics, recordDailyMetrics as writeDailyMetrics } from '../audit/daily-metrics.ts';
 import { type SourceLoadTotals, sourceTotalsOfRun } from '../audit/source-loads.ts';
 import type { CheckResult } from '../checks/run-check.ts';
 import type { Engine } from '../engine/types.ts';
 
 export type { SourceLoadTotals };
 
-export interface DailyMetrics extends SourceLoadTotals {
-  metricDate: string;
-  runtimeMs: number;
-  rowsByLayer: Record<string, number>;
+/** The run's metrics as the run summary holds them: per source under `sources`. */
+export interface DailyMetrics extends Omit<RunMetrics, 'rowsBySource'> {
   /** What each source received and where it went, over the dates this run loaded. */
   sources: Record<string, SourceLoadTotals>;
-  checksRun: number;
-  checksFailed: number;
-  checksWarned: number;
 }
 
 export interface RunFacts {
@@ -51,24 +46,16 @@ export async function recordDailyMetrics(engine: Engine, facts: RunFacts): Promi
     checksFailed: facts.checks.filter((c) => c.status === 'fail' || c.status === 'error').length,
     checksWarned: facts.checks.filter((c) => c.status === 'warn').length,
   };
+  const { sources: rowsBySource, ...line } = metrics;
   await writeDailyMetrics(engine, {
+    ...line,
+    rowsBySource,
     runId: facts.runId,
     command: facts.command,
     status: facts.status,
     tasksFailed: facts.tasksFailed,
     tasksSkipped: facts.tasksSkipped,
     recordedAt: facts.recordedAt,
-    metricDate: metrics.metricDate,
-    runtimeMs: metrics.runtimeMs,
-    rowsByLayer: metrics.rowsByLayer,
-    rowsBySource: sources,
-    received: metrics.received,
-    staged: metrics.staged,
-    quarantined: metrics.quarantined,
-    duplicates: metrics.duplicates,
-    checksRun: metrics.checksRun,
-    checksFailed: metrics.checksFailed,
-    checksWarned: metrics.checksWarned,
   });
   return metrics;
 }
