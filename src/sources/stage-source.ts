@@ -38,6 +38,7 @@ const VIOLATIONS = 'strata_violations';
 const INVALID = 'strata_invalid';
 const GROUPS = 'strata_duplicate_groups';
 const DUPLICATES = 'strata_duplicates';
+const ROUNDED = 'strata_rounded';
 const elementsTable = (field: string) => `strata_elements_${field}`;
 
 /** The run a staging belongs to, and how it writes. */
@@ -65,7 +66,15 @@ export async function stageDates(
   run: StagingRun,
 ): Promise<StagedDates> {
   const q = (name: string) => d.quoteIdentifier(name);
-  const temps = [TYPED, VIOLATIONS, INVALID, GROUPS, DUPLICATES, ...sql.arrayFields.map(elementsTable)];
+  const temps = [
+    TYPED,
+    VIOLATIONS,
+    INVALID,
+    GROUPS,
+    DUPLICATES,
+    ROUNDED,
+    ...sql.arrayFields.map(elementsTable),
+  ];
   const temp = async (name: string, select: string) => {
     await session.execute(`DROP TABLE IF EXISTS ${q(name)}`);
     await session.execute(`CREATE TEMPORARY TABLE ${q(name)} AS ${select}`);
@@ -85,8 +94,11 @@ export async function stageDates(
       `SELECT (SELECT count(*) FROM ${q(INVALID)}) + (SELECT count(*) FROM ${q(DUPLICATES)}) AS n`,
     );
     if (Number(rows[0]?.n ?? 0) > 0) await session.execute(sql.unstage(q(TYPED), q(INVALID), q(DUPLICATES)));
+    // Counted once, after unstaging: the count reads the text of every rounding field's value.
+    const roundedSql = sql.roundedValues(q(TYPED), elementRelations);
+    if (roundedSql) await temp(ROUNDED, roundedSql);
     const counts = await session.transaction((tx) =>
-      writeStaged(tx, d, node, sql, dates, run, elementRelations),
+      writeStaged(tx, d, node, sql, dates, run, roundedSql ? q(ROUNDED) : null),
     );
     return { ...counts, rejectedFiles: counts.quarantined > 0 ? await rejectedFiles(session, d) : [] };
   } finally {
@@ -147,7 +159,8 @@ async function writeStaged(
   sql: ContractSql,
   dates: readonly string[],
   run: StagingRun,
-  elementRelations: Record<string, string>,
+  /** The table of rounded values per file version; null when no field of the contract rounds. */
+  rounding: string | null,
 ): Promise<StageCounts> {
   const q = (name: string) => d.quoteIdentifier(name);
   const exec = (statement: string) => session.execute(statement);
@@ -205,7 +218,7 @@ async function writeStaged(
      WHERE load_date IN (${dateList}) GROUP BY load_date`,
   );
   const stagedPerDate = new Map(stagedRows.map((r) => [String(r.load_date), Number(r.staged)]));
-  const rounded = await recordRounded(session, d, sql, elementRelations);
+  const rounded = await recordRounded(session, rounding);
   const total: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded };
   const byDate = new Map(rows.map((r) => [String(r.load_date), r]));
   const loads = dates.map((date) => {
@@ -250,18 +263,12 @@ async function writeStaged(
 }
 
 /**
- * The rounded values per file version into audit.ingested_files.rounded_values, and their total;
- * nothing (0) when no field of the contract rounds.
+ * The rounded values per file version (`rounding`: the table of them, see ContractSql.roundedValues)
+ * into audit.ingested_files.rounded_values, and their total; nothing (0) when no field rounds.
  */
-async function recordRounded(
-  session: Session,
-  d: Dialect,
-  sql: ContractSql,
-  elementRelations: Record<string, string>,
-): Promise<number> {
-  const rounded = sql.roundedValues(d.quoteIdentifier(TYPED), elementRelations);
-  if (!rounded) return 0;
-  await recordRoundedValues(session, rounded);
-  const { rows } = await session.query(`SELECT coalesce(sum(rounded_values), 0) AS n FROM (${rounded}) AS r`);
+async function recordRounded(session: Session, rounding: string | null): Promise<number> {
+  if (!rounding) return 0;
+  await recordRoundedValues(session, `SELECT ingestion_id, rounded_values FROM ${rounding}`);
+  const { rows } = await session.query(`SELECT coalesce(sum(rounded_values), 0) AS n FROM ${rounding}`);
   return Number(rows[0]?.n ?? 0);
 }
