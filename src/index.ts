@@ -64,3 +64,4 @@ export type {
 export type { RunEvent, RunWarning } from './runner/events.ts';
 export type { RunSummary, TaskSummary } from './runner/run-pipeline.ts';
 export type { CheckResult } from './checks/run-check.ts';
+export { windowText } from './time/dates.ts';

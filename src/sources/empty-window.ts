@@ -2,6 +2,7 @@ import type { SourceConfig } from '../config/source-schema.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import type { SourceFile } from './discover.ts';
+import { windowText } from '../time/dates.ts';
 import { patternFolder } from './glob.ts';
 
 /**
@@ -35,12 +36,12 @@ export function emptyWindowProblem(
   const cover = first === last ? first : `${first}..${last}`;
   return new StrataError(
     'SOURCE_WINDOW_EMPTY',
-    `no file for ${describeWindow(window)}; its files cover ${cover} (${dates.length} date${dates.length === 1 ? '' : 's'})`,
+    `no file for ${windowText(window.from, window.to)}; its files cover ${cover} (${dates.length} date${dates.length === 1 ? '' : 's'})`,
     {
       field: `sources.${name}.files`,
       hint:
         `Run dates its files have (e.g. --from ${first} --to ${last}), or check that the files ` +
-        `for ${describeWindow(window)} were delivered where sources.${name}.files looks.`,
+        `for ${windowText(window.from, window.to)} were delivered where sources.${name}.files looks.`,
     },
   );
 }
@@ -54,10 +55,4 @@ function noFiles(root: string, name: string, files: readonly string[]): StrataEr
     field: `sources.${name}.files`,
     hint: `Check the path in sources.${name}.files: a pattern is relative to the project folder (${root}), not to the current directory.`,
   });
-}
-
-/** 2025-07-01, 2025-07-01..2025-07-03, or an open end: 2025-07-01.. */
-function describeWindow({ from, to }: DateWindow): string {
-  if (from && to) return from === to ? from : `${from}..${to}`;
-  return from ? `${from}..` : `..${to}`;
 }

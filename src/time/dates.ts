@@ -35,3 +35,10 @@ export function addDays(iso: string, days: number): string {
 export function todayUtc(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
+
+/** A window of load dates as strata writes it: 2025-07-01, 2025-07-01..2025-07-03, an open end (2025-07-01..), or latest. */
+export function windowText(from: string | null | undefined, to: string | null | undefined): string {
+  if (!from && !to) return 'latest';
+  if (from && to) return from === to ? from : `${from}..${to}`;
+  return from ? `${from}..` : `..${to}`;
+}

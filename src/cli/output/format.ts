@@ -44,11 +44,7 @@ export function shortTimestamp(value: string | null | undefined): string {
 }
 
 /** A load-date window: one date, a range, an open end, or "latest" when none was given. */
-export function formatWindow(from: string | null | undefined, to: string | null | undefined): string {
-  if (!from && !to) return 'latest';
-  if (from && to) return from === to ? from : `${from}..${to}`;
-  return from ? `${from}..` : `..${to}`;
-}
+export { windowText as formatWindow } from '../../index.ts';
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
