@@ -78,6 +78,12 @@ export const LAYERS = [
     may: ['engine', 'config', 'errors', 'time'],
   },
   {
+    name: 'dashboards',
+    paths: ['src/dashboards'],
+    holds: 'the dashboard page format, and the JSON the API answers about pages (`views.ts`) — pure',
+    may: ['errors'],
+  },
+  {
     name: 'project',
     paths: ['src/project'],
     holds: 'reading a project folder into a validated DAG',
@@ -184,6 +190,12 @@ export const LAYERS = [
     paths: ['src/cli'],
     holds: 'commander program, formatters, progress reporters; the only `process.exit`',
     may: ['index.ts', 'api', 'serve', 'errors'],
+  },
+  {
+    name: 'web',
+    paths: ['src/web'],
+    holds: "the browser code of `strata serve`'s dashboards (bundled into dist/web/ by scripts/build.mjs)",
+    may: [{ name: 'dashboards', only: ['types.ts', 'views.ts'] }],
   },
 ];
 
