@@ -9,6 +9,15 @@ import { el } from './dom.ts';
 
 export type InputChange = (set: Record<string, string | null>) => void;
 
+export interface RenderedInput {
+  root: HTMLElement;
+  /**
+   * Shows the values the server resolved after a change, in place (a field being edited keeps its
+   * focus and its text); false when the input must be drawn again (another kind, other options).
+   */
+  update(input: InputView | undefined): boolean;
+}
+
 /** The URL parameters of an input's resolved value (what the queries are sent). */
 export function inputParams(input: InputView): Record<string, string | null> {
   return input.kind === 'date_range'
@@ -20,7 +29,7 @@ export function renderInput(
   block: ComponentBlock,
   input: InputView | undefined,
   onChange: InputChange,
-): HTMLElement {
+): RenderedInput {
   const root = el('div', {
     class: `input input-${block.component === 'DateRange' ? 'date-range' : 'dropdown'}`,
     'data-component': block.component,
@@ -35,15 +44,17 @@ export function renderInput(
       el('span', { class: 'input-label' }, String(block.attributes.name ?? block.component)),
       el('span', { class: 'input-error' }, 'no value from the server'),
     );
-    return root;
+    return { root, update: () => false };
   }
   if (input.kind === 'date_range') {
-    const from = dateField(`${input.name}_from`, input.from, input.min, input.max, `${input.label}: from`);
-    const to = dateField(`${input.name}_to`, input.to, input.min, input.max, `${input.label}: to`);
-    const changed = (): void => {
-      // An inverted range is made a single day rather than sent to the server to be refused.
+    const from = dateField(`${input.name}_from`, `${input.label}: from`);
+    const to = dateField(`${input.name}_to`, `${input.label}: to`);
+    setDate(from, input.from, input.min, input.max);
+    setDate(to, input.to, input.min, input.max);
+    const changed = (event: Event): void => {
+      // An inverted range becomes a single day rather than a request the server refuses.
       if (from.value && to.value && from.value > to.value) {
-        if (document.activeElement === to) from.value = to.value;
+        if (event.target === to) from.value = to.value;
         else to.value = from.value;
       }
       onChange({ [`${input.name}_from`]: from.value || null, [`${input.name}_to`]: to.value || null });
@@ -60,34 +71,48 @@ export function renderInput(
         to,
       ),
     );
-    return root;
+    const update = (next: InputView | undefined): boolean => {
+      if (next?.kind !== 'date_range' || next.name !== input.name) return false;
+      setDate(from, next.from, next.min, next.max);
+      setDate(to, next.to, next.min, next.max);
+      return true;
+    };
+    return { root, update };
   }
-  const select = el('select', { name: input.name, 'aria-label': input.label });
+  const select = el('select', { name: input.name, id: `input-${input.name}` });
   if (input.all !== undefined) select.append(el('option', { value: '' }, input.all));
   for (const option of input.options) select.append(el('option', { value: option }, option));
-  select.value = input.value ?? (input.all !== undefined ? '' : (input.options[0] ?? ''));
+  select.value = selected(input);
   select.addEventListener('change', () =>
     onChange({ [input.name]: select.value === '' ? null : select.value }),
   );
-  root.append(el('label', { class: 'input-label', for: `input-${input.name}` }, input.label), select);
-  select.id = `input-${input.name}`;
-  return root;
+  root.append(el('label', { class: 'input-label', for: select.id }, input.label), select);
+  const options = JSON.stringify([input.all, input.options]);
+  const update = (next: InputView | undefined): boolean => {
+    if (next?.kind !== 'dropdown' || next.name !== input.name) return false;
+    if (JSON.stringify([next.all, next.options]) !== options) return false;
+    select.value = selected(next);
+    return true;
+  };
+  return { root, update };
 }
 
-function dateField(
-  name: string,
+function selected(input: Extract<InputView, { kind: 'dropdown' }>): string {
+  return input.value ?? (input.all !== undefined ? '' : (input.options[0] ?? ''));
+}
+
+function dateField(name: string, label: string): HTMLInputElement {
+  return el('input', { type: 'date', name, 'aria-label': label });
+}
+
+/** A date field shows the server's value and bounds; a field being edited keeps its text. */
+function setDate(
+  field: HTMLInputElement,
   value: string | null,
   min: string | null,
   max: string | null,
-  label: string,
-): HTMLInputElement {
-  const field = el('input', {
-    type: 'date',
-    name,
-    'aria-label': label,
-    min: min ?? undefined,
-    max: max ?? undefined,
-  });
-  field.value = value ?? '';
-  return field;
+): void {
+  field.min = min ?? '';
+  field.max = max ?? '';
+  if (document.activeElement !== field) field.value = value ?? '';
 }

@@ -13,7 +13,7 @@ import type { ComponentBlock } from './components/card.ts';
 import type { Component } from './components/component.ts';
 import { createComponent, INPUTS } from './components/registry.ts';
 import { el, replaceChildren } from './dom.ts';
-import { inputParams, renderInput } from './inputs.ts';
+import { inputParams, type RenderedInput, renderInput } from './inputs.ts';
 import { type Layout, renderNav } from './nav.ts';
 import { fetchFailure, loading, missingModelsNotice, problemsNotice } from './notices.ts';
 
@@ -23,7 +23,7 @@ const TOKEN = 'token';
 export class Page {
   private readonly params: URLSearchParams;
   private components: Component[] = [];
-  private inputSlots = new Map<string, HTMLElement>();
+  private inputSlots = new Map<string, RenderedInput>();
   private notices: HTMLElement | undefined;
   private blocksKey = '';
   private generation = 0;
@@ -88,7 +88,8 @@ export class Page {
     const inputs = new Map(view.inputs.map((input) => [input.name, input]));
     for (const [id, slot] of this.inputSlots) {
       const block = view.blocks.find((b): b is ComponentBlock => b.kind === 'component' && b.id === id);
-      if (block) slot.replaceWith(this.input(block, inputs));
+      if (block && !slot.update(inputs.get(inputName(block))))
+        slot.root.replaceWith(this.input(block, inputs));
     }
     this.notices?.replaceChildren(
       ...(view.missingModels.length ? [missingModelsNotice(view.missingModels)] : []),
@@ -156,10 +157,9 @@ export class Page {
   }
 
   private input(block: ComponentBlock, inputs: Map<string, InputView>): HTMLElement {
-    const name = typeof block.attributes.name === 'string' ? block.attributes.name : '';
-    const slot = renderInput(block, inputs.get(name), (set) => this.change(set));
+    const slot = renderInput(block, inputs.get(inputName(block)), (set) => this.change(set));
     this.inputSlots.set(block.id, slot);
-    return slot;
+    return slot.root;
   }
 
   /** An input changed: the address, then the page view and every query, with the new values. */
@@ -208,4 +208,8 @@ export class Page {
     this.components = [];
     this.inputSlots.clear();
   }
+}
+
+function inputName(block: ComponentBlock): string {
+  return typeof block.attributes.name === 'string' ? block.attributes.name : '';
 }
