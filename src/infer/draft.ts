@@ -59,6 +59,8 @@ export interface DraftField {
   distinct: number;
   /** Distinct values when few (an enum candidate's values), else null. */
   enumCandidate: string[] | null;
+  /** Whether the field's values could identify a record (not JSON arrays or objects). */
+  keyable: boolean;
 }
 
 /** Each field's declaration from its statistics and, for fields that look like dates, the formats that read them. */
@@ -74,7 +76,6 @@ export function draftFields(
   const fields = stats.map((s, i) => {
     const name = names[i] as string;
     const decided = decideType(name, s, dates.get(s.name) ?? [], candidates);
-    unsure.push(...decided.unsure);
     const isText = decided.spec.type === 'string';
     const weakSeen = WEAK_NULL_MARKERS.filter((m) => (s.markers[m] ?? 0) > 0);
     const weak = weakSeen.reduce((sum, m) => sum + (s.markers[m] ?? 0), 0);
@@ -83,6 +84,8 @@ export function draftFields(
     let spec: FieldInput = decided.spec;
     const enumValues = isText ? enumCandidate(s, records, settings) : null;
     if (enumValues) spec = { type: 'enum', values: [...enumValues, ...weakSeen].sort() };
+    // A text field that nearly was another type but has few values is an enum: nothing to report.
+    unsure.push(...decided.unsure.filter((u) => !(enumValues && u.kind === 'mixed_types')));
     if (!isText && weakSeen.length > 0) spec = { ...spec, nullValues: weakSeen } as FieldInput;
     const required = records > 0 && values === records;
     const from = s.name === name ? {} : { from: s.name };
@@ -102,6 +105,7 @@ export function draftFields(
       nulls: { empty: records - values - marked, markers },
       distinct: s.distinct,
       enumCandidate: s.distinctValues && s.distinctValues.length <= settings.enumLimit ? s.distinctValues : null,
+      keyable: s.objects + s.arrays === 0,
     };
   });
   return { fields, unsure };
@@ -220,7 +224,13 @@ export function decideType(
   const near = kinds.filter(([, n]) => n < v && share(n)).sort((a, b) => b[1] - a[1])[0];
   if (near) {
     const [kind, n] = near;
-    const example = kind === 'date' ? choice?.uncoveredExample : (s.exampleText ?? undefined);
+    const words = new Set([...TRUE_WORDS, ...FALSE_WORDS]);
+    const example =
+      kind === 'date'
+        ? choice?.uncoveredExample
+        : kind === 'boolean'
+          ? s.distinctValues?.find((x) => !words.has(x.toLowerCase()))
+          : (s.exampleText ?? undefined);
     return text([
       {
         kind: 'mixed_types',
@@ -245,6 +255,7 @@ export function singleKeyCandidates(records: number, fields: readonly DraftField
   if (records < 2) return [];
   return fields.filter(
     (f) =>
+      f.keyable &&
       f.values === records &&
       f.distinct === records &&
       (f.spec.type === 'integer' || f.spec.type === 'string' || f.spec.type === 'decimal') &&
