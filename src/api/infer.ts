@@ -2,7 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type SourceConfigInput, fileSourceSchema } from '../config/source-schema.ts';
-import { withFileSample } from '../engine/duckdb/file-profile.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { DATE_CANDIDATES } from '../infer/date-formats.ts';
 import {
@@ -129,6 +128,8 @@ export async function infer(request: InferRequest): Promise<InferResult> {
     return (isAbsolute(rel) ? path : rel).split(sep).join('/');
   };
 
+  // The driver is loaded here, for infer only: commands that read no file never load it.
+  const { withFileSample } = await import('../engine/duckdb/file-profile.ts');
   const profiled = await withFileSample(
     { paths, format: first.format, compression: first.compression, sampleRows },
     async (sample) => {

@@ -99,8 +99,10 @@ export interface FileSample {
   /** The fields in file order (CSV header, Parquet schema, JSON keys by first appearance). */
   readonly fields: readonly string[];
   stats(request: StatsRequest): Promise<FieldStats[]>;
-  dateMatches(fields: readonly string[], candidates: readonly DateCandidate[]): Promise<Map<string, DateMatches[]>>;
+  dateMatches(
+    fields: readonly string[],
+    candidates: readonly DateCandidate[],
+  ): Promise<Map<string, DateMatches[]>>;
   /** For each tuple of fields: how many distinct combinations the sample holds (nulls included). */
   distinctTuples(tuples: readonly (readonly string[])[]): Promise<number[]>;
 }
-

@@ -33,15 +33,7 @@ const DATES = [
   '%B %d, %Y',
 ];
 
-const TIMES = [
-  '',
-  ' %H:%M',
-  ' %H:%M:%S',
-  ' %H:%M:%S.%g',
-  ' %H:%M:%S.%f',
-  ' %I:%M %p',
-  ' %I:%M:%S %p',
-];
+const TIMES = ['', ' %H:%M', ' %H:%M:%S', ' %H:%M:%S.%g', ' %H:%M:%S.%f', ' %I:%M %p', ' %I:%M:%S %p'];
 
 /** ISO 8601 times after a `T`, with a literal Z for UTC: only after a year-first date. */
 const ISO_TIMES = [
@@ -120,7 +112,10 @@ export interface DateChoice {
  * not yet read, until none reads more (ties go to the earlier candidate). `matches` groups the
  * values by which candidates read them (DateMatches.mask, one character per candidate).
  */
-export function chooseDateFormats(matches: readonly DateMatches[], candidates: readonly DateCandidate[]): DateChoice {
+export function chooseDateFormats(
+  matches: readonly DateMatches[],
+  candidates: readonly DateCandidate[],
+): DateChoice {
   const fits = (m: DateMatches, i: number) => m.mask[i] === '1';
   let remaining = matches.filter((m) => m.mask.includes('1'));
   const chosen: number[] = [];

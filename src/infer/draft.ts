@@ -1,6 +1,12 @@
 import type { ContractInput } from '../config/contract-schema.ts';
 import type { SourceConfigInput } from '../config/source-schema.ts';
-import type { DateCandidate, DateMatches, FieldStats, SampleCsvDialect, SampledFile } from '../engine/file-profile.ts';
+import type {
+  DateCandidate,
+  DateMatches,
+  FieldStats,
+  SampleCsvDialect,
+  SampledFile,
+} from '../engine/file-profile.ts';
 import { chooseDateFormats } from './date-formats.ts';
 import { fieldNames, looksLikeId } from './names.ts';
 
@@ -89,7 +95,12 @@ export function draftFields(
     if (!isText && weakSeen.length > 0) spec = { ...spec, nullValues: weakSeen } as FieldInput;
     const required = records > 0 && values === records;
     const from = s.name === name ? {} : { from: s.name };
-    const declared = { type: spec.type, ...from, ...rest(spec), ...(required ? { required: true } : {}) } as FieldInput;
+    const declared = {
+      type: spec.type,
+      ...from,
+      ...rest(spec),
+      ...(required ? { required: true } : {}),
+    } as FieldInput;
     const markers = Object.fromEntries(
       [...NULL_MARKERS, ...(isText ? [] : WEAK_NULL_MARKERS)]
         .filter((m) => (s.markers[m] ?? 0) > 0)
@@ -100,11 +111,16 @@ export function draftFields(
       name,
       from: s.name,
       spec: declared,
-      ...(enumValues ? { note: 'the values seen in the sample' } : decided.note ? { note: decided.note } : {}),
+      ...(enumValues
+        ? { note: 'the values seen in the sample' }
+        : decided.note
+          ? { note: decided.note }
+          : {}),
       values,
       nulls: { empty: records - values - marked, markers },
       distinct: s.distinct,
-      enumCandidate: s.distinctValues && s.distinctValues.length <= settings.enumLimit ? s.distinctValues : null,
+      enumCandidate:
+        s.distinctValues && s.distinctValues.length <= settings.enumLimit ? s.distinctValues : null,
       keyable: s.objects + s.arrays === 0,
     };
   });
@@ -159,7 +175,10 @@ export function decideType(
   }
   if (s.integers === v) {
     if (s.leadingZeros > 0) {
-      return text([], `text: ${s.leadingZeros} value(s) have leading zeros (e.g. ids, postal codes) that a number would lose`);
+      return text(
+        [],
+        `text: ${s.leadingZeros} value(s) have leading zeros (e.g. ids, postal codes) that a number would lose`,
+      );
     }
     const values = s.distinctValues ?? [];
     if (values.length === 2 && values.includes('0') && values.includes('1')) {
@@ -167,21 +186,27 @@ export function decideType(
     }
     if (s.bigIntegers > 0) {
       if (s.maxIntegerDigits > 38) return text([], 'whole numbers too long for any numeric type');
-      return { spec: { type: 'decimal', precision: 38, scale: 0 }, note: 'whole numbers beyond 64 bits', unsure: [] };
+      return {
+        spec: { type: 'decimal', precision: 38, scale: 0 },
+        note: 'whole numbers beyond 64 bits',
+        unsure: [],
+      };
     }
     return { spec: { type: 'integer' }, unsure: [] };
   }
   if (s.decimals === v) {
     const scale = s.maxScale;
     const precision = Math.max(18, s.maxIntegerDigits + scale);
-    if (precision > 38) return { spec: { type: 'number' }, note: 'too many digits for a decimal', unsure: [] };
+    if (precision > 38)
+      return { spec: { type: 'number' }, note: 'too many digits for a decimal', unsure: [] };
     return {
       spec: { type: 'decimal', precision, scale },
       note: `up to ${s.maxIntegerDigits} integer digit(s) and ${scale} place(s) seen`,
       unsure: [],
     };
   }
-  if (s.decimals + s.exponents === v) return { spec: { type: 'number' }, note: 'numbers with exponents', unsure: [] };
+  if (s.decimals + s.exponents === v)
+    return { spec: { type: 'number' }, note: 'numbers with exponents', unsure: [] };
   const lowered = new Set((s.distinctValues ?? []).map((x) => x.toLowerCase()));
   if (s.trues + s.falses === v && s.distinctValues !== null && lowered.size <= 2) {
     return { spec: { type: 'boolean' }, unsure: [] };
@@ -267,7 +292,10 @@ export function singleKeyCandidates(records: number, fields: readonly DraftField
 export function keyPairsToTest(records: number, fields: readonly DraftField[]): [DraftField, DraftField][] {
   if (records < 2) return [];
   const ids = fields
-    .filter((f) => f.values === records && looksLikeId(f.name) && ['integer', 'string', 'enum'].includes(f.spec.type))
+    .filter(
+      (f) =>
+        f.values === records && looksLikeId(f.name) && ['integer', 'string', 'enum'].includes(f.spec.type),
+    )
     .slice(0, 6);
   const pairs: [DraftField, DraftField][] = [];
   for (let i = 0; i < ids.length; i++) {
@@ -318,7 +346,10 @@ export function draftSource(input: DraftInput): Draft {
   const unsure: Unsure[] = [];
   const notes: Draft['notes'] = { fields: {} };
   if (input.records === 0) {
-    unsure.push({ kind: 'no_records', message: 'the files hold no records: the draft has no fields to declare' });
+    unsure.push({
+      kind: 'no_records',
+      message: 'the files hold no records: the draft has no fields to declare',
+    });
   } else if (input.records < settings.smallSample) {
     unsure.push({
       kind: 'small_sample',
@@ -365,9 +396,7 @@ export function draftSource(input: DraftInput): Draft {
       ...(input.csv.header ? {} : { header: false }),
     };
   }
-  const contractNulls = NULL_MARKERS.filter((m) =>
-    input.fields.some((f) => (f.nulls.markers[m] ?? 0) > 0),
-  );
+  const contractNulls = NULL_MARKERS.filter((m) => input.fields.some((f) => (f.nulls.markers[m] ?? 0) > 0));
   const uniqueKey = chooseKey(input.keys);
   const candidateKeys = input.keys.map((key) => key.map((f) => f.name));
   if (uniqueKey) {

@@ -3,7 +3,14 @@ import { contractSchema } from '../config/contract-schema.ts';
 import { fileSourceSchema } from '../config/source-schema.ts';
 import type { DateMatches, FieldStats } from '../engine/file-profile.ts';
 import { DATE_CANDIDATES, chooseDateFormats, formatPattern, swappedOrder } from './date-formats.ts';
-import { type DraftField, chooseKey, decideType, draftFields, draftSource, singleKeyCandidates } from './draft.ts';
+import {
+  type DraftField,
+  chooseKey,
+  decideType,
+  draftFields,
+  draftSource,
+  singleKeyCandidates,
+} from './draft.ts';
 import { fieldNames, snakeCase, sourceName } from './names.ts';
 import { renderDraft, tsValue } from './render.ts';
 
@@ -99,7 +106,12 @@ describe('date formats', () => {
 
   it('takes several formats when the values mix them, the commonest first', () => {
     const choice = chooseDateFormats(
-      matches([['%Y-%m-%d'], 70], [['%d/%m/%Y'], 20, '31/01/2024'], [['%d/%m/%Y', '%m/%d/%Y'], 5], [[], 2, 'soon']),
+      matches(
+        [['%Y-%m-%d'], 70],
+        [['%d/%m/%Y'], 20, '31/01/2024'],
+        [['%d/%m/%Y', '%m/%d/%Y'], 5],
+        [[], 2, 'soon'],
+      ),
       DATE_CANDIDATES,
     );
     expect(choice.formats).toEqual(['%Y-%m-%d', '%d/%m/%Y']);
@@ -143,7 +155,9 @@ describe('a field’s type', () => {
   });
 
   it('is a date when every time of day is midnight, a timestamp otherwise', () => {
-    const midnight = [{ mask: mask('%Y-%m-%d %H:%M:%S.%g', '%Y-%m-%d %H:%M:%S.%f'), count: 100, example: 'x', timed: 0 }];
+    const midnight = [
+      { mask: mask('%Y-%m-%d %H:%M:%S.%g', '%Y-%m-%d %H:%M:%S.%f'), count: 100, example: 'x', timed: 0 },
+    ];
     expect(decide(stats({ name: 'd', dateLike: 100 }), midnight).spec).toEqual({
       type: 'date',
       formats: ['%Y-%m-%d %H:%M:%S.%g'],
@@ -156,7 +170,10 @@ describe('a field’s type', () => {
     const mixed = decide(stats({ name: 'n', integers: 95, decimals: 95, exampleText: 'n/k' }));
     expect(mixed.spec).toEqual({ type: 'string' });
     expect(mixed.unsure).toEqual([
-      expect.objectContaining({ kind: 'mixed_types', message: expect.stringContaining("95 of 100 values are integers but 5 are not (e.g. 'n/k')") }),
+      expect.objectContaining({
+        kind: 'mixed_types',
+        message: expect.stringContaining("95 of 100 values are integers but 5 are not (e.g. 'n/k')"),
+      }),
     ]);
     expect(decide(stats({ name: 'code', integers: 40, decimals: 40 })).unsure).toEqual([]);
     const empty = decide(stats({ name: 'e', values: 0, distinct: 0 }));
@@ -184,8 +201,22 @@ describe('the draft', () => {
   const fields = [
     stats({ name: 'orderID', integers: 100, decimals: 100 }),
     stats({ name: 'Reference', values: 100, distinct: 100 }),
-    stats({ name: 'Status', distinct: 3, distinctValues: ['new', 'paid', 'sent'], markers: { NULL: 4 }, values: 96 }),
-    stats({ name: 'amount', integers: 90, decimals: 96, values: 96, maxScale: 2, maxIntegerDigits: 3, markers: { NA: 4 } }),
+    stats({
+      name: 'Status',
+      distinct: 3,
+      distinctValues: ['new', 'paid', 'sent'],
+      markers: { NULL: 4 },
+      values: 96,
+    }),
+    stats({
+      name: 'amount',
+      integers: 90,
+      decimals: 96,
+      values: 96,
+      maxScale: 2,
+      maxIntegerDigits: 3,
+      markers: { NA: 4 },
+    }),
     stats({ name: 'region', values: 90, distinct: 40, markers: { NA: 10 } }),
   ];
 
@@ -215,10 +246,7 @@ describe('the draft', () => {
   });
 
   it('reports a small sample and declares no enum from it', () => {
-    const result = draft(
-      [stats({ name: 'kind', values: 8, distinct: 2, distinctValues: ['a', 'b'] })],
-      8,
-    );
+    const result = draft([stats({ name: 'kind', values: 8, distinct: 2, distinctValues: ['a', 'b'] })], 8);
     expect(result.source.contract.fields.kind).toEqual({ type: 'string', required: true });
     expect(result.unsure.map((u) => u.kind)).toContain('small_sample');
   });
@@ -227,11 +255,16 @@ describe('the draft', () => {
     const field = (name: string) => ({ name }) as DraftField;
     expect(chooseKey([[field('email')], [field('customer_id')]])).toEqual(['customer_id']);
     expect(chooseKey([[field('email')]])).toEqual(['email']);
-    const text = renderDraft(draft(fields), { sampleText: 'orders.csv (100 records read)', importPath: './orders.ts' });
+    const text = renderDraft(draft(fields), {
+      sampleText: 'orders.csv (100 records read)',
+      importPath: './orders.ts',
+    });
     expect(text).toContain("import { defineSource } from 'strata';");
     expect(text).toContain('export const orders = defineSource({');
     expect(text).toContain("      order_id: { type: 'integer', from: 'orderID', required: true },");
-    expect(text).toContain("    uniqueKey: ['order_id'], // unique and never empty in the sample; also: reference");
+    expect(text).toContain(
+      "    uniqueKey: ['order_id'], // unique and never empty in the sample; also: reference",
+    );
     expect(tsValue({ "it's": ['a\\b'] })).toBe("{ 'it\\'s': ['a\\\\b'] }");
   });
 });

@@ -2,7 +2,8 @@ import type { Draft } from './draft.ts';
 
 /** A value as TypeScript source: strings single-quoted, arrays and plain objects inline. */
 export function tsValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (typeof value === 'string')
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(tsValue).join(', ')}]`;
   if (value && typeof value === 'object') {
@@ -72,7 +73,8 @@ export function renderDraft(draft: Draft, options: RenderOptions): string {
   if (source.csv) out.push(`  csv: ${tsValue(source.csv)},${comment(notes.csv)}`);
   out.push('  contract: {');
   const contract = source.contract;
-  if (contract.uniqueKey) out.push(`    uniqueKey: ${tsValue(contract.uniqueKey)},${comment(notes.uniqueKey)}`);
+  if (contract.uniqueKey)
+    out.push(`    uniqueKey: ${tsValue(contract.uniqueKey)},${comment(notes.uniqueKey)}`);
   if (contract.nullValues) out.push(`    nullValues: ${tsValue(contract.nullValues)},`);
   out.push('    fields: {');
   for (const [name, field] of Object.entries(contract.fields)) {

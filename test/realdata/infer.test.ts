@@ -8,7 +8,13 @@ import { fileSourceSchema } from '../../src/config/source-schema.ts';
 import { ParquetWriter } from '../../src/engine/duckdb/parquet-writer.ts';
 import { StrataError } from '../../src/errors/strata-error.ts';
 import { TestProject } from '../helpers/project.ts';
-import { REALDATA, describeRealdata, expectQuarantineExplained, expectReconciled, readCsv } from './support.ts';
+import {
+  REALDATA,
+  describeRealdata,
+  expectQuarantineExplained,
+  expectReconciled,
+  readCsv,
+} from './support.ts';
 
 const TODAY = '2026-01-15';
 const retail = join(REALDATA, 'online_retail_sample', 'online_retail_sample.csv');
@@ -72,7 +78,11 @@ describeRealdata('strata infer on real exports', () => {
       required: true,
     });
     // NULL until the order ships.
-    expect(field(result, 'shipped_date')).toEqual({ type: 'date', from: 'shippedDate', formats: ['%Y-%m-%d %H:%M:%S.%g'] });
+    expect(field(result, 'shipped_date')).toEqual({
+      type: 'date',
+      from: 'shippedDate',
+      formats: ['%Y-%m-%d %H:%M:%S.%g'],
+    });
     expect(result.fields.find((f) => f.name === 'shipped_date')?.nulls.markers.NULL).toBeGreaterThan(0);
     expect(field(result, 'freight')).toMatchObject({ type: 'decimal', scale: 2, required: true });
     // Lines with an unquoted comma in an address have more fields than the header.
@@ -84,7 +94,11 @@ describeRealdata('strata infer on real exports', () => {
 
   it('Northwind: text ids with leading zeros stay text; a pair of ids is the key of order lines', async () => {
     const territories = await draft([northwind('territories.csv')]);
-    expect(field(territories, 'territory_id')).toEqual({ type: 'string', from: 'territoryID', required: true });
+    expect(field(territories, 'territory_id')).toEqual({
+      type: 'string',
+      from: 'territoryID',
+      required: true,
+    });
     expect(territories.uniqueKey).toEqual(['territory_id']);
     const details = await draft([northwind('order-details.csv')]);
     expect(details.uniqueKey).toEqual(['order_id', 'product_id']);
@@ -95,7 +109,11 @@ describeRealdata('strata infer on real exports', () => {
     const result = await draft([telco]);
     expect(fileSourceSchema.safeParse(result.config).success).toBe(true);
     expect(result.uniqueKey).toEqual(['customer_id']);
-    expect(field(result, 'senior_citizen')).toEqual({ type: 'boolean', from: 'SeniorCitizen', required: true });
+    expect(field(result, 'senior_citizen')).toEqual({
+      type: 'boolean',
+      from: 'SeniorCitizen',
+      required: true,
+    });
     expect(field(result, 'churn')).toEqual({ type: 'boolean', from: 'Churn', required: true });
     expect(field(result, 'contract')).toEqual({
       type: 'enum',
@@ -106,7 +124,12 @@ describeRealdata('strata infer on real exports', () => {
     // 11 customers of tenure 0 have a blank TotalCharges.
     const blank = readCsv(telco).records.filter((r) => (r['TotalCharges'] ?? '').trim() === '').length;
     expect(blank).toBe(11);
-    expect(field(result, 'total_charges')).toEqual({ type: 'decimal', from: 'TotalCharges', precision: 18, scale: 2 });
+    expect(field(result, 'total_charges')).toEqual({
+      type: 'decimal',
+      from: 'TotalCharges',
+      precision: 18,
+      scale: 2,
+    });
     expect(result.fields.find((f) => f.name === 'total_charges')?.nulls.empty).toBe(blank);
 
     // The sample is bounded: the first N records, and the draft says it did not see the rest.
@@ -142,7 +165,12 @@ describeRealdata('strata infer on real exports', () => {
     await writeFile(file, `${lines.join('\n')}\nnot json\n`);
     const result = await draft([file]);
     expect(fileSourceSchema.safeParse(result.config).success).toBe(true);
-    expect(field(result, 'day')).toEqual({ type: 'date', from: 'Day', formats: ['%Y-%m-%d', '%d/%m/%Y'], required: true });
+    expect(field(result, 'day')).toEqual({
+      type: 'date',
+      from: 'Day',
+      formats: ['%Y-%m-%d', '%d/%m/%Y'],
+      required: true,
+    });
     expect(kinds(result, 'day')).toEqual([]); // 15/02, 28/06: day first
     expect(field(result, 'amount')).toEqual({ type: 'decimal', precision: 18, scale: 2 });
     expect(result.config.contract.nullValues).toEqual(['N/A']);
@@ -181,7 +209,9 @@ describeRealdata('strata infer on real exports', () => {
   });
 
   it('refuses files of different formats, and a draft over an existing file without force', async () => {
-    await expect(draft([retail, join(dir, 'events.ndjson')])).rejects.toMatchObject({ code: 'INFER_INPUT_INVALID' });
+    await expect(draft([retail, join(dir, 'events.ndjson')])).rejects.toMatchObject({
+      code: 'INFER_INPUT_INVALID',
+    });
     await expect(draft([join(dir, 'missing.csv')])).rejects.toBeInstanceOf(StrataError);
     const out = join(dir, 'draft.ts');
     await writeFile(out, '// mine\n');
@@ -229,7 +259,12 @@ export default defineConfig({
       const loads = await expectReconciled(example, ['invoice_lines', 'orders']);
       await expectQuarantineExplained(example);
       // The retail sample is clean: every line staged.
-      expect(loads.invoice_lines).toMatchObject({ received: 232, staged: 232, quarantined: 0, duplicates: 0 });
+      expect(loads.invoice_lines).toMatchObject({
+        received: 232,
+        staged: 232,
+        quarantined: 0,
+        duplicates: 0,
+      });
       // Northwind's lines with an unquoted comma are quarantined as malformed, each with its line.
       const malformed = readCsv(northwind('orders.csv')).malformedLines.length;
       expect(loads.orders).toMatchObject({ quarantined: malformed, duplicates: 0 });

@@ -24,7 +24,12 @@ export function registerInfer(program: Command, ctx: CliContext): void {
     .option('--source <name>', 'the source’s name (default: from the first file’s name)')
     .option('--out <file>', 'write the draft to this file instead of stdout')
     .option('--force', 'with --out: replace an existing file')
-    .option('--sample <n>', 'records read at most, shared between the files', positiveInteger, DEFAULT_SAMPLE_ROWS)
+    .option(
+      '--sample <n>',
+      'records read at most, shared between the files',
+      positiveInteger,
+      DEFAULT_SAMPLE_ROWS,
+    )
     .addOption(
       new Option('--format <format>', 'the draft as TypeScript, or everything found as JSON')
         .choices(['text', 'json'])
@@ -50,7 +55,8 @@ Paths in the draft are relative to the project folder (--project).`,
         ...(options.out !== undefined ? { out: options.out, force: options.force ?? false } : {}),
       });
       if (logFormat === 'json') {
-        for (const item of result.unsure) await writeChunk(ctx.io.stderr, toJsonLine({ event: 'infer_unsure', ...item }));
+        for (const item of result.unsure)
+          await writeChunk(ctx.io.stderr, toJsonLine({ event: 'infer_unsure', ...item }));
       } else {
         await writeChunk(ctx.io.stderr, unsureText(result));
       }

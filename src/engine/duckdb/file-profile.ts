@@ -37,7 +37,10 @@ const EXPONENT = `${DECIMAL}[eE][+-]?[0-9]+`;
 const DATE_LIKE = '[0-9]{1,4}[-/. ][0-9A-Za-z]{1,9}[-/., ].*|[A-Za-z]{3,9}[ .-][0-9]{1,2}.*';
 
 /** Reads the sample of `request` into a scratch DuckDB and hands it to `fn`; the database goes after. */
-export async function withFileSample<T>(request: SampleRequest, fn: (sample: FileSample) => Promise<T>): Promise<T> {
+export async function withFileSample<T>(
+  request: SampleRequest,
+  fn: (sample: FileSample) => Promise<T>,
+): Promise<T> {
   const engine = await openDuckDb({ path: ':memory:', threads: 1 });
   try {
     return await engine.withSession(async (session) => fn(await readSample(session, request)));
@@ -60,11 +63,15 @@ async function readSample(session: Session, request: SampleRequest): Promise<Fil
       fieldLists.push(read.fields);
     } catch (error) {
       if (error instanceof StrataError) throw error;
-      throw new StrataError('FILE_UNREADABLE', `${path} cannot be read as ${request.format}: ${causeMessage(error)}`, {
-        file: path,
-        cause: error,
-        hint: 'Check the file’s format and compression (the extension tells them: .csv, .json, .ndjson, .parquet, .gz).',
-      });
+      throw new StrataError(
+        'FILE_UNREADABLE',
+        `${path} cannot be read as ${request.format}: ${causeMessage(error)}`,
+        {
+          file: path,
+          cause: error,
+          hint: 'Check the file’s format and compression (the extension tells them: .csv, .json, .ndjson, .parquet, .gz).',
+        },
+      );
     }
   }
   const fields = [...new Set(fieldLists.flat())];
@@ -85,7 +92,8 @@ SELECT file, n, col, kind, raw, nullif(trim(raw, ' '), '') AS text FROM (
     files,
     csv,
     fields,
-    stats: (statsRequest) => (fields.length ? fieldStats(session, fields, statsRequest) : Promise.resolve([])),
+    stats: (statsRequest) =>
+      fields.length ? fieldStats(session, fields, statsRequest) : Promise.resolve([]),
     dateMatches: (names, candidates) => dateMatches(session, names, candidates),
     distinctTuples: (tuples) => distinctTuples(session, tuples),
   };
@@ -164,7 +172,10 @@ FROM (SELECT * FROM read_parquet($1) LIMIT ${limit}) AS t`,
       );
       break;
   }
-  const more = await rows(session, `SELECT count(*) AS n FROM ${SAMPLE} WHERE file = ${index} AND n > ${perFile}`);
+  const more = await rows(
+    session,
+    `SELECT count(*) AS n FROM ${SAMPLE} WHERE file = ${index} AND n > ${perFile}`,
+  );
   await session.execute(`DELETE FROM ${SAMPLE} WHERE file = ${index} AND n > ${perFile}`);
   if (request.format === 'json' || request.format === 'ndjson') {
     const notObjects = await rows(
@@ -173,7 +184,8 @@ FROM (SELECT * FROM read_parquet($1) LIMIT ${limit}) AS t`,
     );
     rejected = notObjects.map((r) => ({
       line: Number(r.line ?? r.n),
-      reason: request.format === 'ndjson' ? 'the line is not a JSON object' : 'the record is not a JSON object',
+      reason:
+        request.format === 'ndjson' ? 'the line is not a JSON object' : 'the record is not a JSON object',
       text: '',
     }));
     await session.execute(`DELETE FROM ${SAMPLE} WHERE file = ${index} AND record IS NULL`);
@@ -213,16 +225,23 @@ async function sniffCsv(session: Session, request: SampleRequest): Promise<Sampl
       [path],
     );
     const row = found[0];
-    if (row) sniffed = { delimiter: String(row.delimiter), header: row.header === true, columns: Number(row.columns) };
+    if (row)
+      sniffed = {
+        delimiter: String(row.delimiter),
+        header: row.header === true,
+        columns: Number(row.columns),
+      };
   } catch {
     sniffed = undefined;
   }
   if (sniffed && sniffed.columns > 1 && sniffed.delimiter.length === 1) {
     return { delimiter: sniffed.delimiter, header: sniffed.header, sniffed: true };
   }
-  const first = await rows(session, `SELECT line FROM ${linesOf(compression, 'strata_profile_header')} LIMIT 1`, [
-    path,
-  ]);
+  const first = await rows(
+    session,
+    `SELECT line FROM ${linesOf(compression, 'strata_profile_header')} LIMIT 1`,
+    [path],
+  );
   const header = String(first[0]?.line ?? '');
   const counts = [',', ';', '\t', '|'].map((c) => ({ c, n: header.split(c).length - 1 }));
   const best = counts.reduce((a, b) => (b.n > a.n ? b : a));
@@ -236,9 +255,7 @@ async function fieldStats(
 ): Promise<FieldStats[]> {
   const lit = (values: readonly string[]) => values.map((v) => d.stringLiteral(v)).join(', ');
   const markers = request.nullMarkers.length ? `text IN (${lit(request.nullMarkers)})` : 'FALSE';
-  const markerCounts = request.nullMarkers.map(
-    (m) => `count(*) FILTER (WHERE text = ${d.stringLiteral(m)})`,
-  );
+  const markerCounts = request.nullMarkers.map((m) => `count(*) FILTER (WHERE text = ${d.stringLiteral(m)})`);
   const re = (pattern: string) => `regexp_full_match(v, ${d.stringLiteral(pattern)})`;
   const found = await rows(
     session,
@@ -325,7 +342,12 @@ GROUP BY col, mask ORDER BY col, count DESC, mask`,
   for (const r of found) {
     const name = String(r.col);
     const list = result.get(name) ?? [];
-    list.push({ mask: String(r.mask), count: Number(r.count), example: String(r.example), timed: Number(r.timed) });
+    list.push({
+      mask: String(r.mask),
+      count: Number(r.count),
+      example: String(r.example),
+      timed: Number(r.timed),
+    });
     result.set(name, list);
   }
   return result;
