@@ -66,7 +66,7 @@ export function renderDraft(draft: Draft, options: RenderOptions): string {
       out.push(`// - ${(first ?? '').slice(3)}`, ...others.map((l) => `//   ${l.slice(3)}`));
     }
   }
-  out.push(`import { defineSource } from 'strata';`, '', `export const ${draft.name} = defineSource({`);
+  out.push('', `import { defineSource } from 'strata';`, '', `export const ${draft.name} = defineSource({`);
   const files = source.files;
   out.push(`  files: ${tsValue(files)},`);
   if (source.loadDate) out.push(`  loadDate: ${tsValue(source.loadDate)},${comment(notes.loadDate)}`);
