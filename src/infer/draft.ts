@@ -111,11 +111,7 @@ export function draftFields(
       name,
       from: s.name,
       spec: declared,
-      ...(enumValues
-        ? { note: 'the values seen in the sample' }
-        : decided.note
-          ? { note: decided.note }
-          : {}),
+      ...noteOf(enumValues ? 'the values seen in the sample' : decided.note, records - values, records),
       values,
       nulls: { empty: records - values - marked, markers },
       distinct: s.distinct,
@@ -125,6 +121,16 @@ export function draftFields(
     };
   });
   return { fields, unsure };
+}
+
+/** A field's remark: what decided its type, and how many records have no value. */
+function noteOf(decided: string | undefined, missing: number, records: number): { note?: string } {
+  const parts = [
+    decided,
+    missing > 0 && missing < records ? `${missing} of ${records} null or empty` : undefined,
+  ];
+  const note = parts.filter((p) => p !== undefined).join('; ');
+  return note ? { note } : {};
 }
 
 function rest(spec: FieldInput): Record<string, unknown> {
@@ -360,7 +366,7 @@ export function draftSource(input: DraftInput): Draft {
   if (truncated.length > 0) {
     unsure.push({
       kind: 'partial_sample',
-      message: `only the first ${input.records} records were read (${truncated.map((f) => f.path).join(', ')} hold${truncated.length === 1 ? 's' : ''} more): a value, null or duplicate after them is not seen (--sample N reads more)`,
+      message: `only the first ${input.records} records were read (${truncated.map((f) => f.path).join(', ')} hold${truncated.length === 1 ? 's' : ''} more): a value, null or duplicate after them is not seen, and enums list only the values seen (--sample N reads more)`,
     });
   }
   for (const file of input.sampled) {

@@ -152,11 +152,13 @@ FROM (SELECT json FROM read_json_objects($1, format = 'array'${compression}) LIM
       break;
     case 'ndjson':
       // As raw loading reads it: line by line, a line that is not a JSON object is not a record.
+      // Lines are numbered after the limit (a window over the whole file would read all of it).
       await session.execute(
         `${insert} SELECT ${index} AS file, row_number() OVER () AS n, line_number AS line,
   CASE WHEN json_type(j) = 'OBJECT' THEN j END AS record
 FROM (SELECT line_number, line, TRY_CAST(line AS JSON) AS j
-  FROM (SELECT row_number() OVER () AS line_number, line FROM ${linesOf(compression, rejects)})
+  FROM (SELECT row_number() OVER () AS line_number, line
+    FROM (SELECT line FROM ${linesOf(compression, rejects)} LIMIT ${2 * limit}))
   WHERE line IS NOT NULL AND trim(line) <> '' LIMIT ${limit})`,
         [path],
       );
