@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type SourceConfigInput, fileSourceSchema } from '../config/source-schema.ts';
+import type { FieldStats } from '../engine/file-profile.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { DATE_CANDIDATES } from '../infer/date-formats.ts';
 import {
@@ -12,6 +13,7 @@ import {
   TRUE_WORDS,
   type Unsure,
   WEAK_NULL_MARKERS,
+  arrayField,
   draftFields,
   draftSource,
   keyPairsToTest,
@@ -133,15 +135,25 @@ export async function infer(request: InferRequest): Promise<InferResult> {
   const profiled = await withFileSample(
     { paths, format: first.format, compression: first.compression, sampleRows },
     async (sample) => {
-      const stats = await sample.stats({
-        nullMarkers: [...NULL_MARKERS, ...WEAK_NULL_MARKERS],
-        trueWords: TRUE_WORDS,
-        falseWords: FALSE_WORDS,
-        listLimit: DEFAULT_SETTINGS.enumLimit,
-      });
-      const dateLike = stats.filter((s) => s.dateLike > 0 && s.decimals < s.values).map((s) => s.name);
-      const dates = await sample.dateMatches(dateLike, DATE_CANDIDATES);
+      const stats = await sample.stats(statsRequest);
+      const dates = await sample.dateMatches(dateLikeOf(stats), DATE_CANDIDATES);
       const drafted = draftFields(sample.records, stats, dates, DATE_CANDIDATES);
+      // A field of JSON arrays of objects: its elements are profiled as records of their own.
+      for (const [i, s] of stats.entries()) {
+        const field = drafted.fields[i] as DraftField;
+        if (s.values === 0 || s.arrays !== s.values) continue;
+        const elements = await sample.elements(s.name);
+        if (!elements) continue;
+        const itemStats = await elements.stats(statsRequest);
+        const itemDates = await elements.dateMatches(dateLikeOf(itemStats), DATE_CANDIDATES);
+        const items = draftFields(elements.records, itemStats, itemDates, DATE_CANDIDATES);
+        const array = arrayField(field, elements.records, items);
+        drafted.fields[i] = array.field;
+        drafted.unsure = [
+          ...drafted.unsure.filter((u) => !(u.kind === 'nested' && u.field === field.name)),
+          ...array.unsure,
+        ];
+      }
       const singles = singleKeyCandidates(sample.records, drafted.fields);
       let keys: DraftField[][] = singles.map((f) => [f]);
       if (keys.length === 0) {
@@ -213,6 +225,18 @@ export async function infer(request: InferRequest): Promise<InferResult> {
     },
     written: outPath ?? null,
   };
+}
+
+const statsRequest = {
+  nullMarkers: [...NULL_MARKERS, ...WEAK_NULL_MARKERS],
+  trueWords: TRUE_WORDS,
+  falseWords: FALSE_WORDS,
+  listLimit: DEFAULT_SETTINGS.enumLimit,
+};
+
+/** The fields some of whose values look like dates (and are not all numbers): their formats are tried. */
+function dateLikeOf(stats: readonly FieldStats[]): string[] {
+  return stats.filter((s) => s.dateLike > 0 && s.decimals < s.values).map((s) => s.name);
 }
 
 function describe(file: { format: string; compression: string }): string {

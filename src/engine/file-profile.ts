@@ -92,10 +92,9 @@ export interface DateMatches {
   timed: number;
 }
 
-export interface FileSample {
+/** Records of JSON objects and the questions asked of their fields. */
+export interface FieldSample {
   readonly records: number;
-  readonly files: readonly SampledFile[];
-  readonly csv: SampleCsvDialect | undefined;
   /** The fields in file order (CSV header, Parquet schema, JSON keys by first appearance). */
   readonly fields: readonly string[];
   stats(request: StatsRequest): Promise<FieldStats[]>;
@@ -103,6 +102,13 @@ export interface FileSample {
     fields: readonly string[],
     candidates: readonly DateCandidate[],
   ): Promise<Map<string, DateMatches[]>>;
+}
+
+export interface FileSample extends FieldSample {
+  readonly files: readonly SampledFile[];
+  readonly csv: SampleCsvDialect | undefined;
   /** For each tuple of fields: how many distinct combinations the sample holds (nulls included). */
   distinctTuples(tuples: readonly (readonly string[])[]): Promise<number[]>;
+  /** The objects inside a field's JSON arrays, as records of their own; undefined when there are none. */
+  elements(field: string): Promise<FieldSample | undefined>;
 }

@@ -12,6 +12,8 @@ import { fieldNames, looksLikeId } from './names.ts';
 
 /** A draft field's declaration, as a contract takes it. */
 export type FieldInput = ContractInput['fields'][string];
+/** The declaration of an array's item (a scalar field). */
+type ScalarInput = Exclude<FieldInput, { type: 'array' }>;
 
 /** Texts that mean null wherever they appear (declared contract-wide when seen). */
 export const NULL_MARKERS = ['NULL', 'null', 'Null', 'N/A', 'n/a', '#N/A', '\\N', 'NaN', 'nan'];
@@ -427,5 +429,39 @@ export function draftSource(input: DraftInput): Draft {
     uniqueKey,
     notes,
     unsure,
+  };
+}
+
+/**
+ * A field whose every value is a JSON array of objects, declared as an array with the fields of its
+ * elements (`items`, each scalar: an element's own arrays and objects stay JSON text). What the
+ * draft is unsure of in the elements is named `<field>.<item>`.
+ */
+export function arrayField(
+  field: DraftField,
+  elements: number,
+  items: { fields: readonly DraftField[]; unsure: readonly Unsure[] },
+): { field: DraftField; unsure: Unsure[] } {
+  const declared: Record<string, ScalarInput> = {};
+  for (const item of items.fields) declared[item.name] = item.spec as ScalarInput;
+  const { required } = field.spec as { required?: boolean };
+  const spec = {
+    type: 'array',
+    ...(field.from === field.name ? {} : { from: field.from }),
+    ...(required ? { required: true } : {}),
+    items: declared,
+  } as FieldInput;
+  const notes = items.fields.filter((f) => f.note).map((f) => `${f.name}: ${f.note}`);
+  return {
+    field: {
+      ...field,
+      spec,
+      note: `${elements} element(s) in the sample${notes.length ? `; ${notes.join('; ')}` : ''}`,
+    },
+    unsure: items.unsure.map((u) => ({
+      ...u,
+      ...(u.field ? { field: `${field.name}.${u.field}` } : {}),
+      message: `${field.name}.${u.message}`,
+    })),
   };
 }

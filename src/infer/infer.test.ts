@@ -5,6 +5,7 @@ import type { DateMatches, FieldStats } from '../engine/file-profile.ts';
 import { DATE_CANDIDATES, chooseDateFormats, formatPattern, swappedOrder } from './date-formats.ts';
 import {
   type DraftField,
+  arrayField,
   chooseKey,
   decideType,
   draftFields,
@@ -266,5 +267,39 @@ describe('the draft', () => {
       "    uniqueKey: ['order_id'], // unique and never empty in the sample; also: reference",
     );
     expect(tsValue({ "it's": ['a\\b'] })).toBe("{ 'it\\'s': ['a\\\\b'] }");
+  });
+
+  it('declares a field of arrays of objects with the fields of its elements as items', () => {
+    const records = 40;
+    const parent = draftFields(
+      records,
+      [stats({ name: 'lineItems', values: records, arrays: records })],
+      new Map(),
+      DATE_CANDIDATES,
+    );
+    expect(parent.unsure.map((u) => u.kind)).toEqual(['nested']);
+    const items = draftFields(
+      90,
+      [
+        stats({ name: 'SKU', values: 90, distinct: 50 }),
+        stats({ name: 'qty', values: 85, integers: 85, decimals: 85, distinct: 9 }),
+        stats({ name: 'note', values: 0, distinct: 0 }),
+      ],
+      new Map(),
+      DATE_CANDIDATES,
+    );
+    const array = arrayField(parent.fields[0] as DraftField, 90, items);
+    expect(array.field.spec).toEqual({
+      type: 'array',
+      from: 'lineItems',
+      required: true,
+      items: {
+        sku: { type: 'string', from: 'SKU', required: true },
+        qty: { type: 'integer' },
+        note: { type: 'string' },
+      },
+    });
+    expect(array.unsure).toEqual([expect.objectContaining({ kind: 'all_null', field: 'line_items.note' })]);
+    expect(contractSchema.safeParse({ fields: { line_items: array.field.spec } }).success).toBe(true);
   });
 });

@@ -78,7 +78,16 @@ export function renderDraft(draft: Draft, options: RenderOptions): string {
   if (contract.nullValues) out.push(`    nullValues: ${tsValue(contract.nullValues)},`);
   out.push('    fields: {');
   for (const [name, field] of Object.entries(contract.fields)) {
-    out.push(`      ${tsKey(name)}: ${tsValue(field)},${comment(notes.fields[name])}`);
+    if (field.type !== 'array') {
+      out.push(`      ${tsKey(name)}: ${tsValue(field)},${comment(notes.fields[name])}`);
+      continue;
+    }
+    // An array's items, one per line.
+    const { items, ...array } = field;
+    const head = tsValue(array).replace(/ }$/, ',');
+    out.push(`      ${tsKey(name)}: ${head}${comment(notes.fields[name])}`, '        items: {');
+    for (const [item, spec] of Object.entries(items)) out.push(`          ${tsKey(item)}: ${tsValue(spec)},`);
+    out.push('        },', '      },');
   }
   out.push('    },', '  },', '});', '');
   return out.join('\n');

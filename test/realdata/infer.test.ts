@@ -157,7 +157,7 @@ describeRealdata('strata infer on real exports', () => {
         Day: days[i % days.length],
         amount: i % 10 === 0 ? 'N/A' : (i * 1.25).toFixed(2),
         kind: ['click', 'view', 'buy'][i % 3],
-        items: [{ sku: `S${i}`, qty: 1 }],
+        items: [{ sku: `S${i}`, qty: (i % 4) + 1 }],
       };
       if (i % 7 === 0) delete record.kind;
       return JSON.stringify(record);
@@ -175,8 +175,13 @@ describeRealdata('strata infer on real exports', () => {
     expect(field(result, 'amount')).toEqual({ type: 'decimal', precision: 18, scale: 2 });
     expect(result.config.contract.nullValues).toEqual(['N/A']);
     expect(field(result, 'kind')).toEqual({ type: 'enum', values: ['buy', 'click', 'view'] });
-    expect(field(result, 'items')).toEqual({ type: 'string', required: true });
-    expect(kinds(result, 'items')).toEqual(['nested']);
+    // An array of objects: its elements' fields are the items of an array field.
+    expect(field(result, 'items')).toEqual({
+      type: 'array',
+      required: true,
+      items: { sku: { type: 'string', required: true }, qty: { type: 'integer', required: true } },
+    });
+    expect(kinds(result, 'items')).toEqual([]);
     expect(result.uniqueKey).toEqual(['event_id']);
     expect(result.sample.files[0]?.rejectedLines).toEqual([61]);
   });
@@ -228,9 +233,11 @@ describeRealdata('strata infer on real exports', () => {
       await project.write({ 'data/.keep': '' });
       await copyFile(retail, join(project.dir, 'data', 'invoice_lines.csv'));
       await copyFile(northwind('orders.csv'), join(project.dir, 'data', 'orders.csv'));
-      for (const name of ['invoice_lines', 'orders']) {
+      await copyFile(join(REALDATA, 'fakestore', 'carts.json'), join(project.dir, 'data', 'carts.json'));
+      for (const file of ['invoice_lines.csv', 'orders.csv', 'carts.json']) {
+        const name = file.replace(/\..*/, '');
         await infer({
-          files: [`data/${name}.csv`],
+          files: [`data/${file}`],
           cwd: project.dir,
           projectDir: project.dir,
           out: `sources/${name}.ts`,
@@ -241,10 +248,11 @@ describeRealdata('strata infer on real exports', () => {
         'strata.config.ts': `import { defineConfig } from 'strata';
 import { invoice_lines } from './sources/invoice_lines.ts';
 import { orders } from './sources/orders.ts';
+import { carts } from './sources/carts.ts';
 
 export default defineConfig({
   engine: { type: 'duckdb', path: 'warehouse.duckdb' },
-  sources: { invoice_lines, orders },
+  sources: { invoice_lines, orders, carts },
 });
 `,
       });
@@ -256,7 +264,7 @@ export default defineConfig({
         query: (sql: string) => project.query(sql),
         dispose: () => Promise.resolve(),
       };
-      const loads = await expectReconciled(example, ['invoice_lines', 'orders']);
+      const loads = await expectReconciled(example, ['invoice_lines', 'orders', 'carts']);
       await expectQuarantineExplained(example);
       // The retail sample is clean: every line staged.
       expect(loads.invoice_lines).toMatchObject({
@@ -272,6 +280,13 @@ export default defineConfig({
         `SELECT reason_code, count(*) AS n FROM audit.bad_records WHERE source = 'orders' GROUP BY reason_code`,
       );
       expect(reasons).toEqual([{ reason_code: 'malformed_record', n: malformed }]);
+      // The carts' products, an array of objects, are staged as a child table, every element kept.
+      const carts = JSON.parse(await readFile(join(REALDATA, 'fakestore', 'carts.json'), 'utf8')) as {
+        products: unknown[];
+      }[];
+      expect(loads.carts).toMatchObject({ received: carts.length, staged: carts.length, quarantined: 0 });
+      const elements = await project.query('SELECT count(*) AS n FROM staging.carts__products');
+      expect(elements).toEqual([{ n: carts.reduce((sum, c) => sum + c.products.length, 0) }]);
       // ... which is more than the quarantine gate allows: the run says so instead of succeeding.
       expect(summary.status).not.toBe('success');
     } finally {

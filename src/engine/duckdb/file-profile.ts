@@ -3,6 +3,7 @@ import { DEFAULT_CSV } from '../csv-grammar.ts';
 import type {
   DateCandidate,
   DateMatches,
+  FieldSample,
   FieldStats,
   FileSample,
   SampleCsvDialect,
@@ -75,27 +76,70 @@ async function readSample(session: Session, request: SampleRequest): Promise<Fil
     }
   }
   const fields = [...new Set(fieldLists.flat())];
+  const records = files.reduce((sum, f) => sum + f.records, 0);
+  let elementTables = 0;
+  return {
+    ...(await cellsOf(session, SAMPLE, CELLS, records, fields)),
+    files,
+    csv,
+    distinctTuples: (tuples) => distinctTuples(session, tuples),
+    elements: async (field) => {
+      const suffix = ++elementTables;
+      const table = `${SAMPLE}_elements_${suffix}`;
+      // The elements that are objects, numbered in file order (record, then place in the array).
+      await session.execute(
+        `CREATE TABLE ${table} AS
+SELECT file, row_number() OVER (ORDER BY file, n, i) AS n, e AS record FROM (
+  SELECT file, n, unnest(items) AS e, generate_subscripts(items, 1) AS i
+  FROM (SELECT file, n, TRY_CAST(json_extract(record, ${d.stringLiteral(`$.${JSON.stringify(field)}`)}) AS JSON[]) AS items
+        FROM ${SAMPLE}) AS arrays
+  WHERE items IS NOT NULL) AS elements
+WHERE json_type(e) = 'OBJECT'`,
+      );
+      const counted = await rows(session, `SELECT count(*) AS n FROM ${table}`);
+      const count = Number(counted[0]?.n ?? 0);
+      if (count === 0) return undefined;
+      const keys = (
+        await rows(
+          session,
+          `SELECT key FROM (SELECT n, unnest(json_keys(record)) AS key, generate_subscripts(json_keys(record), 1) AS pos
+  FROM ${table}) GROUP BY key ORDER BY min([n, pos])`,
+        )
+      ).map((r) => String(r.key));
+      return cellsOf(session, table, `${CELLS}_elements_${suffix}`, count, keys);
+    },
+  };
+}
+
+/**
+ * The cells (record × field: its JSON type, raw text and trimmed text) of the JSON records in
+ * `table`, and the questions asked of them.
+ */
+async function cellsOf(
+  session: Session,
+  table: string,
+  cells: string,
+  records: number,
+  fields: readonly string[],
+): Promise<FieldSample> {
   if (fields.length > 0) {
     const keys = `[${fields.map((f) => d.stringLiteral(f)).join(', ')}]`;
     const paths = `[${fields.map((f) => d.stringLiteral(`$.${JSON.stringify(f)}`)).join(', ')}]`;
     await session.execute(
-      `CREATE TABLE ${CELLS} AS
+      `CREATE TABLE ${cells} AS
 SELECT file, n, col, kind, raw, nullif(trim(raw, ' '), '') AS text FROM (
   SELECT file, n, unnest(${keys}) AS col, unnest(json_extract_string(record, ${paths})) AS raw,
     unnest(json_type(record, ${paths})) AS kind
-  FROM ${SAMPLE}) AS cells`,
+  FROM ${table}) AS cells`,
     );
   }
-  const records = files.reduce((sum, f) => sum + f.records, 0);
   return {
     records,
-    files,
-    csv,
     fields,
     stats: (statsRequest) =>
-      fields.length ? fieldStats(session, fields, statsRequest) : Promise.resolve([]),
-    dateMatches: (names, candidates) => dateMatches(session, names, candidates),
-    distinctTuples: (tuples) => distinctTuples(session, tuples),
+      fields.length ? fieldStats(session, cells, fields, statsRequest) : Promise.resolve([]),
+    dateMatches: (names, candidates) =>
+      fields.length ? dateMatches(session, cells, names, candidates) : Promise.resolve(new Map()),
   };
 }
 
@@ -252,6 +296,7 @@ async function sniffCsv(session: Session, request: SampleRequest): Promise<Sampl
 
 async function fieldStats(
   session: Session,
+  cells: string,
   fields: readonly string[],
   request: StatsRequest,
 ): Promise<FieldStats[]> {
@@ -282,7 +327,7 @@ async function fieldStats(
   CASE WHEN count(DISTINCT v) <= ${request.listLimit} THEN list(DISTINCT v ORDER BY v) FILTER (WHERE v IS NOT NULL) END AS distinct_values,
   min(v) FILTER (WHERE NOT ${re(DECIMAL)} AND NOT ${re(EXPONENT)}) AS example_text,
   min(v) AS min, max(v) AS max
-FROM (SELECT *, CASE WHEN ${markers} THEN NULL ELSE text END AS v FROM ${CELLS}) AS cells
+FROM (SELECT *, CASE WHEN ${markers} THEN NULL ELSE text END AS v FROM ${cells}) AS cells
 GROUP BY col`,
   );
   const byName = new Map(found.map((r) => [String(r.col), r]));
@@ -320,6 +365,7 @@ GROUP BY col`,
 
 async function dateMatches(
   session: Session,
+  cells: string,
   fields: readonly string[],
   candidates: readonly DateCandidate[],
 ): Promise<Map<string, DateMatches[]>> {
@@ -336,7 +382,7 @@ async function dateMatches(
 FROM (
   SELECT col, text, list_filter(fits, f -> f IS NOT NULL)[1] AS parsed,
     array_to_string(list_transform(fits, f -> CASE WHEN f IS NULL THEN '0' ELSE '1' END), '') AS mask
-  FROM (SELECT col, text, [${fits.join(', ')}] AS fits FROM ${CELLS}
+  FROM (SELECT col, text, [${fits.join(', ')}] AS fits FROM ${cells}
         WHERE text IS NOT NULL AND col IN (${fields.map((f) => d.stringLiteral(f)).join(', ')})) AS v
 ) AS masks
 GROUP BY col, mask ORDER BY col, count DESC, mask`,
