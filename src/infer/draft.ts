@@ -356,7 +356,7 @@ export function draftSource(input: DraftInput): Draft {
   if (input.records === 0) {
     unsure.push({
       kind: 'no_records',
-      message: 'the files hold no records: the draft has no fields to declare',
+      message: 'the files hold no records: every field they name is typed as string',
     });
   } else if (input.records < settings.smallSample) {
     unsure.push({

@@ -213,6 +213,18 @@ describeRealdata('strata infer on real exports', () => {
     expect(field(result, 'quantity')).toEqual({ type: 'integer', required: true });
   });
 
+  it('a CSV header alone: its fields as text, and the draft says the files hold no records', async () => {
+    const file = join(dir, 'header-only.csv');
+    await writeFile(file, 'Order Id,Placed At\n');
+    const result = await draft([file]);
+    expect(result.config.contract.fields).toEqual({
+      order_id: { type: 'string', from: 'Order Id' },
+      placed_at: { type: 'string', from: 'Placed At' },
+    });
+    expect(kinds(result)).toEqual(['no_records', 'all_null', 'all_null', 'load_date']);
+    expect(fileSourceSchema.safeParse(result.config).success).toBe(true);
+  });
+
   it('refuses files of different formats, and a draft over an existing file without force', async () => {
     await expect(draft([retail, join(dir, 'events.ndjson')])).rejects.toMatchObject({
       code: 'INFER_INPUT_INVALID',

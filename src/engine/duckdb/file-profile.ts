@@ -331,30 +331,30 @@ FROM (SELECT *, CASE WHEN ${markers} THEN NULL ELSE text END AS v FROM ${cells})
 GROUP BY col`,
   );
   const byName = new Map(found.map((r) => [String(r.col), r]));
+  // A field of a file without records (a CSV header alone) has no cells: every count is 0.
   return fields
-    .map((name) => byName.get(name))
-    .filter((r) => r !== undefined)
+    .map((name) => byName.get(name) ?? { col: name, markers: [], distinct_values: [] })
     .map((r) => {
       const markerValues = (r.markers as unknown[]) ?? [];
       return {
         name: String(r.col),
-        values: Number(r.values),
-        empty: Number(r.empty),
+        values: count(r.values),
+        empty: count(r.empty),
         markers: Object.fromEntries(request.nullMarkers.map((m, i) => [m, Number(markerValues[i] ?? 0)])),
-        distinct: Number(r.distinct),
-        maxLength: Number(r.max_length),
-        objects: Number(r.objects),
-        arrays: Number(r.arrays),
-        integers: Number(r.integers),
-        bigIntegers: Number(r.big_integers),
-        leadingZeros: Number(r.leading_zeros),
-        decimals: Number(r.decimals),
-        exponents: Number(r.exponents),
-        maxScale: Number(r.max_scale),
-        maxIntegerDigits: Number(r.max_integer_digits),
-        trues: Number(r.trues),
-        falses: Number(r.falses),
-        dateLike: Number(r.date_like),
+        distinct: count(r.distinct),
+        maxLength: count(r.max_length),
+        objects: count(r.objects),
+        arrays: count(r.arrays),
+        integers: count(r.integers),
+        bigIntegers: count(r.big_integers),
+        leadingZeros: count(r.leading_zeros),
+        decimals: count(r.decimals),
+        exponents: count(r.exponents),
+        maxScale: count(r.max_scale),
+        maxIntegerDigits: count(r.max_integer_digits),
+        trues: count(r.trues),
+        falses: count(r.falses),
+        dateLike: count(r.date_like),
         distinctValues: Array.isArray(r.distinct_values) ? r.distinct_values.map(String) : null,
         exampleText: r.example_text === null || r.example_text === undefined ? null : String(r.example_text),
         min: r.min === null || r.min === undefined ? null : String(r.min),
@@ -411,6 +411,11 @@ async function distinctTuples(session: Session, tuples: readonly (readonly strin
   });
   const found = await rows(session, `SELECT ${counts.join(', ')} FROM ${SAMPLE}`);
   return tuples.map((_, i) => Number(found[0]?.[`t${i}`] ?? 0));
+}
+
+/** A count of a query's row, 0 where there is none. */
+function count(value: unknown): number {
+  return Number(value ?? 0);
 }
 
 async function rows(session: Session, sql: string, params?: readonly SqlValue[]) {
