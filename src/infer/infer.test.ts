@@ -267,6 +267,8 @@ describe('the draft', () => {
       "    uniqueKey: ['order_id'], // unique and never empty in the sample; also: reference",
     );
     expect(tsValue({ "it's": ['a\\b'] })).toBe("{ 'it\\'s': ['a\\\\b'] }");
+    expect(tsValue('\t')).toBe("'\\t'");
+    expect(tsValue('say "hi"\n')).toBe("'say \"hi\"\\n'");
   });
 
   it('declares a field of arrays of objects with the fields of its elements as items', () => {

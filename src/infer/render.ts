@@ -2,8 +2,9 @@ import type { Draft } from './draft.ts';
 
 /** A value as TypeScript source: strings single-quoted, arrays and plain objects inline. */
 export function tsValue(value: unknown): string {
+  // JSON's escapes (\\, \t, \n, \u0000 ...), in single quotes.
   if (typeof value === 'string')
-    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+    return `'${JSON.stringify(value).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(tsValue).join(', ')}]`;
   if (value && typeof value === 'object') {
