@@ -242,8 +242,16 @@ describeRealdata('strata infer on real exports', () => {
   it('end to end: a drafted contract runs as it is, and every record is staged or quarantined with its reason', async () => {
     const project = await TestProject.create({});
     try {
-      await project.write({ 'data/.keep': '' });
-      await copyFile(retail, join(project.dir, 'data', 'invoice_lines.csv'));
+      // The retail lines as another system exports them: a BOM, CRLF, and every third date in ISO form.
+      const retailLines = (await readFile(retail, 'utf8')).trimEnd().split('\n');
+      const iso = (line: string) =>
+        line.replace(
+          /(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})/,
+          (_, d: string, m: string, y: string, h: string, mi: string) =>
+            `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')} ${h.padStart(2, '0')}:${mi}`,
+        );
+      const mixed = retailLines.map((line, i) => (i > 0 && i % 3 === 0 ? iso(line) : line));
+      await project.write({ 'data/invoice_lines.csv': `\uFEFF${mixed.join('\r\n')}\r\n` });
       await copyFile(northwind('orders.csv'), join(project.dir, 'data', 'orders.csv'));
       await copyFile(join(REALDATA, 'fakestore', 'carts.json'), join(project.dir, 'data', 'carts.json'));
       for (const file of ['invoice_lines.csv', 'orders.csv', 'carts.json']) {
@@ -278,13 +286,19 @@ export default defineConfig({
       };
       const loads = await expectReconciled(example, ['invoice_lines', 'orders', 'carts']);
       await expectQuarantineExplained(example);
-      // The retail sample is clean: every line staged.
+      // Every retail line is staged, in either date format, read day first: 1 December 2010.
       expect(loads.invoice_lines).toMatchObject({
         received: 232,
         staged: 232,
         quarantined: 0,
         duplicates: 0,
       });
+      const draftText = await readFile(join(project.dir, 'sources', 'invoice_lines.ts'), 'utf8');
+      expect(draftText).toContain("formats: ['%d/%m/%Y %H:%M', '%Y-%m-%d %H:%M']");
+      const days = await project.query(
+        'SELECT CAST(CAST(invoicedate AS DATE) AS VARCHAR) AS day, count(*) AS n FROM staging.invoice_lines GROUP BY 1',
+      );
+      expect(days).toEqual([{ day: '2010-12-01', n: 232 }]);
       // Northwind's lines with an unquoted comma are quarantined as malformed, each with its line.
       const malformed = readCsv(northwind('orders.csv')).malformedLines.length;
       expect(loads.orders).toMatchObject({ quarantined: malformed, duplicates: 0 });
