@@ -268,7 +268,7 @@ describe('the draft', () => {
     );
     expect(tsValue({ "it's": ['a\\b'] })).toBe("{ 'it\\'s': ['a\\\\b'] }");
     expect(tsValue('\t')).toBe("'\\t'");
-    expect(tsValue('say "hi"\n')).toBe("'say \"hi\"\\n'");
+    expect(tsValue('say "hi"\n')).toBe('\'say "hi"\\n\'');
   });
 
   it('declares a field of arrays of objects with the fields of its elements as items', () => {
