@@ -114,3 +114,8 @@ export const fileSourceSchema = z
 
 export type SourceConfig = z.output<typeof fileSourceSchema>;
 export type SourceConfigInput = z.input<typeof fileSourceSchema>;
+
+/** Types a source in TypeScript (a module of its own, such as `strata infer` drafts); validated when the project loads. */
+export function defineSource(source: SourceConfigInput): SourceConfigInput {
+  return source;
+}

@@ -82,6 +82,10 @@ export const diagnosticCodes = {
 
   // CLI and init
   USAGE: 'A command was called with invalid options.',
+  INFER_INPUT_INVALID:
+    'strata infer cannot read the sample files as asked (a missing file, files of different formats, a bad --source).',
+  INFER_OUT_EXISTS:
+    'strata infer was asked to write its draft over an existing file; pass --force to replace it.',
   INIT_TARGET_NOT_EMPTY: 'strata init was pointed at a folder that already holds a project.',
   DEMO_TARGET_NOT_DEMO: 'strata demo was pointed at a project it did not create (or another pack’s demo).',
   INTERNAL: 'An unexpected internal error.',
