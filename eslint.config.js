@@ -88,6 +88,7 @@ export default tseslint.config(
     // Planning and SQL rendering stay pure: no drivers, no filesystem, no adapter.
     files: [
       'src/models/**',
+      'src/dashboards/**',
       'src/materialize/**',
       'src/contracts/**',
       'src/checks/render.ts',
