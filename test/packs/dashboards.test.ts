@@ -120,7 +120,11 @@ async function pageInputs(
   for (const input of page.inputs) {
     if (input.kind !== 'date_range' || !input.data || !input.min || !input.max) continue;
     const { rows } = await runQuery(project, engine, page, input.data, new Map());
-    choices.set(input.name, { kind: 'date_range', min: day(rows[0]?.[input.min]), max: day(rows[0]?.[input.max]) });
+    choices.set(input.name, {
+      kind: 'date_range',
+      min: day(rows[0]?.[input.min]),
+      max: day(rows[0]?.[input.max]),
+    });
   }
   const dates = resolveInputs(
     page.inputs.filter((i) => i.kind === 'date_range'),
@@ -179,8 +183,14 @@ describe.each(['ecommerce', 'saas'] as const)('the %s pack’s dashboard pages',
     for (const file of files) {
       const text = await readFile(join(built.dir, 'dashboards', file), 'utf8');
       const parsed = parsePage({ file: `dashboards/${file}`, name: file.replace(/\.md$/, ''), text });
-      expect(parsed.problems.map((p) => `${p.message} (line ${p.line ?? '?'})`), file).toEqual([]);
-      expect(parsed.page?.inputs.some((i) => i.kind === 'date_range' && i.data !== undefined), file).toBe(true);
+      expect(
+        parsed.problems.map((p) => `${p.message} (line ${p.location.line ?? '?'})`),
+        file,
+      ).toEqual([]);
+      expect(
+        parsed.page?.inputs.some((i) => i.kind === 'date_range' && i.data !== undefined),
+        file,
+      ).toBe(true);
     }
     // Loading the project checks every page's refs against the DAG, and would throw on a problem.
     const names = await open(async (project) => project.dashboards.map((p) => p.name));
