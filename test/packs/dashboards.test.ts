@@ -1,23 +1,23 @@
 /**
  * The dashboard pages the two domain packs ship, on a small generated project of each pack built
- * on the test run's engine: every page parses, every query runs with its default inputs, every
- * chart has rows and the columns its component names, and the headline KPIs equal SQL written
- * here over the warehouse and the marts (not the page's SQL).
+ * on the test run's engine and served through the dashboards' API (the site `strata serve`
+ * holds): every page parses, every query runs with its default inputs and with dropdown choices,
+ * every chart has rows and the columns its component names, and the headline KPIs equal SQL
+ * written here over the warehouse and the marts (not the page's SQL).
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initProject } from '../../src/api/init.ts';
-import { withProject } from '../../src/api/open-project.ts';
+import { pageView } from '../../src/api/dashboard-pages.ts';
+import { runPageQuery } from '../../src/api/dashboard-query.ts';
+import { type DashboardSite, openDashboardSite } from '../../src/api/dashboard-site.ts';
 import { run } from '../../src/api/run.ts';
 import { parsePage } from '../../src/dashboards/parse-page.ts';
-import { type InputValue, renderQuery } from '../../src/dashboards/render-query.ts';
-import { type InputChoices, resolveInputs } from '../../src/dashboards/resolve-inputs.ts';
 import type { DashboardPage } from '../../src/dashboards/types.ts';
-import type { Engine, QueryResult, Row } from '../../src/engine/types.ts';
+import type { QueryResultView } from '../../src/dashboards/views.ts';
 import { generate } from '../../src/generate/index.ts';
-import type { Project } from '../../src/project/load-project.ts';
 import { testEnvironment } from '../helpers/project.ts';
 
 const START = '2025-01-01';
@@ -37,7 +37,8 @@ const CHARTS = new Set(['KPI', 'LineChart', 'BarChart', 'AreaChart', 'Waterfall'
 
 interface Built {
   dir: string;
-  env: NodeJS.ProcessEnv;
+  /** The project served, its warehouse open. */
+  site: DashboardSite;
   dispose: () => Promise<void>;
 }
 
@@ -70,7 +71,15 @@ async function buildPack(pack: Pack): Promise<Built> {
   const response = await run({ projectDir: dir, env });
   const failed = response.summary.tasks.filter((t) => t.status !== 'success');
   expect(failed.map((t) => `${t.task}: ${t.status} ${t.error?.message ?? ''}`)).toEqual([]);
-  return { dir, env, dispose };
+  const site = await openDashboardSite({ projectDirs: [dir], env });
+  return {
+    dir,
+    site,
+    dispose: async () => {
+      await site.close();
+      await dispose();
+    },
+  };
 }
 
 /** A day as YYYY-MM-DD, whatever type the engine gave it. */
@@ -83,83 +92,36 @@ function num(value: unknown): number {
   return Number(value);
 }
 
-/** Runs one query of a page with the given input values. */
-function runQuery(
-  project: Project,
-  engine: Engine,
-  page: DashboardPage,
-  name: string,
-  inputs: ReadonlyMap<string, InputValue>,
-): Promise<QueryResult> {
-  const query = page.queries.find((q) => q.name === name);
-  if (!query) throw new Error(`${page.name} has no query ${name}`);
-  const statement = renderQuery(query, {
-    dialect: engine.dialect,
-    resolve: (model) => {
-      const table = project.graph.tables.get(model);
-      if (!table) throw new Error(`${page.name}.${name}: no model ${model}`);
-      return table.target;
-    },
-    inputs,
-  });
-  return engine.query(statement.sql, statement.params);
+/** The project's URL segment: the site serves one project, the pack's folder. */
+function slugOf(site: DashboardSite): string {
+  const served = site.projects[0];
+  if (!served) throw new Error('the site serves no project');
+  return served.slug;
 }
 
-/**
- * The inputs' values as the server resolves them: the bounds and choices read from the data
- * (each data query first, with the date ranges already known), then the URL's parameters or
- * each input's default.
- */
-async function pageInputs(
-  project: Project,
-  engine: Engine,
-  page: DashboardPage,
-  params: URLSearchParams,
-): Promise<Map<string, InputValue>> {
-  const choices = new Map<string, InputChoices>();
-  for (const input of page.inputs) {
-    if (input.kind !== 'date_range' || !input.data || !input.min || !input.max) continue;
-    const { rows } = await runQuery(project, engine, page, input.data, new Map());
-    choices.set(input.name, {
-      kind: 'date_range',
-      min: day(rows[0]?.[input.min]),
-      max: day(rows[0]?.[input.max]),
-    });
-  }
-  const dates = resolveInputs(
-    page.inputs.filter((i) => i.kind === 'date_range'),
-    params,
-    choices,
-    LAST_DAY,
-  );
-  for (const input of page.inputs) {
-    if (input.kind !== 'dropdown') continue;
-    const { rows } = await runQuery(project, engine, page, input.data, dates);
-    choices.set(input.name, { kind: 'dropdown', options: rows.map((r) => String(r[input.value])) });
-  }
-  return resolveInputs(page.inputs, params, choices, LAST_DAY);
-}
-
-/** Every query of a page with the given parameters: its result, by query name. */
+/** Every query of a page through the API, with the given inputs: its result, by query name. */
 async function runPage(
-  project: Project,
-  engine: Engine,
+  site: DashboardSite,
   page: DashboardPage,
-  params: URLSearchParams = new URLSearchParams(),
-): Promise<Map<string, QueryResult>> {
-  const inputs = await pageInputs(project, engine, page, params);
-  const results = new Map<string, QueryResult>();
+  params: Record<string, string> = {},
+): Promise<Map<string, QueryResultView>> {
+  const results = new Map<string, QueryResultView>();
   for (const query of page.queries) {
-    try {
-      results.set(query.name, await runQuery(project, engine, page, query.name, inputs));
-    } catch (error) {
-      throw new Error(`${page.file}, query ${query.name}: ${(error as Error).message}`);
-    }
+    const request = new URLSearchParams({ ...params, limit: '10000' });
+    results.set(
+      query.name,
+      await runPageQuery(site, {
+        project: slugOf(site),
+        page: page.name,
+        query: query.name,
+        params: request,
+      }),
+    );
   }
   return results;
 }
 
-function firstRow(results: Map<string, QueryResult>, name: string): Row {
+function firstRow(results: Map<string, QueryResultView>, name: string): Record<string, unknown> {
   const row = results.get(name)?.rows[0];
   if (!row) throw new Error(`the query ${name} gave no row`);
   return row;
@@ -167,9 +129,9 @@ function firstRow(results: Map<string, QueryResult>, name: string): Row {
 
 describe.each(['ecommerce', 'saas'] as const)('the %s pack’s dashboard pages', (pack) => {
   let built: Built | undefined;
-  const open = <T>(fn: (project: Project, engine: Engine) => Promise<T>): Promise<T> => {
+  const site = (): DashboardSite => {
     if (!built) throw new Error('the project was not built');
-    return withProject({ projectDir: built.dir, env: built.env }, fn);
+    return built.site;
   };
 
   beforeAll(async () => {
@@ -193,52 +155,60 @@ describe.each(['ecommerce', 'saas'] as const)('the %s pack’s dashboard pages',
       ).toBe(true);
     }
     // Loading the project checks every page's refs against the DAG, and would throw on a problem.
-    const names = await open(async (project) => project.dashboards.map((p) => p.name));
-    expect(names).toEqual([...PAGES[pack]]);
+    expect(site().projects[0]?.project.dashboards.map((p) => p.name)).toEqual([...PAGES[pack]]);
   });
 
-  it('run every query with the default inputs; every chart has rows and the columns it names', async () => {
-    await open(async (project, engine) => {
-      for (const page of project.dashboards) {
-        const results = await runPage(project, engine, page);
-        for (const block of page.blocks) {
-          if (block.kind !== 'component' || !block.component.data) continue;
-          const { name, data, columns } = block.component;
-          if (name === 'DateRange' || name === 'Dropdown') continue;
-          const result = results.get(data);
-          const where = `${page.file}:${block.line} <${name} data="${data}">`;
-          expect(result, where).toBeDefined();
-          const have = new Set(result?.columns.map((c) => c.name));
-          expect(
-            columns.filter((c) => !have.has(c)),
-            where,
-          ).toEqual([]);
-          if (CHARTS.has(name)) expect(result?.rows.length, `${where} gives no rows`).toBeGreaterThan(0);
+  it('show every page with its models built, its inputs resolved and no column problem', async () => {
+    for (const page of site().projects[0]?.project.dashboards ?? []) {
+      const view = await pageView(site(), slugOf(site()), page.name, new URLSearchParams());
+      expect(view.missingModels, page.file).toEqual([]);
+      expect(view.problems, page.file).toEqual([]);
+      for (const input of view.inputs) {
+        if (input.kind === 'date_range') {
+          expect([input.min, input.max], `${page.file}: ${input.name}`).toEqual([START, LAST_DAY]);
+          expect(input.to, `${page.file}: ${input.name}`).toBe(LAST_DAY);
+        } else {
+          expect(input.options.length, `${page.file}: ${input.name} has no choices`).toBeGreaterThan(0);
         }
       }
-    });
+    }
+  }, 300_000);
+
+  it('run every query with the default inputs; every chart has rows and the columns it names', async () => {
+    for (const page of site().projects[0]?.project.dashboards ?? []) {
+      const results = await runPage(site(), page);
+      for (const block of page.blocks) {
+        if (block.kind !== 'component' || !block.component.data) continue;
+        const { name, data, columns } = block.component;
+        if (name === 'DateRange' || name === 'Dropdown') continue;
+        const result = results.get(data);
+        const where = `${page.file}:${block.line} <${name} data="${data}">`;
+        expect(result, where).toBeDefined();
+        const have = new Set(result?.columns.map((c) => c.name));
+        expect(
+          columns.filter((c) => !have.has(c)),
+          where,
+        ).toEqual([]);
+        if (CHARTS.has(name)) expect(result?.rows.length, `${where} gives no rows`).toBeGreaterThan(0);
+      }
+    }
   }, 300_000);
 
   it('run every query with each choice of each dropdown', async () => {
-    await open(async (project, engine) => {
-      for (const page of project.dashboards) {
-        const defaults = await pageInputs(project, engine, page, new URLSearchParams());
-        for (const input of page.inputs) {
-          if (input.kind !== 'dropdown') continue;
-          const { rows } = await runQuery(project, engine, page, input.data, defaults);
-          expect(rows.length, `${page.file}: ${input.name} has no choices`).toBeGreaterThan(0);
-          for (const row of rows.slice(0, 3)) {
-            const params = new URLSearchParams({ [input.name]: String(row[input.value]) });
-            await runPage(project, engine, page, params);
-          }
+    for (const page of site().projects[0]?.project.dashboards ?? []) {
+      const view = await pageView(site(), slugOf(site()), page.name, new URLSearchParams());
+      for (const input of view.inputs) {
+        if (input.kind !== 'dropdown') continue;
+        for (const option of input.options.slice(0, 3)) {
+          await runPage(site(), page, { [input.name]: option });
         }
       }
-    });
+    }
   }, 300_000);
 });
 
 describe('KPIs against SQL written here', () => {
-  const february = new URLSearchParams({ period_from: '2025-02-01', period_to: LAST_DAY });
+  const february = { period_from: '2025-02-01', period_to: LAST_DAY };
   // The 28 days before February.
   const previous = { from: '2025-01-04', to: '2025-01-31' };
 
@@ -250,14 +220,15 @@ describe('KPIs against SQL written here', () => {
 
     it('gives net revenue, orders, AOV and customers of the period and of the one before', async () => {
       if (!built) throw new Error('the project was not built');
-      await withProject({ projectDir: built.dir, env: built.env }, async (project, engine) => {
-        const page = project.dashboards.find((p) => p.name === 'executive');
-        if (!page) throw new Error('no executive page');
-        const kpis = firstRow(await runPage(project, engine, page, february), 'kpis');
+      const { site } = built;
+      const engine = site.projects[0]?.engine;
+      const page = site.projects[0]?.project.dashboards.find((p) => p.name === 'executive');
+      if (!engine || !page) throw new Error('no executive page');
+      const kpis = firstRow(await runPage(site, page, february), 'kpis');
 
-        // From the warehouse's sales lines: counted sales only; new = first counted purchase ever.
-        const expected = async (from: string, to: string) => {
-          const { rows } = await engine.query(`
+      // From the warehouse's sales lines: counted sales only; new = first counted purchase ever.
+      const expected = async (from: string, to: string) => {
+        const { rows } = await engine.query(`
             with counted as (select * from warehouse.sales_lines where counts_as_sale),
             firsts as (select customer_id, min(sale_date) as first_day from counted group by customer_id)
             select
@@ -265,45 +236,44 @@ describe('KPIs against SQL written here', () => {
               (select count(distinct sale_id) from counted where sale_date between cast('${from}' as date) and cast('${to}' as date)) as orders,
               (select count(distinct customer_id) from counted where sale_date between cast('${from}' as date) and cast('${to}' as date)) as customers,
               (select count(*) from firsts where first_day between cast('${from}' as date) and cast('${to}' as date)) as new_customers`);
-          const row = rows[0] ?? {};
-          return {
-            net_revenue: num(row.net_revenue),
-            orders: num(row.orders),
-            customers: num(row.customers),
-            new_customers: num(row.new_customers),
-          };
+        const row = rows[0] ?? {};
+        return {
+          net_revenue: num(row.net_revenue),
+          orders: num(row.orders),
+          customers: num(row.customers),
+          new_customers: num(row.new_customers),
         };
-        const now = await expected('2025-02-01', LAST_DAY);
-        const before = await expected(previous.from, previous.to);
-        expect(now.orders).toBeGreaterThan(0);
-        expect(before.orders).toBeGreaterThan(0);
+      };
+      const now = await expected('2025-02-01', LAST_DAY);
+      const before = await expected(previous.from, previous.to);
+      expect(now.orders).toBeGreaterThan(0);
+      expect(before.orders).toBeGreaterThan(0);
 
-        expect(num(kpis.net_revenue)).toBeCloseTo(now.net_revenue, 2);
-        expect(num(kpis.previous_net_revenue)).toBeCloseTo(before.net_revenue, 2);
-        expect(num(kpis.orders)).toBe(now.orders);
-        expect(num(kpis.previous_orders)).toBe(before.orders);
-        expect(num(kpis.average_order_value)).toBeCloseTo(now.net_revenue / now.orders, 2);
-        expect(num(kpis.previous_average_order_value)).toBeCloseTo(before.net_revenue / before.orders, 2);
-        expect(num(kpis.customers)).toBe(now.customers);
-        expect(num(kpis.previous_customers)).toBe(before.customers);
-        expect(num(kpis.new_customers)).toBe(now.new_customers);
-        expect(num(kpis.previous_new_customers)).toBe(before.new_customers);
-        expect(num(kpis.returning_customers)).toBe(now.customers - now.new_customers);
-        expect(num(kpis.previous_returning_customers)).toBe(before.customers - before.new_customers);
+      expect(num(kpis.net_revenue)).toBeCloseTo(now.net_revenue, 2);
+      expect(num(kpis.previous_net_revenue)).toBeCloseTo(before.net_revenue, 2);
+      expect(num(kpis.orders)).toBe(now.orders);
+      expect(num(kpis.previous_orders)).toBe(before.orders);
+      expect(num(kpis.average_order_value)).toBeCloseTo(now.net_revenue / now.orders, 2);
+      expect(num(kpis.previous_average_order_value)).toBeCloseTo(before.net_revenue / before.orders, 2);
+      expect(num(kpis.customers)).toBe(now.customers);
+      expect(num(kpis.previous_customers)).toBe(before.customers);
+      expect(num(kpis.new_customers)).toBe(now.new_customers);
+      expect(num(kpis.previous_new_customers)).toBe(before.new_customers);
+      expect(num(kpis.returning_customers)).toBe(now.customers - now.new_customers);
+      expect(num(kpis.previous_returning_customers)).toBe(before.customers - before.new_customers);
 
-        // February is a calendar month: the page's numbers are monthly_sales' February.
-        const { rows } = await engine.query(
-          `select * from marts.monthly_sales where month_start = cast('2025-02-01' as date)`,
-        );
-        const month = rows[0];
-        if (!month) throw new Error('monthly_sales has no February');
-        expect(num(kpis.net_revenue)).toBeCloseTo(num(month.net_revenue), 2);
-        expect(num(kpis.orders)).toBe(num(month.orders));
-        expect(num(kpis.customers)).toBe(num(month.customers));
-        expect(num(kpis.new_customers)).toBe(num(month.new_customers));
-        expect(num(kpis.returning_customers)).toBe(num(month.returning_customers));
-        expect(num(kpis.average_order_value)).toBeCloseTo(num(month.average_order_value), 2);
-      });
+      // February is a calendar month: the page's numbers are monthly_sales' February.
+      const { rows } = await engine.query(
+        `select * from marts.monthly_sales where month_start = cast('2025-02-01' as date)`,
+      );
+      const month = rows[0];
+      if (!month) throw new Error('monthly_sales has no February');
+      expect(num(kpis.net_revenue)).toBeCloseTo(num(month.net_revenue), 2);
+      expect(num(kpis.orders)).toBe(num(month.orders));
+      expect(num(kpis.customers)).toBe(num(month.customers));
+      expect(num(kpis.new_customers)).toBe(num(month.new_customers));
+      expect(num(kpis.returning_customers)).toBe(num(month.returning_customers));
+      expect(num(kpis.average_order_value)).toBeCloseTo(num(month.average_order_value), 2);
     }, 120_000);
   });
 
@@ -315,62 +285,62 @@ describe('KPIs against SQL written here', () => {
 
     it('gives MRR, ARR, paying accounts and ARPA at the end of the period and of the one before', async () => {
       if (!built) throw new Error('the project was not built');
-      await withProject({ projectDir: built.dir, env: built.env }, async (project, engine) => {
-        const page = project.dashboards.find((p) => p.name === 'mrr');
-        if (!page) throw new Error('no mrr page');
-        const kpis = firstRow(await runPage(project, engine, page, february), 'kpis');
+      const { site } = built;
+      const engine = site.projects[0]?.engine;
+      const page = site.projects[0]?.project.dashboards.find((p) => p.name === 'mrr');
+      if (!engine || !page) throw new Error('no mrr page');
+      const kpis = firstRow(await runPage(site, page, february), 'kpis');
 
-        // From the account × day snapshot: MRR and paying accounts on one day.
-        const onDay = async (date: string) => {
-          const { rows } = await engine.query(`
+      // From the account × day snapshot: MRR and paying accounts on one day.
+      const onDay = async (date: string) => {
+        const { rows } = await engine.query(`
             select sum(mrr) as mrr,
               sum(case when mrr > 0 then 1 else 0 end) as paying,
               sum(case when status = 'trialing' then 1 else 0 end) as trialing
             from warehouse.fact_subscription_daily where snapshot_date = cast('${date}' as date)`);
-          const row = rows[0] ?? {};
-          return { mrr: num(row.mrr), paying: num(row.paying), trialing: num(row.trialing) };
-        };
-        const end = await onDay(LAST_DAY);
-        const before = await onDay(previous.to);
-        expect(end.paying).toBeGreaterThan(0);
+        const row = rows[0] ?? {};
+        return { mrr: num(row.mrr), paying: num(row.paying), trialing: num(row.trialing) };
+      };
+      const end = await onDay(LAST_DAY);
+      const before = await onDay(previous.to);
+      expect(end.paying).toBeGreaterThan(0);
 
-        expect(num(kpis.mrr)).toBeCloseTo(end.mrr, 2);
-        expect(num(kpis.previous_mrr)).toBeCloseTo(before.mrr, 2);
-        expect(num(kpis.arr)).toBeCloseTo(12 * end.mrr, 2);
-        expect(num(kpis.previous_arr)).toBeCloseTo(12 * before.mrr, 2);
-        expect(num(kpis.paying_accounts)).toBe(end.paying);
-        expect(num(kpis.previous_paying_accounts)).toBe(before.paying);
-        expect(num(kpis.arpa)).toBeCloseTo(end.mrr / end.paying, 2);
-        expect(num(kpis.previous_arpa)).toBeCloseTo(before.mrr / before.paying, 2);
-        expect(num(kpis.trialing_accounts)).toBe(end.trialing);
+      expect(num(kpis.mrr)).toBeCloseTo(end.mrr, 2);
+      expect(num(kpis.previous_mrr)).toBeCloseTo(before.mrr, 2);
+      expect(num(kpis.arr)).toBeCloseTo(12 * end.mrr, 2);
+      expect(num(kpis.previous_arr)).toBeCloseTo(12 * before.mrr, 2);
+      expect(num(kpis.paying_accounts)).toBe(end.paying);
+      expect(num(kpis.previous_paying_accounts)).toBe(before.paying);
+      expect(num(kpis.arpa)).toBeCloseTo(end.mrr / end.paying, 2);
+      expect(num(kpis.previous_arpa)).toBeCloseTo(before.mrr / before.paying, 2);
+      expect(num(kpis.trialing_accounts)).toBe(end.trialing);
 
-        // The period ends with February, and the one before with January: the marts' month ends.
-        const { rows } = await engine.query(
-          `select month_start, mrr, arr, active_accounts, arpa from marts.saas_kpis_monthly order by month_start`,
-        );
-        const [january, feb] = rows;
-        if (!january || !feb) throw new Error('saas_kpis_monthly lacks January or February');
-        expect(day(feb.month_start)).toBe('2025-02-01');
-        expect(num(kpis.mrr)).toBeCloseTo(num(feb.mrr), 2);
-        expect(num(kpis.arr)).toBeCloseTo(num(feb.arr), 2);
-        expect(num(kpis.paying_accounts)).toBe(num(feb.active_accounts));
-        expect(num(kpis.arpa)).toBeCloseTo(num(feb.arpa), 2);
-        expect(num(kpis.previous_mrr)).toBeCloseTo(num(january.mrr), 2);
-        expect(num(kpis.previous_paying_accounts)).toBe(num(january.active_accounts));
+      // The period ends with February, and the one before with January: the marts' month ends.
+      const { rows } = await engine.query(
+        `select month_start, mrr, arr, active_accounts, arpa from marts.saas_kpis_monthly order by month_start`,
+      );
+      const [january, feb] = rows;
+      if (!january || !feb) throw new Error('saas_kpis_monthly lacks January or February');
+      expect(day(feb.month_start)).toBe('2025-02-01');
+      expect(num(kpis.mrr)).toBeCloseTo(num(feb.mrr), 2);
+      expect(num(kpis.arr)).toBeCloseTo(num(feb.arr), 2);
+      expect(num(kpis.paying_accounts)).toBe(num(feb.active_accounts));
+      expect(num(kpis.arpa)).toBeCloseTo(num(feb.arpa), 2);
+      expect(num(kpis.previous_mrr)).toBeCloseTo(num(january.mrr), 2);
+      expect(num(kpis.previous_paying_accounts)).toBe(num(january.active_accounts));
 
-        // The trial conversion of the period: the months' trials, converted or not, from the
-        // subscription change log.
-        const totals = firstRow(await runPage(project, engine, page, february), 'trial_totals');
-        const trials = await engine.query(`
+      // The trial conversion of the period: the months' trials, converted or not, from the
+      // subscription change log.
+      const totals = firstRow(await runPage(site, page, february), 'trial_totals');
+      const trials = await engine.query(`
           select count(distinct t.subscription_id) as started, count(distinct c.subscription_id) as converted
           from staging.stg_subscriptions as t
           left join staging.stg_subscriptions as c
             on c.subscription_id = t.subscription_id and c.change_type = 'trial_converted'
           where t.change_type = 'trial_started' and t.effective_at >= cast('2025-02-01' as date)
             and t.effective_at < cast('2025-03-01' as date)`);
-        expect(num(totals.trials_started)).toBe(num(trials.rows[0]?.started));
-        expect(num(totals.trials_converted)).toBe(num(trials.rows[0]?.converted));
-      });
+      expect(num(totals.trials_started)).toBe(num(trials.rows[0]?.started));
+      expect(num(totals.trials_converted)).toBe(num(trials.rows[0]?.converted));
     }, 120_000);
   });
 });
