@@ -274,6 +274,16 @@ describe('KPIs against SQL written here', () => {
       expect(num(kpis.new_customers)).toBe(num(month.new_customers));
       expect(num(kpis.returning_customers)).toBe(num(month.returning_customers));
       expect(num(kpis.average_order_value)).toBeCloseTo(num(month.average_order_value), 2);
+
+      // By default the page shows the last 90 days, here all 59 of them: the period before lies
+      // outside the data, so no change is shown rather than one against an empty period.
+      const defaults = firstRow(await runPage(site, page), 'kpis');
+      const all = await expected(START, LAST_DAY);
+      expect(num(defaults.net_revenue)).toBeCloseTo(all.net_revenue, 2);
+      expect(num(defaults.customers)).toBe(all.customers);
+      for (const column of Object.keys(defaults).filter((c) => c.startsWith('previous_'))) {
+        expect(defaults[column], column).toBeNull();
+      }
     }, 120_000);
   });
 
