@@ -119,6 +119,28 @@ export default tseslint.config(
     },
   },
   {
+    // The browser code (src/web/, bundled by scripts/build.mjs): no Node module, and of the
+    // dashboards layer only the shapes of the JSON the API answers, as types.
+    files: ['src/web/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/dashboards/*'],
+              allowTypeImports: true,
+              message:
+                'src/web/ imports only types from dashboards/ (views.ts, types.ts): it runs in the browser.',
+            },
+            { group: ['node:*'], message: 'src/web/ runs in the browser: no Node module.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Plain JavaScript that Node runs as it is (bin/, scripts/build.mjs, loader hooks): Node's globals.
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly', performance: 'readonly' } },

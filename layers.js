@@ -192,6 +192,12 @@ export const LAYERS = [
     holds: 'commander program, formatters, progress reporters; the only `process.exit`',
     may: ['index.ts', 'api', 'serve', 'errors'],
   },
+  {
+    name: 'web',
+    paths: ['src/web'],
+    holds: "the browser code of `strata serve`'s dashboards (bundled into dist/web/ by scripts/build.mjs)",
+    may: [{ name: 'dashboards', only: ['types.ts', 'views.ts'] }],
+  },
 ];
 
 /** The glob of a layer's files: a folder's whole tree, or the named files. */

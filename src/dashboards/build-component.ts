@@ -60,8 +60,8 @@ export function buildComponent(tagText: string, line: number, file: string): Bui
   if (name === 'DateRange' && attributes.data !== undefined && (!attributes.min || !attributes.max)) {
     problem('DASHBOARD_INVALID', '<DateRange> with data needs min and max: the columns of its bounds');
   }
-  if (problems.length > 0) return { problems };
-
+  // With problems the page is refused anyway; its block is kept so that its data is still checked.
+  const valid = problems.length === 0;
   const text = (key: string) => {
     const value = attributes[key];
     return typeof value === 'string' ? value : undefined;
@@ -80,6 +80,7 @@ export function buildComponent(tagText: string, line: number, file: string): Bui
     component: { name, ...(data === undefined ? {} : { data }), attributes, columns },
     line,
   };
+  if (!valid) return { block, problems };
   if (spec.input === 'date_range') {
     const inputName = text('name') ?? '';
     const days = text('default') ?? '90';

@@ -71,11 +71,7 @@ export async function loadProject(
     ? collectChecks(graph, config.checks, relative(root, configFile))
     : { checks: [], problems: [] };
   problems.push(...collected.problems);
-  const dashboards = await loadDashboards(
-    root,
-    config.dashboards.paths,
-    (name) => graph?.tables.has(name) ?? true,
-  );
+  const dashboards = await loadDashboards(root, config.dashboards.paths, relationNames(nodes, unparsed));
   problems.push(...dashboards.problems);
   if (problems.length > 0 || !graph)
     throw new StrataAggregateError('PROJECT_INVALID', sortProblems(problems));
@@ -126,4 +122,17 @@ function sortProblems(problems: StrataError[]): StrataError[] {
       (a.location.file ?? '').localeCompare(b.location.file ?? '') ||
       (a.location.line ?? 0) - (b.location.line ?? 0),
   );
+}
+
+/** Every name a ref() may use (what the graph's `tables` holds), known even when the graph is not built. */
+function relationNames(
+  nodes: readonly ProjectNode[],
+  unparsed: ReadonlySet<string>,
+): (name: string) => boolean {
+  const names = new Set<string>(unparsed);
+  for (const node of nodes) {
+    names.add(node.name);
+    if (node.kind === 'source') for (const provided of node.provides) names.add(provided.name);
+  }
+  return (name) => names.has(name);
 }

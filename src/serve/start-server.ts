@@ -3,8 +3,9 @@ import type { DashboardSite } from '../api/dashboard-site.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { createApp } from './app.ts';
 
-export const DEFAULT_PORT = 4000;
-export const DEFAULT_HOST = '127.0.0.1';
+import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.ts';
+
+export { DEFAULT_HOST, DEFAULT_PORT } from './defaults.ts';
 
 export interface ServerOptions {
   site: DashboardSite;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import { type DashboardSite, openDashboardSite } from '../../src/api/dashboard-site.ts';
 import type { ErrorView, PageView, QueryResultView, ServerIndex } from '../../src/dashboards/views.ts';
+import { StrataAggregateError } from '../../src/errors/strata-error.ts';
 import { createApp } from '../../src/serve/app.ts';
 import { TestProject, csv, model } from '../helpers/project.ts';
 
@@ -358,5 +359,36 @@ describe('reads while the same process writes', () => {
     }
     expect((await running).exitCode).toBe(0);
     expect(new Set(answers)).toEqual(new Set([20]));
+  });
+});
+
+describe('a project whose pages have problems', () => {
+  it('is refused with every problem of its pages and models listed together', async () => {
+    const broken = await TestProject.create({
+      'seeds/orders.csv': ORDERS,
+      'models/marts/daily.sql': DAILY,
+      'models/marts/bad.sql': model({ materialized: 'table' }, "select * from {{ ref('nothing') }}"),
+      'dashboards/a.md': '```sql q\nSELECT * FROM {{ ref(\'missing_model\') }}\n```\n<Gauge data="q" />\n',
+      'dashboards/b.md': '<LineChart data="nope" x="a" y="b" />\n',
+    });
+    try {
+      const error = await openDashboardSite({ projectDirs: [broken.dir], env: broken.env }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(StrataAggregateError);
+      const found = (error as StrataAggregateError).problems.map((p) => [
+        p.code,
+        p.location.file,
+        p.location.line,
+      ]);
+      expect(found).toEqual([
+        ['DASHBOARD_UNKNOWN_REF', 'dashboards/a.md', 2],
+        ['DASHBOARD_UNKNOWN_COMPONENT', 'dashboards/a.md', 4],
+        ['DASHBOARD_UNKNOWN_QUERY', 'dashboards/b.md', 1],
+        ['REF_UNKNOWN', 'models/marts/bad.sql', expect.any(Number)],
+      ]);
+    } finally {
+      await broken.dispose();
+    }
   });
 });
