@@ -134,15 +134,12 @@ describe('text that is not UTF-8', () => {
     project = await TestProject.create({ 'strata.config.ts': config('data/*.{csv,ndjson,csv.gz}') });
     await mkdir(join(project.dir, 'data'));
     // Latin-1 é (E9) and ÿ (FF), a valid UTF-8 é beside a stray byte, a backslash of the line's own.
-    const csvFile = bytes(
-      'order_id,note\n1,caf',
-      [0xe9, 0xff],
-      '\n2,ok\n3,été \\x',
-      [0xe9],
-      '\n',
-    );
+    const csvFile = bytes('order_id,note\n1,caf', [0xe9, 0xff], '\n2,ok\n3,été \\x', [0xe9], '\n');
     await writeFile(join(project.dir, 'data/orders-2025-01-03.csv'), csvFile);
-    await writeFile(join(project.dir, 'data/gz-2025-01-03.csv.gz'), gzipSync(bytes('order_id,note\n7,', [0xfc], '\n8,ok\n')));
+    await writeFile(
+      join(project.dir, 'data/gz-2025-01-03.csv.gz'),
+      gzipSync(bytes('order_id,note\n7,', [0xfc], '\n8,ok\n')),
+    );
     await writeFile(
       join(project.dir, 'data/orders-2025-01-03.ndjson'),
       bytes('{"order_id":"4","note":"caf', [0xe9], '"}\n{"order_id":"5","note":"ok"}\n'),
