@@ -91,9 +91,19 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     fetched = await landHttpPages(context.root, node.name, config.http, date, { env: context.env, signal });
   }
   const fetchMs = clock.lap();
-  const discovered = await discoverFiles(context.root, node.name, config);
-  const files = inWindow(discovered, context.window);
-  const empty = emptyWindowProblem(context.root, node.name, config, discovered, files, context.window);
+  const discovered = await discoverFiles(context.root, node.name, config, todayUtc(context.now()));
+  // Records that carry their own load dates may be of any date: every file is landed, and the
+  // window chooses the dates staged.
+  const fromColumn = config.loadDate && 'fromColumn' in config.loadDate ? config.loadDate : undefined;
+  const files = fromColumn ? discovered : inWindow(discovered, context.window);
+  const empty = emptyWindowProblem(
+    context.root,
+    node.name,
+    config,
+    discovered,
+    files,
+    fromColumn ? {} : context.window,
+  );
   if (empty && context.strict) throw empty;
   const failures: StrataError[] = [];
   const touched = new Set<string>();
@@ -135,23 +145,39 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   const explicit = context.window.from !== undefined || context.window.to !== undefined;
   const dates = [...new Set(explicit || context.fullRefresh ? files.map((f) => f.loadDate) : touched)].sort();
   const built = (await engine.listTables(node.target.schema)).some((t) => t.name === node.target.name);
-  const rebuild = context.fullRefresh || !built;
-  const stageAll = rebuild ? await allLoadedDates(session, d, node) : dates;
+  // Records carrying their own dates: raw holds a file under one date, so every file's rows are
+  // typed to find the dates; without a window the staging table is rebuilt from all of them.
+  const rebuild = context.fullRefresh || !built || (fromColumn !== undefined && !explicit);
+  const restage = fromColumn ? rebuild || touched.size > 0 || explicit : rebuild;
+  const stageAll = restage ? await allLoadedDates(session, d, node) : dates;
   let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded: 0 };
+  let writtenDates = stageAll;
   // A source that has delivered nothing yet still gets its (empty) typed table, so the models
   // reading it run and simply see no rows.
   if (stageAll.length > 0 || !built) {
     signal.throwIfAborted();
     await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
     const csvDialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));
-    const contractSql = compileContract(config.contract as Contract, d, { csvDialects });
-    const { rejectedFiles, ...counts } = await stageDates(session, d, node, contractSql, stageAll, {
-      runId: context.runId,
-      at: context.now(),
-      rebuild,
-      filesPerDate,
+    const contractSql = compileContract(config.contract as Contract, d, {
+      csvDialects,
+      ...(fromColumn ? { loadDate: { column: fromColumn.fromColumn, format: fromColumn.format } } : {}),
     });
+    const { rejectedFiles, dates: stagedDates, ...counts } = await stageDates(
+      session,
+      d,
+      node,
+      contractSql,
+      stageAll,
+      {
+        runId: context.runId,
+        at: context.now(),
+        rebuild,
+        filesPerDate,
+        ...(fromColumn ? { recordDates: rebuild ? {} : { window: context.window } } : {}),
+      },
+    );
     staged = counts;
+    writtenDates = stagedDates;
     // Staged and committed with the rest: the records stay quarantined, the task fails below.
     failures.push(...rejectedFiles.map((file) => fileRejectedError(node, file)));
     // A server's planner learns the new rows before the models reading them run (DuckDB: nothing).
@@ -178,7 +204,7 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     filesChanged: counts.changed + counts.restored,
     filesUnchanged: counts.unchanged,
     filesFailed: failures.length,
-    dates: stageAll,
+    dates: writtenDates,
     fetched,
     timings: { fetchMs, landMs, stageMs: clock.lap() },
     warnings: [...(empty ? [empty] : []), ...emptyFilesWarning(node, context.emptyFiles)],
