@@ -146,9 +146,11 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   const dates = [...new Set(explicit || context.fullRefresh ? files.map((f) => f.loadDate) : touched)].sort();
   const built = (await engine.listTables(node.target.schema)).some((t) => t.name === node.target.name);
   // Records carrying their own dates: raw holds a file under one date, so every file's rows are
-  // typed to find the dates; without a window the staging table is rebuilt from all of them.
+  // typed to find the dates. A run without dates rebuilds the staging table from all of them, even
+  // with no file new: a run with dates lands every file but stages its own dates only, and what
+  // it landed for other dates is staged by the next run without dates.
   const rebuild = context.fullRefresh || !built || (fromColumn !== undefined && !explicit);
-  const restage = fromColumn ? rebuild || touched.size > 0 || explicit : rebuild;
+  const restage = rebuild || (fromColumn !== undefined && explicit);
   const stageAll = restage ? await allLoadedDates(session, d, node) : dates;
   let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded: 0 };
   let writtenDates = stageAll;
@@ -383,6 +385,7 @@ async function recordLoaded(
     shape = compareShape(
       result.keys ?? (await recordKeys(session, engine, node, plan.id, file.loadDate)),
       contract,
+      node.config.loadDate && 'fromColumn' in node.config.loadDate ? [node.config.loadDate.fromColumn] : [],
     );
     // A CSV header is the file's layout, so one record tells. In JSON each record carries its
     // own keys: a field absent from a lone record is that record's fault, not the file's.
@@ -486,13 +489,13 @@ async function recordKeys(
 }
 
 /** Compares the keys a file's records carry with the contract: schema drift. */
-function compareShape(keys: string[], contract: Contract): FileShape {
+function compareShape(keys: string[], contract: Contract, alsoKnown: string[]): FileShape {
   const present = new Set(keys);
   const declared = Object.entries(contract.fields).map(([name, field]) => ({
     key: field.from ?? name,
     required: field.required,
   }));
-  const known = new Set(declared.map((f) => f.key));
+  const known = new Set([...declared.map((f) => f.key), ...alsoKnown]);
   return {
     unknown: [...present].filter((key) => !known.has(key)).sort(),
     missingOptional: declared.filter((f) => !f.required && !present.has(f.key)).map((f) => f.key),
