@@ -37,7 +37,9 @@ export async function discoverFiles(
   return paths.map((path) => {
     const file = relativePath(root, path);
     const loadDate =
-      fixed ?? (pattern ? dateFromPattern(file, pattern) : lastDateIn(file)) ?? (fromRecords ? today : undefined);
+      fixed ??
+      (pattern ? dateFromPattern(file, pattern) : lastDateIn(file)) ??
+      (fromRecords ? today : undefined);
     if (!loadDate) {
       const found = pattern ? ` matching loadDate.fromPath ${pattern.source}` : '';
       throw new StrataError('SOURCE_INVALID', `source ${name}: no load date${found} in the path ${file}`, {

@@ -164,20 +164,17 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
       csvDialects,
       ...(fromColumn ? { loadDate: { column: fromColumn.fromColumn, format: fromColumn.format } } : {}),
     });
-    const { rejectedFiles, dates: stagedDates, ...counts } = await stageDates(
-      session,
-      d,
-      node,
-      contractSql,
-      stageAll,
-      {
-        runId: context.runId,
-        at: context.now(),
-        rebuild,
-        filesPerDate,
-        ...(fromColumn ? { recordDates: rebuild ? {} : { window: context.window } } : {}),
-      },
-    );
+    const {
+      rejectedFiles,
+      dates: stagedDates,
+      ...counts
+    } = await stageDates(session, d, node, contractSql, stageAll, {
+      runId: context.runId,
+      at: context.now(),
+      rebuild,
+      filesPerDate,
+      ...(fromColumn ? { recordDates: rebuild ? {} : { window: context.window } } : {}),
+    });
     staged = counts;
     writtenDates = stagedDates;
     // Staged and committed with the rest: the records stay quarantined, the task fails below.
@@ -345,11 +342,7 @@ async function landBatch(context: Landing, plans: FilePlan[]): Promise<FileState
  * Appends one file's current version to raw unless that version is already there, in its own
  * transaction. A file that cannot be loaded is recorded as failed before the error is thrown.
  */
-async function ingestFile(
-  context: Landing,
-  file: SourceFile,
-  loaded: LoadedVersions,
-): Promise<FileState> {
+async function ingestFile(context: Landing, file: SourceFile, loaded: LoadedVersions): Promise<FileState> {
   const { engine, session } = context;
   const plan = planFile(context, file, loaded, await fileChecksum(file.path));
   if (plan.state === 'unchanged') return 'unchanged';
