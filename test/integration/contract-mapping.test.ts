@@ -337,19 +337,22 @@ describe('a load date from a column', () => {
       { d: '2010-12-02', files: 1, received: 3, staged: 2, quarantined: 0, duplicates: 1, reconciled: true },
       { d: '2010-12-03', files: 1, received: 1, staged: 1, quarantined: 0, duplicates: 0, reconciled: true },
     ]);
-    expect(
-      await project.query(
-        `select source, cast(load_date as varchar) as d, field, reason_code, message, raw_record
-         from audit.bad_records order by source, field`,
-      ),
-    ).toEqual([
+    const quarantined = await project.query(
+      `select source, cast(load_date as varchar) as d, field, reason_code, message, raw_record
+       from audit.bad_records order by source, field`,
+    );
+    // A JSON record is kept as the engine's JSON, whose spacing and key order differ.
+    const shown = quarantined.map((r) =>
+      r.source === 'events' ? { ...r, raw_record: JSON.parse(String(r.raw_record)) as unknown } : r,
+    );
+    expect(shown).toEqual([
       {
         source: 'events',
         d: '2010-12-01',
         field: 'load_date',
         reason_code: 'missing_required',
         message: 'load_date (from at) is required but missing',
-        raw_record: '{"id":"e3","at":null}',
+        raw_record: { id: 'e3', at: null },
       },
       {
         source: 'lines',
