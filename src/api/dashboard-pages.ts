@@ -22,15 +22,15 @@ import { missingModels, relationResolver } from './dashboard-sql.ts';
 const markdown = new MarkdownIt({ html: false, linkify: true });
 
 /** `GET /api`: every project served and its pages. */
-export function serverIndex(site: DashboardSite): ServerIndex {
-  return { projects: site.projects.map(projectSummary) };
+export async function serverIndex(site: DashboardSite): Promise<ServerIndex> {
+  return { projects: (await site.refreshed()).map(projectSummary) };
 }
 
 export function projectSummary(served: ServedProject): ProjectSummary {
   return {
     name: served.slug,
     title: served.title,
-    pages: served.project.dashboards.map((page) => pageSummary(served.slug, page)),
+    pages: served.pages.map((page) => pageSummary(served.slug, page)),
   };
 }
 
@@ -58,7 +58,7 @@ export async function pageView(
   name: string,
   params: URLSearchParams,
 ): Promise<PageView> {
-  const { served, page } = site.page(slug, name);
+  const { served, page } = await site.page(slug, name);
   const summary = pageSummary(served.slug, page);
   const missing = await missingModels(served, page);
   const base = {
@@ -71,7 +71,7 @@ export async function pageView(
     blocks: blockViews(page),
     queries: summary.queries,
     missingModels: missing,
-    nav: serverIndex(site).projects,
+    nav: (await serverIndex(site)).projects,
   };
   if (missing.length > 0) return { ...base, inputs: unresolvedInputs(page), problems: [] };
 

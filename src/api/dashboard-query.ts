@@ -74,7 +74,7 @@ async function preparePageQuery(
   site: DashboardSite,
   request: QueryRequest,
 ): Promise<{ served: ServedProject; page: DashboardPage; query: DashboardQuery; statement: Statement }> {
-  const { served, page } = site.page(request.project, request.page);
+  const { served, page } = await site.page(request.project, request.page);
   const query = page.queries.find((q) => q.name === request.query);
   if (!query) {
     throw new StrataError(

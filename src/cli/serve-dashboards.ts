@@ -55,7 +55,7 @@ async function serveSite(
   });
   let out = `Dashboards: ${server.url}${token ? `  (open it once with ?token=<${SERVE_TOKEN_ENV}>)` : ''}\n`;
   for (const served of site.projects) {
-    const pages = served.project.dashboards;
+    const pages = served.pages;
     out += `  ${served.title}${pages.length === 0 ? ': no pages yet (add dashboards/*.md)' : ''}\n`;
     for (const page of pages) out += `    ${server.url}${served.slug}/${page.name}  ${page.title}\n`;
   }

@@ -38,8 +38,11 @@ export function createApp(options: AppOptions): Hono {
   });
   if (options.token) app.use('*', requireToken(options.token));
 
-  app.get('/api', (c) => c.json(serverIndex(site)));
-  app.get('/api/:project/pages', (c) => c.json(projectSummary(site.project(c.req.param('project'))).pages));
+  app.get('/api', async (c) => c.json(await serverIndex(site)));
+  app.get('/api/:project/pages', async (c) => {
+    await site.refreshed();
+    return c.json(projectSummary(site.project(c.req.param('project'))).pages);
+  });
   app.get('/api/:project/pages/:page', async (c) =>
     c.json(await pageView(site, c.req.param('project'), c.req.param('page'), searchParams(c.req.url))),
   );

@@ -1,6 +1,6 @@
 import type { DiagnosticCode } from '../errors/codes.ts';
 
-type ErrorStatus = 400 | 401 | 404 | 409 | 500 | 503;
+type ErrorStatus = 400 | 401 | 404 | 409 | 422 | 500 | 503;
 
 /** The HTTP status of each error the API answers; anything not listed is the server's fault. */
 const STATUS: Partial<Record<DiagnosticCode, ErrorStatus>> = {
@@ -9,6 +9,8 @@ const STATUS: Partial<Record<DiagnosticCode, ErrorStatus>> = {
   SERVE_UNAUTHORIZED: 401,
   DASHBOARD_NOT_FOUND: 404,
   DASHBOARD_MODELS_MISSING: 409,
+  // A page file edited while the server runs that no longer reads: the page says what is wrong.
+  DASHBOARD_INVALID: 422,
   DASHBOARD_QUERY_FAILED: 500,
   ENGINE_LOCKED: 503,
   ENGINE_OPEN_FAILED: 503,

@@ -395,3 +395,43 @@ describe('a project whose pages have problems', () => {
     }
   });
 });
+
+describe('a page edited while the server runs', () => {
+  it('is read again: a change shows on the next request, a mistake is answered with its line, a fix heals it', async () => {
+    const edited = await TestProject.create({
+      'seeds/orders.csv': ORDERS,
+      'models/marts/daily.sql': DAILY,
+      'dashboards/live.md': '# First title\n',
+    });
+    expect((await edited.run({})).exitCode).toBe(0);
+    const liveSite = await openDashboardSite({ projectDirs: [edited.dir], env: edited.env });
+    try {
+      const liveApp = createApp({ site: liveSite });
+      const slug = liveSite.projects[0]?.slug ?? '';
+      const view = async () => liveApp.request(`/api/${slug}/pages/live`);
+      const settle = () => new Promise((resolve) => setTimeout(resolve, 600));
+      expect(((await (await view()).json()) as PageView).title).toBe('First title');
+
+      await edited.write({ 'dashboards/live.md': '# Second title\n\n<Table data="nope" />\n' });
+      await settle();
+      const broken = await view();
+      expect(broken.status).toBe(422);
+      const error = ((await broken.json()) as ErrorView).error;
+      expect(error.code).toBe('DASHBOARD_INVALID');
+      expect(error.message).toContain('dashboards/live.md:3');
+
+      await edited.write({
+        'dashboards/live.md':
+          '# Second title\n\n```sql q\nSELECT count(*) AS n FROM {{ ref(\'daily\') }}\n```\n<Table data="q" />\n',
+        'dashboards/added.md': '# Added\n',
+      });
+      await settle();
+      expect(((await (await view()).json()) as PageView).title).toBe('Second title');
+      const index = (await (await liveApp.request('/api')).json()) as ServerIndex;
+      expect(index.projects[0]?.pages.map((p) => p.name)).toEqual(['added', 'live']);
+    } finally {
+      await liveSite.close();
+      await edited.dispose();
+    }
+  });
+});
