@@ -1,6 +1,13 @@
 import { StrataError } from '../errors/strata-error.ts';
 import { isValidIdentifier } from '../engine/identifiers.ts';
-import { type AttributeKind, COMPONENTS, FORMATS, columnList, isComponentName } from './components.ts';
+import {
+  type AttributeKind,
+  COMPONENTS,
+  FORMATS,
+  columnFormats,
+  columnList,
+  isComponentName,
+} from './components.ts';
 import type { ComponentBlock, DashboardInput } from './types.ts';
 
 /** An attribute as written: `name="value"` or a bare `name`. */
@@ -71,6 +78,7 @@ export function buildComponent(tagText: string, line: number, file: string): Bui
     if (typeof value !== 'string') return [];
     if (kind === 'column') return [value];
     if (kind === 'columns') return columnList(value);
+    if (kind === 'column_formats') return columnFormats(value).map(([column]) => column);
     if (name === 'Table' && key === 'sort') return [sortColumn(value)];
     return [];
   });
@@ -159,6 +167,12 @@ function attributeComplaint(kind: AttributeKind, value: string | true): string |
       return /^[1-9]\d{0,4}$/.test(value) ? undefined : 'must be a whole number from 1 to 99999';
     case 'days':
       return value === 'all' || /^[1-9]\d{0,4}$/.test(value) ? undefined : 'must be a number of days or all';
+    case 'column_formats': {
+      const bad = columnFormats(value).find(
+        ([column, format]) => !column || !(FORMATS as readonly string[]).includes(format),
+      );
+      return bad ? `"${bad.join(':')}" is not column:format (formats: ${FORMATS.join(', ')})` : undefined;
+    }
     case 'direction':
       return value === 'up' || value === 'down' ? undefined : 'must be up or down';
     case 'text':

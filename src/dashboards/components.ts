@@ -18,7 +18,9 @@ type AttributeKind =
   /** A DateRange's default: a number of days or `all`. */
   | 'days'
   /** Which way a KPI's change is good: `up` (default) or `down` (a churn rate). */
-  | 'direction';
+  | 'direction'
+  /** A Table's column formats: `column:format, ...`. */
+  | 'column_formats';
 
 interface ComponentSpec {
   required: readonly string[];
@@ -80,6 +82,7 @@ export const COMPONENTS: Readonly<Record<ComponentName, ComponentSpec>> = {
     attributes: {
       data: 'query',
       columns: 'columns',
+      formats: 'column_formats',
       page_size: 'positive_integer',
       sort: 'text',
       title: 'text',
@@ -106,6 +109,14 @@ export const COMPONENTS: Readonly<Record<ComponentName, ComponentSpec>> = {
 
 export function isComponentName(name: string): name is ComponentName {
   return Object.hasOwn(COMPONENTS, name);
+}
+
+/** A Table's `formats` (`margin_rate:percent, revenue:currency`) as [column, format] pairs. */
+export function columnFormats(value: string): [string, string][] {
+  return columnList(value).map((pair) => {
+    const at = pair.lastIndexOf(':');
+    return at === -1 ? [pair, ''] : [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+  });
 }
 
 /** A column list attribute's names (`a, b` → ['a', 'b']). */

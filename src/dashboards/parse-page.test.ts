@@ -219,3 +219,16 @@ describe('input values', () => {
     );
   });
 });
+
+describe('a Table with column formats', () => {
+  it('names the formatted columns for checking, and refuses a format it does not know', () => {
+    const ok = parse(
+      '```sql q\nSELECT 1\n```\n<Table data="q" formats="margin_rate:percent, revenue:currency" />',
+    );
+    expect(ok.problems).toEqual([]);
+    expect(ok.page?.blocks.at(-1)).toMatchObject({ component: { columns: ['margin_rate', 'revenue'] } });
+    expect(
+      problems('```sql q\nSELECT 1\n```\n<Table data="q" formats="margin_rate:pct" />')[0]?.message,
+    ).toContain('"margin_rate:pct" is not column:format');
+  });
+});

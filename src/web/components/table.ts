@@ -5,7 +5,7 @@
  */
 import type { QueryResultView } from '../../dashboards/views.ts';
 import { el, replaceChildren } from '../dom.ts';
-import { formatNumber, formatValue, toNumber } from '../format.ts';
+import { type Format, formatNumber, formatValue, toNumber } from '../format.ts';
 import { names } from '../rows.ts';
 import { attribute } from './card.ts';
 import { type ComponentContext, QueryComponent } from './component.ts';
@@ -19,6 +19,8 @@ export class Table extends QueryComponent {
   private readonly pageSize: number;
   private offset = 0;
   private sort: Sort | undefined;
+  /** `formats="margin_rate:percent"`: a column shown in its format rather than by its type. */
+  private readonly formats: Map<string, Format>;
 
   protected override columnAttributes(): string[] {
     return ['columns'];
@@ -29,6 +31,13 @@ export class Table extends QueryComponent {
     const size = Number(attribute(this.block, 'page_size'));
     this.pageSize = Number.isInteger(size) && size > 0 ? size : 20;
     this.sort = parseSort(attribute(this.block, 'sort'));
+    this.formats = new Map(
+      (attribute(this.block, 'formats') ?? '')
+        .split(',')
+        .map((pair) => pair.split(':').map((part) => part.trim()))
+        .filter((pair): pair is [string, Format] => pair.length === 2 && pair[0] !== '')
+        .map(([column, format]) => [column, format]),
+    );
   }
 
   protected override queryParams(): Record<string, string> {
@@ -89,10 +98,15 @@ export class Table extends QueryComponent {
           ...columns.map((column) => {
             const value = row[column.name];
             const isNumber = typeof value === 'number' || (numeric(column.type) && toNumber(value) !== null);
+            const format = this.formats.get(column.name);
             return el(
               'td',
               { class: isNumber ? 'num' : undefined },
-              isNumber ? formatNumber(value, column.type) : formatValue(value),
+              format
+                ? formatValue(value, format)
+                : isNumber
+                  ? formatNumber(value, column.type)
+                  : formatValue(value),
             );
           }),
         ),
