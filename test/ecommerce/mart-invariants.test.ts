@@ -171,4 +171,14 @@ describe('e-commerce marts: identities that follow from their definitions', () =
     expect(num(row?.buyers)).toBeGreaterThan(0);
     expect(num(row?.buyers)).toBe(num(row?.with_purchase));
   });
+  it('customer_days: per day, as many customers and as much revenue as daily_sales', async () => {
+    const [row] = await project.query(`
+      select count(*) as days,
+             count(*) filter (where d.customers <> c.customers or abs(d.net_revenue - c.net_revenue) > 0.005) as mismatched
+      from marts.daily_sales as d
+      join (select sale_date, count(customer_id) as customers, sum(net_revenue) as net_revenue
+            from marts.customer_days group by sale_date) as c on c.sale_date = d.sale_date`);
+    expect(num(row?.days)).toBeGreaterThanOrEqual(DATA.days);
+    expect(num(row?.mismatched)).toBe(0);
+  });
 });
