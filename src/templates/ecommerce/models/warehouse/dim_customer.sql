@@ -36,6 +36,12 @@ from {{ ref('stg_customers') }}
 union all
 select
   'UNKNOWN', null, false, 'unknown', 'Unknown', null, 'Unknown', null,
-  false, cast('1900-01-01 00:00:00' as timestamp), min(load_date)
-from {{ ref('stg_customers') }}
-having min(load_date) is not null
+  false, cast('1900-01-01 00:00:00' as timestamp), coalesce(
+    (select min(load_date) from {{ ref('stg_customers') }}),
+    (select min(load_date) from {{ ref('stg_orders') }})
+  )
+from (select 1 as one) as member
+where coalesce(
+    (select min(load_date) from {{ ref('stg_customers') }}),
+    (select min(load_date) from {{ ref('stg_orders') }})
+  ) is not null

@@ -37,6 +37,12 @@ from {{ ref('stg_products') }}
 union all
 select
   0, 'UNKNOWN', 'Unknown product', 'unknown', 'Unknown', null, null, null, null, 'unknown',
-  null, cast('1900-01-01 00:00:00' as timestamp), min(load_date)
-from {{ ref('stg_products') }}
-having min(load_date) is not null
+  null, cast('1900-01-01 00:00:00' as timestamp), coalesce(
+    (select min(load_date) from {{ ref('stg_products') }}),
+    (select min(load_date) from {{ ref('stg_order_items') }})
+  )
+from (select 1 as one) as member
+where coalesce(
+    (select min(load_date) from {{ ref('stg_products') }}),
+    (select min(load_date) from {{ ref('stg_order_items') }})
+  ) is not null
