@@ -245,7 +245,10 @@ function describeType(field: ScalarField): string {
       return `a date${field.formats ? ` (${field.formats.join(' or ')})` : ' (YYYY-MM-DD)'}`;
     case 'timestamp':
       return `a timestamp${field.formats ? ` (${field.formats.join(' or ')})` : ' (ISO 8601)'}`;
-    case 'enum':
-      return `one of ${field.values.join(', ')}`;
+    case 'enum': {
+      const keys = Object.keys(field.map ?? {});
+      const map = keys.length ? ` (nor a key of its map: ${keys.join(', ')})` : '';
+      return `one of ${field.values.join(', ')}${map}`;
+    }
   }
 }

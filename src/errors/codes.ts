@@ -56,6 +56,8 @@ export const diagnosticCodes = {
     "A source's file pattern matches no file at all (often a path not relative to the project folder): its tables are built empty. A warning; an error with --strict.",
   SOURCE_WINDOW_EMPTY:
     "The run's load dates hold no file of a source, whose files cover other dates. A warning; an error with --strict.",
+  SOURCE_FILE_EMPTY:
+    'A source file held no record (empty, or a CSV header alone): recorded in audit.ingested_files with this warning; the run goes on.',
   RECONCILIATION_MISMATCH: 'Records received ≠ staged + quarantined + duplicates for a source and date.',
 
   // Generator and fixture API

@@ -53,6 +53,14 @@ export interface SourceRunResult extends StageCounts {
 type FileState = 'new' | 'changed' | 'restored' | 'unchanged';
 
 /**
+ * A source's task while it lands files: the files of this run that loaded no record (empty, or a
+ * CSV header alone), by path, each with what it held; the task warns about them once it is done.
+ */
+interface Landing extends SourceRunContext {
+  emptyFiles: Map<string, string>;
+}
+
+/**
  * Files are appended to raw in batches of this many per transaction: a commit costs a WAL flush, and
  * thousands of small daily files would spend most of their time committing. Each batch is still all
  * or nothing, so no file is ever half loaded.
@@ -68,7 +76,8 @@ type LoadedVersions = Map<string, string[]>;
  * affected load dates from raw. A file that cannot be read is recorded and reported; the other
  * files and dates go on, and the task fails at the end so that what depends on it waits.
  */
-export async function ingestSource(context: SourceRunContext): Promise<SourceRunResult> {
+export async function ingestSource(runContext: SourceRunContext): Promise<SourceRunResult> {
+  const context: Landing = { ...runContext, emptyFiles: new Map() };
   const { engine, session, node, signal } = context;
   const { config } = node;
   const d = engine.dialect;
@@ -172,8 +181,30 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
     dates: stageAll,
     fetched,
     timings: { fetchMs, landMs, stageMs: clock.lap() },
-    warnings: empty ? [empty] : [],
+    warnings: [...(empty ? [empty] : []), ...emptyFilesWarning(node, context.emptyFiles)],
   };
+}
+
+/**
+ * One warning for the files of this run that held no record (they are recorded in the ledger with
+ * the same warning, and their load dates received nothing from them): easy to miss otherwise,
+ * since an empty file fails no check.
+ */
+function emptyFilesWarning(node: SourceNode, emptyFiles: Map<string, string>): StrataError[] {
+  if (emptyFiles.size === 0) return [];
+  const shown = [...emptyFiles].slice(0, 5).map(([file, what]) => `${file} (${what})`);
+  const more = emptyFiles.size > shown.length ? ` and ${emptyFiles.size - shown.length} more` : '';
+  const one = emptyFiles.size === 1;
+  return [
+    new StrataError(
+      'SOURCE_FILE_EMPTY',
+      `${one ? '1 file' : `${emptyFiles.size} files`} of ${node.name} held no record: ${shown.join(', ')}${more}`,
+      {
+        ...(one ? { file: [...emptyFiles.keys()][0] } : {}),
+        hint: `${one ? 'It is' : 'They are'} recorded in audit.ingested_files (warning_code SOURCE_FILE_EMPTY) and count no record for ${one ? 'its' : 'their'} load date. If a file should hold records, export it again: the next run loads the changed file.`,
+      },
+    ),
+  ];
 }
 
 /** Milliseconds since the previous lap (or since the clock started). */
@@ -220,7 +251,7 @@ interface FilePlan {
 }
 
 function planFile(
-  context: SourceRunContext,
+  context: Landing,
   file: SourceFile,
   loaded: LoadedVersions,
   { checksum, size }: FileChecksum,
@@ -261,7 +292,7 @@ function rawRequest(context: SourceRunContext, plan: FilePlan): RawLoadRequest {
  * audit.ingested_files; the engine reads the files ahead of the transaction where that is cheaper.
  * Any failure rolls the whole batch back (the caller then loads its files one by one).
  */
-async function landBatch(context: SourceRunContext, plans: FilePlan[]): Promise<FileState[]> {
+async function landBatch(context: Landing, plans: FilePlan[]): Promise<FileState[]> {
   const { engine, session } = context;
   const loads = plans.filter(appends);
   const prepared = await engine.prepareRawLoads(
@@ -287,7 +318,7 @@ async function landBatch(context: SourceRunContext, plans: FilePlan[]): Promise<
  * transaction. A file that cannot be loaded is recorded as failed before the error is thrown.
  */
 async function ingestFile(
-  context: SourceRunContext,
+  context: Landing,
   file: SourceFile,
   loaded: LoadedVersions,
 ): Promise<FileState> {
@@ -312,7 +343,7 @@ async function ingestFile(
  * required field fails instead (SOURCE_COLUMN_MISSING).
  */
 async function recordLoaded(
-  context: SourceRunContext,
+  context: Landing,
   plan: FilePlan,
   result: RawLoadResult | undefined,
 ): Promise<void> {
@@ -334,7 +365,24 @@ async function recordLoaded(
       throw missingColumnError(node, file, shape.missingRequired);
   }
   const csvHeader = file.format === 'csv' && result?.keys?.length ? result.keys : undefined;
-  await recordFile(session, context, plan, { status: 'loaded', records, malformed, shape, csvHeader });
+  const headerOnly = csvHeader !== undefined && (node.config.csv?.header ?? true);
+  const empty =
+    records > 0 ? undefined : plan.size === 0 ? 'empty' : headerOnly ? 'a header and no record' : 'no record';
+  if (empty) context.emptyFiles.set(file.file, empty);
+  else context.emptyFiles.delete(file.file);
+  await recordFile(session, context, plan, {
+    status: 'loaded',
+    records,
+    malformed,
+    shape,
+    csvHeader,
+    ...(empty ? { warning: emptyFileWarning(file, empty) } : {}),
+  });
+}
+
+function emptyFileWarning(file: SourceFile, what: string): { code: 'SOURCE_FILE_EMPTY'; message: string } {
+  const held = what === 'empty' ? 'is empty (0 bytes)' : `holds ${what}`;
+  return { code: 'SOURCE_FILE_EMPTY', message: `${file.file} ${held}: nothing of it was staged` };
 }
 
 interface FileRecord {
@@ -342,6 +390,8 @@ interface FileRecord {
   records?: number;
   malformed?: number;
   error?: StrataError;
+  /** A loaded file's warning for the ledger. */
+  warning?: { code: 'SOURCE_FILE_EMPTY'; message: string };
   shape?: FileShape;
   csvHeader?: string[];
 }
@@ -351,7 +401,7 @@ async function recordFile(
   session: Session,
   context: SourceRunContext,
   plan: FilePlan,
-  { status, records, malformed, error, shape, csvHeader }: FileRecord,
+  { status, records, malformed, error, warning, shape, csvHeader }: FileRecord,
 ): Promise<void> {
   const { node } = context;
   const missing = shape ? [...shape.missingRequired, ...shape.missingOptional] : [];
@@ -371,6 +421,8 @@ async function recordFile(
     ingestedAt: plan.at,
     errorCode: error?.code ?? null,
     errorMessage: error?.message ?? null,
+    warningCode: warning?.code ?? null,
+    warningMessage: warning?.message ?? null,
     unknownFields: shape?.unknown.length ? shape.unknown.join(', ') : null,
     missingFields: missing.length ? missing.join(', ') : null,
     csvHeader: csvHeader ?? null,
