@@ -317,11 +317,7 @@ async function landBatch(context: Landing, plans: FilePlan[]): Promise<FileState
  * Appends one file's current version to raw unless that version is already there, in its own
  * transaction. A file that cannot be loaded is recorded as failed before the error is thrown.
  */
-async function ingestFile(
-  context: Landing,
-  file: SourceFile,
-  loaded: LoadedVersions,
-): Promise<FileState> {
+async function ingestFile(context: Landing, file: SourceFile, loaded: LoadedVersions): Promise<FileState> {
   const { engine, session } = context;
   const plan = planFile(context, file, loaded, await fileChecksum(file.path));
   if (plan.state === 'unchanged') return 'unchanged';
