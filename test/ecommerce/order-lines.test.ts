@@ -13,19 +13,21 @@ import { PackProject } from './pack.ts';
 const cents = (expression: string) => `cast(round(${expression} * 100) as bigint)`;
 
 const HEADER =
-  'order_id,line_number,customer_id,status,placed_at,channel,shipping_country,shipping_amount,sku,product_id,quantity,unit_price,discount_amount';
+  'order_id,line_number,customer_id,status,placed_at,channel,shipping_country,shipping_amount,sku,product_id,quantity,unit_price,discount_amount,line_amount';
 const DAY_1 = [
   // O1: numbered lines, a product by SKU and one by id, a discount, shipping repeated on each line.
-  'O1,1,C1,completed,2025-03-01T10:00:00Z,web,US,5.00,SKU-1,,2,10.00,1.00',
-  'O1,2,C1,completed,2025-03-01T10:00:00Z,web,US,5.00,,2,1,20.00,',
+  'O1,1,C1,completed,2025-03-01T10:00:00Z,web,US,5.00,SKU-1,,2,10.00,1.00,',
+  'O1,2,C1,completed,2025-03-01T10:00:00Z,web,US,5.00,,2,1,20.00,,',
   // O2: no status, line numbers, discount or shipping; a SKU no catalogue holds.
-  'O2,,C2,,2025-03-01T11:00:00Z,,DE,,SKU-X,,3,4.50,',
-  'O2,,C2,,2025-03-01T11:00:00Z,,DE,,SKU-1,,1,10.00,',
+  'O2,,C2,,2025-03-01T11:00:00Z,,DE,,SKU-X,,3,4.50,,',
+  'O2,,C2,,2025-03-01T11:00:00Z,,DE,,SKU-1,,1,10.00,,',
 ];
 const DAY_2 = [
   // O3: a return of one unit; its second line names another customer (the lines disagree).
-  'O3,,C1,,2025-03-02T09:30:00Z,,US,,SKU-2,,-1,20.00,',
-  'O3,,C9,,2025-03-02T09:30:00Z,,US,,SKU-1,,1,10.00,',
+  'O3,,C1,,2025-03-02T09:30:00Z,,US,,SKU-2,,-1,20.00,,',
+  'O3,,C9,,2025-03-02T09:30:00Z,,US,,SKU-1,,1,10.00,,',
+  // O4: the line's amount instead of a unit price (as Superstore's Sales).
+  'O4,,C2,,2025-03-02T12:00:00Z,,DE,,SKU-2,,3,,,50.00',
 ];
 
 const PRODUCT = {
@@ -58,7 +60,7 @@ describe('the e-commerce pack fed by a line-item export (order_lines)', () => {
       text
         .replace(declared, "order_lines: { files: 'exports/lines_*.csv',")
         .replace('customers: { files: `${data}/customers/*.ndjson`,', 'customers: { files: [],')
-        // One line of six names a SKU no catalogue holds: over the 5% gate, which README says to drop.
+        // One line of seven names a SKU no catalogue holds: over the 5% gate, which README says to drop.
         .replace("{ expression: 'product_found', fail_above: '5%', name: 'product_known_mostly' },", ''),
     );
     await mkdir(join(project.dir, 'exports'), { recursive: true });
@@ -83,7 +85,7 @@ describe('the e-commerce pack fed by a line-item export (order_lines)', () => {
     );
     expect(loads).toEqual([
       { load_date: '2025-03-01', received: 4, staged: 4, quarantined: 0, duplicates: 0, reconciled: true },
-      { load_date: '2025-03-02', received: 2, staged: 2, quarantined: 0, duplicates: 0, reconciled: true },
+      { load_date: '2025-03-02', received: 3, staged: 3, quarantined: 0, duplicates: 0, reconciled: true },
     ]);
   });
 
@@ -130,6 +132,18 @@ describe('the e-commerce pack fed by a line-item export (order_lines)', () => {
         shipping: 0,
         total: -1000,
         updated_at: '2025-03-02 09:30:00',
+      },
+      {
+        order_id: 'O4',
+        customer_id: 'C2',
+        status: 'completed',
+        channel: null,
+        shipping_country: 'DE',
+        subtotal: 5000,
+        discount_total: 0,
+        shipping: 0,
+        total: 5000,
+        updated_at: '2025-03-02 12:00:00',
       },
     ]);
   });
@@ -197,7 +211,22 @@ describe('the e-commerce pack fed by a line-item export (order_lines)', () => {
         quantity: 1,
         net: 1000,
       },
+      {
+        order_id: 'O4',
+        line_number: 1,
+        sku: 'SKU-2',
+        product_id: 2,
+        product_found: true,
+        quantity: 3,
+        net: 5000,
+      },
     ]);
+    // A line given by its amount: the unit price is that amount over the quantity, to the cent.
+    expect(
+      await project.query(
+        `select ${cents('unit_price')} as unit_price from staging.stg_order_items where order_id = 'O4'`,
+      ),
+    ).toEqual([{ unit_price: 1667 }]);
   });
 
   it('knows the customers the lines name, from their first order', async () => {
@@ -226,7 +255,7 @@ describe('the e-commerce pack fed by a line-item export (order_lines)', () => {
     );
     expect(days).toEqual([
       { day: '2025-03-01', orders: 2, customers: 2, units: 7, gross: 6350, net: 6250 },
-      { day: '2025-03-02', orders: 1, customers: 1, units: 0, gross: -1000, net: -1000 },
+      { day: '2025-03-02', orders: 2, customers: 2, units: 3, gross: 4000, net: 4000 },
     ]);
   });
 

@@ -135,7 +135,7 @@ const orders = defineContract({
 
 const orderLines = defineContract({
   description:
-    "Order lines, one row per line with the order's columns repeated on every line. Only the order id, when it was placed, the quantity and the unit price are needed; the lines of an order are the rows sharing its id (and status) in a load date.",
+    "Order lines, one row per line with the order's columns repeated on every line. Only the order id, when it was placed, the quantity and the unit price or line amount are needed; the lines of an order are the rows sharing its id (and status) in a load date.",
   fields: {
     order_id: { type: 'string', required: true },
     // Position of the line in its order; without it, its position among the order's rows.
@@ -162,11 +162,14 @@ const orderLines = defineContract({
     sku: { type: 'string' },
     // Negative on a return or cancellation line: it takes the revenue back.
     quantity: { type: 'integer', required: true },
-    unit_price: { ...money, required: true },
+    // The price per unit, or the line's amount (quantity × unit price) when the export gives that.
+    unit_price: { ...money },
+    line_amount: { ...money },
     // The line's discount in money (0 when empty).
     discount_amount: { ...money },
   },
   checks: [
+    { expression: 'unit_price is not null or line_amount is not null', name: 'line_priced' },
     // The order's columns are read from its first line: the others should say the same.
     {
       sql: `select order_id, load_date from {{ this }} group by order_id, load_date

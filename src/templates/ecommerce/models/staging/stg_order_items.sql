@@ -5,7 +5,8 @@ description: >
   the orders feed (nested) and the order_lines feed (one row each). A line of order_lines without
   a line number takes its position among its order's rows in the file; without a product id it
   takes the id the products feed gives its SKU (null when none does: an unknown product in the
-  facts); an empty discount is 0.
+  facts); an empty discount is 0. Its amount is the export's line_amount when it gives one (the
+  unit price then that amount over the quantity, to the cent), else quantity × unit price.
 columns:
   order_id: Order the line belongs to.
   status: Status of the record that carried the line.
@@ -14,6 +15,7 @@ columns:
   sku: The product's SKU as order_lines gave it (null for the orders feed).
   quantity: Units.
   unit_price: Price per unit at order time, USD.
+  line_amount: The line's amount before its discount (quantity × unit price, or as the export gave it), USD.
   discount_amount: Discount on the line, USD.
   load_date: Load date of the file that brought the record.
 ---*/
@@ -23,7 +25,7 @@ with skus as (
 
 select
   order_id, status, line_number, product_id, cast(null as varchar) as sku, quantity, unit_price,
-  discount_amount, load_date
+  cast(quantity * unit_price as decimal(18, 2)) as line_amount, discount_amount, load_date
 from {{ ref('orders__items') }}
 union all
 select
@@ -39,7 +41,11 @@ select
   coalesce(l.product_id, k.product_id),
   l.sku,
   l.quantity,
-  l.unit_price,
+  coalesce(
+    l.unit_price,
+    case when l.quantity <> 0 then cast(round(cast(l.line_amount / l.quantity as decimal(18, 6)), 2) as decimal(12, 2)) end
+  ),
+  cast(coalesce(l.line_amount, l.quantity * l.unit_price) as decimal(18, 2)),
   cast(coalesce(l.discount_amount, 0) as decimal(12, 2)),
   l.load_date
 from {{ ref('order_lines') }} as l

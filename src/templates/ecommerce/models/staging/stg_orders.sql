@@ -9,7 +9,8 @@ description: >
   the order's columns repeated): the rows of a load date sharing an order id and status are one
   order, its columns read from its first row (order_lines checks that the others agree), its
   status completed when the export has none, updated_at its placed_at when empty. Its subtotal
-  and discount_total are the sums of its lines, its shipping counted once, its total
+  and discount_total are the sums of its lines (a line's amount: line_amount, or quantity × unit
+  price), its shipping counted once, its total
   subtotal − discount_total + shipping_amount.
 columns:
   order_id: Natural key.
@@ -45,7 +46,7 @@ line_totals as (
     order_id,
     order_status,
     load_date,
-    sum(quantity * unit_price) as subtotal,
+    sum(coalesce(line_amount, quantity * unit_price)) as subtotal,
     sum(coalesce(discount_amount, 0)) as discount_total
   from line_rows
   group by order_id, order_status, load_date
