@@ -39,8 +39,8 @@ select
   cast(min(p.start_date) as timestamp),
   cast(min(p.start_date) as timestamp),
   case
-    when min(p.start_date) < (select min(f.load_date) from {{ ref('subscription_periods') }} as f)
-      then min(p.start_date)
+    when min(p.load_date) = (select min(f.load_date) from {{ ref('subscription_periods') }} as f)
+      then least(min(p.start_date), min(p.load_date))
     else min(p.load_date)
   end
 from {{ ref('subscription_periods') }} as p

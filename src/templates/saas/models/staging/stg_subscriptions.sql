@@ -11,8 +11,10 @@ description: >
   on its start day (active, monthly, one seat at the monthly amount) and canceled on its end day
   once that day is loaded (an end is exclusive: the account no longer pays that day). A period
   that follows another on the day it ends moves the account's MRR from one amount to the next.
-  The first periods export is history: its starts and ends count from their own day. A later
-  export's new starts and ends count from its load date at the earliest, like any late change.
+  The first periods export is history: its starts and ends count from their own day (load_date
+  is that day, or the export's for a start after it). A later export's changes count from its load date at the earliest, like any late
+  change (a change it repeats keeps its first delivery), so loading exports one by one and
+  rebuilding give the same days.
 columns:
   subscription_id: Natural key of the subscription (of a period, its id or account, '/', its start).
   account_id: Owning account.
@@ -48,14 +50,14 @@ changes as (
     period_id, account_id, plan_id, 'monthly', 1, 'active', 'created', monthly_amount,
     cast(start_date as timestamp), start_date, cast(null as date), cast(null as timestamp),
     cast(null as varchar),
-    case when start_date < first_load then start_date else load_date end
+    case when load_date = first_load then least(start_date, load_date) else load_date end
   from periods
   union all
   select
     period_id, account_id, plan_id, 'monthly', 1, 'canceled', 'canceled', monthly_amount,
     cast(end_date as timestamp), start_date, cast(null as date), cast(end_date as timestamp),
     cast(null as varchar),
-    case when end_date < first_load then end_date else load_date end
+    case when load_date = first_load then least(end_date, load_date) else load_date end
   from periods
   where end_date <= load_date
 )
