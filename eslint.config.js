@@ -88,6 +88,7 @@ export default tseslint.config(
     // Planning and SQL rendering stay pure: no drivers, no filesystem, no adapter.
     files: [
       'src/models/**',
+      'src/dashboards/**',
       'src/materialize/**',
       'src/contracts/**',
       'src/checks/render.ts',
@@ -112,6 +113,28 @@ export default tseslint.config(
               message:
                 'Planning and SQL rendering use the Engine/Dialect interface (engine/types.ts), never an adapter.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The browser code (src/web/, bundled by scripts/build.mjs): no Node module, and of the
+    // dashboards layer only the shapes of the JSON the API answers, as types.
+    files: ['src/web/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/dashboards/*'],
+              allowTypeImports: true,
+              message:
+                'src/web/ imports only types from dashboards/ (views.ts, types.ts): it runs in the browser.',
+            },
+            { group: ['node:*'], message: 'src/web/ runs in the browser: no Node module.' },
           ],
         },
       ],

@@ -54,6 +54,12 @@ export const LAYERS = [
     may: ['engine', 'config', 'errors', 'time'],
   },
   {
+    name: 'dashboards',
+    paths: ['src/dashboards'],
+    holds: 'dashboard pages: parsing and checking their files, rendering their queries — pure',
+    may: ['engine', 'errors', 'time'],
+  },
+  {
     name: 'materialize',
     paths: ['src/materialize'],
     holds: 'rendering a model into SQL steps — pure',
@@ -80,8 +86,8 @@ export const LAYERS = [
   {
     name: 'project',
     paths: ['src/project'],
-    holds: 'reading a project folder into a validated DAG',
-    may: ['config', 'models', 'checks', 'engine', 'errors', 'time'],
+    holds: 'reading a project folder into a validated DAG and its dashboard pages',
+    may: ['config', 'models', 'dashboards', 'checks', 'engine', 'errors', 'time'],
   },
   {
     name: 'sources',
@@ -146,6 +152,7 @@ export const LAYERS = [
       'config',
       'generate',
       'fixture-api',
+      'dashboards',
       'errors',
       'time',
       'version.ts',
@@ -176,14 +183,20 @@ export const LAYERS = [
   {
     name: 'serve',
     paths: ['src/serve'],
-    holds: 'the web layer (to come): HTTP handlers thin over `api/`',
-    may: ['api', 'errors', 'time', 'version.ts'],
+    holds: '`strata serve`: the HTTP app (hono), thin handlers over `api/`, one error handler',
+    may: ['api', 'dashboards', 'errors', 'time', 'version.ts'],
   },
   {
     name: 'cli',
     paths: ['src/cli'],
     holds: 'commander program, formatters, progress reporters; the only `process.exit`',
     may: ['index.ts', 'api', 'serve', 'errors'],
+  },
+  {
+    name: 'web',
+    paths: ['src/web'],
+    holds: "the browser code of `strata serve`'s dashboards (bundled into dist/web/ by scripts/build.mjs)",
+    may: [{ name: 'dashboards', only: ['types.ts', 'views.ts'] }],
   },
 ];
 

@@ -15,6 +15,7 @@ export const POSTGRES_TEST_FILES = [
   'test/saas/**/*.test.ts',
   'test/realdata/**/*.test.ts',
   'test/packs/**/*.test.ts',
+  'test/serve/**/*.test.ts',
   // the Engine/Dialect contract, one suite for both adapters
   'test/engine/**/*.test.ts',
   // PostgreSQL's own behaviour (roles, credentials, its adapter): the duckdb project skips these

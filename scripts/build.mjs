@@ -13,6 +13,8 @@
  *   paths resolve as they do in the sources; every output that holds such a module sits directly
  *   in dist/ (checked below). The assets they find are copied: src/templates/**,
  *   src/config/resolve-strata.hooks.js.
+ * - The browser code of `strata serve` (src/web/main.ts) is bundled on its own, for the browser, into
+ *   dist/web/app.js beside a copy of src/web/app.css.
  * - `tsc -p tsconfig.build.json` writes the declarations to dist/types/ (with `--js-only`, skipped:
  *   `npm test` and `npm run bench` rebuild the JavaScript alone, in about a second).
  */
@@ -99,10 +101,30 @@ for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) {
   }
 }
 
+// The dashboards' browser code (src/web/): one script, ECharts included, and its stylesheet, which
+// `strata serve` answers at /assets/app.js and /assets/app.css (nothing comes from a CDN).
+const web = await build({
+  absWorkingDir: ROOT,
+  entryPoints: ['src/web/main.ts'],
+  outfile: join(DIST, 'web', 'app.js'),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+});
+cpSync(join(SRC, 'web', 'app.css'), join(DIST, 'web', 'app.css'));
+const webBytes = Object.values(web.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+
 cpSync(join(SRC, 'templates'), join(DIST, 'templates'), { recursive: true });
 mkdirSync(join(DIST, 'config'), { recursive: true });
 cpSync(join(SRC, 'config', 'resolve-strata.hooks.js'), join(DIST, 'config', 'resolve-strata.hooks.js'));
-log(`dist/: JavaScript in ${Math.round(performance.now() - started)} ms`);
+log(
+  `dist/: JavaScript in ${Math.round(performance.now() - started)} ms (dist/web/app.js: ${Math.round(webBytes / 1024)} KiB)`,
+);
 
 if (!jsOnly) {
   const typesStarted = performance.now();

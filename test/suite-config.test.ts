@@ -28,7 +28,7 @@ function globPattern(glob: string): RegExp {
 const onPostgres = (path: string) =>
   POSTGRES_TEST_FILES.some((glob) => globPattern(glob).test(path)) && !DUCKDB_ONLY_TEST_FILES.includes(path);
 
-const ONE_ENGINE = /^test\/(integration|cli|ecommerce|saas|realdata|packs)\//;
+const ONE_ENGINE = /^test\/(integration|cli|ecommerce|saas|realdata|packs|serve)\//;
 
 describe('the postgres test project', () => {
   it('lists every integration, CLI, pack and real-data test file but the DuckDB-only ones', () => {

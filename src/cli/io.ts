@@ -15,6 +15,8 @@ export interface CliIo {
   cwd: string;
   /** How the user runs strata here (`strata` or `npx strata`), for the commands we suggest. */
   command: string;
+  /** Aborted when a long-running command (`serve`) should stop: SIGTERM for the process. */
+  stop?: AbortSignal;
 }
 
 /** Writes a chunk and, when the stream asks for it, waits until its buffer has drained. */
@@ -30,5 +32,20 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     command: strataCommand(process.env),
+    stop: terminationSignal(),
   };
+}
+
+function terminationSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGTERM', () => controller.abort());
+  return controller.signal;
+}
+
+/** Resolves when `signal` is aborted; never without one. */
+export function untilStopped(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
 }

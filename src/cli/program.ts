@@ -10,6 +10,7 @@ import { registerQuarantine } from './commands/quarantine.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
 import type { CliContext } from './context.ts';
 
@@ -57,6 +58,7 @@ Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid
   registerStatus(program, ctx);
   registerQuery(program, ctx);
   registerQuarantine(program, ctx);
+  registerServe(program, ctx);
   registerGrant(program, ctx);
   registerGenerate(program, ctx);
   registerFixtureApi(program, ctx);

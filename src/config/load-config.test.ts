@@ -10,6 +10,7 @@ import type { StrataConfig } from './schema.ts';
 const DEFAULTS: StrataConfig = {
   engine: { type: 'duckdb', path: 'warehouse.duckdb' },
   models: { paths: ['models'] },
+  dashboards: { paths: ['dashboards'] },
   seeds: { paths: ['seeds'], schema: 'raw' },
   run: { concurrency: 4, retries: 2, retryDelayMs: 500, retryMaxDelayMs: 30_000, taskTimeoutSeconds: 3600 },
   sources: {},

@@ -37,6 +37,10 @@ export const configSchema = z.strictObject({
   models: z
     .strictObject({ paths: z.array(z.string().min(1)).min(1).default(['models']) })
     .default({ paths: ['models'] }),
+  /** Folders of dashboard pages (`*.md`), shown by `strata serve`. */
+  dashboards: z
+    .strictObject({ paths: z.array(z.string().min(1)).default(['dashboards']) })
+    .default({ paths: ['dashboards'] }),
   seeds: z
     .strictObject({
       paths: z.array(z.string().min(1)).default(['seeds']),

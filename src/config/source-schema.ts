@@ -101,6 +101,9 @@ export const fileSourceSchema = z
      *   and `day`, or else its first group, or else the whole match. (`pattern` is the same, its
      *   older name.)
      * - `{ value: 'YYYY-MM-DD' }`: one fixed date for every file, for one-off exports.
+     * - `{ fromColumn: 'InvoiceDate', format?: '%d/%m/%Y %H:%M' }`: each record's own date, read
+     *   from that column of the file (its name in the file, as a field's `from`) with the strptime
+     *   format (default: an ISO date or timestamp); one file may then hold several load dates.
      */
     loadDate: z
       .union(
@@ -110,10 +113,14 @@ export const fileSourceSchema = z
           z.strictObject({
             value: z.string().refine(isIsoDate, 'must be a date that exists, YYYY-MM-DD'),
           }),
+          z.strictObject({
+            fromColumn: z.string().min(1),
+            format: z.string().min(2).regex(/%/, 'must be a strptime format such as %d/%m/%Y').optional(),
+          }),
         ],
         {
           error:
-            "must be { fromPath: '(\\d{4}-\\d{2}-\\d{2})' } (a regular expression over the file's path) or { value: 'YYYY-MM-DD' }",
+            "must be { fromPath: '(\\d{4}-\\d{2}-\\d{2})' } (a regular expression over the file's path), { value: 'YYYY-MM-DD' } or { fromColumn: 'column', format: '%d/%m/%Y' }",
         },
       )
       .optional(),

@@ -32,6 +32,12 @@ export function violations(
       ...fieldChecks(dialect, typedRelation, PARSED, name, field, dialect.stringLiteral(name), name),
     );
   }
+  if (fields.loadDate) {
+    // The record's load date: field load_date in the quarantine, its column named in the message.
+    const [name, field] = fields.loadDate;
+    const label = `load_date (from ${field.from ?? name})`;
+    checks.push(...fieldChecks(dialect, typedRelation, PARSED, name, field, "'load_date'", label));
+  }
   for (const [name, field] of arrays) {
     checks.push(...arrayShapeChecks(dialect, typedRelation, name, field));
     const elements = elementRelations[name];

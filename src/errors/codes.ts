@@ -20,6 +20,23 @@ export const diagnosticCodes = {
   CHECK_INVALID: 'A check cannot be used as declared (unknown table or column, missing argument, duplicate).',
   PROJECT_INVALID: 'The project has definition problems; each is listed.',
 
+  // Dashboards (a page's definition problems are reported with the project's)
+  DASHBOARD_INVALID:
+    'A dashboard page cannot be read: bad front matter, an unclosed query or tag, a bad attribute.',
+  DASHBOARD_UNKNOWN_COMPONENT: 'A dashboard page uses a component tag strata does not know.',
+  DASHBOARD_UNKNOWN_QUERY: "A component's data names no query of its page.",
+  DASHBOARD_UNKNOWN_INPUT:
+    'A query refers to {{ inputs.x }} and the page has no input x (or uses it the wrong way).',
+  DASHBOARD_UNKNOWN_REF: "A page's SQL refers to a model or seed that does not exist.",
+  DASHBOARD_UNKNOWN_COLUMN: "A component names a column that its query's result does not have.",
+  DASHBOARD_NOT_FOUND: 'No project, page or query of that name is served.',
+  DASHBOARD_BAD_INPUT:
+    'A dashboard request has an invalid parameter (a date that is not YYYY-MM-DD, an unknown choice, a bad page size).',
+  DASHBOARD_MODELS_MISSING: "A page's models are not built in the warehouse yet.",
+  DASHBOARD_QUERY_FAILED: "A page's query failed in the engine.",
+  SERVE_UNAUTHORIZED: 'A request to strata serve lacks the token STRATA_SERVE_TOKEN asks for.',
+  SERVE_PORT_IN_USE: 'strata serve could not listen on the address and port asked for.',
+
   // Engine
   ENGINE_UNAVAILABLE: 'The configured engine cannot be used here.',
   ENGINE_LOCKED: 'Another strata process holds the warehouse.',

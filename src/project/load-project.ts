@@ -12,6 +12,8 @@ import { baseName, parseModel } from '../models/parse-model.ts';
 import type { ProjectNode, SeedNode, SourceNode } from '../models/types.ts';
 import type { SourceConfig } from '../config/source-schema.ts';
 import { listFiles } from './discover.ts';
+import { loadDashboards } from './load-dashboards.ts';
+import type { DashboardPage } from '../dashboards/types.ts';
 
 export interface Project {
   root: string;
@@ -21,6 +23,8 @@ export interface Project {
   graph: Graph;
   /** Every check of the project, resolved against the graph. */
   checks: CheckDefinition[];
+  /** The dashboard pages, ordered as they are listed. */
+  dashboards: DashboardPage[];
 }
 
 /**
@@ -67,6 +71,8 @@ export async function loadProject(
     ? collectChecks(graph, config.checks, relative(root, configFile))
     : { checks: [], problems: [] };
   problems.push(...collected.problems);
+  const dashboards = await loadDashboards(root, config.dashboards.paths, relationNames(nodes, unparsed));
+  problems.push(...dashboards.problems);
   if (problems.length > 0 || !graph)
     throw new StrataAggregateError('PROJECT_INVALID', sortProblems(problems));
   return {
@@ -76,6 +82,7 @@ export async function loadProject(
     engineTarget: resolveEngineTarget(config, root, env),
     graph,
     checks: collected.checks,
+    dashboards: dashboards.pages,
   };
 }
 
@@ -115,4 +122,17 @@ function sortProblems(problems: StrataError[]): StrataError[] {
       (a.location.file ?? '').localeCompare(b.location.file ?? '') ||
       (a.location.line ?? 0) - (b.location.line ?? 0),
   );
+}
+
+/** Every name a ref() may use (what the graph's `tables` holds), known even when the graph is not built. */
+function relationNames(
+  nodes: readonly ProjectNode[],
+  unparsed: ReadonlySet<string>,
+): (name: string) => boolean {
+  const names = new Set<string>(unparsed);
+  for (const node of nodes) {
+    names.add(node.name);
+    if (node.kind === 'source') for (const provided of node.provides) names.add(provided.name);
+  }
+  return (name) => names.has(name);
 }

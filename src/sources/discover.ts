@@ -16,17 +16,30 @@ export interface SourceFile {
 
 const DATE_IN_PATH = /(\d{4})-(\d{2})-(\d{2})/g;
 
-/** The files of a source with their load dates; a file whose path holds no date is an error. */
-export async function discoverFiles(root: string, name: string, source: SourceConfig): Promise<SourceFile[]> {
+/**
+ * The files of a source with their load dates; a file whose path holds no date is an error. With
+ * `loadDate.fromColumn` each record has its own date, and a file's is only where raw keeps its
+ * rows: the date in its path, or else `today`.
+ */
+export async function discoverFiles(
+  root: string,
+  name: string,
+  source: SourceConfig,
+  today: string,
+): Promise<SourceFile[]> {
   // An HTTP source's files are its landed pages, one folder per load date.
   const globs = source.files ?? [`${relativePath(root, landingFolder(root, name))}/*/page-*.json`];
   const paths = [...new Set((await Promise.all(globs.map((g) => globFiles(root, g)))).flat())].sort();
   const rule = source.loadDate;
   const pattern = rule && 'fromPath' in rule ? new RegExp(rule.fromPath) : undefined;
   const fixed = rule && 'value' in rule ? rule.value : undefined;
+  const fromRecords = rule !== undefined && 'fromColumn' in rule;
   return paths.map((path) => {
     const file = relativePath(root, path);
-    const loadDate = fixed ?? (pattern ? dateFromPattern(file, pattern) : lastDateIn(file));
+    const loadDate =
+      fixed ??
+      (pattern ? dateFromPattern(file, pattern) : lastDateIn(file)) ??
+      (fromRecords ? today : undefined);
     if (!loadDate) {
       const found = pattern ? ` matching loadDate.fromPath ${pattern.source}` : '';
       throw new StrataError('SOURCE_INVALID', `source ${name}: no load date${found} in the path ${file}`, {

@@ -91,9 +91,19 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     fetched = await landHttpPages(context.root, node.name, config.http, date, { env: context.env, signal });
   }
   const fetchMs = clock.lap();
-  const discovered = await discoverFiles(context.root, node.name, config);
-  const files = inWindow(discovered, context.window);
-  const empty = emptyWindowProblem(context.root, node.name, config, discovered, files, context.window);
+  const discovered = await discoverFiles(context.root, node.name, config, todayUtc(context.now()));
+  // Records that carry their own load dates may be of any date: every file is landed, and the
+  // window chooses the dates staged.
+  const fromColumn = config.loadDate && 'fromColumn' in config.loadDate ? config.loadDate : undefined;
+  const files = fromColumn ? discovered : inWindow(discovered, context.window);
+  const empty = emptyWindowProblem(
+    context.root,
+    node.name,
+    config,
+    discovered,
+    files,
+    fromColumn ? {} : context.window,
+  );
   if (empty && context.strict) throw empty;
   const failures: StrataError[] = [];
   const touched = new Set<string>();
@@ -135,23 +145,38 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   const explicit = context.window.from !== undefined || context.window.to !== undefined;
   const dates = [...new Set(explicit || context.fullRefresh ? files.map((f) => f.loadDate) : touched)].sort();
   const built = (await engine.listTables(node.target.schema)).some((t) => t.name === node.target.name);
-  const rebuild = context.fullRefresh || !built;
-  const stageAll = rebuild ? await allLoadedDates(session, d, node) : dates;
+  // Records carrying their own dates: raw holds a file under one date, so every file's rows are
+  // typed to find the dates. A run without dates rebuilds the staging table from all of them, even
+  // with no file new: a run with dates lands every file but stages its own dates only, and what
+  // it landed for other dates is staged by the next run without dates.
+  const rebuild = context.fullRefresh || !built || (fromColumn !== undefined && !explicit);
+  const restage = rebuild || (fromColumn !== undefined && explicit);
+  const stageAll = restage ? await allLoadedDates(session, d, node) : dates;
   let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded: 0 };
+  let writtenDates = stageAll;
   // A source that has delivered nothing yet still gets its (empty) typed table, so the models
   // reading it run and simply see no rows.
   if (stageAll.length > 0 || !built) {
     signal.throwIfAborted();
     await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
     const csvDialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));
-    const contractSql = compileContract(config.contract as Contract, d, { csvDialects });
-    const { rejectedFiles, ...counts } = await stageDates(session, d, node, contractSql, stageAll, {
+    const contractSql = compileContract(config.contract as Contract, d, {
+      csvDialects,
+      ...(fromColumn ? { loadDate: { column: fromColumn.fromColumn, format: fromColumn.format } } : {}),
+    });
+    const {
+      rejectedFiles,
+      dates: stagedDates,
+      ...counts
+    } = await stageDates(session, d, node, contractSql, stageAll, {
       runId: context.runId,
       at: context.now(),
       rebuild,
       filesPerDate,
+      ...(fromColumn ? { recordDates: rebuild ? {} : { window: context.window } } : {}),
     });
     staged = counts;
+    writtenDates = stagedDates;
     // Staged and committed with the rest: the records stay quarantined, the task fails below.
     failures.push(...rejectedFiles.map((file) => fileRejectedError(node, file)));
     // A server's planner learns the new rows before the models reading them run (DuckDB: nothing).
@@ -178,7 +203,7 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     filesChanged: counts.changed + counts.restored,
     filesUnchanged: counts.unchanged,
     filesFailed: failures.length,
-    dates: stageAll,
+    dates: writtenDates,
     fetched,
     timings: { fetchMs, landMs, stageMs: clock.lap() },
     warnings: [...(empty ? [empty] : []), ...emptyFilesWarning(node, context.emptyFiles)],
@@ -353,6 +378,7 @@ async function recordLoaded(
     shape = compareShape(
       result.keys ?? (await recordKeys(session, engine, node, plan.id, file.loadDate)),
       contract,
+      node.config.loadDate && 'fromColumn' in node.config.loadDate ? [node.config.loadDate.fromColumn] : [],
     );
     // A CSV header is the file's layout, so one record tells. In JSON each record carries its
     // own keys: a field absent from a lone record is that record's fault, not the file's.
@@ -456,13 +482,13 @@ async function recordKeys(
 }
 
 /** Compares the keys a file's records carry with the contract: schema drift. */
-function compareShape(keys: string[], contract: Contract): FileShape {
+function compareShape(keys: string[], contract: Contract, alsoKnown: string[]): FileShape {
   const present = new Set(keys);
   const declared = Object.entries(contract.fields).map(([name, field]) => ({
     key: field.from ?? name,
     required: field.required,
   }));
-  const known = new Set(declared.map((f) => f.key));
+  const known = new Set([...declared.map((f) => f.key), ...alsoKnown]);
   return {
     unknown: [...present].filter((key) => !known.has(key)).sort(),
     missingOptional: declared.filter((f) => !f.required && !present.has(f.key)).map((f) => f.key),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvRecord } from '../../src/cli/output/csv.ts';
+import { csvRecord } from '../../src/api/result-values.ts';
 import { formatError } from '../../src/cli/output/error.ts';
 import { formatCount, formatDuration } from '../../src/cli/output/format.ts';
 import { JsonArrayWriter } from '../../src/cli/output/json.ts';

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StrataAggregateError } from '../../src/errors/strata-error.ts';
 import { loadProject } from '../../src/project/load-project.ts';
@@ -258,6 +260,186 @@ describe('date formats', () => {
     expect(
       await project.query(`select count(*) as n, count(distinct ordered_on) as days from staging.orders`),
     ).toEqual([{ n: 40, days: 1 }]);
+    expect(
+      await project.query(`select count(*) as n from audit.bad_records where resolved_run_id is null`),
+    ).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('a load date from a column', () => {
+  const contract = {
+    uniqueKey: ['line_id'],
+    fields: {
+      line_id: { type: 'string', required: true },
+      // The load date's column may be a field too.
+      invoiced_at: { type: 'timestamp', from: 'InvoiceDate', formats: ['%d/%m/%Y %H:%M'] },
+      amount: { type: 'decimal', scale: 2 },
+    },
+  };
+  const csvSource = {
+    files: 'exports/online_retail.csv',
+    quarantine: false,
+    loadDate: { fromColumn: 'InvoiceDate', format: '%d/%m/%Y %H:%M' },
+    contract,
+  };
+  const header = 'line_id,InvoiceDate,amount';
+  const original = [
+    header,
+    'a1,01/12/2010 08:26,1.50',
+    'a2,01/12/2010 09:01,2.00',
+    'b1,02/12/2010 10:00,3.00',
+    'b2,02/12/2010 10:05,4.00',
+    'b2,02/12/2010 10:05,4.00', // a duplicate of its date
+    'c1,03/12/2010 11:00,5.00',
+    'x1,soon,6.00', // no date: quarantined, counted on the file's earliest date
+    '',
+  ].join('\n');
+  const perDate = (p: TestProject, table = 'staging.lines') =>
+    p.query(
+      `select cast(load_date as varchar) as d, count(*) as n, sum(amount) as amount from ${table} group by load_date order by d`,
+    );
+  const loads = (p: TestProject) =>
+    p.query(
+      `select cast(load_date as varchar) as d, files, received, staged, quarantined, duplicates, reconciled
+       from audit.source_loads where source = 'lines' and run_id = (select max(run_id) from audit.source_loads) order by d`,
+    );
+
+  it('splits one file into the dates its records hold, reconciles each, and quarantines a record without one', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': config({
+        lines: csvSource,
+        // JSON records with ISO timestamps: no format needed.
+        events: {
+          files: 'exports/events.ndjson',
+          quarantine: false,
+          loadDate: { fromColumn: 'at' },
+          contract: { fields: { id: { type: 'string', required: true } } },
+        },
+      }),
+      'exports/online_retail.csv': original,
+      'exports/events.ndjson': [
+        { id: 'e1', at: '2010-12-01T23:59:59' },
+        { id: 'e2', at: '2010-12-02' },
+        { id: 'e3', at: null },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    });
+    const { exitCode } = await project.run();
+    expect(exitCode).toBe(0);
+    expect(await perDate(project)).toEqual([
+      { d: '2010-12-01', n: 2, amount: 3.5 },
+      { d: '2010-12-02', n: 2, amount: 7 },
+      { d: '2010-12-03', n: 1, amount: 5 },
+    ]);
+    expect(await loads(project)).toEqual([
+      { d: '2010-12-01', files: 1, received: 3, staged: 2, quarantined: 1, duplicates: 0, reconciled: true },
+      { d: '2010-12-02', files: 1, received: 3, staged: 2, quarantined: 0, duplicates: 1, reconciled: true },
+      { d: '2010-12-03', files: 1, received: 1, staged: 1, quarantined: 0, duplicates: 0, reconciled: true },
+    ]);
+    expect(
+      await project.query(
+        `select source, cast(load_date as varchar) as d, field, reason_code, message, raw_record
+         from audit.bad_records order by source, field`,
+      ),
+    ).toEqual([
+      {
+        source: 'events',
+        d: '2010-12-01',
+        field: 'load_date',
+        reason_code: 'missing_required',
+        message: 'load_date (from at) is required but missing',
+        raw_record: '{"id":"e3","at":null}',
+      },
+      {
+        source: 'lines',
+        d: '2010-12-01',
+        field: 'invoiced_at',
+        reason_code: 'invalid_type',
+        message: 'invoiced_at: "soon" is not a timestamp (%d/%m/%Y %H:%M)',
+        raw_record: 'x1,soon,6.00',
+      },
+      {
+        source: 'lines',
+        d: '2010-12-01',
+        field: 'load_date',
+        reason_code: 'invalid_type',
+        message: 'load_date (from InvoiceDate): "soon" is not a timestamp (%d/%m/%Y %H:%M)',
+        raw_record: 'x1,soon,6.00',
+      },
+    ]);
+    expect(
+      await project.query(`select id, cast(load_date as varchar) as d from staging.events order by id`),
+    ).toEqual([
+      { id: 'e1', d: '2010-12-01' },
+      { id: 'e2', d: '2010-12-02' },
+    ]);
+  });
+
+  it('replaces exactly the dates of a run: a window restages its dates alone, a run without one every date', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': config({ lines: csvSource }),
+      'exports/online_retail.csv': original,
+    });
+    expect((await project.run()).exitCode).toBe(0);
+    const before = await perDate(project);
+    // Nothing new: a second run changes nothing.
+    expect((await project.run()).exitCode).toBe(0);
+    expect(await perDate(project)).toEqual(before);
+
+    // The export is re-issued: b1 corrected, c1 gone, a line of a new day.
+    await project.write({
+      'exports/online_retail.csv': [
+        header,
+        'a1,01/12/2010 08:26,1.50',
+        'a2,01/12/2010 09:01,2.00',
+        'b1,02/12/2010 10:00,30.00',
+        'b2,02/12/2010 10:05,4.00',
+        'd1,04/12/2010 12:00,8.00',
+        '',
+      ].join('\n'),
+    });
+    const windowed = await project.run({ from: '2010-12-02', to: '2010-12-02' });
+    expect(windowed.exitCode).toBe(0);
+    // Only 2010-12-02 was replaced; the other dates are as they were.
+    expect(await perDate(project)).toEqual([
+      { d: '2010-12-01', n: 2, amount: 3.5 },
+      { d: '2010-12-02', n: 2, amount: 34 },
+      { d: '2010-12-03', n: 1, amount: 5 },
+    ]);
+    expect(await loads(project)).toEqual([
+      { d: '2010-12-02', files: 1, received: 2, staged: 2, quarantined: 0, duplicates: 0, reconciled: true },
+    ]);
+    // The quarantined record of the old version (two violations) is resolved only when its date is restaged.
+    expect(
+      await project.query(`select count(*) as n from audit.bad_records where resolved_run_id is null`),
+    ).toEqual([{ n: 2 }]);
+
+    // Rerunning the same window gives the same table.
+    const sums = await project.checksums();
+    expect((await project.run({ from: '2010-12-02', to: '2010-12-02' })).exitCode).toBe(0);
+    expect(await project.checksums()).toEqual(sums);
+
+    // A run without dates stages every date the file holds now, though no file is new since:
+    // 2010-12-03 is gone, and 2010-12-04, landed by the run with dates, is staged.
+    expect((await project.run()).exitCode).toBe(0);
+    expect(await perDate(project)).toEqual([
+      { d: '2010-12-01', n: 2, amount: 3.5 },
+      { d: '2010-12-02', n: 2, amount: 34 },
+      { d: '2010-12-04', n: 1, amount: 8 },
+    ]);
+    await project.write({
+      'exports/online_retail.csv':
+        (await readFile(join(project.dir, 'exports/online_retail.csv'), 'utf8')) +
+        'e1,05/12/2010 09:00,1.00\n',
+    });
+    expect((await project.run()).exitCode).toBe(0);
+    expect((await perDate(project)).map((r) => r.d)).toEqual([
+      '2010-12-01',
+      '2010-12-02',
+      '2010-12-04',
+      '2010-12-05',
+    ]);
     expect(
       await project.query(`select count(*) as n from audit.bad_records where resolved_run_id is null`),
     ).toEqual([{ n: 0 }]);

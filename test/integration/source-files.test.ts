@@ -133,8 +133,9 @@ describe('text that is not UTF-8', () => {
   it('is quarantined with the bytes received, escaped as \\xNN, and the valid lines load', async () => {
     project = await TestProject.create({ 'strata.config.ts': config('data/*.{csv,ndjson,csv.gz}') });
     await mkdir(join(project.dir, 'data'));
-    // Latin-1 é (E9) and ÿ (FF), a valid UTF-8 é beside a stray byte, a backslash of the line's own.
-    const csvFile = bytes('order_id,note\n1,caf', [0xe9, 0xff], '\n2,ok\n3,été \\x', [0xe9], '\n');
+    // Latin-1 é (E9) and ÿ (FF), a valid UTF-8 é beside a stray byte, a backslash of the line's own;
+    // each line's bytes are read from the file (gzip-compressed or not), not from the reader.
+    const csvFile = bytes('order_id,note\n1,caf', [0xe9, 0xff, 0x93], '\n2,ok\n3,été \\x', [0xe9], '\n');
     await writeFile(join(project.dir, 'data/orders-2025-01-03.csv'), csvFile);
     await writeFile(
       join(project.dir, 'data/gz-2025-01-03.csv.gz'),
@@ -164,7 +165,7 @@ describe('text that is not UTF-8', () => {
         record_position: 1,
         reason_code: 'malformed_record',
         message: 'the line is not valid UTF-8 text: save the file as UTF-8',
-        raw_record: '1,caf\\xE9\\xFF',
+        raw_record: '1,caf\\xE9\\xFF\\x93', // 0x93: a Windows-1252 quotation mark
       },
       {
         source_file: 'data/orders-2025-01-03.csv',

@@ -11,6 +11,7 @@ import {
 } from '../../index.ts';
 import { type CliContext, type LogFormat, globalOptions } from '../context.ts';
 import { type CliIo, writeChunk } from '../io.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../serve/defaults.ts';
 import { clockTime, formatCount, formatDuration, formatWindow } from '../output/format.ts';
 import { toJson, toJsonLine } from '../output/json.ts';
 import { checkCounts, formatCheckResults } from '../output/check-results.ts';
@@ -31,6 +32,8 @@ interface DemoCliOptions {
   seed: number;
   defects: number;
   format: 'text' | 'json';
+  serve: boolean;
+  port: number;
 }
 
 export function registerDemo(program: Command, ctx: CliContext): void {
@@ -53,6 +56,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       nonNegativeNumber,
       DEMO_DEFAULTS.defects,
     )
+    .option('--no-serve', 'only build and print, even on a terminal')
+    .option('--port <n>', 'the port of the dashboards served at the end', nonNegativeInteger, DEFAULT_PORT)
     .addOption(
       new Option('--format <format>', 'format of the summary on stdout')
         .choices(['text', 'json'])
@@ -64,7 +69,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
 Creates a project per pack in the folder (strata-demo/ecommerce, strata-demo/saas; or reuses the
 ones an earlier demo made), generates their raw data (reused when the arguments are the same),
 runs the pipeline over those dates and prints what was built with the headline numbers.
-Progress goes to stderr, the summary to stdout. Exit code 0 only when every task succeeded.`,
+Progress goes to stderr, the summary to stdout. Exit code 0 only when every task succeeded.
+On a terminal it then serves the projects' dashboards (as strata serve) until Ctrl-C.`,
     )
     .action(async (options: DemoCliOptions, command: Command) => {
       ctx.exitCode = await runDemo(options, command, ctx);
@@ -97,7 +103,17 @@ async function runDemo(options: DemoCliOptions, command: Command, { io }: CliCon
     })
     .join('\n');
   await writeChunk(io.stdout, options.format === 'json' ? toJson({ packs: results.map(demoJson) }) : text);
-  return Math.max(0, ...results.map((r) => r.exitCode));
+  const exitCode = Math.max(0, ...results.map((r) => r.exitCode));
+  const dirs = results.map((r) => r.projectDir);
+  if (options.format === 'text' && options.serve && io.stdout.isTTY) {
+    await writeChunk(io.stdout, '\n');
+    const { serveUntilStopped } = await import('../serve-dashboards.ts');
+    await serveUntilStopped(dirs, { port: options.port, host: DEFAULT_HOST, fallBackToFreePort: true }, io);
+  } else if (options.format === 'text') {
+    const projects = dirs.map((d) => shellQuote(shownPath(io.cwd, d)));
+    await writeChunk(io.stdout, `\nDashboards: ${io.command} serve --project ${projects.join(' ')}\n`);
+  }
+  return exitCode;
 }
 
 /** --dir, else a --project given explicitly, else ./strata-demo. */

@@ -3,7 +3,7 @@ import { query } from '../../index.ts';
 import { type CliContext, globalOptions } from '../context.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import { writeChunk } from '../io.ts';
-import { csvRecord } from '../output/csv.ts';
+import { csvRecord } from '../../api/result-values.ts';
 import { formatRows } from '../output/format.ts';
 import { JsonArrayWriter } from '../output/json.ts';
 import { type TableColumn, renderTable } from '../output/table.ts';

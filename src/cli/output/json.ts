@@ -1,5 +1,5 @@
 import { type OutputStream, writeChunk } from '../io.ts';
-import { jsonValue } from './values.ts';
+import { jsonValue } from '../../api/result-values.ts';
 
 /** Pretty JSON with a trailing newline; bigints and dates made JSON-safe. */
 export function toJson(value: unknown): string {

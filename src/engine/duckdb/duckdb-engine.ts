@@ -102,7 +102,7 @@ function translateOpenError(path: string, error: unknown): StrataError {
       'ENGINE_LOCKED',
       `The warehouse ${path} is in use by another process${pid ? ` (pid ${pid})` : ''}; nothing was changed.`,
       {
-        hint: 'Wait for the other strata command (or a program such as the DuckDB shell or a notebook) to close the file, then try again. DuckDB lets one process open a warehouse file at a time.',
+        hint: 'Wait for the other strata command (a `strata serve` holds the file until it is stopped; or a program such as the DuckDB shell or a notebook) to close the file, then try again. DuckDB lets one process open a warehouse file at a time.',
         cause: error,
       },
     );

@@ -1,4 +1,10 @@
-import type { Session, SqlValue } from '../types.ts';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import type { Session } from '../types.ts';
 
 /** A byte that valid JSON text never holds unescaped, so splitting on it keeps every line whole. */
 const RECORD_SEPARATOR = '\u001e';
@@ -19,31 +25,37 @@ export function tempPrefix(): string {
  * it cannot read (invalid UTF-8, longer than the limit) goes to the rejects table `rejects`.
  * `path` is SQL of the file's path (by default the parameter `$1`).
  */
-export function linesOf(compression: string, rejects: string, path = '$1', encoding = ''): string {
+export function linesOf(compression: string, rejects: string, path = '$1'): string {
   return `read_csv(${path}, columns = {'line': 'VARCHAR'}, header = false, delim = '${RECORD_SEPARATOR}', quote = '', escape = '',
-  auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}${compression}${encoding},
+  auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}${compression},
   store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`;
 }
 
 const ENCODING_ERRORS = "('INVALID ENCODING', 'INVALID UNICODE')";
 
 /**
- * A line read as Latin-1 (each byte one character, U+0000 to U+00FF, so nothing is lost) as the
- * text a quarantined record keeps: what is valid UTF-8 as its characters, every other byte as
- * `\xNN` (two upper-case hex digits), and a backslash doubled so that an escape cannot be confused
- * with the same characters in the line. The reader's own text of such a line has `?` for the
- * bytes it could not decode, which loses them.
+ * The text a quarantined line that is not UTF-8 keeps, from `line`, the line as DuckDB writes
+ * bytes as text (a BLOB cast to VARCHAR: printable ASCII as itself, every other byte and the
+ * backslash and quotes as `\xNN`): what is well-formed UTF-8 as its characters, quotes and tabs
+ * as themselves, a backslash doubled (so that an escape cannot be confused with the same
+ * characters in the line) and every other byte as `\xNN`, two upper-case hex digits. The reader's
+ * own text of such a line has `?` for the bytes it could not decode, which loses them.
  */
-function escapedBytes(latin1: string): string {
-  const escaped = `list_aggregate(list_transform(string_split(${latin1}, ''), ch -> CASE WHEN ch = '\\' THEN '\\\\'
-    WHEN ord(ch) < 128 THEN ch ELSE printf('\\x%02X', ord(ch)) END), 'string_agg', '')`;
-  // The escapes of a well-formed UTF-8 sequence are decoded back into its character (try: an
-  // encoded surrogate has the shape but is no character, and stays escaped).
+function escapedBytes(line: string): string {
+  // try: an encoded surrogate has the shape of a sequence but is no character, and stays escaped.
   const sequence = String.raw`\\x(C[2-9A-F]|D[0-9A-F])\\x[89AB][0-9A-F]|\\xE[0-9A-F](\\x[89AB][0-9A-F]){2}|\\xF[0-4](\\x[89AB][0-9A-F]){3}`;
-  const token = String.raw`${sequence}|\\\\.|\\x[0-9A-F]{2}|.`;
-  const tokens = `regexp_extract_all(${escaped}, '${token}')`;
-  return `coalesce(list_aggregate(list_transform(${tokens},
-    t -> coalesce(CASE WHEN length(t) >= 8 THEN try(decode(CAST(t AS BLOB))) END, t)), 'string_agg', ''), '')`;
+  const tokens = String.raw`regexp_extract_all(${line}, '${sequence}|\\x[0-9A-F]{2}|.')`;
+  const printable = String.raw`regexp_full_match(t, '\\x(09|2[0-9A-F]|[3-6][0-9A-F]|7[0-9A-E])')`;
+  return String.raw`coalesce(list_aggregate(list_transform(${tokens}, t -> CASE
+    WHEN t = '\x5C' THEN '\\'
+    WHEN length(t) >= 8 OR (length(t) = 4 AND ${printable}) THEN coalesce(try(decode(CAST(t AS BLOB))), t)
+    ELSE t END), 'string_agg', ''), '')`;
+}
+
+/** The file to read a rejected line's bytes from: its path, and whether it is gzip-compressed. */
+export interface LineSource {
+  path: string;
+  gzip: boolean;
 }
 
 /**
@@ -57,15 +69,15 @@ const readerErrorText = `CASE
 
 /**
  * The reader's rejected lines, one row per line: line, position (line minus header lines), raw_text,
- * parse_error. A line refused for its encoding keeps its bytes (escapedBytes): the file is read
- * again as Latin-1 for those lines, which only a file holding one pays for. `file` is the path (SQL,
- * by default the parameter `$1` of the read) and the reader's compression option.
+ * parse_error. A line refused for its encoding keeps its bytes (escapedBytes), read from the file
+ * as bytes (a gzip file is decompressed to a temporary file first), which only a file holding such
+ * a line pays for.
  */
 export async function rejectedLines(
   session: Session,
   rejects: string,
   headerLines: number,
-  file: { path: string; params: readonly SqlValue[]; compression: string },
+  file: LineSource,
 ): Promise<string> {
   const bad = `${rejects}_bad`;
   const grouped = `SELECT line, first(csv_line) AS raw_text, string_agg(DISTINCT ${readerErrorText}, '; ') AS parse_error,
@@ -81,21 +93,32 @@ SELECT line, line - ${headerLines} AS position, raw_text, parse_error FROM (${gr
     );
     return bad;
   }
-  const latin1 = `${rejects}_latin1`;
-  await session.execute(
-    `CREATE TEMPORARY TABLE ${bad} AS
-SELECT r.line, r.line - ${headerLines} AS position, CASE WHEN r.encoding THEN coalesce(t.text, r.raw_text) ELSE r.raw_text END AS raw_text,
+  await withBytes(file, (path) =>
+    session.execute(
+      String.raw`CREATE TEMPORARY TABLE ${bad} AS
+SELECT r.line, r.line - ${headerLines} AS position,
+  CASE WHEN r.encoding
+    THEN coalesce(${escapedBytes(String.raw`regexp_replace(list_extract(f.lines, CAST(r.line AS BIGINT)), '\\x0D$', '')`)}, r.raw_text)
+    ELSE r.raw_text END AS raw_text,
   r.parse_error
-FROM (${grouped}) AS r
-LEFT JOIN (
-  SELECT n, ${escapedBytes('line')} AS text
-  FROM (SELECT row_number() OVER () AS n, line FROM ${linesOf(file.compression, latin1, file.path, ", encoding = 'latin-1'")}) AS lines
-  WHERE n IN (SELECT line FROM ${rejects} WHERE error_type IN ${ENCODING_ERRORS})
-) AS t ON t.n = r.line`,
-    file.params,
+FROM (${grouped}) AS r CROSS JOIN (SELECT string_split(CAST(content AS VARCHAR), '\x0A') AS lines FROM read_blob($1)) AS f`,
+      [path],
+    ),
   );
-  await dropTemporary(session, latin1, `${latin1}_scan`);
   return bad;
+}
+
+/** Runs `fn` with the path of the file's bytes: the file itself, or a gzip file decompressed aside. */
+async function withBytes<T>(file: LineSource, fn: (path: string) => Promise<T>): Promise<T> {
+  if (!file.gzip) return fn(file.path);
+  const dir = await mkdtemp(join(tmpdir(), 'strata-bytes-'));
+  try {
+    const path = join(dir, 'file');
+    await pipeline(createReadStream(file.path), createGunzip(), createWriteStream(path));
+    return await fn(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export async function dropTemporary(session: Session, ...tables: string[]): Promise<void> {

@@ -1,0 +1,74 @@
+import { type DashboardSite, openDashboardSite } from '../api/dashboard-site.ts';
+import { StrataError } from '../index.ts';
+import { SERVE_TOKEN_ENV } from '../serve/defaults.ts';
+import { DEFAULT_PORT, type RunningServer, startServer } from '../serve/start-server.ts';
+import { type CliIo, untilStopped, writeChunk } from './io.ts';
+
+/**
+ * Serves the projects' dashboards until the CLI is told to stop (SIGTERM; Ctrl-C ends the
+ * process). `fallBackToFreePort`: a busy default port gives way to any free one (the demo).
+ */
+export async function serveUntilStopped(
+  projectDirs: readonly string[],
+  options: { port: number; host: string; fallBackToFreePort?: boolean },
+  io: CliIo,
+): Promise<void> {
+  const site = await openDashboardSite({ projectDirs, env: io.env });
+  try {
+    const server = await serveSite(site, options, io).catch((error: unknown) => {
+      if (
+        options.fallBackToFreePort &&
+        error instanceof StrataError &&
+        error.code === 'SERVE_PORT_IN_USE' &&
+        options.port === DEFAULT_PORT
+      ) {
+        return serveSite(site, { ...options, port: 0 }, io);
+      }
+      throw error;
+    });
+    await untilStopped(io.stop);
+    await server.close();
+  } finally {
+    await site.close();
+  }
+}
+
+/** Starts the server over an open site and prints where it is and what it serves. */
+async function serveSite(
+  site: DashboardSite,
+  options: { port: number; host: string },
+  io: CliIo,
+): Promise<RunningServer> {
+  const token = io.env[SERVE_TOKEN_ENV] || undefined;
+  if (!isLoopback(options.host)) {
+    io.stderr.write(
+      `warning: binding ${options.host} makes the dashboards reachable from other machines${token ? '' : `, and ${SERVE_TOKEN_ENV} is not set: anyone who can reach this port can read the warehouse`}\n`,
+    );
+  }
+  const server = await startServer({
+    site,
+    port: options.port,
+    host: options.host,
+    ...(token ? { token } : {}),
+    onServerError: (error, request) =>
+      io.stderr.write(`error answering ${request.method} ${request.path}: ${describe(error)}\n`),
+  });
+  let out = `Dashboards: ${server.url}${token ? `  (open it once with ?token=<${SERVE_TOKEN_ENV}>)` : ''}\n`;
+  for (const served of site.projects) {
+    const pages = served.project.dashboards;
+    out += `  ${served.title}${pages.length === 0 ? ': no pages yet (add dashboards/*.md)' : ''}\n`;
+    for (const page of pages) out += `    ${server.url}${served.slug}/${page.name}  ${page.title}\n`;
+  }
+  out += 'Ctrl-C stops the server.\n';
+  await writeChunk(io.stdout, out);
+  return server;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof StrataError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

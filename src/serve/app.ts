@@ -1,0 +1,111 @@
+import { Hono } from 'hono';
+import { stream } from 'hono/streaming';
+import { projectSummary, pageView, serverIndex } from '../api/dashboard-pages.ts';
+import { pageQueryCsv, runPageQuery } from '../api/dashboard-query.ts';
+import type { DashboardSite } from '../api/dashboard-site.ts';
+import type { ErrorView } from '../dashboards/views.ts';
+import { StrataError } from '../errors/strata-error.ts';
+import { PAGE_SHELL, readAsset } from './assets.ts';
+import { requireToken } from './auth.ts';
+import { statusOf } from './status.ts';
+
+export interface AppOptions {
+  site: DashboardSite;
+  /** When set, every request must carry it (STRATA_SERVE_TOKEN). */
+  token?: string;
+  /** Told of every failure that is the server's fault (a 500), with its cause, for the log. */
+  onServerError?: (error: unknown, request: { method: string; path: string }) => void;
+}
+
+/**
+ * The HTTP app of `strata serve`: the JSON API over `api/`'s dashboard functions, the browser
+ * code, and the page shell. Handlers only translate HTTP to those functions; one error handler
+ * turns every failure into `{ error: { code, message, hint } }` — never a stack trace.
+ */
+export function createApp(options: AppOptions): Hono {
+  const { site } = options;
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    // ECharts and the page code set inline styles; scripts come only from this server.
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+    );
+  });
+  if (options.token) app.use('*', requireToken(options.token));
+
+  app.get('/api', (c) => c.json(serverIndex(site)));
+  app.get('/api/:project/pages', (c) => c.json(projectSummary(site.project(c.req.param('project'))).pages));
+  app.get('/api/:project/pages/:page', async (c) =>
+    c.json(await pageView(site, c.req.param('project'), c.req.param('page'), searchParams(c.req.url))),
+  );
+  app.get('/api/:project/pages/:page/queries/:query', async (c) => {
+    const params = searchParams(c.req.url);
+    const request = {
+      project: c.req.param('project'),
+      page: c.req.param('page'),
+      query: c.req.param('query'),
+      params,
+    };
+    if (params.get('format') === 'csv') {
+      // The first rows decide whether the query runs: its errors are answered as JSON, before
+      // any CSV is sent.
+      const chunks = pageQueryCsv(site, request);
+      const first = await chunks.next();
+      c.header('Content-Type', 'text/csv; charset=utf-8');
+      c.header('Content-Disposition', `attachment; filename="${request.page}-${request.query}.csv"`);
+      return stream(c, async (out) => {
+        out.onAbort(() => void chunks.return(undefined));
+        if (!first.done) await out.write(first.value);
+        for (let next = await chunks.next(); !next.done; next = await chunks.next())
+          await out.write(next.value);
+      });
+    }
+    if (params.has('format') && params.get('format') !== 'json') {
+      throw new StrataError('DASHBOARD_BAD_INPUT', 'format must be json or csv', { field: 'format' });
+    }
+    return c.json(await runPageQuery(site, request));
+  });
+  app.all('/api/*', () => {
+    throw new StrataError('DASHBOARD_NOT_FOUND', 'no such API path', {
+      hint: 'GET /api lists the projects, pages and queries served.',
+    });
+  });
+
+  app.get('/assets/:name', async (c) => {
+    const asset = await readAsset(c.req.param('name'));
+    if (!asset) return c.text('not found', 404);
+    return c.body(new Uint8Array(asset.body), 200, {
+      'Content-Type': asset.type,
+      'Cache-Control': 'no-cache',
+    });
+  });
+  app.get('*', (c) => c.html(PAGE_SHELL));
+
+  app.onError((error, c) => {
+    const known = error instanceof StrataError ? error : undefined;
+    const status = known ? statusOf(known.code) : 500;
+    if (status === 500) options.onServerError?.(error, { method: c.req.method, path: c.req.path });
+    const body: ErrorView = {
+      error: known
+        ? {
+            code: known.code,
+            message: known.message,
+            ...(known.hint ? { hint: known.hint } : {}),
+            ...(known.location.file ? { file: known.location.file } : {}),
+            ...(known.location.line ? { line: known.location.line } : {}),
+          }
+        : { code: 'INTERNAL', message: 'the server failed to answer this request; its log has the details' },
+    };
+    return c.json(body, status);
+  });
+  return app;
+}
+
+function searchParams(url: string): URLSearchParams {
+  return new URL(url).searchParams;
+}

@@ -1,0 +1,19 @@
+import type { DiagnosticCode } from '../errors/codes.ts';
+
+type ErrorStatus = 400 | 401 | 404 | 409 | 500 | 503;
+
+/** The HTTP status of each error the API answers; anything not listed is the server's fault. */
+const STATUS: Partial<Record<DiagnosticCode, ErrorStatus>> = {
+  DASHBOARD_BAD_INPUT: 400,
+  DATE_INVALID: 400,
+  SERVE_UNAUTHORIZED: 401,
+  DASHBOARD_NOT_FOUND: 404,
+  DASHBOARD_MODELS_MISSING: 409,
+  DASHBOARD_QUERY_FAILED: 500,
+  ENGINE_LOCKED: 503,
+  ENGINE_OPEN_FAILED: 503,
+};
+
+export function statusOf(code: DiagnosticCode): ErrorStatus {
+  return STATUS[code] ?? 500;
+}
