@@ -54,6 +54,21 @@ export default defineConfig({
       },
       checks: [{ reconciliation: 'raw' }],
     },
+    // The pack's periods feed, which its staging reads beside the change log: here the periods are
+    // the model billing.periods turns into the change log, so the feed itself is empty.
+    subscription_periods: {
+      files: [],
+      contract: {
+        fields: {
+          subscription_id: { type: 'string' },
+          account_id: { type: 'string', required: true },
+          plan_id: { type: 'string' },
+          start_date: { type: 'date', required: true },
+          end_date: { type: 'date' },
+          monthly_amount: { type: 'decimal', precision: 12, scale: 2, required: true },
+        },
+      },
+    },
   },
   checks: {
     // Accounts and subscriptions come from the same rows, so every subscription finds its account.
