@@ -1,7 +1,8 @@
 /**
  * The pack's order_lines feed on a hand-built line-item export, as a user maps one: the pack as
  * `strata init` writes it, `order_lines.files` pointed at the export, a products feed beside it and
- * no customers feed. Every number below is worked out by hand from the lines written here.
+ * no customers feed. The exports are CRLF, the second starts with a byte-order mark and holds a
+ * date in a second format. Every number below is worked out by hand from the lines written here.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,9 +27,12 @@ const DAY_2 = [
   // O3: a return of one unit; its second line names another customer (the lines disagree).
   'O3,,C1,,2025-03-02T09:30:00Z,,US,,SKU-2,,-1,20.00,,',
   'O3,,C9,,2025-03-02T09:30:00Z,,US,,SKU-1,,1,10.00,,',
-  // O4: the line's amount instead of a unit price (as Superstore's Sales).
-  'O4,,C2,,2025-03-02T12:00:00Z,,DE,,SKU-2,,3,,,50.00',
+  // O4: the line's amount instead of a unit price (as Superstore's Sales), and a US date.
+  'O4,,C2,,3/2/2025 12:00,,DE,,SKU-2,,3,,,50.00',
 ];
+
+/** The order_lines contract's placed_at, after its status (the orders contract has one too). */
+const PLACED_AT = "returned'] },\n    placed_at: { type: 'timestamp', required: true, formats: iso },";
 
 const PRODUCT = {
   subcategory: null,
@@ -55,10 +59,14 @@ describe('the e-commerce pack fed by a line-item export (order_lines)', () => {
     const declared = 'order_lines: { files: [],';
     expect(text).toContain(declared);
     expect(text).toContain('product_known_mostly');
+    expect(text).toContain(PLACED_AT);
+
     await writeFile(
       config,
       text
         .replace(declared, "order_lines: { files: 'exports/lines_*.csv',")
+        // Two date formats in the export, tried in order.
+        .replace(PLACED_AT, PLACED_AT.replace('formats: iso', "formats: [...iso, '%m/%d/%Y %H:%M']"))
         .replace('customers: { files: `${data}/customers/*.ndjson`,', 'customers: { files: [],')
         // One line of seven names a SKU no catalogue holds: over the 5% gate, which README says to drop.
         .replace("{ expression: 'product_found', fail_above: '5%', name: 'product_known_mostly' },", ''),
@@ -70,7 +78,8 @@ describe('the e-commerce pack fed by a line-item export (order_lines)', () => {
     );
     await writeFile(
       join(project.dir, 'exports', 'lines_2025-03-02.csv'),
-      [HEADER, ...DAY_2, ''].join('\r\n'),
+      // A byte-order mark first, as spreadsheet tools write it.
+      `\uFEFF${[HEADER, ...DAY_2, ''].join('\r\n')}`,
     );
     await mkdir(join(project.dataDir, 'ecommerce', 'products'), { recursive: true });
     await writeFile(project.feedFile('products', '2025-03-01.json'), JSON.stringify(PRODUCTS));
