@@ -1,14 +1,17 @@
 import { defineConfig } from 'strata';
+import pack from '../../src/templates/saas/strata.config.ts';
+
+const feeds = pack.sources ?? {};
 
 // The IBM "Telco Customer Churn" sample (7,043 customers of a fictional California telco, one
 // snapshot row each), read in place from shared/realdata and mapped onto the SaaS pack, whose
 // models and seeds are used where they are (src/templates/saas), not copied.
 //
-// The pack reads five feeds: plans, accounts, subscriptions, transactions and usage_events. Here
-// they are models (models/billing/), which a ref() finds as it would a source: the Telco rows
-// become subscription periods (billing.periods: customer, start, end, monthly amount), and the
-// periods become the pack's subscription change log. Everything from billing.periods on would
-// serve any billing export of that shape.
+// The Telco rows become subscription periods (customer, start, exclusive end, monthly amount): the
+// model billing.subscription_periods stands in for the pack's feed of that name (a ref() finds a
+// model as it would a source), and the pack turns the periods into its change log and accounts.
+// billing.plans is the price list, one plan per contract type. The feeds the file has nothing for
+// (accounts, the change log, payments, usage) are the pack's sources, declared empty.
 export default defineConfig({
   name: 'telco_saas',
   engine: { type: 'duckdb', path: process.env.STRATA_EXAMPLE_WAREHOUSE ?? 'warehouse.duckdb' },
@@ -54,6 +57,10 @@ export default defineConfig({
       },
       checks: [{ reconciliation: 'raw' }],
     },
+    accounts: { ...feeds.accounts, files: [] },
+    subscriptions: { ...feeds.subscriptions, files: [] },
+    transactions: { ...feeds.transactions, files: [] },
+    usage_events: { ...feeds.usage_events, files: [] },
   },
   checks: {
     // Accounts and subscriptions come from the same rows, so every subscription finds its account.

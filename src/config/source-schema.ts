@@ -76,14 +76,18 @@ const quarantineGateSchema = z.union(
 export const fileSourceSchema = z
   .strictObject({
     description: z.string().optional(),
-    /** Glob(s) relative to the project: `*` within a folder, `**` across folders, `{a,b}` alternatives. */
+    /**
+     * Glob(s) relative to the project: `*` within a folder, `**` across folders, `{a,b}` alternatives.
+     * `[]` declares a feed the project does not have: its staging table is built empty, so the
+     * models reading it run, and no run warns that nothing matched.
+     */
     files: z
       .union([
         z
           .string()
           .min(1)
           .transform((g) => [g]),
-        z.array(z.string().min(1)).min(1),
+        z.array(z.string().min(1)),
       ])
       .optional(),
     /** Or a paginated JSON endpoint, fetched once per load date (the run's date) and kept for replays. */

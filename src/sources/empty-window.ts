@@ -26,7 +26,8 @@ export function emptyWindowProblem(
   inWindow: readonly SourceFile[],
   window: DateWindow,
 ): StrataError | undefined {
-  if (source.http || !source.files) return undefined;
+  // `files: []` declares a feed the project does not have: nothing was looked for.
+  if (source.http || !source.files || source.files.length === 0) return undefined;
   if (discovered.length === 0) return noFiles(root, name, source.files);
   const explicit = window.from !== undefined || window.to !== undefined;
   if (!explicit || inWindow.length > 0) return undefined;

@@ -603,6 +603,23 @@ describe('a run that finds no file to load', () => {
     expect(strict.exitCode).toBe(1);
     expect(strict.summary.tasks.find((t) => t.task === 'orders')?.error?.code).toBe('SOURCE_NO_FILES');
   });
+
+  it('says nothing of a feed declared absent (files: []), and builds its table empty', async () => {
+    project = await TestProject.create({
+      'strata.config.ts': sourceConfig('unused', { files: [] }),
+      'models/marts/order_count.sql': model(
+        { materialized: 'table' },
+        'select count(*) as n from {{ ref("orders") }}',
+      ),
+    });
+    const { exitCode, summary } = await project.run({ strict: true });
+    expect(exitCode).toBe(0);
+    expect(summary.warnings).toEqual([]);
+    expect(await project.query('select n from marts.order_count')).toEqual([{ n: 0 }]);
+    expect(await project.query('select count(*) as n from staging.orders')).toEqual([{ n: 0 }]);
+    // With dates, too: a feed the project does not have has no file to miss in them.
+    expect((await project.run({ date: '2025-03-14', strict: true })).summary.warnings).toEqual([]);
+  });
 });
 
 describe('quarantine and replay', () => {

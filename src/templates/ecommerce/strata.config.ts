@@ -6,7 +6,14 @@ import { defineConfig, defineContract } from 'strata';
  *
  * To load your own exports, point `files` at them and map your column names and formats in the
  * contracts: `from: 'Order Date'`, `formats: ['%m/%d/%Y']`, `nullValues: ['NULL']`. The models
- * only ever see the contract's field names.
+ * only ever see the contract's field names. A feed you do not have is `files: []`: its table is
+ * built empty and the models reading it run.
+ *
+ * Orders arrive in either shape, or both: `orders`, one record per order with its lines nested
+ * (what the generator writes), or `order_lines`, one row per order line with the order's columns
+ * repeated on each (most shop exports: Shopify, WooCommerce, Superstore, Online Retail). The
+ * staging models read both into the same orders and lines, and customers that only the lines
+ * name into stg_customers. See README, "Bring your own data", and examples/order_lines.
  */
 const data = 'data/ecommerce';
 const iso = ['%Y-%m-%dT%H:%M:%SZ'];
@@ -126,6 +133,54 @@ const orders = defineContract({
   },
 });
 
+const orderLines = defineContract({
+  description:
+    "Order lines, one row per line with the order's columns repeated on every line. Only the order id, when it was placed, the quantity and the unit price or line amount are needed; the lines of an order are the rows sharing its id (and status) in a load date.",
+  fields: {
+    order_id: { type: 'string', required: true },
+    // Position of the line in its order; without it, its position among the order's rows.
+    line_number: { type: 'integer', min: 1 },
+    customer_id: { type: 'string' },
+    // Without it an order is completed.
+    status: { type: 'enum', values: ['placed', 'shipped', 'completed', 'cancelled', 'returned'] },
+    placed_at: { type: 'timestamp', required: true, formats: iso },
+    updated_at: { type: 'timestamp', formats: iso },
+    channel: { type: 'enum', values: ['web', 'mobile_app', 'marketplace'] },
+    payment_method: {
+      type: 'enum',
+      values: ['credit_card', 'paypal', 'apple_pay', 'klarna', 'gift_card', 'bank_transfer'],
+    },
+    campaign_id: { type: 'string' },
+    coupon_code: { type: 'string' },
+    currency: { type: 'enum', values: ['USD'] },
+    shipping_city: { type: 'string' },
+    shipping_country: { type: 'enum', values: countries },
+    // The order's shipping, repeated on its lines: counted once per order.
+    shipping_amount: { ...money, min: 0 },
+    // The product: its catalogue id, or its SKU (looked up in the products feed when there is one).
+    product_id: { type: 'integer', min: 1 },
+    sku: { type: 'string' },
+    // Negative on a return or cancellation line: it takes the revenue back.
+    quantity: { type: 'integer', required: true },
+    // The price per unit, or the line's amount (quantity × unit price) when the export gives that.
+    unit_price: { ...money },
+    line_amount: { ...money },
+    // The line's discount in money (0 when empty).
+    discount_amount: { ...money },
+  },
+  checks: [
+    { expression: 'unit_price is not null or line_amount is not null', name: 'line_priced' },
+    // The order's columns are read from its first line: the others should say the same.
+    {
+      sql: `select order_id, load_date from {{ this }} group by order_id, load_date
+        having count(distinct customer_id) > 1 or count(distinct placed_at) > 1
+            or count(distinct shipping_country) > 1 or count(distinct shipping_amount) > 1`,
+      severity: 'warn',
+      name: 'order_columns_agree',
+    },
+  ],
+});
+
 const sales = defineContract({
   description: 'In-store transactions of loyalty-card customers, one product each (gzip CSV).',
   uniqueKey: ['transaction_id'],
@@ -209,6 +264,8 @@ export default defineConfig({
     products: { files: `${data}/products/*.json`, contract: products, checks: ledger },
     campaigns: { files: `${data}/campaigns/*.csv`, contract: campaigns, checks: ledger },
     orders: { files: `${data}/orders/*.json`, contract: orders, checks: ledger },
+    // The generator writes nested orders, not lines: point files at a line-item export to use it.
+    order_lines: { files: [], contract: orderLines, checks: ledger },
     sales: { files: `${data}/sales/*.csv.gz`, contract: sales, checks: ledger },
     events: { files: `${data}/events/*.csv`, contract: events, checks: ledger },
     inventory: { files: `${data}/inventory/*.parquet`, contract: inventory, checks: ledger },
@@ -221,7 +278,8 @@ export default defineConfig({
     fact_orders: [
       { expression: 'customer_found', severity: 'warn', name: 'customer_known' },
       { expression: 'customer_found', fail_above: '5%', name: 'customer_known_mostly' },
-      { expression: 'discount_amount <= gross_revenue', name: 'discount_within_gross' },
+      // abs(): an order of return lines (negative quantities) takes back its revenue and discount.
+      { expression: 'abs(discount_amount) <= abs(gross_revenue)', name: 'discount_within_gross' },
     ],
     fact_order_items: [
       { expression: 'product_found', severity: 'warn', name: 'product_known' },

@@ -5,9 +5,15 @@ import { defineConfig, defineContract } from 'strata';
  * `strata generate --domain saas` writes); the load date is the date in the file name.
  *
  * To load your own billing exports, point `files` at them and map your column names and formats
- * in the contracts (`from:`, `formats:`, `nullValues:`). A billing system that only exports
- * subscription periods (customer, start, end, monthly amount) maps onto the pack through a model
- * named `subscriptions` in place of the source: see examples/telco_saas.
+ * in the contracts (`from:`, `formats:`, `nullValues:`). A feed you do not have is `files: []`:
+ * its table is built empty and the models reading it run.
+ *
+ * Two shapes of subscription data feed the pack, either or both: the change log
+ * (`subscriptions`, what the generator writes) and subscription periods (`subscription_periods`:
+ * account, start, exclusive end, monthly amount — what most billing exports and the dbt MRR
+ * playbook reduce to). stg_subscriptions reads each period as a change log (created on its start,
+ * canceled on its end) and stg_accounts adds the accounts that only periods name. See README,
+ * "Bring your own data", and examples/subscription_periods.
  */
 const data = 'data/saas';
 const iso = ['%Y-%m-%dT%H:%M:%SZ'];
@@ -106,6 +112,22 @@ const subscriptions = defineContract({
   },
 });
 
+const subscriptionPeriods = defineContract({
+  description:
+    'Subscription periods: one row per period an account paid a monthly amount, from start_date up to end_date (exclusive: the first day no longer paid; empty while it runs).',
+  uniqueKey: ['subscription_id', 'account_id', 'start_date'],
+  fields: {
+    // Optional: without it a period is named by its account and start.
+    subscription_id: { type: 'string' },
+    account_id: { type: 'string', required: true },
+    plan_id: { type: 'string' },
+    start_date: { type: 'date', required: true, formats: day },
+    end_date: { type: 'date', formats: day },
+    monthly_amount: { ...money, required: true, min: 0 },
+  },
+  checks: [{ expression: 'end_date is null or end_date >= start_date', name: 'ends_after_start' }],
+});
+
 const transactions = defineContract({
   description:
     'Payments: charges, failed charges and refunds. amount is positive; a refund is type = refund.',
@@ -161,6 +183,8 @@ export default defineConfig({
     plans: { files: `${data}/plans/*.json`, contract: planList, checks: ledger },
     accounts: { files: `${data}/accounts/*.json`, contract: accounts, checks: ledger },
     subscriptions: { files: `${data}/subscriptions/*.ndjson`, contract: subscriptions, checks: ledger },
+    // The generator writes the change log, not periods: point files at a periods export to use it.
+    subscription_periods: { files: [], contract: subscriptionPeriods, checks: ledger },
     transactions: { files: `${data}/transactions/*.csv`, contract: transactions, checks: ledger },
     usage_events: { files: `${data}/usage_events/*.ndjson.gz`, contract: usageEvents, checks: ledger },
   },

@@ -5,7 +5,8 @@ description: >
   e-mail or marketing consent changes; it is valid from the change's updated_at, so an order joins
   the version in force when it was placed (valid_from <= placed_at < valid_to). The member with
   customer_id 'UNKNOWN' stands for keys a fact references but the customer export never held:
-  facts point such rows at it instead of dropping them.
+  facts point such rows at it instead of dropping them. It is there once the customers feed or
+  the order_lines feed has delivered (without a customers feed, customers come from the lines).
 unique_key: customer_id
 load_date_column: load_date
 valid_from_column: updated_at
@@ -36,6 +37,12 @@ from {{ ref('stg_customers') }}
 union all
 select
   'UNKNOWN', null, false, 'unknown', 'Unknown', null, 'Unknown', null,
-  false, cast('1900-01-01 00:00:00' as timestamp), min(load_date)
-from {{ ref('stg_customers') }}
-having min(load_date) is not null
+  false, cast('1900-01-01 00:00:00' as timestamp), coalesce(
+    (select min(load_date) from {{ ref('stg_customers') }}),
+    (select min(load_date) from {{ ref('order_lines') }})
+  )
+from (select 1 as one) as member
+where coalesce(
+    (select min(load_date) from {{ ref('stg_customers') }}),
+    (select min(load_date) from {{ ref('order_lines') }})
+  ) is not null

@@ -4,7 +4,8 @@ description: >
   Products with history (SCD type 2). A price change, a re-categorisation or a discontinuation
   opens a new version valid from the change's updated_at, so an order line joins the price and
   category in force when it was sold. product_id 0 is the unknown member facts point at when a
-  product id is not in the catalogue.
+  product id is not in the catalogue; it is there once the products feed or the order_lines feed
+  has delivered (lines may name products no catalogue holds).
 unique_key: product_id
 load_date_column: load_date
 valid_from_column: updated_at
@@ -37,6 +38,12 @@ from {{ ref('stg_products') }}
 union all
 select
   0, 'UNKNOWN', 'Unknown product', 'unknown', 'Unknown', null, null, null, null, 'unknown',
-  null, cast('1900-01-01 00:00:00' as timestamp), min(load_date)
-from {{ ref('stg_products') }}
-having min(load_date) is not null
+  null, cast('1900-01-01 00:00:00' as timestamp), coalesce(
+    (select min(load_date) from {{ ref('stg_products') }}),
+    (select min(load_date) from {{ ref('order_lines') }})
+  )
+from (select 1 as one) as member
+where coalesce(
+    (select min(load_date) from {{ ref('stg_products') }}),
+    (select min(load_date) from {{ ref('order_lines') }})
+  ) is not null

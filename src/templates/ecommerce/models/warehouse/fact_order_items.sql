@@ -26,7 +26,7 @@ columns:
   unit_price: Price per unit paid, USD.
   list_price: List price of the product version, USD.
   unit_cost: Unit cost of the product version, USD.
-  gross_revenue: quantity × unit_price, USD.
+  gross_revenue: The line's amount, quantity × unit_price (or as a line-item export gave it), USD.
   discount_amount: Discount on the line, USD.
   net_revenue: gross_revenue − discount_amount, USD.
   cost_amount: quantity × unit_cost, USD.
@@ -64,9 +64,9 @@ select
   i.unit_price,
   p.price as list_price,
   p.cost as unit_cost,
-  i.quantity * i.unit_price as gross_revenue,
+  i.line_amount as gross_revenue,
   i.discount_amount,
-  i.quantity * i.unit_price - i.discount_amount as net_revenue,
+  i.line_amount - i.discount_amount as net_revenue,
   i.quantity * p.cost as cost_amount,
   o.load_date
 from orders as o

@@ -36,7 +36,7 @@ columns:
   status_updated_at: When the latest status was reached.
   lines: Number of order lines.
   units: Σ quantity.
-  gross_revenue: Σ quantity × unit price, USD.
+  gross_revenue: Σ line amounts (quantity × unit price), USD.
   discount_amount: Σ line discounts, USD.
   net_revenue: gross_revenue − discount_amount, USD (before excluding cancellations and returns).
   shipping_amount: Shipping charged, USD.
@@ -89,7 +89,7 @@ lines as (
     i.order_id,
     count(*) as lines,
     sum(i.quantity) as units,
-    sum(i.quantity * i.unit_price) as gross_revenue,
+    sum(i.line_amount) as gross_revenue,
     sum(i.discount_amount) as discount_amount
   from {{ ref('stg_order_items') }} as i
   inner join first_record as f

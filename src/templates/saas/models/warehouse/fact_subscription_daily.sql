@@ -29,6 +29,7 @@ with loaded as (
   union all select max(load_date) from {{ ref('stg_plans') }}
   union all select max(load_date) from {{ ref('stg_transactions') }}
   union all select max(load_date) from {{ ref('stg_usage_events') }}
+  union all select max(load_date) from {{ ref('subscription_periods') }}
 ),
 
 -- The days of the run: a quiet day (no subscription changes) still gets its snapshot. A run

@@ -21,6 +21,7 @@ with ends as (
   union all select cast(null as date), max(load_date) from {{ ref('stg_plans') }}
   union all select cast(null as date), max(load_date) from {{ ref('stg_transactions') }}
   union all select cast(null as date), max(load_date) from {{ ref('stg_usage_events') }}
+  union all select cast(null as date), max(load_date) from {{ ref('subscription_periods') }}
 ),
 
 bounds as (
