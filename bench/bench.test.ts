@@ -375,7 +375,7 @@ describe('report', () => {
     );
     expect(md).toContain('median of 3 cold loads: **1.00 s** (900 ms – 1.10 s).');
     expect(md).toContain(
-      "`run --date 2025-01-31` ran in the server's process (4.50 s, success, 12,345 rows written) while 8 clients kept requesting `executive`'s queries: 50 of 50 answered, 0 failed; p50 5.3 ms, p95 400 ms, max 600 ms.",
+      "`run --date 2025-01-31` (the incremental day again) ran in the server's process (4.50 s, success, 12,345 rows written) while 8 clients kept requesting `executive`'s queries: 50 of 50 answered, 0 failed; p50 5.3 ms, p95 400 ms, max 600 ms.",
     );
     expect(md).toContain('| page | query | rows | requests | p50 | p95 | max | p95 / 250 ms |');
     expect(md).toContain('| executive | *(page view)* |  | 20 | 40 ms | 60 ms | 70 ms |  |');

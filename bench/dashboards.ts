@@ -9,8 +9,8 @@
  *    `requestsPerQuery` rounds, pages in order — and time each one, body read; p50/p95/max.
  * 3. The executive page's first complete render in Chromium (playwright-core, Debian's chromium):
  *    navigation start to the page root's `data-state="ready"`, cold loads (a fresh context each).
- * 4. Reads while a run writes: `run --date D` in this process while the clients keep requesting
- *    the executive page's queries, until the run is over.
+ * 4. Reads while a run writes: `run --date D` in this process while `readClients` clients keep
+ *    requesting the executive page's queries, until the run is over.
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -35,6 +35,8 @@ export interface DashboardJob {
   /** The day the run while reading loads (`run --date`). */
   runDate: string;
   clients: number;
+  /** Clients requesting the executive page's queries while the run writes. */
+  readClients: number;
   requestsPerQuery: number;
   renderLoads: number;
   targetP95Ms: number;
@@ -356,7 +358,7 @@ async function readsWhileRunning(job: DashboardJob, urls: readonly string[]): Pr
   // Keep requesting until the run is over, and at least one round of every query.
   let position = 0;
   await drive(
-    job.clients,
+    job.readClients,
     () => (done && position >= urls.length ? undefined : urls[position++ % urls.length]),
     async (url) => {
       samples.push(await request(url));
@@ -366,7 +368,7 @@ async function readsWhileRunning(job: DashboardJob, urls: readonly string[]): Pr
   const failures = [...new Set(samples.filter((s) => !s.ok).map((s) => s.failure ?? ''))];
   return {
     page: job.executivePage,
-    clients: job.clients,
+    clients: job.readClients,
     ...latency(samples),
     run: { window: `run --date ${job.runDate}`, ...ran },
     failures: failures.slice(0, 5),

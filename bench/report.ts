@@ -354,7 +354,7 @@ export function renderDashboards(d: DashboardResult): string {
   if (reads) {
     parts.push(
       '',
-      `Reads while a run writes: \`${reads.run.window}\` ran in the server's process (${formatSeconds(reads.run.ms)}, ${reads.run.status}, ${formatCount(reads.run.rowsWritten)} rows written) while ${reads.clients} clients kept requesting \`${reads.page}\`'s queries: ${formatCount(reads.requests - reads.failed)} of ${formatCount(reads.requests)} answered, ${reads.failed} failed${reads.failures.length > 0 ? ` (${reads.failures.join('; ')})` : ''}; p50 ${formatLatency(reads.p50Ms)}, p95 ${formatLatency(reads.p95Ms)}, max ${formatLatency(reads.maxMs)}.`,
+      `Reads while a run writes: \`${reads.run.window}\` (the incremental day again) ran in the server's process (${formatSeconds(reads.run.ms)}, ${reads.run.status}, ${formatCount(reads.run.rowsWritten)} rows written) while ${reads.clients} clients kept requesting \`${reads.page}\`'s queries: ${formatCount(reads.requests - reads.failed)} of ${formatCount(reads.requests)} answered, ${reads.failed} failed${reads.failures.length > 0 ? ` (${reads.failures.join('; ')})` : ''}; p50 ${formatLatency(reads.p50Ms)}, p95 ${formatLatency(reads.p95Ms)}, max ${formatLatency(reads.maxMs)}.`,
     );
   }
   parts.push(
