@@ -32,7 +32,8 @@ export const LAYERS = [
   {
     name: 'engine/duckdb',
     paths: ['src/engine/duckdb'],
-    holds: 'the DuckDB adapter; `file-reader.ts` and `parquet-writer.ts` lend DuckDB to other folders',
+    holds:
+      'the DuckDB adapter; `file-reader.ts`, `parquet-writer.ts` and `file-profile.ts` lend DuckDB to other folders',
     may: ['engine', 'errors', 'time'],
   },
   {
@@ -82,6 +83,12 @@ export const LAYERS = [
     paths: ['src/contracts'],
     holds: "compiling a source's contract into staging SQL — pure",
     may: ['engine', 'config', 'errors', 'time'],
+  },
+  {
+    name: 'infer',
+    paths: ['src/infer'],
+    holds: "drafting a source's contract from the profile of sample files — pure",
+    may: ['engine', 'config', 'errors'],
   },
   {
     name: 'project',
@@ -139,6 +146,7 @@ export const LAYERS = [
     holds: 'functions returning data and exit codes (`run`, `status`, `query`, ...)',
     may: [
       'runner',
+      'infer',
       'alerts',
       'sources',
       'project',
@@ -156,6 +164,7 @@ export const LAYERS = [
       'errors',
       'time',
       'version.ts',
+      { name: 'engine/duckdb', only: ['file-profile.ts'] },
     ],
   },
   {

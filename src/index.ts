@@ -21,6 +21,14 @@ export {
   type QuarantineRequest,
 } from './api/quarantine.ts';
 export { defineContract } from './config/contract-schema.ts';
+export { defineSource, type SourceConfigInput } from './config/source-schema.ts';
+export {
+  infer,
+  DEFAULT_SAMPLE_ROWS,
+  type InferRequest,
+  type InferResult,
+  type InferredField,
+} from './api/infer.ts';
 export {
   generate,
   type GenerateOptions,

@@ -46,6 +46,11 @@ export interface QuarantineFilter {
 export interface ViolationTables {
   violations: string;
   typed: string;
+  /**
+   * The typed table's column of the date raw holds a record under, where it is not its load date
+   * (a source whose records carry their own); load_date by default.
+   */
+  rawDate?: string;
 }
 
 /** Quarantined records, newest load dates first; open ones only unless asked (100 by default). */
@@ -117,10 +122,10 @@ export async function recordBadRecords(
      SELECT $1, v.load_date, v.ingestion_id, v.record_key, v.source_file, v.record_position, v.source_line,
        v.field, v.reason_code, v.message, coalesce(r.raw_text, CAST(v.record AS ${text})), $2, CAST($3 AS TIMESTAMP)
      FROM (
-       SELECT DISTINCT v.*, t.ingestion_id, t.record
+       SELECT DISTINCT v.*, t.ingestion_id, t.record, t.${q(tables.rawDate ?? 'load_date')} AS strata_raw_date
        FROM ${q(tables.violations)} AS v JOIN ${q(tables.typed)} AS t ON t.record_key = v.record_key
      ) AS v
-       LEFT JOIN ${d.qualify(found.raw)} AS r ON r.load_date = v.load_date AND r.ingestion_id = v.ingestion_id
+       LEFT JOIN ${d.qualify(found.raw)} AS r ON r.load_date = v.strata_raw_date AND r.ingestion_id = v.ingestion_id
          AND r.record_position = v.record_position
      WHERE NOT EXISTS (
        SELECT 1 FROM audit.bad_records AS b

@@ -27,6 +27,9 @@ export interface IngestedFile {
   malformed: number | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** A loaded file's warning (SOURCE_FILE_EMPTY); null for none. */
+  warningCode: string | null;
+  warningMessage: string | null;
   /** Comma-separated: keys of the records the contract does not know, and contract fields absent. */
   unknownFields: string | null;
   missingFields: string | null;
@@ -45,9 +48,9 @@ export async function recordIngestedFile(db: AuditConnection, file: IngestedFile
   await db.execute(
     `INSERT INTO audit.ingested_files (ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
        status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, csv_header, line_delimiter,
-       csv_quote, csv_escape)
+       csv_quote, csv_escape, warning_code, warning_message)
      VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16, $17, $18,
-       $19, $20)`,
+       $19, $20, $21, $22)`,
     [
       file.ingestionId,
       file.runId,
@@ -67,6 +70,8 @@ export async function recordIngestedFile(db: AuditConnection, file: IngestedFile
       file.missingFields,
       file.csvHeader ? JSON.stringify(file.csvHeader) : null,
       ...(file.csv ? [file.csv.delimiter, file.csv.quote, file.csv.escape] : [null, null, null]),
+      file.warningCode,
+      file.warningMessage,
     ],
   );
 }

@@ -54,6 +54,8 @@ function file(
     malformed: 0,
     errorCode: null,
     errorMessage: null,
+    warningCode: null,
+    warningMessage: null,
     unknownFields: null,
     missingFields: null,
     csvHeader: ['id', 'amount'],

@@ -214,5 +214,14 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
         `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS rounded_values ${t('bigint')}`,
       ],
     },
+    {
+      version: 7,
+      statements: [
+        // What a loaded file should make someone look (SOURCE_FILE_EMPTY: it is empty, or holds a
+        // header and no record); null when nothing. A failed file has error_code instead.
+        `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS warning_code ${t('text')}`,
+        `ALTER TABLE audit.ingested_files ADD COLUMN IF NOT EXISTS warning_message ${t('text')}`,
+      ],
+    },
   ];
 }

@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerFixtureApi } from './commands/fixture-api.ts';
 import { registerGrant } from './commands/grant.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerInfer } from './commands/infer.ts';
 import { registerInit } from './commands/init.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
 import { registerQuery } from './commands/query.ts';
@@ -58,6 +59,7 @@ Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid
   registerStatus(program, ctx);
   registerQuery(program, ctx);
   registerQuarantine(program, ctx);
+  registerInfer(program, ctx);
   registerServe(program, ctx);
   registerGrant(program, ctx);
   registerGenerate(program, ctx);

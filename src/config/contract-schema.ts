@@ -61,12 +61,31 @@ export const scalarFieldSchema = z.discriminatedUnion('type', [
     min: z.string().optional(),
     max: z.string().optional(),
   }),
-  z.strictObject({
-    ...base,
-    type: z.literal('enum'),
-    values: z.array(z.string()).min(1),
-    caseInsensitive: z.boolean().default(false),
-  }),
+  z
+    .strictObject({
+      ...base,
+      type: z.literal('enum'),
+      values: z.array(z.string()).min(1),
+      caseInsensitive: z.boolean().default(false),
+      /**
+       * Source texts and the allowed value each stands for, applied before the check: `{ 'Same
+       * Day': 'same_day', 1: 'paid' }`. A key is matched against the value's text as received
+       * (trimmed), so the integer key 1 matches a JSON 1 and a CSV `1`; with `caseInsensitive`
+       * the keys are matched in any case too.
+       */
+      map: z.record(z.string(), z.string()).optional(),
+    })
+    .superRefine((field, context) => {
+      for (const [key, value] of Object.entries(field.map ?? {})) {
+        if (!field.values.includes(value)) {
+          context.addIssue({
+            code: 'custom',
+            path: ['map', key],
+            message: `maps to "${value}", which is not one of values (${field.values.join(', ')})`,
+          });
+        }
+      }
+    }),
 ]);
 
 export type ScalarField = z.output<typeof scalarFieldSchema>;

@@ -3,3 +3,5 @@ export { defineConfig } from './define-config.ts';
 export type { StrataConfig, StrataConfigInput } from './schema.ts';
 export { defineContract } from './contract-schema.ts';
 export type { ContractInput } from './contract-schema.ts';
+export { defineSource } from './source-schema.ts';
+export type { SourceConfigInput } from './source-schema.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoDate } from '../time/dates.ts';
 import { SEVERITIES, checkEntrySchema } from './check-spec.ts';
 import { contractSchema } from './contract-schema.ts';
 import { httpSourceSchema } from './http-source-schema.ts';
@@ -6,6 +7,19 @@ import { httpSourceSchema } from './http-source-schema.ts';
 const identifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a SQL identifier (letters, digits, underscores)');
+
+/** A regular expression over a file's path that finds its load date (see loadDate). */
+const pathPattern = z
+  .string()
+  .min(1)
+  .refine((pattern) => {
+    try {
+      new RegExp(pattern);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a valid regular expression');
 
 export const FILE_FORMATS = ['json', 'ndjson', 'csv', 'parquet'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
@@ -77,15 +91,34 @@ export const fileSourceSchema = z
     /** Default: from the extension (.json, .ndjson/.jsonl, .csv, .parquet; .gz compressed). */
     format: z.enum(FILE_FORMATS).optional(),
     /**
-     * Where the load date is in the path: a regular expression with a named group `date`
-     * (YYYY-MM-DD) or groups `year`, `month`, `day`; or a fixed `value` for one-off exports whose
-     * path holds no date. Default: the last YYYY-MM-DD in the path.
+     * Where a file's load date comes from. Default: the last YYYY-MM-DD in its path.
+     * - `{ fromPath: '...' }`: a regular expression matched against the path relative to the
+     *   project; the date is its named group `date` (YYYY-MM-DD), or its groups `year`, `month`
+     *   and `day`, or else its first group, or else the whole match. (`pattern` is the same, its
+     *   older name.)
+     * - `{ value: 'YYYY-MM-DD' }`: one fixed date for every file, for one-off exports.
+     * - `{ fromColumn: 'InvoiceDate', format?: '%d/%m/%Y %H:%M' }`: each record's own date, read
+     *   from that column of the file (its name in the file, as a field's `from`) with the strptime
+     *   format (default: an ISO date or timestamp); one file may then hold several load dates.
      */
     loadDate: z
-      .union([
-        z.strictObject({ pattern: z.string().min(1) }),
-        z.strictObject({ value: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD') }),
-      ])
+      .union(
+        [
+          z.strictObject({ fromPath: pathPattern }),
+          z.strictObject({ pattern: pathPattern }).transform(({ pattern }) => ({ fromPath: pattern })),
+          z.strictObject({
+            value: z.string().refine(isIsoDate, 'must be a date that exists, YYYY-MM-DD'),
+          }),
+          z.strictObject({
+            fromColumn: z.string().min(1),
+            format: z.string().min(2).regex(/%/, 'must be a strptime format such as %d/%m/%Y').optional(),
+          }),
+        ],
+        {
+          error:
+            "must be { fromPath: '(\\d{4}-\\d{2}-\\d{2})' } (a regular expression over the file's path), { value: 'YYYY-MM-DD' } or { fromColumn: 'column', format: '%d/%m/%Y' }",
+        },
+      )
       .optional(),
     csv: z
       .strictObject({
@@ -114,3 +147,8 @@ export const fileSourceSchema = z
 
 export type SourceConfig = z.output<typeof fileSourceSchema>;
 export type SourceConfigInput = z.input<typeof fileSourceSchema>;
+
+/** Types a source in TypeScript (a module of its own, such as `strata infer` drafts); validated when the project loads. */
+export function defineSource(source: SourceConfigInput): SourceConfigInput {
+  return source;
+}

@@ -1,7 +1,7 @@
 import type { Contract } from '../config/contract-schema.ts';
 import type { CsvDialect } from '../engine/csv-grammar.ts';
 import type { Dialect } from '../engine/types.ts';
-import { contractFields } from './contract-fields.ts';
+import { type LoadDateColumn, contractFields } from './contract-fields.ts';
 import { duplicateGroups, duplicateRecords } from './deduplication.ts';
 import { arrayElements, childRows } from './nested-arrays.ts';
 import { roundedValues } from './rounded-values.ts';
@@ -72,6 +72,12 @@ export interface ContractSql {
 export interface CompileOptions {
   /** The dialects of the CSV files among the raw rows to type, each once. */
   csvDialects: readonly CsvDialect[];
+  /**
+   * Each record's load date read from a column (a source's `loadDate.fromColumn`): typed rows'
+   * load_date is then that column's date, a record whose column does not read as one is
+   * quarantined (field load_date), and strata_raw_date keeps the date raw holds the row under.
+   */
+  loadDate?: LoadDateColumn;
 }
 
 export function compileContract(
@@ -79,7 +85,7 @@ export function compileContract(
   dialect: Dialect,
   options: CompileOptions = { csvDialects: [] },
 ): ContractSql {
-  const fields = contractFields(contract, dialect);
+  const fields = contractFields(contract, dialect, options.loadDate);
   return {
     contract,
     scalarFields: fields.scalars.map(([name]) => name),

@@ -11,11 +11,38 @@ export interface ContractFields {
   key: string[];
   /** The contract-wide null markers. */
   nulls: string[];
+  /**
+   * The column holding each record's load date (a source's `loadDate.fromColumn`), as a hidden
+   * required timestamp field: typed and checked like a field, never staged as one.
+   */
+  loadDate?: [string, ScalarField];
 }
 
-export function contractFields(contract: Contract, dialect: Dialect): ContractFields {
+/** Where a record's load date is read, when the source takes it from a column of its records. */
+export interface LoadDateColumn {
+  /** The column's name in the file (a CSV header's field, a JSON key). */
+  column: string;
+  /** strptime; without one an ISO date or timestamp. */
+  format?: string;
+}
+
+/** The hidden field holding the load date column's value (the name cannot be a contract field's). */
+export const LOAD_DATE_FIELD = 'strata_load_date';
+
+export function contractFields(
+  contract: Contract,
+  dialect: Dialect,
+  loadDate?: LoadDateColumn,
+): ContractFields {
   const entries = Object.entries(contract.fields);
+  const loadDateField: ScalarField | undefined = loadDate && {
+    type: 'timestamp',
+    from: loadDate.column,
+    required: true,
+    ...(loadDate.format ? { formats: [loadDate.format] } : {}),
+  };
   return {
+    ...(loadDateField ? { loadDate: [LOAD_DATE_FIELD, loadDateField] as [string, ScalarField] } : {}),
     contract,
     dialect,
     scalars: entries.filter((e): e is [string, ScalarField] => e[1].type !== 'array'),

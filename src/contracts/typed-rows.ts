@@ -2,7 +2,8 @@ import { type CsvDialect, quoteFree } from '../engine/csv-grammar.ts';
 import { RAW_COLUMNS } from '../engine/raw-columns.ts';
 import type { Dialect } from '../engine/types.ts';
 import { cleanText } from './clean-text.ts';
-import type { ContractFields } from './contract-fields.ts';
+import type { ScalarField } from '../config/contract-schema.ts';
+import { type ContractFields, LOAD_DATE_FIELD } from './contract-fields.ts';
 import { typedValueColumns } from './typed-value.ts';
 
 /** What typing reads: the raw rows, and the files they came from (for CSV, their layout). */
@@ -40,12 +41,41 @@ export function typedRows(
   raw: RawRelations,
   csvDialects: readonly CsvDialect[],
 ): string {
-  const { dialect, scalars } = fields;
+  const { dialect } = fields;
   const jsonTexts = dialect.jsonTexts('r.record', sourceKeys(fields), 'strata_texts');
   const extracted = extractedTexts(fields, jsonTexts, raw, csvDialects);
-  const values = typedValueColumns(dialect, scalars);
-  return `SELECT p.*${values.length ? `, ${values.join(', ')}` : ''}, TRUE AS strata_staged
+  const values = typedValueColumns(dialect, textFields(fields));
+  const typed = `SELECT p.*${values.length ? `, ${values.join(', ')}` : ''}, TRUE AS strata_staged
 FROM (${cleanedTexts(fields, jsonTexts, extracted)}) AS p`;
+  return fields.loadDate ? withRecordDates(fields, typed) : typed;
+}
+
+/** The scalar fields whose texts are extracted: the contract's, then the load date column's. */
+function textFields(fields: ContractFields): [string, ScalarField][] {
+  return fields.loadDate ? [...fields.scalars, fields.loadDate] : fields.scalars;
+}
+
+/**
+ * Typed rows whose load_date is their load date column's date; a record whose column has none (it
+ * is quarantined) takes the earliest date of its file, or else the date raw holds it under, which
+ * strata_raw_date keeps (the quarantine reads a record's text back from raw by it).
+ */
+function withRecordDates(fields: ContractFields, typed: string): string {
+  const { dialect } = fields;
+  const q = (name: string) => dialect.quoteIdentifier(name);
+  const date = `CAST(t.${q(LOAD_DATE_FIELD)} AS DATE)`;
+  const columns = [
+    'record_key',
+    ...TYPED_RAW_COLUMNS.filter((column) => column !== 'load_date'),
+    ...textFields(fields).flatMap(([name, field]) => [
+      q(`${name}__text`),
+      ...(field.type === 'string' ? [] : [q(name)]),
+    ]),
+    'strata_staged',
+  ];
+  return `SELECT ${columns.map((column) => `t.${column}`).join(', ')},
+  coalesce(${date}, min(${date}) OVER (PARTITION BY t.ingestion_id), t.load_date) AS load_date, t.load_date AS strata_raw_date
+FROM (${typed}) AS t`;
 }
 
 /**
@@ -74,8 +104,8 @@ function extractedTexts(
  * each field's cleaned text (its CSV value, else its JSON text) as `<field>__text`.
  */
 function cleanedTexts(fields: ContractFields, jsonTexts: JsonTexts, extractedSql: string): string {
-  const { dialect, scalars, nulls } = fields;
-  const texts = scalars.map(
+  const { dialect, nulls } = fields;
+  const texts = textFields(fields).map(
     ([name, field], i) =>
       `${cleanText(dialect, `coalesce((e.strata_values)[e.strata_at_${i + 1}], ${jsonTexts.text(i)})`, field, nulls)} AS ${dialect.quoteIdentifier(`${name}__text`)}`,
   );
@@ -93,7 +123,7 @@ function cleanedTexts(fields: ContractFields, jsonTexts: JsonTexts, extractedSql
 
 /** The names the record's scalar fields have in the source, in contract order. */
 function sourceKeys(fields: ContractFields): string[] {
-  return fields.scalars.map(([name, field]) => field.from ?? name);
+  return textFields(fields).map(([name, field]) => field.from ?? name);
 }
 
 /** A record's identity: its file version and its position (a JSON record's) or line (a CSV record's). */

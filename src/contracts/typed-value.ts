@@ -28,16 +28,29 @@ export function typedValue(dialect: Dialect, text: string, field: ScalarField): 
       return field.formats
         ? parseWithFormats(dialect, text, field.formats)
         : dialect.tryCast(text, dialect.type('timestamp'));
-    case 'enum': {
-      if (!field.caseInsensitive) {
-        return `CASE WHEN ${text} IN (${field.values.map((v) => dialect.stringLiteral(v)).join(', ')}) THEN ${text} END`;
-      }
-      const arms = field.values.map(
-        (v) => `WHEN ${dialect.stringLiteral(v.toLowerCase())} THEN ${dialect.stringLiteral(v)}`,
-      );
-      return `CASE lower(${text}) ${arms.join(' ')} END`;
-    }
+    case 'enum':
+      return enumValue(dialect, text, field);
   }
+}
+
+/**
+ * An enum's value: its text when it is one of the values, or the value its map gives the text
+ * (the map first: a key may also be a value); with caseInsensitive, either in any case. One CASE,
+ * so a text is compared once with each key and value and never read again.
+ */
+function enumValue(dialect: Dialect, text: string, field: Extract<ScalarField, { type: 'enum' }>): string {
+  const mapped = Object.entries(field.map ?? {});
+  const literal = (value: string) => dialect.stringLiteral(value);
+  if (!field.caseInsensitive) {
+    const allowed = field.values.map(literal).join(', ');
+    if (mapped.length === 0) return `CASE WHEN ${text} IN (${allowed}) THEN ${text} END`;
+    const arms = mapped.map(([key, value]) => `WHEN ${literal(key)} THEN ${literal(value)}`);
+    return `CASE ${text} ${arms.join(' ')} ELSE CASE WHEN ${text} IN (${allowed}) THEN ${text} END END`;
+  }
+  const arms = [...mapped, ...field.values.map((value) => [value, value] as const)].map(
+    ([key, value]) => `WHEN ${literal(key.toLowerCase())} THEN ${literal(value)}`,
+  );
+  return `CASE lower(${text}) ${arms.join(' ')} END`;
 }
 
 /** The typed values of `fields` from their `<field>__text` columns; a string has none (its text is its value). */

@@ -32,6 +32,12 @@ export function violations(
       ...fieldChecks(dialect, typedRelation, PARSED, name, field, dialect.stringLiteral(name), name),
     );
   }
+  if (fields.loadDate) {
+    // The record's load date: field load_date in the quarantine, its column named in the message.
+    const [name, field] = fields.loadDate;
+    const label = `load_date (from ${field.from ?? name})`;
+    checks.push(...fieldChecks(dialect, typedRelation, PARSED, name, field, "'load_date'", label));
+  }
   for (const [name, field] of arrays) {
     checks.push(...arrayShapeChecks(dialect, typedRelation, name, field));
     const elements = elementRelations[name];
@@ -245,7 +251,10 @@ function describeType(field: ScalarField): string {
       return `a date${field.formats ? ` (${field.formats.join(' or ')})` : ' (YYYY-MM-DD)'}`;
     case 'timestamp':
       return `a timestamp${field.formats ? ` (${field.formats.join(' or ')})` : ' (ISO 8601)'}`;
-    case 'enum':
-      return `one of ${field.values.join(', ')}`;
+    case 'enum': {
+      const keys = Object.keys(field.map ?? {});
+      const map = keys.length ? ` (nor a key of its map: ${keys.join(', ')})` : '';
+      return `one of ${field.values.join(', ')}${map}`;
+    }
   }
 }

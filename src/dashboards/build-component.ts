@@ -159,6 +159,8 @@ function attributeComplaint(kind: AttributeKind, value: string | true): string |
       return /^[1-9]\d{0,4}$/.test(value) ? undefined : 'must be a whole number from 1 to 99999';
     case 'days':
       return value === 'all' || /^[1-9]\d{0,4}$/.test(value) ? undefined : 'must be a number of days or all';
+    case 'direction':
+      return value === 'up' || value === 'down' ? undefined : 'must be up or down';
     case 'text':
       return undefined;
   }

@@ -16,7 +16,9 @@ type AttributeKind =
   /** An input's name (a SQL-safe word). */
   | 'name'
   /** A DateRange's default: a number of days or `all`. */
-  | 'days';
+  | 'days'
+  /** Which way a KPI's change is good: `up` (default) or `down` (a churn rate). */
+  | 'direction';
 
 interface ComponentSpec {
   required: readonly string[];
@@ -39,7 +41,14 @@ const chart = {
 export const COMPONENTS: Readonly<Record<ComponentName, ComponentSpec>> = {
   KPI: {
     required: ['data', 'value'],
-    attributes: { data: 'query', value: 'column', compare: 'column', title: 'text', format: 'format' },
+    attributes: {
+      data: 'query',
+      value: 'column',
+      compare: 'column',
+      better: 'direction',
+      title: 'text',
+      format: 'format',
+    },
   },
   LineChart: { required: ['data', 'x', 'y'], attributes: chart },
   BarChart: {

@@ -73,6 +73,8 @@ export const diagnosticCodes = {
     "A source's file pattern matches no file at all (often a path not relative to the project folder): its tables are built empty. A warning; an error with --strict.",
   SOURCE_WINDOW_EMPTY:
     "The run's load dates hold no file of a source, whose files cover other dates. A warning; an error with --strict.",
+  SOURCE_FILE_EMPTY:
+    'A source file held no record (empty, or a CSV header alone): recorded in audit.ingested_files with this warning; the run goes on.',
   RECONCILIATION_MISMATCH: 'Records received ≠ staged + quarantined + duplicates for a source and date.',
 
   // Generator and fixture API
@@ -82,6 +84,10 @@ export const diagnosticCodes = {
 
   // CLI and init
   USAGE: 'A command was called with invalid options.',
+  INFER_INPUT_INVALID:
+    'strata infer cannot read the sample files as asked (a missing file, files of different formats, a bad --source).',
+  INFER_OUT_EXISTS:
+    'strata infer was asked to write its draft over an existing file; pass --force to replace it.',
   INIT_TARGET_NOT_EMPTY: 'strata init was pointed at a folder that already holds a project.',
   DEMO_TARGET_NOT_DEMO: 'strata demo was pointed at a project it did not create (or another pack’s demo).',
   INTERNAL: 'An unexpected internal error.',

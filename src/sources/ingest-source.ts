@@ -53,6 +53,14 @@ export interface SourceRunResult extends StageCounts {
 type FileState = 'new' | 'changed' | 'restored' | 'unchanged';
 
 /**
+ * A source's task while it lands files: the files of this run that loaded no record (empty, or a
+ * CSV header alone), by path, each with what it held; the task warns about them once it is done.
+ */
+interface Landing extends SourceRunContext {
+  emptyFiles: Map<string, string>;
+}
+
+/**
  * Files are appended to raw in batches of this many per transaction: a commit costs a WAL flush, and
  * thousands of small daily files would spend most of their time committing. Each batch is still all
  * or nothing, so no file is ever half loaded.
@@ -68,7 +76,8 @@ type LoadedVersions = Map<string, string[]>;
  * affected load dates from raw. A file that cannot be read is recorded and reported; the other
  * files and dates go on, and the task fails at the end so that what depends on it waits.
  */
-export async function ingestSource(context: SourceRunContext): Promise<SourceRunResult> {
+export async function ingestSource(runContext: SourceRunContext): Promise<SourceRunResult> {
+  const context: Landing = { ...runContext, emptyFiles: new Map() };
   const { engine, session, node, signal } = context;
   const { config } = node;
   const d = engine.dialect;
@@ -82,9 +91,19 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
     fetched = await landHttpPages(context.root, node.name, config.http, date, { env: context.env, signal });
   }
   const fetchMs = clock.lap();
-  const discovered = await discoverFiles(context.root, node.name, config);
-  const files = inWindow(discovered, context.window);
-  const empty = emptyWindowProblem(context.root, node.name, config, discovered, files, context.window);
+  const discovered = await discoverFiles(context.root, node.name, config, todayUtc(context.now()));
+  // Records that carry their own load dates may be of any date: every file is landed, and the
+  // window chooses the dates staged.
+  const fromColumn = config.loadDate && 'fromColumn' in config.loadDate ? config.loadDate : undefined;
+  const files = fromColumn ? discovered : inWindow(discovered, context.window);
+  const empty = emptyWindowProblem(
+    context.root,
+    node.name,
+    config,
+    discovered,
+    files,
+    fromColumn ? {} : context.window,
+  );
   if (empty && context.strict) throw empty;
   const failures: StrataError[] = [];
   const touched = new Set<string>();
@@ -126,23 +145,38 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
   const explicit = context.window.from !== undefined || context.window.to !== undefined;
   const dates = [...new Set(explicit || context.fullRefresh ? files.map((f) => f.loadDate) : touched)].sort();
   const built = (await engine.listTables(node.target.schema)).some((t) => t.name === node.target.name);
-  const rebuild = context.fullRefresh || !built;
-  const stageAll = rebuild ? await allLoadedDates(session, d, node) : dates;
+  // Records carrying their own dates: raw holds a file under one date, so every file's rows are
+  // typed to find the dates. A run without dates rebuilds the staging table from all of them, even
+  // with no file new: a run with dates lands every file but stages its own dates only, and what
+  // it landed for other dates is staged by the next run without dates.
+  const rebuild = context.fullRefresh || !built || (fromColumn !== undefined && !explicit);
+  const restage = rebuild || (fromColumn !== undefined && explicit);
+  const stageAll = restage ? await allLoadedDates(session, d, node) : dates;
   let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded: 0 };
+  let writtenDates = stageAll;
   // A source that has delivered nothing yet still gets its (empty) typed table, so the models
   // reading it run and simply see no rows.
   if (stageAll.length > 0 || !built) {
     signal.throwIfAborted();
     await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
     const csvDialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));
-    const contractSql = compileContract(config.contract as Contract, d, { csvDialects });
-    const { rejectedFiles, ...counts } = await stageDates(session, d, node, contractSql, stageAll, {
+    const contractSql = compileContract(config.contract as Contract, d, {
+      csvDialects,
+      ...(fromColumn ? { loadDate: { column: fromColumn.fromColumn, format: fromColumn.format } } : {}),
+    });
+    const {
+      rejectedFiles,
+      dates: stagedDates,
+      ...counts
+    } = await stageDates(session, d, node, contractSql, stageAll, {
       runId: context.runId,
       at: context.now(),
       rebuild,
       filesPerDate,
+      ...(fromColumn ? { recordDates: rebuild ? {} : { window: context.window } } : {}),
     });
     staged = counts;
+    writtenDates = stagedDates;
     // Staged and committed with the rest: the records stay quarantined, the task fails below.
     failures.push(...rejectedFiles.map((file) => fileRejectedError(node, file)));
     // A server's planner learns the new rows before the models reading them run (DuckDB: nothing).
@@ -169,11 +203,33 @@ export async function ingestSource(context: SourceRunContext): Promise<SourceRun
     filesChanged: counts.changed + counts.restored,
     filesUnchanged: counts.unchanged,
     filesFailed: failures.length,
-    dates: stageAll,
+    dates: writtenDates,
     fetched,
     timings: { fetchMs, landMs, stageMs: clock.lap() },
-    warnings: empty ? [empty] : [],
+    warnings: [...(empty ? [empty] : []), ...emptyFilesWarning(node, context.emptyFiles)],
   };
+}
+
+/**
+ * One warning for the files of this run that held no record (they are recorded in the ledger with
+ * the same warning, and their load dates received nothing from them): easy to miss otherwise,
+ * since an empty file fails no check.
+ */
+function emptyFilesWarning(node: SourceNode, emptyFiles: Map<string, string>): StrataError[] {
+  if (emptyFiles.size === 0) return [];
+  const shown = [...emptyFiles].slice(0, 5).map(([file, what]) => `${file} (${what})`);
+  const more = emptyFiles.size > shown.length ? ` and ${emptyFiles.size - shown.length} more` : '';
+  const one = emptyFiles.size === 1;
+  return [
+    new StrataError(
+      'SOURCE_FILE_EMPTY',
+      `${one ? '1 file' : `${emptyFiles.size} files`} of ${node.name} held no record: ${shown.join(', ')}${more}`,
+      {
+        ...(one ? { file: [...emptyFiles.keys()][0] } : {}),
+        hint: `${one ? 'It is' : 'They are'} recorded in audit.ingested_files (warning_code SOURCE_FILE_EMPTY) and count no record for ${one ? 'its' : 'their'} load date. If a file should hold records, export it again: the next run loads the changed file.`,
+      },
+    ),
+  ];
 }
 
 /** Milliseconds since the previous lap (or since the clock started). */
@@ -220,7 +276,7 @@ interface FilePlan {
 }
 
 function planFile(
-  context: SourceRunContext,
+  context: Landing,
   file: SourceFile,
   loaded: LoadedVersions,
   { checksum, size }: FileChecksum,
@@ -261,7 +317,7 @@ function rawRequest(context: SourceRunContext, plan: FilePlan): RawLoadRequest {
  * audit.ingested_files; the engine reads the files ahead of the transaction where that is cheaper.
  * Any failure rolls the whole batch back (the caller then loads its files one by one).
  */
-async function landBatch(context: SourceRunContext, plans: FilePlan[]): Promise<FileState[]> {
+async function landBatch(context: Landing, plans: FilePlan[]): Promise<FileState[]> {
   const { engine, session } = context;
   const loads = plans.filter(appends);
   const prepared = await engine.prepareRawLoads(
@@ -286,11 +342,7 @@ async function landBatch(context: SourceRunContext, plans: FilePlan[]): Promise<
  * Appends one file's current version to raw unless that version is already there, in its own
  * transaction. A file that cannot be loaded is recorded as failed before the error is thrown.
  */
-async function ingestFile(
-  context: SourceRunContext,
-  file: SourceFile,
-  loaded: LoadedVersions,
-): Promise<FileState> {
+async function ingestFile(context: Landing, file: SourceFile, loaded: LoadedVersions): Promise<FileState> {
   const { engine, session } = context;
   const plan = planFile(context, file, loaded, await fileChecksum(file.path));
   if (plan.state === 'unchanged') return 'unchanged';
@@ -312,7 +364,7 @@ async function ingestFile(
  * required field fails instead (SOURCE_COLUMN_MISSING).
  */
 async function recordLoaded(
-  context: SourceRunContext,
+  context: Landing,
   plan: FilePlan,
   result: RawLoadResult | undefined,
 ): Promise<void> {
@@ -326,6 +378,7 @@ async function recordLoaded(
     shape = compareShape(
       result.keys ?? (await recordKeys(session, engine, node, plan.id, file.loadDate)),
       contract,
+      node.config.loadDate && 'fromColumn' in node.config.loadDate ? [node.config.loadDate.fromColumn] : [],
     );
     // A CSV header is the file's layout, so one record tells. In JSON each record carries its
     // own keys: a field absent from a lone record is that record's fault, not the file's.
@@ -334,7 +387,24 @@ async function recordLoaded(
       throw missingColumnError(node, file, shape.missingRequired);
   }
   const csvHeader = file.format === 'csv' && result?.keys?.length ? result.keys : undefined;
-  await recordFile(session, context, plan, { status: 'loaded', records, malformed, shape, csvHeader });
+  const headerOnly = csvHeader !== undefined && (node.config.csv?.header ?? true);
+  const empty =
+    records > 0 ? undefined : plan.size === 0 ? 'empty' : headerOnly ? 'a header and no record' : 'no record';
+  if (empty) context.emptyFiles.set(file.file, empty);
+  else context.emptyFiles.delete(file.file);
+  await recordFile(session, context, plan, {
+    status: 'loaded',
+    records,
+    malformed,
+    shape,
+    csvHeader,
+    ...(empty ? { warning: emptyFileWarning(file, empty) } : {}),
+  });
+}
+
+function emptyFileWarning(file: SourceFile, what: string): { code: 'SOURCE_FILE_EMPTY'; message: string } {
+  const held = what === 'empty' ? 'is empty (0 bytes)' : `holds ${what}`;
+  return { code: 'SOURCE_FILE_EMPTY', message: `${file.file} ${held}: nothing of it was staged` };
 }
 
 interface FileRecord {
@@ -342,6 +412,8 @@ interface FileRecord {
   records?: number;
   malformed?: number;
   error?: StrataError;
+  /** A loaded file's warning for the ledger. */
+  warning?: { code: 'SOURCE_FILE_EMPTY'; message: string };
   shape?: FileShape;
   csvHeader?: string[];
 }
@@ -351,7 +423,7 @@ async function recordFile(
   session: Session,
   context: SourceRunContext,
   plan: FilePlan,
-  { status, records, malformed, error, shape, csvHeader }: FileRecord,
+  { status, records, malformed, error, warning, shape, csvHeader }: FileRecord,
 ): Promise<void> {
   const { node } = context;
   const missing = shape ? [...shape.missingRequired, ...shape.missingOptional] : [];
@@ -371,6 +443,8 @@ async function recordFile(
     ingestedAt: plan.at,
     errorCode: error?.code ?? null,
     errorMessage: error?.message ?? null,
+    warningCode: warning?.code ?? null,
+    warningMessage: warning?.message ?? null,
     unknownFields: shape?.unknown.length ? shape.unknown.join(', ') : null,
     missingFields: missing.length ? missing.join(', ') : null,
     csvHeader: csvHeader ?? null,
@@ -408,13 +482,13 @@ async function recordKeys(
 }
 
 /** Compares the keys a file's records carry with the contract: schema drift. */
-function compareShape(keys: string[], contract: Contract): FileShape {
+function compareShape(keys: string[], contract: Contract, alsoKnown: string[]): FileShape {
   const present = new Set(keys);
   const declared = Object.entries(contract.fields).map(([name, field]) => ({
     key: field.from ?? name,
     required: field.required,
   }));
-  const known = new Set(declared.map((f) => f.key));
+  const known = new Set([...declared.map((f) => f.key), ...alsoKnown]);
   return {
     unknown: [...present].filter((key) => !known.has(key)).sort(),
     missingOptional: declared.filter((f) => !f.required && !present.has(f.key)).map((f) => f.key),

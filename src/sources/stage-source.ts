@@ -4,6 +4,7 @@ import { recordSourceLoads } from '../audit/source-loads.ts';
 import type { ContractSql } from '../contracts/compile.ts';
 import type { Dialect, Session, TableRef } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
+import { assertIsoDate } from '../time/dates.ts';
 import { stagedRef } from '../materialize/plan.ts';
 import type { SourceNode } from '../models/types.ts';
 import { currentRaw, sqlDateList } from './raw-table.ts';
@@ -31,6 +32,8 @@ export interface RejectedFile {
 
 export interface StagedDates extends StageCounts {
   rejectedFiles: RejectedFile[];
+  /** The load dates written: those asked for, or for records carrying their own, the dates they hold. */
+  dates: string[];
 }
 
 const TYPED = 'strata_typed';
@@ -48,6 +51,13 @@ export interface StagingRun {
   /** Build the staging table anew (a full refresh, or its first build) rather than replace dates. */
   rebuild: boolean;
   filesPerDate: Map<string, number>;
+  /**
+   * The records carry their own load dates (`loadDate.fromColumn`): the dates asked for are those
+   * raw holds the files under, and the dates written are the records' own — with a window, only
+   * those within it (its dates already staged included, so that a date no record holds any more
+   * is emptied); without one, every date (the caller then rebuilds the table).
+   */
+  recordDates?: { window?: { from?: string; to?: string } };
 }
 
 /**
@@ -81,6 +91,9 @@ export async function stageDates(
   };
   try {
     await temp(TYPED, sql.typed(currentRaw(d, node.raw, node.name, dates)));
+    const written = run.recordDates ? await recordDates(session, d, node, run, run.recordDates) : undefined;
+    const writing: StagingRun = written ? { ...run, filesPerDate: written.filesPerDate } : run;
+    const writtenDates = written?.dates ?? [...dates];
     const elementRelations: Record<string, string> = {};
     for (const field of sql.arrayFields) {
       await temp(elementsTable(field), sql.elements(q(TYPED), field));
@@ -98,13 +111,51 @@ export async function stageDates(
     const roundedSql = sql.roundedValues(q(TYPED), elementRelations);
     if (roundedSql) await temp(ROUNDED, roundedSql);
     const counts = await session.transaction((tx) =>
-      writeStaged(tx, d, node, sql, dates, run, roundedSql ? q(ROUNDED) : null),
+      writeStaged(tx, d, node, sql, writtenDates, writing, roundedSql ? q(ROUNDED) : null),
     );
-    return { ...counts, rejectedFiles: counts.quarantined > 0 ? await rejectedFiles(session, d) : [] };
+    return {
+      ...counts,
+      dates: writtenDates,
+      rejectedFiles: counts.quarantined > 0 ? await rejectedFiles(session, d) : [],
+    };
   } finally {
     // Session-local, so one left behind (a lost connection) goes with the session: never mask the error.
     for (const name of temps) await session.execute(`DROP TABLE IF EXISTS ${q(name)}`).catch(() => undefined);
   }
+}
+
+/**
+ * The load dates records carrying their own hold, and the files of each (see StagingRun.recordDates).
+ * With a window, the typed records outside it are dropped first, and the window's dates already
+ * staged are written too.
+ */
+async function recordDates(
+  session: Session,
+  d: Dialect,
+  node: SourceNode,
+  run: StagingRun,
+  { window }: NonNullable<StagingRun['recordDates']>,
+): Promise<{ dates: string[]; filesPerDate: Map<string, number> }> {
+  const q = (name: string) => d.quoteIdentifier(name);
+  const text = d.type('text');
+  const bounds = [
+    window?.from ? `load_date >= CAST(${d.stringLiteral(assertIsoDate(window.from))} AS DATE)` : undefined,
+    window?.to ? `load_date <= CAST(${d.stringLiteral(assertIsoDate(window.to))} AS DATE)` : undefined,
+  ].filter((bound) => bound !== undefined);
+  const within = bounds.length > 0 ? bounds.join(' AND ') : 'TRUE';
+  if (bounds.length > 0) await session.execute(`DELETE FROM ${q(TYPED)} WHERE NOT (${within})`);
+  const { rows } = await session.query(
+    `SELECT CAST(load_date AS ${text}) AS load_date, count(DISTINCT source_file) AS files FROM ${q(TYPED)} GROUP BY load_date`,
+  );
+  const filesPerDate = new Map(rows.map((r) => [String(r.load_date), Number(r.files)]));
+  const dates = new Set(filesPerDate.keys());
+  if (!run.rebuild) {
+    const staged = await session.query(
+      `SELECT DISTINCT CAST(load_date AS ${text}) AS load_date FROM ${d.qualify(node.target)} WHERE ${within}`,
+    );
+    for (const r of staged.rows) dates.add(String(r.load_date));
+  }
+  return { dates: [...dates].sort(), filesPerDate };
 }
 
 /**
@@ -195,7 +246,7 @@ async function writeStaged(
     await recordBadRecords(
       session,
       d,
-      { violations: VIOLATIONS, typed: TYPED },
+      { violations: VIOLATIONS, typed: TYPED, ...(run.recordDates ? { rawDate: 'strata_raw_date' } : {}) },
       { source: node.name, raw: node.raw, runId: run.runId, at: run.at },
     );
   }

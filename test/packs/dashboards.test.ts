@@ -351,6 +351,22 @@ describe('KPIs against SQL written here', () => {
             and t.effective_at < cast('2025-03-01' as date)`);
       expect(num(totals.trials_started)).toBe(num(trials.rows[0]?.started));
       expect(num(totals.trials_converted)).toBe(num(trials.rows[0]?.converted));
+
+      // February's bridge on the movements page: it opens with the MRR at the end of January (the
+      // snapshot), and its steps add up to the MRR at the end of February.
+      const movements = site.projects[0]?.project.dashboards.find((p) => p.name === 'movements');
+      if (!movements) throw new Error('no movements page');
+      const bridge = (await runPage(site, movements, february)).get('waterfall')?.rows ?? [];
+      expect(bridge.map((r) => r.step)).toEqual([
+        'Opening MRR',
+        'New',
+        'Reactivation',
+        'Expansion',
+        'Contraction',
+        'Churn',
+      ]);
+      expect(num(bridge[0]?.amount)).toBeCloseTo(before.mrr, 2);
+      expect(bridge.reduce((sum, r) => sum + num(r.amount), 0)).toBeCloseTo(end.mrr, 2);
     }, 120_000);
   });
 });

@@ -151,7 +151,7 @@ SELECT n, line, CAST(NULL AS VARCHAR) AS error, ${grammar.plain('line')} AS plai
 FROM (SELECT row_number() OVER () AS n, coalesce(line, '') AS line FROM ${linesOf(compression, reads)})`,
     [path],
   );
-  const bad = await rejectedLines(session, reads, 0);
+  const bad = await rejectedLines(session, reads, 0, { path, gzip: compression !== '' });
   const { rows } = await session.query(`SELECT count(*) AS rejected FROM ${bad}`);
   if (Number(rows[0]?.rejected ?? 0) === 0) return read;
   // The reader leaves out the lines it rejects: the lines it read fill the other line numbers.

@@ -1,3 +1,9 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import type { Session } from '../types.ts';
 
 /** A byte that valid JSON text never holds unescaped, so splitting on it keeps every line whole. */
@@ -25,25 +31,94 @@ export function linesOf(compression: string, rejects: string, path = '$1'): stri
   store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`;
 }
 
+const ENCODING_ERRORS = "('INVALID ENCODING', 'INVALID UNICODE')";
+
+/**
+ * The text a quarantined line that is not UTF-8 keeps, from `line`, the line as DuckDB writes
+ * bytes as text (a BLOB cast to VARCHAR: printable ASCII as itself, every other byte and the
+ * backslash and quotes as `\xNN`): what is well-formed UTF-8 as its characters, quotes and tabs
+ * as themselves, a backslash doubled (so that an escape cannot be confused with the same
+ * characters in the line) and every other byte as `\xNN`, two upper-case hex digits. The reader's
+ * own text of such a line has `?` for the bytes it could not decode, which loses them.
+ */
+function escapedBytes(line: string): string {
+  // try: an encoded surrogate has the shape of a sequence but is no character, and stays escaped.
+  const sequence = String.raw`\\x(C[2-9A-F]|D[0-9A-F])\\x[89AB][0-9A-F]|\\xE[0-9A-F](\\x[89AB][0-9A-F]){2}|\\xF[0-4](\\x[89AB][0-9A-F]){3}`;
+  const tokens = String.raw`regexp_extract_all(${line}, '${sequence}|\\x[0-9A-F]{2}|.')`;
+  const printable = String.raw`regexp_full_match(t, '\\x(09|2[0-9A-F]|[3-6][0-9A-F]|7[0-9A-E])')`;
+  return String.raw`coalesce(list_aggregate(list_transform(${tokens}, t -> CASE
+    WHEN t = '\x5C' THEN '\\'
+    WHEN length(t) >= 8 OR (length(t) = 4 AND ${printable}) THEN coalesce(try(decode(CAST(t AS BLOB))), t)
+    ELSE t END), 'string_agg', ''), '')`;
+}
+
+/** The file to read a rejected line's bytes from: its path, and whether it is gzip-compressed. */
+export interface LineSource {
+  path: string;
+  gzip: boolean;
+}
+
 /**
  * The line reader splits on a separator that never occurs and reads no quotes, so it refuses a line
  * for one of two reasons; each gets a sentence that says what to do, not DuckDB's error type.
  */
 const readerErrorText = `CASE
-    WHEN error_type IN ('INVALID ENCODING', 'INVALID UNICODE') THEN 'the line is not valid UTF-8 text: save the file as UTF-8'
+    WHEN error_type IN ${ENCODING_ERRORS} THEN 'the line is not valid UTF-8 text: save the file as UTF-8'
     WHEN error_type = 'LINE SIZE OVER MAXIMUM' THEN 'the line is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB'
     ELSE lower(error_type) || ': ' || error_message END`;
 
-/** The reader's rejected lines, one row per line: line, position (line minus header lines), raw_text, parse_error. */
-export async function rejectedLines(session: Session, rejects: string, headerLines: number): Promise<string> {
+/**
+ * The reader's rejected lines, one row per line: line, position (line minus header lines), raw_text,
+ * parse_error. A line refused for its encoding keeps its bytes (escapedBytes), read from the file
+ * as bytes (a gzip file is decompressed to a temporary file first), which only a file holding such
+ * a line pays for.
+ */
+export async function rejectedLines(
+  session: Session,
+  rejects: string,
+  headerLines: number,
+  file: LineSource,
+): Promise<string> {
   const bad = `${rejects}_bad`;
-  await session.execute(
-    `CREATE TEMPORARY TABLE ${bad} AS
-SELECT line, line - ${headerLines} AS position, first(csv_line) AS raw_text,
-  string_agg(DISTINCT ${readerErrorText}, '; ') AS parse_error
-FROM ${rejects} GROUP BY line`,
+  const grouped = `SELECT line, first(csv_line) AS raw_text, string_agg(DISTINCT ${readerErrorText}, '; ') AS parse_error,
+  bool_or(error_type IN ${ENCODING_ERRORS}) AS encoding
+FROM ${rejects} GROUP BY line`;
+  const { rows } = await session.query(
+    `SELECT count(*) AS n FROM ${rejects} WHERE error_type IN ${ENCODING_ERRORS}`,
+  );
+  if (Number(rows[0]?.n ?? 0) === 0) {
+    await session.execute(
+      `CREATE TEMPORARY TABLE ${bad} AS
+SELECT line, line - ${headerLines} AS position, raw_text, parse_error FROM (${grouped}) AS r`,
+    );
+    return bad;
+  }
+  await withBytes(file, (path) =>
+    session.execute(
+      String.raw`CREATE TEMPORARY TABLE ${bad} AS
+SELECT r.line, r.line - ${headerLines} AS position,
+  CASE WHEN r.encoding
+    THEN coalesce(${escapedBytes(String.raw`regexp_replace(list_extract(f.lines, CAST(r.line AS BIGINT)), '\\x0D$', '')`)}, r.raw_text)
+    ELSE r.raw_text END AS raw_text,
+  r.parse_error
+FROM (${grouped}) AS r CROSS JOIN (SELECT string_split(CAST(content AS VARCHAR), '\x0A') AS lines FROM read_blob($1)) AS f`,
+      [path],
+    ),
   );
   return bad;
+}
+
+/** Runs `fn` with the path of the file's bytes: the file itself, or a gzip file decompressed aside. */
+async function withBytes<T>(file: LineSource, fn: (path: string) => Promise<T>): Promise<T> {
+  if (!file.gzip) return fn(file.path);
+  const dir = await mkdtemp(join(tmpdir(), 'strata-bytes-'));
+  try {
+    const path = join(dir, 'file');
+    await pipeline(createReadStream(file.path), createGunzip(), createWriteStream(path));
+    return await fn(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export async function dropTemporary(session: Session, ...tables: string[]): Promise<void> {

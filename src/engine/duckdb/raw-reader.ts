@@ -138,7 +138,10 @@ SELECT row_number() OVER () AS n, ${records(
     )}`,
     [request.path],
   );
-  const bad = await rejectedLines(session, `${rejects}_lines`, 0);
+  const bad = await rejectedLines(session, `${rejects}_lines`, 0, {
+    path: request.path,
+    gzip: request.compression === 'gzip',
+  });
   await insertNumbered(session, insert, lineageColumns, lineageParams, good, bad);
   const made = [good, bad, rejects, `${rejects}_scan`, `${rejects}_lines`, `${rejects}_lines_scan`];
   await dropTemporary(session, ...made);

@@ -37,10 +37,13 @@ export class Kpi extends QueryComponent {
       const ratio = change(raw, previous);
       const direction = ratio === null || ratio === 0 ? 'flat' : ratio > 0 ? 'up' : 'down';
       const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '';
+      // Most figures are better up; a churn rate is better down (better="down").
+      const betterDown = attribute(this.block, 'better') === 'down';
+      const verdict = direction === 'flat' ? 'flat' : (direction === 'down') === betterDown ? 'good' : 'bad';
       delta = el(
         'p',
         {
-          class: `kpi-change kpi-${direction}`,
+          class: `kpi-change kpi-${verdict}`,
           'data-role': 'change',
           'data-direction': direction,
           'data-value': ratio === null ? '' : String(ratio),
