@@ -323,13 +323,21 @@ describe('report', () => {
       requestsPerQuery: 20,
       targetP95Ms: 250,
       figures: [
-        { page: 'executive', query: '(page view)', kind: 'page', rows: 0, ...latency(40, 60, 70) },
-        { page: 'executive', query: 'kpis', kind: 'query', rows: 1, ...latency(80, 120, 130) },
+        {
+          page: 'executive',
+          query: '(page view)',
+          kind: 'page',
+          rows: 0,
+          aloneMs: 20,
+          ...latency(40, 60, 70),
+        },
+        { page: 'executive', query: 'kpis', kind: 'query', rows: 1, aloneMs: 30, ...latency(80, 120, 130) },
         {
           page: 'sales',
           query: 'by_day',
           kind: 'query',
           rows: 1234,
+          aloneMs: 75,
           ...latency(200, 300.4, 1500),
           failed: 1,
         },
@@ -377,10 +385,12 @@ describe('report', () => {
     expect(md).toContain(
       "`run --date 2025-01-31` (the incremental day again) ran in the server's process (4.50 s, success, 12,345 rows written) while 8 clients kept requesting `executive`'s queries: 50 of 50 answered, 0 failed; p50 5.3 ms, p95 400 ms, max 600 ms.",
     );
-    expect(md).toContain('| page | query | rows | requests | p50 | p95 | max | p95 / 250 ms |');
-    expect(md).toContain('| executive | *(page view)* |  | 20 | 40 ms | 60 ms | 70 ms |  |');
-    expect(md).toContain('| executive | kpis | 1 | 20 | 80 ms | 120 ms | 130 ms | 0.48× |');
-    expect(md).toContain('| sales | by_day | 1,234 | 20 (1 failed) | 200 ms | 300 ms | 1.50 s | **1.2×** |');
+    expect(md).toContain('| page | query | rows | alone | requests | p50 | p95 | max | p95 / 250 ms |');
+    expect(md).toContain('| executive | *(page view)* |  | 20 ms | 20 | 40 ms | 60 ms | 70 ms |  |');
+    expect(md).toContain('| executive | kpis | 1 | 30 ms | 20 | 80 ms | 120 ms | 130 ms | 0.48× |');
+    expect(md).toContain(
+      '| sales | by_day | 1,234 | 75 ms | 20 (1 failed) | 200 ms | 300 ms | 1.50 s | **1.2×** |',
+    );
 
     const skipped = renderReport({
       ...report,

@@ -5,11 +5,13 @@
  *
  * 1. Every page's view (`GET /api/<project>/pages/<page>`) gives its inputs' resolved defaults;
  *    each query is requested once with them (a check that it answers, and its row count).
- * 2. `clients` concurrent clients take requests from one list — every page view and every query,
+ * 2. Each target alone: `ALONE_REQUESTS` requests one after the other (the median: what the
+ *    target costs without the other clients, to read the concurrent figures against).
+ * 3. `clients` concurrent clients take requests from one list — every page view and every query,
  *    `requestsPerQuery` rounds, pages in order — and time each one, body read; p50/p95/max.
- * 3. The executive page's first complete render in Chromium (playwright-core, Debian's chromium):
+ * 4. The executive page's first complete render in Chromium (playwright-core, Debian's chromium):
  *    navigation start to the page root's `data-state="ready"`, cold loads (a fresh context each).
- * 4. Reads while a run writes: `run --date D` in this process while `readClients` clients keep
+ * 5. Reads while a run writes: `run --date D` in this process while `readClients` clients keep
  *    requesting the executive page's queries, until the run is over.
  */
 import { existsSync } from 'node:fs';
@@ -43,6 +45,9 @@ export interface DashboardJob {
   /** Debian's chromium; the render is skipped, saying so, when it is missing. */
   chromium: string;
 }
+
+/** Sequential requests per target for its time alone. */
+const ALONE_REQUESTS = 3;
 
 interface Target {
   page: string;
@@ -109,7 +114,7 @@ async function getJson<T>(url: string): Promise<T> {
   return JSON.parse(body) as T;
 }
 
-/** `clients` workers taking the next item until the list is done (or `more` says stop). */
+/** `clients` workers, each taking the next item and awaiting it, until `next` gives none. */
 async function drive<T>(
   clients: number,
   next: () => T | undefined,
@@ -177,7 +182,15 @@ export async function measureDashboards(job: DashboardJob): Promise<DashboardRes
         }
       }
 
-      // 2. The concurrent clients: every target, round after round.
+      // 2. Each target alone, one request at a time.
+      const alone = new Map<Target, number>();
+      for (const target of targets) {
+        const times: number[] = [];
+        for (let i = 0; i < ALONE_REQUESTS; i++) times.push((await request(target.url)).ms);
+        alone.set(target, summarize(times).median);
+      }
+
+      // 3. The concurrent clients: every target, round after round.
       const list = Array.from({ length: job.requestsPerQuery }, () => targets).flat();
       const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
       let position = 0;
@@ -195,6 +208,7 @@ export async function measureDashboards(job: DashboardJob): Promise<DashboardRes
         query: t.query,
         kind: t.kind,
         rows: t.rows,
+        aloneMs: alone.get(t) ?? 0,
         ...latency(samples.get(t) ?? []),
       }));
       for (const t of targets) {
@@ -213,7 +227,7 @@ export async function measureDashboards(job: DashboardJob): Promise<DashboardRes
       };
       const queryFigures = figures.filter((f) => f.kind === 'query');
 
-      // 3. The executive page in Chromium.
+      // 4. The executive page in Chromium.
       const executive = project.pages.find((p) => p.name === job.executivePage);
       if (!executive) problems.push(`no page named ${job.executivePage}`);
       const render = await measureRender(
@@ -222,7 +236,7 @@ export async function measureDashboards(job: DashboardJob): Promise<DashboardRes
         job.executivePage,
       );
 
-      // 4. Reads while a run writes, in this process.
+      // 5. Reads while a run writes, in this process.
       const executiveView = views.get(job.executivePage);
       const readsDuringRun = executiveView
         ? await readsWhileRunning(
