@@ -20,6 +20,10 @@ export interface BenchArgs {
   sample: number;
   /** Where generated datasets are kept for reuse (default `<out>/data`). */
   data: string;
+  /** Requests per dashboard query from the concurrent clients; 0 leaves the dashboards out. */
+  requests: number;
+  /** Cold loads of the executive page in Chromium. */
+  loads: number;
   help: boolean;
 }
 
@@ -34,6 +38,8 @@ export const BENCH_DEFAULTS = {
   seed: 42,
   defects: 0.01,
   sample: 5000,
+  requests: 20,
+  loads: 3,
 } as const;
 
 export const BENCH_USAGE = `npm run bench -- [options]
@@ -48,6 +54,8 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --data DIR             where datasets are kept; default <out>/data
   --seed N, --defects R, --start DATE   generator arguments; defaults ${BENCH_DEFAULTS.seed}, ${BENCH_DEFAULTS.defects}, ${BENCH_DEFAULTS.start}
   --sample N             rows of the row-by-row INSERT reference; default ${BENCH_DEFAULTS.sample}
+  --requests N           requests per dashboard query from the 8 concurrent clients; default ${BENCH_DEFAULTS.requests} (0: no dashboards)
+  --loads N              cold loads of the executive page in Chromium (median); default ${BENCH_DEFAULTS.loads}
 `;
 
 export class BenchUsageError extends Error {}
@@ -86,6 +94,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     'defects',
     'sample',
     'data',
+    'requests',
+    'loads',
   ];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -164,6 +174,18 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       'a whole number from 1 to 1000000',
     ),
     data: values.get('data') ?? `${out.replace(/\/+$/, '')}/data`,
+    requests: number(
+      'requests',
+      values.get('requests') ?? String(BENCH_DEFAULTS.requests),
+      (n) => wholeAtLeast(0)(n) && n <= 10_000,
+      'a whole number from 0 to 10000',
+    ),
+    loads: number(
+      'loads',
+      values.get('loads') ?? String(BENCH_DEFAULTS.loads),
+      (n) => wholeAtLeast(1)(n) && n <= 50,
+      'a whole number from 1 to 50',
+    ),
     help,
   };
 }

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { EVENTS, ORDERS } from '../src/generate/feeds.ts';
 import { BENCH_DEFAULTS, BenchUsageError, parseBenchArgs } from './args.ts';
 import { bareReadSql, columnType, rowInsertSql } from './bare-sql.ts';
+import { inputParams } from './dashboards.ts';
 import {
   type BenchReport,
+  type DashboardResult,
   type PackEngineResult,
   formatRatio,
   renderReport,
@@ -11,7 +13,7 @@ import {
   throughputRatio,
   timeRatio,
 } from './report.ts';
-import { rate, summarize } from './stats.ts';
+import { percentile, rate, summarize } from './stats.ts';
 
 describe('parseBenchArgs', () => {
   it('has the documented defaults', () => {
@@ -25,6 +27,8 @@ describe('parseBenchArgs', () => {
       runs: 3,
       packs: ['ecommerce', 'saas'],
       sample: 5000,
+      requests: 20,
+      loads: 3,
       help: false,
     });
   });
@@ -42,6 +46,9 @@ describe('parseBenchArgs', () => {
       'saas',
       '--out',
       'x/',
+      '--requests',
+      '0',
+      '--loads=1',
     ]);
     expect(args).toMatchObject({
       scales: [0.01],
@@ -51,6 +58,8 @@ describe('parseBenchArgs', () => {
       packs: ['saas'],
       out: 'x/',
       data: 'x/data',
+      requests: 0,
+      loads: 1,
     });
     expect(parseBenchArgs(['--scales', '0.1,1']).scales).toEqual([0.1, 1]);
   });
@@ -67,6 +76,8 @@ describe('parseBenchArgs', () => {
     [['--days'], /needs a value/],
     [['--frobnicate', '1'], /Unknown argument/],
     [['--runs', '2', '--runs', '3'], /given twice/],
+    [['--requests', '-1'], /--requests must be a whole number from 0/],
+    [['--loads', '0'], /--loads must be a whole number from 1/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseBenchArgs(argv)).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(argv)).toThrow(message);
@@ -84,6 +95,37 @@ describe('summarize', () => {
   it('rates rows per second at the median', () => {
     expect(rate(1000, summarize([500, 400, 2000]))).toBe(2000);
     expect(rate(10, summarize([0]))).toBe(0);
+  });
+});
+
+describe('percentile', () => {
+  it('takes the nearest rank: p95 of 20 values is the 19th, p50 of 4 the 2nd', () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => 20 - i);
+    expect(percentile(twenty, 95)).toBe(19);
+    expect(percentile(twenty, 100)).toBe(20);
+    expect(percentile([4, 1, 3, 2], 50)).toBe(2);
+    expect(percentile([7], 95)).toBe(7);
+    expect(() => percentile([], 50)).toThrow(/no values/);
+    expect(() => percentile([1], 0)).toThrow(/p must be/);
+  });
+});
+
+describe('dashboard inputs', () => {
+  it('sends what the browser sends: date ranges as _from/_to, a dropdown unless it is "all"', () => {
+    const params = inputParams([
+      {
+        kind: 'date_range',
+        name: 'period',
+        label: 'Period',
+        from: '2025-01-01',
+        to: '2025-01-30',
+        min: null,
+        max: null,
+      },
+      { kind: 'dropdown', name: 'channel', label: 'Channel', value: 'web', options: ['web', 'store'] },
+      { kind: 'dropdown', name: 'plan', label: 'Plan', value: null, options: ['pro'], all: 'All plans' },
+    ]);
+    expect(params.toString()).toBe('period_from=2025-01-01&period_to=2025-01-30&channel=web');
   });
 });
 
@@ -263,5 +305,111 @@ describe('report', () => {
     expect(md).toContain('| `node -e 0` | 60 ms | 55 ms – 70 ms |  |  |');
     expect(md).toContain('| `strata --help` | 200 ms | 180 ms – 1.50 s | 3.3× | n |');
     expect(md).toContain('strata status not measured');
+  });
+
+  it('renders the dashboards: the summary against the target, the render, reads during a run, the table', () => {
+    const latency = (p50Ms: number, p95Ms: number, maxMs: number) => ({
+      requests: 20,
+      failed: 0,
+      p50Ms,
+      p95Ms,
+      maxMs,
+    });
+    const dashboards: DashboardResult = {
+      project: 'ecommerce-1-duckdb',
+      pages: 2,
+      queries: 2,
+      clients: 8,
+      requestsPerQuery: 20,
+      targetP95Ms: 250,
+      figures: [
+        {
+          page: 'executive',
+          query: '(page view)',
+          kind: 'page',
+          rows: 0,
+          aloneMs: 20,
+          ...latency(40, 60, 70),
+        },
+        { page: 'executive', query: 'kpis', kind: 'query', rows: 1, aloneMs: 30, ...latency(80, 120, 130) },
+        {
+          page: 'sales',
+          query: 'by_day',
+          kind: 'query',
+          rows: 1234,
+          aloneMs: 75,
+          ...latency(200, 300.4, 1500),
+          failed: 1,
+        },
+      ],
+      overall: {
+        requests: 40,
+        failed: 1,
+        p50Ms: 150,
+        p95Ms: 290,
+        maxMs: 1500,
+        wallMs: 2000,
+        requestsPerSecond: 30,
+      },
+      overTarget: 1,
+      render: {
+        page: 'executive',
+        loads: 3,
+        ms: summarize([900, 1100, 1000]),
+        componentErrors: 0,
+        consoleErrors: [],
+      },
+      readsDuringRun: {
+        page: 'executive',
+        clients: 8,
+        requests: 50,
+        failed: 0,
+        p50Ms: 5.25,
+        p95Ms: 400,
+        maxMs: 600,
+        run: { window: 'run --date 2025-01-31', ms: 4500, status: 'success', rowsWritten: 12345 },
+        failures: [],
+      },
+      load1: 1.5,
+      problems: [],
+    };
+    const base = report.results[1] as PackEngineResult;
+    const md = renderReport({ ...report, results: [{ ...base, dashboards }] });
+    expect(md).toContain('### Dashboards');
+    expect(md).toContain('8 concurrent clients request every query 20 times');
+    expect(md).toContain('Target: p95 ≤ 250 ms per query. 1-minute load at the start: 1.50.');
+    expect(md).toContain(
+      '**2 queries, 40 requests in 2.00 s (30/s): p50 150 ms, p95 290 ms (1.2× the target), max 1.50 s; 1 of 2 queries over the target at p95; 1 failed.**',
+    );
+    expect(md).toContain('median of 3 cold loads: **1.00 s** (900 ms – 1.10 s).');
+    expect(md).toContain(
+      "`run --date 2025-01-31` (the incremental day again) ran in the server's process (4.50 s, success, 12,345 rows written) while 8 clients kept requesting `executive`'s queries: 50 of 50 answered, 0 failed; p50 5.3 ms, p95 400 ms, max 600 ms.",
+    );
+    expect(md).toContain('| page | query | rows | alone | requests | p50 | p95 | max | p95 / 250 ms |');
+    expect(md).toContain('| executive | *(page view)* |  | 20 ms | 20 | 40 ms | 60 ms | 70 ms |  |');
+    expect(md).toContain('| executive | kpis | 1 | 30 ms | 20 | 80 ms | 120 ms | 130 ms | 0.48× |');
+    expect(md).toContain(
+      '| sales | by_day | 1,234 | 75 ms | 20 (1 failed) | 200 ms | 300 ms | 1.50 s | **1.2×** |',
+    );
+
+    const skipped = renderReport({
+      ...report,
+      results: [
+        {
+          ...base,
+          dashboards: {
+            ...dashboards,
+            render: {
+              page: 'mrr',
+              loads: 0,
+              componentErrors: 0,
+              consoleErrors: [],
+              skipped: 'no chromium at /x',
+            },
+          },
+        },
+      ],
+    });
+    expect(skipped).toContain('First complete render of `mrr` in Chromium: not measured — no chromium at /x');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * One measured step, run in its own process by bench/main.ts so that its memory (DuckDB's native
  * memory included) and time are its own: `node --import tsx bench/child.ts JOB.json RESULT.json`.
+ * The dashboards' step (bench/dashboards.ts) runs the server, its clients and a pipeline run here.
  * Writes the step's result as JSON; never loops over data records in JavaScript except in the
  * row-by-row INSERT reference, whose whole point is that loop (on a small sample).
  */
@@ -14,6 +15,7 @@ import { ALL_FEEDS } from '../src/generate/feeds.ts';
 import { generate } from '../src/generate/index.ts';
 import { feedId, type FeedSpec } from '../src/generate/schema.ts';
 import { bareReadSql, columnType, createTableSql, rowInsertSql } from './bare-sql.ts';
+import { measureDashboards } from './dashboards.ts';
 import type {
   BareResult,
   ChildFailure,
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
     if (job.kind === 'generate') value = await runGenerate(job);
     else if (job.kind === 'run') value = await runPipeline(job);
     else if (job.kind === 'bare') value = await runBare(job);
+    else if (job.kind === 'dashboards') value = await measureDashboards(job.job);
     else value = await runInserts(job);
     const used = process.cpuUsage(cpu);
     result = {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GenerateDomain } from '../src/generate/index.ts';
+import type { DashboardJob } from './dashboards.ts';
 import { measureProcess } from './measure.ts';
 
 export type Job =
@@ -31,7 +32,8 @@ export type Job =
       memoryLimit: string;
       groups: { name: string; feed: string; files: string[] }[];
     }
-  | { kind: 'inserts'; dbPath: string; memoryLimit: string; feed: string; files: string[]; sample: number };
+  | { kind: 'inserts'; dbPath: string; memoryLimit: string; feed: string; files: string[]; sample: number }
+  | { kind: 'dashboards'; job: DashboardJob };
 
 export interface GenerateResultLite {
   durationMs: number;

@@ -41,7 +41,9 @@ import {
 } from './postgres.ts';
 import {
   type BenchReport,
+  type DashboardResult,
   formatBytes,
+  formatLatency,
   formatSeconds,
   type MachineInfo,
   type PackEngineResult,
@@ -62,6 +64,16 @@ const STEP_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 const INSERT_FEED: Record<BenchPack, string> = { ecommerce: 'ecommerce/events', saas: 'saas/usage_events' };
 /** The packs' DuckDB memory limit (engine.memoryLimit in their strata.config.ts); the references use it too. */
 const MEMORY_LIMIT = '1GB';
+/** The dashboards' measurement (bench/dashboards.ts): the issue's target and load. */
+const DASHBOARDS = {
+  clients: 8,
+  /** While a run writes: a couple of viewers refreshing, not a load that would stretch the run. */
+  readClients: 2,
+  targetP95Ms: 250,
+  /** The page timed in Chromium and read while a run writes. */
+  executivePage: { ecommerce: 'executive', saas: 'mrr' } satisfies Record<BenchPack, string>,
+  chromium: process.env.STRATA_CHROMIUM ?? '/usr/bin/chromium',
+};
 
 const loads: number[] = [];
 let duckdbVersion = '';
@@ -270,6 +282,10 @@ async function benchEngine(
       );
       samples.range.push(range);
       samples.day.push(day);
+      // The last repetition's warehouse (range + day) is the one the dashboards are served over.
+      if (i === args.runs - 1 && args.requests > 0) {
+        await dashboardsStep(args, label, projectDir, dataset, env, dirs.tmp, result);
+      }
       for (const [name, r] of [
         ['range', range],
         ['incremental day', day],
@@ -426,6 +442,56 @@ async function benchEngine(
   if (result.status === 'failed' && samples.range.length > 0) result.status = 'measured';
   buildFigures(args, pack, dataset, samples, result);
   return result;
+}
+
+/**
+ * The pack's dashboards over the warehouse just built, in a child process of their own (server,
+ * clients, Chromium's driver and a run of the incremental day again while reading). A failure is
+ * a problem of the result, not of the pipeline's figures.
+ */
+async function dashboardsStep(
+  args: BenchArgs,
+  label: string,
+  projectDir: string,
+  dataset: Dataset,
+  env: NodeJS.ProcessEnv,
+  tmpDir: string,
+  result: PackEngineResult,
+): Promise<void> {
+  const pack = result.pack as BenchPack;
+  try {
+    const outcome = await step(
+      `${label}: dashboards (${DASHBOARDS.clients} clients × ${args.requests} requests per query, Chromium, reads while a run writes)`,
+      () =>
+        runJob<DashboardResult>(
+          {
+            kind: 'dashboards',
+            job: {
+              projectDir,
+              executivePage: DASHBOARDS.executivePage[pack],
+              runDate: dataset.incrementalDay,
+              clients: DASHBOARDS.clients,
+              readClients: DASHBOARDS.readClients,
+              requestsPerQuery: args.requests,
+              renderLoads: args.loads,
+              targetP95Ms: DASHBOARDS.targetP95Ms,
+              chromium: DASHBOARDS.chromium,
+            },
+          },
+          { tmpDir, env, timeoutMs: STEP_TIMEOUT_MS, label: `${label} dashboards` },
+        ),
+    );
+    const d = outcome.value;
+    result.dashboards = d;
+    log(
+      `${label}: dashboards: ${d.queries} queries, p95 ${formatLatency(d.overall.p95Ms)} overall, ${d.overTarget} over ${d.targetP95Ms} ms; render ${d.render.ms ? formatLatency(d.render.ms.median) : (d.render.skipped ?? 'not measured')}; ${d.readsDuringRun ? `${d.readsDuringRun.requests - d.readsDuringRun.failed}/${d.readsDuringRun.requests} reads answered during the run` : ''}`,
+    );
+    for (const problem of d.problems) result.problems.push(`dashboards: ${problem}`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`${label}: dashboards FAILED ${message.split('\n', 1)[0] ?? ''}`);
+    result.problems.push(`dashboards: ${message.split('\n', 1)[0] ?? ''}`);
+  }
 }
 
 function buildFigures(

@@ -47,6 +47,80 @@ export interface PackEngineResult {
   references: Figure[];
   /** Runs whose pipeline had failed tasks (they are still timed). */
   problems: string[];
+  /** The pack's dashboards served over the built warehouse (bench/dashboards.ts); absent when not measured. */
+  dashboards?: DashboardResult;
+}
+
+/** One page query (or a page view) requested over HTTP by the concurrent clients. */
+export interface DashboardQueryFigure {
+  page: string;
+  /** The query's name; '(page view)' for `GET /api/<project>/pages/<page>`. */
+  query: string;
+  kind: 'query' | 'page';
+  /** Rows of the whole result with the default inputs (0 for a page view). */
+  rows: number;
+  /** Median of a few requests one after the other, no other client: the query's own cost. */
+  aloneMs: number;
+  requests: number;
+  /** Requests not answered 200. */
+  failed: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+export interface DashboardLatency {
+  requests: number;
+  failed: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+/** Time to the first complete render of one page in Chromium. */
+export interface DashboardRender {
+  page: string;
+  /** Cold loads (a fresh browser context each, so nothing cached). */
+  loads: number;
+  /** From navigation start to the page root's `data-state="ready"` (the page's own clock). */
+  ms?: Stat;
+  /** Components shown in error on a load (they count as settled for `ready`). */
+  componentErrors: number;
+  /** Console and page errors seen on the loads. */
+  consoleErrors: string[];
+  /** Why it was not measured (no chromium). */
+  skipped?: string;
+}
+
+/** The executive page's queries requested while a pipeline run writes in the same process. */
+export interface ReadsDuringRun extends DashboardLatency {
+  page: string;
+  clients: number;
+  /** The run: `run --date D` in the server's process. */
+  run: { window: string; ms: number; status: string; rowsWritten: number };
+  /** The first few failures (status and error code). */
+  failures: string[];
+}
+
+/** `npm run bench` over a pack's dashboards: the server in-process, clients over loopback HTTP. */
+export interface DashboardResult {
+  project: string;
+  pages: number;
+  /** Page queries (page views not counted). */
+  queries: number;
+  clients: number;
+  requestsPerQuery: number;
+  targetP95Ms: number;
+  figures: DashboardQueryFigure[];
+  /** Every query request of the concurrent phase (page views not counted). */
+  overall: DashboardLatency & { wallMs: number; requestsPerSecond: number };
+  /** Queries whose p95 is above the target. */
+  overTarget: number;
+  render: DashboardRender;
+  readsDuringRun?: ReadsDuringRun;
+  /** 1-minute load average when the measurement started. */
+  load1: number;
+  problems: string[];
 }
 
 export interface MachineInfo {
@@ -202,7 +276,7 @@ export function formatRatio(ratio: Ratio): string {
 
 function table(header: string[], rows: string[][]): string {
   const align = header.map((h, i) =>
-    i === 0 || h === 'note' || h === 'pack' || h === 'engine' ? '---' : '---:',
+    i === 0 || h === 'note' || h === 'pack' || h === 'engine' || h === 'query' ? '---' : '---:',
   );
   return [header, align, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
@@ -235,7 +309,84 @@ export function renderResult(r: PackEngineResult): string {
   }
   const parts = [title, '', dataset, '', table(FIGURE_HEADER, figureRows(r.figures))];
   parts.push('', '### References (same run)', '', table(FIGURE_HEADER, figureRows(r.references)));
+  if (r.dashboards) parts.push('', renderDashboards(r.dashboards));
   if (r.problems.length > 0) parts.push('', `Problems: ${r.problems.join('; ')}`);
+  return parts.join('\n');
+}
+
+/** Latencies: milliseconds, one decimal below 10. */
+export function formatLatency(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : ms < 1000 ? `${ms.toFixed(0)} ms` : formatSeconds(ms);
+}
+
+/** p95 over the target: "0.42×", bold above 1. */
+function targetRatio(p95Ms: number, targetMs: number): string {
+  const text = formatTimes(p95Ms / targetMs);
+  return p95Ms > targetMs ? `**${text}**` : text;
+}
+
+export function renderDashboards(d: DashboardResult): string {
+  const o = d.overall;
+  const parts = [
+    '### Dashboards',
+    '',
+    `The pack's ${d.pages} pages served in-process (\`strata serve\`'s app on 127.0.0.1) over this warehouse; ${d.clients} concurrent clients request every query ${d.requestsPerQuery} times with the page's default inputs (as the browser sends them), all queries mixed, over HTTP on loopback ("alone": the median of 3 requests one after the other, no other client). Target: p95 ≤ ${formatLatency(d.targetP95Ms)} per query. 1-minute load at the start: ${d.load1.toFixed(2)}.`,
+    '',
+    `**${d.queries} queries, ${formatCount(o.requests)} requests in ${formatSeconds(o.wallMs)} (${o.requestsPerSecond.toFixed(0)}/s): p50 ${formatLatency(o.p50Ms)}, p95 ${formatLatency(o.p95Ms)} (${formatTimes(o.p95Ms / d.targetP95Ms)} the target), max ${formatLatency(o.maxMs)}; ${d.overTarget} of ${d.queries} queries over the target at p95; ${o.failed} failed.**`,
+  ];
+  const render = d.render;
+  if (render.skipped) {
+    parts.push(
+      '',
+      `First complete render of \`${render.page}\` in Chromium: not measured — ${render.skipped}`,
+    );
+  } else if (render.ms) {
+    const spreadText =
+      render.ms.n > 1 ? ` (${formatLatency(render.ms.min)} – ${formatLatency(render.ms.max)})` : '';
+    const errors = [
+      render.componentErrors > 0 ? `${render.componentErrors} component(s) shown in error` : '',
+      render.consoleErrors.length > 0 ? `console errors: ${render.consoleErrors.slice(0, 3).join('; ')}` : '',
+    ].filter(Boolean);
+    parts.push(
+      '',
+      `First complete render of \`${render.page}\` in Chromium (headless), navigation to the page root's \`data-state="ready"\`, median of ${render.loads} cold load${render.loads === 1 ? '' : 's'}: **${formatLatency(render.ms.median)}**${spreadText}${errors.length > 0 ? `; ${errors.join('; ')}` : ''}.`,
+    );
+  }
+  const reads = d.readsDuringRun;
+  if (reads) {
+    parts.push(
+      '',
+      `Reads while a run writes: \`${reads.run.window}\` (the incremental day again) ran in the server's process (${formatSeconds(reads.run.ms)}, ${reads.run.status}, ${formatCount(reads.run.rowsWritten)} rows written) while ${reads.clients} clients kept requesting \`${reads.page}\`'s queries: ${formatCount(reads.requests - reads.failed)} of ${formatCount(reads.requests)} answered, ${reads.failed} failed${reads.failures.length > 0 ? ` (${reads.failures.join('; ')})` : ''}; p50 ${formatLatency(reads.p50Ms)}, p95 ${formatLatency(reads.p95Ms)}, max ${formatLatency(reads.maxMs)}.`,
+    );
+  }
+  parts.push(
+    '',
+    table(
+      [
+        'page',
+        'query',
+        'rows',
+        'alone',
+        'requests',
+        'p50',
+        'p95',
+        'max',
+        `p95 / ${formatLatency(d.targetP95Ms)}`,
+      ],
+      d.figures.map((f) => [
+        f.page,
+        f.kind === 'page' ? '*(page view)*' : f.query,
+        f.kind === 'page' ? '' : formatCount(f.rows),
+        formatLatency(f.aloneMs),
+        f.failed > 0 ? `${f.requests} (${f.failed} failed)` : String(f.requests),
+        formatLatency(f.p50Ms),
+        formatLatency(f.p95Ms),
+        formatLatency(f.maxMs),
+        f.kind === 'page' ? '' : targetRatio(f.p95Ms, d.targetP95Ms),
+      ]),
+    ),
+  );
+  if (d.problems.length > 0) parts.push('', `Dashboard problems: ${d.problems.join('; ')}`);
   return parts.join('\n');
 }
 
