@@ -41,13 +41,19 @@ const CONFIG = {
   },
 };
 
+/** The project's strata.config.ts; `run` replaces the retry settings (a slower retry for the live tests). */
+export function monitorConfig(run: Partial<(typeof CONFIG)['run']> = {}): string {
+  const config = { ...CONFIG, run: { ...CONFIG.run, ...run } };
+  return `import { defineConfig } from 'strata';\nexport default defineConfig(${JSON.stringify(config, null, 2)});\n`;
+}
+
 export const MONITOR_FILES = {
   'data/orders/2025-06-01.ndjson': day('2025-06-01', 1),
   'data/orders/2025-06-02.ndjson': day('2025-06-02', 1),
   // Retried once: its first attempt fails transiently.
   'models/warehouse/fact_orders.sql': model(
     { materialized: 'table' },
-    "select order_id, amount, ordered_on, strata_fail_once() as attempt_mark from {{ ref('orders') }}",
+    "select order_id, amount, ordered_on, f.attempt_mark from {{ ref('orders') }} cross join (select strata_fail_once() as attempt_mark) as f",
   ),
   // An error check that fails: no order is that large.
   'models/warehouse/big_orders.sql': model(
@@ -66,16 +72,16 @@ export const MONITOR_FILES = {
   ),
 };
 
-export const DUCKDB_FAIL_ONCE = [
+const duckdbFailOnce = (failures: number) => [
   'CREATE SEQUENCE IF NOT EXISTS strata_fail_once_calls',
-  "CREATE OR REPLACE MACRO strata_fail_once() AS CASE WHEN nextval('strata_fail_once_calls') = 1 THEN error('TransactionContext Error: planted conflict on the first attempt') ELSE 1 END",
+  `CREATE OR REPLACE MACRO strata_fail_once() AS CASE WHEN nextval('strata_fail_once_calls') <= ${failures} THEN error('TransactionContext Error: planted conflict on the first attempt') ELSE 1 END`,
 ];
 
-export const POSTGRES_FAIL_ONCE = [
+const postgresFailOnce = (failures: number) => [
   'CREATE SEQUENCE IF NOT EXISTS public.strata_fail_once_calls',
   `CREATE OR REPLACE FUNCTION public.strata_fail_once() RETURNS integer LANGUAGE plpgsql VOLATILE AS $f$
    BEGIN
-     IF nextval('public.strata_fail_once_calls') = 1 THEN
+     IF nextval('public.strata_fail_once_calls') <= ${failures} THEN
        RAISE EXCEPTION 'could not serialize access: planted conflict on the first attempt' USING ERRCODE = 'serialization_failure';
      END IF;
      RETURN 1;
@@ -84,16 +90,17 @@ export const POSTGRES_FAIL_ONCE = [
 
 /** The project, with `strata_fail_once()` planted (its call count reset) and not yet run. */
 export async function createMonitorProject(): Promise<TestProject> {
-  const project = await TestProject.create(MONITOR_FILES, {
-    config: `import { defineConfig } from 'strata';\nexport default defineConfig(${JSON.stringify(CONFIG, null, 2)});\n`,
-  });
+  const project = await TestProject.create(MONITOR_FILES, { config: monitorConfig() });
   await plantFailOnce(project);
   return project;
 }
 
-/** (Re)plants `strata_fail_once()` with a fresh count: the next run's first call fails again. */
-export async function plantFailOnce(project: TestProject): Promise<void> {
-  const statements = testEngine() === 'postgres' ? POSTGRES_FAIL_ONCE : DUCKDB_FAIL_ONCE;
+/**
+ * (Re)plants `strata_fail_once()` with a fresh count: the next run's first `failures` attempts of
+ * the task fail transiently again.
+ */
+export async function plantFailOnce(project: TestProject, failures = 1): Promise<void> {
+  const statements = testEngine() === 'postgres' ? postgresFailOnce(failures) : duckdbFailOnce(failures);
   const drop =
     testEngine() === 'postgres'
       ? 'DROP SEQUENCE IF EXISTS public.strata_fail_once_calls CASCADE'

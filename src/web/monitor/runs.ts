@@ -17,7 +17,7 @@ import { drawTimeline } from './runs-timeline.ts';
 import type { MonitorContext } from './views.ts';
 
 export const POLL_LIVE_MS = 1500;
-export const POLL_IDLE_MS = 5000;
+export const POLL_IDLE_MS = 3000;
 
 /** Polls `step` until stopped: each step says how long to wait before the next (undefined: stop). */
 function poller(step: () => Promise<number | undefined>): () => void {
