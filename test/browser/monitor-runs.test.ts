@@ -66,7 +66,10 @@ describe.each([1280, 390])('at %i px', (width) => {
     const layers = JSON.parse(String(recorded?.layers)) as Record<string, number>;
     for (const layer of ['raw', 'staging', 'warehouse', 'marts']) {
       const text = await row.locator(`[data-layer=${layer}]`).textContent();
-      expect(text).toBe(layer in layers ? (layers[layer] as number).toLocaleString('en-US') : 'not recorded');
+      expect(text).toBe(layer in layers ? (layers[layer] as number).toLocaleString('en-US') : '—');
+      expect(await row.locator(`[data-layer=${layer}]`).getAttribute('title')).toMatch(
+        layer in layers ? / rows$/ : /not recorded$/,
+      );
     }
     // The sidebar has the monitor's views; the current one is marked.
     if (width < 800) await page.click('[data-role=menu]');
