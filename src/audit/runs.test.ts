@@ -10,7 +10,16 @@ import type { CheckResult } from './check-result.ts';
 import { recordDailyMetrics, runMetrics } from './daily-metrics.ts';
 import { checkResultsOf, failingCheckStreaks } from './dq-results.ts';
 import { AuditRecorder, ensureAuditSchema } from './recorder.ts';
-import { findRun, latestRun, listRuns, markInterrupted, resumableRun, runOutcome } from './runs.ts';
+import {
+  findRun,
+  findRunSummary,
+  latestRun,
+  listRuns,
+  markInterrupted,
+  resumableRun,
+  runOutcome,
+  searchRuns,
+} from './runs.ts';
 import { latestTaskRuns, taskAttempts, taskSuccesses } from './task-runs.ts';
 
 /** The run history's functions on a real DuckDB warehouse, written as a run writes it. */
@@ -127,6 +136,85 @@ describe('runs', () => {
       selection: ['orders', 'daily_sales'],
       fullRefresh: true,
     });
+  });
+
+  it('searches runs by status and start day, a page at a time, with their metrics and alerts', async () => {
+    for (const [id, day, fails] of [
+      ['r1', '1', false],
+      ['r2', '2', true],
+      ['r3', '3', false],
+      ['r4', '4', true],
+    ] as const) {
+      await startRun(id, at(`${day}T10:00:00`));
+      await finishRun(
+        id,
+        at(`${day}T10:00:00`),
+        1,
+        fails ? new StrataError('SQL_FAILED', 'Binder Error') : undefined,
+      );
+    }
+    await startRun('r5', at('5T10:00:00'));
+    await recorder.flush();
+    await recordDailyMetrics(engine, {
+      runId: 'r2',
+      metricDate: '2025-03-02',
+      command: 'run',
+      status: 'failed',
+      runtimeMs: 60_000,
+      tasksFailed: 1,
+      tasksSkipped: 0,
+      rowsByLayer: { raw: 12, staging: 9 },
+      rowsBySource: {},
+      received: 12,
+      staged: 9,
+      quarantined: 2,
+      duplicates: 1,
+      checksRun: 3,
+      checksFailed: 1,
+      checksWarned: 1,
+      recordedAt: at('2T10:01:00'),
+    });
+    await recordAlerts(
+      engine,
+      'r2',
+      [
+        { rule: 'run_failed', subject: 'run', message: 'failed', delivery: 'logged', attempts: 0 },
+        { rule: 'check_failing', subject: 'x', message: 'failing', delivery: 'logged', attempts: 0 },
+      ],
+      at('2T10:01:00'),
+    );
+
+    const all = await searchRuns(engine, { limit: 2, offset: 0 });
+    expect(all.total).toBe(5);
+    expect(all.runs.map((r) => r.runId)).toEqual(['r5', 'r4']);
+    expect((await searchRuns(engine, { limit: 2, offset: 4 })).runs.map((r) => r.runId)).toEqual(['r1']);
+    const failed = await searchRuns(engine, { status: 'failed', limit: 10, offset: 0 });
+    expect(failed).toMatchObject({ total: 2 });
+    expect(failed.runs.map((r) => r.runId)).toEqual(['r4', 'r2']);
+    // Start days are whole UTC days, both ends included.
+    const days = await searchRuns(engine, { from: '2025-03-02', to: '2025-03-03', limit: 10, offset: 0 });
+    expect(days.runs.map((r) => r.runId)).toEqual(['r3', 'r2']);
+    expect(days.total).toBe(2);
+
+    const r2 = await findRunSummary(engine, 'r2');
+    expect(r2).toMatchObject({
+      runId: 'r2',
+      status: 'failed',
+      rowsByLayer: { raw: 12, staging: 9 },
+      checksFailed: 1,
+      checksWarned: 1,
+      quarantined: 2,
+      alerts: 2,
+    });
+    // A run without a metrics line has its figures unrecorded, not zero.
+    expect(await findRunSummary(engine, 'r5')).toMatchObject({
+      status: 'running',
+      rowsByLayer: null,
+      checksFailed: null,
+      quarantined: null,
+      alerts: 0,
+    });
+    expect(await findRunSummary(engine, 'nope')).toBeNull();
   });
 
   it('gives no latest run before the first', async () => {
