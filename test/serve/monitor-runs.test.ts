@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardSite, openDashboardSite } from '../../src/api/dashboard-site.ts';
 import type { MonitorRunsView, MonitorRunView } from '../../src/dashboards/monitor-runs-views.ts';
 import type { ErrorView } from '../../src/dashboards/views.ts';
+import { withProject } from '../../src/api/open-project.ts';
+import { AuditRecorder } from '../../src/audit/recorder.ts';
 import { createApp } from '../../src/serve/app.ts';
 import { createMonitorProject } from '../helpers/monitor-project.ts';
 import type { TestProject } from '../helpers/project.ts';
@@ -168,5 +170,40 @@ describe('a run page', () => {
     const response = await app.request(`/${slug}/monitor/runs/${runId}`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<div id="app"');
+  });
+});
+
+describe('a run whose process died', () => {
+  it('shows as interrupted, in the list, on its page and under status=interrupted', async () => {
+    // Recorded as a run records its start, then left: no process holds the run lock.
+    await withProject(project.options, async (_project, engine) => {
+      const recorder = new AuditRecorder(engine);
+      await recorder.runStarted({
+        runId: 'r-died',
+        trigger: 'cli',
+        command: 'run',
+        selection: [],
+        fullRefresh: false,
+        startedAt: new Date(),
+        strataVersion: '0.0.0-test',
+        engine: 'test',
+      });
+      await recorder.flush();
+    });
+    const [recorded] = await project.query(`select status from audit.pipeline_runs where run_id = 'r-died'`);
+    expect(recorded?.status).toBe('running');
+    const list = await getJson<MonitorRunsView>(`/api/${slug}/monitor/runs`);
+    expect(list.body.runs.find((r) => r.runId === 'r-died')?.status).toBe('interrupted');
+    expect(list.body.live).toBe(false);
+    const page = await getJson<MonitorRunView>(`/api/${slug}/monitor/runs/r-died`);
+    expect(page.body).toMatchObject({
+      live: false,
+      run: { status: 'interrupted', rowsByLayer: null, quarantined: null },
+    });
+    expect(page.body.timeline.tasks).toEqual([]);
+    const interrupted = await getJson<MonitorRunsView>(`/api/${slug}/monitor/runs?status=interrupted`);
+    expect(interrupted.body.runs.map((r) => r.runId)).toEqual(['r-died']);
+    const running = await getJson<MonitorRunsView>(`/api/${slug}/monitor/runs?status=running`);
+    expect(running.body).toMatchObject({ total: 0, runs: [] });
   });
 });
