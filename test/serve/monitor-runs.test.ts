@@ -6,7 +6,9 @@ import type { ErrorView } from '../../src/dashboards/views.ts';
 import { withProject } from '../../src/api/open-project.ts';
 import { AuditRecorder } from '../../src/audit/recorder.ts';
 import { createApp } from '../../src/serve/app.ts';
-import { createMonitorProject } from '../helpers/monitor-project.ts';
+import { createMonitorProject, monitorConfig, plantFailOnce } from '../helpers/monitor-project.ts';
+import { runProjectElsewhere } from '../helpers/other-process.ts';
+import { testEngine } from '../support/postgres.ts';
 import type { TestProject } from '../helpers/project.ts';
 
 /**
@@ -206,4 +208,40 @@ describe('a run whose process died', () => {
     const running = await getJson<MonitorRunsView>(`/api/${slug}/monitor/runs?status=running`);
     expect(running.body).toMatchObject({ total: 0, runs: [] });
   });
+});
+
+describe('a run in another process', () => {
+  it.runIf(testEngine() === 'postgres')(
+    'PostgreSQL only: shows as running while another process runs it (as another machine would), its attempts filling in, then ends',
+    async () => {
+      await project.write({
+        'strata.config.ts': monitorConfig({ retryDelayMs: 2000, retryMaxDelayMs: 2000 }),
+      });
+      await plantFailOnce(project, 2);
+      const other = await runProjectElsewhere(project.dir, /building fact_orders/, project.env);
+      try {
+        const runs = await getJson<MonitorRunsView>(`/api/${slug}/monitor/runs?status=running`);
+        const live = runs.body.runs[0];
+        expect(live?.status).toBe('running');
+        expect(runs.body.total).toBe(1);
+        expect(runs.body.live).toBe(true);
+        const during = await getJson<MonitorRunView>(`/api/${slug}/monitor/runs/${live?.runId}`);
+        expect(during.body.live).toBe(true);
+        const attemptsDuring = during.body.timeline.tasks.flatMap((t) => t.attempts).length;
+        expect(await other.exited).toBe(1);
+        const after = await getJson<MonitorRunView>(`/api/${slug}/monitor/runs/${live?.runId}`);
+        expect(after.body).toMatchObject({ live: false, run: { status: 'failed' } });
+        const attemptsAfter = after.body.timeline.tasks.flatMap((t) => t.attempts);
+        expect(attemptsAfter.length).toBeGreaterThan(attemptsDuring);
+        expect(attemptsAfter.filter((a) => a.task === 'fact_orders').map((a) => a.status)).toEqual([
+          'failed',
+          'failed',
+          'success',
+        ]);
+      } finally {
+        other.stop();
+      }
+    },
+    60_000,
+  );
 });
