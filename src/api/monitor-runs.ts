@@ -1,5 +1,5 @@
 import { ensureAuditSchema } from '../audit/recorder.ts';
-import { findRunSummary, markInterrupted, type RunSummary, searchRuns } from '../audit/runs.ts';
+import { markInterrupted, type RunSummary, searchRuns } from '../audit/runs.ts';
 import { RUN_STATUSES } from '../audit/schema.ts';
 import type { MonitorRunRow, MonitorRunsView, MonitorRunView } from '../dashboards/monitor-runs-views.ts';
 import type { Engine } from '../engine/types.ts';
@@ -80,21 +80,27 @@ export async function monitorRuns(
 export async function monitorRun(site: DashboardSite, slug: string, runId: string): Promise<MonitorRunView> {
   const served = site.project(slug);
   const engine = await auditOf(served);
-  const [summary, report] = await Promise.all([
-    findRunSummary(engine, runId),
-    readRun(engine, runId).catch((error: unknown) => {
-      if (error instanceof StrataError && error.code === 'RUN_NOT_FOUND') return null;
-      throw error;
-    }),
-  ]);
-  if (!summary || !report) {
+  const report = await readRun(engine, runId).catch((error: unknown) => {
+    if (error instanceof StrataError && error.code === 'RUN_NOT_FOUND') return null;
+    throw error;
+  });
+  if (!report) {
     throw new StrataError('DASHBOARD_NOT_FOUND', `no run "${clip(runId)}" is recorded for ${served.slug}`, {
       hint: `GET /api/${served.slug}/monitor/runs lists the runs.`,
     });
   }
   const now = new Date();
   const timeline = buildTimeline(report.run.startedAt, report.tasks, taskDeps(served, report.tasks), now);
-  const run = toRow({ ...summary, status: report.run.status });
+  // The list's figures, from the same report: its metrics line (null when none) and its alerts.
+  const { metrics } = report;
+  const run = toRow({
+    ...report.run,
+    rowsByLayer: metrics ? (metrics.rows_by_layer as Record<string, number>) : null,
+    checksFailed: metrics ? Number(metrics.checks_failed) : null,
+    checksWarned: metrics ? Number(metrics.checks_warned) : null,
+    quarantined: metrics ? Number(metrics.quarantined) : null,
+    alerts: report.alerts.length,
+  });
   return {
     project: served.slug,
     title: served.title,
