@@ -58,6 +58,12 @@ describe.each([1280, 390])('at %i px', (width) => {
     );
     const row = page.locator(`tr[data-run="${runId}"]`);
     await expect.poll(() => row.getAttribute('data-status')).toBe('failed');
+    const [times] = await project.query(
+      `select cast(started_at as varchar) as started, cast(finished_at as varchar) as ended from audit.pipeline_runs where run_id = '${runId}'`,
+    );
+    const startedTitle = await row.locator('[data-role=started]').getAttribute('title');
+    expect(startedTitle).toContain(`started ${String(times?.started).slice(0, 19)} UTC`);
+    expect(startedTitle).toContain(`ended ${String(times?.ended).slice(0, 19)} UTC`);
     expect(await row.locator('[data-role=quarantined]').textContent()).toBe(String(recorded?.quarantined));
     expect(await row.locator('[data-role=checks-failed]').textContent()).toBe(
       String(recorded?.checks_failed),

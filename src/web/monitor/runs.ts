@@ -206,7 +206,14 @@ function runRow(run: MonitorRunRow, project: string): HTMLElement {
     ),
     el('td', {}, statusBadge(run.status)),
     el('td', {}, window(run)),
-    el('td', { title: when(run.startedAt) }, run.startedAt.slice(5, 16).replace('T', ' ')),
+    el(
+      'td',
+      {
+        title: `started ${when(run.startedAt)}${run.finishedAt ? `, ended ${when(run.finishedAt)}` : ''}`,
+        'data-role': 'started',
+      },
+      run.startedAt.slice(5, 16).replace('T', ' '),
+    ),
     el('td', { class: 'num' }, duration(run.durationMs)),
     el(
       'td',
