@@ -111,8 +111,9 @@ function summaryColumns(text: string): string {
             CAST(r.started_at AS ${text}) AS started_at, CAST(r.finished_at AS ${text}) AS finished_at, r.duration_ms,
             r.tasks_succeeded, r.tasks_failed, r.tasks_skipped, r.resumed_from, r.error_message,
             CAST(m.rows_by_layer AS ${text}) AS metrics_rows_by_layer, m.checks_failed, m.checks_warned, m.quarantined,
-            (SELECT count(*) FROM audit.alerts a WHERE a.run_id = r.run_id) AS alert_count
-     FROM audit.pipeline_runs r LEFT JOIN audit.daily_metrics m ON m.run_id = r.run_id`;
+            coalesce(a.alert_count, 0) AS alert_count
+     FROM audit.pipeline_runs r LEFT JOIN audit.daily_metrics m ON m.run_id = r.run_id
+     LEFT JOIN (SELECT run_id, count(*) AS alert_count FROM audit.alerts GROUP BY run_id) a ON a.run_id = r.run_id`;
 }
 
 function toRunSummary(r: Row): RunSummary {
