@@ -132,7 +132,7 @@ export default tseslint.config(
               group: ['**/dashboards/*'],
               allowTypeImports: true,
               message:
-                'src/web/ imports only types from dashboards/ (views.ts, types.ts): it runs in the browser.',
+                'src/web/ imports only types from dashboards/ (views.ts, types.ts, monitor-*-views.ts): it runs in the browser.',
             },
             { group: ['node:*'], message: 'src/web/ runs in the browser: no Node module.' },
           ],

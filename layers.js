@@ -204,8 +204,14 @@ export const LAYERS = [
   {
     name: 'web',
     paths: ['src/web'],
-    holds: "the browser code of `strata serve`'s dashboards (bundled into dist/web/ by scripts/build.mjs)",
-    may: [{ name: 'dashboards', only: ['types.ts', 'views.ts'] }],
+    holds:
+      "the browser code of `strata serve`'s dashboards and monitor (bundled into dist/web/ by scripts/build.mjs)",
+    may: [
+      {
+        name: 'dashboards',
+        only: ['types.ts', 'views.ts', 'monitor-runs-views.ts', 'monitor-quality-views.ts'],
+      },
+    ],
   },
 ];
 

@@ -35,7 +35,8 @@ export interface RunDetail {
   metrics: Row | null;
 }
 
-async function readRun(engine: Engine, runId: string): Promise<RunDetail> {
+/** A run's report read from an open warehouse (the monitor reads it through its served engine). */
+export async function readRun(engine: Engine, runId: string): Promise<RunDetail> {
   const run = await findRun(engine, runId);
   if (!run) {
     throw new StrataError('RUN_NOT_FOUND', `No run ${runId} is recorded in this warehouse`, {

@@ -178,6 +178,14 @@ describe('problems, all reported together with their lines', () => {
     expect(parse('x', 'Bad Name').problems[0]?.message).toContain('not a URL-safe name');
   });
 
+  it('refuses a page named monitor: that address is the pipeline monitor', () => {
+    const parsed = parse('# Monitor', 'monitor');
+    expect(parsed.page).toBeUndefined();
+    expect(parsed.problems.map((p) => [p.code, p.location.line])).toEqual([['DASHBOARD_INVALID', 1]]);
+    expect(parsed.problems[0]?.message).toContain('/<project>/monitor is the pipeline monitor');
+    expect(parse('# Monitoring', 'monitoring').page).toBeDefined();
+  });
+
   it('a ref to a model the project does not have', () => {
     const { page } = parse("```sql q\nSELECT 1 FROM {{ ref('nope') }}\n```");
     if (!page) throw new Error('no page');

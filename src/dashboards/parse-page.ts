@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { StrataError } from '../errors/strata-error.ts';
 import { buildComponent } from './build-component.ts';
+import { MONITOR_SEGMENT } from './monitor-runs-views.ts';
 import { parseQueryTemplate } from './query-template.ts';
 import type { DashboardBlock, DashboardInput, DashboardPage, DashboardQuery } from './types.ts';
 import { validatePage } from './validate-page.ts';
@@ -41,6 +42,14 @@ export function parsePage(input: PageFile): ParsedPage {
       `the page name "${input.name}" is not a URL-safe name`,
       1,
       'Name page files with lower-case letters, digits, - and _ (e.g. sales-trends.md).',
+    );
+    return { problems };
+  }
+  if (input.name === MONITOR_SEGMENT) {
+    problem(
+      `the page name "${MONITOR_SEGMENT}" is taken: /<project>/${MONITOR_SEGMENT} is the pipeline monitor`,
+      1,
+      `Rename the file (e.g. ${MONITOR_SEGMENT}ing.md or pipeline-${MONITOR_SEGMENT}.md).`,
     );
     return { problems };
   }

@@ -8,6 +8,7 @@ import { StrataError } from '../errors/strata-error.ts';
 import { PAGE_SHELL, readAsset } from './assets.ts';
 import { requireToken } from './auth.ts';
 import { registerMonitorQualityRoutes } from './monitor-quality-routes.ts';
+import { registerMonitorRunsRoutes } from './monitor-routes.ts';
 import { statusOf } from './status.ts';
 
 export interface AppOptions {
@@ -74,6 +75,8 @@ export function createApp(options: AppOptions): Hono {
     }
     return c.json(await runPageQuery(site, request));
   });
+  // The monitor (each half of it registers its own views, before the API's catch-all).
+  registerMonitorRunsRoutes(app, site);
   registerMonitorQualityRoutes(app, site);
   app.all('/api/*', () => {
     throw new StrataError('DASHBOARD_NOT_FOUND', 'no such API path', {

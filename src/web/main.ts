@@ -1,9 +1,11 @@
 /**
  * The dashboards' browser code (bundled into dist/web/app.js): routes on the address.
- * `/` → the projects and their pages; `/<project>/<page>` → that page.
+ * `/` → the projects and their pages; `/<project>/<page>` → that page; `/<project>/monitor[/...]` →
+ * the pipeline monitor (`monitor/`).
  */
 import { el, replaceChildren } from './dom.ts';
 import { showHome } from './home.ts';
+import { showMonitor } from './monitor/monitor.ts';
 import { layout } from './nav.ts';
 import { Page } from './page.ts';
 
@@ -18,6 +20,9 @@ function main(): void {
   const segments = location.pathname.split('/').filter((segment) => segment !== '');
   if (segments.length === 0) {
     void showHome(app, frame);
+  } else if (segments.length >= 2 && segments[1] === 'monitor') {
+    const [project, , ...rest] = segments.map((segment) => decodeURIComponent(segment));
+    void showMonitor(app, frame, project as string, rest);
   } else if (segments.length === 2) {
     const [project, page] = segments.map((segment) => decodeURIComponent(segment)) as [string, string];
     new Page(app, frame, project, page).start();

@@ -2,6 +2,7 @@
  * The sidebar: every project served and its pages, the current one marked. On a phone it folds
  * away behind the top bar's menu button.
  */
+import type { MonitorViewName } from '../dashboards/monitor-runs-views.ts';
 import type { ProjectSummary } from '../dashboards/views.ts';
 import { el } from './dom.ts';
 
@@ -42,7 +43,7 @@ export function layout(): Layout {
 export function renderNav(
   nav: HTMLElement,
   projects: ProjectSummary[],
-  current?: { project: string; page: string },
+  current?: { project: string; page?: string; monitor?: string },
 ): void {
   nav.replaceChildren(
     el('a', { class: 'brand sidebar-brand', href: '/' }, 'strata'),
@@ -63,8 +64,53 @@ export function renderNav(
             );
           }),
         ),
+        el('h3', { class: 'nav-section-title' }, 'Monitor'),
+        el(
+          'ul',
+          { class: 'nav-monitor', 'data-role': 'monitor-nav' },
+          ...MONITOR_VIEWS.map((view) => {
+            const here = current?.project === project.name && current.monitor === view;
+            return el(
+              'li',
+              {},
+              el(
+                'a',
+                {
+                  href: monitorUrl(project.name, view),
+                  'data-view': view,
+                  'aria-current': here ? 'page' : undefined,
+                },
+                MONITOR_TITLES[view],
+              ),
+            );
+          }),
+        ),
       ),
     ),
   );
   if (projects.length === 0) nav.append(el('p', { class: 'nav-empty' }, 'No project.'));
+}
+
+/** The monitor's views, in the order the sidebar lists them. */
+export const MONITOR_VIEWS: readonly MonitorViewName[] = [
+  'runs',
+  'checks',
+  'quarantine',
+  'reconciliation',
+  'lineage',
+];
+
+/** What the sidebar calls each view of the monitor. */
+export const MONITOR_TITLES: Record<MonitorViewName, string> = {
+  runs: 'Runs',
+  checks: 'Checks',
+  quarantine: 'Quarantine',
+  reconciliation: 'Reconciliation',
+  lineage: 'Lineage',
+};
+
+/** `/<project>/monitor/<view>[/<id>]` */
+export function monitorUrl(project: string, view: string, id?: string): string {
+  const base = `/${encodeURIComponent(project)}/monitor/${view}`;
+  return id === undefined ? base : `${base}/${encodeURIComponent(id)}`;
 }

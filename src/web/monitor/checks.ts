@@ -8,7 +8,7 @@ import {
   heading,
   loadView,
   numberCell,
-  qualityTabs,
+ 
   row,
   statusBadge,
   table,
@@ -25,7 +25,6 @@ export function showChecks(context: MonitorContext): Promise<void> {
     replaceChildren(
       context.layout.main,
       heading(context, 'Checks'),
-      qualityTabs(context),
       el(
         'section',
         { 'data-monitor-view': 'checks', class: 'mq-section' },
@@ -65,7 +64,6 @@ function showCheck(context: MonitorContext, checkId: string): Promise<void> {
     replaceChildren(
       context.layout.main,
       heading(context, check.checkId, el('p', { class: 'mq-lead' }, statusBadge(check.status), ' ', check.message)),
-      qualityTabs(context),
       el(
         'section',
         { 'data-monitor-view': 'check', 'data-check': check.checkId, 'data-status': check.status, class: 'mq-section' },

@@ -11,7 +11,7 @@ import { type ComposeOption, type EChartsType, init, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { LineageNodeView, LineageView } from '../../dashboards/views.ts';
 import { el, replaceChildren } from '../dom.ts';
-import { type MonitorContext, apiUrl, count, duration, heading, loadView, qualityTabs, statusBadge } from './quality-common.ts';
+import { type MonitorContext, apiUrl, count, duration, heading, loadView, statusBadge } from './quality-common.ts';
 
 use([GraphChart, TooltipComponent, CanvasRenderer]);
 
@@ -71,7 +71,6 @@ export function showLineage(context: MonitorContext): Promise<void> {
     replaceChildren(
       context.layout.main,
       heading(context, 'Lineage'),
-      qualityTabs(context),
       el(
         'section',
         { 'data-monitor-view': 'lineage', class: 'mq-section' },
@@ -104,8 +103,8 @@ export function showLineage(context: MonitorContext): Promise<void> {
       animation: false,
       tooltip: {
         confine: true,
-        formatter: (params) => {
-          const data = (params as { dataType?: string; data: { id?: string } }).data;
+        formatter: (params: unknown) => {
+          const data = (params as { data: { id?: string } }).data;
           const node = data.id ? byId.get(data.id) : undefined;
           if (!node) return '';
           return `${node.kind} ${escapeHtml(node.name)}<br/>${node.status ?? 'not run'} · ${count(node.rows)} rows · ${duration(node.durationMs)}`;

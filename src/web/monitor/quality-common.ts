@@ -10,7 +10,7 @@ export interface MonitorContext {
   layout: Layout;
   project: string;
   view: string;
-  id?: string;
+  id: string | undefined;
 }
 
 /**
@@ -100,26 +100,5 @@ export function heading(context: MonitorContext, title: string, ...rest: Child[]
     el('p', { class: 'mq-crumbs' }, el('a', { href: viewUrl(context.project, 'checks') }, context.project), ' / monitor'),
     el('h1', {}, title),
     ...rest,
-  );
-}
-
-/** The monitor's quality views, linked from each of them. */
-export function qualityTabs(context: MonitorContext): HTMLElement {
-  const tabs = [
-    ['checks', 'Checks'],
-    ['quarantine', 'Quarantine'],
-    ['reconciliation', 'Reconciliation'],
-    ['lineage', 'Lineage'],
-  ] as const;
-  return el(
-    'nav',
-    { class: 'mq-tabs', 'aria-label': 'Monitor views' },
-    ...tabs.map(([view, label]) =>
-      el(
-        'a',
-        { href: viewUrl(context.project, view), 'aria-current': context.view === view ? 'page' : undefined },
-        label,
-      ),
-    ),
   );
 }

@@ -5,7 +5,7 @@
 import type { QuarantineView } from '../../dashboards/views.ts';
 import { ChartView, PALETTE } from '../components/echarts.ts';
 import { el, replaceChildren } from '../dom.ts';
-import { type MonitorContext, apiUrl, count, heading, loadView, qualityTabs, row, table } from './quality-common.ts';
+import { type MonitorContext, apiUrl, count, heading, loadView, row, table } from './quality-common.ts';
 
 const FILTERS = [
   ['source', 'Source'],
@@ -70,7 +70,6 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
     replaceChildren(
       context.layout.main,
       heading(context, 'Quarantine'),
-      qualityTabs(context),
       el(
         'section',
         { 'data-monitor-view': 'quarantine', 'data-total': String(view.total), class: 'mq-section' },

@@ -5,7 +5,7 @@
 import type { ReconciliationView } from '../../dashboards/views.ts';
 import { ChartView, PALETTE } from '../components/echarts.ts';
 import { el, replaceChildren } from '../dom.ts';
-import { type MonitorContext, apiUrl, heading, loadView, numberCell, qualityTabs, row, table } from './quality-common.ts';
+import { type MonitorContext, apiUrl, heading, loadView, numberCell, row, table } from './quality-common.ts';
 
 export function showReconciliation(context: MonitorContext): Promise<void> {
   return loadView<ReconciliationView>(context, apiUrl(context, 'reconciliation'), async (view) => {
@@ -16,7 +16,6 @@ export function showReconciliation(context: MonitorContext): Promise<void> {
     replaceChildren(
       context.layout.main,
       heading(context, 'Reconciliation'),
-      qualityTabs(context),
       el(
         'section',
         { 'data-monitor-view': 'reconciliation', 'data-mismatches': String(view.mismatches), class: 'mq-section' },

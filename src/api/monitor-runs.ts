@@ -1,0 +1,186 @@
+import { ensureAuditSchema } from '../audit/recorder.ts';
+import { findRunSummary, markInterrupted, type RunSummary, searchRuns } from '../audit/runs.ts';
+import { RUN_STATUSES } from '../audit/schema.ts';
+import type { MonitorRunRow, MonitorRunsView, MonitorRunView } from '../dashboards/monitor-runs-views.ts';
+import type { Engine } from '../engine/types.ts';
+import { StrataError } from '../errors/strata-error.ts';
+import { planTasks } from '../runner/plan-tasks.ts';
+import { isIsoDate } from '../time/dates.ts';
+import { clip, type DashboardSite, type ServedProject } from './dashboard-site.ts';
+import { buildTimeline } from './monitor-timeline.ts';
+import { readRun } from './runs.ts';
+
+/** The monitor's runs views over a served project's open warehouse (`/api/<project>/monitor/runs...`). */
+
+const DEFAULT_LIMIT = 25;
+const MAX_LIMIT = 200;
+/** What a filter may name: audit's statuses, and `interrupted` (a `running` run whose process is gone). */
+const FILTER_STATUSES = [...RUN_STATUSES, 'interrupted'];
+
+/** Audit schemas are ensured once per served warehouse, not on every request. */
+const ensured = new WeakSet<Engine>();
+
+async function auditOf(served: ServedProject): Promise<Engine> {
+  if (!ensured.has(served.engine)) {
+    await ensureAuditSchema(served.engine);
+    ensured.add(served.engine);
+  }
+  return served.engine;
+}
+
+/** `GET /api/<project>/monitor/runs?status=&from=&to=&limit=&offset=`: a page of runs, newest first. */
+export async function monitorRuns(
+  site: DashboardSite,
+  slug: string,
+  params: URLSearchParams,
+): Promise<MonitorRunsView> {
+  const served = site.project(slug);
+  const engine = await auditOf(served);
+  const status = optional(params, 'status');
+  if (status !== undefined && !FILTER_STATUSES.includes(status)) {
+    throw new StrataError('DASHBOARD_BAD_INPUT', `status must be one of ${FILTER_STATUSES.join(', ')}`, {
+      field: 'status',
+    });
+  }
+  const from = optionalDate(params, 'from');
+  const to = optionalDate(params, 'to');
+  const limit = integer(params, 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
+  const offset = integer(params, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+  // An interrupted run is recorded as running: ask for those, then keep the ones whose process is gone.
+  const recorded = status === 'interrupted' ? 'running' : status;
+  const page = await searchRuns(engine, {
+    limit,
+    offset,
+    ...(recorded ? { status: recorded } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  });
+  let runs = await markInterrupted(engine, page.runs);
+  let total = page.total;
+  if (status === 'interrupted' || status === 'running') {
+    const kept = runs.filter((r) => r.status === status);
+    // The run lock tells live from dead for every running run at once: all are kept, or none.
+    if (kept.length !== runs.length) total = 0;
+    runs = kept;
+  }
+  return {
+    project: served.slug,
+    title: served.title,
+    runs: runs.map(toRow),
+    total,
+    limit,
+    offset,
+    filters: { status: status ?? null, from: from ?? null, to: to ?? null },
+    statuses: FILTER_STATUSES,
+    live: runs.some((r) => r.status === 'running'),
+  };
+}
+
+/** `GET /api/<project>/monitor/runs/<runId>`: the run's report (as `strata runs --run`) and its timeline. */
+export async function monitorRun(site: DashboardSite, slug: string, runId: string): Promise<MonitorRunView> {
+  const served = site.project(slug);
+  const engine = await auditOf(served);
+  const summary = await findRunSummary(engine, runId);
+  if (!summary) {
+    throw new StrataError('DASHBOARD_NOT_FOUND', `no run "${clip(runId)}" is recorded for ${served.slug}`, {
+      hint: `GET /api/${served.slug}/monitor/runs lists the runs.`,
+    });
+  }
+  const report = await readRun(engine, runId);
+  const now = new Date();
+  const timeline = buildTimeline(report.run.startedAt, report.tasks, taskDeps(served, report.tasks), now);
+  const run = toRow({ ...summary, status: report.run.status });
+  return {
+    project: served.slug,
+    title: served.title,
+    run,
+    report: {
+      tasks: report.tasks,
+      checks: report.checks,
+      alerts: report.alerts,
+      metrics: report.metrics,
+    },
+    checks: report.checks.map((c) => ({
+      checkId: c.checkId,
+      type: c.type,
+      target: c.target,
+      severity: c.severity,
+      status: c.status,
+      failingRows: c.failingRows,
+      message: c.message,
+    })),
+    alerts: report.alerts.map((a) => ({
+      rule: a.rule,
+      subject: a.subject,
+      message: a.message,
+      delivery: a.delivery,
+    })),
+    timeline: { startedAt: report.run.startedAt, ...timeline },
+    live: run.status === 'running',
+    now: now.toISOString(),
+  };
+}
+
+/** What each task of the run waited for: the run's plan over the nodes it ran, from the project's DAG. */
+function taskDeps(served: ServedProject, attempts: readonly { task: string }[]): Map<string, string[]> {
+  const { graph, checks } = served.project;
+  const nodes = new Set(
+    attempts.map((a) => a.task.replace(/:checks$/, '')).filter((n) => graph.nodes.has(n)),
+  );
+  const plan = planTasks(graph, nodes, checks, { build: true });
+  return new Map(plan.map((t) => [t.id, t.deps]));
+}
+
+function toRow(r: RunSummary): MonitorRunRow {
+  return {
+    runId: r.runId,
+    status: r.status,
+    trigger: r.trigger,
+    dateFrom: r.dateFrom,
+    dateTo: r.dateTo,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    durationMs: r.durationMs,
+    tasksSucceeded: r.tasksSucceeded,
+    tasksFailed: r.tasksFailed,
+    tasksSkipped: r.tasksSkipped,
+    rowsByLayer: r.rowsByLayer,
+    checksFailed: r.checksFailed,
+    checksWarned: r.checksWarned,
+    quarantined: r.quarantined,
+    alerts: r.alerts,
+    error: r.error,
+    resumedFrom: r.resumedFrom,
+  };
+}
+
+function optional(params: URLSearchParams, name: string): string | undefined {
+  const value = params.get(name);
+  return value === null || value === '' ? undefined : value;
+}
+
+function optionalDate(params: URLSearchParams, name: string): string | undefined {
+  const value = optional(params, name);
+  if (value !== undefined && !isIsoDate(value)) {
+    throw new StrataError(
+      'DASHBOARD_BAD_INPUT',
+      `${name} must be a date written YYYY-MM-DD, got "${clip(value)}"`,
+      {
+        field: name,
+      },
+    );
+  }
+  return value;
+}
+
+function integer(params: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+  const value = optional(params, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new StrataError('DASHBOARD_BAD_INPUT', `${name} must be a whole number from ${min} to ${max}`, {
+      field: name,
+    });
+  }
+  return n;
+}

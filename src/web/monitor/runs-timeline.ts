@@ -1,0 +1,117 @@
+/**
+ * A run's task timeline: a Gantt chart on the run's real time axis, drawn as HTML (one row per
+ * task, each attempt a bar placed by its start and length, coloured by its status). Retries are
+ * several bars on a row; a skipped task says why; the critical path's rows and bars are marked.
+ * Hovering a bar (its title) names the task, attempt, status, duration, rows and error.
+ *
+ * Test hooks: `[data-role=timeline]`, `[data-role=attempt][data-task][data-attempt][data-status]`,
+ * `[data-role=timeline-task][data-critical]`, `[data-role=skip-reason]`.
+ */
+import type { MonitorRunView, MonitorTaskAttempt } from '../../dashboards/monitor-runs-views.ts';
+import { el } from '../dom.ts';
+import { duration, formatRows } from './run-format.ts';
+
+const TICKS = 4;
+
+export function drawTimeline(view: MonitorRunView): HTMLElement {
+  const { timeline } = view;
+  if (timeline.tasks.length === 0) {
+    return el('p', { class: 'empty', 'data-role': 'timeline' }, 'No task has started yet.');
+  }
+  const span = Math.max(timeline.spanMs, 1);
+  const pct = (ms: number) => `${((Math.max(0, ms) / span) * 100).toFixed(3)}%`;
+  const axis = el(
+    'div',
+    { class: 'gantt-row gantt-axis', 'aria-hidden': 'true' },
+    el('div', { class: 'gantt-label' }),
+    el(
+      'div',
+      { class: 'gantt-track' },
+      ...Array.from({ length: TICKS + 1 }, (_, i) =>
+        el(
+          'span',
+          { class: 'gantt-tick', style: `left: ${(i / TICKS) * 100}%` },
+          i === 0 ? '0' : duration((span * i) / TICKS),
+        ),
+      ),
+    ),
+  );
+  const rows = timeline.tasks.map((task) =>
+    el(
+      'div',
+      {
+        class: `gantt-row${task.critical ? ' gantt-critical' : ''}`,
+        'data-role': 'timeline-task',
+        'data-task': task.task,
+        'data-status': task.status,
+        'data-critical': String(task.critical),
+      },
+      el(
+        'div',
+        { class: 'gantt-label', title: task.task },
+        el('span', { class: 'gantt-name' }, task.task),
+        task.critical
+          ? el('span', { class: 'gantt-critical-mark', title: 'on the critical path' }, 'critical')
+          : null,
+        task.attempts.length > 1
+          ? el('span', { class: 'gantt-retries' }, `${task.attempts.length} attempts`)
+          : null,
+      ),
+      el(
+        'div',
+        { class: 'gantt-track' },
+        ...task.attempts.map((a) => bar(a, pct, task.critical)),
+        task.skipReason
+          ? el(
+              'span',
+              {
+                class: 'gantt-skip',
+                'data-role': 'skip-reason',
+                style: `left: ${pct(task.attempts[0]?.startMs ?? 0)}`,
+              },
+              task.skipReason,
+            )
+          : null,
+      ),
+    ),
+  );
+  return el(
+    'div',
+    { class: 'gantt', 'data-role': 'timeline', 'data-span-ms': String(timeline.spanMs) },
+    el(
+      'p',
+      { class: 'gantt-legend' },
+      ...['success', 'failed', 'running', 'skipped'].map((s) =>
+        el('span', { class: `gantt-key gantt-${s}` }, s),
+      ),
+      el('span', { class: 'gantt-key gantt-key-critical' }, 'critical path'),
+      timeline.criticalPath.length
+        ? el('span', { class: 'gantt-path', 'data-role': 'critical-path' }, timeline.criticalPath.join(' → '))
+        : null,
+    ),
+    axis,
+    ...rows,
+  );
+}
+
+function bar(a: MonitorTaskAttempt, pct: (ms: number) => string, critical: boolean): HTMLElement {
+  const lines = [
+    `${a.task} — attempt ${a.attempt}`,
+    `status: ${a.status}`,
+    `started: +${duration(a.startMs)}`,
+    `duration: ${a.durationMs === null ? `${duration(a.endMs - a.startMs)} so far` : duration(a.durationMs)}`,
+    `rows: ${formatRows(a.rowsOut)}`,
+    ...(a.error ? [`error: ${a.errorCode ? `${a.errorCode} ` : ''}${a.error}`] : []),
+  ];
+  return el('span', {
+    class: `gantt-bar gantt-${a.status}${critical ? ' gantt-bar-critical' : ''}`,
+    'data-role': 'attempt',
+    'data-task': a.task,
+    'data-attempt': String(a.attempt),
+    'data-status': a.status,
+    style: `left: ${pct(a.startMs)}; width: ${pct(a.endMs - a.startMs)}`,
+    title: lines.join('\n'),
+    tabindex: '0',
+    'aria-label': lines.join(', '),
+  });
+}
