@@ -6,16 +6,17 @@
  */
 import { GraphChart } from 'echarts/charts';
 import type { GraphSeriesOption } from 'echarts/charts';
-import { TooltipComponent } from 'echarts/components';
+import { GridComponent, TooltipComponent } from 'echarts/components';
+import type { GridComponentOption, TooltipComponentOption } from 'echarts/components';
 import { type ComposeOption, type EChartsType, init, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { LineageNodeView, LineageView } from '../../dashboards/views.ts';
 import { el, replaceChildren } from '../dom.ts';
 import { type MonitorContext, apiUrl, count, duration, heading, loadView, statusBadge } from './quality-common.ts';
 
-use([GraphChart, TooltipComponent, CanvasRenderer]);
+use([GraphChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
-type Option = ComposeOption<GraphSeriesOption>;
+type Option = ComposeOption<GraphSeriesOption | GridComponentOption | TooltipComponentOption>;
 
 const STATUS_COLOUR: Record<string, string> = {
   success: '#16a34a',
@@ -110,15 +111,15 @@ export function showLineage(context: MonitorContext): Promise<void> {
           return `${node.kind} ${escapeHtml(node.name)}<br/>${node.status ?? 'not run'} · ${count(node.rows)} rows · ${duration(node.durationMs)}`;
         },
       },
+      grid: { left: 70, right: 90, top: 24, bottom: 32 },
+      xAxis: { type: 'value', show: false, min: 0, max: Math.max(1, depth) * COLUMN },
+      yAxis: { type: 'value', show: false, inverse: true, min: 0, max: Math.max(1, rows - 1) * ROW },
       series: [
         {
           type: 'graph',
           layout: 'none',
-          roam: true,
-          left: 60,
-          right: 90,
-          top: 24,
-          bottom: 24,
+          // On a hidden grid: symbols keep their pixel size and shape whatever the box's aspect.
+          coordinateSystem: 'cartesian2d',
           edgeSymbol: ['none', 'arrow'],
           edgeSymbolSize: 7,
           label: { show: true, position: 'bottom', fontSize: 11, color: '#0f172a' },
@@ -151,8 +152,7 @@ function graphData(nodes: LineageNodeView[], selected: string | null): GraphSeri
   return nodes.map((node) => ({
     id: node.id,
     name: node.kind === 'page' ? `▤ ${node.name}` : node.name,
-    x: node.depth * COLUMN,
-    y: node.order * ROW,
+    value: [node.depth * COLUMN, node.order * ROW],
     symbol: SYMBOL[node.kind] ?? 'circle',
     symbolSize: node.id === selected ? 22 : node.kind === 'checks' ? 13 : 16,
     itemStyle: {

@@ -98,7 +98,7 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
           ? el('p', { class: 'empty' }, 'Nothing to show.')
           : table(
               { 'data-role': 'records' },
-              ['Load date', 'Source', 'File', 'Field', 'Reason', 'Message', 'Raw record as received', 'Found in', 'Resolved'],
+              ['Load date', 'Source', 'File', 'Field', 'Reason', 'Raw record as received', 'Message', 'Run'],
               view.records.map((record) =>
                 row(
                   {
@@ -109,15 +109,20 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
                   },
                   record.loadDate,
                   record.source,
-                  el('span', { class: 'mq-mono' }, `${record.file}${record.line !== null ? `:${record.line}` : record.position !== null ? ` #${record.position}` : ''}`),
+                  el('span', { class: 'mq-mono', title: record.file }, `${record.file.replace(/^.*\//, '')}${record.line !== null ? `:${record.line}` : record.position !== null ? ` #${record.position}` : ''}`),
                   record.field,
                   el('code', {}, record.reason),
-                  el('span', { class: 'mq-message' }, record.message),
                   el('pre', { class: 'mq-raw', 'data-role': 'raw' }, record.rawRecord ?? '—'),
-                  el('span', { class: 'mq-mono' }, record.foundInRun),
-                  record.resolvedInRun
-                    ? el('span', { class: 'mq-badge mq-pass', 'data-role': 'resolved' }, `resolved in ${record.resolvedInRun}`)
-                    : el('span', { class: 'mq-badge mq-open' }, 'open'),
+                  el('span', { class: 'mq-message' }, record.message),
+                  el(
+                    'td',
+                    {},
+                    el('span', { class: 'mq-mono', title: 'found in run' }, record.foundInRun),
+                    el('br'),
+                    record.resolvedInRun
+                      ? el('span', { class: 'mq-badge mq-pass', 'data-role': 'resolved', title: `resolved in ${record.resolvedInRun}` }, 'resolved')
+                      : el('span', { class: 'mq-badge mq-open' }, 'open'),
+                  ),
                 ),
               ),
             ),

@@ -80,7 +80,7 @@ export function showReconciliation(context: MonitorContext): Promise<void> {
         loadsChart.draw(
           {
             grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-            legend: { top: 0 },
+            legend: { top: 0, type: 'scroll' },
             tooltip: { trigger: 'axis' },
             xAxis: { type: 'category', data: x },
             yAxis: { type: 'value', minInterval: 1 },
@@ -109,9 +109,9 @@ export function showReconciliation(context: MonitorContext): Promise<void> {
         layersChart.draw(
           {
             grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-            legend: { top: 0 },
+            legend: { top: 0, type: 'scroll' },
             tooltip: { trigger: 'axis' },
-            xAxis: { type: 'category', data: view.layers.names },
+            xAxis: { type: 'category', data: view.layers.names, axisLabel: { interval: 0 } },
             yAxis: { type: 'value', minInterval: 1 },
             series: view.layers.runs.map((run) => ({
               type: 'bar' as const,
