@@ -24,7 +24,8 @@ export async function monitorEngine(site: DashboardSite, slug: string): Promise<
 export function textParam(params: URLSearchParams, name: string): string | null {
   const value = params.get(name);
   if (value === null || value === '') return null;
-  if (value.length > 200) throw new StrataError('DASHBOARD_BAD_INPUT', `${name} is too long`, { field: name });
+  if (value.length > 200)
+    throw new StrataError('DASHBOARD_BAD_INPUT', `${name} is too long`, { field: name });
   return value;
 }
 

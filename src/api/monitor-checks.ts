@@ -19,7 +19,11 @@ const MAX_HISTORY_RUNS = 200;
  * Every check with its newest result and its history over the newest runs that ran checks
  * (`runs`, default 30): what audit.dq_results holds, read through audit/.
  */
-export async function monitorChecks(site: DashboardSite, slug: string, params: URLSearchParams): Promise<ChecksView> {
+export async function monitorChecks(
+  site: DashboardSite,
+  slug: string,
+  params: URLSearchParams,
+): Promise<ChecksView> {
   const served = await monitorEngine(site, slug);
   const runs = intParam(params, 'runs', { min: 1, max: MAX_HISTORY_RUNS, fallback: HISTORY_RUNS });
   const [latest, history] = await Promise.all([
@@ -61,9 +65,13 @@ export async function monitorCheck(
   const runs = intParam(params, 'runs', { min: 1, max: MAX_HISTORY_RUNS, fallback: HISTORY_RUNS });
   const [result] = await latestCheckResults(served.engine, checkId);
   if (!result) {
-    throw new StrataError('DASHBOARD_NOT_FOUND', `no check "${checkId.slice(0, 200)}" has a result in ${slug}`, {
-      hint: `GET /api/${slug}/monitor/checks lists the checks that ran.`,
-    });
+    throw new StrataError(
+      'DASHBOARD_NOT_FOUND',
+      `no check "${checkId.slice(0, 200)}" has a result in ${slug}`,
+      {
+        hint: `GET /api/${slug}/monitor/checks lists the checks that ran.`,
+      },
+    );
   }
   const history = (await checkHistory(served.engine, { runs, checkId })).map((entry) => ({
     runId: entry.runId,
@@ -89,7 +97,11 @@ export async function monitorCheck(
   };
 }
 
-function summary(slug: string, result: CheckResult & { runId: string }, history: CheckHistoryCell[]): CheckSummaryView {
+function summary(
+  slug: string,
+  result: CheckResult & { runId: string },
+  history: CheckHistoryCell[],
+): CheckSummaryView {
   return {
     checkId: result.checkId,
     type: result.type,

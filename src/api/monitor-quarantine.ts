@@ -1,4 +1,9 @@
-import { type QuarantineFilter, countBadRecords, countBadRecordsByReason, listBadRecords } from '../audit/bad-records.ts';
+import {
+  type QuarantineFilter,
+  countBadRecords,
+  countBadRecordsByReason,
+  listBadRecords,
+} from '../audit/bad-records.ts';
 import type { QuarantineView } from '../dashboards/monitor-quality-views.ts';
 import type { DashboardSite } from './dashboard-site.ts';
 import { dateParam, intParam, monitorEngine, textParam } from './monitor-audit.ts';

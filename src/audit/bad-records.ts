@@ -119,7 +119,11 @@ export async function countBadRecordsByReason(
      GROUP BY reason_code ORDER BY n DESC, reason_code`,
     filterParams(filter),
   );
-  return rows.map((r) => ({ reason: String(r.reason_code), records: Number(r.n), resolved: Number(r.resolved ?? 0) }));
+  return rows.map((r) => ({
+    reason: String(r.reason_code),
+    records: Number(r.n),
+    resolved: Number(r.resolved ?? 0),
+  }));
 }
 
 /**

@@ -23,5 +23,7 @@ export function registerMonitorQualityRoutes(app: Hono, site: DashboardSite): vo
   app.get('/api/:project/monitor/reconciliation', async (c) =>
     c.json(await monitorReconciliation(site, c.req.param('project'), params(c.req.url))),
   );
-  app.get('/api/:project/monitor/lineage', async (c) => c.json(await monitorLineage(site, c.req.param('project'))));
+  app.get('/api/:project/monitor/lineage', async (c) =>
+    c.json(await monitorLineage(site, c.req.param('project'))),
+  );
 }

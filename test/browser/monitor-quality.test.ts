@@ -58,7 +58,9 @@ describe.each([1280, 390])('at %i px', (width) => {
   it('the checks view shows each check’s newest status and its history strip', async () => {
     const { page, errors } = await open(`/${slug}/monitor/checks`, width);
     try {
-      const rows = await audit('select check_id, status, run_id from audit.dq_results order by started_at, run_id, check_id');
+      const rows = await audit(
+        'select check_id, status, run_id from audit.dq_results order by started_at, run_id, check_id',
+      );
       const newest = new Map<string, string>();
       for (const r of rows) newest.set(String(r.check_id), String(r.status));
       const shown = await page.$$eval('tr[data-check]', (trs) =>
@@ -81,7 +83,10 @@ describe.each([1280, 390])('at %i px', (width) => {
   });
 
   it('a check page shows its SQL and its sample of failing rows', async () => {
-    const { page, errors } = await open(`/${slug}/monitor/checks/${encodeURIComponent('fact_orders:small_amounts')}`, width);
+    const { page, errors } = await open(
+      `/${slug}/monitor/checks/${encodeURIComponent('fact_orders:small_amounts')}`,
+      width,
+    );
     try {
       const [row] = await audit(
         "select check_sql from audit.dq_results where check_id = 'fact_orders:small_amounts' order by started_at desc limit 1",
@@ -105,7 +110,10 @@ describe.each([1280, 390])('at %i px', (width) => {
          order by load_date desc, source, source_file, record_position, source_line, field`,
       );
       const shown = await page.$$eval('[data-role="records"] tbody tr', (trs) =>
-        trs.map((tr) => [tr.querySelector('[data-role="raw"]')?.textContent, tr.getAttribute('data-resolved')]),
+        trs.map((tr) => [
+          tr.querySelector('[data-role="raw"]')?.textContent,
+          tr.getAttribute('data-resolved'),
+        ]),
       );
       expect(shown).toEqual(rows.map((r) => [r.raw_record ?? '—', String(r.resolved_run_id !== null)]));
       expect(shown.map(([raw]) => raw)).toContain('11,1,1.00,caf\\xE9,3/16/2025');
@@ -113,7 +121,8 @@ describe.each([1280, 390])('at %i px', (width) => {
         lis.map((li) => [li.getAttribute('data-reason'), Number(li.getAttribute('data-count'))]),
       );
       const byReason = new Map<string, number>();
-      for (const r of rows) byReason.set(String(r.reason_code), (byReason.get(String(r.reason_code)) ?? 0) + 1);
+      for (const r of rows)
+        byReason.set(String(r.reason_code), (byReason.get(String(r.reason_code)) ?? 0) + 1);
       expect(new Map(counts as [string, number][])).toEqual(byReason);
       expect(await page.$$('[data-role="reasons"] canvas')).not.toHaveLength(0);
       expect(errors).toEqual([]);
@@ -123,7 +132,9 @@ describe.each([1280, 390])('at %i px', (width) => {
       await page.click('[data-role="filters"] button[type="submit"]');
       await page.waitForURL(/reason=invalid_type/);
       await pageReady(page);
-      const reasons = await page.$$eval('[data-role="records"] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-reason')));
+      const reasons = await page.$$eval('[data-role="records"] tbody tr', (trs) =>
+        trs.map((tr) => tr.getAttribute('data-reason')),
+      );
       expect(reasons).toEqual(rows.filter((r) => r.reason_code === 'invalid_type').map(() => 'invalid_type'));
     } finally {
       await page.close();
@@ -142,11 +153,19 @@ describe.each([1280, 390])('at %i px', (width) => {
       const shown = await page.$$eval('[data-role="loads"] tbody tr', (trs) =>
         trs.map((tr) => [
           tr.getAttribute('data-mismatch'),
-          ...[...tr.querySelectorAll('td.num')].slice(1, 5).map((td) => Number(td.textContent?.replace(/,/g, ''))),
+          ...[...tr.querySelectorAll('td.num')]
+            .slice(1, 5)
+            .map((td) => Number(td.textContent?.replace(/,/g, ''))),
         ]),
       );
       expect(shown).toEqual(
-        rows.map((r) => ['false', Number(r.received), Number(r.staged), Number(r.quarantined), Number(r.duplicates)]),
+        rows.map((r) => [
+          'false',
+          Number(r.received),
+          Number(r.staged),
+          Number(r.quarantined),
+          Number(r.duplicates),
+        ]),
       );
       const runs = await audit('select run_id from audit.daily_metrics');
       expect(await page.$$('[data-role="layers"] tbody tr')).toHaveLength(runs.length);
@@ -165,8 +184,16 @@ describe.each([1280, 390])('at %i px', (width) => {
       const nodes = await page.$$eval('[data-role="nodes"] [data-node]', (items) =>
         items.map((item) => [item.getAttribute('data-node'), item.getAttribute('data-kind')]),
       );
-      const models = [...graph.nodes.values()].filter((n) => n.kind === 'model').map((n) => n.name).sort();
-      expect(nodes.filter(([, kind]) => kind === 'model').map(([id]) => id).sort()).toEqual(models);
+      const models = [...graph.nodes.values()]
+        .filter((n) => n.kind === 'model')
+        .map((n) => n.name)
+        .sort();
+      expect(
+        nodes
+          .filter(([, kind]) => kind === 'model')
+          .map(([id]) => id)
+          .sort(),
+      ).toEqual(models);
       expect(Number(await page.getAttribute('[data-role="graph"]', 'data-nodes'))).toBe(nodes.length);
       // Click fact_orders where the graph draws it (on the canvas).
       const item = await page.$('[data-role="nodes"] [data-node="fact_orders"]');
@@ -176,7 +203,9 @@ describe.each([1280, 390])('at %i px', (width) => {
       await page.locator('[data-role="graph"] canvas').first().click({ position: { x, y } });
       await page.waitForSelector('[data-role="selected"][data-node="fact_orders"]');
       const list = (role: string) =>
-        page.$$eval(`[data-role="selection"] [data-role="${role}"] [data-node]`, (lis) => lis.map((li) => li.getAttribute('data-node')));
+        page.$$eval(`[data-role="selection"] [data-role="${role}"] [data-node]`, (lis) =>
+          lis.map((li) => li.getAttribute('data-node')),
+        );
       expect(await list('upstream')).toEqual(graph.upstream.get('fact_orders'));
       expect(await list('downstream')).toEqual(['daily_orders', 'fact_orders:checks']);
       const [task] = await audit(

@@ -46,9 +46,13 @@ export const MONITOR_FILES = {
     '5,1,"1,5",placed,3/14/2025',
     '',
   ].join('\n'),
-  'data/orders/2025-03-15.csv': [HEADER, '6,1,1.50,placed,3/15/2025', '7,3,12.00,placed,3/15/2025', '8,1,abc,placed,3/15/2025', ''].join(
-    '\n',
-  ),
+  'data/orders/2025-03-15.csv': [
+    HEADER,
+    '6,1,1.50,placed,3/15/2025',
+    '7,3,12.00,placed,3/15/2025',
+    '8,1,abc,placed,3/15/2025',
+    '',
+  ].join('\n'),
   'seeds/channels.csv': 'channel,label\nweb,Web\nstore,Store\n',
   'models/warehouse/fact_orders.sql': model(
     {

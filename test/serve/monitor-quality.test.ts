@@ -61,7 +61,9 @@ describe('checks', () => {
     expect(body.runs.map((r) => r.runId)).toEqual(runs);
     const newest = new Map<string, string>();
     for (const r of rows) newest.set(String(r.check_id), String(r.status));
-    expect(Object.fromEntries(body.checks.map((c) => [c.checkId, c.status]))).toEqual(Object.fromEntries(newest));
+    expect(Object.fromEntries(body.checks.map((c) => [c.checkId, c.status]))).toEqual(
+      Object.fromEntries(newest),
+    );
     const failing = body.checks.find((c) => c.checkId === 'fact_orders:small_amounts');
     expect(failing?.status).toBe('fail');
     expect(failing?.severity).toBe('error');
@@ -103,16 +105,22 @@ describe('quarantine', () => {
        from audit.bad_records order by load_date desc, source, source_file, record_position, source_line, field`,
     );
     expect(body.total).toBe(rows.length);
-    expect(body.records.map((r) => [r.loadDate, r.field, r.reason, r.rawRecord, r.foundInRun, r.resolvedInRun])).toEqual(
+    expect(
+      body.records.map((r) => [r.loadDate, r.field, r.reason, r.rawRecord, r.foundInRun, r.resolvedInRun]),
+    ).toEqual(
       rows.map((r) => [r.load_date, r.field, r.reason_code, r.raw_record, r.run_id, r.resolved_run_id]),
     );
     const resolved = body.records.filter((r) => r.resolvedInRun !== null);
     expect(resolved.map((r) => r.reason)).toEqual(['unknown_enum']);
     expect(resolved[0]?.rawRecord).toBe('2,2,2.50,returned,3/14/2025');
-    expect(body.records.find((r) => r.loadDate === '2025-03-16')?.rawRecord).toBe('11,1,1.00,caf\\xE9,3/16/2025');
+    expect(body.records.find((r) => r.loadDate === '2025-03-16')?.rawRecord).toBe(
+      '11,1,1.00,caf\\xE9,3/16/2025',
+    );
     const byReason = new Map<string, number>();
     for (const r of rows) byReason.set(String(r.reason_code), (byReason.get(String(r.reason_code)) ?? 0) + 1);
-    expect(Object.fromEntries(body.reasons.map((r) => [r.reason, r.records]))).toEqual(Object.fromEntries(byReason));
+    expect(Object.fromEntries(body.reasons.map((r) => [r.reason, r.records]))).toEqual(
+      Object.fromEntries(byReason),
+    );
   });
 
   it('filters by date, field and reason, pages, and leaves resolved ones out when asked', async () => {
@@ -121,12 +129,18 @@ describe('quarantine', () => {
     const open = await getJson<QuarantineView>(`/api/${slug}/monitor/quarantine?open=1`);
     expect(open.body.records.every((r) => r.resolvedInRun === null)).toBe(true);
     expect(open.body.total).toBe(
-      Number((await audit('select count(*) as n from audit.bad_records where resolved_run_id is null'))[0]?.n),
+      Number(
+        (await audit('select count(*) as n from audit.bad_records where resolved_run_id is null'))[0]?.n,
+      ),
     );
-    const reason = await getJson<QuarantineView>(`/api/${slug}/monitor/quarantine?reason=invalid_type&limit=1&offset=1`);
+    const reason = await getJson<QuarantineView>(
+      `/api/${slug}/monitor/quarantine?reason=invalid_type&limit=1&offset=1`,
+    );
     expect(reason.body.records).toHaveLength(1);
     expect(reason.body.total).toBe(
-      Number((await audit("select count(*) as n from audit.bad_records where reason_code = 'invalid_type'"))[0]?.n),
+      Number(
+        (await audit("select count(*) as n from audit.bad_records where reason_code = 'invalid_type'"))[0]?.n,
+      ),
     );
     expect((await getJson<ErrorView>(`/api/${slug}/monitor/quarantine?date=14.03.2025`)).status).toBe(400);
   });
@@ -142,8 +156,17 @@ describe('reconciliation', () => {
          from audit.source_loads l join audit.pipeline_runs r on r.run_id = l.run_id) x
        where n = 1 order by source, load_date`,
     );
-    expect(body.loads.map((l) => [l.source, l.loadDate, l.received, l.staged, l.quarantined, l.duplicates])).toEqual(
-      rows.map((r) => [r.source, r.load_date, Number(r.received), Number(r.staged), Number(r.quarantined), Number(r.duplicates)]),
+    expect(
+      body.loads.map((l) => [l.source, l.loadDate, l.received, l.staged, l.quarantined, l.duplicates]),
+    ).toEqual(
+      rows.map((r) => [
+        r.source,
+        r.load_date,
+        Number(r.received),
+        Number(r.staged),
+        Number(r.quarantined),
+        Number(r.duplicates),
+      ]),
     );
     expect(body.loads.every((l) => l.difference === 0 && l.reconciled)).toBe(true);
     expect(body.mismatches).toBe(0);
@@ -166,8 +189,16 @@ describe('lineage', () => {
     expect(status).toBe(200);
     const graph = site.project(slug).project.graph;
     for (const name of graph.nodes.keys()) expect(body.nodes.map((n) => n.id)).toContain(name);
-    expect(body.nodes.filter((n) => n.kind === 'model').map((n) => n.id).sort()).toEqual(
-      [...graph.nodes.values()].filter((n) => n.kind === 'model').map((n) => n.name).sort(),
+    expect(
+      body.nodes
+        .filter((n) => n.kind === 'model')
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(
+      [...graph.nodes.values()]
+        .filter((n) => n.kind === 'model')
+        .map((n) => n.name)
+        .sort(),
     );
     const tasks = await audit(
       `select task_id, status, rows_out from (select t.*, row_number() over (partition by task_id order by started_at desc, attempt desc) as n
@@ -187,8 +218,12 @@ describe('lineage', () => {
     const fact = body.nodes.find((n) => n.id === 'fact_orders');
     expect(fact?.upstream).toEqual(['orders']);
     expect(fact?.downstream).toEqual(['daily_orders', 'fact_orders:checks']);
-    expect(body.nodes.find((n) => n.id === 'page:orders')?.upstream.sort()).toEqual(['channel_list', 'daily_orders']);
+    expect(body.nodes.find((n) => n.id === 'page:orders')?.upstream.sort()).toEqual([
+      'channel_list',
+      'daily_orders',
+    ]);
     const depth = new Map(body.nodes.map((n) => [n.id, n.depth]));
-    for (const edge of body.edges) expect(depth.get(edge.target)).toBeGreaterThan(depth.get(edge.source) ?? Infinity);
+    for (const edge of body.edges)
+      expect(depth.get(edge.target)).toBeGreaterThan(depth.get(edge.source) ?? Infinity);
   });
 });

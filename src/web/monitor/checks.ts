@@ -8,7 +8,6 @@ import {
   heading,
   loadView,
   numberCell,
- 
   row,
   statusBadge,
   table,
@@ -32,7 +31,15 @@ export function showChecks(context: MonitorContext): Promise<void> {
           'p',
           { class: 'mq-summary', 'data-role': 'counts' },
           ...(['fail', 'error', 'warn', 'pass'] as const).map((status) =>
-            el('span', { class: `mq-count mq-${status}`, 'data-status': status, 'data-count': String(view.counts[status]) }, `${view.counts[status]} ${status}`),
+            el(
+              'span',
+              {
+                class: `mq-count mq-${status}`,
+                'data-status': status,
+                'data-count': String(view.counts[status]),
+              },
+              `${view.counts[status]} ${status}`,
+            ),
           ),
           ` · newest result of each check; the strip shows its last ${view.runs.length} runs, newest on the right`,
         ),
@@ -63,10 +70,19 @@ function showCheck(context: MonitorContext, checkId: string): Promise<void> {
   return loadView<CheckView>(context, apiUrl(context, `checks/${encodeURIComponent(checkId)}`), (check) => {
     replaceChildren(
       context.layout.main,
-      heading(context, check.checkId, el('p', { class: 'mq-lead' }, statusBadge(check.status), ' ', check.message)),
+      heading(
+        context,
+        check.checkId,
+        el('p', { class: 'mq-lead' }, statusBadge(check.status), ' ', check.message),
+      ),
       el(
         'section',
-        { 'data-monitor-view': 'check', 'data-check': check.checkId, 'data-status': check.status, class: 'mq-section' },
+        {
+          'data-monitor-view': 'check',
+          'data-check': check.checkId,
+          'data-status': check.status,
+          class: 'mq-section',
+        },
         el(
           'dl',
           { class: 'mq-facts' },

@@ -12,7 +12,15 @@ import { type ComposeOption, type EChartsType, init, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { LineageNodeView, LineageView } from '../../dashboards/views.ts';
 import { el, replaceChildren } from '../dom.ts';
-import { type MonitorContext, apiUrl, count, duration, heading, loadView, statusBadge } from './quality-common.ts';
+import {
+  type MonitorContext,
+  apiUrl,
+  count,
+  duration,
+  heading,
+  loadView,
+  statusBadge,
+} from './quality-common.ts';
 
 use([GraphChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
@@ -37,22 +45,29 @@ const ROW = 56;
 export function showLineage(context: MonitorContext): Promise<void> {
   return loadView<LineageView>(context, apiUrl(context, 'lineage'), async (view) => {
     const byId = new Map(view.nodes.map((node) => [node.id, node]));
-    const chartBox = el('div', { class: 'mq-graph', 'data-role': 'graph', 'data-nodes': String(view.nodes.length) });
-    const panel = el('aside', { class: 'mq-panel', 'data-role': 'selection' }, el('p', { class: 'mq-muted' }, 'Click a node to see what it reads and what reads it.'));
+    const chartBox = el('div', {
+      class: 'mq-graph',
+      'data-role': 'graph',
+      'data-nodes': String(view.nodes.length),
+    });
+    const panel = el(
+      'aside',
+      { class: 'mq-panel', 'data-role': 'selection' },
+      el('p', { class: 'mq-muted' }, 'Click a node to see what it reads and what reads it.'),
+    );
     const list = el('ul', { class: 'mq-nodes', 'data-role': 'nodes' });
     const depth = Math.max(0, ...view.nodes.map((n) => n.depth));
     const rows = Math.max(1, ...view.nodes.map((n) => n.order + 1));
     chartBox.style.height = `${Math.max(260, rows * ROW + 40)}px`;
     chartBox.style.minWidth = `${(depth + 1) * 150}px`;
 
-    let chart: EChartsType | undefined;
-    let selected: string | null = null;
+    // The chart, once its box is in the page.
+    const drawn: { chart?: EChartsType } = {};
     const select = (id: string | null) => {
-      selected = id;
       for (const item of list.querySelectorAll<HTMLElement>('[data-node]')) {
         item.setAttribute('aria-pressed', String(item.dataset.node === id));
       }
-      chart?.setOption({ series: [{ data: graphData(view.nodes, id) , links: graphLinks(view, id) }] });
+      drawn.chart?.setOption({ series: [{ data: graphData(view.nodes, id), links: graphLinks(view, id) }] });
       const node = id === null ? undefined : byId.get(id);
       chartBox.dataset.selected = id ?? '';
       replaceChildren(panel, ...(node ? describe(node, byId, select) : []));
@@ -84,14 +99,20 @@ export function showLineage(context: MonitorContext): Promise<void> {
           el('span', {}, el('span', { class: 'mq-dot mq-none' }), 'not run'),
           ' · ▢ source or seed · ● model · ◆ checks · ■ page',
         ),
-        el('div', { class: 'mq-lineage' }, el('div', { class: 'mq-scroll mq-graph-scroll' }, chartBox), panel),
+        el(
+          'div',
+          { class: 'mq-lineage' },
+          el('div', { class: 'mq-scroll mq-graph-scroll' }, chartBox),
+          panel,
+        ),
         el('h2', {}, `Nodes (${view.nodes.length})`),
         list,
       ),
     );
 
-    chart = init(chartBox, undefined, { renderer: 'canvas' });
-    const observer = new ResizeObserver(() => chart?.resize());
+    const chart = init(chartBox, undefined, { renderer: 'canvas' });
+    drawn.chart = chart;
+    const observer = new ResizeObserver(() => chart.resize());
     observer.observe(chartBox);
     chart.on('click', (params) => {
       if (params.dataType === 'node') select(String((params.data as { id: string }).id));
@@ -130,18 +151,20 @@ export function showLineage(context: MonitorContext): Promise<void> {
       ],
     };
     await new Promise<void>((resolve) => {
-      chart?.on('finished', () => resolve());
-      chart?.setOption(option);
+      chart.on('finished', () => resolve());
+      chart.setOption(option);
     });
     // Where each node is on the canvas, for whoever clicks it without the list (and for tests).
     for (const item of list.querySelectorAll<HTMLElement>('[data-node]')) {
       const node = byId.get(item.dataset.node ?? '');
-      if (!node || !chart) continue;
-      const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, [node.depth * COLUMN, node.order * ROW]) as number[];
+      if (!node) continue;
+      const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, [
+        node.depth * COLUMN,
+        node.order * ROW,
+      ]) as number[];
       item.dataset.x = String(Math.round(x ?? 0));
       item.dataset.y = String(Math.round(y ?? 0));
     }
-    void selected;
   });
 }
 
@@ -161,7 +184,10 @@ function graphData(nodes: LineageNodeView[], selected: string | null): GraphSeri
       borderWidth: node.id === selected ? 3 : 1,
       opacity: chosen && !near.has(node.id) ? 0.25 : 1,
     },
-    label: { opacity: chosen && !near.has(node.id) ? 0.35 : 1, fontWeight: node.id === selected ? 'bold' : 'normal' },
+    label: {
+      opacity: chosen && !near.has(node.id) ? 0.35 : 1,
+      fontWeight: node.id === selected ? 'bold' : 'normal',
+    },
   }));
 }
 
@@ -190,13 +216,21 @@ function describe(
           'ul',
           { 'data-role': role },
           ...ids.map((id) => {
-            const link = el('button', { type: 'button', class: 'mq-link', 'data-node-link': id }, byId.get(id)?.name ?? id);
+            const link = el(
+              'button',
+              { type: 'button', class: 'mq-link', 'data-node-link': id },
+              byId.get(id)?.name ?? id,
+            );
             link.addEventListener('click', () => select(id));
             return el('li', { 'data-node': id }, link);
           }),
         );
   return [
-    el('h2', { 'data-role': 'selected', 'data-node': node.id }, node.kind === 'page' ? `page ${node.name}` : node.name),
+    el(
+      'h2',
+      { 'data-role': 'selected', 'data-node': node.id },
+      node.kind === 'page' ? `page ${node.name}` : node.name,
+    ),
     el(
       'dl',
       { class: 'mq-facts' },

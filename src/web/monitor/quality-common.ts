@@ -85,7 +85,11 @@ export function table(
 }
 
 export function row(attributes: Record<string, string | undefined>, ...cells: Child[]): HTMLTableRowElement {
-  return el('tr', attributes, ...cells.map((cell) => (cell instanceof HTMLTableCellElement ? cell : el('td', {}, cell))));
+  return el(
+    'tr',
+    attributes,
+    ...cells.map((cell) => (cell instanceof HTMLTableCellElement ? cell : el('td', {}, cell))),
+  );
 }
 
 export function numberCell(value: number | null): HTMLTableCellElement {
@@ -97,7 +101,12 @@ export function heading(context: MonitorContext, title: string, ...rest: Child[]
   return el(
     'header',
     { class: 'page-head' },
-    el('p', { class: 'mq-crumbs' }, el('a', { href: viewUrl(context.project, 'checks') }, context.project), ' / monitor'),
+    el(
+      'p',
+      { class: 'mq-crumbs' },
+      el('a', { href: viewUrl(context.project, 'checks') }, context.project),
+      ' / monitor',
+    ),
     el('h1', {}, title),
     ...rest,
   );

@@ -43,7 +43,12 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
       el(
         'label',
         { class: 'mq-check' },
-        el('input', { type: 'checkbox', name: 'open', value: '1', checked: params.get('open') === '1' ? '' : undefined }),
+        el('input', {
+          type: 'checkbox',
+          name: 'open',
+          value: '1',
+          checked: params.get('open') === '1' ? '' : undefined,
+        }),
         el('span', {}, 'Open only'),
       ),
       el('button', { type: 'submit' }, 'Filter'),
@@ -51,7 +56,8 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const next = new URLSearchParams();
-      for (const [name, value] of new FormData(form)) if (typeof value === 'string' && value !== '') next.set(name, value);
+      for (const [name, value] of new FormData(form))
+        if (typeof value === 'string' && value !== '') next.set(name, value);
       go(next);
     });
     const page = (offset: number) => {
@@ -62,8 +68,16 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
     };
     const first = view.total === 0 ? 0 : view.offset + 1;
     const last = view.offset + view.records.length;
-    const previous = el('button', { type: 'button', disabled: view.offset === 0 ? '' : undefined, 'data-role': 'previous' }, '← Previous');
-    const next = el('button', { type: 'button', disabled: last >= view.total ? '' : undefined, 'data-role': 'next' }, 'Next →');
+    const previous = el(
+      'button',
+      { type: 'button', disabled: view.offset === 0 ? '' : undefined, 'data-role': 'previous' },
+      '← Previous',
+    );
+    const next = el(
+      'button',
+      { type: 'button', disabled: last >= view.total ? '' : undefined, 'data-role': 'next' },
+      'Next →',
+    );
     previous.addEventListener('click', () => page(Math.max(0, view.offset - view.limit)));
     next.addEventListener('click', () => page(view.offset + view.limit));
 
@@ -78,7 +92,9 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
           'div',
           { class: 'mq-card', 'data-role': 'reasons' },
           el('h2', {}, 'Records by reason'),
-          view.reasons.length === 0 ? el('p', { class: 'empty' }, 'No quarantined record matches.') : chart.element,
+          view.reasons.length === 0
+            ? el('p', { class: 'empty' }, 'No quarantined record matches.')
+            : chart.element,
           el(
             'ul',
             { class: 'mq-reasons' },
@@ -88,12 +104,18 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
                 { 'data-reason': reason.reason, 'data-count': String(reason.records) },
                 el('a', { href: `?${withParam(params, 'reason', reason.reason)}` }, reason.reason),
                 ` ${count(reason.records)}`,
-                reason.resolved > 0 ? el('span', { class: 'mq-muted' }, ` (${count(reason.resolved)} resolved)`) : null,
+                reason.resolved > 0
+                  ? el('span', { class: 'mq-muted' }, ` (${count(reason.resolved)} resolved)`)
+                  : null,
               ),
             ),
           ),
         ),
-        el('p', { class: 'mq-summary', 'data-role': 'range' }, `Records ${count(first)}–${count(last)} of ${count(view.total)}`),
+        el(
+          'p',
+          { class: 'mq-summary', 'data-role': 'range' },
+          `Records ${count(first)}–${count(last)} of ${count(view.total)}`,
+        ),
         view.records.length === 0
           ? el('p', { class: 'empty' }, 'Nothing to show.')
           : table(
@@ -109,7 +131,11 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
                   },
                   record.loadDate,
                   record.source,
-                  el('span', { class: 'mq-mono', title: record.file }, `${record.file.replace(/^.*\//, '')}${record.line !== null ? `:${record.line}` : record.position !== null ? ` #${record.position}` : ''}`),
+                  el(
+                    'span',
+                    { class: 'mq-mono', title: record.file },
+                    `${record.file.replace(/^.*\//, '')}${record.line !== null ? `:${record.line}` : record.position !== null ? ` #${record.position}` : ''}`,
+                  ),
                   record.field,
                   el('code', {}, record.reason),
                   el('pre', { class: 'mq-raw', 'data-role': 'raw' }, record.rawRecord ?? '—'),
@@ -120,7 +146,15 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
                     el('span', { class: 'mq-mono', title: 'found in run' }, record.foundInRun),
                     el('br'),
                     record.resolvedInRun
-                      ? el('span', { class: 'mq-badge mq-pass', 'data-role': 'resolved', title: `resolved in ${record.resolvedInRun}` }, 'resolved')
+                      ? el(
+                          'span',
+                          {
+                            class: 'mq-badge mq-pass',
+                            'data-role': 'resolved',
+                            title: `resolved in ${record.resolvedInRun}`,
+                          },
+                          'resolved',
+                        )
                       : el('span', { class: 'mq-badge mq-open' }, 'open'),
                   ),
                 ),
@@ -138,8 +172,20 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
           yAxis: { type: 'category', data: reasons.map((r) => r.reason) },
           tooltip: { trigger: 'axis' },
           series: [
-            { type: 'bar', name: 'open', stack: 'r', color: PALETTE[3], data: reasons.map((r) => r.records - r.resolved) },
-            { type: 'bar', name: 'resolved', stack: 'r', color: PALETTE[2], data: reasons.map((r) => r.resolved) },
+            {
+              type: 'bar',
+              name: 'open',
+              stack: 'r',
+              color: PALETTE[3],
+              data: reasons.map((r) => r.records - r.resolved),
+            },
+            {
+              type: 'bar',
+              name: 'resolved',
+              stack: 'r',
+              color: PALETTE[2],
+              data: reasons.map((r) => r.resolved),
+            },
           ],
         },
         Math.max(120, 36 * reasons.length + 40),

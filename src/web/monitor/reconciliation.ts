@@ -12,13 +12,18 @@ export function showReconciliation(context: MonitorContext): Promise<void> {
     const loadsChart = new ChartView();
     const layersChart = new ChartView();
     const sources = new Set(view.loads.map((l) => l.source));
-    const label = (l: { source: string; loadDate: string }) => (sources.size > 1 ? `${l.source} ${l.loadDate}` : l.loadDate);
+    const label = (l: { source: string; loadDate: string }) =>
+      sources.size > 1 ? `${l.source} ${l.loadDate}` : l.loadDate;
     replaceChildren(
       context.layout.main,
       heading(context, 'Reconciliation'),
       el(
         'section',
-        { 'data-monitor-view': 'reconciliation', 'data-mismatches': String(view.mismatches), class: 'mq-section' },
+        {
+          'data-monitor-view': 'reconciliation',
+          'data-mismatches': String(view.mismatches),
+          class: 'mq-section',
+        },
         el(
           'p',
           { class: `mq-summary ${view.mismatches > 0 ? 'mq-alarm' : ''}`, 'data-role': 'identity' },
@@ -26,12 +31,27 @@ export function showReconciliation(context: MonitorContext): Promise<void> {
             ? `Every load date adds up: received = staged + quarantined + duplicates (${view.loads.length} dates).`
             : `${view.mismatches} load date${view.mismatches === 1 ? '' : 's'} of ${view.loads.length} do not add up.`,
         ),
-        el('div', { class: 'mq-card' }, el('h2', {}, 'Records per load date'), view.loads.length > 0 ? loadsChart.element : null),
+        el(
+          'div',
+          { class: 'mq-card' },
+          el('h2', {}, 'Records per load date'),
+          view.loads.length > 0 ? loadsChart.element : null,
+        ),
         view.loads.length === 0
           ? el('p', { class: 'empty' }, 'No source has been loaded yet.')
           : table(
               { 'data-role': 'loads' },
-              ['Source', 'Load date', 'Files', 'Received', 'Staged', 'Quarantined', 'Duplicates', 'Difference', 'Run'],
+              [
+                'Source',
+                'Load date',
+                'Files',
+                'Received',
+                'Staged',
+                'Quarantined',
+                'Duplicates',
+                'Difference',
+                'Run',
+              ],
               view.loads.map((load) => {
                 const mismatch = load.difference !== 0 || !load.reconciled;
                 return row(
@@ -48,7 +68,11 @@ export function showReconciliation(context: MonitorContext): Promise<void> {
                   numberCell(load.staged),
                   numberCell(load.quarantined),
                   numberCell(load.duplicates),
-                  el('td', { class: 'num', 'data-role': 'difference' }, mismatch ? `${load.difference} ✗` : '0 ✓'),
+                  el(
+                    'td',
+                    { class: 'num', 'data-role': 'difference' },
+                    mismatch ? `${load.difference} ✗` : '0 ✓',
+                  ),
                   el('span', { class: 'mq-mono' }, load.runId),
                 );
               }),
@@ -85,9 +109,27 @@ export function showReconciliation(context: MonitorContext): Promise<void> {
             xAxis: { type: 'category', data: x },
             yAxis: { type: 'value', minInterval: 1 },
             series: [
-              { type: 'bar', name: 'staged', stack: 'in', color: PALETTE[0], data: view.loads.map((l) => l.staged) },
-              { type: 'bar', name: 'quarantined', stack: 'in', color: PALETTE[3], data: view.loads.map((l) => l.quarantined) },
-              { type: 'bar', name: 'duplicates', stack: 'in', color: PALETTE[1], data: view.loads.map((l) => l.duplicates) },
+              {
+                type: 'bar',
+                name: 'staged',
+                stack: 'in',
+                color: PALETTE[0],
+                data: view.loads.map((l) => l.staged),
+              },
+              {
+                type: 'bar',
+                name: 'quarantined',
+                stack: 'in',
+                color: PALETTE[3],
+                data: view.loads.map((l) => l.quarantined),
+              },
+              {
+                type: 'bar',
+                name: 'duplicates',
+                stack: 'in',
+                color: PALETTE[1],
+                data: view.loads.map((l) => l.duplicates),
+              },
               {
                 type: 'line',
                 name: 'received',
