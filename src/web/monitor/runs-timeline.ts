@@ -61,17 +61,7 @@ export function drawTimeline(view: MonitorRunView): HTMLElement {
         'div',
         { class: 'gantt-track' },
         ...task.attempts.map((a) => bar(a, pct, task.critical)),
-        task.skipReason
-          ? el(
-              'span',
-              {
-                class: 'gantt-skip',
-                'data-role': 'skip-reason',
-                style: `left: ${pct(task.attempts[0]?.startMs ?? 0)}`,
-              },
-              task.skipReason,
-            )
-          : null,
+        task.skipReason ? skipReason(task.skipReason, (task.attempts[0]?.startMs ?? 0) / span) : null,
       ),
     ),
   );
@@ -92,6 +82,15 @@ export function drawTimeline(view: MonitorRunView): HTMLElement {
     axis,
     ...rows,
   );
+}
+
+/** The reason beside the skipped task's mark: after it on the left half, before it on the right. */
+function skipReason(reason: string, at: number): HTMLElement {
+  const place =
+    at > 0.5
+      ? `right: ${((1 - at) * 100).toFixed(3)}%; text-align: right; padding-right: 8px`
+      : `left: ${(at * 100).toFixed(3)}%; padding-left: 8px`;
+  return el('span', { class: 'gantt-skip', 'data-role': 'skip-reason', style: place, title: reason }, reason);
 }
 
 function bar(a: MonitorTaskAttempt, pct: (ms: number) => string, critical: boolean): HTMLElement {

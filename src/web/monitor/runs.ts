@@ -17,7 +17,7 @@ import { drawTimeline } from './runs-timeline.ts';
 import type { MonitorContext } from './views.ts';
 
 export const POLL_LIVE_MS = 1500;
-export const POLL_IDLE_MS = 5000;
+export const POLL_IDLE_MS = 3000;
 
 /** Polls `step` until stopped: each step says how long to wait before the next (undefined: stop). */
 function poller(step: () => Promise<number | undefined>): () => void {
@@ -133,28 +133,15 @@ function drawRunsTable(
   const header = [
     'Run',
     'Status',
-    'Trigger',
     'Dates',
     'Started',
     'Duration',
-    'Raw',
-    'Staging',
-    'Warehouse',
-    'Marts',
+    'Rows by layer',
     'Checks failed',
-    'Quarantined',
+    'Quaran\u00adtined',
     'Alerts',
   ];
-  const numeric = new Set([
-    'Duration',
-    'Raw',
-    'Staging',
-    'Warehouse',
-    'Marts',
-    'Checks failed',
-    'Quarantined',
-    'Alerts',
-  ]);
+  const numeric = new Set(['Duration', 'Checks failed', 'Quaran\u00adtined', 'Alerts']);
   const rows = view.runs.map((run) => runRow(run, project));
   const last = Math.min(view.offset + view.runs.length, view.total);
   const previous = el('button', { type: 'button', class: 'page-button', 'data-role': 'previous' }, 'Newer');
@@ -189,6 +176,11 @@ function drawRunsTable(
       ),
     ),
     el(
+      'p',
+      { class: 'table-note' },
+      'Rows by layer: raw · staging · warehouse · marts, from the run\u2019s metrics; — where audit recorded no figure. Started: month-day and time, in UTC.',
+    ),
+    el(
       'div',
       { class: 'pager' },
       el(
@@ -206,13 +198,34 @@ function runRow(run: MonitorRunRow, project: string): HTMLElement {
   return el(
     'tr',
     { 'data-run': run.runId, 'data-status': run.status },
-    el('td', {}, el('a', { href: monitorUrl(project, 'runs', run.runId), class: 'run-link' }, run.runId)),
+    el(
+      'td',
+      {},
+      el('a', { href: monitorUrl(project, 'runs', run.runId), class: 'run-link' }, run.runId),
+      el('span', { class: 'run-trigger', 'data-role': 'trigger' }, run.trigger),
+    ),
     el('td', {}, statusBadge(run.status)),
-    el('td', {}, run.trigger),
     el('td', {}, window(run)),
-    el('td', { title: run.startedAt }, when(run.startedAt)),
+    el('td', { title: when(run.startedAt) }, run.startedAt.slice(5, 16).replace('T', ' ')),
     el('td', { class: 'num' }, duration(run.durationMs)),
-    ...layers.map((figure) => el('td', { class: 'num', 'data-layer': figure.layer }, figure.text)),
+    el(
+      'td',
+      { class: 'layers' },
+      ...layers.flatMap((figure, i) => [
+        i > 0 ? el('span', { class: 'layer-sep', 'aria-hidden': 'true' }, '·') : null,
+        typeof figure.text === 'string'
+          ? el('span', { 'data-layer': figure.layer, title: `${figure.label} rows` }, figure.text)
+          : el(
+              'span',
+              {
+                'data-layer': figure.layer,
+                'data-recorded': 'false',
+                title: `${figure.label}: not recorded`,
+              },
+              '—',
+            ),
+      ]),
+    ),
     el('td', { class: 'num', 'data-role': 'checks-failed' }, run.checksFailed ?? notRecorded()),
     el('td', { class: 'num', 'data-role': 'quarantined' }, run.quarantined ?? notRecorded()),
     el('td', { class: 'num', 'data-role': 'alerts' }, String(run.alerts)),
@@ -222,7 +235,10 @@ function runRow(run: MonitorRunRow, project: string): HTMLElement {
 function window(run: MonitorRunRow): string {
   if (!run.dateFrom && !run.dateTo) return 'all dates';
   if (run.dateFrom === run.dateTo) return run.dateFrom ?? '';
-  return `${run.dateFrom ?? '…'} → ${run.dateTo ?? '…'}`;
+  // The same year is written once: 2025-06-01 → 06-02.
+  const to =
+    run.dateFrom && run.dateTo?.slice(0, 5) === run.dateFrom.slice(0, 5) ? run.dateTo.slice(5) : run.dateTo;
+  return `${run.dateFrom ?? '…'} → ${to ?? '…'}`;
 }
 
 export function showRun(context: MonitorContext): () => void {
@@ -273,6 +289,7 @@ function drawRun(root: HTMLElement, view: MonitorRunView, project: string): void
   ];
   if (run.resumedFrom) facts.push(['Resumed from', run.resumedFrom]);
   const layers = layerFigures(run.rowsByLayer);
+  const received = view.report.metrics?.received as number | undefined;
   replaceChildren(
     root,
     el(
@@ -298,18 +315,34 @@ function drawRun(root: HTMLElement, view: MonitorRunView, project: string): void
       el(
         'dl',
         { class: 'run-facts', 'data-role': 'run-facts' },
-        ...facts.flatMap(([label, value]) => [
-          el('dt', {}, label),
-          el('dd', { 'data-fact': label.toLowerCase().replace(/ /g, '-') }, value),
-        ]),
+        ...facts.map(([label, value]) =>
+          el(
+            'div',
+            {},
+            el('dt', {}, label),
+            el('dd', { 'data-fact': label.toLowerCase().replace(/ /g, '-') }, value),
+          ),
+        ),
       ),
       el(
         'dl',
         { class: 'run-layers', 'data-role': 'run-layers' },
-        ...layers.flatMap((figure) => [
-          el('dt', {}, figure.label),
-          el('dd', { 'data-layer': figure.layer }, figure.text),
-        ]),
+        ...layers.map((figure) =>
+          el(
+            'div',
+            {},
+            el('dt', {}, `${figure.label} rows`),
+            el('dd', { 'data-layer': figure.layer }, figure.text),
+          ),
+        ),
+        received === undefined
+          ? null
+          : el(
+              'div',
+              {},
+              el('dt', {}, 'Records received'),
+              el('dd', { 'data-fact': 'received' }, String(received)),
+            ),
       ),
     ),
     el(
