@@ -72,6 +72,10 @@ export function table(
   head: string[],
   rows: HTMLTableRowElement[],
 ): HTMLElement {
+  // Each cell names its column, which a phone shows beside it (the rows stack there).
+  for (const tr of rows) {
+    [...tr.cells].forEach((cell, i) => cell.setAttribute('data-label', head[i] ?? ''));
+  }
   return el(
     'div',
     { class: 'mq-scroll' },

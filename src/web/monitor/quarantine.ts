@@ -120,7 +120,7 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
           ? el('p', { class: 'empty' }, 'Nothing to show.')
           : table(
               { 'data-role': 'records' },
-              ['Load date', 'Source', 'File', 'Field', 'Reason', 'Raw record as received', 'Message', 'Run'],
+              ['Load date', 'Source', 'File', 'Field', 'Reason', 'Raw record', 'Message', 'Run'],
               view.records.map((record) =>
                 row(
                   {
@@ -129,7 +129,7 @@ export function showQuarantine(context: MonitorContext): Promise<void> {
                     'data-reason': record.reason,
                     'data-field': record.field,
                   },
-                  record.loadDate,
+                  el('span', { class: 'mq-nowrap' }, record.loadDate),
                   record.source,
                   el(
                     'span',
