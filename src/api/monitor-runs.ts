@@ -80,13 +80,18 @@ export async function monitorRuns(
 export async function monitorRun(site: DashboardSite, slug: string, runId: string): Promise<MonitorRunView> {
   const served = site.project(slug);
   const engine = await auditOf(served);
-  const summary = await findRunSummary(engine, runId);
-  if (!summary) {
+  const [summary, report] = await Promise.all([
+    findRunSummary(engine, runId),
+    readRun(engine, runId).catch((error: unknown) => {
+      if (error instanceof StrataError && error.code === 'RUN_NOT_FOUND') return null;
+      throw error;
+    }),
+  ]);
+  if (!summary || !report) {
     throw new StrataError('DASHBOARD_NOT_FOUND', `no run "${clip(runId)}" is recorded for ${served.slug}`, {
       hint: `GET /api/${served.slug}/monitor/runs lists the runs.`,
     });
   }
-  const report = await readRun(engine, runId);
   const now = new Date();
   const timeline = buildTimeline(report.run.startedAt, report.tasks, taskDeps(served, report.tasks), now);
   const run = toRow({ ...summary, status: report.run.status });

@@ -43,15 +43,15 @@ export async function readRun(engine: Engine, runId: string): Promise<RunDetail>
       hint: 'List runs with `strata runs`.',
     });
   }
-  const tasks = await taskAttempts(engine, runId);
-  const [shown = run] = await markInterrupted(engine, [run]);
-  return {
-    run: shown,
-    checks: await checkResultsOf(engine, runId),
-    alerts: await alertsOf(engine, runId),
-    metrics: metricsRow(await runMetrics(engine, runId)),
-    tasks,
-  };
+  // The run's parts are read at once, each on a connection of its own.
+  const [tasks, [shown = run], checks, alerts, metrics] = await Promise.all([
+    taskAttempts(engine, runId),
+    markInterrupted(engine, [run]),
+    checkResultsOf(engine, runId),
+    alertsOf(engine, runId),
+    runMetrics(engine, runId),
+  ]);
+  return { run: shown, checks, alerts, metrics: metricsRow(metrics), tasks };
 }
 
 /** The metrics line as `strata runs --run --json` has always shown it: the table's column names. */

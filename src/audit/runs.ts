@@ -71,7 +71,6 @@ export async function searchRuns(
   db: AuditReader,
   filter: RunFilter,
 ): Promise<{ runs: RunSummary[]; total: number }> {
-  const text = db.dialect.type('text');
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (filter.status !== undefined) {
@@ -87,55 +86,46 @@ export async function searchRuns(
     where.push(`r.started_at < CAST($${params.length} AS DATE) + 1`);
   }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const counted = await db.query(`SELECT count(*) AS n FROM audit.pipeline_runs r ${clause}`, params);
-  const total = Number(counted.rows[0]?.n ?? 0);
   const paged = [...params, filter.limit, filter.offset];
-  const { rows } = await db.query(
-    `SELECT r.run_id, r.status, r.trigger, CAST(r.date_from AS ${text}) AS date_from, CAST(r.date_to AS ${text}) AS date_to,
-            CAST(r.started_at AS ${text}) AS started_at, CAST(r.finished_at AS ${text}) AS finished_at, r.duration_ms,
-            r.tasks_succeeded, r.tasks_failed, r.tasks_skipped, r.resumed_from, r.error_message,
-            CAST(m.rows_by_layer AS ${text}) AS rows_by_layer, m.checks_failed, m.checks_warned, m.quarantined,
-            (SELECT count(*) FROM audit.alerts a WHERE a.run_id = r.run_id) AS alert_count
-     FROM audit.pipeline_runs r LEFT JOIN audit.daily_metrics m ON m.run_id = r.run_id
-     ${clause}
-     ORDER BY r.started_at DESC, r.run_id DESC LIMIT $${paged.length - 1} OFFSET $${paged.length}`,
-    paged,
-  );
-  return {
-    total,
-    runs: rows.map((r) => ({
-      ...toRunEntry(r),
-      rowsByLayer:
-        r.rows_by_layer == null ? null : (JSON.parse(String(r.rows_by_layer)) as Record<string, number>),
-      checksFailed: nullableNumber(r.checks_failed),
-      checksWarned: nullableNumber(r.checks_warned),
-      quarantined: nullableNumber(r.quarantined),
-      alerts: Number(r.alert_count),
-    })),
-  };
+  const [counted, page] = await Promise.all([
+    db.query(`SELECT count(*) AS n FROM audit.pipeline_runs r ${clause}`, params),
+    db.query(
+      `${summaryColumns(db.dialect.type('text'))} ${clause}
+       ORDER BY r.started_at DESC, r.run_id DESC LIMIT $${paged.length - 1} OFFSET $${paged.length}`,
+      paged,
+    ),
+  ]);
+  return { total: Number(counted.rows[0]?.n ?? 0), runs: page.rows.map(toRunSummary) };
 }
 
 /** A run with its metrics and alerts added, or null when no run has that id. */
 export async function findRunSummary(db: AuditReader, runId: string): Promise<RunSummary | null> {
-  const { rows } = await db.query(
-    `SELECT CAST(m.rows_by_layer AS ${db.dialect.type('text')}) AS rows_by_layer, m.checks_failed, m.checks_warned,
-            m.quarantined, (SELECT count(*) FROM audit.alerts a WHERE a.run_id = r.run_id) AS alert_count
-     FROM audit.pipeline_runs r LEFT JOIN audit.daily_metrics m ON m.run_id = r.run_id WHERE r.run_id = $1`,
-    [runId],
-  );
-  const extra = rows[0];
-  const run = extra ? await findRun(db, runId) : null;
-  if (!extra || !run) return null;
+  const { rows } = await db.query(`${summaryColumns(db.dialect.type('text'))} WHERE r.run_id = $1`, [runId]);
+  const run = rows[0];
+  return run ? toRunSummary(run) : null;
+}
+
+/** A run entry's columns, its daily metrics figures and its count of alerts (runs as `r`). */
+function summaryColumns(text: string): string {
+  return `SELECT r.run_id, r.status, r.trigger, CAST(r.date_from AS ${text}) AS date_from, CAST(r.date_to AS ${text}) AS date_to,
+            CAST(r.started_at AS ${text}) AS started_at, CAST(r.finished_at AS ${text}) AS finished_at, r.duration_ms,
+            r.tasks_succeeded, r.tasks_failed, r.tasks_skipped, r.resumed_from, r.error_message,
+            CAST(m.rows_by_layer AS ${text}) AS metrics_rows_by_layer, m.checks_failed, m.checks_warned, m.quarantined,
+            (SELECT count(*) FROM audit.alerts a WHERE a.run_id = r.run_id) AS alert_count
+     FROM audit.pipeline_runs r LEFT JOIN audit.daily_metrics m ON m.run_id = r.run_id`;
+}
+
+function toRunSummary(r: Row): RunSummary {
   return {
-    ...run,
+    ...toRunEntry(r),
     rowsByLayer:
-      extra.rows_by_layer == null
+      r.metrics_rows_by_layer == null
         ? null
-        : (JSON.parse(String(extra.rows_by_layer)) as Record<string, number>),
-    checksFailed: nullableNumber(extra.checks_failed),
-    checksWarned: nullableNumber(extra.checks_warned),
-    quarantined: nullableNumber(extra.quarantined),
-    alerts: Number(extra.alert_count),
+        : (JSON.parse(String(r.metrics_rows_by_layer)) as Record<string, number>),
+    checksFailed: nullableNumber(r.checks_failed),
+    checksWarned: nullableNumber(r.checks_warned),
+    quarantined: nullableNumber(r.quarantined),
+    alerts: Number(r.alert_count),
   };
 }
 

@@ -122,12 +122,12 @@ describe('live progress', () => {
     // The next run retries its slow task twice, with seconds between attempts: long enough to watch.
     await project.write({ 'strata.config.ts': monitorConfig({ retryDelayMs: 3000, retryMaxDelayMs: 3000 }) });
     await plantFailOnce(project, 2);
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
     const started: Promise<RunResponse> = project.run({ from: '2025-06-01', to: '2025-06-02' });
     // The list polls: the new run appears, running.
     const running = page.locator('tr[data-run][data-status=running]');
     await running.waitFor({ timeout: 15_000 });
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
       true,
     );
     const newRunId = (await running.getAttribute('data-run')) as string;
@@ -136,11 +136,11 @@ describe('live progress', () => {
     await page.waitForSelector(
       '[data-live=true] [data-role=timeline], [data-live=true] [data-role=timeline-card]',
     );
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
     const first = await page.locator('[data-role=attempt]').count();
     const result = await started;
     await page.waitForSelector('.monitor-run[data-live=false]', { timeout: 20_000 });
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
       true,
     );
     const attempts = await project.query(
