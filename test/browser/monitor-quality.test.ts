@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardSite, openDashboardSite } from '../../src/api/dashboard-site.ts';
+import { recordSourceLoads } from '../../src/audit/source-loads.ts';
 import type { Engine } from '../../src/engine/types.ts';
 import { type RunningServer, startServer } from '../../src/serve/start-server.ts';
 import type { TestProject } from '../helpers/project.ts';
@@ -220,4 +221,31 @@ describe.each([1280, 390])('at %i px', (width) => {
       await page.close();
     }
   });
+});
+
+it('a load date that does not add up stands out in the reconciliation', async () => {
+  const [run] = await audit('select run_id from audit.pipeline_runs order by started_at desc limit 1');
+  await recordSourceLoads(engine, String(run?.run_id), 'orders', [
+    {
+      loadDate: '2025-03-17',
+      files: 1,
+      counts: { received: 10, staged: 5, quarantined: 1, duplicates: 0 },
+      reconciled: false,
+    },
+  ]);
+  const { page, errors } = await open(`/${slug}/monitor/reconciliation`, 1280);
+  try {
+    const flagged = await page.$$eval('[data-role="loads"] tr.mq-mismatch', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-date'), tr.getAttribute('data-mismatch')]),
+    );
+    expect(flagged).toEqual([['2025-03-17', 'true']]);
+    expect(await page.textContent('[data-role="loads"] tr.mq-mismatch [data-role="difference"]')).toContain(
+      '4',
+    );
+    expect(await page.getAttribute('[data-monitor-view="reconciliation"]', 'data-mismatches')).toBe('1');
+    expect(errors).toEqual([]);
+    await shot(page, 'reconciliation-mismatch', 1280);
+  } finally {
+    await page.close();
+  }
 });

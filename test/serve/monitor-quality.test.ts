@@ -9,6 +9,7 @@ import type {
   QuarantineView,
   ReconciliationView,
 } from '../../src/dashboards/views.ts';
+import { recordSourceLoads } from '../../src/audit/source-loads.ts';
 import type { Engine } from '../../src/engine/types.ts';
 import { createApp } from '../../src/serve/app.ts';
 import type { TestProject } from '../helpers/project.ts';
@@ -180,6 +181,28 @@ describe('reconciliation', () => {
       metrics.map((m) => [m.run_id, JSON.parse(String(m.layers))]),
     );
     expect(body.layers.names.slice(0, 2)).toEqual(['raw', 'staging']);
+  });
+});
+
+describe('a load date that does not add up', () => {
+  it('is counted and shows its difference', async () => {
+    const [run] = await audit('select run_id from audit.pipeline_runs order by started_at desc limit 1');
+    // A ledger line whose counts lose 4 records (written through audit/'s own writer).
+    await recordSourceLoads(engine, String(run?.run_id), 'orders', [
+      {
+        loadDate: '2025-03-17',
+        files: 1,
+        counts: { received: 10, staged: 5, quarantined: 1, duplicates: 0 },
+        reconciled: false,
+      },
+    ]);
+    const { body } = await getJson<ReconciliationView>(`/api/${slug}/monitor/reconciliation`);
+    expect(body.mismatches).toBe(1);
+    expect(body.loads.find((l) => l.loadDate === '2025-03-17')).toMatchObject({
+      received: 10,
+      difference: 4,
+      reconciled: false,
+    });
   });
 });
 

@@ -29,7 +29,7 @@ export function showReconciliation(context: MonitorContext): Promise<void> {
           { class: `mq-summary ${view.mismatches > 0 ? 'mq-alarm' : ''}`, 'data-role': 'identity' },
           view.mismatches === 0
             ? `Every load date adds up: received = staged + quarantined + duplicates (${view.loads.length} dates).`
-            : `${view.mismatches} load date${view.mismatches === 1 ? '' : 's'} of ${view.loads.length} do not add up.`,
+            : `${view.mismatches} load date${view.mismatches === 1 ? '' : 's'} of ${view.loads.length} ${view.mismatches === 1 ? 'does' : 'do'} not add up: received ≠ staged + quarantined + duplicates.`,
         ),
         el(
           'div',
