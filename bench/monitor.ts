@@ -7,7 +7,8 @@
  * writers (pipeline_runs, task_runs, daily_metrics, alerts), one run an hour back in time, until
  * the history holds `--runs` runs. `strata serve`'s app is started in-process on 127.0.0.1, and
  * `--clients` clients take requests over real HTTP from one list: the runs list (first page, a
- * status filter, a page 500 runs back, a date range) and run pages (newest, oldest, a middle one),
+ * status filter, a page 500 runs back, a date range), run pages (newest, oldest, a middle one) and
+ * the quality views (checks, quarantine, reconciliation, lineage; only the real run has check results),
  * `--requests` in all; each is timed with its body read. Prints p50/p95/max per target and over
  * all, and exits 1 when the p95 over all is above `--target` ms.
  *
@@ -79,6 +80,10 @@ async function main(): Promise<void> {
         { name: 'run page, newest', url: `${api}/${newest}` },
         { name: 'run page, middle', url: `${api}/${middle}` },
         { name: 'run page, oldest', url: `${api}/${oldest}` },
+        ...['checks', 'quarantine', 'reconciliation', 'lineage'].map((view) => ({
+          name: view,
+          url: api.replace(/runs$/, view),
+        })),
       ];
       // Each answers, once, before anything is timed.
       for (const target of targets) {

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../engine/open/create-engine.ts';
 import type { Engine, Session } from '../engine/types.ts';
-import { listBadRecords, recordBadRecords, reopenBadRecords, resolveBadRecords } from './bad-records.ts';
+import {
+  countBadRecords,
+  countBadRecordsByReason,
+  listBadRecords,
+  recordBadRecords,
+  reopenBadRecords,
+  resolveBadRecords,
+} from './bad-records.ts';
 import { ensureAuditSchema } from './recorder.ts';
 
 /**
@@ -128,6 +135,48 @@ describe('bad records', () => {
       [1, 'amount', null],
       [2, 'amount', null],
       [3, 'id', null],
+    ]);
+  });
+
+  it('filters by load date, field and reason, pages, and counts by reason with the resolved ones', async () => {
+    const d = engine.dialect;
+    await engine.withSession(async (session) => {
+      await stagingTables(session, [
+        ['k2', 'amount', 'type'],
+        ['k3', 'id', 'required'],
+        ['k9', 'amount', 'type'],
+      ]);
+      await recordBadRecords(session, d, TABLES, { source: 'orders', raw: RAW, runId: 'r1', at: new Date() });
+      await stagingTables(session, [['k3', 'id', 'required']]);
+      await resolveBadRecords(session, d, TABLES.violations, {
+        source: 'orders',
+        runId: 'r2',
+        dateList: dateList('2025-03-01'),
+      });
+    });
+    const withResolved = { includeResolved: true };
+    expect(
+      (await listBadRecords(engine, { ...withResolved, loadDate: '2025-03-01' })).map((r) => r.position),
+    ).toEqual([2, 3]);
+    expect((await listBadRecords(engine, { ...withResolved, field: 'id' })).map((r) => r.position)).toEqual([
+      3,
+    ]);
+    expect(
+      (await listBadRecords(engine, { ...withResolved, reason: 'type' })).map((r) => r.position),
+    ).toEqual([1, 2]);
+    expect(
+      (await listBadRecords(engine, { ...withResolved, limit: 1, offset: 1 })).map((r) => r.position),
+    ).toEqual([2]);
+    expect(await countBadRecords(engine, { ...withResolved, loadDate: '2025-03-01', reason: 'type' })).toBe(
+      1,
+    );
+    expect(await countBadRecordsByReason(engine, withResolved)).toEqual([
+      { reason: 'type', records: 2, resolved: 1 },
+      { reason: 'required', records: 1, resolved: 0 },
+    ]);
+    expect(await countBadRecordsByReason(engine)).toEqual([
+      { reason: 'required', records: 1, resolved: 0 },
+      { reason: 'type', records: 1, resolved: 0 },
     ]);
   });
 });

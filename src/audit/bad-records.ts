@@ -35,7 +35,23 @@ export interface QuarantineFilter {
   run?: string;
   /** Include records that no longer fail. */
   includeResolved?: boolean;
+  /** Only records of this load date (YYYY-MM-DD). */
+  loadDate?: string;
+  /** Only violations of this field. */
+  field?: string;
+  /** Only violations with this reason code. */
+  reason?: string;
   limit?: number;
+  /** Records skipped before the first one listed (paging). */
+  offset?: number;
+}
+
+/** How many quarantined records the filter matches, by reason, commonest first. */
+export interface QuarantineReasonCount {
+  reason: string;
+  records: number;
+  /** Of those, how many a later run let through. */
+  resolved: number;
 }
 
 /**
@@ -65,8 +81,8 @@ export async function listBadRecords(
      FROM audit.bad_records
      WHERE ${filtered(text)}
      ORDER BY load_date DESC, source, source_file, record_position, source_line, field
-     LIMIT $4`,
-    [...filterParams(filter), filter.limit ?? QUARANTINE_PAGE],
+     LIMIT $7 OFFSET $8`,
+    [...filterParams(filter), filter.limit ?? QUARANTINE_PAGE, filter.offset ?? 0],
   );
   return rows.map((r) => ({
     source: String(r.source),
@@ -92,15 +108,46 @@ export async function countBadRecords(db: AuditReader, filter: QuarantineFilter 
   return Number(rows[0]?.n ?? 0);
 }
 
-/** The filter's condition on $1 (source), $2 (run) and $3 (include resolved). */
+/** The records the filter matches counted by reason (commonest first), whatever the limit. */
+export async function countBadRecordsByReason(
+  db: AuditReader,
+  filter: QuarantineFilter = {},
+): Promise<QuarantineReasonCount[]> {
+  const { rows } = await db.query(
+    `SELECT reason_code, count(*) AS n, sum(CASE WHEN resolved_run_id IS NULL THEN 0 ELSE 1 END) AS resolved
+     FROM audit.bad_records WHERE ${filtered(db.dialect.type('text'))}
+     GROUP BY reason_code ORDER BY n DESC, reason_code`,
+    filterParams(filter),
+  );
+  return rows.map((r) => ({
+    reason: String(r.reason_code),
+    records: Number(r.n),
+    resolved: Number(r.resolved ?? 0),
+  }));
+}
+
+/**
+ * The filter's condition on $1 (source), $2 (run), $3 (include resolved), $4 (load date),
+ * $5 (field) and $6 (reason).
+ */
 function filtered(text: string): string {
   return `($1::${text} IS NULL OR source = $1::${text})
        AND ($2::${text} IS NULL OR run_id = $2::${text})
-       AND ($3 OR resolved_run_id IS NULL)`;
+       AND ($3 OR resolved_run_id IS NULL)
+       AND ($4::${text} IS NULL OR CAST(load_date AS ${text}) = $4::${text})
+       AND ($5::${text} IS NULL OR field = $5::${text})
+       AND ($6::${text} IS NULL OR reason_code = $6::${text})`;
 }
 
-function filterParams(filter: QuarantineFilter): [string | null, string | null, boolean] {
-  return [filter.source ?? null, filter.run ?? null, filter.includeResolved ?? false];
+function filterParams(filter: QuarantineFilter): (string | boolean | null)[] {
+  return [
+    filter.source ?? null,
+    filter.run ?? null,
+    filter.includeResolved ?? false,
+    filter.loadDate ?? null,
+    filter.field ?? null,
+    filter.reason ?? null,
+  ];
 }
 
 /**

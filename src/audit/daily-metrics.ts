@@ -81,3 +81,30 @@ export async function runMetrics(db: AuditReader, runId: string): Promise<RunMet
     checksWarned: Number(row.checks_warned),
   };
 }
+
+/** Rows a run wrote per layer (the targets' schemas), as its daily_metrics line holds them. */
+export interface RunLayerRows {
+  runId: string;
+  metricDate: string;
+  status: string;
+  rowsByLayer: Record<string, number>;
+}
+
+/** The rows per layer of the newest `runs` runs that recorded a line, oldest first. */
+export async function layerRowsOfRuns(db: AuditReader, runs: number): Promise<RunLayerRows[]> {
+  const text = db.dialect.type('text');
+  const { rows } = await db.query(
+    `SELECT run_id, metric_date, status, rows_by_layer FROM (
+       SELECT run_id, CAST(metric_date AS ${text}) AS metric_date, status, CAST(rows_by_layer AS ${text}) AS rows_by_layer,
+              recorded_at
+       FROM audit.daily_metrics ORDER BY recorded_at DESC, run_id DESC LIMIT $1) AS newest
+     ORDER BY recorded_at, run_id`,
+    [runs],
+  );
+  return rows.map((r) => ({
+    runId: String(r.run_id),
+    metricDate: String(r.metric_date),
+    status: String(r.status),
+    rowsByLayer: JSON.parse(String(r.rows_by_layer)) as Record<string, number>,
+  }));
+}

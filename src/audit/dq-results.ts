@@ -121,3 +121,82 @@ export async function failingCheckStreaks(db: AuditReader, runId: string): Promi
     untilDate: String(r.until_date),
   }));
 }
+
+/** One result of a check in one run, for a check's history. */
+export interface CheckHistoryEntry {
+  runId: string;
+  checkId: string;
+  status: CheckStatus;
+  severity: string;
+  failingRows: number | null;
+  checkedRows: number | null;
+  startedAt: string;
+  /** The run's date (daily_metrics.metric_date); null for a run that recorded none. */
+  runDate: string | null;
+  /** The load dates the check looked at; null for the whole table. */
+  dateFrom: string | null;
+  dateTo: string | null;
+}
+
+/**
+ * The results of the checks over the newest `runs` runs that ran checks, oldest first (then by
+ * check): each check's history across runs and dates. `checkId` narrows it to one check.
+ */
+export async function checkHistory(
+  db: AuditReader,
+  options: { runs: number; checkId?: string },
+): Promise<CheckHistoryEntry[]> {
+  const text = db.dialect.type('text');
+  const { rows } = await db.query(
+    `WITH recent AS (
+       SELECT run_id, max(started_at) AS last_check FROM audit.dq_results
+       WHERE ($2::${text} IS NULL OR check_id = $2::${text})
+       GROUP BY run_id ORDER BY last_check DESC, run_id DESC LIMIT $1
+     )
+     SELECT d.run_id, d.check_id, d.status, d.severity, d.failing_rows, d.checked_rows,
+            CAST(d.started_at AS ${text}) AS started_at, CAST(m.metric_date AS ${text}) AS run_date,
+            CAST(d.date_from AS ${text}) AS date_from, CAST(d.date_to AS ${text}) AS date_to
+     FROM audit.dq_results AS d JOIN recent AS r ON r.run_id = d.run_id
+       LEFT JOIN audit.daily_metrics AS m ON m.run_id = d.run_id
+     WHERE ($2::${text} IS NULL OR d.check_id = $2::${text})
+     ORDER BY r.last_check, d.run_id, d.check_id`,
+    [options.runs, options.checkId ?? null],
+  );
+  return rows.map((r) => ({
+    runId: String(r.run_id),
+    checkId: String(r.check_id),
+    status: String(r.status) as CheckStatus,
+    severity: String(r.severity),
+    failingRows: nullableNumber(r.failing_rows),
+    checkedRows: nullableNumber(r.checked_rows),
+    startedAt: utcIso(r.started_at) as string,
+    runDate: nullableString(r.run_date),
+    dateFrom: nullableString(r.date_from),
+    dateTo: nullableString(r.date_to),
+  }));
+}
+
+/** Each check's newest result (the latest to start), with its SQL and sample, by check id. */
+export async function latestCheckResults(
+  db: AuditReader,
+  checkId?: string,
+): Promise<(CheckResult & { runId: string })[]> {
+  const text = db.dialect.type('text');
+  const { rows } = await db.query(
+    `SELECT run_id FROM (
+       SELECT run_id, check_id, row_number() OVER (PARTITION BY check_id ORDER BY started_at DESC, run_id DESC) AS newest
+       FROM audit.dq_results WHERE ($1::${text} IS NULL OR check_id = $1::${text})) AS ranked
+     WHERE newest = 1 GROUP BY run_id`,
+    [checkId ?? null],
+  );
+  const newest = new Map<string, CheckResult & { runId: string }>();
+  for (const row of rows) {
+    const runId = String(row.run_id);
+    for (const result of await checkResultsOf(db, runId)) {
+      if (checkId !== undefined && result.checkId !== checkId) continue;
+      const seen = newest.get(result.checkId);
+      if (!seen || seen.startedAt < result.startedAt) newest.set(result.checkId, { ...result, runId });
+    }
+  }
+  return [...newest.values()].sort((a, b) => a.checkId.localeCompare(b.checkId));
+}

@@ -227,3 +227,40 @@ export function newestSourceLoadsSql(d: Dialect, source: string, dates: string, 
 ) AS l
 WHERE l.newest = 1 AND ${failing}`;
 }
+
+/** A source's load date as the newest run that loaded it left it, for reconciliation. */
+export interface SourceLoadByDate extends SourceLoad {
+  source: string;
+  /** The run whose row this is (the latest to start that loaded the date). */
+  runId: string;
+}
+
+/**
+ * Per source and load date, the newest run's row of the ledger (as in newestSourceTotals), by
+ * source then date; `source` narrows it to one source.
+ */
+export async function sourceLoadsByDate(db: AuditReader, source?: string): Promise<SourceLoadByDate[]> {
+  const text = db.dialect.type('text');
+  const { rows } = await db.query(
+    `SELECT source, CAST(load_date AS ${text}) AS load_date, run_id, files, received, staged, quarantined, duplicates, reconciled
+     FROM (SELECT l.*, row_number() OVER (PARTITION BY l.source, l.load_date ORDER BY r.started_at DESC NULLS LAST, l.run_id DESC) AS newest
+           FROM audit.source_loads AS l LEFT JOIN audit.pipeline_runs AS r ON r.run_id = l.run_id
+           WHERE ($1::${text} IS NULL OR l.source = $1::${text})) AS loads
+     WHERE newest = 1
+     ORDER BY source, load_date`,
+    [source ?? null],
+  );
+  return rows.map((r) => ({
+    source: String(r.source),
+    loadDate: String(r.load_date),
+    runId: String(r.run_id),
+    files: Number(r.files),
+    counts: {
+      received: Number(r.received),
+      staged: Number(r.staged),
+      quarantined: Number(r.quarantined),
+      duplicates: Number(r.duplicates),
+    },
+    reconciled: r.reconciled === true || r.reconciled === 1 || r.reconciled === 'true',
+  }));
+}

@@ -70,3 +70,35 @@ export async function taskSuccesses(db: AuditReader, runId: string): Promise<Map
   );
   return new Map(rows.map((r) => [String(r.task_id), Number(r.succeeded) === 1]));
 }
+
+/** A task's newest attempt with what it built: rows written and how long it took. */
+export interface LatestTaskDetail extends LatestTaskRun {
+  kind: string;
+  target: string | null;
+  startedAt: string;
+  durationMs: number | null;
+  rowsOut: number | null;
+  errorCode: string | null;
+}
+
+/** Each task's newest attempt in any run, with its rows and duration, by task id. */
+export async function latestTaskDetails(db: AuditReader): Promise<LatestTaskDetail[]> {
+  const text = db.dialect.type('text');
+  const { rows } = await db.query(
+    `SELECT task_id, task_kind, target, status, run_id, CAST(started_at AS ${text}) AS started_at, duration_ms, rows_out, error_code
+     FROM (SELECT t.*, row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, attempt DESC) AS newest
+           FROM audit.task_runs AS t) AS ranked
+     WHERE newest = 1 ORDER BY task_id`,
+  );
+  return rows.map((r) => ({
+    taskId: String(r.task_id),
+    kind: String(r.task_kind),
+    target: nullableString(r.target),
+    status: String(r.status),
+    runId: String(r.run_id),
+    startedAt: utcIso(r.started_at) as string,
+    durationMs: nullableNumber(r.duration_ms),
+    rowsOut: nullableNumber(r.rows_out),
+    errorCode: nullableString(r.error_code),
+  }));
+}

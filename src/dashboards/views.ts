@@ -113,3 +113,4 @@ export interface ProblemView {
 export interface ErrorView {
   error: ProblemView;
 }
+export type * from './monitor-quality-views.ts';

@@ -7,6 +7,7 @@ import type { ErrorView } from '../dashboards/views.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { PAGE_SHELL, readAsset } from './assets.ts';
 import { requireToken } from './auth.ts';
+import { registerMonitorQualityRoutes } from './monitor-quality-routes.ts';
 import { registerMonitorRunsRoutes } from './monitor-routes.ts';
 import { statusOf } from './status.ts';
 
@@ -76,6 +77,7 @@ export function createApp(options: AppOptions): Hono {
   });
   // The monitor (each half of it registers its own views, before the API's catch-all).
   registerMonitorRunsRoutes(app, site);
+  registerMonitorQualityRoutes(app, site);
   app.all('/api/*', () => {
     throw new StrataError('DASHBOARD_NOT_FOUND', 'no such API path', {
       hint: 'GET /api lists the projects, pages and queries served.',

@@ -4,6 +4,10 @@
  * registered here shows "not available". Each half of the monitor adds its own lines.
  */
 import type { Layout } from '../nav.ts';
+import { showChecks } from './checks.ts';
+import { showLineage } from './lineage.ts';
+import { showQuarantine } from './quarantine.ts';
+import { showReconciliation } from './reconciliation.ts';
 import { showRun, showRuns } from './runs.ts';
 
 export interface MonitorContext {
@@ -19,4 +23,8 @@ export type MonitorRender = (context: MonitorContext) => (() => void) | void;
 
 export const MONITOR_RENDERERS: Record<string, MonitorRender> = {
   runs: (context) => (context.id === undefined ? showRuns(context) : showRun(context)),
+  checks: (context) => void showChecks(context),
+  quarantine: (context) => void showQuarantine(context),
+  reconciliation: (context) => void showReconciliation(context),
+  lineage: (context) => void showLineage(context),
 };
