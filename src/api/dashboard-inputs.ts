@@ -1,6 +1,6 @@
 import type { InputChoices } from '../dashboards/resolve-inputs.ts';
 import type { DashboardInput, DashboardPage } from '../dashboards/types.ts';
-import { renderQuery } from '../dashboards/render-query.ts';
+import { pagedQuery, renderQuery } from '../dashboards/render-query.ts';
 import type { ServedProject } from './dashboard-site.ts';
 import { relationResolver, runStatement } from './dashboard-sql.ts';
 
@@ -29,7 +29,10 @@ export async function readInputChoices(
       resolve: relationResolver(served),
       inputs: new Map(),
     });
-    const result = await runStatement(served, page, query.name, statement);
+    // Bounds need one row, a dropdown at most MAX_CHOICES: the engine stops there.
+    const rows = input.kind === 'date_range' ? 1 : MAX_CHOICES;
+    const bounded = pagedQuery(statement, served.engine.dialect, { limit: rows, offset: 0 });
+    const result = await runStatement(served, page, query.name, bounded);
     if (input.kind === 'date_range') {
       const row = result.rows[0];
       choices.set(input.name, {

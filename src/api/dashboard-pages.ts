@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import { renderQuery } from '../dashboards/render-query.ts';
-import { resolveInputs } from '../dashboards/resolve-inputs.ts';
+import type { InputValue } from '../dashboards/render-query.ts';
+import { type InputChoices, resolveInputs } from '../dashboards/resolve-inputs.ts';
 import type { DashboardPage } from '../dashboards/types.ts';
 import type {
   BlockView,
@@ -73,11 +74,40 @@ export async function pageView(
     missingModels: missing,
     nav: (await serverIndex(site)).projects,
   };
-  if (missing.length > 0) return { ...base, inputs: unresolvedInputs(page), problems: [] };
+  // Inputs read their bounds and choices from models: with some not built, they have no values.
+  if (missing.length > 0) return { ...base, inputs: inputViews(page, new Map(), new Map()), problems: [] };
 
   const choices = await readInputChoices(served, page);
   const values = resolveInputs(page.inputs, params, choices, todayUtc());
-  const inputs: InputView[] = page.inputs.map((input) => {
+  const inputs = inputViews(page, values, choices);
+  const problems = await columnProblems(served, page, values);
+  return { ...base, inputs, problems };
+}
+
+function blockViews(page: DashboardPage): BlockView[] {
+  let components = 0;
+  return page.blocks.map((block) => {
+    if (block.kind === 'markdown') return { kind: 'html', html: markdown.render(block.markdown) };
+    components += 1;
+    const { name, data, attributes } = block.component;
+    return {
+      kind: 'component',
+      id: `c${components}`,
+      component: name,
+      ...(data === undefined ? {} : { data }),
+      attributes,
+      line: block.line,
+    };
+  });
+}
+
+/** The inputs as the page shows them: the values resolved, the bounds and choices the data offers. */
+function inputViews(
+  page: DashboardPage,
+  values: ReadonlyMap<string, InputValue>,
+  choices: ReadonlyMap<string, InputChoices>,
+): InputView[] {
+  return page.inputs.map((input) => {
     const value = values.get(input.name);
     const choice = choices.get(input.name);
     if (input.kind === 'date_range') {
@@ -100,48 +130,6 @@ export async function pageView(
       ...(input.all === undefined ? {} : { all: input.all }),
     };
   });
-  const problems = await columnProblems(served, page, values);
-  return { ...base, inputs, problems };
-}
-
-function blockViews(page: DashboardPage): BlockView[] {
-  let components = 0;
-  return page.blocks.map((block) => {
-    if (block.kind === 'markdown') return { kind: 'html', html: markdown.render(block.markdown) };
-    components += 1;
-    const { name, data, attributes } = block.component;
-    return {
-      kind: 'component',
-      id: `c${components}`,
-      component: name,
-      ...(data === undefined ? {} : { data }),
-      attributes,
-      line: block.line,
-    };
-  });
-}
-
-function unresolvedInputs(page: DashboardPage): InputView[] {
-  return page.inputs.map((input) =>
-    input.kind === 'date_range'
-      ? {
-          kind: 'date_range',
-          name: input.name,
-          label: input.label,
-          from: null,
-          to: null,
-          min: null,
-          max: null,
-        }
-      : {
-          kind: 'dropdown',
-          name: input.name,
-          label: input.label,
-          value: null,
-          options: [],
-          ...(input.all === undefined ? {} : { all: input.all }),
-        },
-  );
 }
 
 /** The columns each component names, checked against its query's result (without running it). */

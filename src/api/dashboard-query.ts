@@ -1,3 +1,4 @@
+import { intParam } from './request-params.ts';
 import { countQuery, pagedQuery, renderQuery } from '../dashboards/render-query.ts';
 import { resolveInputs } from '../dashboards/resolve-inputs.ts';
 import type { DashboardPage, DashboardQuery } from '../dashboards/types.ts';
@@ -109,34 +110,12 @@ interface Paging {
 }
 
 function readPaging(params: URLSearchParams): Paging {
-  const limit = wholeNumber(params, 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
-  const offset = wholeNumber(params, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+  const limit = intParam(params, 'limit', { min: 1, max: MAX_LIMIT, fallback: DEFAULT_LIMIT });
+  const offset = intParam(params, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
   const sort = params.get('sort');
   if (!sort) return { limit, offset };
   const descending = /:desc$/i.test(sort);
   return { limit, offset, sort: { column: sort.replace(/:(asc|desc)$/i, ''), descending } };
-}
-
-function wholeNumber(
-  params: URLSearchParams,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const text = params.get(name);
-  if (text === null || text === '') return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new StrataError(
-      'DASHBOARD_BAD_INPUT',
-      `${name} must be a whole number from ${min} to ${max}, got "${clip(text)}"`,
-      {
-        field: name,
-      },
-    );
-  }
-  return value;
 }
 
 /** A sort column must be one of the result's (it is then quoted, never spliced). */

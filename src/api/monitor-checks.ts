@@ -9,7 +9,8 @@ import type {
 } from '../dashboards/monitor-quality-views.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { DashboardSite } from './dashboard-site.ts';
-import { intParam, monitorEngine } from './monitor-audit.ts';
+import { monitorEngine } from './monitor-audit.ts';
+import { intParam } from './request-params.ts';
 
 /** Runs a check's history strip covers by default, and at most. */
 const HISTORY_RUNS = 30;

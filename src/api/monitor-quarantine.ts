@@ -6,7 +6,8 @@ import {
 } from '../audit/bad-records.ts';
 import type { QuarantineView } from '../dashboards/monitor-quality-views.ts';
 import type { DashboardSite } from './dashboard-site.ts';
-import { dateParam, intParam, monitorEngine, textParam } from './monitor-audit.ts';
+import { monitorEngine } from './monitor-audit.ts';
+import { dateParam, intParam, textParam } from './request-params.ts';
 
 const PAGE = 50;
 

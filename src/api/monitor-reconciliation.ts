@@ -2,7 +2,8 @@ import { layerRowsOfRuns } from '../audit/daily-metrics.ts';
 import { sourceLoadsByDate } from '../audit/source-loads.ts';
 import type { ReconciliationView } from '../dashboards/monitor-quality-views.ts';
 import type { DashboardSite } from './dashboard-site.ts';
-import { intParam, monitorEngine, textParam } from './monitor-audit.ts';
+import { monitorEngine } from './monitor-audit.ts';
+import { intParam, textParam } from './request-params.ts';
 
 /** The layers in the order data flows through them; other schemas follow by name. */
 const LAYER_ORDER = ['raw', 'staging', 'warehouse', 'marts'];

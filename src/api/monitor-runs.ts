@@ -1,11 +1,10 @@
-import { ensureAuditSchema } from '../audit/recorder.ts';
+import { monitorEngine } from './monitor-audit.ts';
+import { dateParam, intParam, textParam } from './request-params.ts';
 import { markInterrupted, type RunSummary, searchRuns } from '../audit/runs.ts';
 import { RUN_STATUSES } from '../audit/schema.ts';
 import type { MonitorRunRow, MonitorRunsView, MonitorRunView } from '../dashboards/monitor-runs-views.ts';
-import type { Engine } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { planTasks } from '../runner/plan-tasks.ts';
-import { isIsoDate } from '../time/dates.ts';
 import { clip, type DashboardSite, type ServedProject } from './dashboard-site.ts';
 import { buildTimeline } from './monitor-timeline.ts';
 import { readRun } from './runs.ts';
@@ -17,35 +16,24 @@ const MAX_LIMIT = 200;
 /** What a filter may name: audit's statuses, and `interrupted` (a `running` run whose process is gone). */
 const FILTER_STATUSES = [...RUN_STATUSES, 'interrupted'];
 
-/** Audit schemas are ensured once per served warehouse, not on every request. */
-const ensured = new WeakSet<Engine>();
-
-async function auditOf(served: ServedProject): Promise<Engine> {
-  if (!ensured.has(served.engine)) {
-    await ensureAuditSchema(served.engine);
-    ensured.add(served.engine);
-  }
-  return served.engine;
-}
-
 /** `GET /api/<project>/monitor/runs?status=&from=&to=&limit=&offset=`: a page of runs, newest first. */
 export async function monitorRuns(
   site: DashboardSite,
   slug: string,
   params: URLSearchParams,
 ): Promise<MonitorRunsView> {
-  const served = site.project(slug);
-  const engine = await auditOf(served);
-  const status = optional(params, 'status');
+  const served = await monitorEngine(site, slug);
+  const engine = served.engine;
+  const status = textParam(params, 'status') ?? undefined;
   if (status !== undefined && !FILTER_STATUSES.includes(status)) {
     throw new StrataError('DASHBOARD_BAD_INPUT', `status must be one of ${FILTER_STATUSES.join(', ')}`, {
       field: 'status',
     });
   }
-  const from = optionalDate(params, 'from');
-  const to = optionalDate(params, 'to');
-  const limit = integer(params, 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
-  const offset = integer(params, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+  const from = dateParam(params, 'from') ?? undefined;
+  const to = dateParam(params, 'to') ?? undefined;
+  const limit = intParam(params, 'limit', { min: 1, max: MAX_LIMIT, fallback: DEFAULT_LIMIT });
+  const offset = intParam(params, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
   // An interrupted run is recorded as running: ask for those, then keep the ones whose process is gone.
   const recorded = status === 'interrupted' ? 'running' : status;
   const page = await searchRuns(engine, {
@@ -78,8 +66,8 @@ export async function monitorRuns(
 
 /** `GET /api/<project>/monitor/runs/<runId>`: the run's report (as `strata runs --run`) and its timeline. */
 export async function monitorRun(site: DashboardSite, slug: string, runId: string): Promise<MonitorRunView> {
-  const served = site.project(slug);
-  const engine = await auditOf(served);
+  const served = await monitorEngine(site, slug);
+  const engine = served.engine;
   const report = await readRun(engine, runId).catch((error: unknown) => {
     if (error instanceof StrataError && error.code === 'RUN_NOT_FOUND') return null;
     throw error;
@@ -163,35 +151,4 @@ function toRow(r: RunSummary): MonitorRunRow {
     error: r.error,
     resumedFrom: r.resumedFrom,
   };
-}
-
-function optional(params: URLSearchParams, name: string): string | undefined {
-  const value = params.get(name);
-  return value === null || value === '' ? undefined : value;
-}
-
-function optionalDate(params: URLSearchParams, name: string): string | undefined {
-  const value = optional(params, name);
-  if (value !== undefined && !isIsoDate(value)) {
-    throw new StrataError(
-      'DASHBOARD_BAD_INPUT',
-      `${name} must be a date written YYYY-MM-DD, got "${clip(value)}"`,
-      {
-        field: name,
-      },
-    );
-  }
-  return value;
-}
-
-function integer(params: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
-  const value = optional(params, name);
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new StrataError('DASHBOARD_BAD_INPUT', `${name} must be a whole number from ${min} to ${max}`, {
-      field: name,
-    });
-  }
-  return n;
 }

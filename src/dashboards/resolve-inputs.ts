@@ -7,6 +7,9 @@ import type { DashboardInput, DateRangeInput, DropdownInput } from './types.ts';
 export type InputChoices =
   { kind: 'date_range'; min: string | null; max: string | null } | { kind: 'dropdown'; options: string[] };
 
+/** The span of `default="all"` when the data gives no lower bound. */
+const FALLBACK_DAYS = 90;
+
 /** The longest text a dropdown value may be (longer is no choice of any page). */
 const MAX_CHOICE_LENGTH = 1000;
 
@@ -56,15 +59,13 @@ function dateRangeValue(
     }
     return value;
   };
-  const upper = bounds?.max ?? today;
+  // Without a `from`, the range is the default span (or all the data) ending at its `to`.
+  const to = given('to') ?? bounds?.max ?? today;
   const lower = bounds?.min ?? null;
-  const defaultTo = upper;
-  const defaultFrom =
-    input.defaultDays === 'all'
-      ? (lower ?? addDays(upper, -89))
-      : maxDate(lower, addDays(upper, 1 - input.defaultDays));
-  const to = given('to') ?? defaultTo;
-  const from = given('from') ?? (given('to') === undefined ? defaultFrom : addDays(to, -89));
+  const span = input.defaultDays === 'all' ? null : input.defaultDays;
+  const from =
+    given('from') ??
+    (span === null ? (lower ?? addDays(to, 1 - FALLBACK_DAYS)) : maxDate(lower, addDays(to, 1 - span)));
   if (from > to) {
     throw new StrataError(
       'DASHBOARD_BAD_INPUT',

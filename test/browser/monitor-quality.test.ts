@@ -6,36 +6,28 @@
  * lists its neighbours. Screenshots at 1280 and 390 px in test-artifacts/screenshots/.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardSite, openDashboardSite } from '../../src/api/dashboard-site.ts';
 import { recordSourceLoads } from '../../src/audit/source-loads.ts';
 import type { Engine } from '../../src/engine/types.ts';
-import { type RunningServer, startServer } from '../../src/serve/start-server.ts';
 import type { TestProject } from '../helpers/project.ts';
 import { monitorProject } from '../serve/monitor-quality-project.ts';
-import { SCREENSHOTS, collectErrors, launchChromium, pageReady } from './chromium.ts';
+import { SCREENSHOTS, type ServedInChromium, pageReady, serveInChromium } from './chromium.ts';
 
 let project: TestProject;
-let site: DashboardSite;
-let server: RunningServer;
-let browser: Browser;
+let served: ServedInChromium;
 let engine: Engine;
 let slug: string;
 
 beforeAll(async () => {
   project = await monitorProject();
-  site = await openDashboardSite({ projectDirs: [project.dir], env: project.env });
-  slug = site.projects[0]?.slug ?? '';
-  engine = site.project(slug).engine;
-  server = await startServer({ site, port: 0 });
-  browser = await launchChromium();
+  served = await serveInChromium([project.dir], project.env);
+  slug = served.site.projects[0]?.slug ?? '';
+  engine = served.site.project(slug).engine;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.close();
+  await served?.close();
   await project?.dispose();
 });
 
@@ -43,12 +35,8 @@ async function audit(sql: string): Promise<Record<string, unknown>[]> {
   return (await engine.query(sql)).rows;
 }
 
-async function open(path: string, width: number): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: width > 800 ? 900 : 844 } });
-  const errors = collectErrors(page);
-  await page.goto(new URL(path, server.url).href);
-  await pageReady(page);
-  return { page, errors };
+function open(path: string, width: number): ReturnType<ServedInChromium['open']> {
+  return served.open(path, width);
 }
 
 async function shot(page: Page, name: string, width: number): Promise<void> {
@@ -181,7 +169,7 @@ describe.each([1280, 390])('at %i px', (width) => {
   it('the lineage graph holds every model, and a click on a node lists its neighbours', async () => {
     const { page, errors } = await open(`/${slug}/monitor/lineage`, width);
     try {
-      const graph = site.project(slug).project.graph;
+      const graph = served.site.project(slug).project.graph;
       const nodes = await page.$$eval('[data-role="nodes"] [data-node]', (items) =>
         items.map((item) => [item.getAttribute('data-node'), item.getAttribute('data-kind')]),
       );

@@ -6,19 +6,14 @@
  * test-artifacts/screenshots/.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardSite, openDashboardSite } from '../../src/api/dashboard-site.ts';
 import type { RunResponse } from '../../src/api/run.ts';
-import { type RunningServer, startServer } from '../../src/serve/start-server.ts';
 import { createMonitorProject, monitorConfig, plantFailOnce } from '../helpers/monitor-project.ts';
 import type { TestProject } from '../helpers/project.ts';
-import { SCREENSHOTS, collectErrors, launchChromium, pageReady } from './chromium.ts';
+import { SCREENSHOTS, type ServedInChromium, serveInChromium } from './chromium.ts';
 
 let project: TestProject;
-let site: DashboardSite;
-let server: RunningServer;
-let browser: Browser;
+let served: ServedInChromium;
 let slug: string;
 let runId: string;
 
@@ -27,25 +22,17 @@ beforeAll(async () => {
   const result = await project.run({ from: '2025-06-01', to: '2025-06-02' });
   expect(result.exitCode).toBe(1);
   runId = result.summary.runId;
-  site = await openDashboardSite({ projectDirs: [project.dir], env: project.env });
-  slug = site.projects[0]?.slug ?? '';
-  server = await startServer({ site, port: 0 });
-  browser = await launchChromium();
+  served = await serveInChromium([project.dir], project.env);
+  slug = served.site.projects[0]?.slug ?? '';
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.close();
+  await served?.close();
   await project?.dispose();
 });
 
-async function open(path: string, width: number): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: width > 800 ? 900 : 844 } });
-  const errors = collectErrors(page);
-  await page.goto(new URL(path, server.url).href);
-  await pageReady(page);
-  return { page, errors };
+function open(path: string, width: number): ReturnType<ServedInChromium['open']> {
+  return served.open(path, width);
 }
 
 describe.each([1280, 390])('at %i px', (width) => {

@@ -10,14 +10,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPacks } from '../../src/api/demo.ts';
-import { type DashboardSite, openDashboardSite } from '../../src/api/dashboard-site.ts';
 import type { QueryResultView } from '../../src/dashboards/views.ts';
-import { type RunningServer, startServer } from '../../src/serve/start-server.ts';
 import { queryWarehouse } from '../helpers/project.ts';
-import { SCREENSHOTS, collectErrors, launchChromium, pageReady } from './chromium.ts';
+import { SCREENSHOTS, type ServedInChromium, pageReady, serveInChromium } from './chromium.ts';
 
 const TEMPLATES = fileURLToPath(new URL('../../src/templates/', import.meta.url));
 const PACKS = ['ecommerce', 'saas'] as const;
@@ -36,33 +34,23 @@ function readmeExample(): string {
 }
 
 let dir: string;
-let site: DashboardSite;
-let server: RunningServer;
-let browser: Browser;
+let served: ServedInChromium;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'strata-browser-'));
   const results = await demoPacks({ dir, pack: 'all', days: 45, scale: 0.01, defects: 0.01 });
   expect(results.map((r) => r.exitCode)).toEqual([0, 0]);
   await writeFile(join(dir, 'ecommerce', 'dashboards', 'readme-example.md'), readmeExample());
-  site = await openDashboardSite({ projectDirs: PACKS.map((pack) => join(dir, pack)) });
-  server = await startServer({ site, port: 0 });
-  browser = await launchChromium();
+  served = await serveInChromium(PACKS.map((pack) => join(dir, pack)));
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.close();
+  await served?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function open(path: string, width: number): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: width > 800 ? 900 : 844 } });
-  const errors = collectErrors(page);
-  await page.goto(new URL(path, server.url).href);
-  await pageReady(page);
-  return { page, errors };
+function open(path: string, width: number): ReturnType<ServedInChromium['open']> {
+  return served.open(path, width);
 }
 
 /** The cards of a page: component, query, state and rows, inputs left out. */
@@ -133,9 +121,9 @@ describe('inputs and downloads', () => {
       const card = page.locator('section[data-component="LineChart"]').first();
       const href = await card.locator('a[data-role="csv"]').getAttribute('href');
       expect(href).toContain('format=csv');
-      const csv = await (await fetch(new URL(href ?? '', server.url))).text();
+      const csv = await (await fetch(new URL(href ?? '', served.server.url))).text();
       const json = (await (
-        await fetch(new URL((href ?? '').replace('format=csv', 'format=json'), server.url))
+        await fetch(new URL((href ?? '').replace('format=csv', 'format=json'), served.server.url))
       ).json()) as QueryResultView;
       const lines = csv.trim().split('\n');
       expect(lines[0]).toBe(json.columns.map((c) => c.name).join(','));
@@ -168,9 +156,9 @@ describe('inputs and downloads', () => {
   });
 
   it('a bad date parameter gets a clear message on the page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
-      await page.goto(new URL('/ecommerce/executive?period_from=2025-02-31', server.url).href);
+      await page.goto(new URL('/ecommerce/executive?period_from=2025-02-31', served.server.url).href);
       const message = page.locator('[data-code="DASHBOARD_BAD_INPUT"]').first();
       await message.waitFor({ timeout: 30_000 });
       expect(await message.textContent()).toContain('period_from must be a date written YYYY-MM-DD');
