@@ -50,8 +50,13 @@ export class Kpi extends QueryComponent {
           title: `Previous period: ${formatValue(previous, this.format)}`,
         },
         arrow ? el('span', { class: 'kpi-arrow', 'aria-hidden': 'true' }, arrow) : null,
-        ratio === null ? '—' : formatChange(ratio),
-        el('span', { class: 'kpi-against' }, ` vs ${formatValue(previous, this.format)}`),
+        // No figure for the period before (the data starts inside it): say so rather than "— vs —".
+        ...(previous === null || previous === undefined
+          ? [el('span', { class: 'kpi-against' }, 'no earlier period to compare')]
+          : [
+              ratio === null ? '—' : formatChange(ratio),
+              el('span', { class: 'kpi-against' }, ` vs ${formatValue(previous, this.format)}`),
+            ]),
       );
     }
     replaceChildren(this.card.body, value, delta);
