@@ -1,8 +1,11 @@
 import { type DashboardSite, openDashboardSite } from '../api/dashboard-site.ts';
-import { StrataError } from '../index.ts';
+import { type HealthReport, type Scheduler, StrataError, clockFromEnv, createScheduler } from '../index.ts';
+import { siteHealth } from '../api/schedule.ts';
 import { SERVE_TOKEN_ENV } from '../serve/defaults.ts';
 import { DEFAULT_PORT, type RunningServer, startServer } from '../serve/start-server.ts';
+import type { LogFormat } from './context.ts';
 import { type CliIo, untilStopped, writeChunk } from './io.ts';
+import { scheduleEventWriter } from './schedule-events.ts';
 
 /**
  * Serves the projects' dashboards until the CLI is told to stop (SIGTERM; Ctrl-C ends the
@@ -10,23 +13,41 @@ import { type CliIo, untilStopped, writeChunk } from './io.ts';
  */
 export async function serveUntilStopped(
   projectDirs: readonly string[],
-  options: { port: number; host: string; fallBackToFreePort?: boolean },
+  options: {
+    port: number;
+    host: string;
+    fallBackToFreePort?: boolean;
+    schedule?: boolean;
+    logFormat?: LogFormat;
+  },
   io: CliIo,
 ): Promise<void> {
   const site = await openDashboardSite({ projectDirs, env: io.env });
   try {
-    const server = await serveSite(site, options, io).catch((error: unknown) => {
+    const schedulers = options.schedule ? siteSchedulers(site, io, options.logFormat ?? 'text') : [];
+    const clock = schedulers[0]?.clock ?? clockFromEnv(io.env);
+    const first = schedulers[0];
+    const health =
+      first && first.project === site.projects[0]?.project
+        ? () => first.health()
+        : () => siteHealth(site, clock);
+    const serveOptions = { ...options, health };
+    const server = await serveSite(site, serveOptions, io).catch((error: unknown) => {
       if (
         options.fallBackToFreePort &&
         error instanceof StrataError &&
         error.code === 'SERVE_PORT_IN_USE' &&
         options.port === DEFAULT_PORT
       ) {
-        return serveSite(site, { ...options, port: 0 }, io);
+        return serveSite(site, { ...serveOptions, port: 0 }, io);
       }
       throw error;
     });
-    await untilStopped(io.stop);
+    // Each warehouse has its own scheduler (one queue per warehouse); reads keep being answered
+    // during a run, each on its own connection. On stop no fire starts, the current run is asked
+    // to stop, and the server closes once every scheduler has returned.
+    const stop = io.stop ?? new AbortController().signal;
+    await Promise.all([untilStopped(io.stop), ...schedulers.map((s) => s.run(stop))]);
     await server.close();
   } finally {
     await site.close();
@@ -34,9 +55,24 @@ export async function serveUntilStopped(
 }
 
 /** Starts the server over an open site and prints where it is and what it serves. */
+/** The schedulers of `serve --schedule`: one per served project that declares schedules (one at least). */
+function siteSchedulers(site: DashboardSite, io: CliIo, logFormat: LogFormat): Scheduler[] {
+  const scheduled = site.projects.filter((p) => Object.keys(p.project.config.schedules).length > 0);
+  // None: createScheduler says so (SCHEDULE_NONE) for the first project.
+  const targets = scheduled.length > 0 ? scheduled : site.projects.slice(0, 1);
+  const onEvent = scheduleEventWriter(io, logFormat);
+  return targets.map((served) =>
+    createScheduler(served.project, served.engine, {
+      env: io.env,
+      command: 'serve',
+      onEvent,
+    }),
+  );
+}
+
 async function serveSite(
   site: DashboardSite,
-  options: { port: number; host: string },
+  options: { port: number; host: string; health?: () => Promise<HealthReport> },
   io: CliIo,
 ): Promise<RunningServer> {
   const token = io.env[SERVE_TOKEN_ENV] || undefined;
@@ -50,6 +86,7 @@ async function serveSite(
     port: options.port,
     host: options.host,
     ...(token ? { token } : {}),
+    ...(options.health ? { health: options.health } : {}),
     onServerError: (error, request) =>
       io.stderr.write(`error answering ${request.method} ${request.path}: ${describe(error)}\n`),
   });

@@ -22,4 +22,6 @@ export interface RunOptions {
   now?: () => Date;
   /** The environment sources read credentials from (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Aborted when the run should stop (a scheduler shutting down): the run ends as interrupted. */
+  signal?: AbortSignal;
 }

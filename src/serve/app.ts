@@ -3,12 +3,14 @@ import { stream } from 'hono/streaming';
 import { projectSummary, pageView, serverIndex } from '../api/dashboard-pages.ts';
 import { pageQueryCsv, runPageQuery } from '../api/dashboard-query.ts';
 import type { DashboardSite } from '../api/dashboard-site.ts';
+import { siteHealth } from '../api/schedule.ts';
 import type { ErrorView } from '../dashboards/views.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { PAGE_SHELL, readAsset } from './assets.ts';
 import { requireToken } from './auth.ts';
 import { registerMonitorQualityRoutes } from './monitor-quality-routes.ts';
 import { registerMonitorRunsRoutes } from './monitor-routes.ts';
+import { type HealthSource, registerHealthzRoute } from './healthz-route.ts';
 import { statusOf } from './status.ts';
 
 export interface AppOptions {
@@ -17,6 +19,8 @@ export interface AppOptions {
   token?: string;
   /** Told of every failure that is the server's fault (a 500), with its cause, for the log. */
   onServerError?: (error: unknown, request: { method: string; path: string }) => void;
+  /** GET /healthz's report (default: the first project's, read from its warehouse). */
+  health?: HealthSource;
 }
 
 /**
@@ -38,6 +42,8 @@ export function createApp(options: AppOptions): Hono {
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
     );
   });
+  // For an external monitor, before the token: it answers no data values.
+  registerHealthzRoute(app, options.health ?? (() => siteHealth(site)));
   if (options.token) app.use('*', requireToken(options.token));
 
   app.get('/api', async (c) => c.json(await serverIndex(site)));

@@ -8,6 +8,7 @@ import { nonNegativeInteger } from '../options.ts';
 interface ServeCliOptions {
   port: number;
   host: string;
+  schedule?: boolean;
 }
 
 export function registerServe(program: Command, ctx: CliContext): void {
@@ -21,19 +22,21 @@ export function registerServe(program: Command, ctx: CliContext): void {
       'the address to bind; anything but loopback is reachable from other machines',
       DEFAULT_HOST,
     )
+    .option('--schedule', "also run the projects' schedules in this process (see strata schedule)")
     .addHelpText(
       'after',
       `
 Pages are the projects' dashboards/*.md files (see the README, section Dashboards); GET /api lists
 them with their queries. With ${SERVE_TOKEN_ENV} set every request needs the token (open the URL
-with ?token=... once, or send Authorization: Bearer ...). Stops on Ctrl-C or SIGTERM.`,
+with ?token=... once, or send Authorization: Bearer ...). GET /healthz (no token) reports the
+runs and schedules. Stops on Ctrl-C or SIGTERM (with --schedule, after the current run).`,
     )
     .action(async (projects: string[], options: ServeCliOptions, command: Command) => {
-      const { projectDir } = globalOptions(command, ctx.io);
+      const { projectDir, logFormat } = globalOptions(command, ctx.io);
       const dirs = [projectDir, ...projects.map((p) => resolve(ctx.io.cwd, p))];
       // The web server's modules load only for the commands that serve.
       const { serveUntilStopped } = await import('../serve-dashboards.ts');
-      await serveUntilStopped([...new Set(dirs)], options, ctx.io);
+      await serveUntilStopped([...new Set(dirs)], { ...options, logFormat }, ctx.io);
       ctx.exitCode = EXIT_OK;
     });
 }

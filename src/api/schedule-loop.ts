@@ -1,0 +1,251 @@
+import { ensureAuditSchema } from '../audit/recorder.ts';
+import {
+  finishScheduleDate,
+  interruptScheduleDates,
+  listSchedules,
+  queueScheduleDate,
+  registerSchedules,
+  scheduleDates,
+  startScheduleDate,
+} from '../audit/schedule-ledger.ts';
+import type { Engine } from '../engine/types.ts';
+import { StrataError } from '../errors/strata-error.ts';
+import type { Project } from '../project/load-project.ts';
+import type { RunEventListener } from '../runner/events.ts';
+import { runPipeline } from '../runner/run-pipeline.ts';
+import { expectedDates, missingDates } from '../schedule/catch-up.ts';
+import type { Clock } from '../schedule/clock.ts';
+import { type CompiledSchedule, compileSchedules, nextFire } from '../schedule/fire-times.ts';
+
+/** What the scheduler tells its caller (the CLI prints it; tests read it). */
+export type ScheduleEvent =
+  | { type: 'queued'; schedule: string; loadDate: string; at: string }
+  | { type: 'run_started'; schedule: string; loadDate: string; at: string }
+  | {
+      type: 'run_finished';
+      schedule: string;
+      loadDate: string;
+      at: string;
+      runId: string | null;
+      status: 'success' | 'failed' | 'interrupted';
+      error?: string;
+    }
+  | { type: 'waiting'; until: string | null };
+
+/** A queued date's way through the queue; `sequence` numbers the starts and ends in the order they happened. */
+export interface QueueEntry {
+  schedule: string;
+  loadDate: string;
+  queuedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  startSequence?: number;
+  finishSequence?: number;
+  runId?: string | null;
+  status?: 'success' | 'failed' | 'interrupted';
+}
+
+export interface ScheduleLoopOptions {
+  project: Project;
+  engine: Engine;
+  clock: Clock;
+  /** The pipeline_runs command of the runs (`schedule`, `serve`). */
+  command?: string;
+  onEvent?: (event: ScheduleEvent) => void;
+  /** The runs' own progress events. */
+  onRunEvent?: RunEventListener;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The queue's record is kept for the newest entries only: a scheduler runs for months. */
+const RECORD_LIMIT = 1000;
+
+/**
+ * The scheduler of one warehouse: one queue, runs strictly one at a time. It wakes at the next
+ * fire of any schedule; a schedule that fired since it last looked queues its missing dates
+ * (expected − done, schedule/catch-up.ts), oldest first, each (schedule, date) at most once. A
+ * fire during a run waits in the queue until the run ends (it is neither skipped nor run beside
+ * it). On start every missing date in the window is queued (catch-up after downtime).
+ */
+export class ScheduleLoop {
+  readonly schedules: CompiledSchedule[];
+  /** Every entry that went through the queue, oldest first (the newest RECORD_LIMIT). */
+  readonly record: QueueEntry[] = [];
+  private readonly queue: QueueEntry[] = [];
+  private readonly queuedKeys = new Set<string>();
+  private checkedAt: Date | null = null;
+  private sequence = 0;
+  private started = false;
+
+  constructor(private readonly options: ScheduleLoopOptions) {
+    this.schedules = compileSchedules(options.project.config.schedules);
+  }
+
+  /** Ledger up to date: schedules registered (first sighting now), dates a dead scheduler left running interrupted. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    const { engine, clock } = this.options;
+    await ensureAuditSchema(engine);
+    await interruptScheduleDates(engine);
+    await registerSchedules(
+      engine,
+      this.schedules.map((s) => ({ name: s.name, cron: s.config.cron, timezone: s.config.timezone })),
+      clock.now(),
+    );
+    this.started = true;
+  }
+
+  /** Runs until `stop` is aborted: the current run is asked to stop (its signal), nothing more starts. */
+  async run(stop: AbortSignal): Promise<void> {
+    await this.start();
+    try {
+      while (!stop.aborted) {
+        await this.enqueueDue();
+        const next = this.queue.shift();
+        if (next) {
+          await this.runEntry(next, stop);
+          continue;
+        }
+        const wake = this.nextWake();
+        this.emit({ type: 'waiting', until: wake?.toISOString() ?? null });
+        await this.options.clock.sleepUntil(wake ?? new Date(8.64e15), stop);
+      }
+    } finally {
+      this.queue.length = 0;
+      this.queuedKeys.clear();
+      await interruptScheduleDates(this.options.engine);
+    }
+  }
+
+  /** `--once`: queues every missing date now, runs them in order, and returns what ran. */
+  async once(stop: AbortSignal): Promise<QueueEntry[]> {
+    await this.start();
+    const first = this.record.length;
+    try {
+      await this.enqueueDue();
+      for (let next = this.queue.shift(); next && !stop.aborted; next = this.queue.shift()) {
+        await this.runEntry(next, stop);
+      }
+    } finally {
+      await interruptScheduleDates(this.options.engine);
+    }
+    return this.record.slice(first);
+  }
+
+  /** The earliest next fire of any schedule after the last look; null when none fires again. */
+  nextWake(): Date | null {
+    const after = this.checkedAt ?? this.options.clock.now();
+    const fires = this.schedules.map((s) => nextFire(s, after)).filter((d): d is Date => d !== null);
+    return fires.length === 0 ? null : new Date(Math.min(...fires.map((d) => d.getTime())));
+  }
+
+  /**
+   * Queues the missing dates of every schedule that fired since the last look (every schedule, the
+   * first time). Dates already queued or running are left alone; across schedules the oldest date
+   * goes first.
+   */
+  private async enqueueDue(): Promise<void> {
+    const { engine, clock } = this.options;
+    const now = clock.now();
+    const since = this.checkedAt;
+    this.checkedAt = now;
+    const fired = this.schedules.filter((s) => {
+      if (since === null) return true;
+      const next = nextFire(s, since);
+      return next !== null && next <= now;
+    });
+    if (fired.length === 0) return;
+    const firstSeen = new Map((await listSchedules(engine)).map((r) => [r.name, new Date(r.firstSeenAt)]));
+    const rows = await scheduleDates(engine);
+    const due: QueueEntry[] = [];
+    for (const schedule of fired) {
+      const expected = expectedDates(schedule, firstSeen.get(schedule.name) ?? null, now);
+      const done = new Set(
+        rows.filter((r) => r.schedule === schedule.name && r.status === 'success').map((r) => r.loadDate),
+      );
+      for (const loadDate of missingDates(expected.dates, done)) {
+        const key = `${schedule.name}\u0000${loadDate}`;
+        if (this.queuedKeys.has(key)) continue;
+        this.queuedKeys.add(key);
+        due.push({ schedule: schedule.name, loadDate, queuedAt: now.toISOString() });
+      }
+    }
+    due.sort((a, b) => a.loadDate.localeCompare(b.loadDate) || a.schedule.localeCompare(b.schedule));
+    for (const entry of due) {
+      await queueScheduleDate(engine, entry.schedule, entry.loadDate, now);
+      this.queue.push(entry);
+      this.remember(entry);
+      this.emit({ type: 'queued', schedule: entry.schedule, loadDate: entry.loadDate, at: entry.queuedAt });
+    }
+    // Keep the queue in date order when a later fire adds an older missing date.
+    this.queue.sort((a, b) => a.loadDate.localeCompare(b.loadDate) || a.schedule.localeCompare(b.schedule));
+  }
+
+  private async runEntry(entry: QueueEntry, stop: AbortSignal): Promise<void> {
+    const { engine, clock, project } = this.options;
+    const schedule = this.schedules.find((s) => s.name === entry.schedule);
+    const startedAt = clock.now();
+    entry.startedAt = startedAt.toISOString();
+    entry.startSequence = ++this.sequence;
+    await startScheduleDate(engine, entry.schedule, entry.loadDate, startedAt);
+    this.emit({
+      type: 'run_started',
+      schedule: entry.schedule,
+      loadDate: entry.loadDate,
+      at: entry.startedAt,
+    });
+    let status: 'success' | 'failed' | 'interrupted';
+    let runId: string | null = null;
+    let error: string | undefined;
+    try {
+      const summary = await runPipeline(project, engine, {
+        window: { from: entry.loadDate, to: entry.loadDate },
+        ...(schedule?.config.select ? { select: schedule.config.select } : {}),
+        trigger: `schedule:${entry.schedule}`,
+        command: this.options.command ?? 'schedule',
+        signal: stop,
+        ...(this.options.onRunEvent ? { onEvent: this.options.onRunEvent } : {}),
+        ...(this.options.env ? { env: this.options.env } : {}),
+      });
+      runId = summary.runId;
+      status = summary.status === 'success' ? 'success' : stop.aborted ? 'interrupted' : 'failed';
+    } catch (cause) {
+      // The run could not start (the run lock held by a run of another process, a selection the
+      // project no longer has): the date stays missing and is tried again at the next fire.
+      status = stop.aborted ? 'interrupted' : 'failed';
+      error = cause instanceof StrataError ? `${cause.code}: ${cause.message}` : String(cause);
+    }
+    const finishedAt = clock.now();
+    entry.finishedAt = finishedAt.toISOString();
+    entry.finishSequence = ++this.sequence;
+    entry.runId = runId;
+    entry.status = status;
+    this.queuedKeys.delete(`${entry.schedule}\u0000${entry.loadDate}`);
+    await finishScheduleDate(engine, {
+      schedule: entry.schedule,
+      loadDate: entry.loadDate,
+      status,
+      runId,
+      finishedAt,
+      error: error ?? null,
+    });
+    this.emit({
+      type: 'run_finished',
+      schedule: entry.schedule,
+      loadDate: entry.loadDate,
+      at: entry.finishedAt,
+      runId,
+      status,
+      ...(error ? { error } : {}),
+    });
+  }
+
+  private remember(entry: QueueEntry): void {
+    this.record.push(entry);
+    if (this.record.length > RECORD_LIMIT) this.record.splice(0, this.record.length - RECORD_LIMIT);
+  }
+
+  private emit(event: ScheduleEvent): void {
+    this.options.onEvent?.(event);
+  }
+}

@@ -1,0 +1,78 @@
+import { type ServerType, serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { StrataError } from '../errors/strata-error.ts';
+import { DEFAULT_HOST } from './defaults.ts';
+import { type HealthSource, registerHealthzRoute } from './healthz-route.ts';
+
+export interface ScheduleAppOptions {
+  health: HealthSource;
+  /** Told of every failure answering a request, with its cause, for the log. */
+  onServerError?: (error: unknown, request: { method: string; path: string }) => void;
+}
+
+/**
+ * The small HTTP app of `strata schedule`: GET /healthz. A Hono app of its own, so more routes (an
+ * owner endpoint) can be mounted into it as into the dashboard app (`app.route(...)`).
+ */
+export function createScheduleApp(options: ScheduleAppOptions): Hono {
+  const app = new Hono();
+  registerHealthzRoute(app, options.health);
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'no such path; GET /healthz' } }, 404));
+  app.onError((error, c) => {
+    options.onServerError?.(error, { method: c.req.method, path: c.req.path });
+    return c.json(
+      {
+        error: {
+          code: 'INTERNAL',
+          message: 'the server failed to answer this request; its log has the details',
+        },
+      },
+      500,
+    );
+  });
+  return app;
+}
+
+export interface RunningScheduleServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (0: any free port) with an app (createScheduleApp's, or one with more mounted). */
+export async function listenScheduleApp(
+  app: Hono,
+  options: { port?: number; host?: string } = {},
+): Promise<RunningScheduleServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const wanted = options.port ?? 0;
+  const server: ServerType = serve({ fetch: app.fetch, port: wanted, hostname: host });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('listening', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : wanted);
+    });
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new StrataError(
+          'SERVE_PORT_IN_USE',
+          `cannot listen on ${host}:${wanted}: ${error.code ?? error.message}`,
+          {
+            hint: 'Pick another port with --port (0: any free one), or stop the program using this one.',
+            cause: error,
+          },
+        ),
+      ),
+    );
+  });
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
+}
