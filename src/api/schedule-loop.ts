@@ -15,7 +15,7 @@ import type { RunEventListener } from '../runner/events.ts';
 import { runPipeline } from '../runner/run-pipeline.ts';
 import { expectedDates, missingDates } from '../schedule/catch-up.ts';
 import type { Clock } from '../schedule/clock.ts';
-import { type CompiledSchedule, compileSchedules, nextFire } from '../schedule/fire-times.ts';
+import { type CompiledSchedule, compileSchedules, latestFire, nextFire } from '../schedule/fire-times.ts';
 
 /** What the scheduler tells its caller (the CLI prints it; tests read it). */
 export type ScheduleEvent =
@@ -36,6 +36,8 @@ export type ScheduleEvent =
 export interface QueueEntry {
   schedule: string;
   loadDate: string;
+  /** The fire that queued it (the schedule's latest fire when the scheduler looked). */
+  firedAt: string;
   queuedAt: string;
   startedAt?: string;
   finishedAt?: string;
@@ -163,16 +165,17 @@ export class ScheduleLoop {
       const done = new Set(
         rows.filter((r) => r.schedule === schedule.name && r.status === 'success').map((r) => r.loadDate),
       );
+      const firedAt = (latestFire(schedule, now) ?? now).toISOString();
       for (const loadDate of missingDates(expected.dates, done)) {
         const key = `${schedule.name}\u0000${loadDate}`;
         if (this.queuedKeys.has(key)) continue;
         this.queuedKeys.add(key);
-        due.push({ schedule: schedule.name, loadDate, queuedAt: now.toISOString() });
+        due.push({ schedule: schedule.name, loadDate, firedAt, queuedAt: now.toISOString() });
       }
     }
     due.sort((a, b) => a.loadDate.localeCompare(b.loadDate) || a.schedule.localeCompare(b.schedule));
     for (const entry of due) {
-      await queueScheduleDate(engine, entry.schedule, entry.loadDate, now);
+      await queueScheduleDate(engine, entry.schedule, entry.loadDate, new Date(entry.firedAt));
       this.queue.push(entry);
       this.remember(entry);
       this.emit({ type: 'queued', schedule: entry.schedule, loadDate: entry.loadDate, at: entry.queuedAt });
