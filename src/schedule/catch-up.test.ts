@@ -17,9 +17,9 @@ describe('fire times and load dates', () => {
     expect(nextFire(daily, at('2026-03-01T02:00:00Z'))?.toISOString()).toBe('2026-03-02T02:00:00.000Z');
     expect(latestFire(daily, at('2026-03-01T02:00:00Z'))?.toISOString()).toBe('2026-03-01T02:00:00.000Z');
     expect(latestFire(daily, at('2026-03-01T01:59:59Z'))?.toISOString()).toBe('2026-02-28T02:00:00.000Z');
-    expect(firesBetween(daily, at('2026-03-01T02:00:00Z'), at('2026-03-03T02:00:00Z')).map((d) => d.toISOString())).toEqual(
-      ['2026-03-02T02:00:00.000Z', '2026-03-03T02:00:00.000Z'],
-    );
+    expect(
+      firesBetween(daily, at('2026-03-01T02:00:00Z'), at('2026-03-03T02:00:00Z')).map((d) => d.toISOString()),
+    ).toEqual(['2026-03-02T02:00:00.000Z', '2026-03-03T02:00:00.000Z']);
   });
 
   it('the load date is the day before the fire, in the schedule’s time zone', () => {
@@ -65,7 +65,9 @@ describe('expected and missing dates', () => {
     expect(expectedDates(compiled({ cron: '0 2 * * *', catchupDays: false }), seen, now).dates).toEqual([
       '2026-03-10',
     ]);
-    expect(expectedDates(compiled({ cron: '0 2 * * *', catchupDays: 0 }), seen, now).dates).toEqual(['2026-03-10']);
+    expect(expectedDates(compiled({ cron: '0 2 * * *', catchupDays: 0 }), seen, now).dates).toEqual([
+      '2026-03-10',
+    ]);
   });
 
   it('an hourly cron expects each load date once; a weekly one its own dates', () => {
@@ -105,7 +107,9 @@ describe('the schedule config', () => {
     const bad = scheduleSchema.safeParse({ cron: '61 2 * * *' });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(['cron']);
-    expect(bad.error?.issues[0]?.message).toMatch(/"61 2 \* \* \*" is not a cron expression croner accepts: .*minute/);
+    expect(bad.error?.issues[0]?.message).toMatch(
+      /"61 2 \* \* \*" is not a cron expression croner accepts: .*minute/,
+    );
     const zone = scheduleSchema.safeParse({ cron: '0 2 * * *', timezone: 'Mars/Olympus' });
     expect(zone.error?.issues[0]?.path).toEqual(['timezone']);
     expect(zone.error?.issues[0]?.message).toMatch(/unknown time zone "Mars\/Olympus"/);

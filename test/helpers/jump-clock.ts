@@ -30,7 +30,8 @@ export class JumpClock implements Clock {
       this.current = Math.max(this.current, until);
       this.options.stop?.abort();
       // A clock that cannot stop its scheduler would leave it sleeping for ever: say so.
-      if (!this.options.stop) throw new Error(`JumpClock asked to sleep past ${this.options.until} with nothing to stop`);
+      if (!this.options.stop)
+        throw new Error(`JumpClock asked to sleep past ${this.options.until} with nothing to stop`);
       return;
     }
     this.current = Math.max(this.current, at.getTime());

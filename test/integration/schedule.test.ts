@@ -13,7 +13,10 @@ const DATES = Array.from({ length: 10 }, (_, i) => `2025-03-${String(i + 1).padS
 
 /** Events and daily account snapshots for 2025-03-01..10; a snapshot model that must see its dates in order. */
 const FILES: ProjectFiles = {
-  'seeds/events.csv': csv('id,account,value,load_date', ...DATES.map((d, i) => [i + 1, i % 2 ? 'a' : 'b', 10 * (i + 1), d])),
+  'seeds/events.csv': csv(
+    'id,account,value,load_date',
+    ...DATES.map((d, i) => [i + 1, i % 2 ? 'a' : 'b', 10 * (i + 1), d]),
+  ),
   'seeds/accounts.csv': csv(
     'account,plan,snapshot_date',
     ...DATES.flatMap((d, i) => [
@@ -49,20 +52,20 @@ async function runScheduler(
   project: TestProject,
   start: string,
   until: string,
-  during?: (clock: JumpClock, loop: () => ScheduleLoop) => (event: { type: string }) => void,
+  during?: (clock: JumpClock) => (event: { type: string }) => void,
 ): Promise<QueueEntry[]> {
   const stop = new AbortController();
   const clock = new JumpClock(start, { until, stop });
   return withProject(project.options, async (loaded, engine) => {
-    let loop: ScheduleLoop | undefined;
-    const onRunEvent = during?.(clock, () => loop as ScheduleLoop);
-    loop = new ScheduleLoop({ project: loaded, engine, clock, ...(onRunEvent ? { onRunEvent } : {}) });
+    const onRunEvent = during?.(clock);
+    const loop = new ScheduleLoop({ project: loaded, engine, clock, ...(onRunEvent ? { onRunEvent } : {}) });
     await loop.run(stop.signal);
     return loop.record;
   });
 }
 
-const dateList = (entries: readonly QueueEntry[]) => entries.map((e) => `${e.schedule} ${e.loadDate} ${e.status}`);
+const dateList = (entries: readonly QueueEntry[]) =>
+  entries.map((e) => `${e.schedule} ${e.loadDate} ${e.status}`);
 
 describe('a daily schedule', () => {
   let scheduled: TestProject;
@@ -70,7 +73,9 @@ describe('a daily schedule', () => {
 
   beforeAll(async () => {
     scheduled = await TestProject.create(FILES, {
-      config: configWith({ schedules: { daily: { cron: '0 2 * * *', description: 'everything, yesterday' } } }),
+      config: configWith({
+        schedules: { daily: { cron: '0 2 * * *', description: 'everything, yesterday' } },
+      }),
     });
     manual = await TestProject.create(FILES);
   });
@@ -122,7 +127,11 @@ describe('a daily schedule', () => {
     });
 
     const record = await runScheduler(scheduled, '2025-03-11T12:00:00Z', '2025-03-11T13:00:00Z');
-    expect(dateList(record)).toEqual(['daily 2025-03-08 success', 'daily 2025-03-09 success', 'daily 2025-03-10 success']);
+    expect(dateList(record)).toEqual([
+      'daily 2025-03-08 success',
+      'daily 2025-03-09 success',
+      'daily 2025-03-10 success',
+    ]);
     const runs = await scheduled.query(
       `select cast(date_from as varchar) as d from audit.pipeline_runs order by started_at, run_id`,
     );
@@ -159,13 +168,18 @@ describe('runs never overlap', () => {
 
   it('two schedules firing at the same minute, and a fire during a long run, wait for the run', async () => {
     let advanced = false;
-    const record = await runScheduler(project, '2025-03-01T12:00:00Z', '2025-03-04T03:00:00Z', (clock) => (event) => {
-      // The first run lasts a day and an hour: the next day's fire happens while it runs.
-      if (event.type === 'run_started' && !advanced) {
-        advanced = true;
-        clock.advance(25 * 3_600_000);
-      }
-    });
+    const record = await runScheduler(
+      project,
+      '2025-03-01T12:00:00Z',
+      '2025-03-04T03:00:00Z',
+      (clock) => (event) => {
+        // The first run lasts a day and an hour: the next day's fire happens while it runs.
+        if (event.type === 'run_started' && !advanced) {
+          advanced = true;
+          clock.advance(25 * 3_600_000);
+        }
+      },
+    );
     expect(dateList(record)).toEqual([
       'daily 2025-03-01 success',
       'events 2025-03-01 success',
@@ -211,7 +225,9 @@ describe('a scheduled run that fails', () => {
 
   beforeAll(async () => {
     project = await TestProject.create(
-      { 'models/broken.sql': model({ materialized: 'table' }, `select cast('not a number' as integer) as n`) },
+      {
+        'models/broken.sql': model({ materialized: 'table' }, `select cast('not a number' as integer) as n`),
+      },
       { config: configWith({ schedules: { daily: { cron: '0 2 * * *', catchupDays: 1 } } }) },
     );
   });
