@@ -158,15 +158,24 @@ export class ScheduleLoop {
     });
     if (fired.length === 0) return;
     const firstSeen = new Map((await listSchedules(engine)).map((r) => [r.name, new Date(r.firstSeenAt)]));
-    const rows = await scheduleDates(engine);
+    const windows = fired.map((schedule) => ({
+      schedule,
+      expected: expectedDates(schedule, firstSeen.get(schedule.name) ?? null, now).dates,
+    }));
+    const oldest = windows
+      .flatMap((w) => w.expected.slice(0, 1))
+      .sort()
+      .at(0);
+    if (oldest === undefined) return;
+    // Only the ledger's rows of the windows: it holds a row per date for as long as strata runs.
+    const rows = await scheduleDates(engine, oldest);
     const due: QueueEntry[] = [];
-    for (const schedule of fired) {
-      const expected = expectedDates(schedule, firstSeen.get(schedule.name) ?? null, now);
+    for (const { schedule, expected } of windows) {
       const done = new Set(
         rows.filter((r) => r.schedule === schedule.name && r.status === 'success').map((r) => r.loadDate),
       );
       const firedAt = (latestFire(schedule, now) ?? now).toISOString();
-      for (const loadDate of missingDates(expected.dates, done)) {
+      for (const loadDate of missingDates(expected, done)) {
         const key = `${schedule.name}\u0000${loadDate}`;
         if (this.queuedKeys.has(key)) continue;
         this.queuedKeys.add(key);

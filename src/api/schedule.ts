@@ -53,10 +53,17 @@ export async function scheduleStates(project: Project, engine: Engine, now: Date
   if (schedules.length === 0) return [];
   await ensureAuditSchema(engine);
   const firstSeen = new Map((await listSchedules(engine)).map((r) => [r.name, r.firstSeenAt]));
-  const rows = await scheduleDates(engine);
-  return schedules.map((schedule) => {
+  const windows = schedules.map((schedule) => {
     const seen = firstSeen.get(schedule.name) ?? null;
-    const expected = expectedDates(schedule, seen ? new Date(seen) : null, now).dates;
+    return { schedule, seen, expected: expectedDates(schedule, seen ? new Date(seen) : null, now).dates };
+  });
+  const oldest = windows
+    .flatMap((w) => w.expected.slice(0, 1))
+    .sort()
+    .at(0);
+  // Only the ledger's rows of the windows (none when nothing is expected yet).
+  const rows = oldest === undefined ? [] : await scheduleDates(engine, oldest);
+  return windows.map(({ schedule, seen, expected }) => {
     const own = rows.filter((r) => r.schedule === schedule.name && expected.includes(r.loadDate));
     const done = own.filter((r) => r.status === 'success').map((r) => r.loadDate);
     const next = nextFire(schedule, now);
