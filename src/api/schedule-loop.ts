@@ -30,7 +30,9 @@ export type ScheduleEvent =
       status: 'success' | 'failed' | 'interrupted';
       error?: string;
     }
-  | { type: 'waiting'; until: string | null };
+  | { type: 'waiting'; until: string | null }
+  /** The scheduler itself failed (a lost connection, a ledger write): it looks again after a pause. */
+  | { type: 'error'; at: string; message: string };
 
 /** A queued date's way through the queue; `sequence` numbers the starts and ends in the order they happened. */
 export interface QueueEntry {
@@ -62,6 +64,9 @@ export interface ScheduleLoopOptions {
 /** The queue's record is kept for the newest entries only: a scheduler runs for months. */
 const RECORD_LIMIT = 1000;
 
+/** After the scheduler's own failure, it looks again this much later (on its clock). */
+const RETRY_AFTER_MS = 60_000;
+
 /**
  * The scheduler of one warehouse: one queue, runs strictly one at a time. It wakes at the next
  * fire of any schedule; a schedule that fired since it last looked queues its missing dates
@@ -78,6 +83,8 @@ export class ScheduleLoop {
   private checkedAt: Date | null = null;
   private sequence = 0;
   private started = false;
+  /** The end of the last work taken through `exclusive`: what runs next waits for it. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ScheduleLoopOptions) {
     this.schedules = compileSchedules(options.project.config.schedules);
@@ -102,15 +109,24 @@ export class ScheduleLoop {
     await this.start();
     try {
       while (!stop.aborted) {
-        await this.enqueueDue();
-        const next = this.queue.shift();
-        if (next) {
-          await this.runEntry(next, stop);
-          continue;
+        try {
+          await this.enqueueDue();
+          const next = this.queue.shift();
+          if (next) {
+            await this.runEntry(next, stop);
+            continue;
+          }
+          const wake = this.nextWake();
+          this.emit({ type: 'waiting', until: wake?.toISOString() ?? null });
+          await this.options.clock.sleepUntil(wake ?? new Date(8.64e15), stop);
+        } catch (error) {
+          // A long-running scheduler outlives a dropped connection: it says so and looks again
+          // later, as at start (every missing date of the windows).
+          const { clock } = this.options;
+          this.checkedAt = null;
+          this.emit({ type: 'error', at: clock.now().toISOString(), message: describe(error) });
+          await clock.sleepUntil(new Date(clock.now().getTime() + RETRY_AFTER_MS), stop);
         }
-        const wake = this.nextWake();
-        this.emit({ type: 'waiting', until: wake?.toISOString() ?? null });
-        await this.options.clock.sleepUntil(wake ?? new Date(8.64e15), stop);
       }
     } finally {
       this.queue.length = 0;
@@ -176,15 +192,14 @@ export class ScheduleLoop {
       );
       const firedAt = (latestFire(schedule, now) ?? now).toISOString();
       for (const loadDate of missingDates(expected, done)) {
-        const key = `${schedule.name}\u0000${loadDate}`;
-        if (this.queuedKeys.has(key)) continue;
-        this.queuedKeys.add(key);
+        if (this.queuedKeys.has(keyOf(schedule.name, loadDate))) continue;
         due.push({ schedule: schedule.name, loadDate, firedAt, queuedAt: now.toISOString() });
       }
     }
     due.sort((a, b) => a.loadDate.localeCompare(b.loadDate) || a.schedule.localeCompare(b.schedule));
     for (const entry of due) {
       await queueScheduleDate(engine, entry.schedule, entry.loadDate, new Date(entry.firedAt));
+      this.queuedKeys.add(keyOf(entry.schedule, entry.loadDate));
       this.queue.push(entry);
       this.remember(entry);
       this.emit({ type: 'queued', schedule: entry.schedule, loadDate: entry.loadDate, at: entry.queuedAt });
@@ -193,7 +208,25 @@ export class ScheduleLoop {
     this.queue.sort((a, b) => a.loadDate.localeCompare(b.loadDate) || a.schedule.localeCompare(b.schedule));
   }
 
+  /**
+   * Runs fn when the run before it (scheduled or not) has ended, and holds the queue until fn
+   * ends: work that writes this warehouse from elsewhere in the process takes its turn here.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
   private async runEntry(entry: QueueEntry, stop: AbortSignal): Promise<void> {
+    try {
+      await this.exclusive(() => this.runQueued(entry, stop));
+    } finally {
+      this.queuedKeys.delete(keyOf(entry.schedule, entry.loadDate));
+    }
+  }
+
+  private async runQueued(entry: QueueEntry, stop: AbortSignal): Promise<void> {
     const { engine, clock, project } = this.options;
     const schedule = this.schedules.find((s) => s.name === entry.schedule);
     const startedAt = clock.now();
@@ -225,14 +258,13 @@ export class ScheduleLoop {
       // The run could not start (the run lock held by a run of another process, a selection the
       // project no longer has): the date stays missing and is tried again at the next fire.
       status = stop.aborted ? 'interrupted' : 'failed';
-      error = cause instanceof StrataError ? `${cause.code}: ${cause.message}` : String(cause);
+      error = describe(cause);
     }
     const finishedAt = clock.now();
     entry.finishedAt = finishedAt.toISOString();
     entry.finishSequence = ++this.sequence;
     entry.runId = runId;
     entry.status = status;
-    this.queuedKeys.delete(`${entry.schedule}\u0000${entry.loadDate}`);
     await finishScheduleDate(engine, {
       schedule: entry.schedule,
       loadDate: entry.loadDate,
@@ -260,4 +292,16 @@ export class ScheduleLoop {
   private emit(event: ScheduleEvent): void {
     this.options.onEvent?.(event);
   }
+}
+
+function keyOf(schedule: string, loadDate: string): string {
+  return `${schedule}\u0000${loadDate}`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof StrataError
+    ? `${error.code}: ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
 }

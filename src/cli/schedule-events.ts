@@ -17,6 +17,8 @@ export function scheduleEventLine(event: ScheduleEvent): string {
       return `${event.at}  ${event.schedule} ${event.loadDate}: run started`;
     case 'run_finished':
       return `${event.at}  ${event.schedule} ${event.loadDate}: ${event.status}${event.runId ? ` (run ${event.runId})` : ''}${event.error ? ` — ${event.error}` : ''}`;
+    case 'error':
+      return `${event.at}  scheduler error: ${event.message} (looking again in a minute)`;
     case 'waiting':
       return event.until ? `waiting for the next fire at ${event.until}` : 'no schedule fires again';
   }

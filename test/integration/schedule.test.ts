@@ -266,3 +266,37 @@ describe('a scheduled run that fails', () => {
     expect(ledger.map((r) => `${String(r.status)} ${Number(r.attempts)}`)).toEqual(['failed 2']);
   });
 });
+
+describe('the catch-up window', () => {
+  let project: TestProject;
+
+  beforeAll(async () => {
+    project = await TestProject.create(FILES, {
+      config: configWith({
+        schedules: {
+          latest: { cron: '0 2 * * *', catchupDays: false, select: ['+fact_events'] },
+          twoDays: { cron: '0 2 * * *', catchupDays: 2, select: ['+fact_events'] },
+        },
+      }),
+    });
+  });
+  afterAll(() => project?.dispose());
+
+  it('after five days down: catchupDays 2 runs two days, false only the latest fire’s date', async () => {
+    await scheduleOnce({ ...project.options, clock: new JumpClock('2025-03-01T12:00:00Z') });
+    const once = await scheduleOnce({ ...project.options, clock: new JumpClock('2025-03-06T12:00:00Z') });
+    expect(dateList(once.runs)).toEqual([
+      'twoDays 2025-03-04 success',
+      'latest 2025-03-05 success',
+      'twoDays 2025-03-05 success',
+    ]);
+    const ledger = await project.query(
+      `select schedule, cast(load_date as varchar) as d from audit.schedule_dates order by schedule, load_date`,
+    );
+    expect(ledger.map((r) => `${String(r.schedule)} ${String(r.d)}`)).toEqual([
+      'latest 2025-03-05',
+      'twoDays 2025-03-04',
+      'twoDays 2025-03-05',
+    ]);
+  });
+});
