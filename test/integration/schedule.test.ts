@@ -300,3 +300,51 @@ describe('the catch-up window', () => {
     ]);
   });
 });
+
+describe('stopping the scheduler during a catch-up', () => {
+  let project: TestProject;
+
+  beforeAll(async () => {
+    project = await TestProject.create(FILES, {
+      config: configWith({ schedules: { daily: { cron: '0 2 * * *' } } }),
+    });
+  });
+  afterAll(() => project?.dispose());
+
+  it('starts nothing more, lets the current run end, and leaves the rest interrupted (still missing)', async () => {
+    await scheduleOnce({ ...project.options, clock: new JumpClock('2025-03-01T12:00:00Z') });
+    const stop = new AbortController();
+    const clock = new JumpClock('2025-03-04T12:00:00Z');
+    const record = await withProject(project.options, async (loaded, engine) => {
+      const loop = new ScheduleLoop({
+        project: loaded,
+        engine,
+        clock,
+        // SIGTERM arrives while the first of three dates runs.
+        onRunEvent: (event) => {
+          if (event.type === 'run_started') stop.abort();
+        },
+      });
+      await loop.run(stop.signal);
+      return loop.record;
+    });
+    expect(record.map((e) => e.loadDate)).toEqual(['2025-03-01', '2025-03-02', '2025-03-03']);
+    expect(record.filter((e) => e.startedAt !== undefined).map((e) => e.loadDate)).toEqual(['2025-03-01']);
+    // The run ends on its own terms: it finishes, or (when runs honour their signal) is interrupted.
+    expect(['success', 'interrupted']).toContain(record[0]?.status);
+    const ledger = await project.query(
+      `select cast(load_date as varchar) as d, status from audit.schedule_dates order by load_date`,
+    );
+    expect(ledger.slice(1).map((r) => `${String(r.d)} ${String(r.status)}`)).toEqual([
+      '2025-03-02 interrupted',
+      '2025-03-03 interrupted',
+    ]);
+    expect(ledger[0]?.status).toBe(record[0]?.status);
+    const state = await status({ ...project.options, now: clock.now() });
+    expect(state.schedules[0]?.missing).toEqual(
+      record[0]?.status === 'success'
+        ? ['2025-03-02', '2025-03-03']
+        : ['2025-03-01', '2025-03-02', '2025-03-03'],
+    );
+  });
+});
