@@ -25,6 +25,15 @@ import {
 export { ScheduleLoop, type QueueEntry, type ScheduleEvent } from './schedule-loop.ts';
 export { clockFromEnv, createClock, type Clock } from '../schedule/clock.ts';
 
+/** Warehouses whose audit schema this process has made sure of: /healthz is polled, and writes nothing. */
+const ensured = new WeakSet<Engine>();
+
+async function auditReady(engine: Engine): Promise<void> {
+  if (ensured.has(engine)) return;
+  await ensureAuditSchema(engine);
+  ensured.add(engine);
+}
+
 /** A schedule with what it expects, what is done and what is missing, as of `now`. */
 export interface ScheduleState {
   name: string;
@@ -51,7 +60,7 @@ export interface ScheduleState {
 export async function scheduleStates(project: Project, engine: Engine, now: Date): Promise<ScheduleState[]> {
   const schedules = compileSchedules(project.config.schedules);
   if (schedules.length === 0) return [];
-  await ensureAuditSchema(engine);
+  await auditReady(engine);
   const firstSeen = new Map((await listSchedules(engine)).map((r) => [r.name, r.firstSeenAt]));
   const windows = schedules.map((schedule) => {
     const seen = firstSeen.get(schedule.name) ?? null;
@@ -119,7 +128,7 @@ export interface HealthReport {
 /** The health of a project's schedules and runs as of `now`. */
 export async function scheduleHealth(project: Project, engine: Engine, now: Date): Promise<HealthReport> {
   const states = await scheduleStates(project, engine, now);
-  await ensureAuditSchema(engine);
+  await auditReady(engine);
   const lastRun = await newestRunForHealth(engine);
   const newestLoadDate = await newestLoadedDate(engine);
   const inProgress = (state: ScheduleState, date: string) =>
