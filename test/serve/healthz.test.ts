@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardSite, openDashboardSite } from '../../src/api/dashboard-site.ts';
-import { siteHealth } from '../../src/api/schedule.ts';
+import { createScheduler, siteHealth } from '../../src/api/schedule.ts';
 import { createApp } from '../../src/serve/app.ts';
 import { JumpClock } from '../helpers/jump-clock.ts';
 import { TestProject, csv, model } from '../helpers/project.ts';
@@ -60,5 +60,42 @@ describe('GET /healthz on the dashboard app', () => {
       'schedules',
       'status',
     ]);
+  });
+
+  it('serve --schedule: during a catch-up the dashboard and /healthz keep answering, and a catch-up in progress is ok', async () => {
+    const served = site.projects[0];
+    if (!served) throw new Error('no project served');
+    // A scheduler saw the schedule on 03-02; the process was down until 03-05.
+    const seen = new JumpClock('2025-03-02T12:00:00Z');
+    await createScheduler(served.project, served.engine, { clock: seen }).loop.once(
+      new AbortController().signal,
+    );
+    const stop = new AbortController();
+    const clock = new JumpClock('2025-03-05T12:00:00Z', { until: '2025-03-05T13:00:00Z', stop });
+    const app = createApp({ site, health: () => siteHealth(site, clock) });
+    const during: Promise<Response>[] = [];
+    const scheduler = createScheduler(served.project, served.engine, {
+      clock,
+      onRunEvent: (event) => {
+        if (event.type === 'task_started' && during.length === 0) {
+          during.push(app.request('/api'), app.request('/healthz'));
+        }
+      },
+    });
+    await scheduler.run(stop.signal);
+    expect(scheduler.loop.record.map((e) => `${e.loadDate} ${e.status}`)).toEqual([
+      '2025-03-02 success',
+      '2025-03-03 success',
+      '2025-03-04 success',
+    ]);
+    const [api, health] = await Promise.all(during);
+    expect(api?.status).toBe(200);
+    expect(health?.status).toBe(200);
+    expect(await health?.json()).toMatchObject({
+      status: 'ok',
+      schedules: [{ name: 'daily', missing: ['2025-03-02', '2025-03-03', '2025-03-04'] }],
+    });
+    const after = await app.request('/healthz');
+    expect(await after.json()).toMatchObject({ status: 'ok', newestLoadDate: '2025-03-04', lagDays: 0 });
   });
 });
