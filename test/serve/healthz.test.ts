@@ -73,7 +73,7 @@ describe('GET /healthz on the dashboard app', () => {
     const stop = new AbortController();
     const clock = new JumpClock('2025-03-05T12:00:00Z', { until: '2025-03-05T13:00:00Z', stop });
     const app = createApp({ site, health: () => siteHealth(site, clock) });
-    const during: Promise<Response>[] = [];
+    const during: (Response | Promise<Response>)[] = [];
     const scheduler = createScheduler(served.project, served.engine, {
       clock,
       onRunEvent: (event) => {
