@@ -33,7 +33,7 @@ with ?token=... once, or send Authorization: Bearer ...). Stops on Ctrl-C or SIG
       const dirs = [projectDir, ...projects.map((p) => resolve(ctx.io.cwd, p))];
       // The web server's modules load only for the commands that serve.
       const { serveUntilStopped } = await import('../serve-dashboards.ts');
-      await serveUntilStopped([...new Set(dirs)], options, ctx.io);
+      await serveUntilStopped([...new Set(dirs)], { ...options, runCommand: ctx.runCommand }, ctx.io);
       ctx.exitCode = EXIT_OK;
     });
 }
