@@ -2,7 +2,7 @@ import { type DashboardSite, openDashboardSite } from '../api/dashboard-site.ts'
 import { type WarehouseOwnership, ownWarehouses } from '../api/owner-file.ts';
 import { StrataError } from '../index.ts';
 import { SERVE_TOKEN_ENV } from '../serve/defaults.ts';
-import type { OwnerExecute, OwnerRoutesOptions } from '../serve/owner-routes.ts';
+import type { OwnerExecute } from '../serve/owner-routes.ts';
 import { DEFAULT_PORT, type RunningServer, startServer } from '../serve/start-server.ts';
 import { carriedOutIo } from './delegate.ts';
 import { type CliIo, type OutputStream, untilStopped, writeChunk } from './io.ts';
@@ -28,13 +28,16 @@ export async function serveUntilStopped(
   io: CliIo,
 ): Promise<void> {
   const site = await openDashboardSite({ projectDirs, env: io.env });
+  const held = site.projects.map((p) => ({ root: p.project.root, engine: p.engine }));
+  const ownership = await ownWarehouses(options.runCommand ? held : [], 'serve');
+  const owner =
+    options.runCommand && ownership.roots.length > 0
+      ? { ownership, execute: carryOut(options.runCommand, io) }
+      : undefined;
+  // Ctrl-C exits at once (main.ts): the owner files go with the process all the same.
+  const onExit = () => ownership.releaseSync();
+  process.once('exit', onExit);
   try {
-    const held = site.projects.map((p) => ({ root: p.project.root, engine: p.engine }));
-    const ownership = await ownWarehouses(options.runCommand ? held : [], 'serve');
-    const owner =
-      options.runCommand && ownership.roots.length > 0
-        ? { token: ownership.token, roots: ownership.roots, execute: carryOut(options.runCommand, io) }
-        : undefined;
     const server = await serveSite(site, options, owner, io).catch((error: unknown) => {
       if (
         options.fallBackToFreePort &&
@@ -46,19 +49,15 @@ export async function serveUntilStopped(
       }
       throw error;
     });
-    // Ctrl-C exits at once (main.ts): the files go with the process all the same.
-    const onExit = () => ownership.releaseSync();
-    process.once('exit', onExit);
     try {
-      if (owner) await claim(ownership, server, io);
       await untilStopped(io.stop);
     } finally {
-      process.off('exit', onExit);
       // Gone before the server stops answering, so no client waits on a closing server.
       await ownership.release();
       await server.close();
     }
   } finally {
+    process.off('exit', onExit);
     await site.close();
   }
 }
@@ -117,7 +116,7 @@ function carryOut(runCommand: RunCommand, io: CliIo): OwnerExecute {
 async function serveSite(
   site: DashboardSite,
   options: { port: number; host: string },
-  owner: OwnerRoutesOptions | undefined,
+  owner: { ownership: WarehouseOwnership; execute: OwnerExecute } | undefined,
   io: CliIo,
 ): Promise<RunningServer> {
   const token = io.env[SERVE_TOKEN_ENV] || undefined;
@@ -131,10 +130,14 @@ async function serveSite(
     port: options.port,
     host: options.host,
     ...(token ? { token } : {}),
-    ...(owner ? { owner } : {}),
+    ...(owner
+      ? { owner: { token: owner.ownership.token, roots: owner.ownership.roots, execute: owner.execute } }
+      : {}),
     onServerError: (error, request) =>
       io.stderr.write(`error answering ${request.method} ${request.path}: ${describe(error)}\n`),
   });
+  // Before the address is printed: whoever reads it finds the warehouse's owner.
+  if (owner) await claim(owner.ownership, server, io);
   let out = `Dashboards: ${server.url}${token ? `  (open it once with ?token=<${SERVE_TOKEN_ENV}>)` : ''}\n`;
   for (const served of site.projects) {
     const pages = served.pages;
