@@ -30,9 +30,20 @@ export async function serveUntilStopped(
   const site = await openDashboardSite({ projectDirs, env: io.env });
   const held = site.projects.map((p) => ({ root: p.project.root, engine: p.engine }));
   const ownership = await ownWarehouses(options.runCommand ? held : [], 'serve');
+  // The commands being carried out for other shells: stopping waits for them (a run cut off
+  // halfway would be recorded as interrupted).
+  const carrying = new Set<Promise<void>>();
   const owner =
     options.runCommand && ownership.roots.length > 0
-      ? { ownership, execute: carryOut(options.runCommand, io) }
+      ? {
+          ownership,
+          execute: carryOut(options.runCommand, io),
+          onCommand: (answered: Promise<void>) => {
+            carrying.add(answered);
+            const forget = () => carrying.delete(answered);
+            answered.then(forget, forget);
+          },
+        }
       : undefined;
   // Ctrl-C exits at once (main.ts): the owner files go with the process all the same.
   const onExit = () => ownership.releaseSync();
@@ -54,6 +65,12 @@ export async function serveUntilStopped(
     } finally {
       // Gone before the server stops answering, so no client waits on a closing server.
       await ownership.release();
+      if (carrying.size > 0) {
+        io.stderr.write(
+          `waiting for ${carrying.size === 1 ? 'the command' : `${carrying.size} commands`} carried out for other shells to finish\n`,
+        );
+        await Promise.allSettled(carrying);
+      }
       await server.close();
     }
   } finally {
@@ -116,7 +133,9 @@ function carryOut(runCommand: RunCommand, io: CliIo): OwnerExecute {
 async function serveSite(
   site: DashboardSite,
   options: { port: number; host: string },
-  owner: { ownership: WarehouseOwnership; execute: OwnerExecute } | undefined,
+  owner:
+    | { ownership: WarehouseOwnership; execute: OwnerExecute; onCommand: (answered: Promise<void>) => void }
+    | undefined,
   io: CliIo,
 ): Promise<RunningServer> {
   const token = io.env[SERVE_TOKEN_ENV] || undefined;
@@ -131,7 +150,14 @@ async function serveSite(
     host: options.host,
     ...(token ? { token } : {}),
     ...(owner
-      ? { owner: { token: owner.ownership.token, roots: owner.ownership.roots, execute: owner.execute } }
+      ? {
+          owner: {
+            token: owner.ownership.token,
+            roots: owner.ownership.roots,
+            execute: owner.execute,
+            onCommand: owner.onCommand,
+          },
+        }
       : {}),
     onServerError: (error, request) =>
       io.stderr.write(`error answering ${request.method} ${request.path}: ${describe(error)}\n`),

@@ -43,6 +43,8 @@ export interface OwnerRoutesOptions {
   /** The real paths of the project folders whose warehouses this process owns. */
   roots: readonly string[];
   execute: OwnerExecute;
+  /** Told of each command carried out: a promise that settles once its answer has been sent. */
+  onCommand?: (answered: Promise<void>) => void;
 }
 
 /**
@@ -84,15 +86,25 @@ export function mountOwnerRoutes(app: Hono, options: OwnerRoutesOptions): void {
     return stream(c, async (out) => {
       out.onAbort(abort);
       const sink = new NdjsonSink(out, controller.signal);
-      let code: number;
-      try {
-        code = await options.execute({ ...request, project }, sink, controller.signal);
-      } catch (error) {
-        // execute reports a command's own errors; this is the endpoint's failure.
-        sink.write('stderr', `error[INTERNAL]: ${error instanceof Error ? error.message : String(error)}\n`);
-        code = 1;
-      }
-      await sink.end(code);
+      const answered = (async () => {
+        let code: number;
+        try {
+          code = await options.execute({ ...request, project }, sink, controller.signal);
+        } catch (error) {
+          // execute reports a command's own errors; this is the endpoint's failure.
+          sink.write(
+            'stderr',
+            `error[INTERNAL]: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+          code = 1;
+        }
+        await sink.end(code);
+      })();
+      // On node, answered means the last line has left for the client: stopping the server after
+      // it cannot cut off the exit code.
+      const sent = responseSent(c);
+      options.onCommand?.(sent ? answered.then(() => sent) : answered);
+      await answered;
     });
   });
 }
@@ -190,6 +202,18 @@ function parseRequest(body: unknown): OwnerCliRequest {
 function remoteAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress;
+}
+
+/** Settles when @hono/node-server's response has been handed to the OS (or its connection closed). */
+function responseSent(c: Context): Promise<void> | undefined {
+  const env = c.env as
+    { outgoing?: { once(event: 'finish' | 'close', listener: () => void): unknown } } | undefined;
+  const outgoing = env?.outgoing;
+  if (!outgoing) return undefined;
+  return new Promise((resolve) => {
+    outgoing.once('finish', resolve);
+    outgoing.once('close', resolve);
+  });
 }
 
 function isLoopback(address: string | undefined): boolean {
