@@ -103,13 +103,7 @@ describe('commands from another shell while strata serve holds the DuckDB wareho
   });
 
   it('query and the dashboard answer while a slow run is in progress in the server; a second run is refused', async () => {
-    // A nested-loop join of 5·10⁸ pairs: seconds, during which the run holds the warehouse.
-    await project.write({
-      'models/slow.sql': model(
-        { materialized: 'table' },
-        'select count(*) as n from range(25000) a, range(20000) b where (a.range * 7 + b.range) % 1000003 = 0',
-      ),
-    });
+    await project.write({ 'models/slow.sql': SLOW_MODEL });
     const slow = startStrata(['--project', project.dir, 'run', '--select', 'slow'], { cwd: project.dir });
     try {
       await slow.waitFor(/→ slow/, 'stderr');
@@ -132,16 +126,35 @@ describe('commands from another shell while strata serve holds the DuckDB wareho
     }
   });
 
-  it('after SIGTERM the owner file is gone and commands open the warehouse directly', async () => {
-    server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
+  it('SIGTERM: the server finishes the run it carries out, sends its exit code, and leaves no owner file', async () => {
+    await project.write({ 'models/slow.sql': SLOW_MODEL });
+    const slow = startStrata(['--project', project.dir, 'run', '--select', 'slow'], { cwd: project.dir });
+    try {
+      await slow.waitFor(/→ slow/, 'stderr');
+      server.child.kill('SIGTERM');
+      expect(await slow.exited, slow.stderr()).toBe(0);
+      expect(slow.stdout()).toMatch(/^Run r\S+ success/m);
+      expect(await server.exited).toBe(0);
+      expect(server.stderr()).toContain('waiting for the command carried out for other shells to finish');
+    } finally {
+      slow.child.kill('SIGKILL');
+      await project.remove('models/slow.sql');
+    }
     await expect(stat(join(project.dir, '.strata', 'owner.json'))).rejects.toThrow(/ENOENT/);
     const result = await inProject(COMMANDS.query!);
     expect(result.code, explain(result)).toBe(0);
     expect(result.stdout).toBe(direct.query?.stdout);
     expect(result.stderr).not.toMatch(NOTE);
+    const runs = await inProject(['runs', '--format', 'json']);
+    expect(runs.stdout).not.toContain('"interrupted"');
   });
 });
+
+/** A nested-loop join of 5·10⁸ pairs: seconds, during which a run holds the warehouse. */
+const SLOW_MODEL = model(
+  { materialized: 'table' },
+  'select count(*) as n from range(25000) a, range(20000) b where (a.range * 7 + b.range) % 1000003 = 0',
+);
 
 /** The URL segment strata serve gives a project: its folder name, lower-cased. */
 function slugOf(dir: string): string {
