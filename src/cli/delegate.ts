@@ -61,6 +61,9 @@ export async function delegateToOwner(
     }
     return;
   }
+  // STRATA_DATABASE_URL with a server's URL selects that server (config/resolve-engine.ts): not the
+  // file the owner holds, and a server needs no owner.
+  if (/^postgres(ql)?:\/\//i.test(io.env.STRATA_DATABASE_URL ?? '')) return;
   const owner = await readOwnerFile(projectDir);
   if (!owner || owner.pid === process.pid || !ownerIsAlive(owner)) return;
   const request: OwnerCliRequest = {

@@ -44,6 +44,8 @@ describe('a command whose project has an owner file', () => {
     ...over,
   });
   const query = () => cli(['--project', project.dir, ...QUERY], { env: project.env });
+  /** With no STRATA_DATABASE_URL: the project's config names its DuckDB file, which an owner may hold. */
+  const queryOwned = () => cli(['--project', project.dir, ...QUERY], { env: {} });
 
   it('ignores a file whose process is gone, or is this one, and opens the warehouse itself', async () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
@@ -74,7 +76,7 @@ describe('a command whose project has an owner file', () => {
     };
     await withOwnerApp(execute, [project.dir], async (url) => {
       await writeOwnerFile(project.dir, owner(url));
-      const result = await cli([...QUERY, '--project', '.'], { env: project.env, cwd: project.dir });
+      const result = await cli([...QUERY, '--project', '.'], { env: {}, cwd: project.dir });
       expect(result.code).toBe(7);
       expect(result.stdout).toBe('from the owner\n');
       expect(result.stderr).toMatch(
@@ -92,7 +94,7 @@ describe('a command whose project has an owner file', () => {
       [],
       async (url) => {
         await writeOwnerFile(project.dir, owner(url));
-        const result = await query();
+        const result = await queryOwned();
         expect(result.code).toBe(1);
         expect(result.stdout).toBe('');
         expect(result.stderr).toMatch(/error\[OWNER_REFUSED\]: .*does not own the warehouse/);
@@ -107,11 +109,27 @@ describe('a command whose project has an owner file', () => {
     });
     await withServer(dying, async (port) => {
       await writeOwnerFile(project.dir, owner(`http://127.0.0.1:${port}`));
-      const result = await query();
+      const result = await queryOwned();
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('half\n');
       expect(result.stderr).toMatch(/error\[OWNER_LOST\]/);
     });
+  });
+
+  it('does not hand over a command whose STRATA_DATABASE_URL names a database server', async () => {
+    await withOwnerApp(
+      () => Promise.reject(new Error('must not be called')),
+      [project.dir],
+      async (url) => {
+        await writeOwnerFile(project.dir, owner(url));
+        const result = await cli(['--project', project.dir, ...QUERY], {
+          env: { STRATA_DATABASE_URL: 'postgres://strata@127.0.0.1:9/nowhere' },
+        });
+        expect(result.code).toBe(1);
+        expect(result.stderr).not.toMatch(NOTE);
+        expect(result.stderr).not.toMatch(/must not be called/);
+      },
+    );
   });
 
   it('does not hand over a command an owner does not carry out (init)', async () => {
