@@ -290,8 +290,10 @@ export default defineConfig({
       ? {
           http: {
             url: `${productsApi}/products`,
-            // FakeStore itself ignores offset and answers every product to a limit of 100 or more.
-            pagination: { type: 'offset', limit: 100 },
+            // Pages of 100 while the API sends a `Link: <...>; rel="next"` header (FakeStore itself
+            // sends none and answers every product to a limit of 100 or more).
+            query: { limit: '100' },
+            pagination: { type: 'link' },
             retries: 6,
             retryDelayMs: 250,
             timeoutMs: 15_000,
