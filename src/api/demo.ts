@@ -239,6 +239,14 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
       warehouseReset = true;
     } else {
       fullRefresh = true;
+      // A server keeps the raw layer: the API's records fetched by an earlier demo stay there and
+      // are staged again, so going back to the files takes a new database.
+      if (productsSwitched && products === 'files') {
+        step(
+          'reset_warehouse',
+          `${why}: the product API's records an earlier demo fetched stay in this warehouse's raw layer (products_api) and keep taking precedence; use a new database to see the files' products alone`,
+        );
+      }
     }
   }
 
