@@ -3,6 +3,15 @@ import { StrataError } from '../index.ts';
 import { SERVE_TOKEN_ENV } from '../serve/defaults.ts';
 import { DEFAULT_PORT, type RunningServer, startServer } from '../serve/start-server.ts';
 import { type CliIo, untilStopped, writeChunk } from './io.ts';
+import { type OwnerHost, type RunCommand, hostOwnership } from './own-warehouses.ts';
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  fallBackToFreePort?: boolean;
+  /** Given: this process owns its DuckDB warehouses and carries out other shells' commands on them. */
+  runCommand?: RunCommand | undefined;
+}
 
 /**
  * Serves the projects' dashboards until the CLI is told to stop (SIGTERM; Ctrl-C ends the
@@ -10,24 +19,33 @@ import { type CliIo, untilStopped, writeChunk } from './io.ts';
  */
 export async function serveUntilStopped(
   projectDirs: readonly string[],
-  options: { port: number; host: string; fallBackToFreePort?: boolean },
+  options: ServeOptions,
   io: CliIo,
 ): Promise<void> {
   const site = await openDashboardSite({ projectDirs, env: io.env });
   try {
-    const server = await serveSite(site, options, io).catch((error: unknown) => {
-      if (
-        options.fallBackToFreePort &&
-        error instanceof StrataError &&
-        error.code === 'SERVE_PORT_IN_USE' &&
-        options.port === DEFAULT_PORT
-      ) {
-        return serveSite(site, { ...options, port: 0 }, io);
-      }
-      throw error;
-    });
-    await untilStopped(io.stop);
-    await server.close();
+    const held = site.projects.map((p) => ({ root: p.project.root, engine: p.engine }));
+    const owner = await hostOwnership(held, 'serve', options.runCommand, io);
+    try {
+      const server = await serveSite(site, options, owner, io).catch((error: unknown) => {
+        if (
+          options.fallBackToFreePort &&
+          error instanceof StrataError &&
+          error.code === 'SERVE_PORT_IN_USE' &&
+          options.port === DEFAULT_PORT
+        ) {
+          return serveSite(site, { ...options, port: 0 }, owner, io);
+        }
+        throw error;
+      });
+      await untilStopped(io.stop);
+      // The owner files go before the server stops answering, so no client waits on a closing server.
+      await owner.stop();
+      await server.close();
+    } finally {
+      // On the way out after a failure too (a second stop does nothing).
+      await owner.stop();
+    }
   } finally {
     await site.close();
   }
@@ -37,6 +55,7 @@ export async function serveUntilStopped(
 async function serveSite(
   site: DashboardSite,
   options: { port: number; host: string },
+  owner: OwnerHost,
   io: CliIo,
 ): Promise<RunningServer> {
   const token = io.env[SERVE_TOKEN_ENV] || undefined;
@@ -50,9 +69,12 @@ async function serveSite(
     port: options.port,
     host: options.host,
     ...(token ? { token } : {}),
+    ...(owner.routes ? { owner: owner.routes } : {}),
     onServerError: (error, request) =>
       io.stderr.write(`error answering ${request.method} ${request.path}: ${describe(error)}\n`),
   });
+  // Before the address is printed: whoever reads it finds the warehouse's owner.
+  await owner.claim(server.host, server.port);
   let out = `Dashboards: ${server.url}${token ? `  (open it once with ?token=<${SERVE_TOKEN_ENV}>)` : ''}\n`;
   for (const served of site.projects) {
     const pages = served.pages;

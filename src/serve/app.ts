@@ -9,6 +9,7 @@ import { PAGE_SHELL, readAsset } from './assets.ts';
 import { requireToken } from './auth.ts';
 import { registerMonitorQualityRoutes } from './monitor-quality-routes.ts';
 import { registerMonitorRunsRoutes } from './monitor-routes.ts';
+import { type OwnerRoutesOptions, mountOwnerRoutes } from './owner-routes.ts';
 import { statusOf } from './status.ts';
 
 export interface AppOptions {
@@ -17,6 +18,8 @@ export interface AppOptions {
   token?: string;
   /** Told of every failure that is the server's fault (a 500), with its cause, for the log. */
   onServerError?: (error: unknown, request: { method: string; path: string }) => void;
+  /** When this process owns DuckDB warehouses: the endpoint the CLI of other shells calls. */
+  owner?: OwnerRoutesOptions;
 }
 
 /**
@@ -38,6 +41,8 @@ export function createApp(options: AppOptions): Hono {
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
     );
   });
+  // The owner endpoint has its own token (the owner file's), so it comes before STRATA_SERVE_TOKEN's.
+  if (options.owner) mountOwnerRoutes(app, options.owner);
   if (options.token) app.use('*', requireToken(options.token));
 
   app.get('/api', async (c) => c.json(await serverIndex(site)));

@@ -2,6 +2,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { DashboardSite } from '../api/dashboard-site.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { createApp } from './app.ts';
+import type { OwnerRoutesOptions } from './owner-routes.ts';
 
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.ts';
 
@@ -13,6 +14,7 @@ export interface ServerOptions {
   host?: string;
   token?: string;
   onServerError?: (error: unknown, request: { method: string; path: string }) => void;
+  owner?: OwnerRoutesOptions;
 }
 
 export interface RunningServer {
@@ -31,6 +33,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     site: options.site,
     ...(options.token ? { token: options.token } : {}),
     ...(options.onServerError ? { onServerError: options.onServerError } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
   });
   const server: ServerType = serve({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host });
   const port = await new Promise<number>((resolve, reject) => {

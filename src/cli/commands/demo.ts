@@ -84,7 +84,11 @@ On a terminal it then serves the projects' dashboards (as strata serve) until Ct
     });
 }
 
-async function runDemo(options: DemoCliOptions, command: Command, { io }: CliContext): Promise<number> {
+async function runDemo(
+  options: DemoCliOptions,
+  command: Command,
+  { io, runCommand }: CliContext,
+): Promise<number> {
   const { logFormat } = globalOptions(command, io);
   const dir = demoDir(options, command, io);
   const results = await withRunReporter(io, logFormat, (onEvent) =>
@@ -116,7 +120,11 @@ async function runDemo(options: DemoCliOptions, command: Command, { io }: CliCon
   if (options.format === 'text' && options.serve && io.stdout.isTTY) {
     await writeChunk(io.stdout, '\n');
     const { serveUntilStopped } = await import('../serve-dashboards.ts');
-    await serveUntilStopped(dirs, { port: options.port, host: DEFAULT_HOST, fallBackToFreePort: true }, io);
+    await serveUntilStopped(
+      dirs,
+      { port: options.port, host: DEFAULT_HOST, fallBackToFreePort: true, runCommand },
+      io,
+    );
   } else if (options.format === 'text') {
     const projects = dirs.map((d) => shellQuote(shownPath(io.cwd, d)));
     await writeChunk(io.stdout, `\nDashboards: ${io.command} serve --project ${projects.join(' ')}\n`);
