@@ -31,6 +31,9 @@ export const DUCKDB_ONLY_TEST_FILES = [
   // DuckDB's file lock: another process holding the warehouse file keeps a run out (ENGINE_LOCKED);
   // a server has no such lock (PostgreSQL's run lock is tested in concurrency.test.ts)
   'test/integration/file-lock.duckdb.test.ts',
+  // one owner: strata serve carries out other shells' commands on the DuckDB file it holds; on
+  // PostgreSQL the server is the owner and no owner file is written (test/postgres/owner.test.ts)
+  'test/cli/owner.duckdb.test.ts',
 ];
 
 export default defineConfig({

@@ -15,6 +15,8 @@ export interface GlobalOptions {
 export interface CliContext {
   io: CliIo;
   exitCode: number;
+  /** Runs another command line in this process (what `strata serve` does for other shells). */
+  runCommand?: (argv: readonly string[], io: CliIo) => Promise<number>;
 }
 
 export function globalOptions(command: Command, io: CliIo): GlobalOptions {

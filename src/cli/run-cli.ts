@@ -1,17 +1,21 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
+import { CarriedOutElsewhere, delegateToOwner } from './delegate.ts';
 import type { CliIo } from './io.ts';
 import { buildProgram } from './program.ts';
 import { reportError } from './report-error.ts';
 
 /** Parses argv (without node and script), runs the command, and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const ctx: CliContext = { io, exitCode: 0 };
+  const ctx: CliContext = { io, exitCode: 0, runCommand: runCli };
   const program = buildProgram(ctx);
+  // Once the command line parses: a process that owns the warehouse may carry it out instead.
+  program.hook('preAction', (_program, action) => delegateToOwner(argv, action, ctx));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;
   } catch (error) {
+    if (error instanceof CarriedOutElsewhere) return ctx.exitCode;
     return reportError(error, { io, json: wantsJson(argv), command: commandName(program, argv) });
   }
 }

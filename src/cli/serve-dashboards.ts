@@ -6,6 +6,18 @@ import { DEFAULT_PORT, type RunningServer, startServer } from '../serve/start-se
 import type { LogFormat } from './context.ts';
 import { type CliIo, untilStopped, writeChunk } from './io.ts';
 import { scheduleEventWriter } from './schedule-events.ts';
+import { type OwnerHost, type RunCommand, hostOwnership } from './own-warehouses.ts';
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  fallBackToFreePort?: boolean;
+  /** Given: this process owns its DuckDB warehouses and carries out other shells' commands on them. */
+  runCommand?: RunCommand | undefined;
+  /** Also run the projects' schedules in this process (`--schedule`). */
+  schedule?: boolean;
+  logFormat?: LogFormat;
+}
 
 /**
  * Serves the projects' dashboards until the CLI is told to stop (SIGTERM; Ctrl-C ends the
@@ -13,13 +25,7 @@ import { scheduleEventWriter } from './schedule-events.ts';
  */
 export async function serveUntilStopped(
   projectDirs: readonly string[],
-  options: {
-    port: number;
-    host: string;
-    fallBackToFreePort?: boolean;
-    schedule?: boolean;
-    logFormat?: LogFormat;
-  },
+  options: ServeOptions,
   io: CliIo,
 ): Promise<void> {
   const site = await openDashboardSite({ projectDirs, env: io.env });
@@ -32,29 +38,37 @@ export async function serveUntilStopped(
         ? () => first.health()
         : () => siteHealth(site, clock);
     const serveOptions = { ...options, health };
-    const server = await serveSite(site, serveOptions, io).catch((error: unknown) => {
-      if (
-        options.fallBackToFreePort &&
-        error instanceof StrataError &&
-        error.code === 'SERVE_PORT_IN_USE' &&
-        options.port === DEFAULT_PORT
-      ) {
-        return serveSite(site, { ...serveOptions, port: 0 }, io);
-      }
-      throw error;
-    });
-    // Each warehouse has its own scheduler (one queue per warehouse); reads keep being answered
-    // during a run, each on its own connection. On stop no fire starts, the current run is asked
-    // to stop, and the server closes once every scheduler has returned.
-    const stop = io.stop ?? new AbortController().signal;
-    await Promise.all([untilStopped(io.stop), ...schedulers.map((s) => s.run(stop))]);
-    await server.close();
+    const held = site.projects.map((p) => ({ root: p.project.root, engine: p.engine }));
+    const owner = await hostOwnership(held, 'serve', options.runCommand, io);
+    try {
+      const server = await serveSite(site, serveOptions, owner, io).catch((error: unknown) => {
+        if (
+          options.fallBackToFreePort &&
+          error instanceof StrataError &&
+          error.code === 'SERVE_PORT_IN_USE' &&
+          options.port === DEFAULT_PORT
+        ) {
+          return serveSite(site, { ...serveOptions, port: 0 }, owner, io);
+        }
+        throw error;
+      });
+      // Each warehouse has its own scheduler (one queue per warehouse); reads keep being answered
+      // during a run, each on its own connection. On stop no fire starts, the current run is asked
+      // to stop, and the server closes once every scheduler has returned.
+      const stop = io.stop ?? new AbortController().signal;
+      await Promise.all([untilStopped(io.stop), ...schedulers.map((s) => s.run(stop))]);
+      // The owner files go before the server stops answering, so no client waits on a closing server.
+      await owner.stop();
+      await server.close();
+    } finally {
+      // On the way out after a failure too (a second stop does nothing).
+      await owner.stop();
+    }
   } finally {
     await site.close();
   }
 }
 
-/** Starts the server over an open site and prints where it is and what it serves. */
 /** The schedulers of `serve --schedule`: one per served project that declares schedules (one at least). */
 function siteSchedulers(site: DashboardSite, io: CliIo, logFormat: LogFormat): Scheduler[] {
   const scheduled = site.projects.filter((p) => Object.keys(p.project.config.schedules).length > 0);
@@ -70,9 +84,11 @@ function siteSchedulers(site: DashboardSite, io: CliIo, logFormat: LogFormat): S
   );
 }
 
+/** Starts the server over an open site and prints where it is and what it serves. */
 async function serveSite(
   site: DashboardSite,
   options: { port: number; host: string; health?: () => Promise<HealthReport> },
+  owner: OwnerHost,
   io: CliIo,
 ): Promise<RunningServer> {
   const token = io.env[SERVE_TOKEN_ENV] || undefined;
@@ -87,9 +103,12 @@ async function serveSite(
     host: options.host,
     ...(token ? { token } : {}),
     ...(options.health ? { health: options.health } : {}),
+    ...(owner.routes ? { owner: owner.routes } : {}),
     onServerError: (error, request) =>
       io.stderr.write(`error answering ${request.method} ${request.path}: ${describe(error)}\n`),
   });
+  // Before the address is printed: whoever reads it finds the warehouse's owner.
+  await owner.claim(server.host, server.port);
   let out = `Dashboards: ${server.url}${token ? `  (open it once with ?token=<${SERVE_TOKEN_ENV}>)` : ''}\n`;
   for (const served of site.projects) {
     const pages = served.pages;

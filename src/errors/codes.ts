@@ -36,6 +36,11 @@ export const diagnosticCodes = {
   DASHBOARD_QUERY_FAILED: "A page's query failed in the engine.",
   SERVE_UNAUTHORIZED: 'A request to strata serve lacks the token STRATA_SERVE_TOKEN asks for.',
   SERVE_PORT_IN_USE: 'strata serve could not listen on the address and port asked for.',
+  OWNER_BAD_REQUEST:
+    'A request to the endpoint of the process that owns the warehouse is malformed, or names a command it does not carry out.',
+  OWNER_REFUSED:
+    'The process that owns the warehouse refused a command: not from this machine, or for a project it does not serve.',
+  OWNER_LOST: 'The process that owns the warehouse stopped answering before the command finished.',
 
   // Engine
   ENGINE_UNAVAILABLE: 'The configured engine cannot be used here.',

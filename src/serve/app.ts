@@ -11,6 +11,7 @@ import { requireToken } from './auth.ts';
 import { registerMonitorQualityRoutes } from './monitor-quality-routes.ts';
 import { registerMonitorRunsRoutes } from './monitor-routes.ts';
 import { type HealthSource, registerHealthzRoute } from './healthz-route.ts';
+import { type OwnerRoutesOptions, mountOwnerRoutes } from './owner-routes.ts';
 import { statusOf } from './status.ts';
 
 export interface AppOptions {
@@ -21,6 +22,8 @@ export interface AppOptions {
   onServerError?: (error: unknown, request: { method: string; path: string }) => void;
   /** GET /healthz's report (default: the first project's, read from its warehouse). */
   health?: HealthSource;
+  /** When this process owns DuckDB warehouses: the endpoint the CLI of other shells calls. */
+  owner?: OwnerRoutesOptions;
 }
 
 /**
@@ -42,6 +45,8 @@ export function createApp(options: AppOptions): Hono {
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
     );
   });
+  // The owner endpoint has its own token (the owner file's), so it comes before STRATA_SERVE_TOKEN's.
+  if (options.owner) mountOwnerRoutes(app, options.owner);
   // For an external monitor, before the token: it answers no data values.
   registerHealthzRoute(app, options.health ?? (() => siteHealth(site)));
   if (options.token) app.use('*', requireToken(options.token));

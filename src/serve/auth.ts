@@ -12,9 +12,7 @@ const COOKIE = 'strata_token';
  * in the address bar or the history.
  */
 export function requireToken(token: string): MiddlewareHandler {
-  const expected = digest(token);
-  const matches = (given: string | undefined) =>
-    given !== undefined && timingSafeEqual(digest(given), expected);
+  const matches = secretMatcher(token);
   return async (c, next) => {
     const fromQuery = c.req.query('token');
     if (matches(bearer(c)) || matches(getCookie(c, COOKIE))) return next();
@@ -33,7 +31,13 @@ export function requireToken(token: string): MiddlewareHandler {
   };
 }
 
-function bearer(c: Context): string | undefined {
+/** A constant-time test of a given secret against `secret`. */
+export function secretMatcher(secret: string): (given: string | undefined) => boolean {
+  const expected = digest(secret);
+  return (given) => given !== undefined && timingSafeEqual(digest(given), expected);
+}
+
+export function bearer(c: Context): string | undefined {
   const header = c.req.header('authorization');
   const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
   return match?.[1]?.trim();

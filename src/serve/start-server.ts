@@ -3,6 +3,7 @@ import type { DashboardSite } from '../api/dashboard-site.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { createApp } from './app.ts';
 import type { HealthSource } from './healthz-route.ts';
+import type { OwnerRoutesOptions } from './owner-routes.ts';
 
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.ts';
 
@@ -16,6 +17,7 @@ export interface ServerOptions {
   onServerError?: (error: unknown, request: { method: string; path: string }) => void;
   /** GET /healthz's report (`strata serve --schedule`: the scheduler's). */
   health?: HealthSource;
+  owner?: OwnerRoutesOptions;
 }
 
 export interface RunningServer {
@@ -35,6 +37,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.token ? { token: options.token } : {}),
     ...(options.onServerError ? { onServerError: options.onServerError } : {}),
     ...(options.health ? { health: options.health } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
   });
   const server: ServerType = serve({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host });
   const port = await new Promise<number>((resolve, reject) => {

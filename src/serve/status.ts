@@ -1,12 +1,14 @@
 import type { DiagnosticCode } from '../errors/codes.ts';
 
-type ErrorStatus = 400 | 401 | 404 | 409 | 422 | 500 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 422 | 500 | 503;
 
 /** The HTTP status of each error the API answers; anything not listed is the server's fault. */
 const STATUS: Partial<Record<DiagnosticCode, ErrorStatus>> = {
   DASHBOARD_BAD_INPUT: 400,
   DATE_INVALID: 400,
   SERVE_UNAUTHORIZED: 401,
+  OWNER_BAD_REQUEST: 400,
+  OWNER_REFUSED: 403,
   DASHBOARD_NOT_FOUND: 404,
   DASHBOARD_MODELS_MISSING: 409,
   // A page file edited while the server runs that no longer reads: the page says what is wrong.

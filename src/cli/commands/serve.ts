@@ -29,14 +29,22 @@ export function registerServe(program: Command, ctx: CliContext): void {
 Pages are the projects' dashboards/*.md files (see the README, section Dashboards); GET /api lists
 them with their queries. With ${SERVE_TOKEN_ENV} set every request needs the token (open the URL
 with ?token=... once, or send Authorization: Bearer ...). GET /healthz (no token) reports the
-runs and schedules. Stops on Ctrl-C or SIGTERM (with --schedule, after the current run).`,
+runs and schedules. Stops on Ctrl-C or SIGTERM (with --schedule, after the current run).
+
+On DuckDB it owns the warehouse: run, check, query, status, runs and quarantine typed in another
+shell are carried out by this server (<project>/.strata/owner.json; see the README, One process
+owns the warehouse).`,
     )
     .action(async (projects: string[], options: ServeCliOptions, command: Command) => {
       const { projectDir, logFormat } = globalOptions(command, ctx.io);
       const dirs = [projectDir, ...projects.map((p) => resolve(ctx.io.cwd, p))];
       // The web server's modules load only for the commands that serve.
       const { serveUntilStopped } = await import('../serve-dashboards.ts');
-      await serveUntilStopped([...new Set(dirs)], { ...options, logFormat }, ctx.io);
+      await serveUntilStopped(
+        [...new Set(dirs)],
+        { ...options, logFormat, runCommand: ctx.runCommand },
+        ctx.io,
+      );
       ctx.exitCode = EXIT_OK;
     });
 }
