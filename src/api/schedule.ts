@@ -215,6 +215,7 @@ export interface SchedulerRequest extends ProjectOptions {
 /** A project's scheduler over its open warehouse, with the health its HTTP endpoint reports. */
 export interface Scheduler {
   project: Project;
+  engine: Engine;
   loop: ScheduleLoop;
   clock: Clock;
   health(): Promise<HealthReport>;
@@ -241,6 +242,7 @@ export function createScheduler(
   });
   return {
     project,
+    engine,
     loop,
     clock,
     health: () => scheduleHealth(project, engine, clock.now()),

@@ -6,6 +6,7 @@ import { DEFAULT_PORT, type RunningServer, startServer } from '../serve/start-se
 import type { LogFormat } from './context.ts';
 import { type CliIo, untilStopped, writeChunk } from './io.ts';
 import { scheduleEventWriter } from './schedule-events.ts';
+import { queuedBehindSchedules } from './schedule-owner.ts';
 import { type OwnerHost, type RunCommand, hostOwnership } from './own-warehouses.ts';
 
 interface ServeOptions {
@@ -40,6 +41,8 @@ export async function serveUntilStopped(
     const serveOptions = { ...options, health };
     const held = site.projects.map((p) => ({ root: p.project.root, engine: p.engine }));
     const owner = await hostOwnership(held, 'serve', options.runCommand, io);
+    // A command from another shell that writes a scheduled warehouse takes its turn in the queue.
+    owner.routes = queuedBehindSchedules(owner.routes, schedulers);
     try {
       const server = await serveSite(site, serveOptions, owner, io).catch((error: unknown) => {
         if (

@@ -2,23 +2,33 @@ import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_HOST } from './defaults.ts';
+import { statusOf } from './status.ts';
 import { type HealthSource, registerHealthzRoute } from './healthz-route.ts';
+import { type OwnerRoutesOptions, mountOwnerRoutes } from './owner-routes.ts';
 
 export interface ScheduleAppOptions {
   health: HealthSource;
   /** Told of every failure answering a request, with its cause, for the log. */
   onServerError?: (error: unknown, request: { method: string; path: string }) => void;
+  /** When this process owns a DuckDB warehouse: the endpoint the CLI of other shells calls. */
+  owner?: OwnerRoutesOptions;
 }
 
 /**
- * The small HTTP app of `strata schedule`: GET /healthz. A Hono app of its own, so more routes (an
- * owner endpoint) can be mounted into it as into the dashboard app (`app.route(...)`).
+ * The small HTTP app of `strata schedule`: GET /healthz, and on DuckDB the owner endpoint through
+ * which other shells' commands are carried out by this process (as on the dashboard app).
  */
 export function createScheduleApp(options: ScheduleAppOptions): Hono {
   const app = new Hono();
+  if (options.owner) mountOwnerRoutes(app, options.owner);
   registerHealthzRoute(app, options.health);
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'no such path; GET /healthz' } }, 404));
   app.onError((error, c) => {
+    // The owner endpoint refuses with StrataErrors (a wrong token, a project not owned here).
+    if (error instanceof StrataError && statusOf(error.code) !== 500) {
+      const body = { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+      return c.json({ error: body }, statusOf(error.code));
+    }
     options.onServerError?.(error, { method: c.req.method, path: c.req.path });
     return c.json(
       {
@@ -35,6 +45,7 @@ export function createScheduleApp(options: ScheduleAppOptions): Hono {
 
 export interface RunningScheduleServer {
   url: string;
+  host: string;
   port: number;
   close(): Promise<void>;
 }
@@ -68,6 +79,7 @@ export async function listenScheduleApp(
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/`,
+    host,
     port,
     close: () =>
       new Promise<void>((resolve) => {

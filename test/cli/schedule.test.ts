@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestProject, csv, model } from '../helpers/project.ts';
 import { cli } from './in-process.ts';
-import { BIN } from './strata-process.ts';
+import { BIN, explain, strata } from './strata-process.ts';
 
 const CONFIG = `import { defineConfig } from 'strata';
 
@@ -148,6 +148,14 @@ describe('strata schedule and serve --schedule as processes, on the rehearsal cl
     const health = await fetch(healthUrl as string);
     expect((await health.json()) as unknown).toMatchObject({ schedules: [{ name: 'daily' }] });
     await scheduler.waitFor(/daily 2025-03-01: success/, 'the fire of 2025-03-02');
+    // Another shell's commands work meanwhile (on DuckDB carried out by the scheduler, which owns the file).
+    const manual = await strata(['run', '--date', '2025-03-01', '--project', project.dir], {
+      env: project.env,
+    });
+    expect(manual.code, explain(manual)).toBe(0);
+    const state = await strata(['status', '--project', project.dir], { env: project.env });
+    expect(state.code, explain(state)).toBe(0);
+    expect(state.stdout).toMatch(/^daily +0 2 \* \* \*/m);
     expect(await scheduler.stop(), scheduler.output).toBe(0);
 
     // Started again three simulated days later: the fires of 03-03, 03-04 and 03-05 were missed.

@@ -41,7 +41,8 @@ per real second) run it on a virtual clock, for rehearsals and tests.`,
     });
 }
 
-async function schedule(options: ScheduleCliOptions, command: Command, { io }: CliContext): Promise<number> {
+async function schedule(options: ScheduleCliOptions, command: Command, ctx: CliContext): Promise<number> {
+  const { io } = ctx;
   const { projectDir, logFormat } = globalOptions(command, io);
   if (options.explain) {
     const states = await explainSchedules({ projectDir, env: io.env });
@@ -69,7 +70,11 @@ async function schedule(options: ScheduleCliOptions, command: Command, { io }: C
   }
   // The HTTP server's modules load only for the commands that serve.
   const { runScheduler } = await import('../schedule-server.ts');
-  await runScheduler({ projectDir, port: options.port, host: options.host }, onEvent, io);
+  await runScheduler(
+    { projectDir, port: options.port, host: options.host, runCommand: ctx.runCommand },
+    onEvent,
+    io,
+  );
   return EXIT_OK;
 }
 
