@@ -93,6 +93,7 @@ async function runDemo(options: DemoCliOptions, command: Command, { io }: CliCon
       onStep: stepWriter(io, logFormat),
       onGenerateProgress: generateProgress(io, logFormat),
       onEvent,
+      ...(io.stop ? { signal: io.stop } : {}),
     }),
   );
   const text = results
