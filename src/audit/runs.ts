@@ -233,10 +233,9 @@ function toRunEntry(r: Row): RunListEntry {
  * host whose process no longer exists is gone even while the lock is held (by another run, or by
  * this very process: the monitor inside `strata serve` owns the DuckDB file it reads).
  */
-export async function markInterrupted<T extends { status: string; pid?: number | null; host?: string | null }>(
-  engine: Engine,
-  runs: T[],
-): Promise<T[]> {
+export async function markInterrupted<
+  T extends { status: string; pid?: number | null; host?: string | null },
+>(engine: Engine, runs: T[]): Promise<T[]> {
   if (!runs.some((r) => r.status === 'running')) return runs;
   const live = await aRunIsLive(engine);
   return runs.map((r) =>

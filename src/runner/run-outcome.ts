@@ -36,7 +36,9 @@ export function runOutcome(tasks: readonly TaskSummary[]): RunOutcome {
   const skipped = tasks.filter((t) => t.status === 'skipped').length;
   const counts = { succeeded, failed: failed.length, skipped, interrupted: interrupted.length, rowsByLayer };
   if (interrupted.length + notStarted.length > 0) {
-    const signal = /\((SIG[A-Z]+)\)$/.exec(interrupted[0]?.error?.message ?? notStarted[0]?.error?.message ?? '');
+    const signal = /\((SIG[A-Z]+)\)$/.exec(
+      interrupted[0]?.error?.message ?? notStarted[0]?.error?.message ?? '',
+    );
     const by = signal ? ` by ${signal[1]}` : '';
     const cancelled = interrupted.map((t) => t.task).join(', ') || 'none';
     return {

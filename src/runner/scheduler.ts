@@ -116,7 +116,11 @@ export async function runDag<R>(
   if (interrupted()) {
     for (const task of tasks) {
       if (outcomes.has(task.id)) continue;
-      const reason = interruption(options.signal, `${task.id} did not start: the run was interrupted`, task.id);
+      const reason = interruption(
+        options.signal,
+        `${task.id} did not start: the run was interrupted`,
+        task.id,
+      );
       outcomes.set(task.id, { status: 'skipped', reason });
       await options.hooks?.skipped?.(task, reason);
     }
@@ -139,7 +143,12 @@ async function runWithRetries<R>(task: ScheduledTask, options: SchedulerOptions<
         const error =
           thrown instanceof StrataError && thrown.code === 'TASK_TIMEOUT'
             ? thrown
-            : interruption(options.signal, `${task.id} was cancelled: the run was interrupted`, task.id, thrown);
+            : interruption(
+                options.signal,
+                `${task.id} was cancelled: the run was interrupted`,
+                task.id,
+                thrown,
+              );
         if (error.code === 'RUN_INTERRUPTED') {
           await options.hooks?.attemptInterrupted?.(task, attempt, error);
           return { status: 'interrupted', error, attempts: attempt };
@@ -167,6 +176,7 @@ async function runAttempt<R>(task: ScheduledTask, attempt: number, options: Sche
   }, task.timeoutMs);
   const interrupt = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', interrupt, { once: true });
+  if (options.signal?.aborted) interrupt();
   try {
     return await options.execute(task, { attempt, signal: controller.signal });
   } catch (error) {
@@ -189,7 +199,12 @@ async function runAttempt<R>(task: ScheduledTask, attempt: number, options: Sche
 }
 
 /** RUN_INTERRUPTED for a task, naming the signal when the abort's reason is one (`SIGTERM`). */
-function interruption(signal: AbortSignal | undefined, message: string, taskId: string, cause?: unknown): StrataError {
+function interruption(
+  signal: AbortSignal | undefined,
+  message: string,
+  taskId: string,
+  cause?: unknown,
+): StrataError {
   const reason = signal?.reason;
   const by = typeof reason === 'string' && /^SIG[A-Z]+$/.test(reason) ? ` (${reason})` : '';
   return new StrataError('RUN_INTERRUPTED', `${message}${by}`, {
