@@ -2,7 +2,8 @@
 import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.ts';
 import { processIo } from './io.ts';
 import { buildProgram } from './program.ts';
-import { commandName, runCli } from './run-cli.ts';
+import { toJsonLine } from './output/json.ts';
+import { commandName, runCli, wantsJson } from './run-cli.ts';
 
 /**
  * Commands that stop gracefully on the first SIGINT or SIGTERM: `io.stop` is aborted and the
@@ -14,6 +15,7 @@ const GRACEFUL: ReadonlyMap<string, string> = new Map([
   ['backfill', "interrupting: the current chunk's run is cancelled and the backfill recorded as interrupted"],
   ['demo', 'interrupting: the current tasks are cancelled and the run recorded as interrupted'],
   ['serve', 'stopping'],
+  ['fixture-api', 'stopping'],
   ['schedule', 'stopping: the current run is finished or cancelled safely'],
 ]);
 /** 128 + SIGTERM's number, as a shell reports a process ended by it. */
@@ -38,7 +40,9 @@ const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     process.exit(signal === 'SIGINT' ? EXIT_INTERRUPTED : EXIT_TERMINATED);
   }
   if (stop.signal.aborted) return;
-  process.stderr.write(`\n${graceful} (${signal}; press Ctrl-C again to quit at once)\n`);
+  const message = `${graceful} (${signal}; press Ctrl-C again to quit at once)`;
+  // With --log-format json, stderr stays NDJSON.
+  process.stderr.write(wantsJson(argv) ? toJsonLine({ type: 'stopping', signal, message }) : `\n${message}\n`);
   stop.abort(signal);
 };
 process.on('SIGINT', () => onSignal('SIGINT'));
