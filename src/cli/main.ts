@@ -42,7 +42,9 @@ const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
   if (stop.signal.aborted) return;
   const message = `${graceful} (${signal}; press Ctrl-C again to quit at once)`;
   // With --log-format json, stderr stays NDJSON.
-  process.stderr.write(wantsJson(argv) ? toJsonLine({ type: 'stopping', signal, message }) : `\n${message}\n`);
+  process.stderr.write(
+    wantsJson(argv) ? toJsonLine({ type: 'stopping', signal, message }) : `\n${message}\n`,
+  );
   stop.abort(signal);
 };
 process.on('SIGINT', () => onSignal('SIGINT'));
