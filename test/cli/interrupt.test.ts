@@ -39,9 +39,13 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-/** `strata run --log-format json` on the project, resolved once the task `task` has started. */
-async function startRun(project: TestProject, task: string): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'run', '--project', project.dir, '--log-format', 'json'], {
+/** `strata run --log-format json` (or another command) on the project, resolved once the task `task` has started. */
+async function startRun(
+  project: TestProject,
+  task: string,
+  args: readonly string[] = ['run'],
+): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, ...args, '--project', project.dir, '--log-format', 'json'], {
     cwd: tmpdir(),
     env: {
       ...process.env,
@@ -163,5 +167,34 @@ describe('SIGKILL to a running `strata run`', () => {
     } finally {
       await site.close();
     }
+  });
+});
+
+describe('SIGTERM to a running `strata backfill`', () => {
+  it('interrupts the chunk, records the backfill interrupted, prints --resume, which completes it', async () => {
+    const project = await TestProject.create(FILES, { run: { concurrency: 1 } });
+    projects.push(project);
+    await project.write({ 'models/warehouse/slow.sql': model({ materialized: 'table' }, slow(30)) });
+    running = await startRun(project, 'slow', ['backfill', '--from', '2025-03-01', '--to', '2025-03-03']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    running.child.kill('SIGTERM');
+    expect(await running.exited, running.stderr()).toBe(130);
+    const resume = /backfill --resume (b\S+)/.exec(running.stdout());
+    expect(resume, running.stdout()).not.toBeNull();
+    const chunks = await project.query(
+      `select chunk, status from audit.backfill_chunks where backfill_id = '${resume?.[1]}' order by chunk`,
+    );
+    expect(chunks).toEqual([
+      { chunk: 1, status: 'interrupted' },
+      { chunk: 2, status: 'pending' },
+      { chunk: 3, status: 'pending' },
+    ]);
+    running = undefined;
+
+    await project.write({ 'models/warehouse/slow.sql': model({ materialized: 'table' }, FAST) });
+    const resumed = await strata(['backfill', '--project', project.dir, '--resume'], { env: project.env });
+    expect(resumed.code, explain(resumed)).toBe(0);
+    expect(resumed.stdout).toMatch(new RegExp(`Backfill ${resume?.[1]} success: 3 of 3 chunks succeeded`));
+    expect(await project.checksums()).toEqual(clean);
   });
 });
