@@ -247,10 +247,35 @@ async function resumableBackfill(engine: Engine, resume: string | boolean | unde
       { hint: 'Start one with `strata backfill --from D1 --to D2`.' },
     );
   }
+  if (
+    found.status === 'running' &&
+    found.host === hostname() &&
+    found.pid !== null &&
+    processLives(found.pid)
+  ) {
+    throw new StrataError(
+      'RUN_LOCKED',
+      `Backfill ${found.backfillId} is still running (process ${found.pid})`,
+      {
+        hint: 'Wait for it, or stop that process (Ctrl-C or SIGTERM records it interrupted), then resume.',
+      },
+    );
+  }
   if (found.status === 'success') {
     throw new StrataError('BACKFILL_NOT_FOUND', `Backfill ${found.backfillId} has already succeeded`, {
       hint: 'Nothing is left to run; start a new one with `strata backfill --from D1 --to D2`.',
     });
   }
   return found.backfillId;
+}
+
+/** Whether a process of this host is alive (signal 0 only asks; EPERM: alive, another user's). */
+function processLives(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
