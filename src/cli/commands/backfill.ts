@@ -88,13 +88,17 @@ async function runBackfill(
       }),
     );
   } else {
-    await writeChunk(io.stdout, formatBackfill(response, resume));
+    await writeChunk(io.stdout, formatBackfill(response, resume, io.command + projectArgument(command)));
   }
   return response.exitCode;
 }
 
 /** The chunks as a table, the outcome, and how to go on when it did not succeed. */
-export function formatBackfill({ backfill }: BackfillResponse, resumeCommand: string): string {
+export function formatBackfill(
+  { backfill }: BackfillResponse,
+  resumeCommand: string,
+  strataCommand = 'strata',
+): string {
   const rows = backfill.chunks.map((c) => [
     String(c.chunk),
     formatWindow(c.from, c.to),
@@ -110,7 +114,7 @@ export function formatBackfill({ backfill }: BackfillResponse, resumeCommand: st
   if (backfill.status !== 'success') {
     if (backfill.error) out += `${backfill.error}\n`;
     const first = backfill.chunks.find((c) => c.status !== 'success');
-    const run = first?.runId ? `\nSee what happened: strata runs --run ${first.runId}\n` : '';
+    const run = first?.runId ? `\nSee what happened: ${strataCommand} runs --run ${first.runId}\n` : '';
     out += `${run}\nContinue from chunk ${first?.chunk ?? '?'} with:\n  ${resumeCommand}\n`;
   }
   return out;
