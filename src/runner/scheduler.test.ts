@@ -349,6 +349,25 @@ describe('an interrupted schedule (options.signal aborted)', () => {
     ]);
   });
 
+  it('does not retry a task whose signal is aborted while it waits for its retry', async () => {
+    const { events, options, count } = recorder();
+    const stop = new AbortController();
+    const outcomes = await run(
+      [task('a', [], { retries: 3 })],
+      { ...options, signal: stop.signal, sleep: async () => void stop.abort('SIGINT') },
+      (t) => {
+        count(t.id);
+        return Promise.reject(transientError());
+      },
+    );
+    expect(outcomes.get('a')).toMatchObject({
+      status: 'interrupted',
+      attempts: 1,
+      error: { code: 'RUN_INTERRUPTED' },
+    });
+    expect(events).toEqual(['start a#1', 'fail a#1 SQL_FAILED retry 75']);
+  });
+
   it('starts nothing when the signal is aborted before the schedule runs', async () => {
     const { options, attempts } = recorder();
     const stop = new AbortController();

@@ -133,6 +133,15 @@ export async function runDag<R>(
 async function runWithRetries<R>(task: ScheduledTask, options: SchedulerOptions<R>): Promise<TaskOutcome<R>> {
   const sleep = options.sleep ?? realSleep;
   for (let attempt = 1; ; attempt++) {
+    if (attempt > 1 && options.signal?.aborted) {
+      // Interrupted while waiting to retry: no new attempt (the failed one is recorded as such).
+      const error = interruption(
+        options.signal,
+        `${task.id} was not retried: the run was interrupted`,
+        task.id,
+      );
+      return { status: 'interrupted', error, attempts: attempt - 1 };
+    }
     await options.hooks?.attemptStarted?.(task, attempt);
     try {
       const result = await runAttempt(task, attempt, options);
