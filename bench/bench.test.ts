@@ -8,6 +8,7 @@ import {
   type DashboardResult,
   type PackEngineResult,
   formatRatio,
+  readsDuringFullRunText,
   renderReport,
   scalingRows,
   throughputRatio,
@@ -411,5 +412,25 @@ describe('report', () => {
       ],
     });
     expect(skipped).toContain('First complete render of `mrr` in Chromium: not measured — no chromium at /x');
+  });
+
+  it('reports the dashboard p95 while a full run writes against the same reads with no run', () => {
+    const full = {
+      page: 'executive',
+      clients: 2,
+      idle: { requests: 80, failed: 0, p50Ms: 10, p95Ms: 40, maxMs: 50 },
+      during: { requests: 120, failed: 1, p50Ms: 30, p95Ms: 100, maxMs: 400 },
+      run: { window: 'run --full-refresh', ms: 9000, status: 'success', rowsWritten: 50_000 },
+      p95Ratio: 2.5,
+      targetRatio: 3,
+      failures: ['500 DASHBOARD_QUERY_FAILED'],
+    };
+    const text = readsDuringFullRunText(full);
+    expect(text).toContain('with no run (80 requests: p50 10 ms, p95 40 ms)');
+    expect(text).toContain(
+      "while `run --full-refresh` ran in the server's process (9.00 s, success, 50,000 rows written; 119 of 120 answered, 1 failed (500 DASHBOARD_QUERY_FAILED): p50 30 ms, p95 100 ms)",
+    );
+    expect(text).toContain('**p95 2.5× the idle p95** (target ≤ 3×, within).');
+    expect(readsDuringFullRunText({ ...full, p95Ratio: 3.5 })).toContain('(target ≤ 3×, over)');
   });
 });

@@ -13,6 +13,9 @@
  *    navigation start to the page root's `data-state="ready"`, cold loads (a fresh context each).
  * 5. Reads while a run writes: `run --date D` in this process while `readClients` clients keep
  *    requesting the executive page's queries, until the run is over.
+ * 6. Reads while a full run writes: the same clients and queries, first with no run
+ *    (`IDLE_ROUNDS` rounds), then while `run --full-refresh` (every model rebuilt from every date)
+ *    writes in this process; the p95 during the run over the p95 with none (target ≤ 3×).
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -26,6 +29,7 @@ import type {
   DashboardQueryFigure,
   DashboardRender,
   DashboardResult,
+  ReadsDuringFullRun,
   ReadsDuringRun,
 } from './report.ts';
 import { percentile, summarize } from './stats.ts';
@@ -48,6 +52,12 @@ export interface DashboardJob {
 
 /** Sequential requests per target for its time alone. */
 const ALONE_REQUESTS = 3;
+
+/** Rounds of the executive page's queries with no run, the baseline of the full run's reads. */
+const IDLE_ROUNDS = 10;
+
+/** A full run may slow the dashboard's p95 by this factor at most. */
+export const FULL_RUN_TARGET_RATIO = 3;
 
 interface Target {
   page: string;
@@ -251,6 +261,20 @@ export async function measureDashboards(job: DashboardJob): Promise<DashboardRes
         problems.push(`the run while reading ended ${readsDuringRun.run.status}`);
       }
 
+      // 6. Reads with no run, then while a full run writes.
+      const readsDuringFullRun = executiveView
+        ? await readsWhileFullRun(
+            job,
+            executiveView.view.queries.map((q) => withParams(`${base}${q.url}`, executiveView.params)),
+          )
+        : undefined;
+      if (readsDuringFullRun && readsDuringFullRun.during.failed > 0) {
+        problems.push(`${readsDuringFullRun.during.failed} read(s) failed while the full run wrote`);
+      }
+      if (readsDuringFullRun && readsDuringFullRun.run.status !== 'success') {
+        problems.push(`the full run while reading ended ${readsDuringFullRun.run.status}`);
+      }
+
       return {
         project: project.name,
         pages: project.pages.length,
@@ -263,6 +287,7 @@ export async function measureDashboards(job: DashboardJob): Promise<DashboardRes
         overTarget: queryFigures.filter((f) => f.p95Ms > job.targetP95Ms).length,
         render,
         ...(readsDuringRun ? { readsDuringRun } : {}),
+        ...(readsDuringFullRun ? { readsDuringFullRun } : {}),
         load1,
         problems,
       };
@@ -350,10 +375,55 @@ async function measureRender(
 }
 
 async function readsWhileRunning(job: DashboardJob, urls: readonly string[]): Promise<ReadsDuringRun> {
+  const { samples, ran } = await readDuring(job, urls, { date: job.runDate });
+  const failures = [...new Set(samples.filter((s) => !s.ok).map((s) => s.failure ?? ''))];
+  return {
+    page: job.executivePage,
+    clients: job.readClients,
+    ...latency(samples),
+    run: { window: `run --date ${job.runDate}`, ...ran },
+    failures: failures.slice(0, 5),
+  };
+}
+
+async function readsWhileFullRun(job: DashboardJob, urls: readonly string[]): Promise<ReadsDuringFullRun> {
+  // The baseline: the same clients and queries, IDLE_ROUNDS rounds, nothing else running.
+  const idle: Sample[] = [];
+  const list = Array.from({ length: IDLE_ROUNDS }, () => urls).flat();
+  let position = 0;
+  await drive(
+    job.readClients,
+    () => list[position++],
+    async (url) => {
+      idle.push(await request(url));
+    },
+  );
+  const { samples, ran } = await readDuring(job, urls, { fullRefresh: true });
+  const failures = [...new Set(samples.filter((s) => !s.ok).map((s) => s.failure ?? ''))];
+  const idleLatency = latency(idle);
+  const during = latency(samples);
+  return {
+    page: job.executivePage,
+    clients: job.readClients,
+    idle: idleLatency,
+    during,
+    run: { window: 'run --full-refresh', ...ran },
+    p95Ratio: idleLatency.p95Ms > 0 ? during.p95Ms / idleLatency.p95Ms : 0,
+    targetRatio: FULL_RUN_TARGET_RATIO,
+    failures: failures.slice(0, 5),
+  };
+}
+
+/** Requests `urls` round after round from `readClients` clients while a run writes, until it ends. */
+async function readDuring(
+  job: DashboardJob,
+  urls: readonly string[],
+  what: { date?: string; fullRefresh?: boolean },
+): Promise<{ samples: Sample[]; ran: { ms: number; status: string; rowsWritten: number } }> {
   const samples: Sample[] = [];
   let done = false;
   const started = performance.now();
-  const running = run({ projectDir: job.projectDir, date: job.runDate, trigger: 'bench', command: 'bench' })
+  const running = run({ projectDir: job.projectDir, ...what, trigger: 'bench', command: 'bench' })
     .then(
       ({ summary }) => ({
         ms: performance.now() - started,
@@ -378,13 +448,5 @@ async function readsWhileRunning(job: DashboardJob, urls: readonly string[]): Pr
       samples.push(await request(url));
     },
   );
-  const ran = await running;
-  const failures = [...new Set(samples.filter((s) => !s.ok).map((s) => s.failure ?? ''))];
-  return {
-    page: job.executivePage,
-    clients: job.readClients,
-    ...latency(samples),
-    run: { window: `run --date ${job.runDate}`, ...ran },
-    failures: failures.slice(0, 5),
-  };
+  return { samples, ran: await running };
 }

@@ -44,6 +44,7 @@ import {
   type DashboardResult,
   formatBytes,
   formatLatency,
+  formatTimes,
   formatSeconds,
   type MachineInfo,
   type PackEngineResult,
@@ -484,7 +485,7 @@ async function dashboardsStep(
     const d = outcome.value;
     result.dashboards = d;
     log(
-      `${label}: dashboards: ${d.queries} queries, p95 ${formatLatency(d.overall.p95Ms)} overall, ${d.overTarget} over ${d.targetP95Ms} ms; render ${d.render.ms ? formatLatency(d.render.ms.median) : (d.render.skipped ?? 'not measured')}; ${d.readsDuringRun ? `${d.readsDuringRun.requests - d.readsDuringRun.failed}/${d.readsDuringRun.requests} reads answered during the run` : ''}`,
+      `${label}: dashboards: ${d.queries} queries, p95 ${formatLatency(d.overall.p95Ms)} overall, ${d.overTarget} over ${d.targetP95Ms} ms; render ${d.render.ms ? formatLatency(d.render.ms.median) : (d.render.skipped ?? 'not measured')}; ${d.readsDuringRun ? `${d.readsDuringRun.requests - d.readsDuringRun.failed}/${d.readsDuringRun.requests} reads answered during the run` : ''}${d.readsDuringFullRun ? `; p95 while a full run writes ${formatTimes(d.readsDuringFullRun.p95Ratio)} the idle p95 (${formatLatency(d.readsDuringFullRun.during.p95Ms)} / ${formatLatency(d.readsDuringFullRun.idle.p95Ms)}, target ≤ ${d.readsDuringFullRun.targetRatio}×)` : ''}`,
     );
     for (const problem of d.problems) result.problems.push(`dashboards: ${problem}`);
   } catch (error) {

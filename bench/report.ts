@@ -102,6 +102,23 @@ export interface ReadsDuringRun extends DashboardLatency {
   failures: string[];
 }
 
+/**
+ * The executive page's queries with no run, then while a full run (`run --full-refresh`: every
+ * model rebuilt from every date) writes in the same process: the same clients and queries.
+ */
+export interface ReadsDuringFullRun {
+  page: string;
+  clients: number;
+  idle: DashboardLatency;
+  during: DashboardLatency;
+  run: { window: string; ms: number; status: string; rowsWritten: number };
+  /** during.p95Ms / idle.p95Ms. */
+  p95Ratio: number;
+  /** The ratio aimed at (3: a full run may slow the dashboard's p95 threefold at most). */
+  targetRatio: number;
+  failures: string[];
+}
+
 /** `npm run bench` over a pack's dashboards: the server in-process, clients over loopback HTTP. */
 export interface DashboardResult {
   project: string;
@@ -118,6 +135,7 @@ export interface DashboardResult {
   overTarget: number;
   render: DashboardRender;
   readsDuringRun?: ReadsDuringRun;
+  readsDuringFullRun?: ReadsDuringFullRun;
   /** 1-minute load average when the measurement started. */
   load1: number;
   problems: string[];
@@ -359,6 +377,10 @@ export function renderDashboards(d: DashboardResult): string {
       `Reads while a run writes: \`${reads.run.window}\` (the incremental day again) ran in the server's process (${formatSeconds(reads.run.ms)}, ${reads.run.status}, ${formatCount(reads.run.rowsWritten)} rows written) while ${reads.clients} clients kept requesting \`${reads.page}\`'s queries: ${formatCount(reads.requests - reads.failed)} of ${formatCount(reads.requests)} answered, ${reads.failed} failed${reads.failures.length > 0 ? ` (${reads.failures.join('; ')})` : ''}; p50 ${formatLatency(reads.p50Ms)}, p95 ${formatLatency(reads.p95Ms)}, max ${formatLatency(reads.maxMs)}.`,
     );
   }
+  const full = d.readsDuringFullRun;
+  if (full) {
+    parts.push('', readsDuringFullRunText(full));
+  }
   parts.push(
     '',
     table(
@@ -388,6 +410,12 @@ export function renderDashboards(d: DashboardResult): string {
   );
   if (d.problems.length > 0) parts.push('', `Dashboard problems: ${d.problems.join('; ')}`);
   return parts.join('\n');
+}
+
+/** The dashboard's p95 while a full run writes against the same queries with no run. */
+export function readsDuringFullRunText(full: ReadsDuringFullRun): string {
+  const verdict = full.p95Ratio <= full.targetRatio ? 'within' : 'over';
+  return `Reads while a full run writes: \`${full.page}\`'s queries, ${full.clients} clients, with no run (${formatCount(full.idle.requests)} requests: p50 ${formatLatency(full.idle.p50Ms)}, p95 ${formatLatency(full.idle.p95Ms)}) and while \`${full.run.window}\` ran in the server's process (${formatSeconds(full.run.ms)}, ${full.run.status}, ${formatCount(full.run.rowsWritten)} rows written; ${formatCount(full.during.requests - full.during.failed)} of ${formatCount(full.during.requests)} answered, ${full.during.failed} failed${full.failures.length > 0 ? ` (${full.failures.join('; ')})` : ''}: p50 ${formatLatency(full.during.p50Ms)}, p95 ${formatLatency(full.during.p95Ms)}): **p95 ${formatTimes(full.p95Ratio)} the idle p95** (target ≤ ${full.targetRatio}×, ${verdict}).`;
 }
 
 export function renderScaling(rows: readonly ScalingRow[]): string {

@@ -14,6 +14,12 @@ import type { RunEventListener } from '../runner/events.ts';
 import type { RunSummary } from '../runner/run-pipeline.ts';
 import { STRATA_VERSION } from '../version.ts';
 import { DEMO_PACKS, type DemoMetricKind, type DemoPack } from './demo-packs.ts';
+import {
+  type DemoProductsApi,
+  type DemoProductsApiOptions,
+  productsApiUnsupported,
+  withDemoProductsApi,
+} from './demo-products-api.ts';
 import { initProject } from './init.ts';
 import { type ProjectOptions, withProject } from './open-project.ts';
 import { query } from './query.ts';
@@ -21,6 +27,12 @@ import { run } from './run.ts';
 import { status } from './status.ts';
 
 export { DEMO_PACKS, type DemoPack, type DemoMetricKind } from './demo-packs.ts';
+export {
+  DEMO_PRODUCTS_API_FAULTS,
+  PRODUCTS_API_ENV,
+  type DemoProductsApi,
+  type DemoProductsApiOptions,
+} from './demo-products-api.ts';
 
 /**
  * The demo's data volume: about 2% of the generator's scale 1 (≈ 2k customers, 20k orders a
@@ -54,6 +66,11 @@ export interface DemoOptions {
   defects?: number;
   /** Generator worker threads (default: the generator's). */
   threads?: number;
+  /**
+   * E-commerce only: the products come from the bundled fixture API (the generated catalogue of
+   * the demo's seed and scale, failing some requests so the retries show) instead of the files.
+   */
+  productsApi?: boolean | DemoProductsApiOptions;
   env?: NodeJS.ProcessEnv;
   /** What the demo is doing, step by step. */
   onStep?: (step: DemoStep) => void;
@@ -83,6 +100,8 @@ export interface DemoResult {
     warehouseReset: boolean;
   };
   generation: DemoGeneration;
+  /** The product API the run fetched the products from; null when they came from the files. */
+  productsApi: DemoProductsApi | null;
   window: { from: string; to: string };
   run: RunSummary;
   /** 0 when every task succeeded, else 1 (as `run`). */
@@ -184,8 +203,16 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
   const window = { from: start, to: addDays(start, days - 1) };
   const step = (s: DemoStep['step'], message: string) => options.onStep?.({ step: s, message });
   const env = options.env;
+  const productsApi = options.productsApi
+    ? options.productsApi === true
+      ? {}
+      : options.productsApi
+    : undefined;
+  if (productsApi && pack.domain !== 'ecommerce') throw productsApiUnsupported(pack.name);
+  const products: DemoMarker['products'] = productsApi ? 'api' : 'files';
 
-  const created = await prepareProject(projectDir, pack, step);
+  const created = await prepareProject(projectDir, pack, products, step);
+  const productsBefore = created ? products : await markedProducts(projectDir);
 
   const args: DemoGenerateArguments = {
     domain: pack.domain,
@@ -200,31 +227,65 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
 
   // New data replaces old files, but a warehouse keeps what it loaded from them: the demo's own
   // warehouse file is rebuilt from scratch; another warehouse is fully refreshed.
+  // So does a switch between the product files and the product API: the products' history is
+  // rebuilt from the one the demo now reads.
   let warehouseReset = false;
   let fullRefresh = false;
-  if (generation.replaced) {
+  const productsSwitched = productsBefore !== products;
+  if (generation.replaced || productsSwitched) {
     const target = (await loadProject(projectDir, env)).engineTarget;
     const removed = await removeWarehouseFile(target, projectDir);
+    const why = generation.replaced ? 'The data changed' : `The products now come from the ${products}`;
     if (removed) {
-      step('reset_warehouse', `The data changed: removed the earlier demo warehouse ${removed}`);
+      step('reset_warehouse', `${why}: removed the earlier demo warehouse ${removed}`);
       warehouseReset = true;
     } else {
       fullRefresh = true;
+      // A server keeps the raw layer: the API's records fetched by an earlier demo stay there and
+      // are staged again, so going back to the files takes a new database.
+      if (productsSwitched && products === 'files') {
+        step(
+          'reset_warehouse',
+          `${why}: the product API's records an earlier demo fetched stay in this warehouse's raw layer (products_api) and keep taking precedence; use a new database to see the files' products alone`,
+        );
+      }
     }
   }
 
-  step('run', `Running the pipeline for ${window.from}..${window.to}`);
-  const { summary, exitCode } = await run({
-    projectDir,
-    env,
-    from: window.from,
-    to: window.to,
-    fullRefresh,
-    trigger: 'cli',
-    command: 'demo',
-    onEvent: options.onEvent,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const runPipeline = () =>
+    run({
+      projectDir,
+      env,
+      from: window.from,
+      to: window.to,
+      fullRefresh,
+      trigger: 'cli',
+      command: 'demo',
+      onEvent: options.onEvent,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  let served: DemoProductsApi | null = null;
+  let outcome: Awaited<ReturnType<typeof runPipeline>>;
+  if (productsApi) {
+    const { result, api } = await withDemoProductsApi(
+      projectDir,
+      { seed: args.seed, scale: args.scale, ...productsApi },
+      async (url) => {
+        step(
+          'run',
+          `Running the pipeline for ${window.from}..${window.to}, the products from the fixture product API at ${url}`,
+        );
+        return runPipeline();
+      },
+    );
+    outcome = result;
+    served = api;
+  } else {
+    step('run', `Running the pipeline for ${window.from}..${window.to}`);
+    outcome = await runPipeline();
+  }
+  const { summary, exitCode } = outcome;
+  if (productsSwitched) await markProducts(projectDir, products);
 
   step('summarise', 'Reading what was built and the headline numbers');
   const state = await status({ projectDir, env });
@@ -238,6 +299,7 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
     pack: pack.name,
     project: { created, template: pack.template, warehouse: state.engine, warehouseReset },
     generation,
+    productsApi: served,
     window,
     run: summary,
     exitCode,
@@ -271,9 +333,14 @@ export async function demoPacks(options: DemoAllOptions): Promise<DemoResult[]> 
       },
     );
   }
+  if (options.productsApi && wanted !== 'all' && demoPack(wanted).domain !== 'ecommerce') {
+    throw productsApiUnsupported(wanted);
+  }
   const results: DemoResult[] = [];
   for (const pack of packs) {
-    results.push(await demo({ ...options, pack: pack.name, dir: join(root, pack.name) }));
+    // With every pack, the product API is the e-commerce pack's alone.
+    const productsApi = pack.domain === 'ecommerce' ? options.productsApi : undefined;
+    results.push(await demo({ ...options, productsApi, pack: pack.name, dir: join(root, pack.name) }));
   }
   return results;
 }
@@ -292,12 +359,15 @@ interface DemoMarker {
   created_by: 'strata demo';
   pack: string;
   template: string;
+  /** Where the last demo took the products from (missing: the files). */
+  products?: 'files' | 'api';
 }
 
 /** Creates the project, or checks that the folder holds an earlier demo of the same pack. */
 async function prepareProject(
   projectDir: string,
   pack: DemoPack,
+  products: DemoMarker['products'],
   step: (s: DemoStep['step'], message: string) => void,
 ): Promise<boolean> {
   const config = CONFIG_FILES.find((file) => existsSync(join(projectDir, file)));
@@ -305,6 +375,7 @@ async function prepareProject(
     step('create_project', `Creating a project in ${projectDir} from the "${pack.template}" template`);
     await initProject(projectDir, pack.template);
     const marker: DemoMarker = { created_by: 'strata demo', pack: pack.name, template: pack.template };
+    if (products === 'api') marker.products = 'api';
     await writeFile(join(projectDir, DEMO_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
     return true;
   }
@@ -331,6 +402,20 @@ async function prepareProject(
   }
   step('reuse_project', `Reusing the demo project in ${projectDir}`);
   return false;
+}
+
+/** Where the demo in this folder took its products from last time. */
+async function markedProducts(projectDir: string): Promise<DemoMarker['products']> {
+  return (await readMarker(join(projectDir, DEMO_MARKER)))?.products ?? 'files';
+}
+
+async function markProducts(projectDir: string, products: DemoMarker['products']): Promise<void> {
+  const path = join(projectDir, DEMO_MARKER);
+  const marker = await readMarker(path);
+  if (!marker) return;
+  const { products: _previous, ...rest } = marker;
+  const next: DemoMarker = products === 'api' ? { ...rest, products } : rest;
+  await writeFile(path, `${JSON.stringify(next, null, 2)}\n`);
 }
 
 async function readMarker(path: string): Promise<DemoMarker | undefined> {

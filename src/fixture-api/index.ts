@@ -11,6 +11,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { StrataError } from '../errors/strata-error.ts';
 import { buildCatalogue, fakeStoreProduct, type FakeStoreProduct } from '../generate/catalogue.ts';
+
+export type { FakeStoreProduct } from '../generate/catalogue.ts';
+
+/** The catalogue the fixture API serves for `catalogue: 'generated'`, as a list. */
+export function generatedCatalogue(seed: number, scale: number): FakeStoreProduct[] {
+  const table = buildCatalogue(seed, scale);
+  return Array.from({ length: table.size }, (_, i) => fakeStoreProduct(table, i));
+}
 import { FAKESTORE_PRODUCTS_JSON } from './fakestore-products.ts';
 import { faultFor, NO_FAULTS, parseFaultSpec, type FaultKind, type FaultSpec } from './faults.ts';
 
@@ -28,8 +36,12 @@ export interface FixtureApiOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** 'generated' (default): the catalogue `generate` uses for the same seed and scale. 'fakestore': the real FakeStore snapshot. */
-  catalogue?: 'generated' | 'fakestore';
+  /**
+   * 'generated' (default): the catalogue `generate` uses for the same seed and scale. 'fakestore':
+   * the real FakeStore snapshot. Or the products themselves (e.g. the generated ones with a price
+   * changed, to show an API that changed between two fetches).
+   */
+  catalogue?: 'generated' | 'fakestore' | readonly FakeStoreProduct[];
   /** Seed of the generated catalogue and of the fault sequence. Default 42. */
   seed?: number;
   /** Size of the generated catalogue (1 ≈ 10,000 products). Default 0.01 (100 products). */
@@ -64,16 +76,20 @@ interface Catalogue {
   all: string;
 }
 
-function loadCatalogue(kind: 'generated' | 'fakestore', seed: number, scale: number): Catalogue {
+function loadCatalogue(
+  kind: 'generated' | 'fakestore' | readonly FakeStoreProduct[],
+  seed: number,
+  scale: number,
+): Catalogue {
   let products: FakeStoreProduct[];
   let all: string | undefined;
-  if (kind === 'fakestore') {
+  if (typeof kind !== 'string') {
+    products = [...kind];
+  } else if (kind === 'fakestore') {
     products = JSON.parse(FAKESTORE_PRODUCTS_JSON) as FakeStoreProduct[];
     all = FAKESTORE_PRODUCTS_JSON;
   } else {
-    const table = buildCatalogue(seed, scale);
-    products = [];
-    for (let i = 0; i < table.size; i++) products.push(fakeStoreProduct(table, i));
+    products = generatedCatalogue(seed, scale);
   }
   const json = products.map((p) => JSON.stringify(p));
   return {

@@ -34,6 +34,7 @@ interface DemoCliOptions {
   format: 'text' | 'json';
   serve: boolean;
   port: number;
+  productsApi?: boolean;
 }
 
 export function registerDemo(program: Command, ctx: CliContext): void {
@@ -56,6 +57,10 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       nonNegativeNumber,
       DEMO_DEFAULTS.defects,
     )
+    .option(
+      '--products-api',
+      'e-commerce: load the products from the bundled product API (its generated catalogue, failing some requests on purpose) instead of the files',
+    )
     .option('--no-serve', 'only build and print, even on a terminal')
     .option('--port <n>', 'the port of the dashboards served at the end', nonNegativeInteger, DEFAULT_PORT)
     .addOption(
@@ -69,6 +74,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
 Creates a project per pack in the folder (strata-demo/ecommerce, strata-demo/saas; or reuses the
 ones an earlier demo made), generates their raw data (reused when the arguments are the same),
 runs the pipeline over those dates and prints what was built with the headline numbers.
+With --products-api the e-commerce products come from the bundled fixture product API, started
+on a free 127.0.0.1 port for the run, instead of the product files.
 Progress goes to stderr, the summary to stdout. Exit code 0 only when every task succeeded.
 On a terminal it then serves the projects' dashboards (as strata serve) until Ctrl-C.`,
     )
@@ -89,6 +96,7 @@ async function runDemo(options: DemoCliOptions, command: Command, { io }: CliCon
       scale: options.scale,
       seed: options.seed,
       defects: options.defects,
+      productsApi: options.productsApi === true,
       env: io.env,
       onStep: stepWriter(io, logFormat),
       onGenerateProgress: generateProgress(io, logFormat),
@@ -160,6 +168,13 @@ function demoText(result: DemoResult, shown: string, strata: string): string {
   out += g.reused
     ? '(reused: generated earlier with the same arguments)\n'
     : `(generated in ${formatDuration(g.durationMs)}${g.replaced ? ', replacing earlier data' : ''})\n`;
+  const api = result.productsApi;
+  if (api) {
+    const faulted = Object.values(api.faulted).reduce((a, b) => a + b, 0);
+    out += `Products   from the product API at ${api.url} (the bundled fixture, stopped after the run): `;
+    out += `${formatCount(api.products)} products, ${formatCount(api.requests)} requests, `;
+    out += `${formatCount(faulted)} failed on purpose (${api.faults}) and retried\n`;
+  }
   out += `Run        ${run.runId} ${run.status} in ${formatDuration(run.durationMs)}: `;
   out += `${count('success')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped `;
   out += `(window ${formatWindow(result.window.from, result.window.to)})\n`;

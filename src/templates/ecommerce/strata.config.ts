@@ -14,8 +14,17 @@ import { defineConfig, defineContract } from 'strata';
  * repeated on each (most shop exports: Shopify, WooCommerce, Superstore, Online Retail). The
  * staging models read both into the same orders and lines, and customers that only the lines
  * name into stg_customers. See README, "Bring your own data", and examples/order_lines.
+ *
+ * Products come from the product files by default. Name a product API in the FakeStore shape
+ * (GET <url>/products: id, title, price, description, category, image, rating) with
+ * STRATA_PRODUCTS_API_URL=https://fakestoreapi.com (or write the URL below) and the
+ * `products_api` source fetches it once per run's last date, retrying 5xx, 429 and timeouts:
+ * from the first date the API serves a product, stg_products takes its name, price and
+ * category from the API, and the fields the API lacks (sku, cost, brand, status...) from the
+ * newest product file up to that date when there is one. Without a URL the source is empty.
  */
 const data = 'data/ecommerce';
+const productsApi = process.env.STRATA_PRODUCTS_API_URL?.trim().replace(/\/+$/, '') || undefined;
 const iso = ['%Y-%m-%dT%H:%M:%SZ'];
 const day = ['%Y-%m-%d'];
 const money = { type: 'decimal', precision: 12, scale: 2 } as const;
@@ -62,6 +71,20 @@ const products = defineContract({
     status: { type: 'enum', required: true, values: ['active', 'discontinued'] },
     launched_date: { type: 'date', required: true, formats: day },
     updated_at: { type: 'timestamp', required: true, formats: iso },
+  },
+});
+
+/** The product API's records (FakeStore shape); `rating` is not kept. */
+const productsFromApi = defineContract({
+  description: 'Product catalogue from the products API, one snapshot per fetch (load date).',
+  uniqueKey: ['id'],
+  fields: {
+    id: { type: 'integer', required: true, min: 1 },
+    title: { type: 'string', required: true },
+    price: { ...money, required: true, min: 0 },
+    description: { type: 'string' },
+    category: { type: 'string', required: true },
+    image: { type: 'string', pattern: 'https?://.+' },
   },
 });
 
@@ -262,6 +285,23 @@ export default defineConfig({
   sources: {
     customers: { files: `${data}/customers/*.ndjson`, contract: customers, checks: ledger },
     products: { files: `${data}/products/*.json`, contract: products, checks: ledger },
+    // The product API, when one is named (see the top of this file); else a feed the project does not have.
+    products_api: productsApi
+      ? {
+          http: {
+            url: `${productsApi}/products`,
+            // Pages of 100 while the API sends a `Link: <...>; rel="next"` header (FakeStore itself
+            // sends none and answers every product to a limit of 100 or more).
+            query: { limit: '100' },
+            pagination: { type: 'link' },
+            retries: 6,
+            retryDelayMs: 250,
+            timeoutMs: 15_000,
+          },
+          contract: productsFromApi,
+          checks: ledger,
+        }
+      : { files: [], contract: productsFromApi, checks: ledger },
     campaigns: { files: `${data}/campaigns/*.csv`, contract: campaigns, checks: ledger },
     orders: { files: `${data}/orders/*.json`, contract: orders, checks: ledger },
     // The generator writes nested orders, not lines: point files at a line-item export to use it.
