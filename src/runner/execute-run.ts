@@ -59,6 +59,7 @@ export async function executeRun(
         strict: plan.strict,
         runDate: run.runDate,
         signal,
+        now: context.now,
       });
     },
     hooks: attempts.hooks,
