@@ -59,7 +59,7 @@ export interface TaskTiming {
 export interface RunResult {
   /** Time spent in strata's run() (the process's start-up and the ledger query excluded). */
   durationMs: number;
-  status: 'success' | 'failed';
+  status: 'success' | 'failed' | 'interrupted';
   exitCode: number;
   runId: string;
   tasks: TaskTiming[];

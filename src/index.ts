@@ -4,6 +4,14 @@ export type { StrataConfig, StrataConfigInput } from './config/schema.ts';
 export { run, runWindow, type RunRequest, type RunResponse } from './api/run.ts';
 export { check, type CheckRequest, type CheckResponse } from './api/check.ts';
 export {
+  backfill,
+  type Backfill,
+  type BackfillChunk,
+  type BackfillEvent,
+  type BackfillRequest,
+  type BackfillResponse,
+} from './api/backfill.ts';
+export {
   listRuns,
   getRun,
   type RunListEntry,

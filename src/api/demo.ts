@@ -77,6 +77,8 @@ export interface DemoOptions {
   onGenerateProgress?: (progress: GenerateProgress) => void;
   /** The pipeline run's events, as `run` emits them. */
   onEvent?: RunEventListener;
+  /** Interrupts the pipeline run when aborted (RunOptions.signal). */
+  signal?: AbortSignal;
 }
 
 export interface DemoStep {
@@ -260,6 +262,7 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
       trigger: 'cli',
       command: 'demo',
       onEvent: options.onEvent,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   let served: DemoProductsApi | null = null;
   let outcome: Awaited<ReturnType<typeof runPipeline>>;

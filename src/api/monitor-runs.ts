@@ -13,8 +13,8 @@ import { readRun } from './runs.ts';
 
 const DEFAULT_LIMIT = 25;
 const MAX_LIMIT = 200;
-/** What a filter may name: audit's statuses, and `interrupted` (a `running` run whose process is gone). */
-const FILTER_STATUSES = [...RUN_STATUSES, 'interrupted'];
+/** What a filter may name: audit's statuses (`interrupted` also covers a `running` run whose process is gone). */
+const FILTER_STATUSES: string[] = [...RUN_STATUSES];
 
 /** `GET /api/<project>/monitor/runs?status=&from=&to=&limit=&offset=`: a page of runs, newest first. */
 export async function monitorRuns(
@@ -34,8 +34,9 @@ export async function monitorRuns(
   const to = dateParam(params, 'to') ?? undefined;
   const limit = intParam(params, 'limit', { min: 1, max: MAX_LIMIT, fallback: DEFAULT_LIMIT });
   const offset = intParam(params, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
-  // An interrupted run is recorded as running: ask for those, then keep the ones whose process is gone.
-  const recorded = status === 'interrupted' ? 'running' : status;
+  // A run whose process is gone is recorded as running: ask for those too, then keep the ones shown
+  // as the filter asks.
+  const recorded = status === 'interrupted' ? ['running', 'interrupted'] : status;
   const page = await searchRuns(engine, {
     limit,
     offset,
@@ -47,8 +48,9 @@ export async function monitorRuns(
   let total = page.total;
   if (status === 'interrupted' || status === 'running') {
     const kept = runs.filter((r) => r.status === status);
-    // The run lock tells live from dead for every running run at once: all are kept, or none.
-    if (kept.length !== runs.length) total = 0;
+    // Runs of this page shown otherwise than recorded are left out of the count (those of other
+    // pages are not looked at: the count may be high by the runs of other pages so shown).
+    total -= runs.length - kept.length;
     runs = kept;
   }
   return {

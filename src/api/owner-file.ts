@@ -9,7 +9,15 @@ import type { Engine } from '../engine/types.ts';
  * The commands a process that owns a warehouse carries out for the CLI in another shell. One list,
  * read by the client (which commands delegate) and the owner's endpoint (which it accepts).
  */
-export const OWNER_COMMANDS: readonly string[] = ['run', 'check', 'query', 'status', 'runs', 'quarantine'];
+export const OWNER_COMMANDS: readonly string[] = [
+  'run',
+  'check',
+  'query',
+  'status',
+  'runs',
+  'quarantine',
+  'backfill',
+];
 
 /** The owner's endpoint (`serve/owner-routes.ts`), kept here so the CLI names it without loading the server. */
 export const OWNER_CLI_PATH = '/api/owner/cli';

@@ -13,7 +13,7 @@ export interface RunRequest extends ProjectOptions, Omit<RunOptions, 'window'> {
 
 export interface RunResponse {
   summary: RunSummary;
-  /** 0 only when every task succeeded. */
+  /** 0 only when every task succeeded; 130 when the run was interrupted (as a shell reports Ctrl-C). */
   exitCode: number;
 }
 
@@ -23,7 +23,13 @@ export async function run(request: RunRequest): Promise<RunResponse> {
   // held by another process (DuckDB's file lock is taken when it opens).
   validateRunOptions(options);
   const summary = await withProject(request, (project, engine) => runPipeline(project, engine, options));
-  return { summary, exitCode: summary.status === 'success' ? 0 : 1 };
+  return { summary, exitCode: runExitCode(summary.status) };
+}
+
+/** 0 success, 1 failed, 130 interrupted: the CLI's exit codes for a run's status. */
+export function runExitCode(status: RunSummary['status']): number {
+  if (status === 'interrupted') return 130;
+  return status === 'success' ? 0 : 1;
 }
 
 /** --date D, or --from A --to B (either end may be left open), or nothing. */

@@ -52,6 +52,9 @@ export interface RunRecord {
   startedAt: Date;
   strataVersion: string;
   engine: string;
+  /** The process running it and its host: a `running` run whose process is gone is shown interrupted. */
+  pid?: number;
+  host?: string;
 }
 
 export interface RunOutcome {
@@ -121,8 +124,9 @@ export class AuditRecorder {
   runStarted(run: RunRecord): Promise<void> {
     return this.write(
       `INSERT INTO audit.pipeline_runs (run_id, trigger, command, date_from, date_to, selection, full_refresh,
-         resumed_from, status, started_at, strata_version, engine)
-       VALUES ($1, $2, $3, CAST($4 AS DATE), CAST($5 AS DATE), $6, $7, $8, 'running', CAST($9 AS TIMESTAMP), $10, $11)`,
+         resumed_from, status, started_at, strata_version, engine, pid, host)
+       VALUES ($1, $2, $3, CAST($4 AS DATE), CAST($5 AS DATE), $6, $7, $8, 'running', CAST($9 AS TIMESTAMP), $10, $11,
+         $12, $13)`,
       [
         run.runId,
         run.trigger,
@@ -135,6 +139,8 @@ export class AuditRecorder {
         sqlTimestamp(run.startedAt),
         run.strataVersion,
         run.engine,
+        run.pid ?? null,
+        run.host ?? null,
       ],
     );
   }

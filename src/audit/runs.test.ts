@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,8 +44,14 @@ afterEach(async () => {
 
 const at = (time: string) => new Date(`2025-03-0${time}Z`);
 
-async function startRun(runId: string, startedAt: Date, options: { from?: string; to?: string } = {}) {
+async function startRun(
+  runId: string,
+  startedAt: Date,
+  options: { from?: string; to?: string; pid?: number; host?: string } = {},
+) {
   await recorder.runStarted({
+    ...(options.pid === undefined ? {} : { pid: options.pid }),
+    ...(options.host === undefined ? {} : { host: options.host }),
     runId,
     trigger: 'manual',
     command: 'run',
@@ -115,6 +123,8 @@ describe('runs', () => {
       tasksSkipped: 0,
       resumedFrom: null,
       error: null,
+      pid: null,
+      host: null,
     });
     expect(await findRun(engine, 'nope')).toBeNull();
     expect(await latestRun(engine)).toEqual({
@@ -426,5 +436,32 @@ describe('a run whose process is gone', () => {
     }
     // Looking takes the lock only for a moment: a run can start right after.
     await (await engine.acquireRunLock()).release();
+  });
+
+  it('shows as interrupted while the lock is held when its process on this host has ended', async () => {
+    // a process that has certainly ended: a child that already exited
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const deadPid = Number(gone.stdout);
+    await startRun('dead-here', at('3T01:00:00'), { pid: deadPid, host: hostname() });
+    await startRun('alive-here', at('3T02:00:00'), { pid: process.pid, host: hostname() });
+    await startRun('dead-elsewhere', at('3T03:00:00'), { pid: deadPid, host: `not-${hostname()}` });
+    const recorded = await listRuns(engine, 10);
+    expect(recorded.find((r) => r.runId === 'alive-here')).toMatchObject({
+      pid: process.pid,
+      host: hostname(),
+    });
+    const lock = await engine.acquireRunLock();
+    try {
+      const shown = new Map((await markInterrupted(engine, recorded)).map((r) => [r.runId, r.status]));
+      expect([shown.get('dead-here'), shown.get('alive-here'), shown.get('dead-elsewhere')]).toEqual([
+        'interrupted',
+        'running',
+        'running',
+      ]);
+    } finally {
+      await lock.release();
+    }
   });
 });

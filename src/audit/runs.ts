@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Engine, Row } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { type AuditReader, nullableNumber, nullableString, utcIso } from './values.ts';
@@ -19,6 +20,9 @@ export interface RunListEntry {
   tasksSkipped: number | null;
   resumedFrom: string | null;
   error: string | null;
+  /** The process that ran it and its host (null for runs recorded before audit version 8). */
+  pid: number | null;
+  host: string | null;
 }
 
 /** How a run ended, as the alert rules read it. */
@@ -49,7 +53,8 @@ export async function listRuns(db: AuditReader, limit: number): Promise<RunListE
 
 /** What the monitor's runs list narrows to: a status, the days runs started on (UTC), a page. */
 export interface RunFilter {
-  status?: string;
+  /** One status, or several (the monitor's `interrupted` reads `running` and `interrupted` rows). */
+  status?: string | readonly string[];
   /** First and last day (YYYY-MM-DD, validated by the caller) a run started on. */
   from?: string;
   to?: string;
@@ -74,8 +79,12 @@ export async function searchRuns(
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (filter.status !== undefined) {
-    params.push(filter.status);
-    where.push(`r.status = $${params.length}`);
+    const statuses = typeof filter.status === 'string' ? [filter.status] : filter.status;
+    const placeholders = statuses.map((status) => {
+      params.push(status);
+      return `$${params.length}`;
+    });
+    where.push(`r.status IN (${placeholders.join(', ')})`);
   }
   if (filter.from !== undefined) {
     params.push(filter.from);
@@ -109,7 +118,7 @@ export async function findRunSummary(db: AuditReader, runId: string): Promise<Ru
 function summaryColumns(text: string): string {
   return `SELECT r.run_id, r.status, r.trigger, CAST(r.date_from AS ${text}) AS date_from, CAST(r.date_to AS ${text}) AS date_to,
             CAST(r.started_at AS ${text}) AS started_at, CAST(r.finished_at AS ${text}) AS finished_at, r.duration_ms,
-            r.tasks_succeeded, r.tasks_failed, r.tasks_skipped, r.resumed_from, r.error_message,
+            r.tasks_succeeded, r.tasks_failed, r.tasks_skipped, r.resumed_from, r.error_message, r.pid, r.host,
             CAST(m.rows_by_layer AS ${text}) AS metrics_rows_by_layer, m.checks_failed, m.checks_warned, m.quarantined,
             coalesce(a.alert_count, 0) AS alert_count
      FROM audit.pipeline_runs r LEFT JOIN audit.daily_metrics m ON m.run_id = r.run_id
@@ -193,7 +202,7 @@ export async function resumableRun(db: AuditReader, runId: string): Promise<Resu
 function runColumns(text: string): string {
   return `SELECT run_id, status, trigger, CAST(date_from AS ${text}) AS date_from, CAST(date_to AS ${text}) AS date_to,
             CAST(started_at AS ${text}) AS started_at, CAST(finished_at AS ${text}) AS finished_at, duration_ms,
-            tasks_succeeded, tasks_failed, tasks_skipped, resumed_from, error_message
+            tasks_succeeded, tasks_failed, tasks_skipped, resumed_from, error_message, pid, host
      FROM audit.pipeline_runs`;
 }
 
@@ -212,18 +221,39 @@ function toRunEntry(r: Row): RunListEntry {
     tasksSkipped: nullableNumber(r.tasks_skipped),
     resumedFrom: nullableString(r.resumed_from),
     error: nullableString(r.error_message),
+    pid: nullableNumber(r.pid),
+    host: nullableString(r.host),
   };
 }
 
 /**
- * Runs recorded as `running` whose process is gone, shown as `interrupted`. A run holds the run lock
- * while it writes, so when the lock can be taken no run is live and every `running` row was left by
- * a process that was killed or crashed (the next run marks it `abandoned` for good).
+ * Runs recorded as `running` whose process is gone, shown as `interrupted` (the next run marks them
+ * `abandoned` for good). Two tests, either enough: a run holds the run lock while it writes, so when
+ * the lock can be taken no run is live; and a run records its pid and host, so one started on this
+ * host whose process no longer exists is gone even while the lock is held (by another run, or by
+ * this very process: the monitor inside `strata serve` owns the DuckDB file it reads).
  */
-export async function markInterrupted<T extends { status: string }>(engine: Engine, runs: T[]): Promise<T[]> {
+export async function markInterrupted<
+  T extends { status: string; pid?: number | null; host?: string | null },
+>(engine: Engine, runs: T[]): Promise<T[]> {
   if (!runs.some((r) => r.status === 'running')) return runs;
-  if (await aRunIsLive(engine)) return runs;
-  return runs.map((r) => (r.status === 'running' ? { ...r, status: 'interrupted' } : r));
+  const live = await aRunIsLive(engine);
+  return runs.map((r) =>
+    r.status === 'running' && (!live || processGone(r)) ? { ...r, status: 'interrupted' } : r,
+  );
+}
+
+/** True when the run was started on this host by a process that has ended. */
+function processGone(run: { pid?: number | null; host?: string | null }): boolean {
+  if (run.pid == null || run.host !== hostname()) return false;
+  try {
+    // Signal 0 only asks whether the process exists.
+    process.kill(run.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists, owned by another user.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 async function aRunIsLive(engine: Engine): Promise<boolean> {

@@ -2,11 +2,23 @@ import type { Dialect } from '../engine/types.ts';
 
 export const AUDIT_SCHEMA = 'audit';
 
-export const RUN_STATUSES = ['running', 'success', 'failed', 'abandoned'] as const;
+/** interrupted: stopped by SIGINT/SIGTERM (or an aborted signal), recorded before the process ended. */
+export const RUN_STATUSES = ['running', 'success', 'failed', 'abandoned', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export const TASK_STATUSES = ['running', 'success', 'failed', 'skipped'] as const;
+/** interrupted: the attempt was cancelled and rolled back because its run was interrupted. */
+export const TASK_STATUSES = ['running', 'success', 'failed', 'skipped', 'interrupted'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** A backfill, and each of its chunks (pending: not reached yet). */
+export const BACKFILL_STATUSES = ['running', 'success', 'failed', 'interrupted'] as const;
+export type BackfillStatus = (typeof BACKFILL_STATUSES)[number];
+export const BACKFILL_CHUNK_STATUSES = ['pending', 'running', 'success', 'failed', 'interrupted'] as const;
+export type BackfillChunkStatus = (typeof BACKFILL_CHUNK_STATUSES)[number];
+
+// The statuses version 1 allowed, as it created its tables (migrations are never edited).
+const V1_RUN_STATUSES = ['running', 'success', 'failed', 'abandoned'];
+const V1_TASK_STATUSES = ['running', 'success', 'failed', 'skipped'];
 
 /** pass; fail (above threshold, severity error); warn (above threshold, severity warn); error (could not run). */
 export const CHECK_STATUSES = ['pass', 'fail', 'warn', 'error'] as const;
@@ -18,6 +30,16 @@ export type ScheduleDateStatus = (typeof SCHEDULE_DATE_STATUSES)[number];
 
 export const ALERT_DELIVERIES = ['logged', 'delivered', 'failed'] as const;
 export type AlertDelivery = (typeof ALERT_DELIVERIES)[number];
+
+/** audit.pipeline_runs' columns before version 8, copied over by it. */
+const V1_RUN_COLUMNS = `run_id, trigger, command, date_from, date_to, selection, full_refresh, resumed_from, status,
+  started_at, finished_at, duration_ms, tasks_total, tasks_succeeded, tasks_failed, tasks_skipped, rows_by_layer,
+  error_code, error_message, strata_version, engine`;
+
+/** audit.task_runs' columns before version 8, copied over by it. */
+const V1_TASK_COLUMNS = `run_id, task_id, task_kind, target, materialization, attempt, status, started_at, finished_at,
+  duration_ms, rows_in, rows_out, rows_inserted, rows_updated, rows_deleted, error_code, error_message, error_cause,
+  error_hint, error_sql`;
 
 /**
  * The audit tables, as numbered migrations: a warehouse records which it has applied, and later
@@ -39,7 +61,7 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
   selection ${t('text')},
   full_refresh ${t('boolean')} NOT NULL,
   resumed_from ${t('text')},
-  status ${t('text')} NOT NULL CHECK (status IN (${inList(RUN_STATUSES)})),
+  status ${t('text')} NOT NULL CHECK (status IN (${inList(V1_RUN_STATUSES)})),
   started_at ${t('timestamp')} NOT NULL,
   finished_at ${t('timestamp')},
   duration_ms ${t('bigint')},
@@ -60,7 +82,7 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
   target ${t('text')},
   materialization ${t('text')},
   attempt ${t('integer')} NOT NULL,
-  status ${t('text')} NOT NULL CHECK (status IN (${inList(TASK_STATUSES)})),
+  status ${t('text')} NOT NULL CHECK (status IN (${inList(V1_TASK_STATUSES)})),
   started_at ${t('timestamp')} NOT NULL,
   finished_at ${t('timestamp')},
   duration_ms ${t('bigint')},
@@ -229,6 +251,99 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
     },
     {
       version: 8,
+      statements: [
+        // Runs and task attempts may end `interrupted` (SIGINT/SIGTERM). A CHECK constraint cannot
+        // be changed in place on every engine, so both tables are copied into new ones with the
+        // wider lists, which take their names. A run also records the process running it (pid,
+        // host): a `running` run whose process is gone on this host is shown interrupted at once.
+        `CREATE TABLE audit.pipeline_runs_v8 (
+  run_id ${t('text')} PRIMARY KEY,
+  trigger ${t('text')} NOT NULL,
+  command ${t('text')} NOT NULL,
+  date_from ${t('date')},
+  date_to ${t('date')},
+  selection ${t('text')},
+  full_refresh ${t('boolean')} NOT NULL,
+  resumed_from ${t('text')},
+  status ${t('text')} NOT NULL CHECK (status IN (${inList(RUN_STATUSES)})),
+  started_at ${t('timestamp')} NOT NULL,
+  finished_at ${t('timestamp')},
+  duration_ms ${t('bigint')},
+  tasks_total ${t('integer')},
+  tasks_succeeded ${t('integer')},
+  tasks_failed ${t('integer')},
+  tasks_skipped ${t('integer')},
+  rows_by_layer ${t('json')},
+  error_code ${t('text')},
+  error_message ${t('text')},
+  strata_version ${t('text')} NOT NULL,
+  engine ${t('text')} NOT NULL,
+  pid ${t('integer')},
+  host ${t('text')}
+)`,
+        `INSERT INTO audit.pipeline_runs_v8 (${V1_RUN_COLUMNS}) SELECT ${V1_RUN_COLUMNS} FROM audit.pipeline_runs`,
+        'DROP TABLE audit.pipeline_runs',
+        'ALTER TABLE audit.pipeline_runs_v8 RENAME TO pipeline_runs',
+        `CREATE TABLE audit.task_runs_v8 (
+  run_id ${t('text')} NOT NULL,
+  task_id ${t('text')} NOT NULL,
+  task_kind ${t('text')} NOT NULL,
+  target ${t('text')},
+  materialization ${t('text')},
+  attempt ${t('integer')} NOT NULL,
+  status ${t('text')} NOT NULL CHECK (status IN (${inList(TASK_STATUSES)})),
+  started_at ${t('timestamp')} NOT NULL,
+  finished_at ${t('timestamp')},
+  duration_ms ${t('bigint')},
+  rows_in ${t('bigint')},
+  rows_out ${t('bigint')},
+  rows_inserted ${t('bigint')},
+  rows_updated ${t('bigint')},
+  rows_deleted ${t('bigint')},
+  error_code ${t('text')},
+  error_message ${t('text')},
+  error_cause ${t('text')},
+  error_hint ${t('text')},
+  error_sql ${t('text')},
+  PRIMARY KEY (run_id, task_id, attempt)
+)`,
+        `INSERT INTO audit.task_runs_v8 (${V1_TASK_COLUMNS}) SELECT ${V1_TASK_COLUMNS} FROM audit.task_runs`,
+        'DROP TABLE audit.task_runs',
+        'ALTER TABLE audit.task_runs_v8 RENAME TO task_runs',
+        // `strata backfill`: a date range run as chunks in date order, resumable (`--resume`).
+        `CREATE TABLE IF NOT EXISTS audit.backfills (
+  backfill_id ${t('text')} PRIMARY KEY,
+  date_from ${t('date')} NOT NULL,
+  date_to ${t('date')} NOT NULL,
+  chunk_days ${t('integer')} NOT NULL,
+  selection ${t('text')},
+  status ${t('text')} NOT NULL CHECK (status IN (${inList(BACKFILL_STATUSES)})),
+  chunks_total ${t('integer')} NOT NULL,
+  started_at ${t('timestamp')} NOT NULL,
+  updated_at ${t('timestamp')} NOT NULL,
+  finished_at ${t('timestamp')},
+  pid ${t('integer')},
+  host ${t('text')},
+  error_code ${t('text')},
+  error_message ${t('text')}
+)`,
+        `CREATE TABLE IF NOT EXISTS audit.backfill_chunks (
+  backfill_id ${t('text')} NOT NULL,
+  chunk ${t('integer')} NOT NULL,
+  date_from ${t('date')} NOT NULL,
+  date_to ${t('date')} NOT NULL,
+  status ${t('text')} NOT NULL CHECK (status IN (${inList(BACKFILL_CHUNK_STATUSES)})),
+  run_id ${t('text')},
+  started_at ${t('timestamp')},
+  finished_at ${t('timestamp')},
+  error_code ${t('text')},
+  error_message ${t('text')},
+  PRIMARY KEY (backfill_id, chunk)
+)`,
+      ],
+    },
+    {
+      version: 9,
       statements: [
         // The schedules a scheduler has seen: first_seen_at starts their catch-up window (a new
         // schedule does not backfill history); cron and timezone as last seen.

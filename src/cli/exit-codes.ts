@@ -10,7 +10,8 @@ import { type DiagnosticCode, StrataError } from '../index.ts';
  *   2    invalid usage: the command line itself is wrong, so retrying it unchanged cannot help —
  *        unknown commands or options, missing or malformed option values, and the diagnostics
  *        listed in USAGE_CODES below (bad dates, unknown --select names, unknown run ids, ...).
- *   130  interrupted by Ctrl-C (SIGINT).
+ *   130  interrupted: Ctrl-C (SIGINT), or SIGTERM for `run`, `backfill` and `demo`, which first
+ *        record the run as interrupted.
  */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -24,6 +25,8 @@ export const USAGE_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(
   'SELECTOR_UNKNOWN', // --select names no model, seed or source
   'RUN_NOT_FOUND', // --run/--resume names no recorded run
   'RUN_NOTHING_TO_RESUME', // --resume names a run with nothing left to rerun
+  'BACKFILL_NOT_FOUND', // backfill --resume names no unfinished backfill
+  'BACKFILL_RANGE_TOO_LONG', // backfill --from/--to spans too many days
   'CONFIG_NOT_FOUND', // --project (or the current folder) is not a strata project
   'INIT_TARGET_NOT_EMPTY', // init pointed at an existing project
   'DEMO_TARGET_NOT_DEMO', // demo pointed at a project it did not create
@@ -33,5 +36,7 @@ export const USAGE_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   if (error instanceof StrataError && USAGE_CODES.has(error.code)) return EXIT_USAGE;
+  // A run asked to stop before it started (a second run of `demo`, a backfill's next chunk).
+  if (error instanceof StrataError && error.code === 'RUN_INTERRUPTED') return EXIT_INTERRUPTED;
   return EXIT_FAILURE;
 }

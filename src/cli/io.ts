@@ -15,7 +15,11 @@ export interface CliIo {
   cwd: string;
   /** How the user runs strata here (`strata` or `npx strata`), for the commands we suggest. */
   command: string;
-  /** Aborted when a long-running command (`serve`) should stop: SIGTERM for the process. */
+  /**
+   * Aborted when the command should stop gracefully: the process's first SIGINT or SIGTERM, for the
+   * commands cli/main.ts lists (run, backfill, demo, serve, schedule). Its reason is the signal's
+   * name (`'SIGTERM'`).
+   */
   stop?: AbortSignal;
 }
 
@@ -25,21 +29,16 @@ export async function writeChunk(stream: OutputStream, chunk: string): Promise<v
   await new Promise<void>((resolve) => stream.once?.('drain', resolve));
 }
 
-export function processIo(): CliIo {
+/** The process's streams and surroundings; `stop` is aborted by cli/main.ts on a signal. */
+export function processIo(stop: AbortSignal): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
     command: strataCommand(process.env),
-    stop: terminationSignal(),
+    stop,
   };
-}
-
-function terminationSignal(): AbortSignal {
-  const controller = new AbortController();
-  process.once('SIGTERM', () => controller.abort());
-  return controller.signal;
 }
 
 /** Resolves when `signal` is aborted; never without one. */

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { STRATA_VERSION } from '../index.ts';
+import { registerBackfill } from './commands/backfill.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerFixtureApi } from './commands/fixture-api.ts';
@@ -55,6 +56,7 @@ Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid
   registerDemo(program, ctx);
   registerInit(program, ctx);
   registerRun(program, ctx);
+  registerBackfill(program, ctx);
   registerCheck(program, ctx);
   registerRuns(program, ctx);
   registerStatus(program, ctx);

@@ -21,7 +21,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /** --log-format json, read from argv directly: a usage error can come before parsing reaches it. */
-function wantsJson(argv: readonly string[]): boolean {
+export function wantsJson(argv: readonly string[]): boolean {
   const i = argv.lastIndexOf('--log-format');
   if (i >= 0 && argv[i + 1] === 'json') return true;
   return argv.includes('--log-format=json');

@@ -3,7 +3,7 @@ import type { Scheduler } from '../index.ts';
 import type { OwnerRoutesOptions } from '../serve/owner-routes.ts';
 
 /** Commands carried out for other shells that write the warehouse under the run lock. */
-const WRITING_COMMANDS = new Set(['run', 'check']);
+const WRITING_COMMANDS = new Set(['run', 'backfill', 'check']);
 
 /**
  * The owner endpoint's commands that write a scheduled warehouse take their turn in its

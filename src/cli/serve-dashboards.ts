@@ -21,8 +21,8 @@ interface ServeOptions {
 }
 
 /**
- * Serves the projects' dashboards until the CLI is told to stop (SIGTERM; Ctrl-C ends the
- * process). `fallBackToFreePort`: a busy default port gives way to any free one (the demo).
+ * Serves the projects' dashboards until the CLI is told to stop (`io.stop`: the first SIGTERM or
+ * Ctrl-C; a second Ctrl-C ends the process, cli/main.ts). `fallBackToFreePort`: a busy default port gives way to any free one (the demo).
  */
 export async function serveUntilStopped(
   projectDirs: readonly string[],

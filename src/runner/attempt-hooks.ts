@@ -91,6 +91,19 @@ export function attemptHooks(
       });
       await recorder.taskFinished(entry, { status: 'failed', finishedAt, error });
     },
+    attemptInterrupted: async (task, attempt, error) => {
+      const entry = record(task, attempt);
+      const finishedAt = now();
+      emit({
+        type: 'task_interrupted',
+        runId,
+        task: task.id,
+        attempt,
+        durationMs: attemptDuration(task, attempt, finishedAt),
+        error: serializeError(error),
+      });
+      await recorder.taskFinished(entry, { status: 'interrupted', finishedAt, error });
+    },
     skipped: async (task, reason) => {
       emit({ type: 'task_skipped', runId, task: task.id, reason: reason.message });
       await recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);

@@ -35,6 +35,15 @@ export type RunEvent =
       retryInMs?: number;
     }
   | {
+      /** The run was interrupted while this attempt ran: it was cancelled and rolled back. */
+      type: 'task_interrupted';
+      runId: string;
+      task: string;
+      attempt: number;
+      durationMs: number;
+      error: SerializedError;
+    }
+  | {
       /** A task succeeded, but with a problem the run reports (a source with no file in the run's dates). */
       type: 'task_warning';
       runId: string;
@@ -72,6 +81,8 @@ export type RunEvent =
       succeeded: number;
       failed: number;
       skipped: number;
+      /** Tasks cancelled part-way because the run was interrupted (absent: none). */
+      interrupted?: number;
     };
 
 /** A problem a task met without failing: a warning by default, the task's error with `--strict`. */

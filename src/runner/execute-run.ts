@@ -22,12 +22,14 @@ export interface ExecutedRun {
 /**
  * Executes the plan's tasks as a DAG: builds (execute-task.ts) and gates (run-gate.ts), with the
  * project's concurrency, retries and timeouts; every attempt is recorded (attempt-hooks.ts).
+ * Aborting `signal` interrupts them (scheduler.ts): running attempts are cancelled and rolled back.
  */
 export async function executeRun(
   context: RunContext,
   plan: RunPlan,
   run: StartedRun,
   concurrency?: number,
+  signal?: AbortSignal,
 ): Promise<ExecutedRun> {
   const { engine, project } = context;
   const { run: runConfig } = project.config;
@@ -57,9 +59,11 @@ export async function executeRun(
         strict: plan.strict,
         runDate: run.runDate,
         signal,
+        now: context.now,
       });
     },
     hooks: attempts.hooks,
+    ...(signal ? { signal } : {}),
   });
   const tasks = plan.tasks.map((task) =>
     summarise(task, outcomes.get(task.id), attempts.durationOf(task.id)),

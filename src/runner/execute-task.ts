@@ -20,6 +20,8 @@ export interface TaskRunContext {
   strict: boolean;
   runDate: string;
   signal: AbortSignal;
+  /** The run's clock: an HTTP source's "today" when the run names no dates, and when files were seen. */
+  now: () => Date;
 }
 
 /** Builds one node of the DAG — a seed load, a source's ingestion, or a model materialisation. */
@@ -46,7 +48,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           fullRefresh: context.fullRefresh,
           strict: context.strict,
           signal,
-          now: () => new Date(),
+          now: context.now,
           env: context.env,
         });
         return {

@@ -20,8 +20,13 @@ export interface RunOptions {
   concurrency?: number;
   onEvent?: RunEventListener;
   now?: () => Date;
+  /**
+   * Interrupts the run when aborted (the CLI aborts it on SIGINT/SIGTERM; serve and schedule on
+   * shutdown): no new task starts, running tasks are cancelled and rolled back, and the run and its
+   * tasks are recorded `interrupted` before runPipeline returns. A string reason naming a signal
+   * (`'SIGTERM'`) is shown in the run's error.
+   */
+  signal?: AbortSignal;
   /** The environment sources read credentials from (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Aborted when the run should stop (a scheduler shutting down): the run ends as interrupted. */
-  signal?: AbortSignal;
 }

@@ -1,6 +1,7 @@
 import type { RaisedAlerts } from '../alerts/raise-alerts.ts';
 import type { CheckResult } from '../checks/run-check.ts';
 import type { Engine } from '../engine/types.ts';
+import { StrataError } from '../errors/strata-error.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import type { Project } from '../project/load-project.ts';
 import { alertRun } from './alert-run.ts';
@@ -22,7 +23,8 @@ export type { RunWarning } from './events.ts';
 
 export interface RunSummary {
   runId: string;
-  status: 'success' | 'failed';
+  /** interrupted: `RunOptions.signal` was aborted before every task had finished. */
+  status: 'success' | 'failed' | 'interrupted';
   startedAt: Date;
   finishedAt: Date;
   durationMs: number;
@@ -47,7 +49,12 @@ export interface RunSummary {
  * validated (before the lock), then under the warehouse's run lock the run is planned, started
  * (recorded), executed (builds and gates as a DAG, every attempt recorded), recorded as finished
  * with its daily metrics, and alerted on. Returns a summary; throws only when the run could not
- * start (bad options, lock held, bad selection, nothing to resume).
+ * start (bad options, lock held, bad selection, nothing to resume, signal already aborted).
+ *
+ * Aborting `options.signal` interrupts the run: no task starts any more, the running tasks' queries
+ * are cancelled and their transactions rolled back, and the run is recorded `interrupted` (its
+ * tasks too) before this returns. Tasks that had finished stay committed: each task is atomic,
+ * the run is not one transaction.
  */
 export async function runPipeline(
   project: Project,
@@ -55,6 +62,7 @@ export async function runPipeline(
   options: RunOptions = {},
 ): Promise<RunSummary> {
   validateRunOptions(options);
+  throwIfInterrupted(options.signal);
   const now = options.now ?? (() => new Date());
   return underRunLock(engine, now, async (recorder) => {
     const context: RunContext = {
@@ -67,11 +75,21 @@ export async function runPipeline(
     };
     const plan = await planRun(project, engine, options);
     const run = await startRun(context, plan, options.trigger);
-    const executed = await executeRun(context, plan, run, options.concurrency);
+    const executed = await executeRun(context, plan, run, options.concurrency, options.signal);
     const recorded = await recordRun(context, plan, run, executed);
     const alerts = await alertRun(context, run.runId);
     announceFinished(context, run, recorded);
     return runSummary(plan, run, executed, recorded, alerts);
+  });
+}
+
+/** A run asked to stop before it took the lock is not started (and so not recorded) at all. */
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  const by = typeof reason === 'string' && /^SIG[A-Z]+$/.test(reason) ? ` by ${reason}` : '';
+  throw new StrataError('RUN_INTERRUPTED', `the run was interrupted${by} before it started`, {
+    hint: 'Nothing was run or recorded; start it again.',
   });
 }
 
@@ -85,6 +103,7 @@ function announceFinished(context: RunContext, run: StartedRun, recorded: Record
     succeeded: outcome.succeeded,
     failed: outcome.failed,
     skipped: outcome.skipped,
+    interrupted: outcome.interrupted,
   });
 }
 

@@ -306,3 +306,76 @@ describe('runDag timeouts', () => {
     expect(signals.map((s) => s.aborted)).toEqual([false, false]);
   });
 });
+
+describe('an interrupted schedule (options.signal aborted)', () => {
+  it('cancels the running attempt without retrying it, starts nothing more, and skips the rest', async () => {
+    const { events, options, count } = recorder();
+    const stop = new AbortController();
+    const interrupted: string[] = [];
+    const outcomes = await run(
+      [task('a'), task('b', ['a'], { retries: 3 }), task('c', ['b']), task('d', ['a'])],
+      {
+        ...options,
+        concurrency: 1,
+        signal: stop.signal,
+        isTransient: () => true,
+        hooks: {
+          ...options.hooks,
+          attemptInterrupted: (t: ScheduledTask, attempt: number, error: StrataError) =>
+            void interrupted.push(`${t.id}#${attempt} ${error.code} ${error.message}`),
+        },
+      },
+      (t, { signal }) => {
+        count(t.id);
+        if (t.id !== 'b') return Promise.resolve(t.id);
+        // b runs until its attempt's signal is aborted, then fails as a cancelled query does
+        return new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(transientError('cancelled')), { once: true });
+          stop.abort('SIGTERM');
+        });
+      },
+    );
+    expect(outcomes.get('a')).toMatchObject({ status: 'success' });
+    expect(outcomes.get('b')).toMatchObject({ status: 'interrupted', attempts: 1 });
+    expect(outcomes.get('c')).toMatchObject({ status: 'skipped', reason: { code: 'RUN_INTERRUPTED' } });
+    expect(outcomes.get('d')).toMatchObject({ status: 'skipped', reason: { code: 'RUN_INTERRUPTED' } });
+    expect(interrupted).toEqual(['b#1 RUN_INTERRUPTED b was cancelled: the run was interrupted (SIGTERM)']);
+    expect(events).toEqual([
+      'start a#1',
+      'ok a#1',
+      'start b#1',
+      'skip c RUN_INTERRUPTED',
+      'skip d RUN_INTERRUPTED',
+    ]);
+  });
+
+  it('does not retry a task whose signal is aborted while it waits for its retry', async () => {
+    const { events, options, count } = recorder();
+    const stop = new AbortController();
+    const outcomes = await run(
+      [task('a', [], { retries: 3 })],
+      { ...options, signal: stop.signal, sleep: async () => void stop.abort('SIGINT') },
+      (t) => {
+        count(t.id);
+        return Promise.reject(transientError());
+      },
+    );
+    expect(outcomes.get('a')).toMatchObject({
+      status: 'interrupted',
+      attempts: 1,
+      error: { code: 'RUN_INTERRUPTED' },
+    });
+    expect(events).toEqual(['start a#1', 'fail a#1 SQL_FAILED retry 75']);
+  });
+
+  it('starts nothing when the signal is aborted before the schedule runs', async () => {
+    const { options, attempts } = recorder();
+    const stop = new AbortController();
+    stop.abort();
+    const outcomes = await run([task('a'), task('b', ['a'])], { ...options, signal: stop.signal }, () =>
+      Promise.resolve(1),
+    );
+    expect(attempts.size).toBe(0);
+    expect([...outcomes.values()].map((o) => o.status)).toEqual(['skipped', 'skipped']);
+  });
+});

@@ -13,13 +13,15 @@ export interface ScheduledTask {
 
 export interface AttemptContext {
   attempt: number;
-  /** Aborted when the attempt times out; the task must stop and roll back. */
+  /** Aborted when the attempt times out or the run is interrupted; the task must stop and roll back. */
   signal: AbortSignal;
 }
 
 export type TaskOutcome<R> =
   | { status: 'success'; result: R; attempts: number }
   | { status: 'failed'; error: StrataError; attempts: number }
+  /** The run's signal was aborted while the task ran: its attempt was cancelled and rolled back. */
+  | { status: 'interrupted'; error: StrataError; attempts: number }
   | { status: 'skipped'; reason: StrataError };
 
 export interface SchedulerHooks<R> {
@@ -31,6 +33,8 @@ export interface SchedulerHooks<R> {
     error: StrataError,
     retryInMs?: number,
   ): void | Promise<void>;
+  /** The attempt was cancelled because the run's signal was aborted (never retried). */
+  attemptInterrupted?(task: ScheduledTask, attempt: number, error: StrataError): void | Promise<void>;
   skipped?(task: ScheduledTask, reason: StrataError): void | Promise<void>;
 }
 
@@ -43,12 +47,19 @@ export interface SchedulerOptions<R> {
   hooks?: SchedulerHooks<R>;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Aborting it interrupts the whole schedule: no task starts any more, the running attempts'
+   * signals are aborted (and not retried), and every task not finished is settled at once.
+   */
+  signal?: AbortSignal;
 }
 
 /**
  * Runs a DAG of tasks with at most `concurrency` at once. A failed task marks everything downstream
  * of it skipped; independent branches go on. Transient failures of retryable tasks are retried with
- * exponential backoff and jitter; an attempt past its timeout is aborted and fails.
+ * exponential backoff and jitter; an attempt past its timeout is aborted and fails. Once
+ * `options.signal` is aborted, running attempts end `interrupted` and every task that had not
+ * started is skipped with RUN_INTERRUPTED (after its running upstream settles).
  */
 export async function runDag<R>(
   tasks: readonly ScheduledTask[],
@@ -91,8 +102,9 @@ export async function runDag<R>(
     }
   };
 
-  while (ready.length > 0 || running.size > 0) {
-    while (ready.length > 0 && running.size < options.concurrency) {
+  const interrupted = () => options.signal?.aborted === true;
+  while ((ready.length > 0 && !interrupted()) || running.size > 0) {
+    while (ready.length > 0 && running.size < options.concurrency && !interrupted()) {
       const task = byId.get(ready.shift() as string) as ScheduledTask;
       const promise: Promise<void> = runWithRetries(task, options)
         .then((outcome) => finish(task.id, outcome))
@@ -100,6 +112,18 @@ export async function runDag<R>(
       running.add(promise);
     }
     if (running.size > 0) await Promise.race(running);
+  }
+  if (interrupted()) {
+    for (const task of tasks) {
+      if (outcomes.has(task.id)) continue;
+      const reason = interruption(
+        options.signal,
+        `${task.id} did not start: the run was interrupted`,
+        task.id,
+      );
+      outcomes.set(task.id, { status: 'skipped', reason });
+      await options.hooks?.skipped?.(task, reason);
+    }
   }
   const stuck = tasks.filter((t) => !outcomes.has(t.id)).map((t) => t.id);
   if (stuck.length > 0) throw new Error(`tasks wait on each other in a cycle: ${stuck.join(', ')}`);
@@ -109,15 +133,39 @@ export async function runDag<R>(
 async function runWithRetries<R>(task: ScheduledTask, options: SchedulerOptions<R>): Promise<TaskOutcome<R>> {
   const sleep = options.sleep ?? realSleep;
   for (let attempt = 1; ; attempt++) {
+    if (attempt > 1 && options.signal?.aborted) {
+      // Interrupted while waiting to retry: no new attempt (the failed one is recorded as such).
+      const error = interruption(
+        options.signal,
+        `${task.id} was not retried: the run was interrupted`,
+        task.id,
+      );
+      return { status: 'interrupted', error, attempts: attempt - 1 };
+    }
     await options.hooks?.attemptStarted?.(task, attempt);
     try {
       const result = await runAttempt(task, attempt, options);
       await options.hooks?.attemptSucceeded?.(task, attempt, result);
       return { status: 'success', result, attempts: attempt };
     } catch (thrown) {
+      if (options.signal?.aborted) {
+        const error =
+          thrown instanceof StrataError && thrown.code === 'TASK_TIMEOUT'
+            ? thrown
+            : interruption(
+                options.signal,
+                `${task.id} was cancelled: the run was interrupted`,
+                task.id,
+                thrown,
+              );
+        if (error.code === 'RUN_INTERRUPTED') {
+          await options.hooks?.attemptInterrupted?.(task, attempt, error);
+          return { status: 'interrupted', error, attempts: attempt };
+        }
+      }
       const error = toStrataError(thrown);
       const transient = error.transient || options.isTransient(thrown) || options.isTransient(error.cause);
-      const retry = task.retryable && transient && attempt <= task.retries;
+      const retry = task.retryable && transient && attempt <= task.retries && !options.signal?.aborted;
       const delay = retry
         ? backoffDelay(attempt, options.retryDelayMs, options.retryMaxDelayMs, options.random)
         : undefined;
@@ -135,6 +183,9 @@ async function runAttempt<R>(task: ScheduledTask, attempt: number, options: Sche
     timedOut = true;
     controller.abort();
   }, task.timeoutMs);
+  const interrupt = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', interrupt, { once: true });
+  if (options.signal?.aborted) interrupt();
   try {
     return await options.execute(task, { attempt, signal: controller.signal });
   } catch (error) {
@@ -152,7 +203,24 @@ async function runAttempt<R>(task: ScheduledTask, attempt: number, options: Sche
     throw error;
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', interrupt);
   }
+}
+
+/** RUN_INTERRUPTED for a task, naming the signal when the abort's reason is one (`SIGTERM`). */
+function interruption(
+  signal: AbortSignal | undefined,
+  message: string,
+  taskId: string,
+  cause?: unknown,
+): StrataError {
+  const reason = signal?.reason;
+  const by = typeof reason === 'string' && /^SIG[A-Z]+$/.test(reason) ? ` (${reason})` : '';
+  return new StrataError('RUN_INTERRUPTED', `${message}${by}`, {
+    model: taskId,
+    ...(cause === undefined ? {} : { cause }),
+    hint: 'Rerun with --resume RUN_ID to run only what was interrupted, skipped or failed.',
+  });
 }
 
 function formatSeconds(ms: number): string {

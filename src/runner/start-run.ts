@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { todayUtc } from '../time/dates.ts';
 import { STRATA_VERSION } from '../version.ts';
 import type { RunContext } from './run-context.ts';
@@ -35,6 +36,8 @@ export async function startRun(context: RunContext, plan: RunPlan, trigger = 'ap
     startedAt,
     strataVersion: STRATA_VERSION,
     engine: engine.dialect.name,
+    pid: process.pid,
+    host: hostname(),
   });
   emit({
     type: 'run_started',

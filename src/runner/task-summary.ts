@@ -9,7 +9,7 @@ export interface TaskSummary {
   kind: ProjectNode['kind'] | 'checks';
   target: string;
   materialization: string;
-  status: 'success' | 'failed' | 'skipped';
+  status: 'success' | 'failed' | 'interrupted' | 'skipped';
   attempts: number;
   /** Time spent in all attempts. */
   durationMs: number;
@@ -38,6 +38,8 @@ export function summarise(
       return { ...base, status: 'success', attempts: outcome.attempts, rows: outcome.result };
     case 'failed':
       return { ...base, status: 'failed', attempts: outcome.attempts, error: outcome.error };
+    case 'interrupted':
+      return { ...base, status: 'interrupted', attempts: outcome.attempts, error: outcome.error };
     case 'skipped':
       return { ...base, status: 'skipped', attempts: 0, error: outcome.reason };
   }

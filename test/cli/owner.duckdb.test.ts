@@ -126,14 +126,37 @@ describe('commands from another shell while strata serve holds the DuckDB wareho
     }
   });
 
-  it('SIGTERM: the server finishes the run it carries out, sends its exit code, and leaves no owner file', async () => {
+  it('Ctrl-C in the client interrupts the run the server carries out for it, recorded at once', async () => {
+    await project.write({ 'models/slow.sql': SLOW_MODEL });
+    const slow = startStrata(['--project', project.dir, 'run', '--select', 'slow'], { cwd: project.dir });
+    try {
+      await slow.waitFor(/→ slow/, 'stderr');
+      slow.child.kill('SIGINT');
+      expect(await slow.exited, slow.stderr()).toBe(130);
+      // The server records the run as it cancels it: the next command it carries out sees it.
+      let status = 'running';
+      for (let attempt = 0; attempt < 50 && status === 'running'; attempt += 1) {
+        const runs = await inProject(['runs', '--format', 'json']);
+        status = (JSON.parse(runs.stdout) as { status: string }[])[0]?.status ?? 'none';
+        if (status === 'running') await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe('interrupted');
+      const again = await inProject(['run', '--select', 'item_totals']);
+      expect(again.code, explain(again)).toBe(0);
+    } finally {
+      slow.child.kill('SIGKILL');
+      await project.remove('models/slow.sql');
+    }
+  });
+
+  it('SIGTERM: the server cancels the run it carries out, records it interrupted, sends its exit code, and leaves no owner file', async () => {
     await project.write({ 'models/slow.sql': SLOW_MODEL });
     const slow = startStrata(['--project', project.dir, 'run', '--select', 'slow'], { cwd: project.dir });
     try {
       await slow.waitFor(/→ slow/, 'stderr');
       server.child.kill('SIGTERM');
-      expect(await slow.exited, slow.stderr()).toBe(0);
-      expect(slow.stdout()).toMatch(/^Run r\S+ success/m);
+      expect(await slow.exited, slow.stderr()).toBe(130);
+      expect(slow.stdout()).toMatch(/^Run r\S+ interrupted/m);
       expect(await server.exited).toBe(0);
       expect(server.stderr()).toContain('waiting for the command carried out for other shells to finish');
     } finally {
@@ -146,7 +169,8 @@ describe('commands from another shell while strata serve holds the DuckDB wareho
     expect(result.stdout).toBe(direct.query?.stdout);
     expect(result.stderr).not.toMatch(NOTE);
     const runs = await inProject(['runs', '--format', 'json']);
-    expect(runs.stdout).not.toContain('"interrupted"');
+    const recorded = JSON.parse(runs.stdout) as { status: string }[];
+    expect(recorded[0]?.status).toBe('interrupted');
   });
 });
 

@@ -311,7 +311,7 @@ describe('stopping the scheduler during a catch-up', () => {
   });
   afterAll(() => project?.dispose());
 
-  it('starts nothing more, lets the current run end, and leaves the rest interrupted (still missing)', async () => {
+  it('starts nothing more, interrupts the current run, and leaves the rest interrupted (still missing)', async () => {
     await scheduleOnce({ ...project.options, clock: new JumpClock('2025-03-01T12:00:00Z') });
     const stop = new AbortController();
     const clock = new JumpClock('2025-03-04T12:00:00Z');
@@ -330,8 +330,8 @@ describe('stopping the scheduler during a catch-up', () => {
     });
     expect(record.map((e) => e.loadDate)).toEqual(['2025-03-01', '2025-03-02', '2025-03-03']);
     expect(record.filter((e) => e.startedAt !== undefined).map((e) => e.loadDate)).toEqual(['2025-03-01']);
-    // The run ends on its own terms: it finishes, or (when runs honour their signal) is interrupted.
-    expect(['success', 'interrupted']).toContain(record[0]?.status);
+    // The run honours the stop signal: it is interrupted, and its date stays missing.
+    expect(record[0]?.status).toBe('interrupted');
     const ledger = await project.query(
       `select cast(load_date as varchar) as d, status from audit.schedule_dates order by load_date`,
     );
@@ -341,10 +341,10 @@ describe('stopping the scheduler during a catch-up', () => {
     ]);
     expect(ledger[0]?.status).toBe(record[0]?.status);
     const state = await status({ ...project.options, now: clock.now() });
-    expect(state.schedules[0]?.missing).toEqual(
-      record[0]?.status === 'success'
-        ? ['2025-03-02', '2025-03-03']
-        : ['2025-03-01', '2025-03-02', '2025-03-03'],
+    expect(state.schedules[0]?.missing).toEqual(['2025-03-01', '2025-03-02', '2025-03-03']);
+    const runs = await project.query(
+      `select status from audit.pipeline_runs where trigger = 'schedule:daily'`,
     );
+    expect(runs.map((r) => r.status)).toEqual(['interrupted']);
   });
 });

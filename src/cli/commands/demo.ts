@@ -105,6 +105,7 @@ async function runDemo(
       onStep: stepWriter(io, logFormat),
       onGenerateProgress: generateProgress(io, logFormat),
       onEvent,
+      ...(io.stop ? { signal: io.stop } : {}),
     }),
   );
   const text = results

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { startFixtureApi } from '../../index.ts';
 import { type CliContext } from '../context.ts';
 import { EXIT_OK } from '../exit-codes.ts';
-import { writeChunk } from '../io.ts';
+import { untilStopped, writeChunk } from '../io.ts';
 import { nonNegativeInteger, nonNegativeNumber } from '../options.ts';
 
 interface FixtureApiOptions {
@@ -47,7 +47,7 @@ export function registerFixtureApi(program: Command, ctx: CliContext): void {
         faults: options.faults,
       });
       await writeChunk(ctx.io.stdout, `fixture API listening on ${api.url}\n`);
-      await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+      await untilStopped(ctx.io.stop);
       await api.close();
       ctx.exitCode = EXIT_OK;
     });

@@ -45,7 +45,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
     )
     .addHelpText(
       'after',
-      '\nProgress goes to stderr, the summary to stdout. Exit code 0 only when every task succeeded.',
+      '\nProgress goes to stderr, the summary to stdout. Exit code 0 only when every task succeeded;\n' +
+        '130 when interrupted (Ctrl-C or SIGTERM: the current tasks are cancelled and rolled back, the\n' +
+        'run is recorded as interrupted, and `run --resume RUN_ID` runs the rest).',
     )
     .action(async (options: RunOptions, command: Command) => {
       ctx.exitCode = await runPipeline(options, command, ctx);
@@ -69,6 +71,8 @@ async function runPipeline(options: RunOptions, command: Command, { io }: CliCon
       trigger: 'cli',
       command: 'run',
       onEvent,
+      // Ctrl-C or SIGTERM: the run is interrupted and recorded so (cli/main.ts).
+      ...(io.stop ? { signal: io.stop } : {}),
     }),
   );
   const output =

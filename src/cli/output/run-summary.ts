@@ -35,8 +35,9 @@ export function formatRunSummary(
   const count = (status: string) => summary.tasks.filter((t) => t.status === status).length;
   const failed = count('failed');
   const skipped = count('skipped');
+  const interrupted = count('interrupted');
   out += `\nRun ${summary.runId} ${summary.status} in ${formatDuration(summary.durationMs)}: `;
-  out += `${count('success')} succeeded, ${failed} failed, ${skipped} skipped`;
+  out += `${count('success')} succeeded, ${failed} failed${interrupted > 0 ? `, ${interrupted} interrupted` : ''}, ${skipped} skipped`;
   out += ` (window ${formatWindow(summary.window.from, summary.window.to)}`;
   out += summary.resumedFrom ? `, resuming ${summary.resumedFrom})\n` : ')\n';
 
@@ -64,7 +65,10 @@ export function formatRunSummary(
       out += task.error ? indent(formatError(task.error)) : '  (no error recorded)\n';
     }
   }
-  if (failed + skipped > 0) {
+  if (summary.status === 'interrupted') {
+    out += `\nInterrupted: the tasks that had finished are kept; the cancelled ones were rolled back.\n`;
+    out += `Run the rest with:\n  ${options.command ?? 'strata'} run --resume ${summary.runId}${options.projectArg ?? ''}\n`;
+  } else if (failed + skipped > 0) {
     out += `\nAfter fixing, rerun only what failed or was skipped:\n  ${options.command ?? 'strata'} run --resume ${summary.runId}${options.projectArg ?? ''}\n`;
   }
   return out;

@@ -43,6 +43,8 @@ export class EventLines {
         }
         return `${time} ${s.red('✗')} ${this.name(event.task)}  ${formatDuration(event.durationMs)}  ${s.red(`error ${error}`)}`;
       }
+      case 'task_interrupted':
+        return `${time} ${s.yellow('■')} ${this.name(event.task)}  ${formatDuration(event.durationMs)}  ${s.yellow('interrupted: cancelled and rolled back')}`;
       case 'task_warning': {
         const { warning } = event;
         return `${time} ${s.yellow('!')} ${this.name(event.task)}  ${s.yellow(`warning ${warning.code}`)} ${firstLine(warning.message)}`;
@@ -60,7 +62,8 @@ export class EventLines {
         return `${time} ${s.yellow('⚑')} alert ${event.rule}: ${firstLine(event.message)}${event.delivery === 'failed' ? s.red('  (webhook delivery failed)') : ''}`;
       case 'run_finished': {
         const status = event.status === 'success' ? s.green(event.status) : s.red(s.bold(event.status));
-        return `${time} ■ run ${event.runId} ${status}  ${event.succeeded} succeeded, ${event.failed} failed, ${event.skipped} skipped  ${formatDuration(event.durationMs)}`;
+        const interrupted = event.interrupted ? `, ${event.interrupted} interrupted` : '';
+        return `${time} ■ run ${event.runId} ${status}  ${event.succeeded} succeeded, ${event.failed} failed${interrupted}, ${event.skipped} skipped  ${formatDuration(event.durationMs)}`;
       }
     }
   }

@@ -55,6 +55,10 @@ export class LiveReporter implements RunReporter {
         this.running.delete(event.task);
         if (event.retryInMs === undefined) this.failed += 1;
         break;
+      case 'task_interrupted':
+        this.running.delete(event.task);
+        this.failed += 1;
+        break;
       case 'task_skipped':
         this.skipped += 1;
         break;
