@@ -44,7 +44,7 @@ export async function runScheduler(
           for (const s of scheduler.loop.schedules) {
             out += `  ${s.name}  ${s.config.cron} (${s.config.timezone})\n`;
           }
-          out += 'SIGTERM stops it after the current run.\n';
+          out += 'SIGTERM or Ctrl-C stops it (a run going on is interrupted).\n';
           await writeChunk(io.stdout, out);
           await scheduler.run(stop);
           // The owner file goes before the server stops answering, so no client waits on a closing server.

@@ -32,8 +32,8 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
       'after',
       `
 Schedules are the config's \`schedules\` (see the README, section Schedules). Runs never overlap: a
-fire during a run waits for it. Stops on SIGTERM, letting the current run end. --once exits 0 only
-when every run succeeded. STRATA_CLOCK_START (an ISO instant) and STRATA_CLOCK_RATE (virtual seconds
+fire during a run waits for it. Stops on SIGTERM or Ctrl-C: the current run is interrupted, and
+its date runs again at the next start. --once exits 0 only when every run succeeded. STRATA_CLOCK_START (an ISO instant) and STRATA_CLOCK_RATE (virtual seconds
 per real second) run it on a virtual clock, for rehearsals and tests.`,
     )
     .action(async (options: ScheduleCliOptions, command: Command) => {
