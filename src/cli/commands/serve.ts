@@ -29,7 +29,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
 Pages are the projects' dashboards/*.md files (see the README, section Dashboards); GET /api lists
 them with their queries. With ${SERVE_TOKEN_ENV} set every request needs the token (open the URL
 with ?token=... once, or send Authorization: Bearer ...). GET /healthz (no token) reports the
-runs and schedules. Stops on Ctrl-C or SIGTERM (with --schedule, a scheduled run going on is interrupted).
+runs and schedules. Stops on Ctrl-C or SIGTERM (with --schedule, a scheduled run going on is
+interrupted).
 
 On DuckDB it owns the warehouse: run, check, query, status, runs and quarantine typed in another
 shell are carried out by this server (<project>/.strata/owner.json; see the README, One process
