@@ -141,6 +141,12 @@ export const LAYERS = [
     may: ['generate', 'errors', 'time'],
   },
   {
+    name: 'schedule',
+    paths: ['src/schedule'],
+    holds: 'when schedules fire, the load dates they expect, missing dates, the clock — pure',
+    may: ['config', 'errors', 'time'],
+  },
+  {
     name: 'api',
     paths: ['src/api'],
     holds: 'functions returning data and exit codes (`run`, `status`, `query`, ...)',
@@ -165,6 +171,7 @@ export const LAYERS = [
       'time',
       'version.ts',
       { name: 'engine/duckdb', only: ['file-profile.ts'] },
+      'schedule',
     ],
   },
   {

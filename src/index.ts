@@ -81,3 +81,20 @@ export type { RunEvent, RunWarning } from './runner/events.ts';
 export type { RunSummary, TaskSummary } from './runner/run-pipeline.ts';
 export type { CheckResult } from './checks/run-check.ts';
 export { windowText } from './time/dates.ts';
+export {
+  explainSchedules,
+  scheduleHealth,
+  scheduleOnce,
+  scheduleStates,
+  withScheduler,
+  createScheduler,
+  clockFromEnv,
+  createClock,
+  ScheduleLoop,
+  type Clock,
+  type HealthReport,
+  type QueueEntry,
+  type ScheduleEvent,
+  type Scheduler,
+  type ScheduleState,
+} from './api/schedule.ts';

@@ -2,8 +2,10 @@ import { type ProjectNode, materializationOf } from '../models/types.ts';
 import { ensureAuditSchema } from '../audit/recorder.ts';
 import { latestRun, markInterrupted } from '../audit/runs.ts';
 import { latestTaskRuns } from '../audit/task-runs.ts';
+import { clockFromEnv } from '../schedule/clock.ts';
 import { type ProjectOptions, withProject } from './open-project.ts';
 import type { RunListEntry } from './runs.ts';
+import { scheduleStates } from './schedule.ts';
 
 export interface ModelStatus {
   name: string;
@@ -24,10 +26,27 @@ export interface WarehouseStatus {
   engine: string;
   lastRun: Pick<RunListEntry, 'runId' | 'status' | 'startedAt' | 'durationMs'> | null;
   models: ModelStatus[];
+  /** The config's schedules: the next fire, and the load dates of the catch-up window not yet run. */
+  schedules: ScheduleStatus[];
+}
+
+export interface ScheduleStatus {
+  name: string;
+  cron: string;
+  timezone: string;
+  nextFireAt: string | null;
+  /** Oldest first (see `strata schedule --explain` for the whole window). */
+  missing: string[];
+}
+
+export interface StatusOptions extends ProjectOptions {
+  /** The time schedules are judged at (default: the environment's clock, see clockFromEnv). */
+  now?: Date;
 }
 
 /** The state of the warehouse against the project: what is built, how big, how it last went. */
-export async function status(options: ProjectOptions): Promise<WarehouseStatus> {
+export async function status(options: StatusOptions): Promise<WarehouseStatus> {
+  const now = options.now ?? clockFromEnv(options.env ?? process.env).now();
   return withProject(options, async (project, engine) => {
     await ensureAuditSchema(engine);
     const d = engine.dialect;
@@ -67,6 +86,13 @@ export async function status(options: ProjectOptions): Promise<WarehouseStatus> 
       engine: engine.description,
       lastRun,
       models,
+      schedules: (await scheduleStates(project, engine, now)).map((s) => ({
+        name: s.name,
+        cron: s.cron,
+        timezone: s.timezone,
+        nextFireAt: s.nextFireAt,
+        missing: s.missing,
+      })),
     };
   });
 }

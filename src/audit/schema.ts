@@ -24,6 +24,10 @@ const V1_TASK_STATUSES = ['running', 'success', 'failed', 'skipped'];
 export const CHECK_STATUSES = ['pass', 'fail', 'warn', 'error'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
+/** A scheduled load date in audit.schedule_dates: queued after a fire, running, and how it ended. */
+export const SCHEDULE_DATE_STATUSES = ['queued', 'running', 'success', 'failed', 'interrupted'] as const;
+export type ScheduleDateStatus = (typeof SCHEDULE_DATE_STATUSES)[number];
+
 export const ALERT_DELIVERIES = ['logged', 'delivered', 'failed'] as const;
 export type AlertDelivery = (typeof ALERT_DELIVERIES)[number];
 
@@ -335,6 +339,33 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
   error_code ${t('text')},
   error_message ${t('text')},
   PRIMARY KEY (backfill_id, chunk)
+)`,
+      ],
+    },
+    {
+      version: 9,
+      statements: [
+        // The schedules a scheduler has seen: first_seen_at starts their catch-up window (a new
+        // schedule does not backfill history); cron and timezone as last seen.
+        `CREATE TABLE IF NOT EXISTS audit.schedules (
+  name ${t('text')} PRIMARY KEY,
+  cron ${t('text')} NOT NULL,
+  timezone ${t('text')} NOT NULL,
+  first_seen_at ${t('timestamp')} NOT NULL
+)`,
+        // The ledger of scheduled load dates: one row per (schedule, load date), upserted as it is
+        // queued, run and finished (attempts counts the runs), so it grows by one row per date.
+        `CREATE TABLE IF NOT EXISTS audit.schedule_dates (
+  schedule ${t('text')} NOT NULL,
+  load_date ${t('date')} NOT NULL,
+  status ${t('text')} NOT NULL CHECK (status IN (${inList(SCHEDULE_DATE_STATUSES)})),
+  run_id ${t('text')},
+  attempts ${t('integer')} NOT NULL,
+  fired_at ${t('timestamp')},
+  started_at ${t('timestamp')},
+  finished_at ${t('timestamp')},
+  error_message ${t('text')},
+  PRIMARY KEY (schedule, load_date)
 )`,
       ],
     },

@@ -12,6 +12,7 @@ import { registerQuarantine } from './commands/quarantine.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerSchedule } from './commands/schedule.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
 import type { CliContext } from './context.ts';
@@ -63,6 +64,7 @@ Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid
   registerQuarantine(program, ctx);
   registerInfer(program, ctx);
   registerServe(program, ctx);
+  registerSchedule(program, ctx);
   registerGrant(program, ctx);
   registerGenerate(program, ctx);
   registerFixtureApi(program, ctx);

@@ -1,8 +1,12 @@
 import { type DashboardSite, openDashboardSite } from '../api/dashboard-site.ts';
-import { StrataError } from '../index.ts';
+import { type HealthReport, type Scheduler, StrataError, clockFromEnv, createScheduler } from '../index.ts';
+import { siteHealth } from '../api/schedule.ts';
 import { SERVE_TOKEN_ENV } from '../serve/defaults.ts';
 import { DEFAULT_PORT, type RunningServer, startServer } from '../serve/start-server.ts';
+import type { LogFormat } from './context.ts';
 import { type CliIo, untilStopped, writeChunk } from './io.ts';
+import { scheduleEventWriter } from './schedule-events.ts';
+import { queuedBehindSchedules } from './schedule-owner.ts';
 import { type OwnerHost, type RunCommand, hostOwnership } from './own-warehouses.ts';
 
 interface ServeOptions {
@@ -11,6 +15,9 @@ interface ServeOptions {
   fallBackToFreePort?: boolean;
   /** Given: this process owns its DuckDB warehouses and carries out other shells' commands on them. */
   runCommand?: RunCommand | undefined;
+  /** Also run the projects' schedules in this process (`--schedule`). */
+  schedule?: boolean;
+  logFormat?: LogFormat;
 }
 
 /**
@@ -24,21 +31,35 @@ export async function serveUntilStopped(
 ): Promise<void> {
   const site = await openDashboardSite({ projectDirs, env: io.env });
   try {
+    const schedulers = options.schedule ? siteSchedulers(site, io, options.logFormat ?? 'text') : [];
+    const clock = schedulers[0]?.clock ?? clockFromEnv(io.env);
+    const first = schedulers[0];
+    const health =
+      first && first.project === site.projects[0]?.project
+        ? () => first.health()
+        : () => siteHealth(site, clock);
+    const serveOptions = { ...options, health };
     const held = site.projects.map((p) => ({ root: p.project.root, engine: p.engine }));
     const owner = await hostOwnership(held, 'serve', options.runCommand, io);
+    // A command from another shell that writes a scheduled warehouse takes its turn in the queue.
+    owner.routes = queuedBehindSchedules(owner.routes, schedulers);
     try {
-      const server = await serveSite(site, options, owner, io).catch((error: unknown) => {
+      const server = await serveSite(site, serveOptions, owner, io).catch((error: unknown) => {
         if (
           options.fallBackToFreePort &&
           error instanceof StrataError &&
           error.code === 'SERVE_PORT_IN_USE' &&
           options.port === DEFAULT_PORT
         ) {
-          return serveSite(site, { ...options, port: 0 }, owner, io);
+          return serveSite(site, { ...serveOptions, port: 0 }, owner, io);
         }
         throw error;
       });
-      await untilStopped(io.stop);
+      // Each warehouse has its own scheduler (one queue per warehouse); reads keep being answered
+      // during a run, each on its own connection. On stop no fire starts, the current run is asked
+      // to stop, and the server closes once every scheduler has returned.
+      const stop = io.stop ?? new AbortController().signal;
+      await Promise.all([untilStopped(io.stop), ...schedulers.map((s) => s.run(stop))]);
       // The owner files go before the server stops answering, so no client waits on a closing server.
       await owner.stop();
       await server.close();
@@ -51,10 +72,25 @@ export async function serveUntilStopped(
   }
 }
 
+/** The schedulers of `serve --schedule`: one per served project that declares schedules (one at least). */
+function siteSchedulers(site: DashboardSite, io: CliIo, logFormat: LogFormat): Scheduler[] {
+  const scheduled = site.projects.filter((p) => Object.keys(p.project.config.schedules).length > 0);
+  // None: createScheduler says so (SCHEDULE_NONE) for the first project.
+  const targets = scheduled.length > 0 ? scheduled : site.projects.slice(0, 1);
+  const onEvent = scheduleEventWriter(io, logFormat);
+  return targets.map((served) =>
+    createScheduler(served.project, served.engine, {
+      env: io.env,
+      command: 'serve',
+      onEvent,
+    }),
+  );
+}
+
 /** Starts the server over an open site and prints where it is and what it serves. */
 async function serveSite(
   site: DashboardSite,
-  options: { port: number; host: string },
+  options: { port: number; host: string; health?: () => Promise<HealthReport> },
   owner: OwnerHost,
   io: CliIo,
 ): Promise<RunningServer> {
@@ -69,6 +105,7 @@ async function serveSite(
     port: options.port,
     host: options.host,
     ...(token ? { token } : {}),
+    ...(options.health ? { health: options.health } : {}),
     ...(owner.routes ? { owner: owner.routes } : {}),
     onServerError: (error, request) =>
       io.stderr.write(`error answering ${request.method} ${request.path}: ${describe(error)}\n`),

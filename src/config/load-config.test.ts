@@ -17,6 +17,7 @@ const DEFAULTS: StrataConfig = {
   checks: {},
   alerts: { rules: { runFailed: true } },
   defaultSchema: 'warehouse',
+  schedules: {},
 };
 
 /** Runs `fn`, expecting it to throw; returns what it threw. */

@@ -5,3 +5,4 @@ export { defineContract } from './contract-schema.ts';
 export type { ContractInput } from './contract-schema.ts';
 export { defineSource } from './source-schema.ts';
 export type { SourceConfigInput } from './source-schema.ts';
+export type { ScheduleConfigInput } from './schedule-schema.ts';

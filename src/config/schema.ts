@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertsSchema } from './alerts-schema.ts';
 import { checkEntrySchema } from './check-spec.ts';
+import { schedulesSchema } from './schedule-schema.ts';
 import { fileSourceSchema } from './source-schema.ts';
 
 const identifier = z
@@ -72,6 +73,8 @@ export const configSchema = z.strictObject({
   alerts: alertsSchema.default({ rules: { runFailed: true } }),
   /** Default schema for models outside a layer folder (models/<schema>/...). */
   defaultSchema: identifier.default('warehouse'),
+  /** Cron schedules `strata schedule` and `strata serve --schedule` run, by name (schedule-schema.ts). */
+  schedules: schedulesSchema.default({}),
 });
 
 /** What a project writes in strata.config.ts (defaults may be left out). */

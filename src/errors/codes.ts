@@ -90,6 +90,10 @@ export const diagnosticCodes = {
   GENERATE_OUTPUT_FAILED: 'The generator could not write its output folder.',
   FIXTURE_PORT_IN_USE: 'The fixture API could not listen on the address and port asked for.',
 
+  // Schedules
+  SCHEDULE_NONE: 'strata schedule was started in a project whose config declares no schedules.',
+  SCHEDULE_CLOCK_INVALID: 'STRATA_CLOCK_START or STRATA_CLOCK_RATE (the rehearsal clock) is not valid.',
+
   // CLI and init
   USAGE: 'A command was called with invalid options.',
   INFER_INPUT_INVALID:

@@ -3,12 +3,14 @@ import { stream } from 'hono/streaming';
 import { projectSummary, pageView, serverIndex } from '../api/dashboard-pages.ts';
 import { pageQueryCsv, runPageQuery } from '../api/dashboard-query.ts';
 import type { DashboardSite } from '../api/dashboard-site.ts';
+import { siteHealth } from '../api/schedule.ts';
 import type { ErrorView } from '../dashboards/views.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { PAGE_SHELL, readAsset } from './assets.ts';
 import { requireToken } from './auth.ts';
 import { registerMonitorQualityRoutes } from './monitor-quality-routes.ts';
 import { registerMonitorRunsRoutes } from './monitor-routes.ts';
+import { type HealthSource, registerHealthzRoute } from './healthz-route.ts';
 import { type OwnerRoutesOptions, mountOwnerRoutes } from './owner-routes.ts';
 import { statusOf } from './status.ts';
 
@@ -18,6 +20,8 @@ export interface AppOptions {
   token?: string;
   /** Told of every failure that is the server's fault (a 500), with its cause, for the log. */
   onServerError?: (error: unknown, request: { method: string; path: string }) => void;
+  /** GET /healthz's report (default: the first project's, read from its warehouse). */
+  health?: HealthSource;
   /** When this process owns DuckDB warehouses: the endpoint the CLI of other shells calls. */
   owner?: OwnerRoutesOptions;
 }
@@ -43,6 +47,8 @@ export function createApp(options: AppOptions): Hono {
   });
   // The owner endpoint has its own token (the owner file's), so it comes before STRATA_SERVE_TOKEN's.
   if (options.owner) mountOwnerRoutes(app, options.owner);
+  // For an external monitor, before the token: it answers no data values.
+  registerHealthzRoute(app, options.health ?? (() => siteHealth(site)));
   if (options.token) app.use('*', requireToken(options.token));
 
   app.get('/api', async (c) => c.json(await serverIndex(site)));

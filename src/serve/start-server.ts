@@ -2,6 +2,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { DashboardSite } from '../api/dashboard-site.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { createApp } from './app.ts';
+import type { HealthSource } from './healthz-route.ts';
 import type { OwnerRoutesOptions } from './owner-routes.ts';
 
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.ts';
@@ -14,6 +15,8 @@ export interface ServerOptions {
   host?: string;
   token?: string;
   onServerError?: (error: unknown, request: { method: string; path: string }) => void;
+  /** GET /healthz's report (`strata serve --schedule`: the scheduler's). */
+  health?: HealthSource;
   owner?: OwnerRoutesOptions;
 }
 
@@ -33,6 +36,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     site: options.site,
     ...(options.token ? { token: options.token } : {}),
     ...(options.onServerError ? { onServerError: options.onServerError } : {}),
+    ...(options.health ? { health: options.health } : {}),
     ...(options.owner ? { owner: options.owner } : {}),
   });
   const server: ServerType = serve({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host });

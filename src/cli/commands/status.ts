@@ -56,5 +56,17 @@ function statusText(state: WarehouseStatus, strata: string): string {
       m.lastStatus ?? '–',
     ]),
   );
+  if (state.schedules.length > 0) {
+    out += '\n';
+    out += renderTable(
+      [{ header: 'SCHEDULE' }, { header: 'CRON' }, { header: 'NEXT FIRE' }, { header: 'MISSING DATES' }],
+      state.schedules.map((s) => [
+        s.name,
+        `${s.cron}${s.timezone === 'UTC' ? '' : ` (${s.timezone})`}`,
+        s.nextFireAt ? `${shortTimestamp(s.nextFireAt)} UTC` : 'never',
+        s.missing.length === 0 ? 'none' : s.missing.join(' '),
+      ]),
+    );
+  }
   return out;
 }
