@@ -246,6 +246,7 @@ export class ScheduleLoop {
       const summary = await runPipeline(project, engine, {
         window: { from: entry.loadDate, to: entry.loadDate },
         ...(schedule?.config.select ? { select: schedule.config.select } : {}),
+        ...(schedule?.config.exclude ? { exclude: schedule.config.exclude } : {}),
         trigger: `schedule:${entry.schedule}`,
         command: this.options.command ?? 'schedule',
         signal: stop,

@@ -40,6 +40,7 @@ export interface ScheduleState {
   cron: string;
   timezone: string;
   select: string[] | null;
+  exclude: string[] | null;
   description: string | null;
   loadDateOffsetDays: number;
   catchupDays: number | false;
@@ -82,6 +83,7 @@ export async function scheduleStates(project: Project, engine: Engine, now: Date
       cron: config.cron,
       timezone: config.timezone,
       select: config.select ?? null,
+      exclude: config.exclude ?? null,
       description: config.description ?? null,
       loadDateOffsetDays: config.loadDateOffsetDays,
       catchupDays: config.catchupDays,

@@ -36,6 +36,8 @@ export const scheduleSchema = z
     timezone: z.string().min(1).default('UTC'),
     /** What to build, in `strata run --select`'s syntax; everything when left out. */
     select: z.array(z.string().min(1)).min(1).optional(),
+    /** Left out of the selection, in the same syntax (`strata run --exclude`). */
+    exclude: z.array(z.string().min(1)).min(1).optional(),
     /** The load date a fire runs, in days from the fire's calendar day in `timezone` (-1: the day before). */
     loadDateOffsetDays: z.number().int().min(-366).max(366).default(-1),
     /**

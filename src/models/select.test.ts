@@ -122,4 +122,34 @@ describe('selectNodes', () => {
     );
     expect(() => select('+')).toThrow(expect.objectContaining({ code: 'SELECTOR_UNKNOWN' }));
   });
+
+  it('--exclude takes what its entries name out of the selection, in the same syntax', () => {
+    const pick = (selectors: string[], exclude: string[]) =>
+      [...selectNodes(graph, selectors, exclude)].sort();
+    expect(pick([], ['orders'])).toEqual([
+      'agg_daily',
+      'customers',
+      'fct_orders',
+      'other',
+      'stg_customers',
+      'stg_orders',
+    ]);
+    expect(pick(['+fct_orders'], ['customers+'])).toEqual(['orders', 'stg_orders']);
+    expect(pick(['stg_orders+'], ['agg_daily'])).toEqual(['fct_orders', 'stg_orders']);
+  });
+
+  it('refuses an unknown --exclude entry, and an exclusion that leaves nothing', () => {
+    expect(() => selectNodes(graph, [], ['nope'])).toThrow(
+      expect.objectContaining({
+        code: 'SELECTOR_UNKNOWN',
+        message: '--exclude nope: no model or seed named "nope"',
+      }),
+    );
+    expect(() => selectNodes(graph, ['other'], ['other'])).toThrow(
+      expect.objectContaining({
+        code: 'USAGE',
+        message: '--exclude other leaves nothing of the selection to run',
+      }),
+    );
+  });
 });

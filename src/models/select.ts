@@ -4,10 +4,28 @@ import type { Graph } from './graph.ts';
 /**
  * Resolves --select entries: `name`, `+name` (with everything upstream), `name+` (with everything
  * downstream), `+name+` (both). Entries may be separated by commas or spaces. No entries: all.
+ * `exclude` takes the same entries and removes what they name from the selection (`--exclude`).
  */
-export function selectNodes(graph: Graph, selectors: readonly string[]): Set<string> {
+export function selectNodes(
+  graph: Graph,
+  selectors: readonly string[],
+  exclude: readonly string[] = [],
+): Set<string> {
+  const selected = resolveEntries(graph, selectors, '--select') ?? new Set(graph.order);
+  const excluded = resolveEntries(graph, exclude, '--exclude');
+  for (const name of excluded ?? []) selected.delete(name);
+  if (selected.size === 0 && excluded) {
+    throw new StrataError('USAGE', `--exclude ${exclude.join(' ')} leaves nothing of the selection to run`, {
+      hint: 'Exclude fewer nodes, or select more.',
+    });
+  }
+  return selected;
+}
+
+/** The nodes the entries name, undefined when there are none; every unknown name reported at once. */
+function resolveEntries(graph: Graph, selectors: readonly string[], option: string): Set<string> | undefined {
   const entries = selectors.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
-  if (entries.length === 0) return new Set(graph.order);
+  if (entries.length === 0) return undefined;
   const selected = new Set<string>();
   const problems: StrataError[] = [];
   for (const entry of entries) {
@@ -15,7 +33,7 @@ export function selectNodes(graph: Graph, selectors: readonly string[]): Set<str
     const name = match?.[2];
     if (!match || !name || !graph.nodes.has(name)) {
       problems.push(
-        new StrataError('SELECTOR_UNKNOWN', `--select ${entry}: no model or seed named "${name ?? entry}"`, {
+        new StrataError('SELECTOR_UNKNOWN', `${option} ${entry}: no model or seed named "${name ?? entry}"`, {
           hint: 'Use a model name, +name for it and its upstream, name+ for it and its downstream.',
         }),
       );

@@ -28,7 +28,7 @@ export interface RunPlan {
  */
 export async function planRun(project: Project, engine: Engine, options: RunOptions): Promise<RunPlan> {
   const resume = options.resume ? await loadResumePoint(engine, options.resume, project.graph) : undefined;
-  const selected = resume?.tasks ?? selectNodes(project.graph, options.select ?? []);
+  const selected = resume?.tasks ?? selectNodes(project.graph, options.select ?? [], options.exclude ?? []);
   const tasks = planTasks(project.graph, selected, project.checks, { build: !options.checksOnly });
   const schemas = tasks
     .filter((t) => t.kind === 'build')

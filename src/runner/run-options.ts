@@ -5,6 +5,8 @@ export interface RunOptions {
   /** Load dates of the run; none means "the newest loaded date and anything after it". */
   window?: DateWindow;
   select?: string[];
+  /** Nodes taken out of the selection, in the same syntax (`--exclude`). */
+  exclude?: string[];
   fullRefresh?: boolean;
   /**
    * A source whose files have none of the run's dates, or whose pattern matches no file at all,

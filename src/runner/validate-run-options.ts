@@ -9,12 +9,15 @@ import type { RunOptions } from './run-options.ts';
  * the lock, by plan-run.ts.
  */
 export function validateRunOptions(options: RunOptions): void {
-  if (options.resume && (options.select?.length || options.window?.from || options.window?.to)) {
+  if (
+    options.resume &&
+    (options.select?.length || options.exclude?.length || options.window?.from || options.window?.to)
+  ) {
     throw new StrataError(
       'USAGE',
-      '--resume reruns an earlier run as it was; it takes no --select or dates',
+      '--resume reruns an earlier run as it was; it takes no --select, --exclude or dates',
       {
-        hint: 'Drop --select/--date/--from/--to, or start a new run without --resume.',
+        hint: 'Drop --select/--exclude/--date/--from/--to, or start a new run without --resume.',
       },
     );
   }

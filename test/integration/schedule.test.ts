@@ -158,7 +158,7 @@ describe('runs never overlap', () => {
     project = await TestProject.create(FILES, {
       config: configWith({
         schedules: {
-          daily: { cron: '0 2 * * *' },
+          daily: { cron: '0 2 * * *', exclude: ['accounts+'] },
           events: { cron: '0 2 * * *', select: ['stg_events+'] },
         },
       }),
@@ -203,6 +203,13 @@ describe('runs never overlap', () => {
     for (let i = 1; i < runs.length; i += 1) {
       expect(String(runs[i]?.started) >= String(runs[i - 1]?.finished)).toBe(true);
     }
+    // `exclude` left the accounts and what is built on them out of the daily runs.
+    const selections = await project.query(
+      `select distinct selection from audit.pipeline_runs where trigger = 'schedule:daily'`,
+    );
+    expect(selections.map((r) => (JSON.parse(String(r.selection)) as string[]).sort())).toEqual([
+      ['daily_value', 'events', 'fact_events', 'stg_events'],
+    ]);
   });
 
   it('--once runs what is missing now, oldest first, and exits 0 when every run succeeded', async () => {

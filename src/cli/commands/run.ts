@@ -13,6 +13,7 @@ interface RunOptions {
   from?: string;
   to?: string;
   select?: string[];
+  exclude?: string[];
   fullRefresh?: boolean;
   strict?: boolean;
   resume?: string;
@@ -31,6 +32,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
       '--select <models...>',
       'run only these: name, +name (and upstream), name+ (and downstream); space or comma separated',
     )
+    .option('--exclude <models...>', 'leave these out of the selection, in the same syntax as --select')
     .option('--full-refresh', 'rebuild incremental and snapshot models from scratch')
     .option(
       '--strict',
@@ -64,6 +66,7 @@ async function runPipeline(options: RunOptions, command: Command, { io }: CliCon
       from: options.from,
       to: options.to,
       select: options.select,
+      exclude: options.exclude,
       fullRefresh: options.fullRefresh ?? false,
       strict: options.strict ?? false,
       resume: options.resume,

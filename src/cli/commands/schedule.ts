@@ -86,7 +86,7 @@ function explainText(states: readonly ScheduleState[]): string {
       const lines = [
         `${s.name}${s.description ? ` — ${s.description}` : ''}`,
         `  cron        ${s.cron} (${s.timezone})`,
-        `  selection   ${s.select ? s.select.join(' ') : 'everything'}`,
+        `  selection   ${s.select ? s.select.join(' ') : 'everything'}${s.exclude ? ` except ${s.exclude.join(' ')}` : ''}`,
         `  load date   ${s.loadDateOffsetDays === 0 ? 'the fire’s day' : `${s.loadDateOffsetDays} day(s) from the fire’s day`}; catch-up ${s.catchupDays === false ? 'off (latest fire only)' : `${s.catchupDays} day(s)`}`,
         `  next fire   ${s.nextFireAt ?? 'never'}${s.nextLoadDate ? ` → ${s.nextLoadDate}` : ''}`,
         `  first seen  ${s.firstSeenAt ?? 'not yet (no scheduler has run it: nothing is expected)'}`,

@@ -282,6 +282,27 @@ export default defineConfig({
   // memoryLimit bounds DuckDB at any data size (it spills to disk beyond it).
   engine: { type: 'duckdb', path: process.env.STRATA_WAREHOUSE ?? 'warehouse.duckdb', memoryLimit: '1GB' },
   run: { concurrency: 2, retries: 1 },
+  // `strata schedule` (or `strata serve --schedule`) runs these; times are UTC. After downtime the
+  // missed load dates run in order, up to catchupDays back. See README, "Schedules".
+  schedules: {
+    daily: {
+      cron: '0 2 * * *',
+      description: "Yesterday's exports; the product API, when one is named, refreshes weekly instead.",
+      exclude: ['products_api'],
+    },
+    // With a product API named: its products on Mondays, and everything built on them. The fetch
+    // is dated the day it happens: from that day the API's names and prices hold.
+    ...(productsApi
+      ? {
+          products_weekly: {
+            cron: '0 3 * * 1',
+            description: 'Products from the product API, and everything built on them.',
+            select: ['products_api+'],
+            loadDateOffsetDays: 0,
+          },
+        }
+      : {}),
+  },
   sources: {
     customers: { files: `${data}/customers/*.ndjson`, contract: customers, checks: ledger },
     products: { files: `${data}/products/*.json`, contract: products, checks: ledger },

@@ -179,6 +179,11 @@ export default defineConfig({
   // The warehouse is a DuckDB file in this folder. Set STRATA_DATABASE_URL=postgres://... to use a server.
   engine: { type: 'duckdb', path: process.env.STRATA_WAREHOUSE ?? 'warehouse.duckdb', memoryLimit: '1GB' },
   run: { concurrency: 2, retries: 1 },
+  // `strata schedule` (or `strata serve --schedule`) runs it; UTC. After downtime the missed load
+  // dates run in order, up to catchupDays back. See README, "Schedules".
+  schedules: {
+    daily: { cron: '0 2 * * *', description: "Yesterday's exports, everything." },
+  },
   sources: {
     plans: { files: `${data}/plans/*.json`, contract: planList, checks: ledger },
     accounts: { files: `${data}/accounts/*.json`, contract: accounts, checks: ledger },
