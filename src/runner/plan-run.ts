@@ -28,7 +28,7 @@ export interface RunPlan {
  */
 export async function planRun(project: Project, engine: Engine, options: RunOptions): Promise<RunPlan> {
   const resume = options.resume ? await loadResumePoint(engine, options.resume, project.graph) : undefined;
-  const selected = resume?.tasks ?? selectNodes(project.graph, options.select ?? [], options.exclude ?? []);
+  const selected = resume?.tasks ?? (await selectedNodes(project, engine, options));
   const tasks = planTasks(project.graph, selected, project.checks, { build: !options.checksOnly });
   const schemas = tasks
     .filter((t) => t.kind === 'build')
@@ -44,4 +44,25 @@ export async function planRun(project: Project, engine: Engine, options: RunOpti
     tasks,
     schemas: [...new Set(schemas)],
   };
+}
+
+/**
+ * `select` less `exclude`; but an excluded node whose table does not exist yet is built all the
+ * same, because what reads it would fail: leaving a node out means "use it as it is" (a source
+ * fetched weekly, left out of the daily schedule), which needs it built once.
+ */
+async function selectedNodes(project: Project, engine: Engine, options: RunOptions): Promise<Set<string>> {
+  const selected = selectNodes(project.graph, options.select ?? [], options.exclude ?? []);
+  if (!options.exclude?.length || options.checksOnly) return selected;
+  const excluded = [...selectNodes(project.graph, options.select ?? [])].filter(
+    (name) => !selected.has(name),
+  );
+  const existing = new Set(
+    (await engine.listTables()).map((table) => `${table.schema}.${table.name}`.toLowerCase()),
+  );
+  for (const name of excluded) {
+    const node = project.graph.nodes.get(name);
+    if (node && !existing.has(`${node.target.schema}.${node.target.name}`.toLowerCase())) selected.add(name);
+  }
+  return selected;
 }
