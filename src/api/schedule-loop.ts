@@ -10,7 +10,7 @@ import {
 } from '../audit/schedule-ledger.ts';
 import type { Engine } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
-import type { Project } from '../project/load-project.ts';
+import { type Project, loadProject } from '../project/load-project.ts';
 import type { RunEventListener } from '../runner/events.ts';
 import { runPipeline } from '../runner/run-pipeline.ts';
 import { expectedDates, missingDates } from '../schedule/catch-up.ts';
@@ -227,7 +227,7 @@ export class ScheduleLoop {
   }
 
   private async runQueued(entry: QueueEntry, stop: AbortSignal): Promise<void> {
-    const { engine, clock, project } = this.options;
+    const { engine, clock } = this.options;
     const schedule = this.schedules.find((s) => s.name === entry.schedule);
     const startedAt = clock.now();
     entry.startedAt = startedAt.toISOString();
@@ -243,6 +243,9 @@ export class ScheduleLoop {
     let runId: string | null = null;
     let error: string | undefined;
     try {
+      // The project as it is now: a model edited since the scheduler started is built as edited
+      // (a project that no longer loads fails the run, with its problems, and the date stays missing).
+      const project = await loadProject(this.options.project.root, this.options.env);
       const summary = await runPipeline(project, engine, {
         window: { from: entry.loadDate, to: entry.loadDate },
         ...(schedule?.config.select ? { select: schedule.config.select } : {}),
@@ -256,8 +259,9 @@ export class ScheduleLoop {
       runId = summary.runId;
       status = summary.status === 'success' ? 'success' : stop.aborted ? 'interrupted' : 'failed';
     } catch (cause) {
-      // The run could not start (the run lock held by a run of another process, a selection the
-      // project no longer has): the date stays missing and is tried again at the next fire.
+      // The run could not start (the project no longer loads, the run lock held by a run of another
+      // process, a selection the project no longer has): the date stays missing and is tried again
+      // at the next fire.
       status = stop.aborted ? 'interrupted' : 'failed';
       error = describe(cause);
     }

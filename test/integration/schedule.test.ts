@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withProject } from '../../src/api/open-project.ts';
 import { explainSchedules, scheduleHealth, scheduleOnce } from '../../src/api/schedule.ts';
@@ -148,6 +150,44 @@ describe('a daily schedule', () => {
     const ok = await app.request('/healthz');
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ status: 'ok', newestLoadDate: '2025-03-10', lagDays: 0 });
+  });
+});
+
+describe('a model edited while the scheduler runs', () => {
+  let project: TestProject;
+
+  beforeAll(async () => {
+    project = await TestProject.create(FILES, {
+      config: configWith({ schedules: { daily: { cron: '0 2 * * *' } } }),
+    });
+  });
+  afterAll(() => project?.dispose());
+
+  it('is built as edited by the next scheduled run, without a restart', async () => {
+    let edited = false;
+    const record = await runScheduler(
+      project,
+      '2025-03-01T12:00:00Z',
+      '2025-03-03T03:00:00Z',
+      () => (event) => {
+        // Between the first and the second fire, the mart's SQL changes on disk.
+        if (event.type === 'run_finished' && !edited) {
+          edited = true;
+          writeFileSync(
+            join(project.dir, 'models/marts/daily_value.sql'),
+            model(
+              { materialized: 'table' },
+              `select load_date, sum(value) * 2 as value from {{ ref('fact_events') }} group by load_date`,
+            ),
+          );
+        }
+      },
+    );
+    expect(dateList(record)).toEqual(['daily 2025-03-01 success', 'daily 2025-03-02 success']);
+    const rows = await project.query(
+      `select cast(load_date as varchar) as d, value from marts.daily_value order by load_date`,
+    );
+    expect(rows.map((r) => `${String(r.d)} ${Number(r.value)}`)).toEqual(['2025-03-01 20', '2025-03-02 40']);
   });
 });
 
