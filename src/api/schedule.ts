@@ -267,16 +267,42 @@ export async function withScheduler<T>(
   });
 }
 
+/** A project's health among several served: its report under its URL name. */
+export interface ProjectHealth extends HealthReport {
+  project: string;
+}
+
+/** What GET /healthz answers for several served projects: the worst status, and each project's report. */
+export interface SiteHealthReport {
+  status: HealthReport['status'];
+  projects: ProjectHealth[];
+  checkedAt: string;
+}
+
+const SEVERITY: Record<HealthReport['status'], number> = { ok: 0, lagging: 1, failing: 2 };
+
 /**
- * The health `strata serve` reports without `--schedule`: the first served project's, judged on
- * the environment's clock (no scheduler in this process: a missing date counts as lagging unless
- * the ledger says another scheduler queued or runs it).
+ * The health `strata serve` reports, judged on `clock` (the schedulers' under `--schedule`; without
+ * one a missing date counts as lagging unless the ledger says another scheduler queued or runs it):
+ * one project's report as it is; several, the worst status with each project's report.
  */
 export async function siteHealth(
   site: DashboardSite,
   clock: Clock = clockFromEnv(process.env),
-): Promise<HealthReport> {
-  const served = site.projects[0];
-  if (!served) throw new StrataError('DASHBOARD_NOT_FOUND', 'no project is served');
-  return scheduleHealth(served.project, served.engine, clock.now());
+): Promise<HealthReport | SiteHealthReport> {
+  const now = clock.now();
+  const reports = await Promise.all(
+    site.projects.map(async (served) => ({
+      project: served.slug,
+      ...(await scheduleHealth(served.project, served.engine, now)),
+    })),
+  );
+  const [only, ...others] = reports;
+  if (!only) throw new StrataError('DASHBOARD_NOT_FOUND', 'no project is served');
+  if (others.length === 0) {
+    const { project: _slug, ...report } = only;
+    return report;
+  }
+  const worst = reports.reduce((a, b) => (SEVERITY[b.status] > SEVERITY[a.status] ? b : a));
+  return { status: worst.status, projects: reports, checkedAt: now.toISOString() };
 }

@@ -1,6 +1,7 @@
 import { type DashboardSite, openDashboardSite } from '../api/dashboard-site.ts';
-import { type HealthReport, type Scheduler, StrataError, clockFromEnv, createScheduler } from '../index.ts';
+import { type Scheduler, StrataError, clockFromEnv, createScheduler } from '../index.ts';
 import { siteHealth } from '../api/schedule.ts';
+import type { HealthSource } from '../serve/healthz-route.ts';
 import { SERVE_TOKEN_ENV } from '../serve/defaults.ts';
 import { DEFAULT_PORT, type RunningServer, startServer } from '../serve/start-server.ts';
 import type { LogFormat } from './context.ts';
@@ -33,12 +34,7 @@ export async function serveUntilStopped(
   try {
     const schedulers = options.schedule ? siteSchedulers(site, io, options.logFormat ?? 'text') : [];
     const clock = schedulers[0]?.clock ?? clockFromEnv(io.env);
-    const first = schedulers[0];
-    const health =
-      first && first.project === site.projects[0]?.project
-        ? () => first.health()
-        : () => siteHealth(site, clock);
-    const serveOptions = { ...options, health };
+    const serveOptions = { ...options, health: () => siteHealth(site, clock) };
     const held = site.projects.map((p) => ({ root: p.project.root, engine: p.engine }));
     const owner = await hostOwnership(held, 'serve', options.runCommand, io);
     // A command from another shell that writes a scheduled warehouse takes its turn in the queue.
@@ -90,7 +86,7 @@ function siteSchedulers(site: DashboardSite, io: CliIo, logFormat: LogFormat): S
 /** Starts the server over an open site and prints where it is and what it serves. */
 async function serveSite(
   site: DashboardSite,
-  options: { port: number; host: string; health?: () => Promise<HealthReport> },
+  options: { port: number; host: string; health?: HealthSource },
   owner: OwnerHost,
   io: CliIo,
 ): Promise<RunningServer> {

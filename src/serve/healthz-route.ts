@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
-import type { HealthReport } from '../api/schedule.ts';
+import type { HealthReport, SiteHealthReport } from '../api/schedule.ts';
 
 /** Computes the health report when asked (a scheduler's, or a served project's). */
-export type HealthSource = () => Promise<HealthReport>;
+export type HealthSource = () => Promise<HealthReport | SiteHealthReport>;
 
 /**
  * GET /healthz for an external monitor: the report as JSON, 200 when `ok`, 503 when `failing` or

@@ -4,6 +4,7 @@ import { createScheduler, siteHealth } from '../../src/api/schedule.ts';
 import { createApp } from '../../src/serve/app.ts';
 import { JumpClock } from '../helpers/jump-clock.ts';
 import { TestProject, csv, model } from '../helpers/project.ts';
+import { testEngine } from '../support/postgres.ts';
 
 const CONFIG = `import { defineConfig } from 'strata';
 
@@ -97,5 +98,58 @@ describe('GET /healthz on the dashboard app', () => {
     });
     const after = await app.request('/healthz');
     expect(await after.json()).toMatchObject({ status: 'ok', newestLoadDate: '2025-03-04', lagDays: 0 });
+  });
+});
+
+// One environment names one PostgreSQL database, so two served projects there share it.
+describe.runIf(testEngine() === 'duckdb')('DuckDB only: GET /healthz with several projects served', () => {
+  let healthy: TestProject;
+  let broken: TestProject;
+  let site: DashboardSite;
+
+  beforeAll(async () => {
+    const seed = { 'seeds/events.csv': csv('id,load_date', [1, '2025-03-01']) };
+    healthy = await TestProject.create(
+      {
+        ...seed,
+        'models/warehouse/events_copy.sql': model(
+          { materialized: 'table' },
+          `select * from {{ ref('events') }}`,
+        ),
+      },
+      { config: CONFIG },
+    );
+    broken = await TestProject.create(
+      {
+        ...seed,
+        'models/warehouse/broken.sql': model({ materialized: 'table' }, `select cast('x' as integer) as n`),
+      },
+      { config: CONFIG },
+    );
+    expect((await healthy.run({ date: '2025-03-01' })).exitCode).toBe(0);
+    expect((await broken.run({ date: '2025-03-01' })).exitCode).toBe(1);
+    site = await openDashboardSite({ projectDirs: [healthy.dir, broken.dir], env: healthy.env });
+  });
+  afterAll(async () => {
+    await site?.close();
+    await healthy?.dispose();
+    await broken?.dispose();
+  });
+
+  it('answers the worst status, with each project’s report under its name', async () => {
+    const clock = new JumpClock('2025-03-02T12:00:00Z');
+    const app = createApp({ site, health: () => siteHealth(site, clock) });
+    const response = await app.request('/healthz');
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as {
+      status: string;
+      projects: { project: string; status: string }[];
+    };
+    expect(body.status).toBe('failing');
+    expect(body.projects.map((p) => [p.project, p.status])).toEqual([
+      [site.projects[0]?.slug, 'ok'],
+      [site.projects[1]?.slug, 'failing'],
+    ]);
+    expect(body.projects[1]).toMatchObject({ lastRun: { status: 'failed' }, newestLoadDate: null });
   });
 });
