@@ -20,6 +20,8 @@ export default defineConfig({
     // The feeds this shop does not export: built empty, so the pack's models run.
     customers: { ...feeds.customers, files: [] },
     products: { ...feeds.products, files: [] },
+    // No product API either (the pack's products_api source, empty unless one is named).
+    ...(feeds.products_api ? { products_api: { contract: feeds.products_api.contract, files: [] } } : {}),
     campaigns: { ...feeds.campaigns, files: [] },
     orders: { ...feeds.orders, files: [] },
     sales: { ...feeds.sales, files: [] },
