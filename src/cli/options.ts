@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 /** Option parser for counts: a whole number of at least 1. */
 export function positiveInteger(value: string): number {
@@ -25,4 +25,9 @@ export function nonNegativeNumber(value: string): number {
     throw new InvalidArgumentError('Must be a number of at least 0.');
   }
   return n;
+}
+
+/** `--format text|json` (default text): how a command writes its result on stdout. */
+export function textOrJsonFormat(description = 'format of the summary on stdout'): Option {
+  return new Option('--format <format>', description).choices(['text', 'json']).default('text');
 }

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { type BackfillResponse, backfill } from '../../index.ts';
 import { type CliContext, globalOptions } from '../context.ts';
 import { writeChunk } from '../io.ts';
 import { formatWindow } from '../output/format.ts';
 import { toJson } from '../output/json.ts';
 import { renderTable } from '../output/table.ts';
-import { positiveInteger } from '../options.ts';
+import { positiveInteger, textOrJsonFormat } from '../options.ts';
 import { BackfillReporter } from '../reporters/backfill-reporter.ts';
 import { projectArgument, summaryJson } from './run.ts';
 
@@ -34,11 +33,7 @@ export function registerBackfill(program: Command, ctx: CliContext): void {
     )
     .option('--select <models...>', 'run only these (as `strata run --select`)')
     .option('--resume [backfill-id]', 'continue the newest unfinished backfill, or the one given')
-    .addOption(
-      new Option('--format <format>', 'format of the summary on stdout')
-        .choices(['text', 'json'])
-        .default('text'),
-    )
+    .addOption(textOrJsonFormat())
     .addHelpText(
       'after',
       `

@@ -1,11 +1,11 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { check } from '../../index.ts';
 import { type CliContext, globalOptions } from '../context.ts';
 import { writeChunk } from '../io.ts';
 import { checkCounts, formatCheckResults } from '../output/check-results.ts';
 import { formatDuration } from '../output/format.ts';
 import { toJson } from '../output/json.ts';
-import { positiveInteger } from '../options.ts';
+import { positiveInteger, textOrJsonFormat } from '../options.ts';
 import { projectArgument, summaryJson, withRunReporter } from './run.ts';
 
 interface CheckOptions {
@@ -29,11 +29,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       'check only these: name, +name (and upstream), name+ (and downstream); space or comma separated',
     )
     .option('--concurrency <n>', 'gates run at once (default: from the config)', positiveInteger)
-    .addOption(
-      new Option('--format <format>', 'format of the results on stdout')
-        .choices(['text', 'json'])
-        .default('text'),
-    )
+    .addOption(textOrJsonFormat('format of the results on stdout'))
     .addHelpText(
       'after',
       '\nWithout dates, whole tables are checked. Results are kept in audit.dq_results.\nExit code 0 unless a check of severity error failed or could not run.',

@@ -18,7 +18,7 @@ import { checkCounts, formatCheckResults } from '../output/check-results.ts';
 import { formatRunSummary } from '../output/run-summary.ts';
 import { shellQuote } from '../output/shell.ts';
 import { renderTable } from '../output/table.ts';
-import { nonNegativeInteger, nonNegativeNumber, positiveInteger } from '../options.ts';
+import { nonNegativeInteger, nonNegativeNumber, positiveInteger, textOrJsonFormat } from '../options.ts';
 import { generateProgress } from './generate.ts';
 import { shownPath } from './init.ts';
 import { summaryJson, withRunReporter } from './run.ts';
@@ -63,11 +63,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     )
     .option('--no-serve', 'only build and print, even on a terminal')
     .option('--port <n>', 'the port of the dashboards served at the end', nonNegativeInteger, DEFAULT_PORT)
-    .addOption(
-      new Option('--format <format>', 'format of the summary on stdout')
-        .choices(['text', 'json'])
-        .default('text'),
-    )
+    .addOption(textOrJsonFormat())
     .addHelpText(
       'after',
       `

@@ -8,7 +8,7 @@ import { formatCount, formatDuration } from '../output/format.ts';
 import { isInteractive } from '../reporters/create-reporter.ts';
 import { toJson } from '../output/json.ts';
 import { renderTable } from '../output/table.ts';
-import { nonNegativeInteger, nonNegativeNumber, positiveInteger } from '../options.ts';
+import { nonNegativeInteger, nonNegativeNumber, positiveInteger, textOrJsonFormat } from '../options.ts';
 
 interface GenerateOptions {
   domain: 'ecommerce' | 'saas' | 'all';
@@ -45,11 +45,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
     .option('--out <dir>', 'output folder (default: data/ in the project)')
     .option('--overwrite', 'replace the files of an earlier run recorded in the folder’s manifest.json')
     .option('--threads <n>', 'worker threads (files are identical whatever the number)', nonNegativeInteger)
-    .addOption(
-      new Option('--format <format>', 'format of the summary on stdout')
-        .choices(['text', 'json'])
-        .default('text'),
-    )
+    .addOption(textOrJsonFormat())
     .addHelpText(
       'after',
       '\nA manifest.json in the output folder records every file and every defect injected\n(feed, file, position, kind).',

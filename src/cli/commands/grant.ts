@@ -1,4 +1,5 @@
-import { type Command, Option } from 'commander';
+import { textOrJsonFormat } from '../options.ts';
+import type { Command } from 'commander';
 import { GRANT_PASSWORD_ENV, type GrantResult, grant } from '../../index.ts';
 import { type CliContext, globalOptions } from '../context.ts';
 import { EXIT_OK } from '../exit-codes.ts';
@@ -17,7 +18,7 @@ export function registerGrant(program: Command, ctx: CliContext): void {
       `(PostgreSQL) A read-only role for BI tools: reads marts and views of them in public, writes nothing. LOGIN with the password in ${GRANT_PASSWORD_ENV} when set, else NOLOGIN.`,
     )
     .requiredOption('--role <name>', 'the role to create (if missing) and grant')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(textOrJsonFormat('output format'))
     .action(async (options: GrantOptions, command: Command) => {
       ctx.exitCode = await runGrant(options, command, ctx);
     });

@@ -1,12 +1,12 @@
 import { relative } from 'node:path';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { DEFAULT_SAMPLE_ROWS, type InferResult, infer } from '../../index.ts';
 import { type CliContext, globalOptions } from '../context.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import { writeChunk } from '../io.ts';
 import { formatCount } from '../output/format.ts';
 import { toJson, toJsonLine } from '../output/json.ts';
-import { positiveInteger } from '../options.ts';
+import { positiveInteger, textOrJsonFormat } from '../options.ts';
 
 interface InferOptions {
   source?: string;
@@ -30,11 +30,7 @@ export function registerInfer(program: Command, ctx: CliContext): void {
       positiveInteger,
       DEFAULT_SAMPLE_ROWS,
     )
-    .addOption(
-      new Option('--format <format>', 'the draft as TypeScript, or everything found as JSON')
-        .choices(['text', 'json'])
-        .default('text'),
-    )
+    .addOption(textOrJsonFormat('the draft as TypeScript, or everything found as JSON'))
     .addHelpText(
       'after',
       `

@@ -1,11 +1,11 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { type RunEvent, type RunSummary, run, serializeError } from '../../index.ts';
 import { type CliContext, type LogFormat, globalOptions } from '../context.ts';
 import { type CliIo, writeChunk } from '../io.ts';
 import { toJson } from '../output/json.ts';
 import { formatRunSummary } from '../output/run-summary.ts';
 import { shellQuote } from '../output/shell.ts';
-import { positiveInteger } from '../options.ts';
+import { positiveInteger, textOrJsonFormat } from '../options.ts';
 import { createReporter } from '../reporters/create-reporter.ts';
 
 interface RunOptions {
@@ -40,11 +40,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     )
     .option('--resume <run-id>', 'rerun only what failed or was skipped in that run')
     .option('--concurrency <n>', 'tasks run at once (default: from the config)', positiveInteger)
-    .addOption(
-      new Option('--format <format>', 'format of the summary on stdout')
-        .choices(['text', 'json'])
-        .default('text'),
-    )
+    .addOption(textOrJsonFormat())
     .addHelpText(
       'after',
       '\nProgress goes to stderr, the summary to stdout. Exit code 0 only when every task succeeded;\n' +

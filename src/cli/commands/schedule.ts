@@ -1,10 +1,10 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { type ScheduleState, explainSchedules, scheduleOnce } from '../../index.ts';
 import { type CliContext, globalOptions } from '../context.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import { writeChunk } from '../io.ts';
 import { toJson } from '../output/json.ts';
-import { nonNegativeInteger } from '../options.ts';
+import { nonNegativeInteger, textOrJsonFormat } from '../options.ts';
 import { scheduleEventWriter } from '../schedule-events.ts';
 
 interface ScheduleCliOptions {
@@ -23,11 +23,7 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
     .option('--explain', 'print each schedule: next fire, expected, done and missing dates; then exit')
     .option('--port <n>', 'the port of GET /healthz (0: any free one)', nonNegativeInteger, 0)
     .option('--host <host>', 'the address of GET /healthz', '127.0.0.1')
-    .addOption(
-      new Option('--format <format>', 'format of --explain and --once on stdout')
-        .choices(['text', 'json'])
-        .default('text'),
-    )
+    .addOption(textOrJsonFormat('format of --explain and --once on stdout'))
     .addHelpText(
       'after',
       `

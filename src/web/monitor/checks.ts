@@ -1,8 +1,8 @@
 /** `/<project>/monitor/checks` and `/checks/<checkId>`: every check, its history strip, its SQL and sample. */
 import type { CheckHistoryCell, CheckView, ChecksView } from '../../dashboards/views.ts';
 import { el, replaceChildren } from '../dom.ts';
+import type { MonitorContext } from './context.ts';
 import {
-  type MonitorContext,
   apiUrl,
   count,
   heading,

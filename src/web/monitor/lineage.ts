@@ -12,15 +12,8 @@ import { type ComposeOption, type EChartsType, init, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { LineageNodeView, LineageView } from '../../dashboards/views.ts';
 import { el, replaceChildren } from '../dom.ts';
-import {
-  type MonitorContext,
-  apiUrl,
-  count,
-  duration,
-  heading,
-  loadView,
-  statusBadge,
-} from './quality-common.ts';
+import type { MonitorContext } from './context.ts';
+import { apiUrl, count, duration, heading, loadView, statusBadge } from './quality-common.ts';
 
 use([GraphChart, GridComponent, TooltipComponent, CanvasRenderer]);
 

@@ -1,17 +1,8 @@
 /** What the monitor's quality views share: loading their JSON into the page, tables, badges. */
 import { getJson } from '../api.ts';
 import { type Child, el, replaceChildren } from '../dom.ts';
-import type { Layout } from '../nav.ts';
 import { fetchFailure, loading } from '../notices.ts';
-
-/** Where a monitor view draws, and what it is asked for (`/<project>/monitor/<view>[/<id>]`). */
-export interface MonitorContext {
-  app: HTMLElement;
-  layout: Layout;
-  project: string;
-  view: string;
-  id: string | undefined;
-}
+import type { MonitorContext } from './context.ts';
 
 /**
  * Fetches a view's JSON and draws it; the page's `#app[data-state]` is ready once `draw` is done

@@ -5,7 +5,8 @@
 import type { QuarantineView } from '../../dashboards/views.ts';
 import { ChartView, PALETTE } from '../components/echarts.ts';
 import { el, replaceChildren } from '../dom.ts';
-import { type MonitorContext, apiUrl, count, heading, loadView, row, table } from './quality-common.ts';
+import type { MonitorContext } from './context.ts';
+import { apiUrl, count, heading, loadView, row, table } from './quality-common.ts';
 
 const FILTERS = [
   ['source', 'Source'],

@@ -5,7 +5,8 @@
 import type { ReconciliationView } from '../../dashboards/views.ts';
 import { ChartView, PALETTE } from '../components/echarts.ts';
 import { el, replaceChildren } from '../dom.ts';
-import { type MonitorContext, apiUrl, heading, loadView, numberCell, row, table } from './quality-common.ts';
+import type { MonitorContext } from './context.ts';
+import { apiUrl, heading, loadView, numberCell, row, table } from './quality-common.ts';
 
 export function showReconciliation(context: MonitorContext): Promise<void> {
   return loadView<ReconciliationView>(context, apiUrl(context, 'reconciliation'), async (view) => {

@@ -71,9 +71,7 @@ export function drawTimeline(view: MonitorRunView): HTMLElement {
     el(
       'p',
       { class: 'gantt-legend' },
-      ...['success', 'failed', 'running', 'skipped'].map((s) =>
-        el('span', { class: `gantt-key gantt-${s}` }, s),
-      ),
+      ...legendStatuses(timeline).map((s) => el('span', { class: `gantt-key gantt-${s}` }, s)),
       el('span', { class: 'gantt-key gantt-key-critical' }, 'critical path'),
       timeline.criticalPath.length
         ? el('span', { class: 'gantt-path', 'data-role': 'critical-path' }, timeline.criticalPath.join(' → '))
@@ -82,6 +80,12 @@ export function drawTimeline(view: MonitorRunView): HTMLElement {
     axis,
     ...rows,
   );
+}
+
+/** The statuses the key names: the usual four, and `interrupted` when an attempt was. */
+function legendStatuses(timeline: MonitorRunView['timeline']): string[] {
+  const interrupted = timeline.tasks.some((t) => t.attempts.some((a) => a.status === 'interrupted'));
+  return ['success', 'failed', 'running', 'skipped', ...(interrupted ? ['interrupted'] : [])];
 }
 
 /** The reason beside the skipped task's mark: after it on the left half, before it on the right. */

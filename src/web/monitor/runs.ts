@@ -14,7 +14,7 @@ import { monitorUrl } from '../nav.ts';
 import { fetchFailure } from '../notices.ts';
 import { duration, layerFigures, notRecorded, statusBadge, when } from './run-format.ts';
 import { drawTimeline } from './runs-timeline.ts';
-import type { MonitorContext } from './views.ts';
+import type { MonitorContext } from './context.ts';
 
 export const POLL_LIVE_MS = 1500;
 export const POLL_IDLE_MS = 3000;

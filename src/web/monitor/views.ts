@@ -3,20 +3,12 @@
  * registered for `<view>` (`id` is the rest of the address, e.g. a run's id). A view not
  * registered here shows "not available". Each half of the monitor adds its own lines.
  */
-import type { Layout } from '../nav.ts';
 import { showChecks } from './checks.ts';
+import type { MonitorContext } from './context.ts';
 import { showLineage } from './lineage.ts';
 import { showQuarantine } from './quarantine.ts';
 import { showReconciliation } from './reconciliation.ts';
 import { showRun, showRuns } from './runs.ts';
-
-export interface MonitorContext {
-  app: HTMLElement;
-  layout: Layout;
-  project: string;
-  view: string;
-  id: string | undefined;
-}
 
 /** Draws a view into `context.layout.main`; returns a function that stops it (timers, polling). */
 export type MonitorRender = (context: MonitorContext) => (() => void) | void;
