@@ -1,5 +1,5 @@
 import { StrataError } from '../errors/strata-error.ts';
-import { isIsoDate } from '../time/dates.ts';
+import { checkedDateParam } from '../dashboards/resolve-inputs.ts';
 
 /**
  * Reading the query parameters of the dashboards' and the monitor's API: each bad value is
@@ -24,17 +24,7 @@ export function textParam(params: URLSearchParams, name: string): string | null 
 /** A YYYY-MM-DD parameter, or null when absent. */
 export function dateParam(params: URLSearchParams, name: string): string | null {
   const value = textParam(params, name);
-  if (value !== null && !isIsoDate(value)) {
-    throw new StrataError(
-      'DASHBOARD_BAD_INPUT',
-      `${name} must be a date written YYYY-MM-DD, got "${clip(value)}"`,
-      {
-        field: name,
-        hint: `Pass e.g. ${name}=2025-01-31.`,
-      },
-    );
-  }
-  return value;
+  return value === null ? null : checkedDateParam(name, value);
 }
 
 /** A whole number parameter within bounds, or its fallback when absent. */

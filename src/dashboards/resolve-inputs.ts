@@ -47,17 +47,7 @@ function dateRangeValue(
     const name = `${input.name}_${suffix}`;
     const value = params.get(name);
     if (value === null || value === '') return undefined;
-    if (!isIsoDate(value)) {
-      throw new StrataError(
-        'DASHBOARD_BAD_INPUT',
-        `${name} must be a date written YYYY-MM-DD, got "${clip(value)}"`,
-        {
-          field: name,
-          hint: `Pass e.g. ${name}=2025-01-31.`,
-        },
-      );
-    }
-    return value;
+    return checkedDateParam(name, value);
   };
   // Without a `from`, the range is the default span (or all the data) ending at its `to`.
   const to = given('to') ?? bounds?.max ?? today;
@@ -121,4 +111,19 @@ function maxDate(a: string | null, b: string): string {
 
 function clip(value: string): string {
   return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
+/** A request parameter that must be a date: the value, or DASHBOARD_BAD_INPUT naming it. */
+export function checkedDateParam(name: string, value: string): string {
+  if (!isIsoDate(value)) {
+    throw new StrataError(
+      'DASHBOARD_BAD_INPUT',
+      `${name} must be a date written YYYY-MM-DD, got "${clip(value)}"`,
+      {
+        field: name,
+        hint: `Pass e.g. ${name}=2025-01-31.`,
+      },
+    );
+  }
+  return value;
 }
