@@ -1,4 +1,4 @@
-import { ensureAuditSchema } from '../audit/recorder.ts';
+import { auditReady } from './monitor-audit.ts';
 import {
   type HealthRun,
   type ScheduleDateRow,
@@ -24,15 +24,6 @@ import {
 
 export { ScheduleLoop, type QueueEntry, type ScheduleEvent } from './schedule-loop.ts';
 export { clockFromEnv, createClock, type Clock } from '../schedule/clock.ts';
-
-/** Warehouses whose audit schema this process has made sure of: /healthz is polled, and writes nothing. */
-const ensured = new WeakSet<Engine>();
-
-async function auditReady(engine: Engine): Promise<void> {
-  if (ensured.has(engine)) return;
-  await ensureAuditSchema(engine);
-  ensured.add(engine);
-}
 
 /** A schedule with what it expects, what is done and what is missing, as of `now`. */
 export interface ScheduleState {

@@ -1,7 +1,7 @@
-import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_HOST } from './defaults.ts';
+import { type RunningServer, listen } from './listen.ts';
 import { statusOf } from './status.ts';
 import { type HealthSource, registerHealthzRoute } from './healthz-route.ts';
 import { type OwnerRoutesOptions, mountOwnerRoutes } from './owner-routes.ts';
@@ -43,48 +43,10 @@ export function createScheduleApp(options: ScheduleAppOptions): Hono {
   return app;
 }
 
-export interface RunningScheduleServer {
-  url: string;
-  host: string;
-  port: number;
-  close(): Promise<void>;
-}
-
 /** Listens on host:port (0: any free port) with an app (createScheduleApp's, or one with more mounted). */
-export async function listenScheduleApp(
+export function listenScheduleApp(
   app: Hono,
   options: { port?: number; host?: string } = {},
-): Promise<RunningScheduleServer> {
-  const host = options.host ?? DEFAULT_HOST;
-  const wanted = options.port ?? 0;
-  const server: ServerType = serve({ fetch: app.fetch, port: wanted, hostname: host });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('listening', () => {
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : wanted);
-    });
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new StrataError(
-          'SERVE_PORT_IN_USE',
-          `cannot listen on ${host}:${wanted}: ${error.code ?? error.message}`,
-          {
-            hint: 'Pick another port with --port (0: any free one), or stop the program using this one.',
-            cause: error,
-          },
-        ),
-      ),
-    );
-  });
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${shownHost}:${port}/`,
-    host,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
-  };
+): Promise<RunningServer> {
+  return listen(app, options.host ?? DEFAULT_HOST, options.port ?? 0);
 }
