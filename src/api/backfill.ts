@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { processState } from '../audit/host-process.ts';
 import {
   type Backfill,
   createBackfill,
@@ -249,9 +250,9 @@ async function resumableBackfill(engine: Engine, resume: string | boolean | unde
   }
   if (
     found.status === 'running' &&
-    found.host === hostname() &&
     found.pid !== null &&
-    processLives(found.pid)
+    found.pid !== process.pid &&
+    processState(found.pid, found.host) === 'alive'
   ) {
     throw new StrataError(
       'RUN_LOCKED',
@@ -267,15 +268,4 @@ async function resumableBackfill(engine: Engine, resume: string | boolean | unde
     });
   }
   return found.backfillId;
-}
-
-/** Whether a process of this host is alive (signal 0 only asks; EPERM: alive, another user's). */
-function processLives(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { chmod, mkdir, readFile, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { processState } from '../audit/host-process.ts';
 import { join } from 'node:path';
 import type { Engine } from '../engine/types.ts';
 
@@ -96,14 +97,7 @@ export async function removeOwnerFile(projectRoot: string, token: string): Promi
  * that died (or written on another host sharing the folder) names no one to ask.
  */
 export function ownerIsAlive(owner: OwnerFile): boolean {
-  if (owner.host !== hostname()) return false;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return processState(owner.pid, owner.host) === 'alive';
 }
 
 /** A warehouse a long-lived process holds open: the project's folder and its engine. */

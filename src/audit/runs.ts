@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { processState } from './host-process.ts';
 import type { Engine, Row } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { type AuditReader, nullableNumber, nullableString, utcIso } from './values.ts';
@@ -245,15 +245,7 @@ export async function markInterrupted<
 
 /** True when the run was started on this host by a process that has ended. */
 function processGone(run: { pid?: number | null; host?: string | null }): boolean {
-  if (run.pid == null || run.host !== hostname()) return false;
-  try {
-    // Signal 0 only asks whether the process exists.
-    process.kill(run.pid, 0);
-    return false;
-  } catch (error) {
-    // EPERM: it exists, owned by another user.
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return run.pid != null && processState(run.pid, run.host ?? null) === 'gone';
 }
 
 async function aRunIsLive(engine: Engine): Promise<boolean> {
