@@ -91,6 +91,18 @@ export const LAYERS = [
     may: ['engine', 'config', 'errors'],
   },
   {
+    name: 'lineage',
+    paths: ['src/lineage'],
+    holds: "column-level lineage: a model's output columns traced to upstream columns by a SQL parser — pure",
+    may: ['errors'],
+  },
+  {
+    name: 'docs',
+    paths: ['src/docs'],
+    holds: 'the documentation site: its data (types) and its pages rendered from them — pure',
+    may: ['lineage', 'dashboards', 'errors'],
+  },
+  {
     name: 'project',
     paths: ['src/project'],
     holds: 'reading a project folder into a validated DAG and its dashboard pages',
@@ -172,6 +184,8 @@ export const LAYERS = [
       'version.ts',
       { name: 'engine/duckdb', only: ['file-profile.ts'] },
       'schedule',
+      'lineage',
+      'docs',
     ],
   },
   {
@@ -200,7 +214,7 @@ export const LAYERS = [
     name: 'serve',
     paths: ['src/serve'],
     holds: '`strata serve`: the HTTP app (hono), thin handlers over `api/`, one error handler',
-    may: ['api', 'dashboards', 'errors', 'time', 'version.ts'],
+    may: ['api', 'dashboards', 'docs', 'errors', 'time', 'version.ts'],
   },
   {
     name: 'cli',
@@ -218,6 +232,8 @@ export const LAYERS = [
         name: 'dashboards',
         only: ['types.ts', 'views.ts', 'monitor-runs-views.ts', 'monitor-quality-views.ts'],
       },
+      { name: 'docs', only: ['types.ts'] },
+      { name: 'lineage', only: ['types.ts'] },
     ],
   },
 ];
