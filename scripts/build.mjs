@@ -14,7 +14,8 @@
  *   in dist/ (checked below). The assets they find are copied: src/templates/**,
  *   src/config/resolve-strata.hooks.js.
  * - The browser code of `strata serve` (src/web/main.ts) is bundled on its own, for the browser, into
- *   dist/web/app.js beside a copy of src/web/app.css.
+ *   dist/web/app.js beside a copy of src/web/app.css; the docs site's (src/web/docs/main.ts) into
+ *   dist/web/docs.js beside a copy of src/web/docs/docs.css.
  * - `tsc -p tsconfig.build.json` writes the declarations to dist/types/ (with `--js-only`, skipped:
  *   `npm test` and `npm run bench` rebuild the JavaScript alone, in about a second).
  */
@@ -118,6 +119,23 @@ const web = await build({
 });
 cpSync(join(SRC, 'web', 'app.css'), join(DIST, 'web', 'app.css'));
 const webBytes = Object.values(web.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+
+// The documentation site's script and stylesheet (src/web/docs/), which `strata docs` copies into
+// the site's assets/ (src/docs/layout.ts `DOCS_ASSETS` names them) and `strata serve` answers
+// under /docs/<project>/assets/.
+await build({
+  absWorkingDir: ROOT,
+  entryPoints: ['src/web/docs/main.ts'],
+  outfile: join(DIST, 'web', 'docs.js'),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+cpSync(join(SRC, 'web', 'docs', 'docs.css'), join(DIST, 'web', 'docs.css'));
 
 cpSync(join(SRC, 'templates'), join(DIST, 'templates'), { recursive: true });
 mkdirSync(join(DIST, 'config'), { recursive: true });

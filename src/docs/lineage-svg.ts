@@ -1,0 +1,153 @@
+import { layeredLayout } from '../dashboards/lineage-layout.ts';
+import { type Html, html, raw } from './html.ts';
+import type { DocsLineage, DocsLineageNode } from './types.ts';
+
+/**
+ * The lineage graph as inline SVG, drawn when the page is written so it shows without JavaScript:
+ * depth is the column, order the row; each node is a link to its page (`data-node` = its id) and
+ * each edge a path (`data-source`, `data-target`). docs.js adds the highlighting of a node's
+ * upstream and downstream and the zoom.
+ */
+
+const COLUMN = 230;
+const ROW = 46;
+const NODE_W = 184;
+const NODE_H = 30;
+const PAD = 12;
+/** Characters that fit in a node at 12 px; a longer name is cut, whole in its tooltip. */
+const FITS = 25;
+
+export interface GraphOptions {
+  /** The node's link (root-relative, already relative to the page) or null when it has no page. */
+  href: (node: DocsLineageNode) => string | null;
+  /** The node the page is about, drawn as such. */
+  focus?: string;
+  /** Label for screen readers. */
+  label: string;
+}
+
+const cut = (name: string) => (name.length > FITS ? `${name.slice(0, FITS - 1)}…` : name);
+
+export function lineageSvg(lineage: DocsLineage, options: GraphOptions): Html {
+  const nodes = lineage.nodes;
+  const at = new Map(nodes.map((node) => [node.id, node]));
+  const edges = lineage.edges.filter((edge) => at.has(edge.source) && at.has(edge.target));
+  const columns = Math.max(0, ...nodes.map((n) => n.depth)) + 1;
+  const rows = Math.max(0, ...nodes.map((n) => n.order)) + 1;
+  const width = PAD * 2 + (columns - 1) * COLUMN + NODE_W;
+  const height = PAD * 2 + (rows - 1) * ROW + NODE_H;
+  const x = (n: DocsLineageNode) => PAD + n.depth * COLUMN;
+  const y = (n: DocsLineageNode) => PAD + n.order * ROW;
+
+  const paths = edges.map((edge) => {
+    const from = at.get(edge.source) as DocsLineageNode;
+    const to = at.get(edge.target) as DocsLineageNode;
+    const x1 = x(from) + NODE_W;
+    const y1 = y(from) + NODE_H / 2;
+    const x2 = x(to) - 4;
+    const y2 = y(to) + NODE_H / 2;
+    const bend = Math.max(30, (x2 - x1) / 2);
+    const d = `M${x1} ${y1} C${x1 + bend} ${y1} ${x2 - bend} ${y2} ${x2} ${y2}`;
+    return html`<path
+      class="lg-edge"
+      d="${d}"
+      data-source="${edge.source}"
+      data-target="${edge.target}"
+      marker-end="url(#lg-arrow)"
+    />`;
+  });
+
+  const boxes = nodes.map((node) => {
+    const href = options.href(node);
+    const label = node.kind === 'page' ? `▤ ${node.name}` : node.name;
+    const focus = node.id === options.focus ? ' lg-focus' : '';
+    const shape = html`<rect x="${x(node)}" y="${y(node)}" width="${NODE_W}" height="${NODE_H}" rx="6" /><text
+        x="${x(node) + 10}"
+        y="${y(node) + NODE_H / 2 + 4}"
+        >${cut(label)}</text
+      ><title>${node.kind} ${node.name}</title>`;
+    const inner = href === null ? shape : html`<a href="${href}">${shape}</a>`;
+    return html`<g class="lg-node lg-${node.kind}${focus}" data-node="${node.id}" data-kind="${node.kind}"
+      >${inner}</g
+    >`;
+  });
+
+  return html`<div class="lineage-box" data-role="lineage" data-nodes="${nodes.length}">
+    <svg
+      class="lineage"
+      xmlns="http://www.w3.org/2000/svg"
+      role="img"
+      aria-label="${options.label}"
+      width="${width}"
+      height="${height}"
+      viewBox="0 0 ${width} ${height}"
+      data-width="${width}"
+      data-height="${height}"
+    >
+      <defs>
+        <marker
+          id="lg-arrow"
+          viewBox="0 0 8 8"
+          refX="7"
+          refY="4"
+          markerWidth="7"
+          markerHeight="7"
+          orient="auto-start-reverse"
+        >
+          <path d="M0 0 L8 4 L0 8 z" />
+        </marker>
+      </defs>
+      <g class="lg-edges">${paths}</g>
+      <g class="lg-nodes">${boxes}</g>
+    </svg>
+  </div>`;
+}
+
+/** A legend of the node kinds, for the graphs. */
+export function lineageLegend(): Html {
+  return raw(
+    '<p class="lg-legend"><span class="lg-key lg-source">source</span><span class="lg-key lg-seed">seed</span><span class="lg-key lg-model">model</span><span class="lg-key lg-page">dashboard page</span><span class="lg-hint">Hover or focus a node to follow its lineage.</span></p>',
+  );
+}
+
+/**
+ * The part of the project's lineage around one node: its ancestors, its descendants and itself,
+ * laid out again so the graph is as small as that part.
+ */
+export function neighbourhood(lineage: DocsLineage, id: string): DocsLineage {
+  const up = new Map<string, string[]>();
+  const down = new Map<string, string[]>();
+  for (const { source, target } of lineage.edges) {
+    up.set(target, [...(up.get(target) ?? []), source]);
+    down.set(source, [...(down.get(source) ?? []), target]);
+  }
+  const keep = new Set<string>([id]);
+  const walk = (start: string, next: Map<string, string[]>) => {
+    const queue = [start];
+    const seen = new Set<string>([start]);
+    while (queue.length > 0) {
+      const at = queue.shift() as string;
+      for (const other of next.get(at) ?? []) {
+        if (seen.has(other)) continue;
+        seen.add(other);
+        keep.add(other);
+        queue.push(other);
+      }
+    }
+  };
+  walk(id, up);
+  walk(id, down);
+  const nodes = lineage.nodes.filter((node) => keep.has(node.id));
+  const edges = lineage.edges.filter((edge) => keep.has(edge.source) && keep.has(edge.target));
+  // Only edges inside the part: an ancestor's other children are not drawn.
+  const inside = new Map<string, string[]>();
+  for (const { source, target } of edges) inside.set(target, [...(inside.get(target) ?? []), source]);
+  const layout = layeredLayout(
+    nodes.map((node) => node.id),
+    inside,
+  );
+  return {
+    nodes: nodes.map((node) => ({ ...node, ...(layout.get(node.id) ?? { depth: 0, order: 0 }) })),
+    edges,
+  };
+}

@@ -1,0 +1,88 @@
+import { type EntityKind, columnAnchor, entityPath, link, tableAnchor } from './paths.ts';
+import type { DocsCheck, DocsColumn, DocsData, DocsLineageNode, DocsPage } from './types.ts';
+import { type Html, html } from './html.ts';
+
+/** A page of the site for a node: its root-relative path, the anchor when it is a part of a page. */
+export interface Place {
+  path: string;
+  anchor?: string;
+}
+
+/**
+ * What every page renderer looks up: where a node (source, source table, seed, model, dashboard
+ * page) has its page, which columns it documents (so a link to a column's anchor is made only when
+ * the anchor exists), and the checks by id and by node.
+ */
+export class Site {
+  readonly checks: ReadonlyMap<string, DocsCheck>;
+  private readonly places = new Map<string, Place>();
+  private readonly pageNames = new Map<string, DocsPage>();
+  private readonly columns = new Map<string, ReadonlySet<string>>();
+  private readonly checksByNode = new Map<string, DocsCheck[]>();
+
+  constructor(readonly data: DocsData) {
+    this.checks = new Map(data.checks.map((check) => [check.id, check]));
+    const add = (kind: EntityKind, name: string, columns: readonly DocsColumn[]) => {
+      this.places.set(name, { path: entityPath(kind, name) });
+      this.columns.set(name, new Set(columns.map((column) => column.name)));
+    };
+    for (const source of data.sources) {
+      // A table a source also builds is a part of the source's page (unless it has its own).
+      for (const table of source.provides) {
+        this.places.set(table, { path: entityPath('source', source.name), anchor: tableAnchor(table) });
+      }
+    }
+    for (const source of data.sources) add('source', source.name, source.columns);
+    for (const seed of data.seeds) add('seed', seed.name, seed.columns);
+    for (const model of data.models) add('model', model.name, model.columns);
+    for (const page of data.pages) this.pageNames.set(page.name, page);
+    for (const check of data.checks) {
+      this.checksByNode.set(check.target, [...(this.checksByNode.get(check.target) ?? []), check]);
+    }
+  }
+
+  /** The place of a node by name, or of a dashboard page (`page:<name>` or a name no node has). */
+  place(name: string): Place | null {
+    const node = this.places.get(name);
+    if (node) return node;
+    const page = name.startsWith('page:') ? name.slice('page:'.length) : name;
+    return this.pageNames.has(page) ? { path: entityPath('page', page) } : null;
+  }
+
+  /** The place of a graph node. */
+  placeOf(node: DocsLineageNode): Place | null {
+    if (node.kind === 'page') {
+      return this.pageNames.has(node.name) ? { path: entityPath('page', node.name) } : null;
+    }
+    return this.places.get(node.name) ?? null;
+  }
+
+  /** The link from `from` to a place. */
+  href(from: string, place: Place): string {
+    return link(from, place.path, place.anchor);
+  }
+
+  /** A node's name linked to its page (plain text when it has none). */
+  nodeLink(from: string, name: string): Html {
+    const place = this.place(name);
+    const shown = name.startsWith('page:') ? name.slice('page:'.length) : name;
+    return place ? html`<a href="${this.href(from, place)}">${shown}</a>` : html`<span>${shown}</span>`;
+  }
+
+  /** A column of a node, linked to its anchor when the node's page lists it, else to the node. */
+  columnLink(from: string, node: string, column: string): Html {
+    const place = this.places.get(node);
+    if (!place) return html`<span>${node}.${column}</span>`;
+    const anchor = this.columns.get(node)?.has(column) ? columnAnchor(column) : place.anchor;
+    const href = link(from, place.path, anchor);
+    return html`<a href="${href}">${node}.<b>${column}</b></a>`;
+  }
+
+  checksOf(node: string): DocsCheck[] {
+    return this.checksByNode.get(node) ?? [];
+  }
+
+  checkHref(from: string, id: string): string {
+    return link(from, entityPath('check', id));
+  }
+}
