@@ -13,7 +13,7 @@ const ENTITIES: Record<string, string> = {
 export const esc = (text: string | number): string =>
   String(text).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 
-/** A piece of HTML already escaped: `html` leaves it as is, where a string is escaped. */
+/** A piece of HTML already escaped: `h` leaves it as is, where a string is escaped. */
 export interface Html {
   readonly __html: string;
 }
@@ -33,7 +33,7 @@ const piece = (value: Piece): string => {
  * A tagged template whose interpolated values are escaped unless they are `Html` already; arrays
  * are joined, `null`/`undefined`/`false` leave nothing.
  */
-export function html(strings: TemplateStringsArray, ...values: Piece[]): Html {
+export function h(strings: TemplateStringsArray, ...values: Piece[]): Html {
   let out = strings[0] ?? '';
   values.forEach((value, i) => {
     out += piece(value) + (strings[i + 1] ?? '');
@@ -55,5 +55,5 @@ export function richText(text: string): Html {
 export function badge(status: string | null | undefined): Html {
   const name = status ?? 'not run';
   const cls = name.toLowerCase().replace(/[^a-z]+/g, '-');
-  return html`<span class="badge badge-${cls}" data-status="${name}">${name}</span>`;
+  return h`<span class="badge badge-${cls}" data-status="${name}">${name}</span>`;
 }

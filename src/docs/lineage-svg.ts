@@ -1,5 +1,5 @@
 import { layeredLayout } from '../dashboards/lineage-layout.ts';
-import { type Html, html, raw } from './html.ts';
+import { type Html, h, raw } from './html.ts';
 import type { DocsLineage, DocsLineageNode } from './types.ts';
 
 /**
@@ -18,7 +18,7 @@ const PAD = 12;
 const FITS = 25;
 
 export interface GraphOptions {
-  /** The node's link (root-relative, already relative to the page) or null when it has no page. */
+  /** The node's link from the page that holds the graph, or null when it has no page. */
   href: (node: DocsLineageNode) => string | null;
   /** The node the page is about, drawn as such. */
   focus?: string;
@@ -44,63 +44,27 @@ export function lineageSvg(lineage: DocsLineage, options: GraphOptions): Html {
     const to = at.get(edge.target) as DocsLineageNode;
     const x1 = x(from) + NODE_W;
     const y1 = y(from) + NODE_H / 2;
-    const x2 = x(to) - 4;
+    const x2 = x(to) - 3;
     const y2 = y(to) + NODE_H / 2;
     const bend = Math.max(30, (x2 - x1) / 2);
     const d = `M${x1} ${y1} C${x1 + bend} ${y1} ${x2 - bend} ${y2} ${x2} ${y2}`;
-    return html`<path
-      class="lg-edge"
-      d="${d}"
-      data-source="${edge.source}"
-      data-target="${edge.target}"
-      marker-end="url(#lg-arrow)"
-    />`;
+    return h`<path class="lg-edge" d="${d}" data-source="${edge.source}" data-target="${edge.target}" marker-end="url(#lg-arrow)"/>`;
   });
 
   const boxes = nodes.map((node) => {
     const href = options.href(node);
     const label = node.kind === 'page' ? `▤ ${node.name}` : node.name;
     const focus = node.id === options.focus ? ' lg-focus' : '';
-    const shape = html`<rect x="${x(node)}" y="${y(node)}" width="${NODE_W}" height="${NODE_H}" rx="6" /><text
-        x="${x(node) + 10}"
-        y="${y(node) + NODE_H / 2 + 4}"
-        >${cut(label)}</text
-      ><title>${node.kind} ${node.name}</title>`;
-    const inner = href === null ? shape : html`<a href="${href}">${shape}</a>`;
-    return html`<g class="lg-node lg-${node.kind}${focus}" data-node="${node.id}" data-kind="${node.kind}"
-      >${inner}</g
-    >`;
+    const shape = h`<rect x="${x(node)}" y="${y(node)}" width="${NODE_W}" height="${NODE_H}" rx="6"/><text x="${x(node) + 10}" y="${y(node) + NODE_H / 2 + 4}">${cut(label)}</text><title>${node.kind} ${node.name}</title>`;
+    const inner = href === null ? shape : h`<a href="${href}">${shape}</a>`;
+    return h`<g class="lg-node lg-${node.kind}${focus}" data-node="${node.id}" data-kind="${node.kind}">${inner}</g>\n`;
   });
 
-  return html`<div class="lineage-box" data-role="lineage" data-nodes="${nodes.length}">
-    <svg
-      class="lineage"
-      xmlns="http://www.w3.org/2000/svg"
-      role="img"
-      aria-label="${options.label}"
-      width="${width}"
-      height="${height}"
-      viewBox="0 0 ${width} ${height}"
-      data-width="${width}"
-      data-height="${height}"
-    >
-      <defs>
-        <marker
-          id="lg-arrow"
-          viewBox="0 0 8 8"
-          refX="7"
-          refY="4"
-          markerWidth="7"
-          markerHeight="7"
-          orient="auto-start-reverse"
-        >
-          <path d="M0 0 L8 4 L0 8 z" />
-        </marker>
-      </defs>
-      <g class="lg-edges">${paths}</g>
-      <g class="lg-nodes">${boxes}</g>
-    </svg>
-  </div>`;
+  return h`<div class="lineage-box" data-role="lineage" data-nodes="${nodes.length}"><svg class="lineage" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${options.label}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-width="${width}" data-height="${height}">
+<defs><marker id="lg-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L8 4 L0 8 z"/></marker></defs>
+<g class="lg-edges">${paths}</g>
+<g class="lg-nodes">${boxes}</g>
+</svg></div>`;
 }
 
 /** A legend of the node kinds, for the graphs. */
@@ -122,11 +86,11 @@ export function neighbourhood(lineage: DocsLineage, id: string): DocsLineage {
     down.set(source, [...(down.get(source) ?? []), target]);
   }
   const keep = new Set<string>([id]);
-  const walk = (start: string, next: Map<string, string[]>) => {
-    const queue = [start];
-    const seen = new Set<string>([start]);
+  const walk = (next: Map<string, string[]>) => {
+    const queue = [id];
+    const seen = new Set<string>([id]);
     while (queue.length > 0) {
-      const at = queue.shift() as string;
+      const at = queue.pop() as string;
       for (const other of next.get(at) ?? []) {
         if (seen.has(other)) continue;
         seen.add(other);
@@ -135,11 +99,10 @@ export function neighbourhood(lineage: DocsLineage, id: string): DocsLineage {
       }
     }
   };
-  walk(id, up);
-  walk(id, down);
+  walk(up);
+  walk(down);
   const nodes = lineage.nodes.filter((node) => keep.has(node.id));
   const edges = lineage.edges.filter((edge) => keep.has(edge.source) && keep.has(edge.target));
-  // Only edges inside the part: an ancestor's other children are not drawn.
   const inside = new Map<string, string[]>();
   for (const { source, target } of edges) inside.set(target, [...(inside.get(target) ?? []), source]);
   const layout = layeredLayout(

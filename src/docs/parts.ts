@@ -1,75 +1,55 @@
-import { type Html, badge, html, richText } from './html.ts';
+import type { ColumnLineage } from '../lineage/types.ts';
+import { type Html, badge, h, richText } from './html.ts';
 import { columnAnchor } from './paths.ts';
 import type { Site } from './site.ts';
 import type { DocsCheck, DocsCheckResult, DocsColumn, DocsNodeBase } from './types.ts';
-import type { ColumnLineage } from '../lineage/types.ts';
 
 /** Pieces several pages share: facts, descriptions, column tables, check lists, node lists. */
 
 export function description(text: string | null): Html {
   return text === null || text.trim() === ''
-    ? html`<p class="muted undocumented">No description.</p>`
-    : html`<p class="description">${richText(text)}</p>`;
+    ? h`<p class="muted undocumented">No description.</p>`
+    : h`<p class="description">${richText(text)}</p>`;
 }
 
 /** A definition list of facts; a null value is left out. */
 export function facts(items: [string, Html | string | number | null][]): Html {
   const shown = items.filter(([, value]) => value !== null && value !== '');
-  return html`<dl class="facts">
-    ${shown.map(
-      ([term, value]) =>
-        html`<div data-fact="${term}">
-          <dt>${term}</dt>
-          <dd>${value}</dd>
-        </div>`,
-    )}
-  </dl>`;
+  return h`<dl class="facts">${shown.map(([term, value]) => h`<div data-fact="${term}"><dt>${term}</dt><dd>${value}</dd></div>`)}</dl>`;
 }
 
-export const code = (text: string): Html => html`<code>${text}</code>`;
+export const code = (text: string): Html => h`<code>${text}</code>`;
 
 /** A check's newest status as a badge linking to its page. */
 export function checkBadge(site: Site, from: string, check: DocsCheck): Html {
-  return html`<a
-    class="check-link"
-    href="${site.checkHref(from, check.id)}"
-    data-check="${check.id}"
-    title="${check.definition}"
-    >${badge(check.latest?.status ?? null)} <span>${check.type}</span></a
-  >`;
+  return h`<a class="check-link" href="${site.checkHref(from, check.id)}" data-check="${check.id}" title="${check.definition}">${badge(check.latest?.status ?? null)} <span>${check.type}</span></a>`;
 }
+
+const statusClass = (status: string) => status.toLowerCase().replace(/[^a-z]+/g, '-');
 
 /** A check's history, oldest first, as a row of dots. */
 export function historyDots(history: readonly DocsCheckResult[]): Html {
-  if (history.length === 0) return html`<span class="muted">no runs</span>`;
-  return html`<span class="dots" data-role="history"
-    >${history.map(
-      (result) =>
-        html`<span
-          class="dot dot-${result.status.toLowerCase().replace(/[^a-z]+/g, '-')}"
-          data-status="${result.status}"
-          title="${result.status} · ${result.startedAt}${result.failingRows === null ? '' : ` · ${result.failingRows} failing`}"
-        ></span>`,
-    )}</span
-  >`;
+  if (history.length === 0) return h`<span class="muted">no runs</span>`;
+  return h`<span class="dots" data-role="history">${history.map(
+    (result) =>
+      h`<span class="dot dot-${statusClass(result.status)}" data-status="${result.status}" title="${result.status} · ${result.startedAt}${result.failingRows === null ? '' : ` · ${result.failingRows} failing`}"></span>`,
+  )}</span>`;
 }
 
 /** The column lineage cell: derivation, inputs linked to their columns, and what is unresolved. */
 function lineageCell(site: Site, from: string, lineage: ColumnLineage | undefined): Html {
-  if (!lineage) return html`<span class="muted">—</span>`;
+  if (!lineage) return h`<span class="muted">—</span>`;
   const inputs =
     lineage.inputs.length === 0
       ? ''
-      : html`<ul class="inputs">
-          ${lineage.inputs.map((input) => html`<li>${site.columnLink(from, input.node, input.column)}</li>`)}
-        </ul>`;
+      : h`<ul class="inputs">${lineage.inputs.map((input) => h`<li>${site.columnLink(from, input.node, input.column)}</li>`)}</ul>`;
   const derivation = lineage.derivation
-    ? html`<span class="derivation derivation-${lineage.derivation}">${lineage.derivation}</span>`
+    ? h`<span class="derivation derivation-${lineage.derivation}">${lineage.derivation}</span>`
     : '';
   const unresolved = lineage.unresolved
-    ? html`<p class="unresolved" data-role="unresolved">Not resolved: ${richText(lineage.unresolved)}</p>`
+    ? h`<p class="unresolved" data-role="unresolved">Not resolved: ${richText(lineage.unresolved)}</p>`
     : '';
-  return html`${derivation}${inputs}${unresolved}`;
+  return h`${derivation}${inputs}${unresolved}`;
 }
 
 /**
@@ -82,7 +62,7 @@ export function columnsTable(
   columns: readonly DocsColumn[],
   lineage?: readonly ColumnLineage[] | null,
 ): Html {
-  if (columns.length === 0) return html`<p class="muted">No columns known (the table is not built yet).</p>`;
+  if (columns.length === 0) return h`<p class="muted">No columns known (the table is not built yet).</p>`;
   const byColumn = new Map((lineage ?? []).map((entry) => [entry.column.toLowerCase(), entry]));
   const withLineage = lineage !== undefined;
   const rows = columns.map((column) => {
@@ -90,98 +70,48 @@ export function columnsTable(
       const check = site.checks.get(id);
       return check ? [checkBadge(site, from, check)] : [];
     });
-    return html`<tr id="${columnAnchor(column.name)}" data-column="${column.name}">
-      <td class="col-name">
-        <a class="anchor" href="#${encodeURIComponent(columnAnchor(column.name))}">${column.name}</a>
-      </td>
-      <td class="col-type">
-        ${column.type === null ? html`<span class="muted">not built</span>` : code(column.type)}
-      </td>
-      <td class="col-desc">
-        ${column.description === null ? html`<span class="muted undocumented">—</span>` : richText(column.description)}
-      </td>
-      <td class="col-checks">${checks.length === 0 ? '' : html`<div class="check-list">${checks}</div>`}</td>
-      ${withLineage ? html`<td class="col-lineage">${lineageCell(site, from, byColumn.get(column.name.toLowerCase()))}</td>` : ''}
-    </tr>`;
+    return h`<tr id="${columnAnchor(column.name)}" data-column="${column.name}">
+<td class="col-name"><a class="anchor" href="#${encodeURIComponent(columnAnchor(column.name))}">${column.name}</a></td>
+<td class="col-type">${column.type === null ? h`<span class="muted">not built</span>` : code(column.type)}</td>
+<td class="col-desc">${column.description === null ? h`<span class="muted undocumented">—</span>` : richText(column.description)}</td>
+<td class="col-checks">${checks.length === 0 ? '' : h`<div class="check-list">${checks}</div>`}</td>
+${withLineage ? h`<td class="col-lineage">${lineageCell(site, from, byColumn.get(column.name.toLowerCase()))}</td>` : ''}
+</tr>\n`;
   });
-  return html`<div class="scroll">
-    <table class="columns" data-role="columns">
-      <thead>
-        <tr>
-          <th>Column</th>
-          <th>Type</th>
-          <th>Description</th>
-          <th>Checks</th>
-          ${withLineage ? html`<th>Comes from</th>` : ''}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
+  return h`<div class="scroll"><table class="columns" data-role="columns">
+<thead><tr><th>Column</th><th>Type</th><th>Description</th><th>Checks</th>${withLineage ? h`<th>Comes from</th>` : ''}</tr></thead>
+<tbody>${rows}</tbody></table></div>`;
 }
 
 /** The checks on a node: each with its column, type, severity, newest status and history. */
 export function checksTable(site: Site, from: string, checks: readonly DocsCheck[]): Html {
-  if (checks.length === 0) return html`<p class="muted">No checks.</p>`;
+  if (checks.length === 0) return h`<p class="muted">No checks.</p>`;
   const rows = checks.map(
-    (check) =>
-      html`<tr data-check="${check.id}" data-status="${check.latest?.status ?? ''}">
-        <td><a href="${site.checkHref(from, check.id)}">${check.id}</a></td>
-        <td>
-          ${check.column === null ? html`<span class="muted">table</span>` : site.columnLink(from, check.target, check.column)}
-        </td>
-        <td>${check.type}</td>
-        <td>${check.severity}</td>
-        <td>${badge(check.latest?.status ?? null)}</td>
-        <td>${check.latest?.failingRows ?? ''}</td>
-        <td>${historyDots(check.history)}</td>
-      </tr>`,
+    (check) => h`<tr data-check="${check.id}" data-status="${check.latest?.status ?? ''}">
+<td><a href="${site.checkHref(from, check.id)}">${check.id}</a></td>
+<td>${check.column === null ? h`<span class="muted">table</span>` : site.columnLink(from, check.target, check.column)}</td>
+<td>${check.type}</td><td>${check.severity}</td>
+<td>${badge(check.latest?.status ?? null)}</td>
+<td>${check.latest?.failingRows ?? ''}</td>
+<td>${historyDots(check.history)}</td></tr>\n`,
   );
-  return html`<div class="scroll">
-    <table class="checks" data-role="checks">
-      <thead>
-        <tr>
-          <th>Check</th>
-          <th>Column</th>
-          <th>Type</th>
-          <th>Severity</th>
-          <th>Latest</th>
-          <th>Failing rows</th>
-          <th>History</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
+  return h`<div class="scroll"><table class="checks" data-role="checks">
+<thead><tr><th>Check</th><th>Column</th><th>Type</th><th>Severity</th><th>Latest</th><th>Failing rows</th><th>History</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
 }
 
 /** Upstream and downstream, each a list of links. */
 export function neighbours(site: Site, from: string, node: DocsNodeBase): Html {
   const list = (names: readonly string[], role: string) =>
     names.length === 0
-      ? html`<p class="muted">None.</p>`
-      : html`<ul class="node-list" data-role="${role}">
-          ${names.map((name) => html`<li>${site.nodeLink(from, name)}</li>`)}
-        </ul>`;
-  return html`<div class="two">
-    <section>
-      <h2>Upstream</h2>
-      ${list(node.upstream, 'upstream')}
-    </section>
-    <section>
-      <h2>Downstream</h2>
-      ${list(node.downstream, 'downstream')}
-    </section>
-  </div>`;
+      ? h`<p class="muted">None.</p>`
+      : h`<ul class="node-list" data-role="${role}">${names.map((name) => h`<li>${site.nodeLink(from, name)}</li>`)}</ul>`;
+  return h`<div class="two">
+<section><h2>Upstream</h2>${list(node.upstream, 'upstream')}</section>
+<section><h2>Downstream</h2>${list(node.downstream, 'downstream')}</section>
+</div>`;
 }
 
 export function sqlBlock(title: string, sql: string, role: string): Html {
-  return html`<section class="sql">
-    <h2>${title}</h2>
-    <pre data-role="${role}"><code>${sql}</code></pre>
-  </section>`;
+  return h`<section class="sql"><h2>${title}</h2><pre data-role="${role}"><code>${sql}</code></pre></section>`;
 }

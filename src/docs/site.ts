@@ -1,6 +1,6 @@
+import { type Html, h } from './html.ts';
 import { type EntityKind, columnAnchor, entityPath, link, tableAnchor } from './paths.ts';
 import type { DocsCheck, DocsColumn, DocsData, DocsLineageNode, DocsPage } from './types.ts';
-import { type Html, html } from './html.ts';
 
 /** A page of the site for a node: its root-relative path, the anchor when it is a part of a page. */
 export interface Place {
@@ -10,8 +10,8 @@ export interface Place {
 
 /**
  * What every page renderer looks up: where a node (source, source table, seed, model, dashboard
- * page) has its page, which columns it documents (so a link to a column's anchor is made only when
- * the anchor exists), and the checks by id and by node.
+ * page) has its page, which columns it lists (so a link to a column's anchor is made only when the
+ * anchor exists), and the checks by id and by node.
  */
 export class Site {
   readonly checks: ReadonlyMap<string, DocsCheck>;
@@ -41,7 +41,7 @@ export class Site {
     }
   }
 
-  /** The place of a node by name, or of a dashboard page (`page:<name>` or a name no node has). */
+  /** The place of a node by name, or of a dashboard page (`page:<name>`, or a name no node has). */
   place(name: string): Place | null {
     const node = this.places.get(name);
     if (node) return node;
@@ -57,7 +57,7 @@ export class Site {
     return this.places.get(node.name) ?? null;
   }
 
-  /** The link from `from` to a place. */
+  /** The link from the page `from` to a place. */
   href(from: string, place: Place): string {
     return link(from, place.path, place.anchor);
   }
@@ -66,16 +66,23 @@ export class Site {
   nodeLink(from: string, name: string): Html {
     const place = this.place(name);
     const shown = name.startsWith('page:') ? name.slice('page:'.length) : name;
-    return place ? html`<a href="${this.href(from, place)}">${shown}</a>` : html`<span>${shown}</span>`;
+    return place ? h`<a href="${this.href(from, place)}">${shown}</a>` : h`<span>${shown}</span>`;
   }
 
   /** A column of a node, linked to its anchor when the node's page lists it, else to the node. */
   columnLink(from: string, node: string, column: string): Html {
     const place = this.places.get(node);
-    if (!place) return html`<span>${node}.${column}</span>`;
+    if (!place) return h`<span>${node}.${column}</span>`;
     const anchor = this.columns.get(node)?.has(column) ? columnAnchor(column) : place.anchor;
-    const href = link(from, place.path, anchor);
-    return html`<a href="${href}">${node}.<b>${column}</b></a>`;
+    return h`<a href="${link(from, place.path, anchor)}">${node}.<b>${column}</b></a>`;
+  }
+
+  /** A column's name linked to its anchor (for lists grouped by node). */
+  columnNameLink(from: string, node: string, column: string): Html {
+    const place = this.places.get(node);
+    if (!place) return h`<code>${column}</code>`;
+    const anchor = this.columns.get(node)?.has(column) ? columnAnchor(column) : place.anchor;
+    return h`<a href="${link(from, place.path, anchor)}">${column}</a>`;
   }
 
   checksOf(node: string): DocsCheck[] {
