@@ -14,6 +14,8 @@ const ROW = 46;
 const NODE_W = 184;
 const NODE_H = 30;
 const PAD = 12;
+/** The room between two columns, where an edge may climb or fall without crossing a box. */
+const GAP = COLUMN - NODE_W - 6;
 /** Characters that fit in a node at 12 px; a longer name is cut, whole in its tooltip. */
 const FITS = 25;
 
@@ -46,8 +48,13 @@ export function lineageSvg(lineage: DocsLineage, options: GraphOptions): Html {
     const y1 = y(from) + NODE_H / 2;
     const x2 = x(to) - 3;
     const y2 = y(to) + NODE_H / 2;
-    const bend = Math.max(30, (x2 - x1) / 2);
-    const d = `M${x1} ${y1} C${x1 + bend} ${y1} ${x2 - bend} ${y2} ${x2} ${y2}`;
+    // An edge that skips a column runs along the gap above its target's row, not through the
+    // boxes of the columns between.
+    const lane = y(to) - (ROW - NODE_H) / 2;
+    const d =
+      to.depth - from.depth > 1
+        ? `M${x1} ${y1} C${x1 + GAP / 2} ${y1} ${x1 + GAP / 2} ${lane} ${x1 + GAP} ${lane} L${x2 - GAP} ${lane} C${x2 - GAP / 2} ${lane} ${x2 - GAP / 2} ${y2} ${x2} ${y2}`
+        : `M${x1} ${y1} C${x1 + 24} ${y1} ${x2 - 24} ${y2} ${x2} ${y2}`;
     return h`<path class="lg-edge" d="${d}" data-source="${edge.source}" data-target="${edge.target}" marker-end="url(#lg-arrow)"/>`;
   });
 

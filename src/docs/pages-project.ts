@@ -47,13 +47,15 @@ function layers(site: Site, from: string): Html {
 export function indexPage(site: Site): PageSpec {
   const from = ROOT_PAGES.index;
   const { data } = site;
-  const stat = (label: string, n: number, to?: string) =>
-    h`<div class="stat" data-count="${label}"><span class="big">${n}</span>${to ? h`<a href="${link(from, to)}">${label}</a>` : label}</div>`;
-  const list = (title: string, items: Html[]) =>
-    items.length === 0 ? '' : h`<section><h2>${title}</h2><ul class="node-list">${items}</ul></section>`;
+  const stat = (label: string, n: number, href: string) =>
+    h`<a class="stat" data-count="${label}" href="${href}"><span class="big">${n}</span>${label}</a>`;
+  const list = (id: string, title: string, items: Html[]) =>
+    items.length === 0
+      ? ''
+      : h`<section id="${id}"><h2>${title}</h2><ul class="node-list">${items}</ul></section>`;
   const body = h`<p class="kicker">Project</p><h1 data-role="title">${data.project.name}</h1>
 <div class="stats">
-${stat('sources', data.sources.length)}${stat('seeds', data.seeds.length)}${stat('models', data.models.length)}${stat('checks', data.checks.length, ROOT_PAGES.checks)}${stat('dashboard pages', data.pages.length)}
+${stat('sources', data.sources.length, '#sources')}${stat('seeds', data.seeds.length, '#seeds')}${stat('models', data.models.length, '#models')}${stat('checks', data.checks.length, link(from, ROOT_PAGES.checks))}${stat('dashboard pages', data.pages.length, '#pages')}
 </div>
 <div class="two">
 <section><h2>Documentation coverage</h2>${coverageFigure(site)}<p><a href="${link(from, ROOT_PAGES.coverage)}">Columns without a description</a></p></section>
@@ -65,15 +67,18 @@ ${facts([
   ['strata', data.project.strataVersion],
 ])}
 ${list(
+  'sources',
   'Sources',
   data.sources.map((source) => nodeItem(from, 'source', source)),
 )}
 ${list(
+  'seeds',
   'Seeds',
   data.seeds.map((seed) => nodeItem(from, 'seed', seed)),
 )}
-<section><h2>Models by layer</h2>${layers(site, from)}</section>
+<section id="models"><h2>Models by layer</h2>${layers(site, from)}</section>
 ${list(
+  'pages',
   'Dashboard pages',
   data.pages.map(
     (page) =>
