@@ -1,0 +1,227 @@
+/**
+ * The documentation site in Chromium (playwright-core), opened from the file system (file://, no
+ * server): every link of every page reaches a file and its anchor, the lineage graph holds every
+ * node and highlights a node's lineage, search finds a column by a word of its description, and no
+ * page logs an error. Screenshots of every page type at 1280 and 390 px in
+ * test-artifacts/screenshots/ (docs-*.png), to be looked at.
+ */
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOCS_ASSETS, type DocsFile, renderDocsSite } from '../../src/docs/render-site.ts';
+import { slug } from '../../src/docs/paths.ts';
+import type { DocsData } from '../../src/docs/types.ts';
+import { sampleDocsData } from '../docs/sample-docs-data.ts';
+import { SCREENSHOTS, collectErrors, launchChromium } from './chromium.ts';
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+/** Writes the site's files and the bundled assets (dist/web, built by `npm test`'s pretest). */
+async function writeSite(files: readonly DocsFile[], dir: string): Promise<void> {
+  for (const file of files) {
+    await mkdir(dirname(join(dir, file.path)), { recursive: true });
+    await writeFile(join(dir, file.path), file.content);
+  }
+  for (const asset of DOCS_ASSETS) {
+    await mkdir(dirname(join(dir, asset.path)), { recursive: true });
+    await copyFile(join(DIST, asset.dist), join(dir, asset.path));
+  }
+}
+
+/** Opens a page of the site from the file system, once its script has run. */
+async function open(browser: Browser, dir: string, path: string, width = 1280) {
+  const page = await browser.newPage({ viewport: { width, height: width > 800 ? 900 : 844 } });
+  const errors = collectErrors(page);
+  await page.goto(pathToFileURL(join(dir, path)).href);
+  await page.waitForSelector('html[data-ready="true"]');
+  return { page, errors };
+}
+
+/**
+ * Every `<a href>` of every page (resolved by the browser), each checked once all pages are read: a
+ * file: URL naming a file of the site, and an anchor that is an element's id on that page. One tab
+ * walks the pages. Returns what is broken and how many links were followed.
+ */
+async function crawl(browser: Browser, dir: string, pages: readonly string[]) {
+  const broken: string[] = [];
+  const ids = new Map<string, Set<string>>();
+  const links: { from: string; href: string }[] = [];
+  const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = collectErrors(tab);
+  try {
+    for (const path of pages) {
+      const url = pathToFileURL(join(dir, path)).href;
+      await tab.goto(url);
+      await tab.waitForSelector('html[data-ready="true"]');
+      ids.set(url, new Set(await tab.$$eval('[id]', (els) => els.map((el) => el.id))));
+      // The graphs' nodes are SVG links, whose `href` is not a string: resolved here as the browser does.
+      const hrefs = await tab.$$eval('a[href]', (as) =>
+        as.map((a) => new URL(a.getAttribute('href') ?? '', document.baseURI).href),
+      );
+      for (const href of hrefs) links.push({ from: path, href });
+      if (errors.length > 0) broken.push(`${path}: ${errors.splice(0).join('; ')}`);
+    }
+  } finally {
+    await tab.close();
+  }
+  for (const { from, href } of links) {
+    const url = new URL(href);
+    const anchor = decodeURIComponent(url.hash.slice(1));
+    url.hash = '';
+    url.search = '';
+    if (url.protocol !== 'file:') {
+      broken.push(`${from} → ${href} (not a relative link)`);
+      continue;
+    }
+    const file = fileURLToPath(url);
+    if (!file.startsWith(dir) || !existsSync(file)) broken.push(`${from} → ${href} (no such file)`);
+    else if (anchor !== '' && !ids.get(url.href)?.has(anchor))
+      broken.push(`${from} → ${href} (no #${anchor})`);
+  }
+  return { broken, followed: links.length };
+}
+
+const htmlPages = (files: readonly DocsFile[]) => files.map((f) => f.path).filter((p) => p.endsWith('.html'));
+
+let browser: Browser;
+let root: string;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  root = await mkdtemp(join(tmpdir(), 'strata-docs-browser-'));
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+/** What the browser checks on a site, whichever project it documents. */
+function siteSuite(name: string, load: () => Promise<{ data: DocsData; files: DocsFile[]; dir: string }>) {
+  describe(name, () => {
+    let data: DocsData;
+    let files: DocsFile[];
+    let dir: string;
+
+    beforeAll(async () => {
+      ({ data, files, dir } = await load());
+    }, 600_000);
+
+    it('every link of every page reaches a file and its anchor, and no page logs an error', async () => {
+      const { broken, followed } = await crawl(browser, dir, htmlPages(files));
+      expect(broken).toEqual([]);
+      expect(followed).toBeGreaterThan(htmlPages(files).length);
+    }, 600_000);
+
+    it('the lineage graph holds every node of the DAG, and hovering one lights its lineage', async () => {
+      const { page, errors } = await open(browser, dir, 'lineage.html');
+      try {
+        const shown = await page.$$eval('svg.lineage g[data-node]', (gs) =>
+          gs.map((g) => g.getAttribute('data-node')),
+        );
+        expect(shown.sort()).toEqual(data.lineage.nodes.map((n) => n.id).sort());
+        expect(await page.$$('svg.lineage path.lg-edge')).toHaveLength(data.lineage.edges.length);
+        // A node with both upstream and downstream: hovered, the others of its lineage stay lit.
+        const middle = data.lineage.nodes.find(
+          (n) =>
+            data.lineage.edges.some((e) => e.target === n.id) &&
+            data.lineage.edges.some((e) => e.source === n.id),
+        );
+        expect(middle).toBeDefined();
+        await page.hover(`svg.lineage g[data-node="${middle?.id}"] rect`);
+        const lit = await page.$$eval('svg.lineage g.is-up, svg.lineage g.is-down', (gs) =>
+          gs.map((g) => g.getAttribute('data-node')),
+        );
+        const parents = data.lineage.edges.filter((e) => e.target === middle?.id).map((e) => e.source);
+        const children = data.lineage.edges.filter((e) => e.source === middle?.id).map((e) => e.target);
+        expect(lit).toEqual(expect.arrayContaining([...parents, ...children]));
+        expect(await page.$eval('svg.lineage', (svg) => svg.classList.contains('lg-active'))).toBe(true);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('search finds a column by a word of its description, and its link opens the column', async () => {
+      const { page, errors } = await open(browser, dir, 'index.html');
+      try {
+        const column = data.models
+          .flatMap((m) => m.columns.map((c) => ({ model: m.name, ...c })))
+          .find((c) => (c.description ?? '').split(/\W+/).some((w) => w.length >= 6));
+        expect(column).toBeDefined();
+        const words = (column?.description ?? '').split(/\W+/).filter((w) => w.length >= 6);
+        const query = `${column?.model ?? ''} ${words.at(-1) ?? ''}`;
+        await page.fill('form[data-role="search"] input[name="q"]', query);
+        const result = page.locator('[data-role="search-results"] a', {
+          hasText: `${column?.model}.${column?.name}`,
+        });
+        await result.first().waitFor();
+        await result.first().click();
+        await page.waitForURL(/#col-/);
+        expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#col-${slug(column?.name ?? '')}`);
+        expect(await page.isVisible(`tr[id="col-${slug(column?.name ?? '')}"]`)).toBe(true);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('search.html lists every result of its query', async () => {
+      const { page } = await open(browser, dir, `search.html`);
+      try {
+        await page.goto(
+          `${pathToFileURL(join(dir, 'search.html')).href}?q=${encodeURIComponent(data.models[0]?.name ?? '')}`,
+        );
+        await page.waitForSelector('[data-role="search-page-results"] li');
+        expect(await page.textContent('[data-role="search-status"]')).toMatch(/^\d+ results? for/);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('looks right at a laptop’s and a phone’s width (screenshots)', async () => {
+      const model = data.models.find((m) => m.name === 'fact_orders') ?? data.models[0];
+      const check = data.checks.find((c) => c.latest?.status === 'fail') ?? data.checks[0];
+      const types: [string, string | undefined][] = [
+        ['index', 'index.html'],
+        ['lineage', 'lineage.html'],
+        ['coverage', 'coverage.html'],
+        ['checks', 'checks.html'],
+        ['source', files.find((f) => f.path.startsWith('sources/'))?.path],
+        ['seed', files.find((f) => f.path.startsWith('seeds/'))?.path],
+        ['model', model && `models/${slug(model.name)}.html`],
+        ['check', check && `checks/${slug(check.id)}.html`],
+        ['page', files.find((f) => f.path.startsWith('pages/'))?.path],
+      ];
+      for (const width of [1280, 390]) {
+        for (const [type, path] of types) {
+          if (!path) continue;
+          const { page, errors } = await open(browser, dir, path, width);
+          // Nothing wider than the screen but what scrolls in its own box.
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
+          expect(overflow, `${path} at ${width}px`).toBeLessThanOrEqual(0);
+          await page.screenshot({
+            path: join(SCREENSHOTS, `docs-${name}-${type}-${width}.png`),
+            fullPage: true,
+          });
+          expect(errors).toEqual([]);
+          await page.close();
+        }
+      }
+    }, 120_000);
+  });
+}
+
+siteSuite('a hand-built project', async () => {
+  const data = sampleDocsData();
+  const files = renderDocsSite(data);
+  const dir = join(root, 'sample');
+  await writeSite(files, dir);
+  return { data, files, dir };
+});
