@@ -72,8 +72,13 @@ export function contractFields(contract: Contract): DocsSourceField[] {
     const own: DocsSourceField = {
       name,
       type: fieldType(field),
-      rules: [...fieldRules(field), ...(key.length === 1 && key[0] === name ? ['unique'] : [])],
-      description: field.description ?? null,
+      rules: [
+        ...fieldRules(field),
+        ...(key.includes(name)
+          ? [key.length === 1 ? 'unique key' : `part of the unique key (${key.join(', ')})`]
+          : []),
+      ],
+      description: field.description?.trim() || null,
     };
     if (field.type !== 'array') return [own];
     return [
@@ -82,7 +87,7 @@ export function contractFields(contract: Contract): DocsSourceField[] {
         name: `${name}[].${item}`,
         type: fieldType(spec),
         rules: fieldRules(spec),
-        description: spec.description ?? null,
+        description: spec.description?.trim() || null,
       })),
     ];
   });

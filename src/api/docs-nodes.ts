@@ -33,6 +33,12 @@ export const LINEAGE_COLUMNS: Readonly<Record<string, string>> = {
   item_position: 'Position of the element in its array.',
 };
 
+/** A description as shown: trimmed (YAML's folded text ends in a newline); none when blank. */
+export function text(description: string | undefined): string | null {
+  const trimmed = description?.trim();
+  return trimmed ? trimmed : null;
+}
+
 /** The resolved table of a ref'd name (a node or a source's nested table). */
 export function resolver(project: Project): (name: string) => TableRef {
   return (name) => project.graph.tables.get(name)?.target ?? { schema: project.config.defaultSchema, name };
@@ -98,14 +104,14 @@ export function docsSource(node: SourceNode, context: NodeContext): DocsSource {
     .map(([name]) => name);
   return {
     kind: 'source',
-    ...base(node, context, config.description ?? config.contract.description ?? null),
+    ...base(node, context, text(config.description ?? config.contract.description)),
     ...sourceLocation(config),
     format: config.format ?? null,
     raw: tableName(node.raw),
     fields: contractFields(config.contract),
     columns: columnsOf(node.name, context, [...scalars, 'load_date'], (column) => {
       const field = fields[column];
-      return field ? (field.description ?? null) : (LINEAGE_COLUMNS[column] ?? null);
+      return field ? text(field.description) : (LINEAGE_COLUMNS[column] ?? null);
     }),
     provides: node.provides.map((table) => table.name),
     loads: (context.warehouse.sourceLoads.get(node.name) ?? []).map((load) => ({
@@ -133,21 +139,18 @@ export async function docsSeed(node: SeedNode, context: NodeContext): Promise<Do
 
 export async function docsModel(node: ModelNode, context: NodeContext): Promise<DocsModel> {
   const { config } = node;
-  const text = await readFile(join(context.project.root, node.file), 'utf8');
+  const file = await readFile(join(context.project.root, node.file), 'utf8');
   return {
     kind: 'model',
-    ...base(node, context, config.description ?? null),
+    ...base(node, context, text(config.description)),
     materialized: config.materialized,
     uniqueKey: config.uniqueKey,
     loadDateColumn: config.loadDateColumn ?? null,
     tags: config.tags,
-    columns: columnsOf(
-      node.name,
-      context,
-      Object.keys(config.columns),
-      (column) => config.columns[column]?.description ?? null,
+    columns: columnsOf(node.name, context, Object.keys(config.columns), (column) =>
+      text(config.columns[column]?.description),
     ),
-    sql: splitHeader(text, node.file).body.trim(),
+    sql: splitHeader(file, node.file).body.trim(),
     // Open dates: {{ date_from }} and {{ date_to }} show as the widest window a run could take.
     compiledSql: renderSelect(node, {
       dialect: context.dialect,
