@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { auditReady } from './monitor-audit.ts';
 import { latestRun } from '../audit/runs.ts';
 import type { DocsFile } from '../docs/render-site.ts';
+import type { DocsData } from '../docs/types.ts';
 import { listFiles } from '../project/discover.ts';
 import { type Project, loadProject } from '../project/load-project.ts';
 import type { DashboardSite, ServedProject } from './dashboard-site.ts';
@@ -11,11 +12,24 @@ import { buildDocsSite } from './docs.ts';
 /** The project's files and the warehouse are looked at again at most this often. */
 const RECHECK_MS = 1000;
 
+/** A project's site in memory: its data, and its files by path. */
+export interface ServedSite {
+  data: DocsData;
+  files: ReadonlyMap<string, DocsFile>;
+}
+
 interface CachedSite {
   /** The project's files and the warehouse's newest run when the site was built. */
   signature: string;
   checkedAt: number;
-  files: Promise<ReadonlyMap<string, DocsFile>>;
+  site: Promise<ServedSite>;
+}
+
+export interface ServedDocsOptions {
+  /** The environment a project's files are read again with (default: the process's). */
+  env?: NodeJS.ProcessEnv;
+  /** How long a built site is answered without looking for changes (default 1 s). */
+  recheckMs?: number;
 }
 
 /**
@@ -27,10 +41,16 @@ interface CachedSite {
 export class ServedDocs {
   private readonly sites = new Map<string, CachedSite>();
 
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly recheckMs: number;
+
   constructor(
     private readonly site: DashboardSite,
-    private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+    options: ServedDocsOptions = {},
+  ) {
+    this.env = options.env ?? process.env;
+    this.recheckMs = options.recheckMs ?? RECHECK_MS;
+  }
 
   /** The projects whose sites are served: slug and title. */
   projects(): { slug: string; title: string }[] {
@@ -39,35 +59,36 @@ export class ServedDocs {
 
   /** A file of a project's site by its path in the site (`''` is index.html); undefined when none. */
   async file(slug: string, path: string): Promise<DocsFile | undefined> {
-    const files = await this.files(slug);
+    const { files } = await this.built(slug);
     return files.get(path === '' || path.endsWith('/') ? `${path}index.html` : path);
   }
 
-  private async files(slug: string): Promise<ReadonlyMap<string, DocsFile>> {
+  /** A project's site as last built, built again first when the project or warehouse changed. */
+  async built(slug: string): Promise<ServedSite> {
     const served = this.site.project(slug);
     const cached = this.sites.get(slug);
-    if (cached && Date.now() - cached.checkedAt < RECHECK_MS) return cached.files;
+    if (cached && Date.now() - cached.checkedAt < this.recheckMs) return cached.site;
     const signature = await siteSignature(served);
     if (cached && cached.signature === signature) {
       cached.checkedAt = Date.now();
-      return cached.files;
+      return cached.site;
     }
-    const files = this.build(served);
-    const entry: CachedSite = { signature, checkedAt: Date.now(), files };
+    const site = this.build(served);
+    const entry: CachedSite = { signature, checkedAt: Date.now(), site };
     this.sites.set(slug, entry);
     // A failed build is not kept: the next request tries again.
-    files.catch(() => {
+    site.catch(() => {
       if (this.sites.get(slug) === entry) this.sites.delete(slug);
     });
-    return files;
+    return site;
   }
 
-  private async build(served: ServedProject): Promise<ReadonlyMap<string, DocsFile>> {
+  private async build(served: ServedProject): Promise<ServedSite> {
     const project = await reloaded(served, this.env);
     const pages =
       project === served.project ? (await this.site.refreshed(), served.pages) : project.dashboards;
-    const site = await buildDocsSite(project, served.engine, { pages });
-    return new Map(site.files.map((file) => [file.path, file]));
+    const { data, files } = await buildDocsSite(project, served.engine, { pages });
+    return { data, files: new Map(files.map((file) => [file.path, file])) };
   }
 }
 

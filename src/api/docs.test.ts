@@ -73,12 +73,12 @@ describe('coverage', () => {
     const source = {
       name: 'orders',
       columns: [column('order_id', 'The order.'), column('amount', null), column('load_date', 'Load date.')],
-    } as DocsSource;
+    } as unknown as DocsSource;
     const model = {
       name: 'fact',
       description: 'Facts.',
       columns: [column('a', 'A'), column('b', ' ')],
-    } as DocsModel;
+    } as unknown as DocsModel;
     const bare = { name: 'bare', description: null, columns: [] } as unknown as DocsModel;
     const coverage = docsCoverage(
       [source],

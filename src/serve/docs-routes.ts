@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { DashboardSite } from '../api/dashboard-site.ts';
-import { ServedDocs } from '../api/docs-served.ts';
+import { ServedDocs, type ServedDocsOptions } from '../api/docs-served.ts';
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -23,8 +23,12 @@ const escapeHtml = (text: string) =>
  * (api/docs-served.ts). `/docs` leads to the only project's site, or lists the projects. Registered
  * before the page shell, which answers every other URL.
  */
-export function registerDocsRoutes(app: Hono, site: DashboardSite): void {
-  const docs = new ServedDocs(site);
+export function registerDocsRoutes(
+  app: Hono,
+  site: DashboardSite,
+  options: ServedDocsOptions = {},
+): ServedDocs {
+  const docs = new ServedDocs(site, options);
   app.get('/docs', (c) => {
     const projects = docs.projects();
     const [only] = projects;
@@ -51,6 +55,7 @@ export function registerDocsRoutes(app: Hono, site: DashboardSite): void {
       'Cache-Control': 'no-cache',
     });
   });
+  return docs;
 }
 
 /** A request path's segments decoded; undefined when one does not decode or leaves the site. */
