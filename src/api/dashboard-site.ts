@@ -90,7 +90,7 @@ export interface DashboardSiteOptions {
 export async function openDashboardSite(options: DashboardSiteOptions): Promise<DashboardSite> {
   const projects: ServedProject[] = [];
   // The server's own paths are never a project's.
-  const slugs = new Set<string>(['api', 'assets']);
+  const slugs = new Set<string>(['api', 'assets', 'docs']);
   try {
     for (const dir of options.projectDirs) {
       const project = await loadProject(dir, options.env);

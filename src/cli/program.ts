@@ -3,6 +3,7 @@ import { STRATA_VERSION } from '../index.ts';
 import { registerBackfill } from './commands/backfill.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerDocs } from './commands/docs.ts';
 import { registerFixtureApi } from './commands/fixture-api.ts';
 import { registerGrant } from './commands/grant.ts';
 import { registerGenerate } from './commands/generate.ts';
@@ -68,5 +69,6 @@ Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid
   registerGrant(program, ctx);
   registerGenerate(program, ctx);
   registerFixtureApi(program, ctx);
+  registerDocs(program, ctx);
   return program;
 }

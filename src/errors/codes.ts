@@ -103,6 +103,11 @@ export const diagnosticCodes = {
   INIT_TARGET_NOT_EMPTY: 'strata init was pointed at a folder that already holds a project.',
   DEMO_TARGET_NOT_DEMO: 'strata demo was pointed at a project it did not create (or another pack’s demo).',
   INTERNAL: 'An unexpected internal error.',
+
+  // Documentation site
+  DOCS_OUT_NOT_SITE:
+    'strata docs was asked to write its site over a folder that holds other files (not a site it wrote).',
+  DOCS_WRITE_FAILED: 'strata docs could not write the documentation site to its folder.',
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

@@ -8,6 +8,7 @@ import type { ErrorView } from '../dashboards/views.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { PAGE_SHELL, readAsset } from './assets.ts';
 import { requireToken } from './auth.ts';
+import { registerDocsRoutes } from './docs-routes.ts';
 import { registerMonitorQualityRoutes } from './monitor-quality-routes.ts';
 import { registerMonitorRunsRoutes } from './monitor-routes.ts';
 import { type HealthSource, registerHealthzRoute } from './healthz-route.ts';
@@ -103,6 +104,8 @@ export function createApp(options: AppOptions): Hono {
       'Cache-Control': 'no-cache',
     });
   });
+  // The documentation sites, before the page shell.
+  registerDocsRoutes(app, site);
   app.get('*', (c) => c.html(PAGE_SHELL));
 
   app.onError((error, c) => {

@@ -85,6 +85,12 @@ export function renderNav(
             );
           }),
         ),
+        // The documentation site (served as static pages under /docs, outside this app).
+        el(
+          'ul',
+          { class: 'nav-docs' },
+          el('li', {}, el('a', { href: docsUrl(project.name), 'data-role': 'docs-link' }, 'Documentation')),
+        ),
       ),
     ),
   );
@@ -113,4 +119,9 @@ export const MONITOR_TITLES: Record<MonitorViewName, string> = {
 export function monitorUrl(project: string, view: string, id?: string): string {
   const base = `/${encodeURIComponent(project)}/monitor/${view}`;
   return id === undefined ? base : `${base}/${encodeURIComponent(id)}`;
+}
+
+/** `/docs/<project>/`: the project's documentation site. */
+export function docsUrl(project: string): string {
+  return `/docs/${encodeURIComponent(project)}/`;
 }
