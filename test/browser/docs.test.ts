@@ -1,9 +1,13 @@
 /**
  * The documentation site in Chromium (playwright-core), opened from the file system (file://, no
- * server): every link of every page reaches a file and its anchor, the lineage graph holds every
- * node and highlights a node's lineage, search finds a column by a word of its description, and no
- * page logs an error. Screenshots of every page type at 1280 and 390 px in
- * test-artifacts/screenshots/ (docs-*.png), to be looked at.
+ * server), for a hand-built project and for both packs' demo projects (`strata docs`' API over
+ * their warehouses): every link of every page reaches a file and its anchor, the lineage graph
+ * holds every node of the DAG and highlights a node's lineage, search finds a column by a word of
+ * its description, and no page logs an error; the e-commerce pack's fact_orders shows its columns,
+ * descriptions and checks with their latest results, and its upstream leads back to the orders
+ * source; a page served by `strata serve` under /docs runs its script under the server's CSP.
+ * Screenshots of every page type at 1280 and 390 px in test-artifacts/screenshots/ (docs-*.png),
+ * to be looked at.
  */
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -15,8 +19,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_ASSETS, type DocsFile, renderDocsSite } from '../../src/docs/render-site.ts';
 import { slug } from '../../src/docs/paths.ts';
 import type { DocsData } from '../../src/docs/types.ts';
+import { demoPacks } from '../../src/api/demo.ts';
+import { buildDocsSite, writeDocsSite } from '../../src/api/docs.ts';
+import { withProject } from '../../src/api/open-project.ts';
 import { sampleDocsData } from '../docs/sample-docs-data.ts';
-import { SCREENSHOTS, collectErrors, launchChromium } from './chromium.ts';
+import { SCREENSHOTS, collectErrors, launchChromium, serveInChromium } from './chromium.ts';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -58,11 +65,9 @@ async function crawl(browser: Browser, dir: string, pages: readonly string[]) {
       await tab.goto(url);
       await tab.waitForSelector('html[data-ready="true"]');
       ids.set(url, new Set(await tab.$$eval('[id]', (els) => els.map((el) => el.id))));
-      // The graphs' nodes are SVG links, whose `href` is not a string: resolved here as the browser does.
-      const hrefs = await tab.$$eval('a[href]', (as) =>
-        as.map((a) => new URL(a.getAttribute('href') ?? '', document.baseURI).href),
-      );
-      for (const href of hrefs) links.push({ from: path, href });
+      // The attribute, resolved against the page as the browser does (an SVG link's `href` is no string).
+      const hrefs = await tab.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href') ?? ''));
+      for (const href of hrefs) links.push({ from: path, href: new URL(href, url).href });
       if (errors.length > 0) broken.push(`${path}: ${errors.splice(0).join('; ')}`);
     }
   } finally {
@@ -202,8 +207,8 @@ function siteSuite(name: string, load: () => Promise<{ data: DocsData; files: Do
           if (!path) continue;
           const { page, errors } = await open(browser, dir, path, width);
           // Nothing wider than the screen but what scrolls in its own box.
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth - window.innerWidth,
+          const overflow = await page.evaluate<number>(
+            'document.documentElement.scrollWidth - window.innerWidth',
           );
           expect(overflow, `${path} at ${width}px`).toBeLessThanOrEqual(0);
           await page.screenshot({
@@ -224,4 +229,120 @@ siteSuite('a hand-built project', async () => {
   const dir = join(root, 'sample');
   await writeSite(files, dir);
   return { data, files, dir };
+});
+
+/** Both packs' demo projects, built once (a fortnight of tiny data, a few defects). */
+let packs: Promise<string> | undefined;
+const packsDir = () =>
+  (packs ??= (async () => {
+    const dir = join(root, 'demo');
+    const results = await demoPacks({ dir, pack: 'all', days: 14, scale: 0.01, defects: 0.01 });
+    expect(results.map((r) => r.exitCode)).toEqual([0, 0]);
+    return dir;
+  })());
+
+async function packSite(pack: string) {
+  const projectDir = join(await packsDir(), pack);
+  const { data, files } = await withProject({ projectDir }, (project, engine) =>
+    buildDocsSite(project, engine),
+  );
+  const dir = join(root, `site-${pack}`);
+  await writeDocsSite(files, dir);
+  return { data, files, dir };
+}
+
+for (const pack of ['ecommerce', 'saas']) siteSuite(`the ${pack} pack`, () => packSite(pack));
+
+describe('the e-commerce pack’s fact_orders', () => {
+  let data: DocsData;
+  let dir: string;
+
+  beforeAll(async () => {
+    ({ data, dir } = await packSite('ecommerce'));
+  }, 600_000);
+
+  it('shows its columns, their descriptions, and its checks with their latest results', async () => {
+    const model = data.models.find((m) => m.name === 'fact_orders');
+    if (!model) throw new Error('no fact_orders');
+    const { page, errors } = await open(browser, dir, 'models/fact_orders.html');
+    try {
+      const rows = await page.$$eval('table[data-role="columns"] tbody tr', (trs) =>
+        trs.map((tr) => [
+          tr.getAttribute('data-column'),
+          tr.querySelector('.col-desc')?.textContent?.trim() ?? '',
+        ]),
+      );
+      expect(rows).toEqual(model.columns.map((c) => [c.name, c.description ?? '—']));
+      expect(rows.length).toBeGreaterThan(10);
+      const checks = data.checks.filter((c) => c.target === 'fact_orders');
+      expect(checks.length).toBeGreaterThan(0);
+      const shown = await page.$$eval('table[data-role="checks"] tbody tr', (trs) =>
+        trs.map((tr) => [tr.getAttribute('data-check'), tr.getAttribute('data-status')]),
+      );
+      expect(shown).toEqual(checks.map((c) => [c.id, c.latest?.status ?? '']));
+      expect(checks.some((c) => c.latest !== null)).toBe(true);
+      // The column a check is on shows it, with its newest status.
+      const onColumn = checks.find((c) => c.column !== null && c.latest !== null);
+      if (onColumn) {
+        const badge = await page.getAttribute(
+          `tr[data-column="${onColumn.column}"] a[data-check="${onColumn.id}"] .badge`,
+          'data-status',
+        );
+        expect(badge).toBe(onColumn.latest?.status);
+      }
+      expect(await page.textContent('[data-role="compiled-sql"]')).toBe(model.compiledSql);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('leads upstream, page by page, back to the orders source', async () => {
+    // A walk over the upstream links the pages show, from fact_orders to the source's page.
+    const seen = new Set<string>();
+    const queue = [pathToFileURL(join(dir, 'models/fact_orders.html')).href];
+    const tab = await browser.newPage();
+    try {
+      while (queue.length > 0) {
+        const url = queue.shift() as string;
+        if (seen.has(url)) continue;
+        seen.add(url);
+        await tab.goto(url);
+        const ups = await tab.$$eval('[data-role="upstream"] a', (as) =>
+          as.map((a) => a.getAttribute('href') ?? ''),
+        );
+        queue.push(...ups.map((href) => new URL(href, url).href));
+      }
+    } finally {
+      await tab.close();
+    }
+    expect(seen).toContain(pathToFileURL(join(dir, 'sources/orders.html')).href);
+  });
+});
+
+describe('a page under strata serve’s /docs', () => {
+  it('runs its script under the server’s CSP: search and the graph work', async () => {
+    const served = await serveInChromium([join(await packsDir(), 'ecommerce')]);
+    try {
+      const slug = served.site.projects[0]?.slug ?? '';
+      const page = await served.browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors = collectErrors(page);
+      const response = await page.goto(
+        new URL(`/docs/${slug}/models/fact_orders.html`, served.server.url).href,
+      );
+      expect(response?.headers()['content-security-policy'] ?? '').toContain("script-src 'self'");
+      await page.waitForSelector('html[data-ready="true"]');
+      await page.fill('form[data-role="search"] input[name="q"]', 'fact_orders customer_sk');
+      await page
+        .locator('[data-role="search-results"] a', { hasText: 'fact_orders.customer_sk' })
+        .first()
+        .waitFor();
+      expect(await page.$$('svg.lineage g[data-node="fact_orders"]')).toHaveLength(1);
+      expect(errors).toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOTS, 'docs-served-model-1280.png'), fullPage: false });
+      await page.close();
+    } finally {
+      await served.close();
+    }
+  }, 600_000);
 });
