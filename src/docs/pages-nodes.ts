@@ -109,7 +109,7 @@ ${facts([
   ['File', code(model.file)],
   ['Built', builtFact(model)],
 ])}
-<section><h2>Columns</h2>${parseError}${columnsTable(site, from, model.columns, lineage?.columns ?? null)}</section>
+<section><h2>Columns</h2>${parseError}${columnsTable(site, from, model.columns, lineage && lineage.parseError === null ? lineage.columns : undefined)}</section>
 <section><h2>Checks</h2>${checksTable(site, from, site.checksOf(model.name))}</section>
 ${neighbours(site, from, model)}
 ${localGraph(site, from, 'model', model.name)}
@@ -120,6 +120,7 @@ ${sqlBlock('SQL as written', model.sql, 'sql')}
 
 /** A node in a list on the overview: a link and its description's first sentence. */
 export function nodeItem(from: string, kind: 'source' | 'seed' | 'model', node: DocsNodeBase): Html {
-  const first = (node.description ?? '').split(/(?<=\.)\s/)[0] ?? '';
+  const sentence = (node.description ?? '').split(/(?<=\.)\s/)[0] ?? '';
+  const first = sentence.length > 140 ? `${sentence.slice(0, 139)}…` : sentence;
   return h`<li><a href="${link(from, entityPath(kind, node.name))}">${node.name}</a>${first ? h` <span class="muted">— ${first}</span>` : ''}</li>\n`;
 }

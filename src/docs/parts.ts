@@ -60,7 +60,8 @@ export function columnsTable(
   site: Site,
   from: string,
   columns: readonly DocsColumn[],
-  lineage?: readonly ColumnLineage[] | null,
+  /** A model's column lineage; without it, the table has no "Comes from" column. */
+  lineage?: readonly ColumnLineage[],
 ): Html {
   if (columns.length === 0) return h`<p class="muted">No columns known (the table is not built yet).</p>`;
   const byColumn = new Map((lineage ?? []).map((entry) => [entry.column.toLowerCase(), entry]));
@@ -72,8 +73,8 @@ export function columnsTable(
     });
     return h`<tr id="${columnAnchor(column.name)}" data-column="${column.name}">
 <td class="col-name"><a class="anchor" href="#${encodeURIComponent(columnAnchor(column.name))}">${column.name}</a></td>
-<td class="col-type" data-label="Type">${column.type === null ? h`<span class="muted">not built</span>` : code(column.type)}</td>
-<td class="col-desc" data-label="Description">${column.description === null ? h`<span class="muted undocumented">—</span>` : richText(column.description)}</td>
+<td class="col-type">${column.type === null ? h`<span class="muted">not built</span>` : code(column.type)}</td>
+<td class="col-desc">${column.description === null ? h`<span class="muted undocumented">—</span>` : richText(column.description)}</td>
 <td class="col-checks" data-label="Checks">${checks.length === 0 ? '' : h`<div class="check-list">${checks}</div>`}</td>
 ${withLineage ? h`<td class="col-lineage" data-label="Comes from">${lineageCell(site, from, byColumn.get(column.name.toLowerCase()))}</td>` : ''}
 </tr>\n`;

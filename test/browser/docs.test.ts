@@ -106,7 +106,11 @@ afterAll(async () => {
 });
 
 /** What the browser checks on a site, whichever project it documents. */
-function siteSuite(name: string, load: () => Promise<{ data: DocsData; files: DocsFile[]; dir: string }>) {
+function siteSuite(
+  name: string,
+  key: string,
+  load: () => Promise<{ data: DocsData; files: DocsFile[]; dir: string }>,
+) {
   describe(name, () => {
     let data: DocsData;
     let files: DocsFile[];
@@ -212,7 +216,7 @@ function siteSuite(name: string, load: () => Promise<{ data: DocsData; files: Do
           );
           expect(overflow, `${path} at ${width}px`).toBeLessThanOrEqual(0);
           await page.screenshot({
-            path: join(SCREENSHOTS, `docs-${name}-${type}-${width}.png`),
+            path: join(SCREENSHOTS, `docs-${key}-${type}-${width}.png`),
             fullPage: true,
           });
           expect(errors).toEqual([]);
@@ -223,7 +227,7 @@ function siteSuite(name: string, load: () => Promise<{ data: DocsData; files: Do
   });
 }
 
-siteSuite('a hand-built project', async () => {
+siteSuite('a hand-built project', 'sample', async () => {
   const data = sampleDocsData();
   const files = renderDocsSite(data);
   const dir = join(root, 'sample');
@@ -251,7 +255,7 @@ async function packSite(pack: string) {
   return { data, files, dir };
 }
 
-for (const pack of ['ecommerce', 'saas']) siteSuite(`the ${pack} pack`, () => packSite(pack));
+for (const pack of ['ecommerce', 'saas']) siteSuite(`the ${pack} pack`, pack, () => packSite(pack));
 
 describe('the e-commerce pack’s fact_orders', () => {
   let data: DocsData;
