@@ -62,7 +62,7 @@ ${facts([
   ['Built', builtFact(source)],
 ])}
 <section><h2>Contract</h2>${fields}</section>
-<section><h2>Columns</h2>${columnsTable(site, from, source.columns)}</section>
+<section><h2>Columns</h2>${columnsTable(site, from, source.name, source.columns)}</section>
 ${provides}
 <section><h2>Last loads</h2>${loads}</section>
 <section><h2>Checks</h2>${checksTable(site, from, site.checksOf(source.name))}</section>
@@ -80,7 +80,7 @@ ${facts([
   ['File', code(seed.file)],
   ['Built', builtFact(seed)],
 ])}
-<section><h2>Columns</h2>${columnsTable(site, from, seed.columns)}</section>
+<section><h2>Columns</h2>${columnsTable(site, from, seed.name, seed.columns)}</section>
 <section><h2>Checks</h2>${checksTable(site, from, site.checksOf(seed.name))}</section>
 ${neighbours(site, from, seed)}
 ${localGraph(site, from, 'seed', seed.name)}`;
@@ -109,7 +109,7 @@ ${facts([
   ['File', code(model.file)],
   ['Built', builtFact(model)],
 ])}
-<section><h2>Columns</h2>${parseError}${columnsTable(site, from, model.columns, lineage && lineage.parseError === null ? lineage.columns : undefined)}</section>
+<section><h2>Columns</h2>${parseError}${columnsTable(site, from, model.name, model.columns, lineage && lineage.parseError === null ? lineage.columns : undefined)}</section>
 <section><h2>Checks</h2>${checksTable(site, from, site.checksOf(model.name))}</section>
 ${neighbours(site, from, model)}
 ${localGraph(site, from, 'model', model.name)}

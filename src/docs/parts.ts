@@ -52,20 +52,33 @@ function lineageCell(site: Site, from: string, lineage: ColumnLineage | undefine
   return h`${derivation}${inputs}${unresolved}`;
 }
 
+/** The model columns computed from this one, linked (collapsed when many). */
+function readersCell(site: Site, from: string, node: string, column: string): Html {
+  const readers = site.readersOf(node, column);
+  if (readers.length === 0) return h``;
+  const list = h`<ul class="inputs">${readers.map((ref) => h`<li>${site.columnLink(from, ref.node, ref.column)}</li>`)}</ul>`;
+  return readers.length <= 4
+    ? h`<div class="readers" data-role="used-by">${list}</div>`
+    : h`<details class="readers" data-role="used-by"><summary>${readers.length} columns</summary>${list}</details>`;
+}
+
 /**
  * A node's columns: name (the anchor other pages link to), warehouse type, description, the checks
- * on the column with their newest status, and — for a model — where the column comes from.
+ * on the column with their newest status, where a model's column comes from (its column lineage)
+ * and which model columns are computed from it.
  */
 export function columnsTable(
   site: Site,
   from: string,
+  node: string,
   columns: readonly DocsColumn[],
-  /** A model's column lineage; without it, the table has no "Comes from" column. */
+  /** A model's column lineage; without it, no "Comes from" (a source's or seed's columns come from files). */
   lineage?: readonly ColumnLineage[],
 ): Html {
   if (columns.length === 0) return h`<p class="muted">No columns known (the table is not built yet).</p>`;
   const byColumn = new Map((lineage ?? []).map((entry) => [entry.column.toLowerCase(), entry]));
   const withLineage = lineage !== undefined;
+  const withReaders = columns.some((column) => site.readersOf(node, column.name).length > 0);
   const rows = columns.map((column) => {
     const checks = column.checks.flatMap((id) => {
       const check = site.checks.get(id);
@@ -77,10 +90,11 @@ export function columnsTable(
 <td class="col-desc">${column.description === null ? h`<span class="muted undocumented">—</span>` : richText(column.description)}</td>
 <td class="col-checks" data-label="Checks">${checks.length === 0 ? '' : h`<div class="check-list">${checks}</div>`}</td>
 ${withLineage ? h`<td class="col-lineage" data-label="Comes from">${lineageCell(site, from, byColumn.get(column.name.toLowerCase()))}</td>` : ''}
+${withReaders ? h`<td class="col-lineage" data-label="Used by">${readersCell(site, from, node, column.name)}</td>` : ''}
 </tr>\n`;
   });
   return h`<div class="scroll"><table class="columns" data-role="columns">
-<thead><tr><th>Column</th><th>Type</th><th>Description</th><th>Checks</th>${withLineage ? h`<th>Comes from</th>` : ''}</tr></thead>
+<thead><tr><th>Column</th><th>Type</th><th>Description</th><th>Checks</th>${withLineage ? h`<th>Comes from</th>` : ''}${withReaders ? h`<th>Used by</th>` : ''}</tr></thead>
 <tbody>${rows}</tbody></table></div>`;
 }
 

@@ -1,5 +1,6 @@
 import { type Html, h } from './html.ts';
 import { type EntityKind, columnAnchor, entityPath, link, tableAnchor } from './paths.ts';
+import type { ColumnRef } from '../lineage/types.ts';
 import type { DocsCheck, DocsColumn, DocsData, DocsLineageNode, DocsPage } from './types.ts';
 
 /** A page of the site for a node: its root-relative path, the anchor when it is a part of a page. */
@@ -19,6 +20,8 @@ export class Site {
   private readonly pageNames = new Map<string, DocsPage>();
   private readonly columns = new Map<string, ReadonlySet<string>>();
   private readonly checksByNode = new Map<string, DocsCheck[]>();
+  /** Columns of models computed from a column, by `node\u0000column` (column lineage reversed). */
+  private readonly readers = new Map<string, ColumnRef[]>();
 
   constructor(readonly data: DocsData) {
     this.checks = new Map(data.checks.map((check) => [check.id, check]));
@@ -39,6 +42,22 @@ export class Site {
     for (const check of data.checks) {
       this.checksByNode.set(check.target, [...(this.checksByNode.get(check.target) ?? []), check]);
     }
+    for (const model of data.models) {
+      for (const column of model.columnLineage?.columns ?? []) {
+        for (const input of column.inputs) {
+          const key = `${input.node}\u0000${input.column}`;
+          this.readers.set(key, [
+            ...(this.readers.get(key) ?? []),
+            { node: model.name, column: column.column },
+          ]);
+        }
+      }
+    }
+  }
+
+  /** The model columns computed from a node's column (its downstream column lineage). */
+  readersOf(node: string, column: string): readonly ColumnRef[] {
+    return this.readers.get(`${node}\u0000${column}`) ?? [];
   }
 
   /** The place of a node by name, or of a dashboard page (`page:<name>`, or a name no node has). */

@@ -109,6 +109,21 @@ describe('the docs site', () => {
     expect(page('models/broken_model.html')).toContain('syntax error at or near &quot;from&quot; (line 1)');
   });
 
+  it('shows which model columns are computed from a column (column lineage reversed)', () => {
+    const stg = page('models/stg_orders.html');
+    const row = /<tr id="col-amount"[\s\S]*?<\/tr>/.exec(stg)?.[0] ?? '';
+    expect(row).toContain(
+      '<a href="../models/fact_orders.html#col-net_revenue">fact_orders.<b>net_revenue</b></a>',
+    );
+    const source = page('sources/orders.html');
+    expect(/<tr id="col-order_id"[\s\S]*?<\/tr>/.exec(source)?.[0]).toContain(
+      '<a href="../models/stg_orders.html#col-order_id">stg_orders.<b>order_id</b></a>',
+    );
+    // A seed's columns too; a model whose columns nothing reads has no such column.
+    expect(page('seeds/country_regions.html')).toContain('<th>Used by</th>');
+    expect(page('models/broken_model.html')).not.toContain('<th>Used by</th>');
+  });
+
   it('shows a model’s columns with types, descriptions, checks and their latest results', () => {
     const fact = page('models/fact_orders.html');
     const row = /<tr id="col-customer_sk"[\s\S]*?<\/tr>/.exec(fact)?.[0] ?? '';
