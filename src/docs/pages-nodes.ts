@@ -37,7 +37,7 @@ export function sourcePage(site: Site, source: DocsSource): PageSpec {
       ? h`<p class="muted">No contract fields.</p>`
       : h`<div class="scroll"><table data-role="fields"><thead><tr><th>Field</th><th>Type</th><th>Rules</th><th>Description</th></tr></thead><tbody>${source.fields.map(
           (field) =>
-            h`<tr data-field="${field.name}"><td class="col-name">${field.name}</td><td>${code(field.type)}</td><td>${field.rules.map((rule) => h`<span class="rule">${rule}</span>`)}</td><td>${field.description ?? h`<span class="muted undocumented">—</span>`}</td></tr>\n`,
+            h`<tr data-field="${field.name}"><td class="col-name">${field.name}</td><td class="col-type">${code(field.type)}</td><td>${field.rules.map((rule) => h`<span class="rule">${rule}</span>`)}</td><td>${field.description ?? h`<span class="muted undocumented">—</span>`}</td></tr>\n`,
         )}</tbody></table></div>`;
   const loads =
     source.loads.length === 0

@@ -169,6 +169,13 @@ function siteSuite(
           hasText: `${column?.model}.${column?.name}`,
         });
         await result.first().waitFor();
+        // The arrow keys reach the results from the box.
+        await page.press('form[data-role="search"] input[name="q"]', 'ArrowDown');
+        expect(
+          await page.evaluate<string | null>(
+            "document.activeElement?.closest('[data-role=search-results]') ? 'result' : null",
+          ),
+        ).toBe('result');
         await result.first().click();
         await page.waitForURL(/#col-/);
         expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#col-${slug(column?.name ?? '')}`);

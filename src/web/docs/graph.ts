@@ -122,12 +122,13 @@ export function setUpGraphs(): void {
     if (!svg) continue;
     highlight(svg);
     zoom(box, svg);
-    // A model's own node in view: the box scrolls to it when the graph is wider than the page.
+    // The page's own node in view: the box scrolls to it when the graph is bigger than the box.
     const focus = svg.querySelector<SVGGElement>('g.lg-focus');
-    if (focus && box.scrollWidth > box.clientWidth) {
+    if (focus) {
       const rect = focus.getBoundingClientRect();
       const outer = box.getBoundingClientRect();
       box.scrollLeft = rect.left - outer.left - box.clientWidth / 2 + rect.width / 2;
+      box.scrollTop = rect.top - outer.top - box.clientHeight / 2 + rect.height / 2;
     }
   }
 }

@@ -113,11 +113,23 @@ export function setUpSearchBox(root: string): void {
   };
   input.addEventListener('focus', () => void loadIndex(root).catch(() => undefined));
   input.addEventListener('input', () => void update());
-  input.addEventListener('keydown', (event) => {
+  // Arrow keys move between the input and the results; Escape clears and closes.
+  const links = () => [...box.querySelectorAll<HTMLAnchorElement>('a')];
+  form.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') {
       input.value = '';
       void update();
+      input.focus();
+      return;
     }
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const all = links();
+    if (box.hidden || all.length === 0) return;
+    event.preventDefault();
+    const at = all.indexOf(document.activeElement as HTMLAnchorElement);
+    const next = event.key === 'ArrowDown' ? at + 1 : at - 1;
+    if (next < 0) input.focus();
+    else all[Math.min(next, all.length - 1)]?.focus();
   });
   document.addEventListener('click', (event) => {
     if (!form.contains(event.target as Node)) box.hidden = true;
