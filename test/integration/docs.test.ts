@@ -120,6 +120,13 @@ describe('the docs data of a built e-commerce project', () => {
     // Its nested items table is read through it: stg_order_items is downstream of the source.
     expect(orders?.downstream).toEqual(['stg_order_items', 'stg_orders']);
     expect(orders?.provides).toEqual(['orders__items']);
+    // The table of its nested items, built, with the warehouse's types.
+    const items = orders?.tables?.[0];
+    expect(items).toMatchObject({ name: 'orders__items', table: 'staging.orders__items', built: true });
+    expect(items?.columns.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['order_id', 'item_position', 'load_date']),
+    );
+    expect(items?.columns.every((c) => c.type !== null)).toBe(true);
     expect(orders?.loads.map((l) => l.loadDate)).toEqual([LAST, DATA.start]);
     for (const load of orders?.loads ?? []) {
       expect(load.received).toBeGreaterThan(0);
@@ -141,11 +148,18 @@ describe('the docs data of a built e-commerce project', () => {
     const counted = [
       ...data.models.flatMap((m) => m.columns.map((c) => ({ node: m.name, c }))),
       ...data.seeds.flatMap((s) => s.columns.map((c) => ({ node: s.name, c }))),
-      ...data.sources.flatMap((s) =>
-        s.columns
-          .filter((c) => !['load_date', '_source_file', '_record_position', '_ingestion_id'].includes(c.name))
-          .map((c) => ({ node: s.name, c })),
-      ),
+      ...data.sources
+        .flatMap((s) => [s, ...(s.tables ?? [])])
+        .flatMap((s) =>
+          s.columns
+            .filter(
+              (c) =>
+                !['load_date', '_source_file', '_record_position', '_ingestion_id', 'item_position'].includes(
+                  c.name,
+                ),
+            )
+            .map((c) => ({ node: s.name, c })),
+        ),
     ];
     expect(coverage.columns).toBe(counted.length);
     expect(coverage.described).toBe(counted.filter(({ c }) => c.description).length);
