@@ -129,12 +129,13 @@ function withWarehouseNames(
   const key = (name: string) => name.toLowerCase();
   const placeholder = derived.columns.find((column) => column.column === unknown);
   const listed = derived.columns.filter((column) => column !== placeholder);
-  const builtKeys = new Set(built.map(key));
+  const builtByKey = new Map(built.map((name) => [key(name), name]));
   const derivedKeys = new Set(listed.map((column) => key(column.column)));
   const columns = listed.map((column, index) => {
+    const same = builtByKey.get(key(column.column));
+    if (same !== undefined) return { ...column, column: same };
     const atPosition = placeholder ? undefined : built[index];
-    if (builtKeys.has(key(column.column)) || atPosition === undefined || derivedKeys.has(key(atPosition)))
-      return column;
+    if (atPosition === undefined || derivedKeys.has(key(atPosition))) return column;
     return { ...column, column: atPosition };
   });
   if (placeholder) {

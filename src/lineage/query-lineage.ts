@@ -475,9 +475,9 @@ function unnamedOutput(value: unknown, dialect: SqlDialect): string {
     const node = asNode(value);
     if (node && (node.kind === 'cast' || node.kind === 'paren'))
       return unnamedOutput(node.body.this, dialect);
-    const fn = node?.body.name ?? node?.body.original_name;
-    if (typeof fn === 'string') return fn.toLowerCase();
-    return '?column?';
+    if (node?.kind === 'case') return 'case';
+    const call = /^([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(renderNode(value, dialect) ?? '');
+    return call ? (call[1] as string).toLowerCase() : '?column?';
   }
   return renderNode(value, dialect) ?? '?column?';
 }
@@ -528,7 +528,7 @@ function starColumns(body: Record<string, unknown>, scope: Scope): QueryColumns 
   const star = table ? `${table.name}.*` : '*';
   return {
     columns,
-    incomplete: gaps.length > 0 ? `${quoted(star)} over ${[...new Set(gaps)].join('; ')}` : null,
+    incomplete: gaps.length > 0 ? `${quoted(star)} cannot be listed: ${[...new Set(gaps)].join('; ')}` : null,
   };
 }
 
@@ -540,11 +540,15 @@ export function expressionLineage(value: unknown, scope: Scope): Derived {
   return compose(self, walk.refs, { fromRows: walk.fromRows, unresolved: walk.unresolved });
 }
 
-/** A column as it is, or only cast (`x::int`, `CAST(x AS DECIMAL)`), or in parentheses. */
+/**
+ * A column as it is, or only cast (`x::int`, `CAST(x AS DECIMAL)`), or in parentheses, or a scalar
+ * subquery (which is what the column it returns is).
+ */
 function isCopy(value: unknown): boolean {
   const node = asNode(value);
   if (!node) return false;
   if (node.kind === 'column') return true;
+  if (node.kind === 'subquery' && asNode(node.body.this) !== null) return true;
   if (['cast', 'try_cast', 'safe_cast', 'paren', 'collation'].includes(node.kind))
     return isCopy(node.body.this);
   return false;
@@ -649,8 +653,9 @@ function unqualified(name: Ident, scope: Scope): Derived {
   const unknown = scope.sources.filter((source) => source.incomplete);
   if (unknown.length > 0) {
     const labels = unknown.map((source) => source.label).join(', ');
+    const reasons = [...new Set(unknown.map((source) => source.incomplete))].join('; ');
     return unknownColumn(
-      `${quoted(name.name)} is not a known column; it may come from ${labels}, whose columns are not known`,
+      `${quoted(name.name)} is not a known column; it may come from ${labels}, whose columns are not known: ${reasons}`,
     );
   }
   if (scope.outer) return unqualified(name, scope.outer);
