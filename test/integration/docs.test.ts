@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../src/api/check.ts';
 import { buildDocsSite } from '../../src/api/docs.ts';
-import { collectDocsData } from '../../src/api/docs-data.ts';
 import { withProject } from '../../src/api/open-project.ts';
 import type { DocsData } from '../../src/docs/types.ts';
 import { PackProject } from '../ecommerce/pack.ts';
@@ -29,7 +28,7 @@ describe('the docs data of a built e-commerce project', () => {
     ({ data, warehouseColumns } = await withProject(
       { projectDir: project.dir, env: project.env },
       async (p, e) => ({
-        data: await collectDocsData(p, e),
+        data: (await buildDocsSite(p, e)).data,
         warehouseColumns: await e.listColumns({ schema: 'warehouse', name: 'fact_orders' }),
       }),
     ));
@@ -67,7 +66,10 @@ describe('the docs data of a built e-commerce project', () => {
     expect(model.sql).toContain("{{ ref('stg_orders') }}");
     expect(model.compiledSql).not.toContain('{{');
     expect(model.compiledSql).toMatch(/"staging"\."stg_orders"/);
-    expect(model.columnLineage).toBeNull();
+    // Column lineage from the compiled SQL: the order's key is the staged order's.
+    expect(model.columnLineage).toMatchObject({ model: 'fact_orders', parseError: null });
+    const orderId = model.columnLineage?.columns.find((c) => c.column === 'order_id');
+    expect(orderId?.inputs).toContainEqual({ node: 'stg_orders', column: 'order_id' });
   });
 
   it('shows the checks of fact_orders with their latest results and history, as audit holds them', async () => {
