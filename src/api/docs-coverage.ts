@@ -13,11 +13,13 @@ export function docsCoverage(
 ): DocsCoverage {
   const described = (text: string | null) => text !== null && text.trim() !== '';
   const columns = [
-    ...sources.flatMap((source) =>
-      source.columns
-        .filter((column) => !(column.name in LINEAGE_COLUMNS))
-        .map((column) => ({ node: source.name, column })),
-    ),
+    ...sources
+      .flatMap((source) => [source, ...(source.tables ?? [])])
+      .flatMap((source) =>
+        source.columns
+          .filter((column) => !(column.name in LINEAGE_COLUMNS))
+          .map((column) => ({ node: source.name, column })),
+      ),
     ...[...seeds, ...models].flatMap((node) => node.columns.map((column) => ({ node: node.name, column }))),
   ];
   const undocumented = columns

@@ -114,6 +114,22 @@ export function docsSource(node: SourceNode, context: NodeContext): DocsSource {
       return field ? text(field.description) : (LINEAGE_COLUMNS[column] ?? null);
     }),
     provides: node.provides.map((table) => table.name),
+    tables: node.provides.map((table) => {
+      const field = fields[table.name.slice(node.name.length + 2)];
+      const items = field?.type === 'array' ? field.items : {};
+      // Before it is built: the parent's key, the element's position, its fields, the load date.
+      const key = config.contract.uniqueKey ?? [];
+      const declared = [...key, 'item_position', ...Object.keys(items), 'load_date'];
+      return {
+        name: table.name,
+        table: tableName(table.target),
+        built: context.warehouse.built.has(tableName(table.target)),
+        columns: columnsOf(table.name, context, declared, (column) => {
+          const item = items[column] ?? (key.includes(column) ? fields[column] : undefined);
+          return item ? text(item.description) : (LINEAGE_COLUMNS[column] ?? null);
+        }),
+      };
+    }),
     loads: (context.warehouse.sourceLoads.get(node.name) ?? []).map((load) => ({
       loadDate: load.loadDate,
       runId: load.runId,

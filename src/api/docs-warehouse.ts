@@ -11,7 +11,7 @@ export const DOCS_HISTORY = 30;
 export interface WarehouseState {
   /** `schema.table` of every table and view. */
   built: ReadonlySet<string>;
-  /** The columns of each built node's table, in warehouse order, by node name. */
+  /** The columns of each built table, in warehouse order, by the name refs use (node or source table). */
   columns: ReadonlyMap<string, ColumnInfo[]>;
   /** Every check's newest results, oldest first, by check id (empty before the first run). */
   checkResults: ReadonlyMap<string, CheckResultEntry[]>;
@@ -29,11 +29,17 @@ export const tableName = (table: TableRef): string => `${table.schema}.${table.n
 export async function readWarehouse(graph: Graph, engine: Engine): Promise<WarehouseState> {
   const tables = await engine.listTables();
   const built = new Set(tables.map(tableName));
-  const nodes = [...graph.nodes.values()].filter((node) => built.has(tableName(node.target)));
+  // Each node's table and the tables sources also build (nested arrays), by the name refs use.
+  const relations = [...graph.tables].filter(([, { target }]) => built.has(tableName(target)));
   const columns = new Map(
-    await Promise.all(nodes.map(async (node) => [node.name, await engine.listColumns(node.target)] as const)),
+    await inBatches(
+      relations,
+      8,
+      async ([name, { target }]) => [name, await engine.listColumns(target)] as const,
+    ),
   );
-  const hasAudit = built.has('audit.dq_results') && built.has('audit.source_loads');
+  // An audit schema of an older version is brought up to date first (what the monitor does too).
+  const hasAudit = built.has('audit.pipeline_runs');
   if (hasAudit) await auditReady(engine);
   const [results, loads] = hasAudit
     ? await Promise.all([newestCheckResults(engine, DOCS_HISTORY), newestSourceLoads(engine, DOCS_HISTORY)])
@@ -54,4 +60,13 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else groups.set(key(item), [item]);
   }
   return groups;
+}
+
+/** fn over the items, at most `size` at a time (each borrows a connection). */
+async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += size) {
+    results.push(...(await Promise.all(items.slice(start, start + size).map(fn))));
+  }
+  return results;
 }

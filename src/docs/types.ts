@@ -74,6 +74,8 @@ export interface DocsSource extends DocsNodeBase {
   provides: string[];
   /** The newest loads, newest first (at most 30). */
   loads: DocsSourceLoad[];
+  /** The tables of `provides`, each with its columns (the child table of a nested array). */
+  tables?: DocsSourceTable[];
 }
 
 export interface DocsSeed extends DocsNodeBase {
@@ -154,4 +156,13 @@ export interface DocsCoverage {
   undocumented: { node: string; column: string }[];
   models: number;
   modelsDescribed: number;
+}
+
+/** A table a source also builds (a nested array's elements): its name as refs use it, and columns. */
+export interface DocsSourceTable {
+  name: string;
+  /** `schema.table` in the warehouse. */
+  table: string;
+  built: boolean;
+  columns: DocsColumn[];
 }

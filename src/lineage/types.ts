@@ -51,4 +51,9 @@ export interface LineageRelation {
   name: string;
   /** Its columns in order (from the warehouse, or the model's own lineage when not built yet). */
   columns: string[];
+  /**
+   * Set when its columns are not known (not built, and no lineage of its own to list them): why,
+   * in a reader's words. Its `columns` are then ignored and what the model reads of it is unresolved.
+   */
+  columnsUnknown?: string;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestProject, csv, model } from '../helpers/project.ts';
 import { type LongProcess, startStrata } from './long-process.ts';
-import { type Result, explain, strata } from './strata-process.ts';
+import { type Result, explain, strata, tempDir } from './strata-process.ts';
 
 /**
  * One owner: while `strata serve` holds a DuckDB warehouse, the CLI of other shells is carried out
@@ -82,6 +82,22 @@ describe('commands from another shell while strata serve holds the DuckDB wareho
     const bad = await inProject(['query', 'SELECT * FROM no_such_table']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/error\[SQL_FAILED\]/);
+  });
+
+  it('docs answers through it: the site written where the client’s --out says, and served at /docs', async () => {
+    const shell = await tempDir('docs-out');
+    try {
+      const result = await strata(['--project', project.dir, 'docs', '--out', 'site'], { cwd: shell.path });
+      expect(result.code, explain(result)).toBe(0);
+      expect(result.stderr).toMatch(NOTE);
+      const { readFile } = await import('node:fs/promises');
+      expect(await readFile(join(shell.path, 'site', 'index.html'), 'utf8')).toContain('item_totals');
+      const served = await fetch(`${url}/docs`);
+      expect(served.status).toBe(200);
+      expect(await served.text()).toContain('item_totals');
+    } finally {
+      await shell.remove();
+    }
   });
 
   it('run streams its progress and exits with the run’s code', async () => {

@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../src/api/check.ts';
 import { buildDocsSite } from '../../src/api/docs.ts';
-import { collectDocsData } from '../../src/api/docs-data.ts';
 import { withProject } from '../../src/api/open-project.ts';
 import type { DocsData } from '../../src/docs/types.ts';
 import { PackProject } from '../ecommerce/pack.ts';
@@ -29,7 +28,7 @@ describe('the docs data of a built e-commerce project', () => {
     ({ data, warehouseColumns } = await withProject(
       { projectDir: project.dir, env: project.env },
       async (p, e) => ({
-        data: await collectDocsData(p, e),
+        data: (await buildDocsSite(p, e)).data,
         warehouseColumns: await e.listColumns({ schema: 'warehouse', name: 'fact_orders' }),
       }),
     ));
@@ -67,7 +66,10 @@ describe('the docs data of a built e-commerce project', () => {
     expect(model.sql).toContain("{{ ref('stg_orders') }}");
     expect(model.compiledSql).not.toContain('{{');
     expect(model.compiledSql).toMatch(/"staging"\."stg_orders"/);
-    expect(model.columnLineage).toBeNull();
+    // Column lineage from the compiled SQL: the order's key is the staged order's.
+    expect(model.columnLineage).toMatchObject({ model: 'fact_orders', parseError: null });
+    const orderId = model.columnLineage?.columns.find((c) => c.column === 'order_id');
+    expect(orderId?.inputs).toContainEqual({ node: 'stg_orders', column: 'order_id' });
   });
 
   it('shows the checks of fact_orders with their latest results and history, as audit holds them', async () => {
@@ -120,6 +122,13 @@ describe('the docs data of a built e-commerce project', () => {
     // Its nested items table is read through it: stg_order_items is downstream of the source.
     expect(orders?.downstream).toEqual(['stg_order_items', 'stg_orders']);
     expect(orders?.provides).toEqual(['orders__items']);
+    // The table of its nested items, built, with the warehouse's types.
+    const items = orders?.tables?.[0];
+    expect(items).toMatchObject({ name: 'orders__items', table: 'staging.orders__items', built: true });
+    expect(items?.columns.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['order_id', 'item_position', 'load_date']),
+    );
+    expect(items?.columns.every((c) => c.type !== null)).toBe(true);
     expect(orders?.loads.map((l) => l.loadDate)).toEqual([LAST, DATA.start]);
     for (const load of orders?.loads ?? []) {
       expect(load.received).toBeGreaterThan(0);
@@ -141,11 +150,18 @@ describe('the docs data of a built e-commerce project', () => {
     const counted = [
       ...data.models.flatMap((m) => m.columns.map((c) => ({ node: m.name, c }))),
       ...data.seeds.flatMap((s) => s.columns.map((c) => ({ node: s.name, c }))),
-      ...data.sources.flatMap((s) =>
-        s.columns
-          .filter((c) => !['load_date', '_source_file', '_record_position', '_ingestion_id'].includes(c.name))
-          .map((c) => ({ node: s.name, c })),
-      ),
+      ...data.sources
+        .flatMap((s) => [s, ...(s.tables ?? [])])
+        .flatMap((s) =>
+          s.columns
+            .filter(
+              (c) =>
+                !['load_date', '_source_file', '_record_position', '_ingestion_id', 'item_position'].includes(
+                  c.name,
+                ),
+            )
+            .map((c) => ({ node: s.name, c })),
+        ),
     ];
     expect(coverage.columns).toBe(counted.length);
     expect(coverage.described).toBe(counted.filter(({ c }) => c.description).length);
