@@ -46,10 +46,15 @@ export function sourcePage(site: Site, source: DocsSource): PageSpec {
           (load) =>
             h`<tr data-load="${load.loadDate}"><td>${load.loadDate}</td><td><code>${load.runId}</code></td><td>${load.files}</td><td>${load.received}</td><td>${load.staged}</td><td${load.quarantined > 0 ? h` class="warn-cell"` : ''}>${load.quarantined}</td><td>${load.duplicates}</td><td>${badge(load.reconciled ? 'pass' : 'fail')}</td></tr>\n`,
         )}</tbody></table></div>`;
+  // The tables it also builds (nested arrays), each with its columns when the data has them.
+  const tables = new Map((source.tables ?? []).map((table) => [table.name, table]));
   const provides =
     source.provides.length === 0
       ? ''
-      : h`<section><h2>Tables it also builds</h2><ul class="node-list">${source.provides.map((table) => h`<li id="${tableAnchor(table)}"><code>${table}</code></li>`)}</ul></section>`;
+      : h`<section><h2>Tables it also builds</h2>${source.provides.map((name) => {
+          const table = tables.get(name);
+          return h`<section class="nested" id="${tableAnchor(name)}" data-table="${name}"><h3><code>${name}</code>${table ? h` <span class="muted">${table.table}</span>` : ''}</h3>${table ? columnsTable(site, from, name, table.columns) : ''}</section>`;
+        })}</section>`;
   const body = h`${heading('Source', source)}
 ${description(source.description)}
 ${facts([

@@ -1,6 +1,5 @@
 import type { ColumnLineage } from '../lineage/types.ts';
 import { type Html, badge, h, richText } from './html.ts';
-import { columnAnchor } from './paths.ts';
 import type { Site } from './site.ts';
 import type { DocsCheck, DocsCheckResult, DocsColumn, DocsNodeBase } from './types.ts';
 
@@ -84,8 +83,9 @@ export function columnsTable(
       const check = site.checks.get(id);
       return check ? [checkBadge(site, from, check)] : [];
     });
-    return h`<tr id="${columnAnchor(column.name)}" data-column="${column.name}">
-<td class="col-name"><a class="anchor" href="#${encodeURIComponent(columnAnchor(column.name))}">${column.name}</a></td>
+    const anchor = site.anchorOf(node, column.name);
+    return h`<tr id="${anchor}" data-column="${column.name}">
+<td class="col-name"><a class="anchor" href="#${encodeURIComponent(anchor)}">${column.name}</a></td>
 <td class="col-type">${column.type === null ? h`<span class="muted">not built</span>` : code(column.type)}</td>
 <td class="col-desc">${column.description === null ? h`<span class="muted undocumented">—</span>` : richText(column.description)}</td>
 <td class="col-checks" data-label="Checks">${checks.length === 0 ? '' : h`<div class="check-list">${checks}</div>`}</td>

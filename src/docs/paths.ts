@@ -46,8 +46,12 @@ export function entityPath(kind: EntityKind, name: string): string {
   return `${FOLDER[kind]}/${slug(name)}.html`;
 }
 
-/** The anchor of a column on its node's page. */
-export const columnAnchor = (column: string): string => `col-${slug(column)}`;
+/**
+ * The anchor of a column on its node's page; a column of a table a source also builds is on the
+ * source's page, under that table's name (the source may have a column of the same name).
+ */
+export const columnAnchor = (column: string, table?: string): string =>
+  table === undefined ? `col-${slug(column)}` : `col-${slug(table)}--${slug(column)}`;
 
 /** The anchor of a table a source also builds (a nested array), on the source's page. */
 export const tableAnchor = (table: string): string => `table-${slug(table)}`;

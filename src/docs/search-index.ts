@@ -1,5 +1,5 @@
 import { SEARCH_INDEX } from './layout.ts';
-import { columnAnchor, entityPath } from './paths.ts';
+import { ROOT_PAGES, entityPath } from './paths.ts';
 import type { Site } from './site.ts';
 
 /**
@@ -22,17 +22,28 @@ export interface SearchEntry {
 
 export const SEARCH_GLOBAL = 'STRATA_DOCS_SEARCH';
 
+/** Links in the index are from the site's root. */
+const ROOT = ROOT_PAGES.index;
+
 export function searchEntries(site: Site): SearchEntry[] {
   const entries: SearchEntry[] = [];
   const withText = (entry: SearchEntry, text: string | null | undefined) =>
     text ? { ...entry, d: text } : entry;
   const nodes = [
-    ...site.data.sources.map((node) => ({ kind: 'source' as const, node })),
-    ...site.data.seeds.map((node) => ({ kind: 'seed' as const, node })),
-    ...site.data.models.map((node) => ({ kind: 'model' as const, node })),
+    ...site.data.sources.map((node) => ({ kind: 'source' as const, node, page: node.name })),
+    ...site.data.sources.flatMap((source) =>
+      (source.tables ?? []).map((table) => ({
+        kind: 'source' as const,
+        node: { ...table, description: null },
+        page: source.name,
+      })),
+    ),
+    ...site.data.seeds.map((node) => ({ kind: 'seed' as const, node, page: node.name })),
+    ...site.data.models.map((node) => ({ kind: 'model' as const, node, page: node.name })),
   ];
-  for (const { kind, node } of nodes) {
-    const path = entityPath(kind, node.name);
+  for (const { kind, node, page } of nodes) {
+    const place = site.place(node.name);
+    const path = place ? site.href(ROOT, place) : entityPath(kind, page);
     entries.push(withText({ k: kind, n: node.name, u: path }, node.description));
     for (const column of node.columns) {
       entries.push(
@@ -41,7 +52,7 @@ export function searchEntries(site: Site): SearchEntry[] {
             k: 'column',
             n: column.name,
             p: node.name,
-            u: `${path}#${encodeURIComponent(columnAnchor(column.name))}`,
+            u: `${entityPath(kind, page)}#${encodeURIComponent(site.anchorOf(node.name, column.name))}`,
           },
           column.description,
         ),

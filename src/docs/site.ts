@@ -19,6 +19,8 @@ export class Site {
   private readonly places = new Map<string, Place>();
   private readonly pageNames = new Map<string, DocsPage>();
   private readonly columns = new Map<string, ReadonlySet<string>>();
+  /** Tables a source also builds, shown on its page. */
+  private readonly nested = new Set<string>();
   private readonly checksByNode = new Map<string, DocsCheck[]>();
   /** Columns of models computed from a column, by `node\u0000column` (column lineage reversed). */
   private readonly readers = new Map<string, ColumnRef[]>();
@@ -33,6 +35,10 @@ export class Site {
       // A table a source also builds is a part of the source's page (unless it has its own).
       for (const table of source.provides) {
         this.places.set(table, { path: entityPath('source', source.name), anchor: tableAnchor(table) });
+        this.nested.add(table);
+      }
+      for (const table of source.tables ?? []) {
+        this.columns.set(table.name, new Set(table.columns.map((column) => column.name)));
       }
     }
     for (const source of data.sources) add('source', source.name, source.columns);
@@ -76,6 +82,11 @@ export class Site {
     return this.places.get(node.name) ?? null;
   }
 
+  /** The anchor of a node's column on the page that lists it. */
+  anchorOf(node: string, column: string): string {
+    return this.nested.has(node) ? columnAnchor(column, node) : columnAnchor(column);
+  }
+
   /** The link from the page `from` to a place. */
   href(from: string, place: Place): string {
     return link(from, place.path, place.anchor);
@@ -92,7 +103,7 @@ export class Site {
   columnLink(from: string, node: string, column: string): Html {
     const place = this.places.get(node);
     if (!place) return h`<span>${node}.${column}</span>`;
-    const anchor = this.columns.get(node)?.has(column) ? columnAnchor(column) : place.anchor;
+    const anchor = this.columns.get(node)?.has(column) ? this.anchorOf(node, column) : place.anchor;
     return h`<a href="${link(from, place.path, anchor)}">${node}.<b>${column}</b></a>`;
   }
 
@@ -100,7 +111,7 @@ export class Site {
   columnNameLink(from: string, node: string, column: string): Html {
     const place = this.places.get(node);
     if (!place) return h`<code>${column}</code>`;
-    const anchor = this.columns.get(node)?.has(column) ? columnAnchor(column) : place.anchor;
+    const anchor = this.columns.get(node)?.has(column) ? this.anchorOf(node, column) : place.anchor;
     return h`<a href="${link(from, place.path, anchor)}">${column}</a>`;
   }
 

@@ -101,10 +101,13 @@ describe('the docs site', () => {
     const fact = page('models/fact_orders.html');
     expect(fact).toContain('<a href="../models/stg_orders.html#col-order_id">stg_orders.<b>order_id</b></a>');
     expect(fact).toContain('<a href="../seeds/country_regions.html#col-region">');
-    // A nested table of a source: the source's page, at the table.
+    // A column of a table a source also builds: on the source's page, under the table.
     expect(fact).toContain(
-      '<a href="../sources/orders.html#table-orders__items">orders__items.<b>discount</b></a>',
+      '<a href="../sources/orders.html#col-orders__items--discount">orders__items.<b>discount</b></a>',
     );
+    const source = page('sources/orders.html');
+    expect(source).toContain('<tr id="col-orders__items--order_id" data-column="order_id">');
+    expect(source).toContain('<tr id="col-order_id" data-column="order_id">');
     expect(fact).toContain('Not resolved: function <code>my_macro</code> is not known');
     expect(page('models/broken_model.html')).toContain('syntax error at or near &quot;from&quot; (line 1)');
   });
@@ -171,6 +174,13 @@ describe('the docs site', () => {
       u: 'models/stg_orders.html#col-amount',
     });
     expect(entries.filter((e) => e.k === 'check')).toHaveLength(3);
+    expect(entries).toContainEqual({
+      k: 'column',
+      n: 'discount',
+      p: 'orders__items',
+      d: 'Discount on the line.',
+      u: 'sources/orders.html#col-orders__items--discount',
+    });
   });
 
   it('lists a source’s contract and its ledger of loads', () => {

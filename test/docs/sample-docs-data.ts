@@ -198,6 +198,22 @@ export function sampleDocsData(): DocsData {
           { name: 'amount', type: 'DECIMAL(18,2)', description: null, checks: [] },
         ],
         provides: ['orders__items'],
+        tables: [
+          {
+            name: 'orders__items',
+            table: 'staging.orders__items',
+            built: true,
+            columns: [
+              {
+                name: 'order_id',
+                type: 'VARCHAR',
+                description: 'The order the line belongs to.',
+                checks: [],
+              },
+              { name: 'discount', type: 'DECIMAL(18,2)', description: 'Discount on the line.', checks: [] },
+            ],
+          },
+        ],
         loads: [
           {
             loadDate: '2026-01-02',
