@@ -302,6 +302,22 @@ describe('the e-commerce pack’s fact_orders', () => {
         expect(badge).toBe(onColumn.latest?.status);
       }
       expect(await page.textContent('[data-role="compiled-sql"]')).toBe(model.compiledSql);
+      // Each column's lineage: its inputs, as the data has them, each a link to the column's row.
+      const lineage = model.columnLineage;
+      expect(lineage?.parseError ?? null).toBeNull();
+      const inputs = await page.$$eval('table[data-role="columns"] tbody tr', (trs) =>
+        trs.map((tr) => [
+          tr.getAttribute('data-column'),
+          [...tr.querySelectorAll('.col-lineage[data-label="Comes from"] .inputs a')].map(
+            (a) => a.textContent,
+          ),
+        ]),
+      );
+      const expected = new Map(
+        (lineage?.columns ?? []).map((c) => [c.column, c.inputs.map((i) => `${i.node}.${i.column}`)]),
+      );
+      expect(inputs).toEqual(model.columns.map((c) => [c.name, expected.get(c.name) ?? []]));
+      expect(inputs.find(([name]) => name === 'order_id')?.[1]).toEqual(['stg_orders.order_id']);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
