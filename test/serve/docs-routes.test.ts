@@ -67,7 +67,9 @@ describe('/docs', () => {
         `/docs/${slug}/${path.split('/').map(encodeURIComponent).join('/')}`,
       );
       expect(response.status, path).toBe(200);
-      expect(await response.text(), path).toBe(built.files.get(path)?.content);
+      // The overview says when its site was generated: this build's and the served one's differ.
+      const undated = (text: string | undefined) => text?.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<when>');
+      expect(undated(await response.text()), path).toBe(undated(built.files.get(path)?.content));
     }
     // The data it was built from is the warehouse's: the model is built, its column typed.
     const dim = built.data.models.find((m) => m.name === 'dim_customer');
