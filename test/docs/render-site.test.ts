@@ -43,6 +43,13 @@ describe('the docs site', () => {
     );
   });
 
+  it('changes only the overview when nothing but the moment of generation changes', () => {
+    const later = sampleDocsData();
+    later.project.generatedAt = '2026-02-01T00:00:00Z';
+    const changed = renderDocsSite(later).filter((file) => files.get(file.path) !== file.content);
+    expect(changed.map((file) => file.path)).toEqual(['index.html']);
+  });
+
   it('escapes every text from the data', () => {
     const stg = page('models/stg_orders.html');
     expect(stg).not.toContain('<script>alert');
