@@ -81,33 +81,52 @@ export function lineageLegend(): Html {
   );
 }
 
+/** Beyond this many nodes a page's graph shows its node's nearer lineage only. */
+export const NEIGHBOURHOOD_CAP = 120;
+
+/** A part of the lineage around a node, and how many steps away it reaches when it was cut. */
+export interface Neighbourhood extends DocsLineage {
+  /** Null when every ancestor and descendant is drawn, else the steps drawn each way. */
+  steps: number | null;
+}
+
 /**
  * The part of the project's lineage around one node: its ancestors, its descendants and itself,
- * laid out again so the graph is as small as that part.
+ * laid out again so the graph is as small as that part. When that is more than `cap` nodes (a
+ * calendar every fact reads), only those up to the most steps away that fit are kept.
  */
-export function neighbourhood(lineage: DocsLineage, id: string): DocsLineage {
+export function neighbourhood(lineage: DocsLineage, id: string, cap = NEIGHBOURHOOD_CAP): Neighbourhood {
   const up = new Map<string, string[]>();
   const down = new Map<string, string[]>();
   for (const { source, target } of lineage.edges) {
     up.set(target, [...(up.get(target) ?? []), source]);
     down.set(source, [...(down.get(source) ?? []), target]);
   }
-  const keep = new Set<string>([id]);
+  // Steps from the node, each way (breadth first, so the fewest).
+  const steps = new Map<string, number>([[id, 0]]);
   const walk = (next: Map<string, string[]>) => {
-    const queue = [id];
+    let frontier = [id];
     const seen = new Set<string>([id]);
-    while (queue.length > 0) {
-      const at = queue.pop() as string;
-      for (const other of next.get(at) ?? []) {
-        if (seen.has(other)) continue;
-        seen.add(other);
-        keep.add(other);
-        queue.push(other);
+    for (let step = 1; frontier.length > 0; step += 1) {
+      const following: string[] = [];
+      for (const at of frontier) {
+        for (const other of next.get(at) ?? []) {
+          if (seen.has(other)) continue;
+          seen.add(other);
+          steps.set(other, Math.min(steps.get(other) ?? step, step));
+          following.push(other);
+        }
       }
+      frontier = following;
     }
   };
   walk(up);
   walk(down);
+  let reach = Math.max(0, ...steps.values());
+  const within = (n: number) => [...steps.values()].filter((s) => s <= n).length;
+  const cut = steps.size > cap;
+  while (cut && reach > 1 && within(reach) > cap) reach -= 1;
+  const keep = new Set([...steps].filter(([, s]) => s <= reach).map(([node]) => node));
   const nodes = lineage.nodes.filter((node) => keep.has(node.id));
   const edges = lineage.edges.filter((edge) => keep.has(edge.source) && keep.has(edge.target));
   const inside = new Map<string, string[]>();
@@ -119,5 +138,6 @@ export function neighbourhood(lineage: DocsLineage, id: string): DocsLineage {
   return {
     nodes: nodes.map((node) => ({ ...node, ...(layout.get(node.id) ?? { depth: 0, order: 0 }) })),
     edges,
+    steps: cut ? reach : null,
   };
 }

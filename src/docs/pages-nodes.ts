@@ -2,7 +2,7 @@ import { type Html, badge, h } from './html.ts';
 import type { PageSpec } from './layout.ts';
 import { lineageLegend, lineageSvg, neighbourhood } from './lineage-svg.ts';
 import { checksTable, code, columnsTable, description, facts, neighbours, sqlBlock } from './parts.ts';
-import { entityPath, link, tableAnchor } from './paths.ts';
+import { ROOT_PAGES, entityPath, link, tableAnchor } from './paths.ts';
 import type { Site } from './site.ts';
 import type { DocsModel, DocsNodeBase, DocsNodeKind, DocsSeed, DocsSource } from './types.ts';
 
@@ -17,7 +17,11 @@ export function localGraph(site: Site, from: string, kind: DocsNodeKind, name: s
   const self = site.data.lineage.nodes.find((n) => n.name === name && n.kind === kind);
   if (!self) return h``;
   const part = neighbourhood(site.data.lineage, self.id);
-  return h`<section><h2>Lineage</h2>${lineageLegend()}${lineageSvg(part, {
+  const cut =
+    part.steps === null
+      ? ''
+      : h`<p class="muted" data-role="graph-cut">Its lineage is large: nodes up to ${part.steps} step${part.steps === 1 ? '' : 's'} away are drawn; the <a href="${link(from, ROOT_PAGES.lineage)}">whole graph</a> has the rest.</p>`;
+  return h`<section><h2>Lineage</h2>${cut}${lineageLegend()}${lineageSvg(part, {
     label: `Lineage of ${name}`,
     focus: self.id,
     href: (n) => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DOCS_ASSETS, renderDocsSite } from '../../src/docs/render-site.ts';
+import { neighbourhood } from '../../src/docs/lineage-svg.ts';
 import { slug } from '../../src/docs/paths.ts';
 import { sampleDocsData } from './sample-docs-data.ts';
 import { brokenLinks, idsOf } from './site-links.ts';
@@ -102,6 +103,18 @@ describe('the docs site', () => {
     }
     expect(fact).not.toContain('data-node="broken_model"');
     expect(fact).toContain('class="lg-node lg-model lg-focus" data-node="fact_orders"');
+  });
+
+  it('draws only the nearer lineage of a node whose lineage is too large', () => {
+    const part = neighbourhood(data.lineage, 'fact_orders', 3);
+    expect(part.steps).toBe(1);
+    expect(part.nodes.map((n) => n.id).sort()).toEqual([
+      'country_regions',
+      'fact_orders',
+      'page:executive',
+      'stg_orders',
+    ]);
+    expect(neighbourhood(data.lineage, 'fact_orders').steps).toBeNull();
   });
 
   it('shows each column’s lineage, what is unresolved, and a parse error', () => {
