@@ -1,5 +1,6 @@
 import { layeredLayout } from '../dashboards/lineage-layout.ts';
 import { type Html, h, raw } from './html.ts';
+import { slug } from './paths.ts';
 import type { DocsLineage, DocsLineageNode } from './types.ts';
 
 /**
@@ -26,7 +27,12 @@ export interface GraphOptions {
   focus?: string;
   /** Label for screen readers. */
   label: string;
+  /** Give each node an id (`nodeAnchor`), for links to a node of the whole graph. */
+  anchors?: boolean;
 }
+
+/** The anchor of a node in the whole graph (lineage.html). */
+export const nodeAnchor = (id: string): string => `node-${slug(id)}`;
 
 const cut = (name: string) => (name.length > FITS ? `${name.slice(0, FITS - 1)}…` : name);
 
@@ -64,7 +70,8 @@ export function lineageSvg(lineage: DocsLineage, options: GraphOptions): Html {
     const focus = node.id === options.focus ? ' lg-focus' : '';
     const shape = h`<rect x="${x(node)}" y="${y(node)}" width="${NODE_W}" height="${NODE_H}" rx="6"/><text x="${x(node) + 10}" y="${y(node) + NODE_H / 2 + 4}">${cut(label)}</text><title>${node.kind} ${node.name}</title>`;
     const inner = href === null ? shape : h`<a href="${href}">${shape}</a>`;
-    return h`<g class="lg-node lg-${node.kind}${focus}" data-node="${node.id}" data-kind="${node.kind}">${inner}</g>\n`;
+    const anchor = options.anchors ? h` id="${nodeAnchor(node.id)}"` : '';
+    return h`<g class="lg-node lg-${node.kind}${focus}"${anchor} data-node="${node.id}" data-kind="${node.kind}">${inner}</g>\n`;
   });
 
   return h`<div class="lineage-box" data-role="lineage" data-nodes="${nodes.length}"><svg class="lineage" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${options.label}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-width="${width}" data-height="${height}">

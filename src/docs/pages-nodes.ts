@@ -1,6 +1,6 @@
 import { type Html, badge, h } from './html.ts';
 import type { PageSpec } from './layout.ts';
-import { lineageLegend, lineageSvg, neighbourhood } from './lineage-svg.ts';
+import { lineageLegend, lineageSvg, neighbourhood, nodeAnchor } from './lineage-svg.ts';
 import { checksTable, code, columnsTable, description, facts, neighbours, sqlBlock } from './parts.ts';
 import { ROOT_PAGES, entityPath, link, tableAnchor } from './paths.ts';
 import type { Site } from './site.ts';
@@ -21,7 +21,8 @@ export function localGraph(site: Site, from: string, kind: DocsNodeKind, name: s
     part.steps === null
       ? ''
       : h`<p class="muted" data-role="graph-cut">Its lineage is large: nodes up to ${part.steps} step${part.steps === 1 ? '' : 's'} away are drawn; the <a href="${link(from, ROOT_PAGES.lineage)}">whole graph</a> has the rest.</p>`;
-  return h`<section><h2>Lineage</h2>${cut}${lineageLegend()}${lineageSvg(part, {
+  const whole = h`<p class="whole"><a href="${link(from, ROOT_PAGES.lineage, nodeAnchor(self.id))}" data-role="in-whole-graph">${name} in the whole graph</a></p>`;
+  return h`<section><h2>Lineage</h2>${cut}${lineageLegend()}${whole}${lineageSvg(part, {
     label: `Lineage of ${name}`,
     focus: self.id,
     href: (n) => {

@@ -96,6 +96,7 @@ export function lineagePage(site: Site): PageSpec {
 ${lineageLegend()}
 ${lineageSvg(lineage, {
   label: `Lineage of ${site.data.project.name}`,
+  anchors: true,
   href: (node) => {
     const place = site.placeOf(node);
     return place ? site.href(from, place) : null;

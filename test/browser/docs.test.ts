@@ -324,6 +324,28 @@ describe('the e-commerce pack’s fact_orders', () => {
     }
   });
 
+  it('leads to itself in the whole graph, lit with its lineage and in view', async () => {
+    const { page, errors } = await open(browser, dir, 'models/fact_orders.html', 390);
+    try {
+      await page.click('[data-role="in-whole-graph"]');
+      await page.waitForURL(/lineage\.html#node-fact_orders$/);
+      await page.waitForSelector('html[data-ready="true"]');
+      const node = page.locator('svg.lineage g[data-node="fact_orders"]');
+      expect(await node.getAttribute('class')).toContain('is-on');
+      const upstream = data.lineage.edges.filter((e) => e.target === 'fact_orders').map((e) => e.source);
+      for (const id of upstream) {
+        expect(await page.getAttribute(`svg.lineage g[data-node="${id}"]`, 'class')).toContain('is-up');
+      }
+      const box = await node.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390 && box.y >= 0 && box.y + box.height <= 844).toBe(
+        true,
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('leads upstream, page by page, back to the orders source', async () => {
     // A walk over the upstream links the pages show, from fact_orders to the source's page.
     const seen = new Set<string>();

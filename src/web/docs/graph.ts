@@ -29,6 +29,8 @@ function highlight(svg: SVGSVGElement): void {
     down.set(source, [...(down.get(source) ?? []), target]);
   }
   const nodes = [...svg.querySelectorAll<SVGGElement>('g[data-node]')];
+  // A node the address names (lineage.html#node-x) stays lit when the pointer leaves another.
+  const pinned = nodes.find((node) => location.hash !== '' && `#${node.id}` === location.hash)?.dataset.node;
   const clear = () => {
     svg.classList.remove('lg-active');
     for (const node of nodes) node.classList.remove('is-on', 'is-up', 'is-down');
@@ -53,12 +55,17 @@ function highlight(svg: SVGSVGElement): void {
         edge.classList.add('is-down');
     }
   };
+  const rest = () => (pinned === undefined ? clear() : show(pinned));
   for (const node of nodes) {
     const id = node.dataset.node ?? '';
     node.addEventListener('mouseenter', () => show(id));
-    node.addEventListener('mouseleave', clear);
+    node.addEventListener('mouseleave', rest);
     node.addEventListener('focusin', () => show(id));
-    node.addEventListener('focusout', clear);
+    node.addEventListener('focusout', rest);
+  }
+  if (pinned !== undefined) {
+    show(pinned);
+    svg.querySelector(`g[data-node="${CSS.escape(pinned)}"]`)?.classList.add('lg-focus');
   }
 }
 
@@ -124,6 +131,8 @@ export function setUpGraphs(): void {
     zoom(box, svg);
     // The page's own node in view: the box scrolls to it when the graph is bigger than the box.
     const focus = svg.querySelector<SVGGElement>('g.lg-focus');
+    // The box, not the page, scrolls to it: the page stays at its top.
+    if (focus && location.hash !== '') window.scrollTo(0, 0);
     if (focus) {
       const rect = focus.getBoundingClientRect();
       const outer = box.getBoundingClientRect();
