@@ -234,6 +234,27 @@ function siteSuite(
   });
 }
 
+describe('without JavaScript', () => {
+  it('shows every page but the search box, the graphs drawn and linked', async () => {
+    const dir = join(root, 'no-js');
+    const files = renderDocsSite(sampleDocsData());
+    await writeSite(files, dir);
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(join(dir, 'models/fact_orders.html')).href);
+      expect(await page.isVisible('form[data-role="search"]')).toBe(false);
+      expect(await page.isVisible('table[data-role="columns"]')).toBe(true);
+      expect(await page.$$('svg.lineage g[data-node] a')).not.toHaveLength(0);
+      await page.click('svg.lineage g[data-node="stg_orders"] a');
+      await page.waitForURL(/models\/stg_orders\.html$/);
+      expect(await page.textContent('h1 [data-role="title"], h1')).toMatch(/^stg_orders/);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 siteSuite('a hand-built project', 'sample', async () => {
   const data = sampleDocsData();
   const files = renderDocsSite(data);
