@@ -7,7 +7,7 @@ import type { ModelColumnLineage } from '../lineage/types.ts';
 import { splitHeader } from '../models/header.ts';
 import type { ModelNode, SeedNode, SourceNode } from '../models/types.ts';
 import type { Project } from '../project/load-project.ts';
-import { checkColumns, contractFields, sourceLocation } from './docs-describe.ts';
+import { checkColumns, contractFields, sourceFormat, sourceLocation } from './docs-describe.ts';
 import { type WarehouseState, tableName } from './docs-warehouse.ts';
 
 /** What every node's page needs besides the node: the warehouse, the DAG's edges, the checks. */
@@ -115,7 +115,7 @@ export function docsSource(node: SourceNode, context: NodeContext): DocsSource {
     kind: 'source',
     ...base(node, context, text(config.description ?? config.contract.description)),
     ...sourceLocation(config),
-    format: config.format ?? null,
+    format: sourceFormat(config),
     raw: tableName(node.raw),
     fields: contractFields(config.contract),
     columns: columnsOf(node.name, context, [...scalars, 'load_date'], (column) => {
