@@ -108,7 +108,9 @@ describe('/docs', () => {
 describe('the site in memory', () => {
   it('is built once and answered again while nothing changes', async () => {
     const docs = new ServedDocs(site, { recheckMs: 0 });
-    const first = await docs.built(slug);
+    // Requests at the same time share one build.
+    const [first, same] = await Promise.all([docs.built(slug), docs.built(slug)]);
+    expect(same).toBe(first);
     expect(await docs.built(slug)).toBe(first);
   });
 
