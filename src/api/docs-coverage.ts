@@ -17,7 +17,7 @@ export function docsCoverage(
       .flatMap((source) => [source, ...(source.tables ?? [])])
       .flatMap((source) =>
         source.columns
-          .filter((column) => !(column.name in LINEAGE_COLUMNS))
+          .filter((column) => !LINEAGE_COLUMNS.has(column.name))
           .map((column) => ({ node: source.name, column })),
       ),
     ...[...seeds, ...models].flatMap((node) => node.columns.map((column) => ({ node: node.name, column }))),

@@ -5,9 +5,10 @@ import type { Engine } from '../engine/types.ts';
 import type { ModelColumnLineage } from '../lineage/types.ts';
 import type { Project } from '../project/load-project.ts';
 import { STRATA_VERSION } from '../version.ts';
+import { compiledModelSelect } from './column-lineage.ts';
 import { docsChecks, docsPages } from './docs-checks.ts';
 import { docsCoverage } from './docs-coverage.ts';
-import { type NodeContext, docsModel, docsSeed, docsSource } from './docs-nodes.ts';
+import { type NodeContext, checksByColumn, docsModel, docsSeed, docsSource } from './docs-nodes.ts';
 import { readWarehouse } from './docs-warehouse.ts';
 import { graphNodes, layOutDag, pageNodes } from './project-dag.ts';
 
@@ -43,6 +44,9 @@ export async function collectDocsData(
     warehouse,
     edges: new Map(dag.nodes.map((node) => [node.id, node])),
     columnLineage: options.columnLineage ?? new Map(),
+    columnChecks: checksByColumn(project.checks),
+    // As column lineage parses it: the full-refresh form, {{ date_from }} and {{ date_to }} open.
+    compile: (model) => compiledModelSelect(project, engine, model),
   };
 
   const all = graph.order.flatMap((name) => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { contractSchema } from '../config/contract-schema.ts';
 import { fileSourceSchema } from '../config/source-schema.ts';
-import { checkColumns, checkInWords, contractFields, safeUrl, sourceLocation } from './docs-describe.ts';
+import {
+  checkColumns,
+  checkInWords,
+  contractFields,
+  safeUrl,
+  sourceFormat,
+  sourceLocation,
+} from './docs-describe.ts';
 
 describe('checks in words', () => {
   it('says what each rule requires, with its threshold', () => {
@@ -63,6 +70,13 @@ describe('source location', () => {
       contract: { fields: { id: { type: 'string' } } },
     });
     expect(sourceLocation(source)).toEqual({ type: 'files', location: 'data/a/*.csv, data/b/*.csv' });
+    expect(sourceFormat(source)).toBe('csv');
+    const contract = { fields: { id: { type: 'string' as const } } };
+    expect(sourceFormat(fileSourceSchema.parse({ files: 'x/*.csv.gz', contract }))).toBe('csv (gzip)');
+    expect(sourceFormat(fileSourceSchema.parse({ files: 'x/*.txt', format: 'ndjson', contract }))).toBe(
+      'ndjson',
+    );
+    expect(sourceFormat(fileSourceSchema.parse({ files: 'x/*', contract }))).toBeNull();
   });
 
   it('never shows credentials: no user or password, no query values, no headers', () => {

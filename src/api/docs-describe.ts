@@ -1,6 +1,7 @@
 import type { CheckRule, FailAbove } from '../config/check-spec.ts';
 import type { Contract, FieldSpec, ScalarField } from '../config/contract-schema.ts';
 import type { SourceConfig } from '../config/source-schema.ts';
+import { formatOf } from '../sources/discover.ts';
 import type { DocsSourceField } from '../docs/types.ts';
 
 /**
@@ -126,6 +127,22 @@ function fieldRules(field: FieldSpec | ScalarField): string[] {
       break;
   }
   return rules;
+}
+
+/**
+ * A source's format: as declared, else as its files' extension says (`sources/discover.ts`), with
+ * `(gzip)` for compressed files; an HTTP source's pages are JSON. Null when the pattern does not say.
+ */
+export function sourceFormat(config: SourceConfig): string | null {
+  if (config.http) return 'json';
+  const pattern = config.files?.[0];
+  if (pattern === undefined) return config.format ?? null;
+  try {
+    const { format, compression } = formatOf(pattern, config.format);
+    return compression === 'gzip' ? `${format} (gzip)` : format;
+  } catch {
+    return config.format ?? null;
+  }
 }
 
 /** A source's kind and where it reads from: its file patterns, or its URL without credentials. */

@@ -4,11 +4,10 @@ import type { CheckDefinition } from '../checks/types.ts';
 import type { DocsColumn, DocsModel, DocsSeed, DocsSource } from '../docs/types.ts';
 import type { Dialect, TableRef } from '../engine/types.ts';
 import type { ModelColumnLineage } from '../lineage/types.ts';
-import { renderSelect } from '../materialize/render-select.ts';
 import { splitHeader } from '../models/header.ts';
 import type { ModelNode, SeedNode, SourceNode } from '../models/types.ts';
 import type { Project } from '../project/load-project.ts';
-import { checkColumns, contractFields, sourceLocation } from './docs-describe.ts';
+import { checkColumns, contractFields, sourceFormat, sourceLocation } from './docs-describe.ts';
 import { type WarehouseState, tableName } from './docs-warehouse.ts';
 
 /** What every node's page needs besides the node: the warehouse, the DAG's edges, the checks. */
@@ -19,19 +18,28 @@ export interface NodeContext {
   /** Upstream and downstream node ids (pages as `page:<name>`), by node. */
   edges: ReadonlyMap<string, { upstream: string[]; downstream: string[] }>;
   columnLineage: ReadonlyMap<string, ModelColumnLineage | null>;
+  /** A model's SELECT as compiled for the engine (refs resolved, the widest window of dates). */
+  compile: (model: ModelNode) => string;
+  /** `checksByColumn` of the project's checks. */
+  columnChecks: ReadonlyMap<string, ReadonlyMap<string, string[]>>;
 }
 
 /**
  * The columns strata adds to a source's staged table (contracts/staging.ts, nested-arrays.ts):
  * described here, and left out of the documentation coverage (the project cannot describe them).
  */
-export const LINEAGE_COLUMNS: Readonly<Record<string, string>> = {
-  load_date: 'Load date of the file or record that brought the row.',
-  _source_file: 'File the record was read from (path relative to the project).',
-  _record_position: 'Position of the record in its file.',
-  _ingestion_id: 'The ingestion (file load) that staged the record.',
-  item_position: 'Position of the element in its array.',
-};
+export const LINEAGE_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['load_date', 'Load date of the file or record that brought the row.'],
+  ['_source_file', 'File the record was read from (path relative to the project).'],
+  ['_record_position', 'Position of the record in its file.'],
+  ['_ingestion_id', 'The ingestion (file load) that staged the record.'],
+  ['item_position', 'Position of the element in its array.'],
+]);
+
+/** A record's own entry (never one of Object's: a column may be called `constructor`). */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
 
 /** A description as shown: trimmed (YAML's folded text ends in a newline); none when blank. */
 export function text(description: string | undefined): string | null {
@@ -44,15 +52,16 @@ export function resolver(project: Project): (name: string) => TableRef {
   return (name) => project.graph.tables.get(name)?.target ?? { schema: project.config.defaultSchema, name };
 }
 
-/** Check ids by column, for the checks on one node (target). */
-function checksByColumn(checks: readonly CheckDefinition[], target: string): Map<string, string[]> {
-  const byColumn = new Map<string, string[]>();
+/** Check ids by target (node or source table), then by column: computed once for every node. */
+export function checksByColumn(checks: readonly CheckDefinition[]): Map<string, Map<string, string[]>> {
+  const byTarget = new Map<string, Map<string, string[]>>();
   for (const check of checks) {
-    if (check.target !== target) continue;
+    const byColumn = byTarget.get(check.target) ?? new Map<string, string[]>();
+    byTarget.set(check.target, byColumn);
     for (const column of checkColumns(check.rule))
       byColumn.set(column, [...(byColumn.get(column) ?? []), check.id]);
   }
-  return byColumn;
+  return byTarget;
 }
 
 /**
@@ -65,14 +74,14 @@ function columnsOf(
   declared: readonly string[],
   describe: (column: string) => string | null,
 ): DocsColumn[] {
-  const checks = checksByColumn(context.project.checks, name);
+  const checks = context.columnChecks.get(name);
   const inWarehouse = context.warehouse.columns.get(name);
   const columns = inWarehouse ?? declared.map((column) => ({ name: column, type: null }));
   return columns.map((column) => ({
     name: column.name,
     type: column.type,
     description: describe(column.name),
-    checks: checks.get(column.name) ?? [],
+    checks: checks?.get(column.name) ?? [],
   }));
 }
 
@@ -106,16 +115,16 @@ export function docsSource(node: SourceNode, context: NodeContext): DocsSource {
     kind: 'source',
     ...base(node, context, text(config.description ?? config.contract.description)),
     ...sourceLocation(config),
-    format: config.format ?? null,
+    format: sourceFormat(config),
     raw: tableName(node.raw),
     fields: contractFields(config.contract),
     columns: columnsOf(node.name, context, [...scalars, 'load_date'], (column) => {
-      const field = fields[column];
-      return field ? text(field.description) : (LINEAGE_COLUMNS[column] ?? null);
+      const field = own(fields, column);
+      return field ? text(field.description) : (LINEAGE_COLUMNS.get(column) ?? null);
     }),
     provides: node.provides.map((table) => table.name),
     tables: node.provides.map((table) => {
-      const field = fields[table.name.slice(node.name.length + 2)];
+      const field = own(fields, table.name.slice(node.name.length + 2));
       const items = field?.type === 'array' ? field.items : {};
       // Before it is built: the parent's key, the element's position, its fields, the load date.
       const key = config.contract.uniqueKey ?? [];
@@ -125,8 +134,8 @@ export function docsSource(node: SourceNode, context: NodeContext): DocsSource {
         table: tableName(table.target),
         built: context.warehouse.built.has(tableName(table.target)),
         columns: columnsOf(table.name, context, declared, (column) => {
-          const item = items[column] ?? (key.includes(column) ? fields[column] : undefined);
-          return item ? text(item.description) : (LINEAGE_COLUMNS[column] ?? null);
+          const item = own(items, column) ?? (key.includes(column) ? own(fields, column) : undefined);
+          return item ? text(item.description) : (LINEAGE_COLUMNS.get(column) ?? null);
         }),
       };
     }),
@@ -164,15 +173,10 @@ export async function docsModel(node: ModelNode, context: NodeContext): Promise<
     loadDateColumn: config.loadDateColumn ?? null,
     tags: config.tags,
     columns: columnsOf(node.name, context, Object.keys(config.columns), (column) =>
-      text(config.columns[column]?.description),
+      text(own(config.columns, column)?.description),
     ),
     sql: splitHeader(file, node.file).body.trim(),
-    // Open dates: {{ date_from }} and {{ date_to }} show as the widest window a run could take.
-    compiledSql: renderSelect(node, {
-      dialect: context.dialect,
-      resolve: resolver(context.project),
-      dates: {},
-    }),
+    compiledSql: context.compile(node),
     columnLineage: context.columnLineage.get(node.name) ?? null,
   };
 }

@@ -40,6 +40,7 @@ export interface ServedDocsOptions {
  */
 export class ServedDocs {
   private readonly sites = new Map<string, CachedSite>();
+  private readonly looking = new Map<string, Promise<ServedSite>>();
 
   private readonly env: NodeJS.ProcessEnv;
   private readonly recheckMs: number;
@@ -68,6 +69,19 @@ export class ServedDocs {
     const served = this.site.project(slug);
     const cached = this.sites.get(slug);
     if (cached && Date.now() - cached.checkedAt < this.recheckMs) return cached.site;
+    // Requests arriving while the project is looked at wait for that look, not a look of their own.
+    const looking = this.looking.get(slug);
+    if (looking) return looking;
+    const look = this.lookAgain(slug, served, cached).finally(() => this.looking.delete(slug));
+    this.looking.set(slug, look);
+    return look;
+  }
+
+  private async lookAgain(
+    slug: string,
+    served: ServedProject,
+    cached: CachedSite | undefined,
+  ): Promise<ServedSite> {
     const signature = await siteSignature(served);
     if (cached && cached.signature === signature) {
       cached.checkedAt = Date.now();

@@ -86,10 +86,15 @@ export function renderNav(
           }),
         ),
         // The documentation site (served as static pages under /docs, outside this app).
+        el('h3', { class: 'nav-section-title' }, 'Documentation'),
         el(
           'ul',
           { class: 'nav-docs' },
-          el('li', {}, el('a', { href: docsUrl(project.name), 'data-role': 'docs-link' }, 'Documentation')),
+          el(
+            'li',
+            {},
+            el('a', { href: docsUrl(project.name), 'data-role': 'docs-link' }, 'Models, sources, checks'),
+          ),
         ),
       ),
     ),

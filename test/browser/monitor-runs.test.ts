@@ -70,6 +70,8 @@ describe.each([1280, 390])('at %i px', (width) => {
       await page.locator('[data-role=monitor-nav] a').evaluateAll((a) => a.map((x) => x.textContent)),
     ).toEqual(['Runs', 'Checks', 'Quarantine', 'Reconciliation', 'Lineage']);
     expect(await page.locator('[data-role=monitor-nav] a[aria-current=page]').textContent()).toBe('Runs');
+    // And a link to the project's documentation site.
+    expect(await page.locator('[data-role=docs-link]').getAttribute('href')).toBe(`/docs/${slug}/`);
     await page.screenshot({ path: join(SCREENSHOTS, `monitor-runs-${width}.png`), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

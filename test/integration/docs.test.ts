@@ -118,7 +118,7 @@ describe('the docs data of a built e-commerce project', () => {
     expect(factOrders().downstream).toContain('fact_order_items');
 
     const orders = data.sources.find((s) => s.name === 'orders');
-    expect(orders).toMatchObject({ type: 'files', raw: 'raw.orders', built: true });
+    expect(orders).toMatchObject({ type: 'files', format: 'json', raw: 'raw.orders', built: true });
     // Its nested items table is read through it: stg_order_items is downstream of the source.
     expect(orders?.downstream).toEqual(['stg_order_items', 'stg_orders']);
     expect(orders?.provides).toEqual(['orders__items']);
