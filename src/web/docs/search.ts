@@ -17,6 +17,7 @@ declare global {
   }
 }
 
+/** As src/docs/layout.ts `SEARCH_INDEX` and search-index.ts `SEARCH_GLOBAL` write it (web may not import them). */
 const INDEX = 'assets/search-index.js';
 const SHOWN = 12;
 
