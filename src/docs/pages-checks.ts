@@ -1,6 +1,6 @@
 import { type Html, badge, h } from './html.ts';
 import type { PageSpec } from './layout.ts';
-import { code, description, facts, historyDots, sqlBlock } from './parts.ts';
+import { checkLabel, code, description, facts, historyDots, sqlBlock } from './parts.ts';
 import { ROOT_PAGES, entityPath } from './paths.ts';
 import type { Site } from './site.ts';
 import type { DocsCheck, DocsCheckResult } from './types.ts';
@@ -64,14 +64,17 @@ export function checksIndex(site: Site): PageSpec {
     counts.set(status, (counts.get(status) ?? 0) + 1);
   }
   const groups = [...byTarget].sort(([a], [b]) => a.localeCompare(b));
-  const row = (target: string, check: DocsCheck) =>
-    h`<tr data-check="${check.id}" data-status="${check.latest?.status ?? ''}"><td><a href="${site.checkHref(from, check.id)}">${check.type}</a></td><td>${check.column === null ? '' : site.columnNameLink(from, target, check.column)}</td><td>${check.severity}</td><td>${badge(check.latest?.status ?? null)}</td><td>${historyDots(check.history)}</td></tr>\n`;
+  // One table, a node's checks together, the node named on its first row.
+  const row = (target: string, check: DocsCheck, first: boolean) =>
+    h`<tr data-check="${check.id}" data-status="${check.latest?.status ?? ''}"${first ? h` class="group-start"` : ''}><td class="node">${first ? site.nodeLink(from, target) : ''}</td><td><a href="${site.checkHref(from, check.id)}">${checkLabel(check)}</a></td><td>${check.column === null ? '' : site.columnNameLink(from, target, check.column)}</td><td>${check.severity}</td><td>${badge(check.latest?.status ?? null)}</td><td>${historyDots(check.history)}</td></tr>\n`;
   const body = h`<h1>Checks</h1>
 <p class="summary" data-role="status-counts">${[...counts].sort().map(([status, n]) => h`<span>${badge(status)} ${n}</span> `)}</p>
-${site.data.checks.length === 0 ? h`<p class="muted">The project declares no checks.</p>` : ''}
-${groups.map(
-  ([target, checks]) =>
-    h`<section class="group" data-target="${target}"><h2>${site.nodeLink(from, target)}</h2><div class="scroll"><table class="checks"><thead><tr><th>Check</th><th>Column</th><th>Severity</th><th>Latest</th><th>History</th></tr></thead><tbody>${checks.map((check) => row(target, check))}</tbody></table></div></section>\n`,
-)}`;
+${
+  site.data.checks.length === 0
+    ? h`<p class="muted">The project declares no checks.</p>`
+    : h`<div class="scroll"><table class="checks checks-index" data-role="checks-index"><thead><tr><th>Node</th><th>Check</th><th>Column</th><th>Severity</th><th>Latest</th><th>History</th></tr></thead><tbody>${groups.map(
+        ([target, checks]) => checks.map((check, i) => row(target, check, i === 0)),
+      )}</tbody></table></div>`
+}`;
   return { path: from, title: 'Checks', section: 'checks', body };
 }

@@ -19,6 +19,10 @@ export function facts(items: [string, Html | string | number | null][]): Html {
 
 export const code = (text: string): Html => h`<code>${text}</code>`;
 
+/** A check's name without its node (`not_null(customer_sk)` of `fact_orders:not_null(customer_sk)`). */
+export const checkLabel = (check: DocsCheck): string =>
+  check.id.startsWith(`${check.target}:`) ? check.id.slice(check.target.length + 1) : check.id;
+
 /** A check's newest status as a badge linking to its page. */
 export function checkBadge(site: Site, from: string, check: DocsCheck): Html {
   return h`<a class="check-link" href="${site.checkHref(from, check.id)}" data-check="${check.id}" title="${check.definition}">${badge(check.latest?.status ?? null)} <span>${check.type}</span></a>`;
@@ -103,7 +107,7 @@ export function checksTable(site: Site, from: string, checks: readonly DocsCheck
   if (checks.length === 0) return h`<p class="muted">No checks.</p>`;
   const rows = checks.map(
     (check) => h`<tr data-check="${check.id}" data-status="${check.latest?.status ?? ''}">
-<td><a href="${site.checkHref(from, check.id)}">${check.id}</a></td>
+<td><a href="${site.checkHref(from, check.id)}">${checkLabel(check)}</a></td>
 <td>${check.column === null ? h`<span class="muted">table</span>` : site.columnLink(from, check.target, check.column)}</td>
 <td>${check.type}</td><td>${check.severity}</td>
 <td>${badge(check.latest?.status ?? null)}</td>
