@@ -226,7 +226,7 @@ export const LAYERS = [
     name: 'web',
     paths: ['src/web'],
     holds:
-      "the browser code of `strata serve`'s dashboards and monitor (bundled into dist/web/ by scripts/build.mjs)",
+      "the browser code of `strata serve`'s dashboards and monitor, and of the docs site (`docs/`; bundled into dist/web/ by scripts/build.mjs)",
     may: [
       {
         name: 'dashboards',
