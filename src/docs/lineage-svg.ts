@@ -74,7 +74,7 @@ export function lineageSvg(lineage: DocsLineage, options: GraphOptions): Html {
     return h`<g class="lg-node lg-${node.kind}${focus}"${anchor} data-node="${node.id}" data-kind="${node.kind}">${inner}</g>\n`;
   });
 
-  return h`<div class="lineage-box" data-role="lineage" data-nodes="${nodes.length}"><svg class="lineage" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${options.label}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-width="${width}" data-height="${height}">
+  return h`<div class="lineage-box" data-role="lineage" data-nodes="${nodes.length}"><svg class="lineage" xmlns="http://www.w3.org/2000/svg" aria-label="${options.label}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-width="${width}" data-height="${height}">
 <defs><marker id="lg-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L8 4 L0 8 z"/></marker></defs>
 <g class="lg-edges">${paths}</g>
 <g class="lg-nodes">${boxes}</g>
