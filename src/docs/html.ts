@@ -51,9 +51,9 @@ export function richText(text: string): Html {
   );
 }
 
-/** A status badge (pass, warn, fail, error, ...), its class from a fixed alphabet. */
-export function badge(status: string | null | undefined): Html {
+/** A status badge (pass, warn, fail, error, ...), its class from a fixed alphabet; `label` to say it otherwise. */
+export function badge(status: string | null | undefined, label?: string): Html {
   const name = status ?? 'not run';
   const cls = name.toLowerCase().replace(/[^a-z]+/g, '-');
-  return h`<span class="badge badge-${cls}" data-status="${name}">${name}</span>`;
+  return h`<span class="badge badge-${cls}" data-status="${name}">${label ?? name}</span>`;
 }

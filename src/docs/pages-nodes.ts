@@ -49,7 +49,7 @@ export function sourcePage(site: Site, source: DocsSource): PageSpec {
       ? h`<p class="muted">No loads recorded.</p>`
       : h`<div class="scroll"><table class="num" data-role="loads"><thead><tr><th>Load date</th><th>Run</th><th>Files</th><th>Received</th><th>Staged</th><th>Quarantined</th><th>Duplicates</th><th>Reconciled</th></tr></thead><tbody>${source.loads.map(
           (load) =>
-            h`<tr data-load="${load.loadDate}"><td>${load.loadDate}</td><td><code>${load.runId}</code></td><td>${load.files}</td><td>${load.received}</td><td>${load.staged}</td><td${load.quarantined > 0 ? h` class="warn-cell"` : ''}>${load.quarantined}</td><td>${load.duplicates}</td><td>${badge(load.reconciled ? 'pass' : 'fail')}</td></tr>\n`,
+            h`<tr data-load="${load.loadDate}"><td>${load.loadDate}</td><td><code>${load.runId}</code></td><td>${load.files}</td><td>${load.received}</td><td>${load.staged}</td><td${load.quarantined > 0 ? h` class="warn-cell"` : ''}>${load.quarantined}</td><td>${load.duplicates}</td><td>${load.reconciled ? badge('pass', 'yes') : badge('fail', 'no')}</td></tr>\n`,
         )}</tbody></table></div>`;
   // The tables it also builds (nested arrays), each with its columns when the data has them.
   const tables = new Map((source.tables ?? []).map((table) => [table.name, table]));
