@@ -39,8 +39,11 @@ export function historyDots(history: readonly DocsCheckResult[]): Html {
   )}</span>`;
 }
 
-/** The column lineage cell: derivation, inputs linked to their columns, and what is unresolved. */
-function lineageCell(site: Site, from: string, lineage: ColumnLineage | undefined): Html {
+/**
+ * The column lineage cell: derivation, inputs linked to their columns, what is unresolved, and —
+ * when they are not the inputs themselves — the source and seed columns it is traced back to.
+ */
+function lineageCell(site: Site, from: string, node: string, lineage: ColumnLineage | undefined): Html {
   if (!lineage) return h`<span class="muted">—</span>`;
   const inputs =
     lineage.inputs.length === 0
@@ -52,7 +55,22 @@ function lineageCell(site: Site, from: string, lineage: ColumnLineage | undefine
   const unresolved = lineage.unresolved
     ? h`<p class="unresolved" data-role="unresolved">Not resolved: ${richText(lineage.unresolved)}</p>`
     : '';
-  return h`${derivation}${inputs}${unresolved}`;
+  const key = (ref: { node: string; column: string }) => `${ref.node}\u0000${ref.column}`;
+  const direct = new Set(lineage.inputs.map(key));
+  const origins = site.originsOf(node, lineage.column);
+  const traced =
+    origins.length === 0 || origins.every((origin) => direct.has(key(origin)))
+      ? ''
+      : h`<details class="origins" data-role="origins"><summary>traced to ${origins.length} start${origins.length === 1 ? '' : 's'}</summary><ul class="inputs">${origins.map((origin) => h`<li>${site.columnLink(from, origin.node, origin.column)}</li>`)}</ul></details>`;
+  return h`${derivation}${inputs}${unresolved}${traced}`;
+}
+
+/** A column's description, or one inherited through copies, said to be so. */
+function describe(site: Site, node: string, column: DocsColumn, from: string): Html {
+  if (column.description !== null) return richText(column.description);
+  const inherited = site.inheritedDescription(node, column.name);
+  if (!inherited) return h`<span class="muted undocumented">—</span>`;
+  return h`<span class="inherited" data-role="inherited">${richText(inherited.text)} <span class="muted">(from ${site.columnLink(from, inherited.from.node, inherited.from.column)})</span></span>`;
 }
 
 /** The model columns computed from this one, linked (collapsed when many). */
@@ -91,9 +109,9 @@ export function columnsTable(
     return h`<tr id="${anchor}" data-column="${column.name}">
 <td class="col-name"><a class="anchor" href="#${encodeURIComponent(anchor)}">${column.name}</a></td>
 <td class="col-type">${column.type === null ? h`<span class="muted">not built</span>` : code(column.type)}</td>
-<td class="col-desc">${column.description === null ? h`<span class="muted undocumented">—</span>` : richText(column.description)}</td>
+<td class="col-desc">${describe(site, node, column, from)}</td>
 <td class="col-checks" data-label="Checks">${checks.length === 0 ? '' : h`<div class="check-list">${checks}</div>`}</td>
-${withLineage ? h`<td class="col-lineage" data-label="Comes from">${lineageCell(site, from, byColumn.get(column.name.toLowerCase()))}</td>` : ''}
+${withLineage ? h`<td class="col-lineage" data-label="Comes from">${lineageCell(site, from, node, byColumn.get(column.name.toLowerCase()))}</td>` : ''}
 ${withReaders ? h`<td class="col-lineage" data-label="Used by">${readersCell(site, from, node, column.name)}</td>` : ''}
 </tr>\n`;
   });

@@ -1,6 +1,6 @@
 import { type Html, h } from './html.ts';
 import { type EntityKind, columnAnchor, entityPath, link, tableAnchor } from './paths.ts';
-import type { ColumnRef } from '../lineage/types.ts';
+import type { ColumnLineage, ColumnRef } from '../lineage/types.ts';
 import type { DocsCheck, DocsColumn, DocsData, DocsLineageNode, DocsPage } from './types.ts';
 
 /** A page of the site for a node: its root-relative path, the anchor when it is a part of a page. */
@@ -24,6 +24,10 @@ export class Site {
   private readonly checksByNode = new Map<string, DocsCheck[]>();
   /** Columns of models computed from a column, by `node\u0000column` (column lineage reversed). */
   private readonly readers = new Map<string, ColumnRef[]>();
+  /** Each model's column lineage by column (lowercase), when it could be derived. */
+  private readonly lineage = new Map<string, ReadonlyMap<string, ColumnLineage>>();
+  private readonly origins = new Map<string, ColumnRef[]>();
+  private readonly descriptions = new Map<string, string>();
 
   constructor(readonly data: DocsData) {
     this.checks = new Map(data.checks.map((check) => [check.id, check]));
@@ -48,7 +52,24 @@ export class Site {
     for (const check of data.checks) {
       this.checksByNode.set(check.target, [...(this.checksByNode.get(check.target) ?? []), check]);
     }
+    const described = (node: string, columns: readonly DocsColumn[]) => {
+      for (const column of columns) {
+        if (column.description) this.descriptions.set(`${node}\u0000${column.name}`, column.description);
+      }
+    };
+    for (const source of data.sources) {
+      described(source.name, source.columns);
+      for (const table of source.tables ?? []) described(table.name, table.columns);
+    }
+    for (const seed of data.seeds) described(seed.name, seed.columns);
+    for (const model of data.models) described(model.name, model.columns);
     for (const model of data.models) {
+      if (model.columnLineage && model.columnLineage.parseError === null) {
+        this.lineage.set(
+          model.name,
+          new Map(model.columnLineage.columns.map((column) => [column.column.toLowerCase(), column])),
+        );
+      }
       for (const column of model.columnLineage?.columns ?? []) {
         for (const input of column.inputs) {
           const key = `${input.node}\u0000${input.column}`;
@@ -58,6 +79,49 @@ export class Site {
           ]);
         }
       }
+    }
+  }
+
+  /**
+   * The columns of sources and seeds (or of models without lineage) a model's column is computed
+   * from, through every model between: its column lineage followed to where it starts.
+   */
+  originsOf(node: string, column: string): readonly ColumnRef[] {
+    const key = `${node}\u0000${column}`;
+    const known = this.origins.get(key);
+    if (known) return known;
+    this.origins.set(key, []); // a cycle (not expected) ends here
+    const lineage = this.lineage.get(node)?.get(column.toLowerCase());
+    const found = new Map<string, ColumnRef>();
+    if (lineage === undefined) found.set(key, { node, column });
+    for (const input of lineage?.inputs ?? []) {
+      for (const origin of this.originsOf(input.node, input.column)) {
+        found.set(`${origin.node}\u0000${origin.column}`, origin);
+      }
+    }
+    const origins = [...found.values()];
+    this.origins.set(key, origins);
+    return origins;
+  }
+
+  /**
+   * A description for an undescribed column that is a copy of one upstream column (perhaps renamed
+   * or cast), followed through copies to the first that has one.
+   */
+  inheritedDescription(node: string, column: string): { text: string; from: ColumnRef } | null {
+    const seen = new Set<string>();
+    let at: ColumnRef = { node, column };
+    for (;;) {
+      const key = `${at.node}\u0000${at.column}`;
+      if (seen.has(key)) return null;
+      seen.add(key);
+      const lineage = this.lineage.get(at.node)?.get(at.column.toLowerCase());
+      const input =
+        lineage?.derivation === 'copy' && lineage.inputs.length === 1 ? lineage.inputs[0] : undefined;
+      if (!input) return null;
+      const text = this.descriptions.get(`${input.node}\u0000${input.column}`);
+      if (text) return { text, from: input };
+      at = input;
     }
   }
 

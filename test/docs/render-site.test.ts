@@ -147,6 +147,30 @@ describe('the docs site', () => {
     expect(page('models/broken_model.html')).not.toContain('<th>Used by</th>');
   });
 
+  it('traces a column back to the source and seed columns it starts from', () => {
+    const fact = page('models/fact_orders.html');
+    const row = (column: string) => new RegExp(`<tr id="col-${column}"[\\s\\S]*?</tr>`).exec(fact)?.[0] ?? '';
+    expect(row('order_id')).toContain('traced to 1 start');
+    expect(row('order_id')).toContain(
+      '<a href="../sources/orders.html#col-order_id">orders.<b>order_id</b></a>',
+    );
+    // Through stg_orders to orders, and straight from the source's nested table.
+    expect(row('net_revenue')).toContain('traced to 2 starts');
+    expect(row('net_revenue')).toContain('orders.<b>amount</b>');
+    // A column read straight from a seed is not traced again.
+    expect(row('region')).not.toContain('traced to');
+  });
+
+  it('gives an undescribed copy of a column that column’s description, saying where from', () => {
+    const fact = page('models/fact_orders.html');
+    const region = /<tr id="col-region"[\s\S]*?<\/tr>/.exec(fact)?.[0] ?? '';
+    expect(region).toContain(
+      '<span class="inherited" data-role="inherited">Sales region. <span class="muted">(from <a href="../seeds/country_regions.html#col-region">country_regions.<b>region</b></a>)</span></span>',
+    );
+    // Not for a transform.
+    expect(/<tr id="col-customer_sk"[\s\S]*?<\/tr>/.exec(fact)?.[0]).not.toContain('data-role="inherited"');
+  });
+
   it('shows a model’s columns with types, descriptions, checks and their latest results', () => {
     const fact = page('models/fact_orders.html');
     const row = /<tr id="col-customer_sk"[\s\S]*?<\/tr>/.exec(fact)?.[0] ?? '';
