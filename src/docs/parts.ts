@@ -61,7 +61,7 @@ function lineageCell(site: Site, from: string, node: string, lineage: ColumnLine
   const traced =
     origins.length === 0 || origins.every((origin) => direct.has(key(origin)))
       ? ''
-      : h`<details class="origins" data-role="origins"><summary>traced to ${origins.length} start${origins.length === 1 ? '' : 's'}</summary><ul class="inputs">${origins.map((origin) => h`<li>${site.columnLink(from, origin.node, origin.column)}</li>`)}</ul></details>`;
+      : h`<details class="origins" data-role="origins"><summary>traced back to ${origins.length} column${origins.length === 1 ? '' : 's'}</summary><ul class="inputs">${origins.map((origin) => h`<li>${site.columnLink(from, origin.node, origin.column)}</li>`)}</ul></details>`;
   return h`${derivation}${inputs}${unresolved}${traced}`;
 }
 

@@ -150,15 +150,15 @@ describe('the docs site', () => {
   it('traces a column back to the source and seed columns it starts from', () => {
     const fact = page('models/fact_orders.html');
     const row = (column: string) => new RegExp(`<tr id="col-${column}"[\\s\\S]*?</tr>`).exec(fact)?.[0] ?? '';
-    expect(row('order_id')).toContain('traced to 1 start');
+    expect(row('order_id')).toContain('traced back to 1 column');
     expect(row('order_id')).toContain(
       '<a href="../sources/orders.html#col-order_id">orders.<b>order_id</b></a>',
     );
     // Through stg_orders to orders, and straight from the source's nested table.
-    expect(row('net_revenue')).toContain('traced to 2 starts');
+    expect(row('net_revenue')).toContain('traced back to 2 columns');
     expect(row('net_revenue')).toContain('orders.<b>amount</b>');
     // A column read straight from a seed is not traced again.
-    expect(row('region')).not.toContain('traced to');
+    expect(row('region')).not.toContain('traced back');
   });
 
   it('gives an undescribed copy of a column that column’s description, saying where from', () => {
