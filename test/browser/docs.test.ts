@@ -192,14 +192,23 @@ function siteSuite(
       }
     });
 
-    it('search.html lists every result of its query', async () => {
-      const { page } = await open(browser, dir, `search.html`);
+    it('Enter in the search box of a page lists every result on search.html', async () => {
+      const model = data.models[0];
+      const { page, errors } = await open(browser, dir, `models/${slug(model?.name ?? '')}.html`);
       try {
-        await page.goto(
-          `${pathToFileURL(join(dir, 'search.html')).href}?q=${encodeURIComponent(data.models[0]?.name ?? '')}`,
-        );
+        await page.fill('form[data-role="search"] input[name="q"]', model?.name ?? '');
+        await page.press('form[data-role="search"] input[name="q"]', 'Enter');
+        await page.waitForURL(/search\.html\?q=/);
         await page.waitForSelector('[data-role="search-page-results"] li');
-        expect(await page.textContent('[data-role="search-status"]')).toMatch(/^\d+ results? for/);
+        const status = await page.textContent('[data-role="search-status"]');
+        const shown = await page.$$eval('[data-role="search-page-results"] li', (lis) => lis.length);
+        expect(status).toBe(`${shown} result${shown === 1 ? '' : 's'} for “${model?.name}”`);
+        // The model itself first, then its columns, whose node it names.
+        expect(await page.textContent('[data-role="search-page-results"] li:first-child .name')).toBe(
+          model?.name,
+        );
+        expect(shown).toBeGreaterThan(model?.columns.length ?? 0);
+        expect(errors).toEqual([]);
       } finally {
         await page.close();
       }
