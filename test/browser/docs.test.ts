@@ -344,7 +344,7 @@ describe('the e-commerce pack’s fact_orders', () => {
       const inputs = await page.$$eval('table[data-role="columns"] tbody tr', (trs) =>
         trs.map((tr) => [
           tr.getAttribute('data-column'),
-          [...tr.querySelectorAll('.col-lineage[data-label="Comes from"] .inputs a')].map(
+          [...tr.querySelectorAll('.col-lineage[data-label="Comes from"] > .inputs a')].map(
             (a) => a.textContent,
           ),
         ]),
