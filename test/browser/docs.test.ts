@@ -354,6 +354,11 @@ describe('the e-commerce pack’s fact_orders', () => {
       );
       expect(inputs).toEqual(model.columns.map((c) => [c.name, expected.get(c.name) ?? []]));
       expect(inputs.find(([name]) => name === 'order_id')?.[1]).toEqual(['stg_orders.order_id']);
+      // And, through stg_orders, back to the orders source's column (and order_lines', the other feed).
+      const origins = await page.$$eval('tr[data-column="order_id"] [data-role="origins"] a', (as) =>
+        as.map((a) => a.textContent),
+      );
+      expect(origins).toContain('orders.order_id');
       expect(errors).toEqual([]);
     } finally {
       await page.close();
