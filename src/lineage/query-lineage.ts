@@ -16,6 +16,7 @@ import {
 import {
   type Ident,
   type SqlDialect,
+  DIALECT_RULES,
   asNode,
   ident,
   identKey,
@@ -228,7 +229,7 @@ function valuesColumns(
   const columns: OutColumn[] = [];
   for (let index = 0; index < width; index++) {
     // The names VALUES gives its columns when no alias list renames them.
-    const name = context.dialect === 'duckdb' ? `col${index}` : `column${index + 1}`;
+    const name = DIALECT_RULES[context.dialect].valuesColumn(index);
     columns.push({
       name,
       derived: unionOf(rows.map((row) => row[index] ?? unknownColumn('a short VALUES row'))),
@@ -448,7 +449,7 @@ function addSource(scope: Scope, source: Source, join: Record<string, unknown> |
   const rightRest = entries.filter(
     (entry) => !('column' in entry && usingKeys.has(columnKey(entry.column, dialect))),
   );
-  if (dialect === 'postgres') {
+  if (DIALECT_RULES[dialect].usingColumnsFirst) {
     // PostgreSQL lists the USING columns first, then the other columns of each side.
     const leftRest = scope.star.filter(
       (entry) => !('column' in entry && usingKeys.has(columnKey(entry.column, dialect))),
@@ -503,7 +504,7 @@ function unnamedOutput(value: unknown, dialect: SqlDialect): string {
   const column = nodeOf(value, 'column');
   const name = column ? ident(column.name) : null;
   if (name) return identOutput(name, dialect);
-  if (dialect === 'postgres') {
+  if (DIALECT_RULES[dialect].namesCallsByFunction) {
     const node = asNode(value);
     if (node && (node.kind === 'cast' || node.kind === 'paren'))
       return unnamedOutput(node.body.this, dialect);
