@@ -1,7 +1,8 @@
 /**
  * Column lineage through the API: on a built warehouse, columns the engine names itself (an
  * expression without an alias) take the table's names, and a `*` over something the deriver
- * cannot list becomes the table's remaining columns, each saying why.
+ * cannot list becomes the table's remaining columns, each saying why; before any build, a model's
+ * `{{ this }}` is its own table not built yet (never its own lineage, which is being derived).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { modelColumnLineage, projectColumnLineage } from '../../src/api/column-lineage.ts';
