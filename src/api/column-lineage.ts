@@ -78,8 +78,16 @@ async function deriveModel(
     relations.push(await relationOf(project, engine, name, table.target, done));
   }
   if (model.segments.some((segment) => segment.kind === 'this')) {
-    // {{ this }}: the model's own table, as it stands before this build.
-    relations.push(await relationOf(project, engine, model.name, model.target, done));
+    // {{ this }}: the model's own table, as it stands before this build (never its own lineage,
+    // which is what is being derived).
+    const columns = (await engine.listColumns(model.target)).map((column) => column.name);
+    relations.push({
+      node: model.name,
+      schema: model.target.schema,
+      name: model.target.name,
+      columns,
+      ...(columns.length > 0 ? {} : { columnsUnknown: `\`${model.name}\` itself is not built yet` }),
+    });
   }
   const sql = compiledModelSelect(project, engine, model);
   const derived = deriveColumnLineage(model.name, sql, engine.dialect.name, relations);

@@ -286,6 +286,59 @@ describe('deriveColumnLineage: * and joins', () => {
   });
 });
 
+describe('deriveColumnLineage: other FROM entries', () => {
+  it('reads a parenthesised join, a LATERAL subquery and VALUES with an alias list', () => {
+    expect(
+      columns(`select * from (${ORDERS} as o join ${CUSTOMERS} as c using (customer_id))`).map(
+        (c) => c.column,
+      ),
+    ).toEqual(['order_id', 'customer_id', 'amount', 'status', 'placed_at', 'tags', 'name', 'region']);
+    expect(
+      columns(`select l.z from ${ORDERS} as o cross join lateral (select o.amount * 2 as z) as l`),
+    ).toEqual([resolved('z', 'transform', orders('amount'))]);
+    expect(columns(`select v.code, v.label from (values (1, 'a'), (2, 'b')) as v(code, label)`)).toEqual([
+      resolved('code', 'constant', []),
+      resolved('label', 'constant', []),
+    ]);
+  });
+
+  it('returns only the left side of a SEMI join', () => {
+    expect(
+      columns(
+        `select * from ${CUSTOMERS} as c semi join ${ORDERS} as o on o.customer_id = c.customer_id`,
+      ).map((c) => c.column),
+    ).toEqual(['customer_id', 'name', 'region']);
+  });
+
+  it('reads a named window of the WINDOW clause', () => {
+    expect(
+      columns(
+        `select row_number() over w as n from ${ORDERS} window w as (partition by customer_id order by placed_at)`,
+      ),
+    ).toEqual([resolved('n', 'transform', orders('customer_id', 'placed_at'))]);
+  });
+
+  it('names a PIVOT and a table function without a column alias list', () => {
+    expect(columns(`select * from ${ORDERS} pivot (sum(amount) for status in ('paid', 'open'))`)).toEqual([
+      {
+        column: UNKNOWN_COLUMNS,
+        derivation: null,
+        inputs: [],
+        unresolved: '`*` cannot be listed: the columns of a PIVOT, which the lineage does not work out',
+      },
+    ]);
+    expect(columns(`select * from read_parquet('f.parquet')`)).toEqual([
+      {
+        column: UNKNOWN_COLUMNS,
+        derivation: null,
+        inputs: [],
+        unresolved:
+          '`*` cannot be listed: the columns of table function `read_parquet`, which the query does not name (add a column alias list)',
+      },
+    ]);
+  });
+});
+
 describe('deriveColumnLineage: set operations', () => {
   it('gives each UNION ALL position the inputs of every branch, named by the first', () => {
     const sql = `

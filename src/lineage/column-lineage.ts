@@ -28,7 +28,14 @@ export function deriveColumnLineage(
   if (statements.length !== 1 || first === undefined) {
     return { model, columns: [], parseError: `expected one SELECT statement, found ${statements.length}` };
   }
-  const query = queryColumns(first, new Map(), null, { dialect, relations });
+  let query;
+  try {
+    query = queryColumns(first, new Map(), null, { dialect, relations });
+  } catch (error) {
+    // An AST shape the walk does not expect must not take the whole project's lineage down with it.
+    const message = error instanceof Error ? error.message : String(error);
+    return { model, columns: [], parseError: `the lineage could not read the parsed SQL: ${message}` };
+  }
   const columns = query.columns.map(columnLineage);
   if (query.incomplete) {
     columns.push({ column: UNKNOWN_COLUMNS, derivation: null, inputs: [], unresolved: query.incomplete });

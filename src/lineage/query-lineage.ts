@@ -16,6 +16,7 @@ import {
 import {
   type Ident,
   type SqlDialect,
+  DIALECT_RULES,
   asNode,
   ident,
   identKey,
@@ -62,6 +63,8 @@ interface Scope {
   /** Earlier aliases of the select list (DuckDB lets later expressions use them). */
   aliases: Map<string, Derived>;
   lambdas: ReadonlySet<string>;
+  /** The WINDOW clause's named windows, which `OVER w` refers to. */
+  windows: Map<string, unknown>;
   outer: Scope | null;
 }
 
@@ -74,6 +77,7 @@ function newScope(context: WalkContext, ctes: ReadonlyMap<string, QueryColumns>,
     star: [],
     aliases: new Map(),
     lambdas: new Set(),
+    windows: new Map(),
     outer,
   };
 }
@@ -225,7 +229,7 @@ function valuesColumns(
   const columns: OutColumn[] = [];
   for (let index = 0; index < width; index++) {
     // The names VALUES gives its columns when no alias list renames them.
-    const name = context.dialect === 'duckdb' ? `col${index}` : `column${index + 1}`;
+    const name = DIALECT_RULES[context.dialect].valuesColumn(index);
     columns.push({
       name,
       derived: unionOf(rows.map((row) => row[index] ?? unknownColumn('a short VALUES row'))),
@@ -242,9 +246,10 @@ function selectColumns(
 ): QueryColumns {
   const scope = newScope(context, withClause(body.with, ctes, outer, context), outer);
   const from = isRecord(body.from) ? list(body.from.expressions) : [];
-  for (const item of from) addSource(scope, fromSource(item, scope), null);
-  for (const join of list(body.joins)) {
-    if (isRecord(join)) addSource(scope, fromSource(join.this, scope), join);
+  addJoined(scope, from, list(body.joins));
+  for (const window of list(body.windows)) {
+    const name = isRecord(window) ? ident(window.name) : null;
+    if (name && isRecord(window)) scope.windows.set(identKey(name, context.dialect), window.spec);
   }
   const columns: OutColumn[] = [];
   const incomplete: string[] = [];
@@ -255,6 +260,31 @@ function selectColumns(
   }
   return { columns, incomplete: incomplete.length > 0 ? [...new Set(incomplete)].join('; ') : null };
 }
+
+/**
+ * The entries of a FROM clause and its joins, in order. A parenthesised join without an alias,
+ * `(a JOIN b USING (id))`, adds its relations as if written without the parentheses.
+ */
+function addJoined(scope: Scope, from: readonly unknown[], joins: readonly unknown[]): void {
+  const add = (value: unknown, join: Record<string, unknown> | null) => {
+    const nested = nodeOf(value, 'joined_table');
+    if (nested && !ident(nested.alias) && join === null) {
+      addJoined(scope, [nested.left], list(nested.joins));
+      return;
+    }
+    addSource(scope, fromSource(value, scope), join);
+  };
+  for (const item of from) add(item, null);
+  for (const join of joins) if (isRecord(join)) add(join.this, join);
+}
+
+/** Node kinds in FROM that return columns the walk does not work out, as messages name them. */
+const OPAQUE_FROM: Record<string, string> = {
+  pivot: 'a PIVOT',
+  unpivot: 'an UNPIVOT',
+  joined_table: 'a parenthesised join with an alias',
+  match_recognize: 'a MATCH_RECOGNIZE',
+};
 
 /** One entry of a FROM clause: a table, a CTE, a derived table, a table function. */
 function fromSource(value: unknown, scope: Scope): Source {
@@ -329,6 +359,9 @@ function tableFunction(
   scope: Scope,
 ): Source {
   const node = asNode(value);
+  const opaque = node ? OPAQUE_FROM[node.kind] : undefined;
+  if (opaque)
+    return opaqueSource(key, `the columns of ${opaque}, which the lineage does not work out`, opaque);
   const fn = node ? (typeof node.body.name === 'string' ? node.body.name : node.kind) : 'table function';
   const label = `table function ${quoted(fn)}`;
   if (names.length === 0 || names.some((name) => name === null)) {
@@ -416,7 +449,7 @@ function addSource(scope: Scope, source: Source, join: Record<string, unknown> |
   const rightRest = entries.filter(
     (entry) => !('column' in entry && usingKeys.has(columnKey(entry.column, dialect))),
   );
-  if (dialect === 'postgres') {
+  if (DIALECT_RULES[dialect].usingColumnsFirst) {
     // PostgreSQL lists the USING columns first, then the other columns of each side.
     const leftRest = scope.star.filter(
       (entry) => !('column' in entry && usingKeys.has(columnKey(entry.column, dialect))),
@@ -471,7 +504,7 @@ function unnamedOutput(value: unknown, dialect: SqlDialect): string {
   const column = nodeOf(value, 'column');
   const name = column ? ident(column.name) : null;
   if (name) return identOutput(name, dialect);
-  if (dialect === 'postgres') {
+  if (DIALECT_RULES[dialect].namesCallsByFunction) {
     const node = asNode(value);
     if (node && (node.kind === 'cast' || node.kind === 'paren'))
       return unnamedOutput(node.body.this, dialect);
@@ -584,6 +617,9 @@ function walkExpression(value: unknown, scope: Scope, walk: Walk): void {
     const inner = asNode(body.this);
     walkExpression(inner && isAggregateCall(inner.kind, inner.body) ? inner.body : body.this, scope, walk);
     for (const [key, child] of Object.entries(body)) if (key !== 'this') walkExpression(child, scope, walk);
+    const named = isRecord(body.over) ? ident(body.over.window_name) : null;
+    const window = named ? namedWindow(identKey(named, scope.context.dialect), scope) : undefined;
+    if (window !== undefined) walkExpression(window, scope, walk);
     return;
   }
   if (isAggregateCall(kind, body)) {
@@ -606,6 +642,13 @@ function walkExpression(value: unknown, scope: Scope, walk: Walk): void {
     return;
   }
   walkExpression(body, scope, walk);
+}
+
+function namedWindow(key: string, scope: Scope): unknown {
+  for (let current: Scope | null = scope; current; current = current.outer) {
+    if (current.windows.has(key)) return current.windows.get(key);
+  }
+  return undefined;
 }
 
 /** `t.x` or `x`, looked up in the FROM clause, then as a struct field, then in enclosing queries. */

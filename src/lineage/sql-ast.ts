@@ -9,6 +9,43 @@ import { Dialect, generate, parse } from '@polyglot-sql/sdk';
 
 export type SqlDialect = 'duckdb' | 'postgres';
 
+/**
+ * How each SQL dialect names and matches what the lineage follows. The walk reads these flags
+ * and never asks which dialect it is in.
+ */
+interface DialectRules {
+  parser: Dialect;
+  /** Quoted identifiers match exactly (PostgreSQL); otherwise every identifier matches case-insensitively (DuckDB). */
+  quotedIsExact: boolean;
+  /** Unquoted identifiers are folded to lower case (PostgreSQL); DuckDB keeps them as written. */
+  foldsUnquoted: boolean;
+  /** `*` over a USING join lists the USING columns first (PostgreSQL); DuckDB keeps the left side's order. */
+  usingColumnsFirst: boolean;
+  /** An unaliased call is named after its function (PostgreSQL); DuckDB names it by its rendering. */
+  namesCallsByFunction: boolean;
+  /** The name VALUES gives its column at `index` (0-based). */
+  valuesColumn: (index: number) => string;
+}
+
+export const DIALECT_RULES: Record<SqlDialect, DialectRules> = {
+  duckdb: {
+    parser: Dialect.DuckDB,
+    quotedIsExact: false,
+    foldsUnquoted: false,
+    usingColumnsFirst: false,
+    namesCallsByFunction: false,
+    valuesColumn: (index) => `col${index}`,
+  },
+  postgres: {
+    parser: Dialect.PostgreSQL,
+    quotedIsExact: true,
+    foldsUnquoted: true,
+    usingColumnsFirst: true,
+    namesCallsByFunction: true,
+    valuesColumn: (index) => `column${index + 1}`,
+  },
+};
+
 /** A parsed node: its kind and payload. */
 export interface AstNode {
   kind: string;
@@ -17,10 +54,8 @@ export interface AstNode {
 
 export type ParseOutcome = { ok: true; statements: unknown[] } | { ok: false; message: string };
 
-const DIALECTS: Record<SqlDialect, Dialect> = { duckdb: Dialect.DuckDB, postgres: Dialect.PostgreSQL };
-
 export function parseSql(sql: string, dialect: SqlDialect): ParseOutcome {
-  const result = parse(sql, DIALECTS[dialect]);
+  const result = parse(sql, DIALECT_RULES[dialect].parser);
   if (result.success) return { ok: true, statements: result.ast as unknown[] };
   const where = result.errorLine ? ` (line ${result.errorLine}, column ${result.errorColumn ?? '?'})` : '';
   return { ok: false, message: `${result.error ?? 'the SQL could not be parsed'}${where}` };
@@ -28,7 +63,7 @@ export function parseSql(sql: string, dialect: SqlDialect): ParseOutcome {
 
 /** The SQL the parser writes back for a node, in the dialect (for naming unnamed expressions). */
 export function renderNode(node: unknown, dialect: SqlDialect): string | null {
-  const result = generate([node], DIALECTS[dialect]);
+  const result = generate([node], DIALECT_RULES[dialect].parser);
   return result.success ? (result.sql?.[0] ?? null) : null;
 }
 
@@ -71,11 +106,11 @@ export function ident(value: unknown): Ident | null {
  * PostgreSQL folds unquoted identifiers to lower case and matches quoted ones exactly.
  */
 export function identKey(id: Ident, dialect: SqlDialect): string {
-  if (dialect === 'postgres' && id.quoted) return id.name;
+  if (DIALECT_RULES[dialect].quotedIsExact && id.quoted) return id.name;
   return id.name.toLowerCase();
 }
 
 /** The name an identifier gives an output column: PostgreSQL folds unquoted names to lower case. */
 export function identOutput(id: Ident, dialect: SqlDialect): string {
-  return dialect === 'postgres' && !id.quoted ? id.name.toLowerCase() : id.name;
+  return DIALECT_RULES[dialect].foldsUnquoted && !id.quoted ? id.name.toLowerCase() : id.name;
 }

@@ -1,7 +1,8 @@
 /**
- * Column lineage through the API on a built warehouse: columns the engine names itself (an
+ * Column lineage through the API: on a built warehouse, columns the engine names itself (an
  * expression without an alias) take the table's names, and a `*` over something the deriver
- * cannot list becomes the table's remaining columns, each saying why.
+ * cannot list becomes the table's remaining columns, each saying why; before any build, a model's
+ * `{{ this }}` is its own table not built yet (never its own lineage, which is being derived).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { modelColumnLineage, projectColumnLineage } from '../../src/api/column-lineage.ts';
@@ -31,7 +32,7 @@ async function builtProject(): Promise<TestProject> {
   return project;
 }
 
-describe('column lineage on a built warehouse', () => {
+describe('column lineage through the API', () => {
   it('names an unaliased expression as the table does', async () => {
     const built = await builtProject();
     const { lineage, columns } = await withProject(built.options, async (loaded, engine) => ({
@@ -87,5 +88,36 @@ describe('column lineage on a built warehouse', () => {
           '`*` cannot be listed: the columns of table function `generate_series`, which the query does not name (add a column alias list)',
       },
     ]);
+  });
+
+  it('derives a model that reads its own table through {{ this }} before anything is built', async () => {
+    project = await TestProject.create({
+      'seeds/regions.csv': csv('country,region', ['US', 'Americas']),
+      'models/seen.sql': model(
+        { materialized: 'table' },
+        `select r.country, (select count(*) from {{ this }} as s) as earlier_rows from {{ ref('regions') }} as r`,
+      ),
+    });
+    const built = project;
+    const [seen] = await withProject(built.options, (loaded, engine) => projectColumnLineage(loaded, engine));
+    expect(seen).toEqual({
+      model: 'seen',
+      parseError: null,
+      columns: [
+        {
+          column: 'country',
+          derivation: null,
+          inputs: [],
+          unresolved:
+            '`r.country` comes from `regions`, whose columns are not known: `regions` is not built yet, so its columns are not known',
+        },
+        {
+          column: 'earlier_rows',
+          derivation: 'aggregate',
+          inputs: [],
+          unresolved: null,
+        },
+      ],
+    });
   });
 });
