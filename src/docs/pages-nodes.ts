@@ -75,7 +75,11 @@ ${facts([
 <section><h2>Columns</h2>${columnsTable(site, from, source.name, source.columns)}</section>
 ${provides}
 <section><h2>Last loads</h2>${loads}</section>
-<section><h2>Checks</h2>${checksTable(site, from, site.checksOf(source.name))}</section>
+<section><h2>Checks</h2>${checksTable(
+    site,
+    from,
+    [source.name, ...source.provides].flatMap((name) => site.checksOf(name)),
+  )}</section>
 ${neighbours(site, from, source)}
 ${localGraph(site, from, 'source', source.name)}`;
   return { path: from, title: source.name, section: null, body };

@@ -37,6 +37,7 @@ describe('the docs site', () => {
         `checks/${slug('fact_orders:not_null(order_id)')}.html`,
         `checks/${slug('fact_orders:not_null(customer_sk)')}.html`,
         `checks/${slug('orders:ledger')}.html`,
+        `checks/${slug('orders__items:not_null(order_id)')}.html`,
         'pages/executive.html',
         'assets/search-index.js',
         ...DOCS_ASSETS.map((asset) => asset.path),
@@ -128,6 +129,9 @@ describe('the docs site', () => {
     const source = page('sources/orders.html');
     expect(source).toContain('<tr id="col-orders__items--order_id" data-column="order_id">');
     expect(source).toContain('<tr id="col-order_id" data-column="order_id">');
+    // The checks of the table it also builds are on its page too, linked to the table's column.
+    expect(source).toContain('data-check="orders__items:not_null(order_id)"');
+    expect(source).toContain('<a href="../sources/orders.html#col-orders__items--order_id">');
     expect(fact).toContain('Not resolved: function <code>my_macro</code> is not known');
     expect(page('models/broken_model.html')).toContain('syntax error at or near &quot;from&quot; (line 1)');
   });
@@ -217,7 +221,7 @@ describe('the docs site', () => {
       d: 'What the buyer paid, reconciled with payments.',
       u: 'models/stg_orders.html#col-amount',
     });
-    expect(entries.filter((e) => e.k === 'check')).toHaveLength(3);
+    expect(entries.filter((e) => e.k === 'check')).toHaveLength(4);
     expect(entries).toContainEqual({
       k: 'column',
       n: 'discount',

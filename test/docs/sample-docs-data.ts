@@ -248,6 +248,7 @@ export function sampleDocsData(): DocsData {
       check('fact_orders:not_null(order_id)', 'fact_orders', 'order_id', ['pass', 'pass', 'pass']),
       check('fact_orders:not_null(customer_sk)', 'fact_orders', 'customer_sk', ['pass', 'warn', 'fail']),
       check('orders:ledger', 'orders', null, ['pass'], 'ledger'),
+      check('orders__items:not_null(order_id)', 'orders__items', 'order_id', ['pass']),
     ],
     pages: [
       {
