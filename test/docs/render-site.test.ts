@@ -4,6 +4,7 @@
  * names are safe everywhere, the lineage graphs hold their nodes, coverage and column lineage show.
  */
 import { describe, expect, it } from 'vitest';
+import { DOCS_ASSETS as ADDED_ASSETS } from '../../src/api/docs-assets.ts';
 import { DOCS_ASSETS, renderDocsSite } from '../../src/docs/render-site.ts';
 import { neighbourhood } from '../../src/docs/lineage-svg.ts';
 import { slug } from '../../src/docs/paths.ts';
@@ -50,6 +51,12 @@ describe('the docs site', () => {
     later.project.generatedAt = '2026-02-01T00:00:00Z';
     const changed = renderDocsSite(later).filter((file) => files.get(file.path) !== file.content);
     expect(changed.map((file) => file.path)).toEqual(['index.html']);
+  });
+
+  it('references the script and stylesheet where strata docs and strata serve put them', () => {
+    expect(DOCS_ASSETS.map((asset) => asset.path)).toEqual([ADDED_ASSETS.script, ADDED_ASSETS.style]);
+    const index = page('index.html');
+    for (const asset of DOCS_ASSETS) expect(index).toContain(`"${asset.path}"`);
   });
 
   it('escapes every text from the data', () => {
