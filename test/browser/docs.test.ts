@@ -185,7 +185,10 @@ function siteSuite(
         await result.first().click();
         await page.waitForURL(/#col-/);
         expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#col-${slug(column?.name ?? '')}`);
-        expect(await page.isVisible(`tr[id="col-${slug(column?.name ?? '')}"]`)).toBe(true);
+        // The column's row is on screen (the page scrolled to it), below the sticky header.
+        const row = await page.locator(`tr[id="col-${slug(column?.name ?? '')}"]`).boundingBox();
+        const header = await page.locator('header.top').boundingBox();
+        expect(row && header && row.y >= header.y + header.height && row.y < 900).toBe(true);
         expect(errors).toEqual([]);
       } finally {
         await page.close();

@@ -131,8 +131,9 @@ export function setUpGraphs(): void {
     zoom(box, svg);
     // The page's own node in view: the box scrolls to it when the graph is bigger than the box.
     const focus = svg.querySelector<SVGGElement>('g.lg-focus');
-    // The box, not the page, scrolls to it: the page stays at its top.
-    if (focus && location.hash !== '') window.scrollTo(0, 0);
+    // A node the address names (lineage.html#node-x): the box, not the page, scrolls to it. Any
+    // other anchor (a column's row) is left to the browser.
+    if (focus && focus.id !== '' && location.hash === `#${focus.id}`) window.scrollTo(0, 0);
     if (focus) {
       const rect = focus.getBoundingClientRect();
       const outer = box.getBoundingClientRect();
