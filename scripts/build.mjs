@@ -123,7 +123,7 @@ const webBytes = Object.values(web.metafile.outputs).reduce((sum, output) => sum
 // The documentation site's script and stylesheet (src/web/docs/), which `strata docs` copies into
 // the site's assets/ (src/docs/layout.ts `DOCS_ASSETS` names them) and `strata serve` answers
 // under /docs/<project>/assets/.
-await build({
+const docs = await build({
   absWorkingDir: ROOT,
   entryPoints: ['src/web/docs/main.ts'],
   outfile: join(DIST, 'web', 'docs.js'),
@@ -133,15 +133,17 @@ await build({
   target: 'es2020',
   minify: true,
   legalComments: 'none',
+  metafile: true,
   logLevel: 'warning',
 });
 cpSync(join(SRC, 'web', 'docs', 'docs.css'), join(DIST, 'web', 'docs.css'));
+const docsBytes = Object.values(docs.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 
 cpSync(join(SRC, 'templates'), join(DIST, 'templates'), { recursive: true });
 mkdirSync(join(DIST, 'config'), { recursive: true });
 cpSync(join(SRC, 'config', 'resolve-strata.hooks.js'), join(DIST, 'config', 'resolve-strata.hooks.js'));
 log(
-  `dist/: JavaScript in ${Math.round(performance.now() - started)} ms (dist/web/app.js: ${Math.round(webBytes / 1024)} KiB)`,
+  `dist/: JavaScript in ${Math.round(performance.now() - started)} ms (dist/web/app.js: ${Math.round(webBytes / 1024)} KiB, docs.js: ${Math.round(docsBytes / 1024)} KiB)`,
 );
 
 if (!jsOnly) {
