@@ -40,7 +40,7 @@ export function sourcePage(site: Site, source: DocsSource): PageSpec {
   const fields =
     source.fields.length === 0
       ? h`<p class="muted">No contract fields.</p>`
-      : h`<div class="scroll"><table data-role="fields"><thead><tr><th>Field</th><th>Type</th><th>Rules</th><th>Description</th></tr></thead><tbody>${source.fields.map(
+      : h`<div class="scroll"><table class="columns" data-role="fields"><thead><tr><th>Field</th><th>Type</th><th>Rules</th><th>Description</th></tr></thead><tbody>${source.fields.map(
           (field) =>
             h`<tr data-field="${field.name}"><td class="col-name">${field.name}</td><td class="col-type">${code(field.type)}</td><td>${field.rules.map((rule) => h`<span class="rule">${rule}</span>`)}</td><td>${field.description ?? h`<span class="muted undocumented">—</span>`}</td></tr>\n`,
         )}</tbody></table></div>`;
