@@ -1,6 +1,7 @@
 /**
  * `strata export` against DuckDB's own writer: `npx tsx bench/export.ts [--rows 1000000]
- * [--small 100000] [--formats csv,parquet,ndjson,json,xlsx] [--runs 1] [--out bench-results]`.
+ * [--small 100000] [--formats csv,parquet,ndjson,json,xlsx] [--runs 1] [--memory-limit 256MB]
+ * [--out bench-results]`.
  * Run `npm run build:js` first: the exports run `bin/strata.js`, which runs dist/.
  *
  * A project in a temporary folder builds two tables shaped like the e-commerce pack's
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     formats: { type: 'string', default: 'csv,parquet,ndjson,json,xlsx' },
     runs: { type: 'string', default: '1' },
     out: { type: 'string', default: 'bench-results' },
+    'memory-limit': { type: 'string' },
   },
 });
 const ROWS = Number(values.rows);
@@ -40,6 +42,8 @@ const RUNS = Number(values.runs);
 const BIN = fileURLToPath(new URL('../bin/strata.js', import.meta.url));
 const REFERENCE = fileURLToPath(new URL('./export-reference.ts', import.meta.url));
 const TIMEOUT_MS = 60 * 60 * 1000;
+/** DuckDB's memory_limit for strata's warehouse (engine.memoryLimit) and the reference alike. */
+const MEMORY_LIMIT = values['memory-limit'];
 
 /** fact_order_items' columns, from generate_series (the same SQL on DuckDB and PostgreSQL). */
 function factSql(rows: number): string {
@@ -154,7 +158,16 @@ async function main(): Promise<void> {
           if (format === 'xlsx') continue;
           const reference = await measureProcess({
             command: process.execPath,
-            args: ['--import', 'tsx', REFERENCE, warehouse, `warehouse.${table}`, format, out],
+            args: [
+              '--import',
+              'tsx',
+              REFERENCE,
+              warehouse,
+              `warehouse.${table}`,
+              format,
+              out,
+              ...(MEMORY_LIMIT ? [MEMORY_LIMIT] : []),
+            ],
             env,
             timeoutMs: TIMEOUT_MS,
           });
@@ -196,7 +209,7 @@ async function writeProject(project: string): Promise<void> {
   );
   await writeFile(
     join(project, 'strata.config.ts'),
-    `import { defineConfig } from 'strata';\nexport default defineConfig({ engine: { type: 'duckdb', path: 'warehouse.duckdb' } });\n`,
+    `import { defineConfig } from 'strata';\nexport default defineConfig({ engine: ${JSON.stringify({ type: 'duckdb', path: 'warehouse.duckdb', ...(MEMORY_LIMIT ? { memoryLimit: MEMORY_LIMIT } : {}) })} });\n`,
   );
   await writeFile(join(project, 'models', 'warehouse', 'fact_order_items.sql'), factSql(ROWS));
   await writeFile(join(project, 'models', 'warehouse', 'fact_order_items_small.sql'), factSql(SMALL));
@@ -214,7 +227,7 @@ function render(
   const lines = [
     `# strata export against DuckDB's COPY`,
     '',
-    `${cpus().length} cores, 1-minute load ${loadavg()[0]?.toFixed(1)} at the end; median of ${RUNS} run(s); each export a process of its own.`,
+    `${cpus().length} cores, 1-minute load ${loadavg()[0]?.toFixed(1)} at the end; median of ${RUNS} run(s); each export a process of its own; DuckDB memory_limit ${MEMORY_LIMIT ?? 'default (80% of RAM)'}.`,
     '',
     '| format | rows | strata export | its process | peak RSS | file | DuckDB COPY | its process | peak RSS | ratio (COPY / strata) |',
     '| ------ | ---: | ------------: | ----------: | -------: | ---: | ----------: | ----------: | -------: | --------------------: |',
