@@ -282,6 +282,26 @@ describe('strata export: partitions, dates, limits and refusals', () => {
     });
   });
 
+  it('an empty range gives files with no rows that read back as such', async () => {
+    const empty = { from: '2030-01-01' };
+    const csvFile = await exportTo('empty.csv', { format: 'csv', ...empty });
+    expect(csvFile.rows).toBe(0);
+    expect(await readFile(csvFile.path, 'utf8')).toBe(`${COLUMNS.join(',')}\n`);
+    const json = await exportTo('empty.json', { format: 'json', ...empty });
+    expect(JSON.parse(await readFile(json.path, 'utf8'))).toEqual([]);
+    const ndjson = await exportTo('empty.ndjson', { format: 'ndjson', ...empty });
+    expect(await readFile(ndjson.path, 'utf8')).toBe('');
+    const parquet = await exportTo('empty.parquet', { format: 'parquet', ...empty });
+    const { rows } = await reader.query(
+      `SELECT count(*) AS n FROM read_parquet('${parquet.path.replace(/'/g, "''")}')`,
+    );
+    expect(Number(rows[0]?.n)).toBe(0);
+    const xlsx = await exportTo('empty.xlsx', { format: 'xlsx', ...empty });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(xlsx.path);
+    expect(workbook.worksheets[0]?.rowCount).toBe(1);
+  });
+
   it('--from/--to on a query: an error with a hint', async () => {
     const error = await exportData({
       ...project.options,
