@@ -112,7 +112,8 @@ export const diagnosticCodes = {
   EXPORT_SQL_NOT_READ_ONLY: 'strata export --sql was given something else than one read-only query.',
   EXPORT_OUT_EXISTS:
     'strata export was asked to write over an existing file or a folder that is not empty; pass --overwrite.',
-  EXPORT_TOO_MANY_ROWS: "An XLSX export would pass Excel's limit of 1,048,576 rows a sheet; nothing was written.",
+  EXPORT_TOO_MANY_ROWS:
+    "An XLSX export would pass Excel's limit of 1,048,576 rows a sheet; nothing was written.",
   EXPORT_INTERRUPTED: 'strata export was interrupted; the partial file was removed.',
 } as const;
 

@@ -81,7 +81,9 @@ describe('commands from another shell while strata serve holds the DuckDB wareho
     });
     expect(result.code, explain(result)).toBe(0);
     expect(NOTE.exec(result.stderr)?.[1], explain(result)).toBe(String(server.child.pid));
-    expect(result.stdout).toMatch(/^Exported 2 rows of warehouse\.item_totals to exports\/totals\.csv \(csv, /);
+    expect(result.stdout).toMatch(
+      /^Exported 2 rows of warehouse\.item_totals to exports\/totals\.csv \(csv, /,
+    );
     const { readFile } = await import('node:fs/promises');
     const lines = (await readFile(join(project.dir, 'exports', 'totals.csv'), 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('item,total');
