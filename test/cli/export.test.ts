@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryWarehouse, testEnvironment } from '../helpers/project.ts';
+import { TestProject, model, queryWarehouse, testEnvironment } from '../helpers/project.ts';
+import { startStrata } from './long-process.ts';
 import { type Result, explain, strata, tempDir } from './strata-process.ts';
 
 // `strata export fact_order_items --format xlsx` as the issue checks it: on the e-commerce demo (a
@@ -78,6 +80,48 @@ describe('strata export (the executable)', () => {
       expect(result.code, `${args.join(' ')}\n${explain(result)}`).toBe(2);
     }
     expect(existsSync(join(root.path, 'refused.csv'))).toBe(false);
+  });
+});
+
+describe('Ctrl-C during strata export', () => {
+  let project: TestProject;
+
+  beforeAll(async () => {
+    project = await TestProject.create({
+      'models/warehouse/big.sql': model(
+        { materialized: 'table' },
+        `select g.i as id, md5(cast(g.i as varchar)) as h, cast('2025-01-01' as date) + cast(g.i % 300 as integer) as day
+         from generate_series(1, 300000) as g(i)`,
+      ),
+    });
+    expect((await project.run()).exitCode).toBe(0);
+  });
+  afterAll(async () => {
+    await project?.dispose();
+  });
+
+  it('stops, exits 130 and leaves no file, not even the temporary one', async () => {
+    const out = join(project.dir, 'out');
+    const exporting = startStrata(
+      ['export', 'big', '--format', 'xlsx', '--out', 'out/big.xlsx', '--project', '.'],
+      {
+        cwd: project.dir,
+        env: project.env,
+      },
+    );
+    // Waits until the temporary file is being written (the rows are counted first).
+    while (!exporting.done()) {
+      const names = await readdir(out).catch(() => [] as string[]);
+      if (names.some((name) => name.startsWith('big.xlsx.tmp-'))) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(exporting.done(), exporting.stderr()).toBe(false);
+    exporting.child.kill('SIGINT');
+    const code = await exporting.exited;
+    expect(code, `${exporting.stdout()}\n${exporting.stderr()}`).toBe(130);
+    expect(exporting.stderr()).toMatch(/interrupting: the export stops and its partial file is removed/);
+    expect(exporting.stderr()).toMatch(/EXPORT_INTERRUPTED/);
+    expect(await readdir(out)).toEqual([]);
   });
 });
 
