@@ -18,6 +18,7 @@ export const OWNER_COMMANDS: readonly string[] = [
   'runs',
   'quarantine',
   'backfill',
+  'export',
 ];
 
 /** The owner's endpoint (`serve/owner-routes.ts`), kept here so the CLI names it without loading the server. */

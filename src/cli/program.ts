@@ -3,6 +3,7 @@ import { STRATA_VERSION } from '../index.ts';
 import { registerBackfill } from './commands/backfill.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerExport } from './commands/export.ts';
 import { registerFixtureApi } from './commands/fixture-api.ts';
 import { registerGrant } from './commands/grant.ts';
 import { registerGenerate } from './commands/generate.ts';
@@ -61,6 +62,7 @@ Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid
   registerRuns(program, ctx);
   registerStatus(program, ctx);
   registerQuery(program, ctx);
+  registerExport(program, ctx);
   registerQuarantine(program, ctx);
   registerInfer(program, ctx);
   registerServe(program, ctx);
