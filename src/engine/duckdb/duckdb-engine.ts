@@ -249,8 +249,13 @@ class DuckDbEngine implements Engine {
     const interrupt = () => connection.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
-      const sql = copyTo(exportedQuery(query.sql), target);
-      const result = await new DuckDbSession(connection).execute(sql, query.params);
+      const session = new DuckDbSession(connection);
+      // Keeping the table's order makes COPY hold rows back for the slowest thread: peak memory
+      // then grows with the table (186 MiB for 1M rows against 107 MiB for 100k, CSV). Without it
+      // memory stays flat; an ORDER BY in the query is still kept. The setting is this
+      // connection's alone, and the connection is the export's.
+      await session.execute('SET SESSION preserve_insertion_order = false');
+      const result = await session.execute(copyTo(exportedQuery(query.sql), target), query.params);
       return { rows: result.rowsAffected };
     } finally {
       signal?.removeEventListener('abort', interrupt);
