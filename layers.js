@@ -33,14 +33,14 @@ export const LAYERS = [
     name: 'engine/duckdb',
     paths: ['src/engine/duckdb'],
     holds:
-      'the DuckDB adapter; `file-reader.ts`, `parquet-writer.ts` and `file-profile.ts` lend DuckDB to other folders',
+      'the DuckDB adapter; `file-reader.ts`, `file-writer.ts`, `parquet-writer.ts` and `file-profile.ts` lend DuckDB to other folders',
     may: ['engine', 'errors', 'time'],
   },
   {
     name: 'engine/postgres',
     paths: ['src/engine/postgres'],
     holds: 'the PostgreSQL adapter',
-    may: ['engine', 'errors', 'time', { name: 'engine/duckdb', only: ['file-reader.ts'] }],
+    may: ['engine', 'errors', 'time', { name: 'engine/duckdb', only: ['file-reader.ts', 'file-writer.ts'] }],
   },
   {
     name: 'engine/open',

@@ -24,6 +24,8 @@ export interface BenchArgs {
   requests: number;
   /** Cold loads of the executive page in Chromium. */
   loads: number;
+  /** Rows of the export bench's large table (its small one has a tenth); 0 leaves exports out. */
+  exportRows: number;
   help: boolean;
 }
 
@@ -40,6 +42,7 @@ export const BENCH_DEFAULTS = {
   sample: 5000,
   requests: 20,
   loads: 3,
+  exportRows: 1_000_000,
 } as const;
 
 export const BENCH_USAGE = `npm run bench -- [options]
@@ -56,6 +59,8 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --sample N             rows of the row-by-row INSERT reference; default ${BENCH_DEFAULTS.sample}
   --requests N           requests per dashboard query from the 8 concurrent clients; default ${BENCH_DEFAULTS.requests} (0: no dashboards)
   --loads N              cold loads of the executive page in Chromium (median); default ${BENCH_DEFAULTS.loads}
+  --export N             rows of the table strata export writes to each format against DuckDB's COPY
+                         (and N/10, to show memory stays flat); default ${BENCH_DEFAULTS.exportRows} (0: no exports)
 `;
 
 export class BenchUsageError extends Error {}
@@ -96,6 +101,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     'data',
     'requests',
     'loads',
+    'export',
   ];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -185,6 +191,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       values.get('loads') ?? String(BENCH_DEFAULTS.loads),
       (n) => wholeAtLeast(1)(n) && n <= 50,
       'a whole number from 1 to 50',
+    ),
+    exportRows: number(
+      'export',
+      values.get('export') ?? String(BENCH_DEFAULTS.exportRows),
+      (n) => n === 0 || (wholeAtLeast(1000)(n) && n <= 100_000_000),
+      '0 or a whole number from 1000 to 100000000',
     ),
     help,
   };

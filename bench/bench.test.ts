@@ -30,6 +30,7 @@ describe('parseBenchArgs', () => {
       sample: 5000,
       requests: 20,
       loads: 3,
+      exportRows: 1_000_000,
       help: false,
     });
   });
@@ -50,6 +51,8 @@ describe('parseBenchArgs', () => {
       '--requests',
       '0',
       '--loads=1',
+      '--export',
+      '0',
     ]);
     expect(args).toMatchObject({
       scales: [0.01],
@@ -61,6 +64,7 @@ describe('parseBenchArgs', () => {
       data: 'x/data',
       requests: 0,
       loads: 1,
+      exportRows: 0,
     });
     expect(parseBenchArgs(['--scales', '0.1,1']).scales).toEqual([0.1, 1]);
   });
@@ -68,6 +72,7 @@ describe('parseBenchArgs', () => {
   it.each([
     [['--scale', '0'], /--scale must be a number above 0/],
     [['--scale', '0.1', '--scales', '1,2'], /not both/],
+    [['--export', '5'], /--export must be 0 or a whole number from 1000/],
     [['--scales', '1,1'], /twice/],
     [['--days', '2.5'], /--days must be a whole number/],
     [['--runs', '0'], /--runs/],

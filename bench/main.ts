@@ -4,9 +4,11 @@
  * against references measured in the same run, and writes bench.md and bench.json under --out.
  * See README "Performance" and bench/CONTEXT.md.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { addDays } from '../src/time/dates.ts';
 import { STRATA_VERSION } from '../src/version.ts';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchArgs, type BenchPack } from './args.ts';
@@ -879,13 +881,41 @@ async function main(): Promise<number> {
     startup,
     notes,
   };
-  const markdown = renderReport(report);
+  const exports = args.exportRows > 0 ? await exportBench(args, out) : undefined;
+  const markdown = renderReport(report) + (exports?.markdown ?? '');
   writeFileSync(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(out, 'bench.md'), markdown);
   if (existsSync(dirs.tmp)) rmSync(dirs.tmp, { recursive: true, force: true });
   process.stdout.write(`\n${markdown}\nWritten: ${join(out, 'bench.md')} and ${join(out, 'bench.json')}\n`);
   const failed = results.filter((r) => r.status === 'failed' || r.problems.length > 0);
-  return failed.length > 0 || startup.problems.length > 0 ? 1 : 0;
+  return failed.length > 0 || startup.problems.length > 0 || exports?.failed ? 1 : 0;
+}
+
+/**
+ * `strata export` of an `exportRows`-row table (and of a tenth of it) to each format against
+ * DuckDB's COPY: bench/export.ts, in a process of its own that times each export as a process of
+ * its own; its report (`<out>/export.md`) becomes a section of bench.md.
+ */
+async function exportBench(args: BenchArgs, out: string): Promise<{ markdown: string; failed: boolean }> {
+  const small = Math.max(100, Math.round(args.exportRows / 10));
+  log(
+    `exports: ${args.exportRows.toLocaleString('en-US')} and ${small.toLocaleString('en-US')} rows, each format`,
+  );
+  const script = fileURLToPath(new URL('./export.ts', import.meta.url));
+  const code = await new Promise<number>((done) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', script, '--rows', String(args.exportRows), '--small', String(small), '--out', out],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    child.on('close', (exit) => done(exit ?? 1));
+    child.on('error', () => done(1));
+  });
+  const report = join(out, 'export.md');
+  if (code !== 0 || !existsSync(report)) {
+    return { markdown: '\n## Exports\n\nThe export bench failed (see its output above).\n', failed: true };
+  }
+  return { markdown: `\n${readFileSync(report, 'utf8').replace(/^# /, '## ')}`, failed: false };
 }
 
 process.exitCode = await main();

@@ -21,6 +21,14 @@ export {
 } from './api/runs.ts';
 export { status, type WarehouseStatus, type ModelStatus } from './api/status.ts';
 export { query } from './api/query.ts';
+export {
+  exportData,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ExportRequest,
+  type ExportDestination,
+  type ExportSummary,
+} from './api/export.ts';
 export { grant, GRANT_PASSWORD_ENV, type GrantRequest, type GrantResult } from './api/grant.ts';
 export {
   listQuarantine,

@@ -19,6 +19,7 @@ export const OWNER_COMMANDS: readonly string[] = [
   'quarantine',
   'backfill',
   'docs',
+  'export',
 ];
 
 /** The owner's endpoint (`serve/owner-routes.ts`), kept here so the CLI names it without loading the server. */

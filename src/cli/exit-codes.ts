@@ -31,6 +31,10 @@ export const USAGE_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(
   'INIT_TARGET_NOT_EMPTY', // init pointed at an existing project
   'DEMO_TARGET_NOT_DEMO', // demo pointed at a project it did not create
   'GENERATE_OUT_NOT_EMPTY', // generate pointed at earlier output without --overwrite
+  'EXPORT_MODEL_UNKNOWN', // export names no model
+  'EXPORT_NO_LOAD_DATE', // export --from/--to on a model without a load_date_column, or on --sql
+  'EXPORT_SQL_NOT_READ_ONLY', // export --sql given something else than one query
+  'EXPORT_OUT_EXISTS', // export over an existing file without --overwrite
 ]);
 
 export function exitCodeFor(error: unknown): number {
@@ -38,5 +42,6 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof StrataError && USAGE_CODES.has(error.code)) return EXIT_USAGE;
   // A run asked to stop before it started (a second run of `demo`, a backfill's next chunk).
   if (error instanceof StrataError && error.code === 'RUN_INTERRUPTED') return EXIT_INTERRUPTED;
+  if (error instanceof StrataError && error.code === 'EXPORT_INTERRUPTED') return EXIT_INTERRUPTED;
   return EXIT_FAILURE;
 }

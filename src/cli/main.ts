@@ -17,6 +17,7 @@ const GRACEFUL: ReadonlyMap<string, string> = new Map([
   ['serve', 'stopping'],
   ['fixture-api', 'stopping'],
   ['schedule', 'stopping: the current run is finished or cancelled safely'],
+  ['export', 'interrupting: the export stops and its partial file is removed'],
 ]);
 /** 128 + SIGTERM's number, as a shell reports a process ended by it. */
 const EXIT_TERMINATED = 143;

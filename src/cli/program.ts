@@ -4,6 +4,7 @@ import { registerBackfill } from './commands/backfill.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDocs } from './commands/docs.ts';
+import { registerExport } from './commands/export.ts';
 import { registerFixtureApi } from './commands/fixture-api.ts';
 import { registerGrant } from './commands/grant.ts';
 import { registerGenerate } from './commands/generate.ts';
@@ -62,6 +63,7 @@ Exit codes: 0 success; 1 a run had failed tasks or the command failed; 2 invalid
   registerRuns(program, ctx);
   registerStatus(program, ctx);
   registerQuery(program, ctx);
+  registerExport(program, ctx);
   registerQuarantine(program, ctx);
   registerInfer(program, ctx);
   registerServe(program, ctx);

@@ -170,6 +170,20 @@ export interface Dialect {
 
 export type BulkFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
 
+/** The formats an engine writes itself (`Engine.exportQuery`); XLSX is written from `stream`'s rows. */
+export type ExportFileFormat = 'csv' | 'parquet' | 'json' | 'ndjson';
+
+export interface ExportTarget {
+  format: ExportFileFormat;
+  /**
+   * Absolute path of the file to write, or with `partitionBy` of the folder: it must not exist yet
+   * (the caller writes to a temporary name and renames it).
+   */
+  path: string;
+  /** Parquet only: a hive-partitioned folder, `path/<column>=<value>/*.parquet`. */
+  partitionBy?: string;
+}
+
 export interface BulkLoadRequest {
   target: TableRef;
   /** Absolute path of the file to load. */
@@ -311,6 +325,21 @@ export interface Engine {
   listColumns(table: TableRef): Promise<ColumnInfo[]>;
   /** The columns a SELECT would return, without running it to completion. */
   describeQuery(sql: string, params?: readonly SqlValue[]): Promise<ColumnInfo[]>;
+
+  /**
+   * Refuses (EXPORT_SQL_NOT_READ_ONLY) a text that is not exactly one query, by the engine's own
+   * parser: a second statement, or a statement other than a SELECT (DML, DDL, COPY, PRAGMA...).
+   */
+  assertSingleQuery(sql: string): Promise<void>;
+  /**
+   * Writes a query's rows to a file with the engine's own writers, streamed (never held in Node or
+   * in memory whole), read-only: DuckDB's COPY ... TO; PostgreSQL's COPY ... TO STDOUT for CSV, and
+   * for the other formats that CSV handed to a scratch DuckDB with the query's exact column types.
+   * CSV has a header row, NULL as an empty field; JSON is one array, NDJSON one object a line, dates
+   * and timestamps as ISO text, decimals and integers as numbers; the same bytes on both engines.
+   * An aborted `signal` cancels the statement.
+   */
+  exportQuery(query: Statement, target: ExportTarget, signal?: AbortSignal): Promise<{ rows: number }>;
 
   /** Refuses (RUN_LOCKED) when another run holds the warehouse. */
   acquireRunLock(): Promise<RunLock>;

@@ -108,6 +108,18 @@ export const diagnosticCodes = {
   DOCS_OUT_NOT_SITE:
     'strata docs was asked to write its site over a folder that holds other files (not a site it wrote).',
   DOCS_WRITE_FAILED: 'strata docs could not write the documentation site to its folder.',
+
+  // Export
+  EXPORT_MODEL_UNKNOWN: 'strata export names no model, seed or source table of the project.',
+  EXPORT_NOT_BUILT: 'strata export names a model whose table is not in the warehouse yet.',
+  EXPORT_NO_LOAD_DATE:
+    'strata export --from/--to on a model without a load_date_column (or a --sql query): nothing to filter on.',
+  EXPORT_SQL_NOT_READ_ONLY: 'strata export --sql was given something else than one read-only query.',
+  EXPORT_OUT_EXISTS:
+    'strata export was asked to write over an existing file or a folder that is not empty; pass --overwrite.',
+  EXPORT_TOO_MANY_ROWS:
+    "An XLSX export would pass Excel's limit of 1,048,576 rows a sheet; nothing was written.",
+  EXPORT_INTERRUPTED: 'strata export was interrupted; the partial file was removed.',
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

@@ -11,6 +11,7 @@ import { requireToken } from './auth.ts';
 import { registerDocsRoutes } from './docs-routes.ts';
 import { registerMonitorQualityRoutes } from './monitor-quality-routes.ts';
 import { registerMonitorRunsRoutes } from './monitor-routes.ts';
+import { registerExportRoutes } from './export-routes.ts';
 import { type HealthSource, registerHealthzRoute } from './healthz-route.ts';
 import { type OwnerRoutesOptions, mountOwnerRoutes } from './owner-routes.ts';
 import { statusOf } from './status.ts';
@@ -90,6 +91,8 @@ export function createApp(options: AppOptions): Hono {
   // The monitor (each half of it registers its own views, before the API's catch-all).
   registerMonitorRunsRoutes(app, site);
   registerMonitorQualityRoutes(app, site);
+  // A model as a download, streamed (the file is written whole before the first byte).
+  registerExportRoutes(app, site);
   app.all('/api/*', () => {
     throw new StrataError('DASHBOARD_NOT_FOUND', 'no such API path', {
       hint: 'GET /api lists the projects, pages and queries served.',

@@ -16,6 +16,12 @@ const STATUS: Partial<Record<DiagnosticCode, ErrorStatus>> = {
   DASHBOARD_QUERY_FAILED: 500,
   ENGINE_LOCKED: 503,
   ENGINE_OPEN_FAILED: 503,
+  USAGE: 400,
+  EXPORT_MODEL_UNKNOWN: 404,
+  EXPORT_NOT_BUILT: 409,
+  EXPORT_NO_LOAD_DATE: 400,
+  EXPORT_TOO_MANY_ROWS: 422,
+  EXPORT_INTERRUPTED: 503,
 };
 
 export function statusOf(code: DiagnosticCode): ErrorStatus {

@@ -75,6 +75,21 @@ describe('commands from another shell while strata serve holds the DuckDB wareho
     expect(result.stderr).toMatch(NOTE);
   });
 
+  it('export is carried out by it, its relative --out written in the client’s folder', async () => {
+    const result = await strata(['export', 'item_totals', '--out', 'exports/totals.csv', '--project', '.'], {
+      cwd: project.dir,
+    });
+    expect(result.code, explain(result)).toBe(0);
+    expect(NOTE.exec(result.stderr)?.[1], explain(result)).toBe(String(server.child.pid));
+    expect(result.stdout).toMatch(
+      /^Exported 2 rows of warehouse\.item_totals to exports\/totals\.csv \(csv, /,
+    );
+    const { readFile } = await import('node:fs/promises');
+    const lines = (await readFile(join(project.dir, 'exports', 'totals.csv'), 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('item,total');
+    expect(lines.slice(1).sort()).toEqual(['a,6', 'b,7']);
+  });
+
   it('check answers, and an error of the command comes back as it would directly (exit code included)', async () => {
     const check = await inProject(['check']);
     expect(check.code, explain(check)).toBe(0);

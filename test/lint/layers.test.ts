@@ -36,17 +36,24 @@ describe('the layering rules', () => {
     ]);
   });
 
-  it("lets another adapter use DuckDB's file reader and nothing else of the DuckDB adapter", async () => {
+  it("lets another adapter use DuckDB's file reader and writer and nothing else of the DuckDB adapter", async () => {
     const allowed = await lint(
       "import { readerFor } from '../duckdb/file-reader.ts';\nexport const r = readerFor;\n",
       'src/engine/postgres/planted.ts',
     );
     expect(allowed).toEqual([]);
+    const writer = await lint(
+      "import { writeCsvAs } from '../duckdb/file-writer.ts';\nexport const w = writeCsvAs;\n",
+      'src/engine/postgres/planted.ts',
+    );
+    expect(writer).toEqual([]);
     const refused = await lint(
       "import { openDuckDb } from '../duckdb/duckdb-engine.ts';\nexport const o = openDuckDb;\n",
       'src/engine/postgres/planted.ts',
     );
-    expect(refused).toEqual([expect.stringMatching(/may use only file-reader\.ts of engine\/duckdb/)]);
+    expect(refused).toEqual([
+      expect.stringMatching(/may use only file-reader\.ts, file-writer\.ts of engine\/duckdb/),
+    ]);
   });
 
   it('keeps drivers and the filesystem out of planning and rendering', async () => {

@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import pgCopy from 'pg-copy-streams';
@@ -10,6 +11,7 @@ import type {
   Dialect,
   Engine,
   ExecResult,
+  ExportTarget,
   QueryResult,
   PreparedRawLoads,
   RawLoadRequest,
@@ -20,12 +22,14 @@ import type {
   RunLock,
   Session,
   SqlValue,
+  Statement,
   TableInfo,
   TableRef,
 } from '../types.ts';
 import { type CopySession, ScratchDuckDb, bulkLoadPostgres, loadRawPostgres } from './bulk.ts';
 import { HELPER_SCHEMA, createPostgresDialect } from './dialect.ts';
 import { driverError, isTransientPostgres, scrubber, sqlError } from './errors.ts';
+import { type CopyOutSession, exportPostgres } from './export.ts';
 import { ensureHelpers } from './helpers.ts';
 import { postgresRoleAdmin } from './roles.ts';
 import { typeParsers } from './values.ts';
@@ -305,6 +309,55 @@ class PostgresEngine implements Engine {
     return columns;
   }
 
+  /**
+   * One statement, checked by the server's parser: the extended protocol's Parse takes exactly one
+   * (a second is an error), and inside a subquery only a SELECT, VALUES or TABLE stands. Described in
+   * a READ ONLY transaction that is rolled back, so nothing it calls can write.
+   */
+  async assertSingleQuery(sql: string): Promise<void> {
+    const client = await this.checkout();
+    try {
+      await client.query('BEGIN READ ONLY');
+      try {
+        await client.query({
+          text: `SELECT * FROM (${sql}\n) AS strata_export LIMIT 0`,
+          queryMode: 'extended',
+        } as pg.QueryConfig);
+      } catch (error) {
+        // A second statement, or one that cannot stand in a subquery (DML, DDL): a syntax error there.
+        if ((error as { code?: unknown }).code === '42601') {
+          const cause = sqlError(sql, error, this.scrub);
+          throw new StrataError(
+            'EXPORT_SQL_NOT_READ_ONLY',
+            `the SQL to export is not one query that only reads (${cause.message})`,
+            {
+              hint: 'Give one SELECT (or WITH ... SELECT) statement, without a semicolon between statements; strata export only reads.',
+              cause,
+            },
+          );
+        }
+        throw sqlError(sql, error, this.scrub);
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  exportQuery(query: Statement, target: ExportTarget, signal?: AbortSignal): Promise<{ rows: number }> {
+    return this.withSession(async (session) => {
+      const own = this.asOwnSession(session);
+      const cancel = () => void own.cancel().catch(() => undefined);
+      signal?.addEventListener('abort', cancel, { once: true });
+      try {
+        return await exportPostgres(own, query, target, this.scratch, this.dialect);
+      } finally {
+        signal?.removeEventListener('abort', cancel);
+      }
+    });
+  }
+
   /** Type names of result fields, as the catalog spells them (upper-case), looked up once per type. */
   async columnsOf(client: pg.ClientBase, fields: readonly pg.FieldDef[]): Promise<ColumnInfo[]> {
     const key = (f: pg.FieldDef) => `${f.dataTypeID}:${f.dataTypeModifier}`;
@@ -369,7 +422,7 @@ const CURSOR_ABLE = /^\s*(\(\s*)*(SELECT|WITH|VALUES|TABLE)\b/i;
 
 let cursorCounter = 0;
 
-class PostgresSession implements CopySession {
+class PostgresSession implements CopySession, CopyOutSession {
   private readonly transactionState = new TransactionState();
   usedTemporaryTables = false;
   connectionLost = false;
@@ -450,6 +503,18 @@ class PostgresSession implements CopySession {
     const copy = this.client.query(pgCopy.from(sql));
     try {
       await pipeline(source, copy);
+    } catch (error) {
+      if (isConnectionError(error)) this.connectionLost = true;
+      throw sqlError(sql, error, this.engine.scrub);
+    }
+    return copy.rowCount;
+  }
+
+  /** COPY ... TO STDOUT on this session's connection, its bytes written to (or after) a file. */
+  async copyToFile(sql: string, path: string, flags: 'w' | 'a'): Promise<number> {
+    const copy = this.client.query(pgCopy.to(sql));
+    try {
+      await pipeline(copy, createWriteStream(path, { flags }));
     } catch (error) {
       if (isConnectionError(error)) this.connectionLost = true;
       throw sqlError(sql, error, this.engine.scrub);
