@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { type DocsFile, renderDocsSite } from '../docs/render-site.ts';
 import type { DocsData } from '../docs/types.ts';
@@ -101,6 +101,8 @@ export async function writeDocsSite(files: readonly DocsFile[], outDir: string):
   try {
     await mkdir(parent, { recursive: true });
     temp = await mkdtemp(join(parent, `.${basename(out)}.new-`));
+    // mkdtemp makes a private folder; the site is for reading, by a web server too, like its files.
+    await chmod(temp, 0o755);
     for (const file of files) {
       const path = join(temp, safePath(file.path));
       await mkdir(dirname(path), { recursive: true });
