@@ -194,6 +194,8 @@ export const LAYERS = [
     holds: "the package's public API",
     may: [
       'api',
+      'docs',
+      'lineage',
       'runner',
       'project',
       'checks',

@@ -29,6 +29,10 @@ export {
   type ExportDestination,
   type ExportSummary,
 } from './api/export.ts';
+export { writeDocs, type WriteDocsOptions, type DocsResult } from './api/docs.ts';
+export type { DocsData } from './docs/types.ts';
+export { modelColumnLineage, projectColumnLineage } from './api/column-lineage.ts';
+export type { ColumnLineage, ColumnRef, ModelColumnLineage } from './lineage/types.ts';
 export { grant, GRANT_PASSWORD_ENV, type GrantRequest, type GrantResult } from './api/grant.ts';
 export {
   listQuarantine,
