@@ -52,9 +52,12 @@ function lineageCell(site: Site, from: string, node: string, lineage: ColumnLine
   const derivation = lineage.derivation
     ? h`<span class="derivation derivation-${lineage.derivation}">${lineage.derivation}</span>`
     : '';
+  // Resolved without inputs: say so, or a reader cannot tell "reads no column" from "not known".
   const unresolved = lineage.unresolved
     ? h`<p class="unresolved" data-role="unresolved">Not resolved: ${richText(lineage.unresolved)}</p>`
-    : '';
+    : lineage.inputs.length === 0 && lineage.derivation
+      ? h`<p class="muted" data-role="no-inputs">reads no column (a row count, a constant or a generated value)</p>`
+      : '';
   const key = (ref: { node: string; column: string }) => `${ref.node}\u0000${ref.column}`;
   const direct = new Set(lineage.inputs.map(key));
   const origins = site.originsOf(node, lineage.column);

@@ -143,6 +143,8 @@ describe('the docs site', () => {
     expect(source).toContain('data-check="orders__items:not_null(order_id)"');
     expect(source).toContain('<a href="../sources/orders.html#col-orders__items--order_id">');
     expect(fact).toContain('Not resolved: function <code>my_macro</code> is not known');
+    // A count(*): resolved, and said to read no column rather than left blank.
+    expect(fact).toContain('data-role="no-inputs">reads no column');
     expect(page('models/broken_model.html')).toContain('syntax error at or near &quot;from&quot; (line 1)');
   });
 

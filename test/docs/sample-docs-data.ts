@@ -105,6 +105,7 @@ export function sampleDocsData(): DocsData {
           ],
           unresolved: null,
         },
+        { column: 'Odd Name/1', derivation: 'aggregate', inputs: [], unresolved: null },
       ],
     },
   };
