@@ -22,7 +22,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -102,42 +102,33 @@ for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) {
   }
 }
 
+/** One browser script (its stylesheet copied beside it): an IIFE, minified, for `strata serve`'s pages. */
+async function bundleForBrowser(entry, script, stylesheet) {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    outfile: join(DIST, 'web', script),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  cpSync(join(ROOT, stylesheet), join(DIST, 'web', basename(stylesheet)));
+  return Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+}
+
 // The dashboards' browser code (src/web/): one script, ECharts included, and its stylesheet, which
 // `strata serve` answers at /assets/app.js and /assets/app.css (nothing comes from a CDN).
-const web = await build({
-  absWorkingDir: ROOT,
-  entryPoints: ['src/web/main.ts'],
-  outfile: join(DIST, 'web', 'app.js'),
-  bundle: true,
-  format: 'iife',
-  platform: 'browser',
-  target: 'es2020',
-  minify: true,
-  legalComments: 'none',
-  metafile: true,
-  logLevel: 'warning',
-});
-cpSync(join(SRC, 'web', 'app.css'), join(DIST, 'web', 'app.css'));
-const webBytes = Object.values(web.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+const webBytes = await bundleForBrowser('src/web/main.ts', 'app.js', 'src/web/app.css');
 
 // The documentation site's script and stylesheet (src/web/docs/), which `strata docs` copies into
 // the site's assets/ (src/docs/layout.ts `DOCS_ASSETS` names them) and `strata serve` answers
 // under /docs/<project>/assets/.
-const docs = await build({
-  absWorkingDir: ROOT,
-  entryPoints: ['src/web/docs/main.ts'],
-  outfile: join(DIST, 'web', 'docs.js'),
-  bundle: true,
-  format: 'iife',
-  platform: 'browser',
-  target: 'es2020',
-  minify: true,
-  legalComments: 'none',
-  metafile: true,
-  logLevel: 'warning',
-});
-cpSync(join(SRC, 'web', 'docs', 'docs.css'), join(DIST, 'web', 'docs.css'));
-const docsBytes = Object.values(docs.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+const docsBytes = await bundleForBrowser('src/web/docs/main.ts', 'docs.js', 'src/web/docs/docs.css');
 
 cpSync(join(SRC, 'templates'), join(DIST, 'templates'), { recursive: true });
 mkdirSync(join(DIST, 'config'), { recursive: true });
