@@ -1,3 +1,4 @@
+import { sourceLoadsByDate } from './source-loads.ts';
 import { type AuditReader, nullableNumber, nullableString, utcIso } from './values.ts';
 
 /**
@@ -57,32 +58,15 @@ export interface SourceLoadEntry {
 }
 
 /**
- * Each source's newest `perSource` load dates (the newest run's ledger row of each date, as in
+ * Each source's newest `perSource` load dates (the newest run's ledger row of each date:
  * `sourceLoadsByDate`), by source, newest date first.
  */
 export async function newestSourceLoads(db: AuditReader, perSource: number): Promise<SourceLoadEntry[]> {
-  const text = db.dialect.type('text');
-  const { rows } = await db.query(
-    `SELECT source, CAST(load_date AS ${text}) AS load_date, run_id, files, received, staged, quarantined,
-            duplicates, reconciled
-     FROM (SELECT loads.*, row_number() OVER (PARTITION BY loads.source ORDER BY loads.load_date DESC) AS recency
-           FROM (SELECT l.*, row_number() OVER (PARTITION BY l.source, l.load_date
-                                                ORDER BY r.started_at DESC NULLS LAST, l.run_id DESC) AS newest
-                 FROM audit.source_loads AS l LEFT JOIN audit.pipeline_runs AS r ON r.run_id = l.run_id) AS loads
-           WHERE loads.newest = 1) AS dated
-     WHERE recency <= $1
-     ORDER BY source, load_date DESC`,
-    [perSource],
-  );
-  return rows.map((r) => ({
-    source: String(r.source),
-    loadDate: String(r.load_date),
-    runId: String(r.run_id),
-    files: Number(r.files),
-    received: Number(r.received),
-    staged: Number(r.staged),
-    quarantined: Number(r.quarantined),
-    duplicates: Number(r.duplicates),
-    reconciled: r.reconciled === true || r.reconciled === 1 || r.reconciled === 'true',
-  }));
+  const loads = await sourceLoadsByDate(db, undefined, perSource);
+  // At most perSource rows a source: ordering them newest first here is small by nature.
+  return loads
+    .map(({ counts, ...load }) => ({ ...load, ...counts }))
+    .sort((a, b) =>
+      a.source === b.source ? b.loadDate.localeCompare(a.loadDate) : a.source < b.source ? -1 : 1,
+    );
 }

@@ -237,18 +237,25 @@ export interface SourceLoadByDate extends SourceLoad {
 
 /**
  * Per source and load date, the newest run's row of the ledger (as in newestSourceTotals), by
- * source then date; `source` narrows it to one source.
+ * source then date; `source` narrows it to one source, `newestDates` to each source's newest dates.
  */
-export async function sourceLoadsByDate(db: AuditReader, source?: string): Promise<SourceLoadByDate[]> {
+export async function sourceLoadsByDate(
+  db: AuditReader,
+  source?: string,
+  newestDates?: number,
+): Promise<SourceLoadByDate[]> {
   const text = db.dialect.type('text');
+  const integer = db.dialect.type('integer');
   const { rows } = await db.query(
     `SELECT source, CAST(load_date AS ${text}) AS load_date, run_id, files, received, staged, quarantined, duplicates, reconciled
-     FROM (SELECT l.*, row_number() OVER (PARTITION BY l.source, l.load_date ORDER BY r.started_at DESC NULLS LAST, l.run_id DESC) AS newest
-           FROM audit.source_loads AS l LEFT JOIN audit.pipeline_runs AS r ON r.run_id = l.run_id
-           WHERE ($1::${text} IS NULL OR l.source = $1::${text})) AS loads
-     WHERE newest = 1
+     FROM (SELECT loads.*, row_number() OVER (PARTITION BY loads.source ORDER BY loads.load_date DESC) AS recency
+           FROM (SELECT l.*, row_number() OVER (PARTITION BY l.source, l.load_date ORDER BY r.started_at DESC NULLS LAST, l.run_id DESC) AS newest
+                 FROM audit.source_loads AS l LEFT JOIN audit.pipeline_runs AS r ON r.run_id = l.run_id
+                 WHERE ($1::${text} IS NULL OR l.source = $1::${text})) AS loads
+           WHERE loads.newest = 1) AS dated
+     WHERE ($2::${integer} IS NULL OR recency <= $2::${integer})
      ORDER BY source, load_date`,
-    [source ?? null],
+    [source ?? null, newestDates ?? null],
   );
   return rows.map((r) => ({
     source: String(r.source),
