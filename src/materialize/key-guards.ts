@@ -7,13 +7,7 @@ export function uniqueKeyGuards(dialect: Dialect, model: ModelNode, relation: st
   const keys = model.config.uniqueKey.map((k) => dialect.quoteIdentifier(k));
   const keyList = keys.join(', ');
   return [
-    {
-      kind: 'guard',
-      sql: `SELECT ${keyList} FROM ${relation} WHERE ${keys.map((k) => `${k} IS NULL`).join(' OR ')} LIMIT ${sample}`,
-      code: 'NULL_KEY',
-      message: `${model.name} has rows with a null unique_key (${model.config.uniqueKey.join(', ')})`,
-      hint: 'Filter or repair those rows upstream; a row without a key cannot be matched.',
-    },
+    nullKeyGuard(dialect, model, relation, sample),
     {
       kind: 'guard',
       sql: `SELECT ${keyList}, count(*) AS copies FROM ${relation} GROUP BY ${keyList} HAVING count(*) > 1 LIMIT ${sample}`,
@@ -22,6 +16,18 @@ export function uniqueKeyGuards(dialect: Dialect, model: ModelNode, relation: st
       hint: 'Deduplicate upstream (e.g. keep the latest row per key with row_number()) or widen unique_key.',
     },
   ];
+}
+
+/** A guard that fails a task when its rows have a null in the unique key: no run could replace them. */
+export function nullKeyGuard(dialect: Dialect, model: ModelNode, relation: string, sample = 5): Step {
+  const keys = model.config.uniqueKey.map((k) => dialect.quoteIdentifier(k));
+  return {
+    kind: 'guard',
+    sql: `SELECT ${keys.join(', ')} FROM ${relation} WHERE ${keys.map((k) => `${k} IS NULL`).join(' OR ')} LIMIT ${sample}`,
+    code: 'NULL_KEY',
+    message: `${model.name} has rows with a null unique_key (${model.config.uniqueKey.join(', ')})`,
+    hint: 'Filter or repair those rows upstream; a row without a key cannot be matched.',
+  };
 }
 
 /** `a.k1 = b.k1 AND a.k2 = b.k2` over the model's unique key. */

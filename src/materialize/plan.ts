@@ -48,6 +48,23 @@ export interface RenderInput {
   dialect: Dialect;
   /** What the engine offers beyond SQL both share: key indexes, ANALYZE, partitions, distribution. */
   capabilities: Capabilities;
+  /** incremental by key: the model's SQL in the forms its run needs (incremental-by-key.ts). */
+  byKey?: ByKeyInput;
+}
+
+/** What an incremental-by-key model's rendering needs beyond `selectSql` (see incremental-by-key.ts). */
+export interface ByKeyInput {
+  /** The touched SELECT over the run's dates: the unique_key values the dates touched. */
+  touchedSql: string;
+  /** The body with `{{ touched }}` as the temporary table of touched keys. */
+  selectOverKeys: string;
+  /** The body with `{{ touched }}` as the touched SELECT over every date: the whole table. */
+  selectAll: string;
+  /**
+   * The keys captured before the run started (runner/capture-touched.ts), when their table exists;
+   * `fullBuild` when capturing them failed, so the run must rebuild the whole table.
+   */
+  prior?: { table: TableRef; fullBuild: boolean };
 }
 
 /** A sibling name in the target's schema for building a table before swapping it in. */

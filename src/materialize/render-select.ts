@@ -16,11 +16,23 @@ export interface SelectContext {
   /** Where a referenced model or seed lives. */
   resolve: (name: string) => TableRef;
   dates: DateWindow;
+  /**
+   * What `{{ touched }}` renders as (incremental by key): a relation of the touched keys. Unset, it
+   * is the model's touched SELECT over `dates`, parenthesised (checks, docs, lineage, describing
+   * the columns).
+   */
+  touched?: string;
 }
 
 /** Renders a model's body to a plain SELECT that can be nested as a subquery. */
 export function renderSelect(model: ModelNode, context: SelectContext): string {
-  return renderSegments(model.segments, context, model.target);
+  const touched = context.touched ?? (model.touched ? `(\n${renderTouched(model, context)}\n)` : undefined);
+  return renderSegments(model.segments, { ...context, touched }, model.target);
+}
+
+/** An incremental-by-key model's touched SELECT over the context's dates (empty for other models). */
+export function renderTouched(model: ModelNode, context: SelectContext): string {
+  return renderSegments(model.touched ?? [], context, model.target);
 }
 
 /** Renders template segments (a model's body, a check's SQL); `self` is what {{ this }} means. */
@@ -39,6 +51,10 @@ export function renderSegments(segments: readonly Segment[], context: SelectCont
           return dateLiteral(dates.from ?? OPEN_FROM);
         case 'date_to':
           return dateLiteral(dates.to ?? OPEN_TO);
+        case 'touched':
+          // The parser allows {{ touched }} only where a touched SELECT is declared.
+          if (context.touched === undefined) throw new Error('{{ touched }} rendered without its keys');
+          return context.touched;
       }
     })
     .join('');

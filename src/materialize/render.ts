@@ -1,4 +1,5 @@
 import { renderIncremental } from './incremental.ts';
+import { renderIncrementalByKey } from './incremental-by-key.ts';
 import type { MaterializationPlan, RenderInput } from './plan.ts';
 import { renderScd2 } from './scd2.ts';
 import { serverSteps } from './server-features.ts';
@@ -18,7 +19,7 @@ function renderSteps(input: RenderInput): MaterializationPlan {
     case 'table':
       return renderTable(input);
     case 'incremental':
-      return renderIncremental(input);
+      return input.model.touched ? renderIncrementalByKey(input) : renderIncremental(input);
     case 'upsert':
       return renderUpsert(input);
     case 'scd2':

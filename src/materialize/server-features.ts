@@ -3,6 +3,7 @@ import type { RenderInput, Step } from './plan.ts';
 import { stagedRef } from './plan.ts';
 import { assertHasColumns } from './schema-change.ts';
 import { surrogateKeyName } from './scd2.ts';
+import { rebuildsWhole } from './incremental-by-key.ts';
 
 /** An index name next to the table's, within the 63 characters both engines allow. */
 export function indexName(target: TableRef, suffix: string): string {
@@ -17,7 +18,8 @@ export function indexName(target: TableRef, suffix: string): string {
  * after the swap, under names no other table holds, and "IF NOT EXISTS" makes them free on tables
  * that have them.
  */
-export function serverSteps({ model, facts, dialect, capabilities }: RenderInput): Step[] {
+export function serverSteps(input: RenderInput): Step[] {
+  const { model, facts, dialect, capabilities } = input;
   const { materialized, uniqueKey, distributionColumn } = model.config;
   if (materialized === 'view') return [];
   const target = model.target;
@@ -26,14 +28,23 @@ export function serverSteps({ model, facts, dialect, capabilities }: RenderInput
   if (distributionColumn) {
     assertHasColumns(model, facts.modelColumns, [distributionColumn], 'distribution_column');
   }
+  const byKey = materialized === 'incremental' && model.touched !== undefined;
   const rebuilt =
-    materialized === 'table' || !facts.existing || facts.existing.kind === 'view' || facts.fullRefresh;
+    materialized === 'table' ||
+    !facts.existing ||
+    facts.existing.kind === 'view' ||
+    facts.fullRefresh ||
+    (byKey && rebuildsWhole(input));
   if (distributionColumn && capabilities.distributedTables && rebuilt) {
     exec(dialect.distributeTable(target, distributionColumn));
   }
   if (capabilities.keyIndexes) {
     if (materialized === 'upsert') {
       exec(dialect.createIndex(target, uniqueKey, { name: indexName(target, 'strata_key'), unique: true }));
+    }
+    // Incremental by key deletes the touched keys' rows: an index finds them (the grain need not be unique).
+    if (byKey) {
+      exec(dialect.createIndex(target, uniqueKey, { name: indexName(target, 'strata_key'), unique: false }));
     }
     if (materialized === 'scd2') {
       const surrogate = surrogateKeyName(model);

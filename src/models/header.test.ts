@@ -40,7 +40,7 @@ const DEFAULTS: ModelConfig = {
 };
 
 const KNOWN_KEYS =
-  'Known keys: materialized, schema, description, unique_key, load_date_column, tracked_columns, ' +
+  'Known keys: materialized, schema, description, unique_key, load_date_column, touched, tracked_columns, ' +
   'valid_from_column, surrogate_key, partition_by, distribution_column, columns, checks, tags, retries, ' +
   'timeout_seconds.';
 
@@ -345,7 +345,7 @@ describe('materialisation requirements', () => {
         file: FILE,
         line: 1,
         field: 'load_date_column',
-        hint: 'Name the column holding each row’s load date; a run replaces exactly its dates.',
+        hint: 'Name the column holding each row’s load date (a run replaces its dates), or give unique_key and touched (a run replaces the keys its dates touched).',
       },
     ]);
   });

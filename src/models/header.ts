@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
+import { type Document, LineCounter, Scalar, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { checkEntrySchema } from '../config/check-spec.ts';
 import { issueMessage } from '../config/issue-message.ts';
@@ -13,6 +13,16 @@ import { MATERIALIZATIONS, type ModelConfig } from './types.ts';
  *   load_date_column: load_date
  *   ---*\/
  *   select ...
+ *
+ * or, incremental by key, the grain a run replaces and a SELECT of the keys its dates touched:
+ *
+ *   /*---
+ *   materialized: incremental
+ *   unique_key: sale_date
+ *   touched: |
+ *     select order_date as sale_date from {{ ref('stg_orders') }}
+ *     where load_date between {{ date_from }} and {{ date_to }}
+ *   ---*\/
  */
 const OPEN = /^\uFEFF?\s*\/\*---[ \t]*\r?\n/;
 const CLOSE = /^---\*\/[ \t]*$/m;
@@ -27,6 +37,7 @@ const headerSchema = z.strictObject({
   description: z.string().optional(),
   unique_key: identifierList.optional(),
   load_date_column: identifier.optional(),
+  touched: z.string().optional(),
   tracked_columns: identifierList.optional(),
   valid_from_column: identifier.optional(),
   surrogate_key: identifier.optional(),
@@ -111,7 +122,7 @@ export function parseHeader(
     };
   }
   const parsed = headerSchema.safeParse(doc.toJS());
-  if (parsed.success) return { config: toConfig(parsed.data), problems: [] };
+  if (parsed.success) return { config: toConfig(parsed.data, touchedLine(doc, lineOf)), problems: [] };
   return {
     // Each unknown key is its own problem, at its own line.
     problems: parsed.error.issues.flatMap((issue) => {
@@ -155,13 +166,27 @@ function findNode(contents: unknown, path: PropertyKey[]): { range?: [number, nu
   return found;
 }
 
-function toConfig(header: z.output<typeof headerSchema>): ModelConfig {
+/**
+ * The line the `touched` SELECT's text starts on, so template problems in it point into the header:
+ * a block scalar (`touched: |`) starts on the line after its key, a plain or quoted one on it.
+ */
+function touchedLine(doc: Document, lineOf: (offset: number) => number): number {
+  const value = (doc.contents && isMap(doc.contents) ? doc.contents.get('touched', true) : undefined) as
+    Scalar | undefined;
+  const offset = value?.range?.[0] ?? 0;
+  const block =
+    isScalar(value) && (value.type === Scalar.BLOCK_LITERAL || value.type === Scalar.BLOCK_FOLDED);
+  return lineOf(offset) + (block ? 1 : 0);
+}
+
+function toConfig(header: z.output<typeof headerSchema>, touchedAt = 1): ModelConfig {
   return {
     materialized: header.materialized,
     schema: header.schema,
     description: header.description,
     uniqueKey: header.unique_key ?? [],
     loadDateColumn: header.load_date_column,
+    ...(header.touched === undefined ? {} : { touched: { sql: header.touched, line: touchedAt } }),
     trackedColumns: header.tracked_columns ?? [],
     validFromColumn: header.valid_from_column,
     surrogateKey: header.surrogate_key,
@@ -185,6 +210,16 @@ export function requirementProblems(config: ModelConfig, file: string, headerLin
         line: headerLine,
         field: 'partition_by',
         hint: 'Partitions follow the load_date_column of an incremental model (a fact table loaded by date).',
+      }),
+    );
+  }
+  if (config.touched && config.materialized !== 'incremental') {
+    problems.push(
+      new StrataError('MATERIALIZATION_REQUIREMENT', `touched needs materialized: incremental`, {
+        file,
+        line: config.touched.line,
+        field: 'touched',
+        hint: 'touched names the keys an incremental-by-key run replaces; add materialized: incremental and unique_key.',
       }),
     );
   }
@@ -215,14 +250,7 @@ function materializationProblems(config: ModelConfig, file: string, headerLine: 
     });
   switch (config.materialized) {
     case 'incremental':
-      return config.loadDateColumn
-        ? []
-        : [
-            need(
-              'load_date_column',
-              'Name the column holding each row’s load date; a run replaces exactly its dates.',
-            ),
-          ];
+      return incrementalProblems(config, file, headerLine, need);
     case 'upsert':
       return config.uniqueKey.length ? [] : [need('unique_key', 'Name the column(s) that identify a row.')];
     case 'scd2':
@@ -232,6 +260,76 @@ function materializationProblems(config: ModelConfig, file: string, headerLine: 
     default:
       return [];
   }
+}
+
+/**
+ * Incremental comes in two forms: by load date (`load_date_column`: a run replaces its dates) and
+ * by key (`unique_key` + `touched`: a run replaces the keys its dates touched). Exactly one.
+ */
+function incrementalProblems(
+  config: ModelConfig,
+  file: string,
+  headerLine: number,
+  need: (what: string, why: string) => StrataError,
+): StrataError[] {
+  const { loadDateColumn, touched, uniqueKey, partitionBy } = config;
+  if (touched && loadDateColumn) {
+    return [
+      new StrataError(
+        'MATERIALIZATION_REQUIREMENT',
+        'materialized: incremental takes load_date_column or touched, not both',
+        {
+          file,
+          line: touched.line,
+          field: 'touched',
+          hint: 'Keep load_date_column for a table loaded by date (a run replaces its dates), or unique_key + touched for one whose rows a run replaces by key.',
+        },
+      ),
+    ];
+  }
+  if (touched) {
+    const problems: StrataError[] = [];
+    if (uniqueKey.length === 0)
+      problems.push(
+        need('unique_key', 'Name the column(s) whose rows a run replaces: what touched returns.'),
+      );
+    if (touched.sql.trim() === '') {
+      problems.push(
+        new StrataError('MATERIALIZATION_REQUIREMENT', 'touched is empty', {
+          file,
+          line: touched.line,
+          field: 'touched',
+          hint: 'Write a SELECT returning the unique_key columns of the rows the run’s dates touched.',
+        }),
+      );
+    }
+    if (partitionBy) {
+      problems.push(
+        new StrataError('MATERIALIZATION_REQUIREMENT', 'partition_by needs load_date_column, not touched', {
+          file,
+          line: headerLine,
+          field: 'partition_by',
+          hint: 'Partitions follow the load_date_column of a table loaded by date.',
+        }),
+      );
+    }
+    return problems;
+  }
+  if (loadDateColumn) return [];
+  if (uniqueKey.length > 0) {
+    return [
+      need(
+        'touched',
+        'With unique_key, add touched: a SELECT (of ref, date_from, date_to) returning the keys the run’s dates touched; or use load_date_column.',
+      ),
+    ];
+  }
+  return [
+    need(
+      'load_date_column',
+      'Name the column holding each row’s load date (a run replaces its dates), or give unique_key and touched (a run replaces the keys its dates touched).',
+    ),
+  ];
 }
 
 function countLines(text: string): number {

@@ -38,8 +38,12 @@ export function parseModel(
   problems.push(...header.problems);
   if (header.config)
     problems.push(...requirementProblems(header.config, file, Math.max(1, split.yamlLine - 1)));
-  const template = parseTemplate(split.body, split.bodyLine, file);
+  const touchedSql = header.config?.touched;
+  const template = parseTemplate(split.body, split.bodyLine, file, touchedSql ? 'allowed' : 'undeclared');
   problems.push(...template.problems);
+  // The touched SELECT's refs are edges of the DAG like the body's: the keys are read from them.
+  const touched = touchedSql ? parseTemplate(touchedSql.sql, touchedSql.line, file, 'inside') : undefined;
+  problems.push(...(touched?.problems ?? []));
   if (split.body.trim() === '') {
     problems.push(
       new StrataError('HEADER_INVALID', 'the model has no SQL body', {
@@ -60,8 +64,9 @@ export function parseModel(
       file,
       config: header.config,
       segments: template.segments,
-      refs: template.refs,
+      refs: [...template.refs, ...(touched?.refs ?? [])],
       bodyLine: split.bodyLine,
+      ...(touched ? { touched: touched.segments } : {}),
     },
     problems,
   };

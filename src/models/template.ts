@@ -7,6 +7,8 @@ import type { Reference, Segment } from './types.ts';
  *   {{ this }}           the model's own table
  *   {{ date_from }}      first load date of the run, as a DATE parameter
  *   {{ date_to }}        last load date of the run, as a DATE parameter
+ *   {{ touched }}        incremental by key: the distinct keys the run touched, a relation to alias
+ *                        (only in a model whose header declares `touched`)
  */
 const EXPRESSION = /\{\{\s*([\s\S]*?)\s*\}\}/g;
 const REF = /^ref\(\s*(?:'([^']*)'|"([^"]*)")\s*\)$/;
@@ -17,7 +19,18 @@ export interface ParsedTemplate {
   problems: StrataError[];
 }
 
-export function parseTemplate(body: string, bodyLine: number, file: string): ParsedTemplate {
+/**
+ * Where `{{ touched }}` may appear: in the body of a model that declares `touched` ('allowed'),
+ * not in any other model or check ('undeclared'), nor in the touched SELECT itself ('inside').
+ */
+export type TouchedUse = 'allowed' | 'undeclared' | 'inside';
+
+export function parseTemplate(
+  body: string,
+  bodyLine: number,
+  file: string,
+  touched: TouchedUse = 'undeclared',
+): ParsedTemplate {
   const segments: Segment[] = [];
   const refs: Reference[] = [];
   const problems: StrataError[] = [];
@@ -35,6 +48,26 @@ export function parseTemplate(body: string, bodyLine: number, file: string): Par
       segments.push({ kind: 'ref', name, line });
     } else if (expression === 'this' || expression === 'date_from' || expression === 'date_to') {
       segments.push({ kind: expression });
+    } else if (expression === 'touched' && touched === 'allowed') {
+      segments.push({ kind: 'touched' });
+    } else if (expression === 'touched') {
+      problems.push(
+        new StrataError(
+          'TEMPLATE_UNKNOWN',
+          touched === 'inside'
+            ? '{{ touched }} cannot be used inside the touched SELECT itself'
+            : '{{ touched }} needs a touched SELECT in the model header',
+          {
+            file,
+            line,
+            column,
+            hint:
+              touched === 'inside'
+                ? 'The touched SELECT returns the keys; read the upstream tables with {{ ref(...) }}.'
+                : 'Declare materialized: incremental with unique_key and touched: <a SELECT of the keys a run touched>.',
+          },
+        ),
+      );
     } else {
       problems.push(
         new StrataError('TEMPLATE_UNKNOWN', `unknown template expression {{ ${expression} }}`, {

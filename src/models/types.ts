@@ -14,10 +14,18 @@ export interface ModelConfig {
   materialized: Materialization;
   schema?: string;
   description?: string;
-  /** Columns that identify a row (upsert, scd2). */
+  /**
+   * Columns that identify a row (upsert, scd2); for incremental by key, the grain whose rows a run
+   * replaces (several rows may share it).
+   */
   uniqueKey: string[];
   /** The partition column of an incremental model: a run replaces exactly its dates. */
   loadDateColumn?: string;
+  /**
+   * incremental by key: a SELECT returning the unique_key values a run's dates touched, as written
+   * in the header, and the line its text starts on. parse-model.ts parses it into `ModelNode.touched`.
+   */
+  touched?: { sql: string; line: number };
   /** scd2: a change in one of these opens a new version; empty means every non-key column. */
   trackedColumns: string[];
   /** scd2: take valid_from from this column instead of the load date. */
@@ -47,7 +55,9 @@ export type Segment =
   | { kind: 'ref'; name: string; line: number }
   | { kind: 'this' }
   | { kind: 'date_from' }
-  | { kind: 'date_to' };
+  | { kind: 'date_to' }
+  /** incremental by key: the relation of the keys a run touched (see ModelNode.touched). */
+  | { kind: 'touched' };
 
 export interface Reference {
   name: string;
@@ -66,6 +76,11 @@ export interface ModelNode {
   refs: Reference[];
   /** 1-based line where the SQL body starts (after the header). */
   bodyLine: number;
+  /**
+   * incremental by key: the header's `touched` SELECT, parsed (its refs are among `refs`, so they
+   * are edges of the DAG). `{{ touched }}` in the body stands for the distinct keys it returns.
+   */
+  touched?: Segment[];
 }
 
 export interface SeedNode {
@@ -93,6 +108,11 @@ export interface SourceNode {
 }
 
 export type ProjectNode = ModelNode | SeedNode | SourceNode;
+
+/** An incremental model that replaces the keys its `touched` SELECT returns, not load dates. */
+export function isIncrementalByKey(node: ProjectNode): node is ModelNode & { touched: Segment[] } {
+  return node.kind === 'model' && node.config.materialized === 'incremental' && node.touched !== undefined;
+}
 
 /** 'seed' for a seed, else the model's materialisation. */
 export function materializationOf(node: ProjectNode): Materialization | 'seed' | 'source' {

@@ -2,9 +2,10 @@ import type { Engine } from '../engine/types.ts';
 import { renderMaterialization } from '../materialize/render.ts';
 import { type DateWindow, renderSelect } from '../materialize/render-select.ts';
 import type { Graph } from '../models/graph.ts';
-import type { ModelNode, ProjectNode } from '../models/types.ts';
+import { type ModelNode, type ProjectNode, isIncrementalByKey } from '../models/types.ts';
 import { type RowCounts, executeSteps } from './execute-steps.ts';
 import { gatherFacts } from './gather-facts.ts';
+import { byKeyInput } from './touched-keys.ts';
 import { type SourceRunResult, ingestSource } from '../sources/ingest-source.ts';
 
 export interface TaskRunContext {
@@ -66,21 +67,24 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
         if (!referenced) throw new Error(`unresolved reference ${name} survived graph validation`);
         return referenced.target;
       };
-      const selectSql = renderSelect(node, {
+      const selectContext = {
         dialect: engine.dialect,
         resolve,
         dates: selectDates(node, context.window, context.fullRefresh),
-      });
+      };
+      const selectSql = renderSelect(node, selectContext);
       const facts = await gatherFacts(engine, session, node, selectSql, context.window, {
         fullRefresh: context.fullRefresh,
         runDate: context.runDate,
       });
+      const byKey = isIncrementalByKey(node) ? await byKeyInput(engine, node, selectContext) : undefined;
       const plan = renderMaterialization({
         model: node,
         selectSql,
         facts,
         dialect: engine.dialect,
         capabilities: engine.capabilities,
+        ...(byKey ? { byKey } : {}),
       });
       signal.throwIfAborted();
       return await executeSteps(session, plan.steps, node.name, signal);

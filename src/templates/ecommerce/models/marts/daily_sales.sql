@@ -1,10 +1,43 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: sale_date
 description: >
   Sales per day, online orders and store sales together. Only orders neither cancelled nor
   returned count (orders, customers, revenue); cancelled_orders and returned_orders count the others
   by the day they were placed. A customer is new on the day of their first counted purchase in any
-  channel, returning on every later day they buy.
+  channel, returning on every later day they buy. A run recomputes the days its dates touched: the
+  days of the orders with a record in them (by the record's load date: an order updated today is
+  recounted on the day it was placed) and of the store sales loaded, and for the customers of those
+  sales the day of their first purchase, with and without them (a first purchase that moves changes
+  two days).
+touched: |
+  with orders_in as (
+    select distinct order_id from {{ ref('stg_orders') }}
+    where load_date between {{ date_from }} and {{ date_to }}
+  ),
+  orders_touched as (
+    select o.order_id, o.order_date, o.customer_id from {{ ref('fact_orders') }} as o
+    where o.order_id in (select order_id from orders_in)
+  ),
+  store_touched as (
+    select transaction_id, sale_date, customer_id from {{ ref('fact_store_sales') }}
+    where load_date between {{ date_from }} and {{ date_to }}
+  ),
+  customers as (
+    select customer_id from orders_touched union select customer_id from store_touched
+  ),
+  their_sales as (
+    select l.customer_id, l.sale_id, l.sale_date,
+      l.sale_id in (select order_id from orders_touched union all select transaction_id from store_touched) as touched
+    from {{ ref('sales_lines') }} as l
+    where l.counts_as_sale
+      and (l.customer_id in (select customer_id from customers)
+        or (l.customer_id is null and exists (select 1 from customers where customer_id is null)))
+  )
+  select order_date as sale_date from orders_touched
+  union select sale_date from store_touched
+  union select min(sale_date) from their_sales group by customer_id
+  union select min(case when not touched then sale_date end) from their_sales group by customer_id
 columns:
   sale_date: The day.
   orders: Counted online orders + store transactions.
@@ -24,11 +57,22 @@ checks:
   - unique: sale_date
 ---*/
 with counted as (
-  select * from {{ ref('sales_lines') }} where counts_as_sale
+  select * from {{ ref('sales_lines') }}
+  where counts_as_sale and sale_date in (select sale_date from {{ touched }} as t)
+),
+
+-- The first purchase of each customer buying on the days recomputed, over all their history.
+buyers as (
+  select distinct customer_id from counted
 ),
 
 first_purchase as (
-  select customer_id, min(sale_date) as first_date from counted group by customer_id
+  select l.customer_id, min(l.sale_date) as first_date
+  from {{ ref('sales_lines') }} as l
+  where l.counts_as_sale
+    and (l.customer_id in (select customer_id from buyers)
+      or (l.customer_id is null and exists (select 1 from buyers where customer_id is null)))
+  group by l.customer_id
 ),
 
 per_day as (
@@ -56,6 +100,7 @@ not_counted as (
     sum(case when is_cancelled then 1 else 0 end) as cancelled_orders,
     sum(case when is_returned then 1 else 0 end) as returned_orders
   from {{ ref('fact_orders') }}
+  where order_date in (select sale_date from {{ touched }} as t)
   group by order_date
 ),
 

@@ -1,0 +1,105 @@
+import type { Engine, TableInfo } from '../engine/types.ts';
+import {
+  FULL_BUILD_MARKER,
+  byKeySelects,
+  captureKeysSql,
+  markFullBuildSql,
+  priorKeysRef,
+} from '../materialize/incremental-by-key.ts';
+import type { ByKeyInput } from '../materialize/plan.ts';
+import { type DateWindow, type SelectContext, renderTouched } from '../materialize/render-select.ts';
+import type { Graph } from '../models/graph.ts';
+import { type ModelNode, type ProjectNode, isIncrementalByKey } from '../models/types.ts';
+
+/**
+ * Incremental by key, before the run's DAG starts. A key whose upstream rows a re-run removes (a
+ * changed file that lost records) is invisible to the touched SELECT once those upstream tasks
+ * ran, yet its rows in the mart must go. So for each incremental-by-key model about to be built on
+ * its existing table (a run with dates, no full refresh), its touched SELECT is evaluated on the
+ * warehouse as it stands and the keys kept beside the target (`priorKeysRef`); the model's task
+ * adds them to its keys and drops that table in its transaction. Keys an earlier run captured and
+ * never used (its task did not commit) are kept and added to. When the SELECT fails (an upstream
+ * table reshaped), the table is replaced by a marker and the task rebuilds the whole table.
+ */
+export async function captureTouchedKeys(
+  engine: Engine,
+  graph: Graph,
+  nodes: readonly ProjectNode[],
+  window: DateWindow,
+  fullRefresh: boolean,
+): Promise<void> {
+  if (fullRefresh || (window.from === undefined && window.to === undefined)) return;
+  const models = nodes.filter(isIncrementalByKey);
+  if (models.length === 0) return;
+  const tablesOf = schemaTables(engine);
+  for (const model of models) {
+    const tables = await tablesOf(model.target.schema);
+    if (!tables.some((t) => t.name === model.target.name && t.kind === 'table')) continue;
+    const existing = await priorKind(engine, model, tables);
+    const touchedSql = renderTouched(model, selectContext(engine, graph, window));
+    const statements = captureKeysSql(engine.dialect, model, touchedSql, existing);
+    if (statements.length === 0) continue;
+    try {
+      await engine.withSession((session) =>
+        session.transaction(async (tx) => {
+          for (const sql of statements) await tx.execute(sql);
+        }),
+      );
+    } catch {
+      // The task cannot know which keys the run's upstream changes remove: it rebuilds everything.
+      await engine.withSession((session) =>
+        session.transaction(async (tx) => {
+          for (const sql of markFullBuildSql(engine.dialect, model)) await tx.execute(sql);
+        }),
+      );
+    }
+  }
+}
+
+/** What an incremental-by-key model's task renders with: its selects and the keys captured before the run. */
+export async function byKeyInput(
+  engine: Engine,
+  model: ModelNode,
+  context: SelectContext,
+): Promise<ByKeyInput> {
+  const selects = byKeySelects(model, context);
+  const prior = await priorKind(engine, model, await engine.listTables(model.target.schema));
+  if (prior === 'none') return selects;
+  return { ...selects, prior: { table: priorKeysRef(model.target), fullBuild: prior === 'full_build' } };
+}
+
+async function priorKind(
+  engine: Engine,
+  model: ModelNode,
+  tables: readonly TableInfo[],
+): Promise<'none' | 'keys' | 'full_build'> {
+  const prior = priorKeysRef(model.target);
+  if (!tables.some((t) => t.name === prior.name)) return 'none';
+  const columns = await engine.listColumns(prior);
+  return columns.some((c) => c.name === FULL_BUILD_MARKER) ? 'full_build' : 'keys';
+}
+
+function selectContext(engine: Engine, graph: Graph, window: DateWindow): SelectContext {
+  return {
+    dialect: engine.dialect,
+    resolve: (name) => {
+      const referenced = graph.tables.get(name);
+      if (!referenced) throw new Error(`unresolved reference ${name} survived graph validation`);
+      return referenced.target;
+    },
+    dates: window,
+  };
+}
+
+/** Each schema's tables, listed once per capture. */
+function schemaTables(engine: Engine): (schema: string) => Promise<TableInfo[]> {
+  const listed = new Map<string, Promise<TableInfo[]>>();
+  return (schema) => {
+    let tables = listed.get(schema);
+    if (!tables) {
+      tables = engine.listTables(schema);
+      listed.set(schema, tables);
+    }
+    return tables;
+  };
+}
