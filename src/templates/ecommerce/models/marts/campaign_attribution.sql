@@ -5,7 +5,10 @@ description: >
   utm_campaign; it belongs to the customer who logged in during it, or, for an anonymous session,
   to the customer that browser (anonymous_id) logged in as at any time. A counted online order is
   attributed to the customer's last touch in the 7 days before it was placed. ROAS = attributed
-  net revenue / budget.
+  net revenue / budget. It stays a full rebuild (materialized: table): an order's last touch is
+  chosen among the sessions of every campaign, and an anonymous session follows the customer its
+  browser logged in as at any time, so a day's sessions and orders can move attribution between
+  any campaigns — and a day's sessions touch nearly every campaign.
 columns:
   campaign_id: Natural key.
   campaign_name: Display name.

@@ -1,9 +1,40 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: cohort_month
 description: >
   Customers grouped by the month of their first counted purchase (the cohort); for each later
   month k, the share of the cohort that bought again in that month. Month 0 is the cohort month
-  itself (100%).
+  itself (100%). A run recomputes the cohorts of the customers whose sales its dates touched (orders
+  with a record in them, by the record's load date, and the store sales loaded): each customer's
+  cohort with and without those sales, so a customer whose first purchase moves changes both.
+touched: |
+  with orders_in as (
+    select distinct order_id from {{ ref('stg_orders') }}
+    where load_date between {{ date_from }} and {{ date_to }}
+  ),
+  orders_touched as (
+    select o.order_id, o.order_date, o.customer_id from {{ ref('fact_orders') }} as o
+    where o.order_id in (select order_id from orders_in)
+  ),
+  store_touched as (
+    select transaction_id, sale_date, customer_id from {{ ref('fact_store_sales') }}
+    where load_date between {{ date_from }} and {{ date_to }}
+  ),
+  customers as (
+    select customer_id from orders_touched union select customer_id from store_touched
+  ),
+  their_sales as (
+    select l.customer_id, l.sale_date,
+      l.sale_id in (select order_id from orders_touched union all select transaction_id from store_touched) as touched
+    from {{ ref('sales_lines') }} as l
+    where l.counts_as_sale and l.customer_id <> 'UNKNOWN'
+      and l.customer_id in (select customer_id from customers)
+  )
+  select distinct cast(date_trunc('month', d) as date) as cohort_month
+  from (
+    select min(sale_date) as d from their_sales group by customer_id
+    union select min(case when not touched then sale_date end) from their_sales group by customer_id
+  ) as firsts
 columns:
   cohort_month: First day of the month of the first purchase.
   months_since_first: k, 0 for the cohort month.
@@ -14,10 +45,20 @@ columns:
 checks:
   - unique: [cohort_month, months_since_first]
 ---*/
-with purchases as (
+-- Every member of a recomputed cohort bought in its cohort month.
+with members as (
+  select distinct customer_id
+  from {{ ref('sales_lines') }}
+  where counts_as_sale and customer_id <> 'UNKNOWN'
+    and sale_date >= (select min(cohort_month) from {{ touched }} as t)
+    and cast(date_trunc('month', sale_date) as date) in (select cohort_month from {{ touched }} as t)
+),
+
+purchases as (
   select distinct customer_id, cast(date_trunc('month', sale_date) as date) as activity_month
   from {{ ref('sales_lines') }}
   where counts_as_sale and customer_id <> 'UNKNOWN'
+    and customer_id in (select customer_id from members)
 ),
 
 cohorts as (

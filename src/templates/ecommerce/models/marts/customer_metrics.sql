@@ -7,6 +7,8 @@ description: >
   rebuilt. RFM scores are quintiles (5 = best; ties broken by customer_id so they are stable).
   Churn risk compares days since the last order with the customer's typical gap between orders:
   high above 3×, medium above 1.5×; a one-order customer is high after 90 days, medium after 45.
+  It stays a full rebuild (materialized: table): recency is measured to the newest sales day and
+  the RFM scores are quintiles over every customer, so each day loaded changes every row.
 columns:
   customer_id: Natural key.
   segment: Current marketing segment.

@@ -4,6 +4,9 @@ description: >
   The headline numbers per month with the change against the previous month: net revenue,
   orders, customers, new customers, average order value, sessions and session conversion.
   Changes are ratios (0.12 = +12%); null for the first month or when the previous value is 0.
+  It stays a full rebuild (materialized: table): it reads two small marts (a row per month and a
+  row per day), and each month is compared with the one before, so rebuilding costs no more than
+  finding the months a run touched.
 columns:
   month_start: First day of the month.
   net_revenue: From monthly_sales, USD.

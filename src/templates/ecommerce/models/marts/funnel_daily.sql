@@ -1,5 +1,9 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: session_date
+touched: |
+  select session_date from {{ ref('fact_sessions') }}
+  where load_date between {{ date_from }} and {{ date_to }}
 description: >
   The purchase funnel per day: sessions reaching each step (product view → add to cart →
   checkout → purchase) and the conversion from each step to the next.
@@ -27,6 +31,7 @@ with steps as (
     sum(case when reached_checkout then 1 else 0 end) as checkout_sessions,
     sum(case when reached_purchase then 1 else 0 end) as purchase_sessions
   from {{ ref('fact_sessions') }}
+  where session_date in (select session_date from {{ touched }} as t)
   group by session_date
 )
 

@@ -1,9 +1,15 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: month_start
 description: >
   Inventory per product × warehouse × month: turnover (cost of goods sold / average inventory
   value), days of cover (units on hand at the month's last snapshot / average units sold per day)
-  and stock-out days (days ending with nothing on hand).
+  and stock-out days (days ending with nothing on hand). A run recomputes the months of the
+  snapshots its dates loaded.
+touched: |
+  select distinct cast(date_trunc('month', snapshot_date) as date) as month_start
+  from {{ ref('fact_inventory_daily') }}
+  where load_date between {{ date_from }} and {{ date_to }}
 columns:
   month_start: First day of the month.
   warehouse_id: WH-NA or WH-EU.
@@ -29,6 +35,8 @@ with daily as (
       order by i.snapshot_date desc
     ) as nth_last
   from {{ ref('fact_inventory_daily') }} as i
+  where i.snapshot_date >= (select min(month_start) from {{ touched }} as t)
+    and cast(date_trunc('month', i.snapshot_date) as date) in (select month_start from {{ touched }} as t)
 ),
 
 monthly as (

@@ -1,8 +1,43 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: month_start
 description: >
   Sales per calendar month, by the same definitions as daily_sales (customers and new customers
-  are distinct within the month, not sums of days).
+  are distinct within the month, not sums of days). A run recomputes the months its dates touched,
+  as daily_sales does its days: the months of the orders with a record in its dates and of the
+  store sales it loaded, and for their customers the month of their first purchase, with and
+  without them.
+touched: |
+  with orders_in as (
+    select distinct order_id from {{ ref('stg_orders') }}
+    where load_date between {{ date_from }} and {{ date_to }}
+  ),
+  orders_touched as (
+    select o.order_id, o.order_date, o.customer_id from {{ ref('fact_orders') }} as o
+    where o.order_id in (select order_id from orders_in)
+  ),
+  store_touched as (
+    select transaction_id, sale_date, customer_id from {{ ref('fact_store_sales') }}
+    where load_date between {{ date_from }} and {{ date_to }}
+  ),
+  customers as (
+    select customer_id from orders_touched union select customer_id from store_touched
+  ),
+  their_sales as (
+    select l.customer_id, l.sale_id, l.sale_date,
+      l.sale_id in (select order_id from orders_touched union all select transaction_id from store_touched) as touched
+    from {{ ref('sales_lines') }} as l
+    where l.counts_as_sale
+      and (l.customer_id in (select customer_id from customers)
+        or (l.customer_id is null and exists (select 1 from customers where customer_id is null)))
+  )
+  select distinct cast(date_trunc('month', d) as date) as month_start
+  from (
+    select order_date as d from orders_touched
+    union select sale_date from store_touched
+    union select min(sale_date) from their_sales group by customer_id
+    union select min(case when not touched then sale_date end) from their_sales group by customer_id
+  ) as days
 columns:
   month_start: First day of the month.
   orders: Counted online orders + store transactions.
@@ -23,10 +58,22 @@ with counted as (
   select s.*, cast(date_trunc('month', s.sale_date) as date) as month_start
   from {{ ref('sales_lines') }} as s
   where s.counts_as_sale
+    and s.sale_date >= (select min(month_start) from {{ touched }} as t)
+    and cast(date_trunc('month', s.sale_date) as date) in (select month_start from {{ touched }} as t)
+),
+
+-- The first purchase of each customer buying in the months recomputed, over all their history.
+buyers as (
+  select distinct customer_id from counted
 ),
 
 first_purchase as (
-  select customer_id, min(month_start) as first_month from counted group by customer_id
+  select l.customer_id, cast(date_trunc('month', min(l.sale_date)) as date) as first_month
+  from {{ ref('sales_lines') }} as l
+  where l.counts_as_sale
+    and (l.customer_id in (select customer_id from buyers)
+      or (l.customer_id is null and exists (select 1 from buyers where customer_id is null)))
+  group by l.customer_id
 ),
 
 per_month as (
@@ -52,6 +99,8 @@ not_counted as (
     sum(case when is_cancelled then 1 else 0 end) as cancelled_orders,
     sum(case when is_returned then 1 else 0 end) as returned_orders
   from {{ ref('fact_orders') }}
+  where order_date >= (select min(month_start) from {{ touched }} as t)
+    and cast(date_trunc('month', order_date) as date) in (select month_start from {{ touched }} as t)
   group by cast(date_trunc('month', order_date) as date)
 )
 

@@ -1,9 +1,39 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: product_id
 description: >
   One row per product (its current version's name and category): what it sold, earned and cost,
   how often it came back, how well views turn into purchases, and its rank within its category.
-  Counted sales only (cancelled and returned orders excluded), online and in store.
+  Counted sales only (cancelled and returned orders excluded), online and in store. A run
+  recomputes the products its dates touched (lines of orders with a record in them, by the
+  record's load date; store sales, product views and product versions loaded) and, since a rank
+  is relative, every product of their categories.
+touched: |
+  with products as (
+    select i.product_id from {{ ref('fact_order_items') }} as i
+    where i.order_id in (
+      select order_id from {{ ref('stg_orders') }} where load_date between {{ date_from }} and {{ date_to }}
+    )
+    union
+    select product_id from {{ ref('fact_store_sales') }}
+    where load_date between {{ date_from }} and {{ date_to }}
+    union
+    select product_id from {{ ref('fact_events') }}
+    where event_type = 'product_view' and load_date between {{ date_from }} and {{ date_to }}
+    union
+    select product_id from {{ ref('dim_product') }}
+    where load_date between {{ date_from }} and {{ date_to }}
+  ),
+  categories as (
+    select distinct category from {{ ref('dim_product') }}
+    where is_current and product_id in (select product_id from products)
+  )
+  select product_id from products where product_id is not null
+  union
+  select product_id from {{ ref('dim_product') }}
+  where is_current
+    and (category in (select category from categories)
+      or (category is null and exists (select 1 from categories where category is null)))
 columns:
   product_id: Natural key.
   product_name: Current title.
@@ -25,6 +55,7 @@ checks:
 ---*/
 with lines as (
   select * from {{ ref('sales_lines') }}
+  where product_id in (select product_id from {{ touched }} as t)
 ),
 
 sold as (
@@ -44,6 +75,7 @@ views as (
   select product_id, count(*) as product_views
   from {{ ref('fact_events') }}
   where event_type = 'product_view' and product_id is not null
+    and product_id in (select product_id from {{ touched }} as t)
   group by product_id
 ),
 
@@ -51,6 +83,7 @@ products as (
   select product_id, product_name, category, department
   from {{ ref('dim_product') }}
   where is_current and product_id <> 0
+    and product_id in (select product_id from {{ touched }} as t)
 )
 
 select

@@ -1,7 +1,12 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: session_date
 description: >
   Web and app sessions per day (fact_sessions: a session ends after 30 minutes without an event).
+  A run recomputes the days of the sessions its dates loaded.
+touched: |
+  select session_date from {{ ref('fact_sessions') }}
+  where load_date between {{ date_from }} and {{ date_to }}
 columns:
   session_date: Day the session started.
   sessions: Sessions.
@@ -30,4 +35,5 @@ select
   round(cast(cast(sum(case when reached_purchase then 1 else 0 end) as decimal(18, 4)) / count(*) as decimal(18, 6)), 4) as conversion_rate,
   sum(revenue) as revenue
 from {{ ref('fact_sessions') }}
+where session_date in (select session_date from {{ touched }} as t)
 group by session_date

@@ -1,9 +1,14 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: anonymous_id
 description: >
   One row per visitor (browser or device, anonymous_id): how they arrived, how many sessions it
   took, how far down the funnel they got and whether and when they first bought — the user
-  journey of seed 003, from fact_sessions.
+  journey of seed 003, from fact_sessions. A run recomputes the visitors of the sessions its
+  dates loaded, from all their sessions.
+touched: |
+  select anonymous_id from {{ ref('fact_sessions') }}
+  where load_date between {{ date_from }} and {{ date_to }}
 columns:
   anonymous_id: The visitor.
   customer_id: The customer the visitor logged in as, if ever (the smallest id if several).
@@ -26,6 +31,7 @@ with sessions as (
     s.*,
     row_number() over (partition by s.anonymous_id order by s.started_at, s.session_key) as nth
   from {{ ref('fact_sessions') }} as s
+  where s.anonymous_id in (select anonymous_id from {{ touched }} as t)
 ),
 
 first_session as (
