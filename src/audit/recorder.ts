@@ -76,6 +76,8 @@ export interface TaskAttemptRecord {
   materialization?: string;
   attempt: number;
   startedAt: Date;
+  /** What the node was built from (its definition's hash): a later run compares it to skip the node. */
+  definitionHash?: string;
 }
 
 export interface TaskAttemptOutcome {
@@ -91,6 +93,11 @@ export interface TaskAttemptOutcome {
    * attempt's error columns, so `strata runs --run` shows it on a row whose status is success.
    */
   warning?: StrataError;
+  /**
+   * Whether the attempt changed its table's data (false: it found nothing to change or wrote no
+   * row); unset when not known, which a later run reads as changed.
+   */
+  dataChanged?: boolean;
 }
 
 /**
@@ -169,9 +176,10 @@ export class AuditRecorder {
 
   taskStarted(task: TaskAttemptRecord): Promise<void> {
     return this.write(
-      `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'running', CAST($7 AS TIMESTAMP))`,
-      attemptIdentity(task),
+      `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status, started_at,
+         definition_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, 'running', CAST($7 AS TIMESTAMP), $8)`,
+      [...attemptIdentity(task), task.definitionHash ?? null],
     );
   }
 
@@ -180,7 +188,8 @@ export class AuditRecorder {
     return this.write(
       `UPDATE audit.task_runs SET status = $4, finished_at = CAST($5 AS TIMESTAMP), duration_ms = $6,
          rows_out = $7, rows_inserted = $8, rows_updated = $9, rows_deleted = $10,
-         error_code = $11, error_message = $12, error_cause = $13, error_hint = $14, error_sql = $15
+         error_code = $11, error_message = $12, error_cause = $13, error_hint = $14, error_sql = $15,
+         data_changed = $16
        WHERE run_id = $1 AND task_id = $2 AND attempt = $3`,
       [
         task.runId,
@@ -198,17 +207,31 @@ export class AuditRecorder {
         causeMessage(error?.cause) ?? null,
         error?.hint ?? null,
         error?.sql ?? null,
+        outcome.dataChanged ?? null,
       ],
     );
   }
 
-  /** A task that never started because something upstream failed. */
+  /**
+   * A task that never started: something upstream failed (or the run was interrupted), or its
+   * inputs did not change (TASK_UNCHANGED, recorded with its definition's hash and data_changed
+   * false, so the run after it still finds what the node was built from).
+   */
   taskSkipped(task: TaskAttemptRecord, reason: StrataError): Promise<void> {
+    const unchanged = reason.code === 'TASK_UNCHANGED';
     return this.write(
       `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status,
-         started_at, finished_at, duration_ms, error_code, error_message, error_hint)
-       VALUES ($1, $2, $3, $4, $5, $6, 'skipped', CAST($7 AS TIMESTAMP), CAST($7 AS TIMESTAMP), 0, $8, $9, $10)`,
-      [...attemptIdentity(task), reason.code, reason.message, reason.hint ?? null],
+         started_at, finished_at, duration_ms, error_code, error_message, error_hint, definition_hash, data_changed)
+       VALUES ($1, $2, $3, $4, $5, $6, 'skipped', CAST($7 AS TIMESTAMP), CAST($7 AS TIMESTAMP), 0, $8, $9, $10,
+         $11, $12)`,
+      [
+        ...attemptIdentity(task),
+        reason.code,
+        reason.message,
+        reason.hint ?? null,
+        task.definitionHash ?? null,
+        unchanged ? false : null,
+      ],
     );
   }
 

@@ -6,6 +6,7 @@ import type { RunContext } from './run-context.ts';
 import type { ScheduledTask, SchedulerHooks } from './scheduler.ts';
 import type { RunWarning } from './events.ts';
 import { taskMaterialization } from './task-summary.ts';
+import { type UnchangedInputs, foundUnchanged } from './unchanged-inputs.ts';
 
 /** The scheduler's hooks of a run, and the time each task spent in its attempts. */
 export interface AttemptHooks {
@@ -19,6 +20,7 @@ export function attemptHooks(
   context: RunContext,
   runId: string,
   tasks: readonly PlannedTask[],
+  inputs: UnchangedInputs,
 ): AttemptHooks {
   const { recorder, emit, now } = context;
   const byId = new Map(tasks.map((task) => [task.id, task]));
@@ -43,6 +45,7 @@ export function attemptHooks(
       materialization: taskMaterialization(plannedTask(task)),
       attempt,
       startedAt: attemptStarts.get(`${task.id}#${attempt}`) ?? now(),
+      ...(kind === 'build' ? { definitionHash: inputs.hashOf(node) } : {}),
     };
   };
 
@@ -55,26 +58,35 @@ export function attemptHooks(
     attemptSucceeded: async (task, attempt, rows) => {
       const entry = record(task, attempt);
       const finishedAt = now();
-      emit({
-        type: 'task_succeeded',
-        runId,
-        task: task.id,
-        attempt,
-        durationMs: attemptDuration(task, attempt, finishedAt),
-        rows: rowsWritten(task, rows),
-        ...(rows.detail ? { detail: rows.detail } : {}),
-      });
+      const { node, kind } = plannedTask(task);
+      const dataChanged = kind === 'build' ? inputs.built(node, rows) : undefined;
+      const durationMs = attemptDuration(task, attempt, finishedAt);
+      // A task that found nothing to change is shown and recorded as skipped-unchanged.
+      const unchanged = rows.unchanged ? foundUnchanged(task.id) : undefined;
+      if (unchanged) emit({ type: 'task_skipped', runId, task: task.id, reason: unchanged.message });
+      else {
+        emit({
+          type: 'task_succeeded',
+          runId,
+          task: task.id,
+          attempt,
+          durationMs,
+          rows: rowsWritten(task, rows),
+          ...(rows.detail ? { detail: rows.detail } : {}),
+        });
+      }
       for (const warning of rows.warnings ?? []) {
         emit({ type: 'task_warning', runId, task: task.id, warning: runWarning(plannedTask(task), warning) });
       }
-      const { warnings, ...counts } = rows;
+      const { warnings, unchanged: _unchanged, ...counts } = rows;
       await recorder.taskFinished(entry, {
-        status: 'success',
+        status: unchanged ? 'skipped' : 'success',
         finishedAt,
         ...counts,
         rowsOut: rowsWritten(task, rows) ?? undefined,
         // One attempt row has room for one: the first (a source raises at most one today).
-        warning: warnings?.[0],
+        warning: unchanged ?? warnings?.[0],
+        ...(dataChanged === undefined ? {} : { dataChanged }),
       });
     },
     attemptFailed: async (task, attempt, error, retryInMs) => {
@@ -105,6 +117,12 @@ export function attemptHooks(
       await recorder.taskFinished(entry, { status: 'interrupted', finishedAt, error });
     },
     skipped: async (task, reason) => {
+      emit({ type: 'task_skipped', runId, task: task.id, reason: reason.message });
+      await recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
+    },
+    unchanged: async (task, reason) => {
+      const { node, kind } = plannedTask(task);
+      if (kind === 'build') inputs.skipped(node);
       emit({ type: 'task_skipped', runId, task: task.id, reason: reason.message });
       await recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
     },
