@@ -124,6 +124,9 @@ export interface BuildHistory {
    */
   coveringRunId: string | null;
   coveringAt: string | null;
+  /** The same, whatever its run's dates (a node whose data does not depend on them: a seed). */
+  sameRunId: string | null;
+  sameAt: string | null;
   /** When its data last changed: the end of its newest successful build not recorded as changing nothing. */
   changedAt: string | null;
   /** Its newest attempt's run, status and error code (a gate: did it pass last time?). */
@@ -162,15 +165,15 @@ export async function buildHistory(
      other AS (
        SELECT b.task_id, max(b.started_at) AS at FROM builds AS b JOIN newest ON newest.task_id = b.task_id
        WHERE b.definition_hash IS DISTINCT FROM newest.definition_hash GROUP BY b.task_id),
-     covering AS (
-       SELECT task_id, run_id, started_at FROM (
-         SELECT b.task_id, b.run_id, b.started_at,
-                row_number() OVER (PARTITION BY b.task_id ORDER BY b.started_at DESC, b.attempt DESC) AS n
-         FROM builds AS b JOIN newest ON newest.task_id = b.task_id
-         LEFT JOIN other ON other.task_id = b.task_id
-         WHERE b.covers AND b.definition_hash = newest.definition_hash
-           AND (other.at IS NULL OR b.started_at > other.at)) AS c
-       WHERE n = 1),
+     same AS (
+       SELECT b.task_id, b.run_id, b.started_at, b.covers,
+              row_number() OVER (PARTITION BY b.task_id ORDER BY b.started_at DESC, b.attempt DESC) AS n,
+              row_number() OVER (PARTITION BY b.task_id, b.covers ORDER BY b.started_at DESC, b.attempt DESC) AS nc
+       FROM builds AS b JOIN newest ON newest.task_id = b.task_id
+       LEFT JOIN other ON other.task_id = b.task_id
+       WHERE b.definition_hash = newest.definition_hash AND (other.at IS NULL OR b.started_at > other.at)),
+     covering AS (SELECT task_id, run_id, started_at FROM same WHERE covers AND nc = 1),
+     latest_same AS (SELECT task_id, run_id, started_at FROM same WHERE n = 1),
      changed AS (
        SELECT task_id, max(finished_at) AS at FROM builds WHERE data_changed IS NOT FALSE GROUP BY task_id),
      attempts AS (
@@ -181,10 +184,12 @@ export async function buildHistory(
        WHERE n = 1)
      SELECT a.task_id, newest.definition_hash, CAST(newest.started_at AS ${text}) AS newest_at,
             covering.run_id AS covering_run_id, CAST(covering.started_at AS ${text}) AS covering_at,
+            latest_same.run_id AS same_run_id, CAST(latest_same.started_at AS ${text}) AS same_at,
             CAST(changed.at AS ${text}) AS changed_at, a.run_id, a.status, a.error_code
      FROM attempts AS a
      LEFT JOIN newest ON newest.task_id = a.task_id
      LEFT JOIN covering ON covering.task_id = a.task_id
+     LEFT JOIN latest_same ON latest_same.task_id = a.task_id
      LEFT JOIN changed ON changed.task_id = a.task_id`,
     params,
   );
@@ -197,6 +202,8 @@ export async function buildHistory(
         newestAt: utcIso(r.newest_at),
         coveringRunId: nullableString(r.covering_run_id),
         coveringAt: utcIso(r.covering_at),
+        sameRunId: nullableString(r.same_run_id),
+        sameAt: utcIso(r.same_at),
         changedAt: utcIso(r.changed_at),
         newestRunId: nullableString(r.run_id),
         newestStatus: nullableString(r.status),

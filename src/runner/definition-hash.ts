@@ -29,6 +29,8 @@ export async function definitionHash(node: ProjectNode): Promise<string> {
 /** The definition hash of every node of the run, by node name. */
 export async function definitionHashes(nodes: Iterable<ProjectNode>): Promise<Map<string, string>> {
   const unique = [...new Map([...nodes].map((node) => [node.name, node])).values()];
-  const hashes = await Promise.all(unique.map(async (node) => [node.name, await definitionHash(node)] as const));
+  const hashes = await Promise.all(
+    unique.map(async (node) => [node.name, await definitionHash(node)] as const),
+  );
   return new Map(hashes);
 }

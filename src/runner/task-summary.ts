@@ -38,7 +38,13 @@ export function summarise(
     case 'success':
       // A task that found nothing to change is reported as skipped-unchanged, as one never run is.
       return outcome.result.unchanged
-        ? { ...base, status: 'skipped', attempts: outcome.attempts, rows: outcome.result, error: foundUnchanged(task.id) }
+        ? {
+            ...base,
+            status: 'skipped',
+            attempts: outcome.attempts,
+            rows: outcome.result,
+            error: foundUnchanged(task.id),
+          }
         : { ...base, status: 'success', attempts: outcome.attempts, rows: outcome.result };
     case 'unchanged':
       return { ...base, status: 'skipped', attempts: 0, error: outcome.reason };

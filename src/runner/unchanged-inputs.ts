@@ -29,7 +29,7 @@ export interface UnchangedInputsFacts {
  * Which of a run's tasks need not run because nothing they read changed, and what each task that
  * ran did to its data. A build is skipped (TASK_UNCHANGED) when the run is not a full refresh, its
  * definition hash is the one of its newest successful build, a successful build with that hash
- * covered the run's dates, and no upstream node changed its data since (in this run, or in runs
+ * covered the run's dates (any, for a node whose data does not depend on them: `dependsOnDates`), and no upstream node changed its data since (in this run, or in runs
  * after that build). A gate is skipped when its node and everything its checks read did not
  * change in this run, and it passed the last time it ran. Sources always run: only they can tell
  * whether a file arrived (they return `RowCounts.unchanged` when none did).
@@ -42,7 +42,8 @@ export class UnchangedInputs {
 
   /** TASK_UNCHANGED when the task need not run; undefined when it must. */
   reason(task: PlannedTask): StrataError | undefined {
-    const since = task.kind === 'checks' ? this.gateUnchangedSince(task) : this.buildUnchangedSince(task.node);
+    const since =
+      task.kind === 'checks' ? this.gateUnchangedSince(task) : this.buildUnchangedSince(task.node);
     if (since === undefined) return undefined;
     return new StrataError('TASK_UNCHANGED', `unchanged: inputs unchanged since run ${since}`, {
       model: task.id,
@@ -94,9 +95,12 @@ export class UnchangedInputs {
   private buildUnchangedSince(node: ProjectNode): string | undefined {
     if (this.facts.fullRefresh || node.kind === 'source' || !this.facts.exists(node)) return undefined;
     const history = this.facts.history.get(node.name);
-    if (!history?.coveringRunId || !history.coveringAt || this.definitionChanged(node)) return undefined;
-    const since = history.coveringAt;
-    return this.upstream(node).some((name) => this.changedSince(name, since)) ? undefined : history.coveringRunId;
+    if (!history || this.definitionChanged(node)) return undefined;
+    const [runId, since] = dependsOnDates(node)
+      ? [history.coveringRunId, history.coveringAt]
+      : [history.sameRunId, history.sameAt];
+    if (!runId || !since) return undefined;
+    return this.upstream(node).some((name) => this.changedSince(name, since)) ? undefined : runId;
   }
 
   private gateUnchangedSince(gate: Extract<PlannedTask, { kind: 'checks' }>): string | undefined {
@@ -125,4 +129,16 @@ export class UnchangedInputs {
   private upstream(node: ProjectNode): string[] {
     return this.facts.graph.upstream.get(node.name) ?? [];
   }
+}
+
+/**
+ * Whether what a node builds depends on the run's dates: a seed's does not, nor does a view's or a
+ * table's whose SQL names no date and not its own table; any build of it with the same definition
+ * and inputs then covers every date.
+ */
+function dependsOnDates(node: ProjectNode): boolean {
+  if (node.kind === 'seed') return false;
+  if (node.kind === 'source') return true;
+  if (node.config.materialized !== 'view' && node.config.materialized !== 'table') return true;
+  return node.segments.some((s) => s.kind === 'date_from' || s.kind === 'date_to' || s.kind === 'this');
 }
