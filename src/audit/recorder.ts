@@ -103,10 +103,15 @@ export interface TaskAttemptOutcome {
 /**
  * Writes run and task history. Writes are serialised through one queue so concurrent tasks never
  * contend on the audit tables, and an audit write never fails a task: errors are kept and surfaced
- * by `flush()`.
+ * by `flush()`. The writes that queue up while one is running are written together, in one
+ * transaction on one session (one commit instead of one per statement); a batch that fails is
+ * written again statement by statement, so one bad row loses only itself. Callers need not wait
+ * for a write: the queue keeps them in order (an attempt's start before its end), and it is
+ * drained one batch after another, so a started task shows `running` within a batch's time.
  */
 export class AuditRecorder {
   private queue: Promise<void> = Promise.resolve();
+  private pending: { sql: string; params: SqlValue[] }[] = [];
   private failure: unknown;
 
   constructor(private readonly engine: Engine) {}
@@ -274,13 +279,40 @@ export class AuditRecorder {
   }
 
   private write(sql: string, params: SqlValue[]): Promise<void> {
-    this.queue = this.queue.then(async () => {
-      try {
-        await this.engine.execute(sql, params);
-      } catch (error) {
-        this.failure ??= error;
-      }
-    });
+    this.pending.push({ sql, params });
+    // The first write queued since the last batch started schedules the next batch; later ones
+    // join it until it starts.
+    if (this.pending.length === 1) this.queue = this.queue.then(() => this.writeBatch());
     return this.queue;
+  }
+
+  private async writeBatch(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      if (batch.length === 1) {
+        const [only] = batch as [{ sql: string; params: SqlValue[] }];
+        await this.engine.execute(only.sql, only.params);
+        return;
+      }
+      await this.engine.withSession((session) =>
+        session.transaction(async (tx) => {
+          for (const { sql, params } of batch) await tx.execute(sql, params);
+        }),
+      );
+    } catch (error) {
+      if (batch.length === 1) {
+        this.failure ??= error;
+        return;
+      }
+      for (const { sql, params } of batch) {
+        try {
+          await this.engine.execute(sql, params);
+        } catch (single) {
+          this.failure ??= single;
+        }
+      }
+    }
   }
 }

@@ -15,7 +15,11 @@ export interface AttemptHooks {
   durationOf(taskId: string): number;
 }
 
-/** Every attempt of a task is announced and recorded in audit.task_runs as it starts and ends. */
+/**
+ * Every attempt of a task is announced and recorded in audit.task_runs as it starts and ends. The
+ * records are queued, not waited for: the recorder writes them in order, in batches, and the run
+ * flushes it before it records its end (record-run.ts).
+ */
 export function attemptHooks(
   context: RunContext,
   runId: string,
@@ -53,7 +57,7 @@ export function attemptHooks(
     attemptStarted: async (task, attempt) => {
       attemptStarts.set(`${task.id}#${attempt}`, now());
       emit({ type: 'task_started', runId, task: task.id, attempt });
-      await recorder.taskStarted(record(task, attempt));
+      void recorder.taskStarted(record(task, attempt));
     },
     attemptSucceeded: async (task, attempt, rows) => {
       const entry = record(task, attempt);
@@ -79,7 +83,7 @@ export function attemptHooks(
         emit({ type: 'task_warning', runId, task: task.id, warning: runWarning(plannedTask(task), warning) });
       }
       const { warnings, unchanged: _unchanged, ...counts } = rows;
-      await recorder.taskFinished(entry, {
+      void recorder.taskFinished(entry, {
         status: unchanged ? 'skipped' : 'success',
         finishedAt,
         ...counts,
@@ -101,7 +105,7 @@ export function attemptHooks(
         error: serializeError(error),
         ...(retryInMs === undefined ? {} : { retryInMs }),
       });
-      await recorder.taskFinished(entry, { status: 'failed', finishedAt, error });
+      void recorder.taskFinished(entry, { status: 'failed', finishedAt, error });
     },
     attemptInterrupted: async (task, attempt, error) => {
       const entry = record(task, attempt);
@@ -114,17 +118,17 @@ export function attemptHooks(
         durationMs: attemptDuration(task, attempt, finishedAt),
         error: serializeError(error),
       });
-      await recorder.taskFinished(entry, { status: 'interrupted', finishedAt, error });
+      void recorder.taskFinished(entry, { status: 'interrupted', finishedAt, error });
     },
     skipped: async (task, reason) => {
       emit({ type: 'task_skipped', runId, task: task.id, reason: reason.message });
-      await recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
+      void recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
     },
     unchanged: async (task, reason) => {
       const { node, kind } = plannedTask(task);
       if (kind === 'build') inputs.skipped(node);
       emit({ type: 'task_skipped', runId, task: task.id, reason: reason.message });
-      await recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
+      void recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
     },
   };
   return { hooks, durationOf: (taskId) => taskDurations.get(taskId) ?? 0 };

@@ -56,7 +56,7 @@ export function runOutcome(tasks: readonly TaskSummary[]): RunOutcome {
       ...counts,
       error: new StrataError(
         'RUN_INTERRUPTED',
-        `interrupted${by}: ${succeeded} of ${tasks.length} tasks had finished; cancelled and rolled back: ${cancelled}; ${notStarted.length} not started`,
+        `interrupted${by}: ${succeeded + unchanged} of ${tasks.length} tasks had finished; cancelled and rolled back: ${cancelled}; ${notStarted.length} not started`,
       ),
     };
   }
