@@ -76,6 +76,8 @@ export interface TaskAttemptRecord {
   materialization?: string;
   attempt: number;
   startedAt: Date;
+  /** What the node was built from (its definition's hash): a later run compares it to skip the node. */
+  definitionHash?: string;
 }
 
 export interface TaskAttemptOutcome {
@@ -91,15 +93,25 @@ export interface TaskAttemptOutcome {
    * attempt's error columns, so `strata runs --run` shows it on a row whose status is success.
    */
   warning?: StrataError;
+  /**
+   * Whether the attempt changed its table's data (false: it found nothing to change or wrote no
+   * row); unset when not known, which a later run reads as changed.
+   */
+  dataChanged?: boolean;
 }
 
 /**
  * Writes run and task history. Writes are serialised through one queue so concurrent tasks never
  * contend on the audit tables, and an audit write never fails a task: errors are kept and surfaced
- * by `flush()`.
+ * by `flush()`. The writes that queue up while one is running are written together, in one
+ * transaction on one session (one commit instead of one per statement); a batch that fails is
+ * written again statement by statement, so one bad row loses only itself. Callers need not wait
+ * for a write: the queue keeps them in order (an attempt's start before its end), and it is
+ * drained one batch after another, so a started task shows `running` within a batch's time.
  */
 export class AuditRecorder {
   private queue: Promise<void> = Promise.resolve();
+  private pending: { sql: string; params: SqlValue[] }[] = [];
   private failure: unknown;
 
   constructor(private readonly engine: Engine) {}
@@ -169,9 +181,10 @@ export class AuditRecorder {
 
   taskStarted(task: TaskAttemptRecord): Promise<void> {
     return this.write(
-      `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'running', CAST($7 AS TIMESTAMP))`,
-      attemptIdentity(task),
+      `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status, started_at,
+         definition_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, 'running', CAST($7 AS TIMESTAMP), $8)`,
+      [...attemptIdentity(task), task.definitionHash ?? null],
     );
   }
 
@@ -180,7 +193,8 @@ export class AuditRecorder {
     return this.write(
       `UPDATE audit.task_runs SET status = $4, finished_at = CAST($5 AS TIMESTAMP), duration_ms = $6,
          rows_out = $7, rows_inserted = $8, rows_updated = $9, rows_deleted = $10,
-         error_code = $11, error_message = $12, error_cause = $13, error_hint = $14, error_sql = $15
+         error_code = $11, error_message = $12, error_cause = $13, error_hint = $14, error_sql = $15,
+         data_changed = $16
        WHERE run_id = $1 AND task_id = $2 AND attempt = $3`,
       [
         task.runId,
@@ -198,17 +212,31 @@ export class AuditRecorder {
         causeMessage(error?.cause) ?? null,
         error?.hint ?? null,
         error?.sql ?? null,
+        outcome.dataChanged ?? null,
       ],
     );
   }
 
-  /** A task that never started because something upstream failed. */
+  /**
+   * A task that never started: something upstream failed (or the run was interrupted), or its
+   * inputs did not change (TASK_UNCHANGED, recorded with its definition's hash and data_changed
+   * false, so the run after it still finds what the node was built from).
+   */
   taskSkipped(task: TaskAttemptRecord, reason: StrataError): Promise<void> {
+    const unchanged = reason.code === 'TASK_UNCHANGED';
     return this.write(
       `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status,
-         started_at, finished_at, duration_ms, error_code, error_message, error_hint)
-       VALUES ($1, $2, $3, $4, $5, $6, 'skipped', CAST($7 AS TIMESTAMP), CAST($7 AS TIMESTAMP), 0, $8, $9, $10)`,
-      [...attemptIdentity(task), reason.code, reason.message, reason.hint ?? null],
+         started_at, finished_at, duration_ms, error_code, error_message, error_hint, definition_hash, data_changed)
+       VALUES ($1, $2, $3, $4, $5, $6, 'skipped', CAST($7 AS TIMESTAMP), CAST($7 AS TIMESTAMP), 0, $8, $9, $10,
+         $11, $12)`,
+      [
+        ...attemptIdentity(task),
+        reason.code,
+        reason.message,
+        reason.hint ?? null,
+        task.definitionHash ?? null,
+        unchanged ? false : null,
+      ],
     );
   }
 
@@ -251,13 +279,40 @@ export class AuditRecorder {
   }
 
   private write(sql: string, params: SqlValue[]): Promise<void> {
-    this.queue = this.queue.then(async () => {
-      try {
-        await this.engine.execute(sql, params);
-      } catch (error) {
-        this.failure ??= error;
-      }
-    });
+    this.pending.push({ sql, params });
+    // The first write queued since the last batch started schedules the next batch; later ones
+    // join it until it starts.
+    if (this.pending.length === 1) this.queue = this.queue.then(() => this.writeBatch());
     return this.queue;
+  }
+
+  private async writeBatch(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      if (batch.length === 1) {
+        const [only] = batch as [{ sql: string; params: SqlValue[] }];
+        await this.engine.execute(only.sql, only.params);
+        return;
+      }
+      await this.engine.withSession((session) =>
+        session.transaction(async (tx) => {
+          for (const { sql, params } of batch) await tx.execute(sql, params);
+        }),
+      );
+    } catch (error) {
+      if (batch.length === 1) {
+        this.failure ??= error;
+        return;
+      }
+      for (const { sql, params } of batch) {
+        try {
+          await this.engine.execute(sql, params);
+        } catch (single) {
+          this.failure ??= single;
+        }
+      }
+    }
   }
 }

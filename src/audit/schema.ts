@@ -369,5 +369,16 @@ export function auditMigrations(d: Dialect): { version: number; statements: stri
 )`,
       ],
     },
+    {
+      version: 10,
+      statements: [
+        // What a build attempt was built from (a model's header and SQL, a source's config and
+        // contract, a seed's file), and whether it changed its table's data (false: the task found
+        // nothing to change, or wrote no row). A later run skips a node whose definition and
+        // inputs did not change since a build that covered its dates (TASK_UNCHANGED).
+        `ALTER TABLE audit.task_runs ADD COLUMN IF NOT EXISTS definition_hash ${t('text')}`,
+        `ALTER TABLE audit.task_runs ADD COLUMN IF NOT EXISTS data_changed ${t('boolean')}`,
+      ],
+    },
   ];
 }

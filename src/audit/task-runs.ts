@@ -61,10 +61,14 @@ export async function latestTaskRuns(db: AuditReader): Promise<LatestTaskRun[]> 
   return rows.map((r) => ({ taskId: String(r.task_id), status: String(r.status), runId: String(r.run_id) }));
 }
 
-/** Per task of a run: whether any of its attempts succeeded. */
+/**
+ * Per task of a run: whether any of its attempts succeeded. A task skipped because its inputs did
+ * not change (TASK_UNCHANGED) is done too: `--resume` does not run it again.
+ */
 export async function taskSuccesses(db: AuditReader, runId: string): Promise<Map<string, boolean>> {
   const { rows } = await db.query(
-    `SELECT task_id, max(CASE WHEN status = 'success' THEN 1 ELSE 0 END) AS succeeded
+    `SELECT task_id,
+            max(CASE WHEN status = 'success' OR error_code = 'TASK_UNCHANGED' THEN 1 ELSE 0 END) AS succeeded
      FROM audit.task_runs WHERE run_id = $1 GROUP BY task_id`,
     [runId],
   );
@@ -101,4 +105,110 @@ export async function latestTaskDetails(db: AuditReader): Promise<LatestTaskDeta
     rowsOut: nullableNumber(r.rows_out),
     errorCode: nullableString(r.error_code),
   }));
+}
+
+/**
+ * What a run needs to know of a node's builds to skip it when nothing changed (runner/unchanged.ts),
+ * by task id. Builds are successful attempts of non-gate tasks; a gate only has `newestStatus`.
+ */
+export interface BuildHistory {
+  taskId: string;
+  /** The definition hash of its newest successful build (null: recorded before hashes were). */
+  definitionHash: string | null;
+  /** When its newest successful build started. */
+  newestAt: string | null;
+  /**
+   * The newest successful build with that hash whose run's dates contain the dates asked about
+   * (or that ran without dates, or as a full refresh), unless a build with another hash followed
+   * it: its run and when it started.
+   */
+  coveringRunId: string | null;
+  coveringAt: string | null;
+  /** The same, whatever its run's dates (a node whose data does not depend on them: a seed). */
+  sameRunId: string | null;
+  sameAt: string | null;
+  /** When its data last changed: the end of its newest successful build not recorded as changing nothing. */
+  changedAt: string | null;
+  /** Its newest attempt's run, status and error code (a gate: did it pass last time?). */
+  newestRunId: string | null;
+  newestStatus: string | null;
+  newestErrorCode: string | null;
+}
+
+/**
+ * Every task's build history for a run over `window` (one statement). Timestamps are ISO 8601 in
+ * UTC; compare them as dates, not as text (engines print fractions of a second differently).
+ */
+export async function buildHistory(
+  db: AuditReader,
+  window: { from?: string; to?: string },
+): Promise<Map<string, BuildHistory>> {
+  const text = db.dialect.type('text');
+  const params: string[] = [];
+  const param = (value: string) => {
+    params.push(value);
+    return `CAST($${params.length} AS DATE)`;
+  };
+  // A build covers the window when its run's dates contain it: an open end contains any date.
+  const from = window.from ? `r.date_from <= ${param(window.from)}` : 'FALSE';
+  const to = window.to ? `r.date_to >= ${param(window.to)}` : 'FALSE';
+  const { rows } = await db.query(
+    `WITH builds AS (
+       SELECT t.task_id, t.run_id, t.attempt, t.definition_hash, t.data_changed, t.started_at, t.finished_at,
+              (r.full_refresh OR ((r.date_from IS NULL OR ${from}) AND (r.date_to IS NULL OR ${to}))) AS covers
+       FROM audit.task_runs AS t JOIN audit.pipeline_runs AS r ON r.run_id = t.run_id
+       WHERE t.status = 'success' AND t.task_kind <> 'checks'),
+     ranked AS (
+       SELECT builds.*, row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, attempt DESC) AS n
+       FROM builds),
+     newest AS (SELECT task_id, definition_hash, started_at FROM ranked WHERE n = 1),
+     other AS (
+       SELECT b.task_id, max(b.started_at) AS at FROM builds AS b JOIN newest ON newest.task_id = b.task_id
+       WHERE b.definition_hash IS DISTINCT FROM newest.definition_hash GROUP BY b.task_id),
+     same AS (
+       SELECT b.task_id, b.run_id, b.started_at, b.covers,
+              row_number() OVER (PARTITION BY b.task_id ORDER BY b.started_at DESC, b.attempt DESC) AS n,
+              row_number() OVER (PARTITION BY b.task_id, b.covers ORDER BY b.started_at DESC, b.attempt DESC) AS nc
+       FROM builds AS b JOIN newest ON newest.task_id = b.task_id
+       LEFT JOIN other ON other.task_id = b.task_id
+       WHERE b.definition_hash = newest.definition_hash AND (other.at IS NULL OR b.started_at > other.at)),
+     covering AS (SELECT task_id, run_id, started_at FROM same WHERE covers AND nc = 1),
+     latest_same AS (SELECT task_id, run_id, started_at FROM same WHERE n = 1),
+     changed AS (
+       SELECT task_id, max(finished_at) AS at FROM builds WHERE data_changed IS NOT FALSE GROUP BY task_id),
+     attempts AS (
+       SELECT task_id, run_id, status, error_code FROM (
+         SELECT task_id, run_id, status, error_code,
+                row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, attempt DESC) AS n
+         FROM audit.task_runs) AS a
+       WHERE n = 1)
+     SELECT a.task_id, newest.definition_hash, CAST(newest.started_at AS ${text}) AS newest_at,
+            covering.run_id AS covering_run_id, CAST(covering.started_at AS ${text}) AS covering_at,
+            latest_same.run_id AS same_run_id, CAST(latest_same.started_at AS ${text}) AS same_at,
+            CAST(changed.at AS ${text}) AS changed_at, a.run_id, a.status, a.error_code
+     FROM attempts AS a
+     LEFT JOIN newest ON newest.task_id = a.task_id
+     LEFT JOIN covering ON covering.task_id = a.task_id
+     LEFT JOIN latest_same ON latest_same.task_id = a.task_id
+     LEFT JOIN changed ON changed.task_id = a.task_id`,
+    params,
+  );
+  return new Map(
+    rows.map((r) => [
+      String(r.task_id),
+      {
+        taskId: String(r.task_id),
+        definitionHash: nullableString(r.definition_hash),
+        newestAt: utcIso(r.newest_at),
+        coveringRunId: nullableString(r.covering_run_id),
+        coveringAt: utcIso(r.covering_at),
+        sameRunId: nullableString(r.same_run_id),
+        sameAt: utcIso(r.same_at),
+        changedAt: utcIso(r.changed_at),
+        newestRunId: nullableString(r.run_id),
+        newestStatus: nullableString(r.status),
+        newestErrorCode: nullableString(r.error_code),
+      },
+    ]),
+  );
 }

@@ -6,6 +6,7 @@ import type { RunContext } from './run-context.ts';
 import type { ScheduledTask, SchedulerHooks } from './scheduler.ts';
 import type { RunWarning } from './events.ts';
 import { taskMaterialization } from './task-summary.ts';
+import { type UnchangedInputs, foundUnchanged } from './unchanged-inputs.ts';
 
 /** The scheduler's hooks of a run, and the time each task spent in its attempts. */
 export interface AttemptHooks {
@@ -14,11 +15,16 @@ export interface AttemptHooks {
   durationOf(taskId: string): number;
 }
 
-/** Every attempt of a task is announced and recorded in audit.task_runs as it starts and ends. */
+/**
+ * Every attempt of a task is announced and recorded in audit.task_runs as it starts and ends. The
+ * records are queued, not waited for: the recorder writes them in order, in batches, and the run
+ * flushes it before it records its end (record-run.ts).
+ */
 export function attemptHooks(
   context: RunContext,
   runId: string,
   tasks: readonly PlannedTask[],
+  inputs: UnchangedInputs,
 ): AttemptHooks {
   const { recorder, emit, now } = context;
   const byId = new Map(tasks.map((task) => [task.id, task]));
@@ -43,6 +49,7 @@ export function attemptHooks(
       materialization: taskMaterialization(plannedTask(task)),
       attempt,
       startedAt: attemptStarts.get(`${task.id}#${attempt}`) ?? now(),
+      ...(kind === 'build' ? { definitionHash: inputs.hashOf(node) } : {}),
     };
   };
 
@@ -50,31 +57,40 @@ export function attemptHooks(
     attemptStarted: async (task, attempt) => {
       attemptStarts.set(`${task.id}#${attempt}`, now());
       emit({ type: 'task_started', runId, task: task.id, attempt });
-      await recorder.taskStarted(record(task, attempt));
+      void recorder.taskStarted(record(task, attempt));
     },
     attemptSucceeded: async (task, attempt, rows) => {
       const entry = record(task, attempt);
       const finishedAt = now();
-      emit({
-        type: 'task_succeeded',
-        runId,
-        task: task.id,
-        attempt,
-        durationMs: attemptDuration(task, attempt, finishedAt),
-        rows: rowsWritten(task, rows),
-        ...(rows.detail ? { detail: rows.detail } : {}),
-      });
+      const { node, kind } = plannedTask(task);
+      const dataChanged = kind === 'build' ? inputs.built(node, rows) : undefined;
+      const durationMs = attemptDuration(task, attempt, finishedAt);
+      // A task that found nothing to change is shown and recorded as skipped-unchanged.
+      const unchanged = rows.unchanged ? foundUnchanged(task.id) : undefined;
+      if (unchanged) emit({ type: 'task_skipped', runId, task: task.id, reason: unchanged.message });
+      else {
+        emit({
+          type: 'task_succeeded',
+          runId,
+          task: task.id,
+          attempt,
+          durationMs,
+          rows: rowsWritten(task, rows),
+          ...(rows.detail ? { detail: rows.detail } : {}),
+        });
+      }
       for (const warning of rows.warnings ?? []) {
         emit({ type: 'task_warning', runId, task: task.id, warning: runWarning(plannedTask(task), warning) });
       }
-      const { warnings, ...counts } = rows;
-      await recorder.taskFinished(entry, {
-        status: 'success',
+      const { warnings, unchanged: _unchanged, ...counts } = rows;
+      void recorder.taskFinished(entry, {
+        status: unchanged ? 'skipped' : 'success',
         finishedAt,
         ...counts,
         rowsOut: rowsWritten(task, rows) ?? undefined,
         // One attempt row has room for one: the first (a source raises at most one today).
-        warning: warnings?.[0],
+        warning: unchanged ?? warnings?.[0],
+        ...(dataChanged === undefined ? {} : { dataChanged }),
       });
     },
     attemptFailed: async (task, attempt, error, retryInMs) => {
@@ -89,7 +105,7 @@ export function attemptHooks(
         error: serializeError(error),
         ...(retryInMs === undefined ? {} : { retryInMs }),
       });
-      await recorder.taskFinished(entry, { status: 'failed', finishedAt, error });
+      void recorder.taskFinished(entry, { status: 'failed', finishedAt, error });
     },
     attemptInterrupted: async (task, attempt, error) => {
       const entry = record(task, attempt);
@@ -102,11 +118,17 @@ export function attemptHooks(
         durationMs: attemptDuration(task, attempt, finishedAt),
         error: serializeError(error),
       });
-      await recorder.taskFinished(entry, { status: 'interrupted', finishedAt, error });
+      void recorder.taskFinished(entry, { status: 'interrupted', finishedAt, error });
     },
     skipped: async (task, reason) => {
       emit({ type: 'task_skipped', runId, task: task.id, reason: reason.message });
-      await recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
+      void recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
+    },
+    unchanged: async (task, reason) => {
+      const { node, kind } = plannedTask(task);
+      if (kind === 'build') inputs.skipped(node);
+      emit({ type: 'task_skipped', runId, task: task.id, reason: reason.message });
+      void recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
     },
   };
   return { hooks, durationOf: (taskId) => taskDurations.get(taskId) ?? 0 };

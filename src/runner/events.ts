@@ -81,6 +81,8 @@ export type RunEvent =
       succeeded: number;
       failed: number;
       skipped: number;
+      /** Of the skipped, those whose inputs did not change (TASK_UNCHANGED; absent: none). */
+      unchanged?: number;
       /** Tasks cancelled part-way because the run was interrupted (absent: none). */
       interrupted?: number;
     };

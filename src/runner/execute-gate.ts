@@ -1,4 +1,4 @@
-import { type CheckResult, runCheck } from '../checks/run-check.ts';
+import { type CheckResult, runChecks } from '../checks/run-check.ts';
 import type { CheckDefinition, CheckScope } from '../checks/types.ts';
 import type { Engine } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -16,7 +16,7 @@ export interface GateContext {
 }
 
 /**
- * A node's quality gate: runs its checks one after another and fails (CHECK_FAILED) when one of
+ * A node's quality gate: runs its checks (their counts in one statement) and fails (CHECK_FAILED) when one of
  * severity error failed or could not run, which skips everything downstream. Warnings pass.
  */
 export async function executeGate(
@@ -30,18 +30,20 @@ export async function executeGate(
     const cancel = () => void session.cancel();
     context.signal.addEventListener('abort', cancel, { once: true });
     try {
-      for (const check of checks) {
-        context.signal.throwIfAborted();
-        const result = await runCheck(session, check, {
-          dialect: engine.dialect,
-          resolve: (name) => {
-            const table = context.graph.tables.get(name);
-            if (!table) throw new Error(`unresolved reference ${name} survived check collection`);
-            return table.target;
-          },
-          scope: context.scope,
-          now: context.now(),
-        });
+      context.signal.throwIfAborted();
+      // The checks' counts in one statement (checks/run-check.ts); each result is still its own.
+      const ran = await runChecks(session, checks, {
+        dialect: engine.dialect,
+        resolve: (name) => {
+          const table = context.graph.tables.get(name);
+          if (!table) throw new Error(`unresolved reference ${name} survived check collection`);
+          return table.target;
+        },
+        scope: context.scope,
+        now: context.now(),
+      });
+      context.signal.throwIfAborted();
+      for (const result of ran) {
         results.push(result);
         await context.onResult(result);
       }

@@ -9,6 +9,10 @@ import type { RunContext } from './run-context.ts';
 import { runGate } from './run-gate.ts';
 import { type ScheduledTask, runDag } from './scheduler.ts';
 import type { StartedRun } from './start-run.ts';
+import { buildHistory } from '../audit/task-runs.ts';
+import { definitionHashes } from './definition-hash.ts';
+import { RunCatalogue } from './run-catalogue.ts';
+import { UnchangedInputs } from './unchanged-inputs.ts';
 import { type TaskSummary, summarise } from './task-summary.ts';
 
 /** What the run's tasks did: each task's summary in plan order, and every check in the order it finished. */
@@ -34,7 +38,9 @@ export async function executeRun(
   const { engine, project } = context;
   const { run: runConfig } = project.config;
   const byId = new Map(plan.tasks.map((task) => [task.id, task]));
-  const attempts = attemptHooks(context, run.runId, plan.tasks);
+  const catalogue = new RunCatalogue(engine);
+  const inputs = await unchangedInputs(context, plan, catalogue);
+  const attempts = attemptHooks(context, run.runId, plan.tasks, inputs);
   const checks: CheckResult[] = [];
   const outcomes = await runDag<RowCounts>(scheduledTasks(context, plan.tasks), {
     concurrency: concurrency ?? runConfig.concurrency,
@@ -60,9 +66,12 @@ export async function executeRun(
         runDate: run.runDate,
         signal,
         now: context.now,
+        catalogue,
+        definitionChanged: inputs.definitionChanged(step.node),
       });
     },
     hooks: attempts.hooks,
+    unchanged: (task) => inputs.reason(byId.get(task.id) as PlannedTask),
     ...(signal ? { signal } : {}),
   });
   const tasks = plan.tasks.map((task) =>
@@ -75,6 +84,28 @@ export async function executeRun(
       : [];
   });
   return { tasks, checks, warnings };
+}
+
+/** What the run knows, before its tasks start, to skip those whose inputs did not change. */
+async function unchangedInputs(
+  context: RunContext,
+  plan: RunPlan,
+  catalogue: RunCatalogue,
+): Promise<UnchangedInputs> {
+  const { engine, project } = context;
+  const [hashes, history, tables] = await Promise.all([
+    definitionHashes(plan.tasks.map((task) => task.node)),
+    buildHistory(engine, plan.window),
+    catalogue.tables(),
+  ]);
+  const existing = new Set(tables.map((t) => `${t.schema}.${t.name}`.toLowerCase()));
+  return new UnchangedInputs({
+    graph: project.graph,
+    fullRefresh: plan.fullRefresh,
+    hashes,
+    history,
+    exists: (node) => existing.has(`${node.target.schema}.${node.target.name}`.toLowerCase()),
+  });
 }
 
 /** The planned tasks as the scheduler takes them: a model's own retries and timeout, else the project's. */

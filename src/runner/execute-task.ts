@@ -5,6 +5,7 @@ import type { Graph } from '../models/graph.ts';
 import { type ModelNode, type ProjectNode, isIncrementalByKey } from '../models/types.ts';
 import { type RowCounts, executeSteps } from './execute-steps.ts';
 import { gatherFacts } from './gather-facts.ts';
+import type { RunCatalogue } from './run-catalogue.ts';
 import { byKeyInput } from './touched-keys.ts';
 import { type SourceRunResult, ingestSource } from '../sources/ingest-source.ts';
 
@@ -23,6 +24,13 @@ export interface TaskRunContext {
   signal: AbortSignal;
   /** The run's clock: an HTTP source's "today" when the run names no dates, and when files were seen. */
   now: () => Date;
+  /** The warehouse's tables as the run found them, read once for the run. */
+  catalogue?: RunCatalogue;
+  /**
+   * Did the node's definition (a source's config and contract) change since its newest successful
+   * build? A source with no new file must still stage again when it did.
+   */
+  definitionChanged?: boolean;
 }
 
 /** Builds one node of the DAG — a seed load, a source's ingestion, or a model materialisation. */
@@ -76,6 +84,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
       const facts = await gatherFacts(engine, session, node, selectSql, context.window, {
         fullRefresh: context.fullRefresh,
         runDate: context.runDate,
+        ...(context.catalogue ? { catalogue: context.catalogue } : {}),
       });
       const byKey = isIncrementalByKey(node) ? await byKeyInput(engine, node, selectContext) : undefined;
       const plan = renderMaterialization({

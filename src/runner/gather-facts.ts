@@ -4,6 +4,7 @@ import type { DateWindow } from '../materialize/render-select.ts';
 import { subquery } from '../materialize/render-select.ts';
 import { dateLiteral } from '../time/dates.ts';
 import type { ModelNode } from '../models/types.ts';
+import type { RunCatalogue } from './run-catalogue.ts';
 
 /**
  * Asks the warehouse what a materialisation needs to know — does the table exist, with which
@@ -15,13 +16,20 @@ export async function gatherFacts(
   model: ModelNode,
   selectSql: string,
   window: DateWindow,
-  options: { fullRefresh: boolean; runDate: string },
+  options: { fullRefresh: boolean; runDate: string; catalogue?: RunCatalogue },
 ): Promise<MaterializationFacts> {
   const d = engine.dialect;
-  const tables = await engine.listTables(model.target.schema);
-  const found = tables.find((t) => t.name === model.target.name);
-  const existing = found ? { kind: found.kind, columns: await engine.listColumns(model.target) } : undefined;
-  const modelColumns = await engine.describeQuery(selectSql);
+  const found = options.catalogue
+    ? await options.catalogue.find(model.target.schema, model.target.name)
+    : (await engine.listTables(model.target.schema)).find((t) => t.name === model.target.name);
+  const { materialized } = model.config;
+  // A view or table is created from its SELECT as it is: only a materialisation that merges into
+  // an existing table (or a distribution column to check) needs the columns on both sides.
+  const replaces = (materialized === 'view' || materialized === 'table') && !model.config.distributionColumn;
+  const existing = found
+    ? { kind: found.kind, columns: replaces ? [] : await engine.listColumns(model.target) }
+    : undefined;
+  const modelColumns = replaces ? [] : await engine.describeQuery(selectSql);
   const facts: MaterializationFacts = {
     existing,
     modelColumns,
@@ -34,7 +42,7 @@ export async function gatherFacts(
   // asked about; rendering then reports SCHEMA_CHANGED instead of the query failing to bind.
   const hasColumn = (name: string) =>
     existing?.columns.some((c) => c.name.toLowerCase() === name.toLowerCase()) ?? false;
-  const { materialized, loadDateColumn } = model.config;
+  const { loadDateColumn } = model.config;
   const firstDate = async (sql: string) => {
     const { rows } = await session.query(sql);
     const value = rows[0]?.d;

@@ -28,7 +28,7 @@ export async function runGate(
     onResult: async (result) => {
       onResult(result);
       emit({ type: 'check_finished', runId, task: gate.id, result: checkEvent(result) });
-      await recorder.checkResult(runId, result);
+      void recorder.checkResult(runId, result);
     },
   });
 }

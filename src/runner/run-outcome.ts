@@ -11,6 +11,8 @@ export interface RunOutcome {
   succeeded: number;
   failed: number;
   skipped: number;
+  /** Of the skipped, those whose inputs did not change (TASK_UNCHANGED): done, not to rerun. */
+  unchanged: number;
   /** Tasks cancelled part-way by the interruption (rolled back). */
   interrupted: number;
   /** Rows written per layer (the target's schema); gates write none. */
@@ -34,7 +36,15 @@ export function runOutcome(tasks: readonly TaskSummary[]): RunOutcome {
   }
   const succeeded = tasks.filter((t) => t.status === 'success').length;
   const skipped = tasks.filter((t) => t.status === 'skipped').length;
-  const counts = { succeeded, failed: failed.length, skipped, interrupted: interrupted.length, rowsByLayer };
+  const unchanged = tasks.filter((t) => t.status === 'skipped' && t.error?.code === 'TASK_UNCHANGED').length;
+  const counts = {
+    succeeded,
+    failed: failed.length,
+    skipped,
+    unchanged,
+    interrupted: interrupted.length,
+    rowsByLayer,
+  };
   if (interrupted.length + notStarted.length > 0) {
     const signal = /\((SIG[A-Z]+)\)$/.exec(
       interrupted[0]?.error?.message ?? notStarted[0]?.error?.message ?? '',
@@ -46,7 +56,7 @@ export function runOutcome(tasks: readonly TaskSummary[]): RunOutcome {
       ...counts,
       error: new StrataError(
         'RUN_INTERRUPTED',
-        `interrupted${by}: ${succeeded} of ${tasks.length} tasks had finished; cancelled and rolled back: ${cancelled}; ${notStarted.length} not started`,
+        `interrupted${by}: ${succeeded + unchanged} of ${tasks.length} tasks had finished; cancelled and rolled back: ${cancelled}; ${notStarted.length} not started`,
       ),
     };
   }

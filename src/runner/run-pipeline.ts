@@ -107,6 +107,7 @@ function announceFinished(context: RunContext, run: StartedRun, recorded: Record
     succeeded: outcome.succeeded,
     failed: outcome.failed,
     skipped: outcome.skipped,
+    ...(outcome.unchanged ? { unchanged: outcome.unchanged } : {}),
     interrupted: outcome.interrupted,
   });
 }

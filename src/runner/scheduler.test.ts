@@ -251,6 +251,37 @@ describe('runDag ordering and concurrency', () => {
     ]);
   });
 
+  it('settles a task its `unchanged` question names without an attempt; what depends on it goes on', async () => {
+    const r = recorder();
+    const unchangedEvents: string[] = [];
+    const tasks = [task('a'), task('b', ['a']), task('c', ['b'])];
+    const asked: string[] = [];
+    const outcomes = await run(
+      tasks,
+      {
+        ...r.options,
+        hooks: {
+          ...r.options.hooks,
+          unchanged: (t, reason) => void unchangedEvents.push(`${t.id} ${reason.code}`),
+        },
+        // asked once a task's upstream has settled: b after a, and c after b was found unchanged
+        unchanged: (t) => {
+          asked.push(t.id);
+          return t.id === 'b' ? new StrataError('TASK_UNCHANGED', 'unchanged: inputs unchanged') : undefined;
+        },
+      },
+      async (t) => t.id,
+    );
+    expect(asked).toEqual(['a', 'b', 'c']);
+    expect(Object.fromEntries([...outcomes].map(([id, o]) => [id, o.status]))).toEqual({
+      a: 'success',
+      b: 'unchanged',
+      c: 'success',
+    });
+    expect(unchangedEvents).toEqual(['b TASK_UNCHANGED']);
+    expect(r.events.filter((e) => e.includes(' b'))).toEqual([]);
+  });
+
   it('ignores dependencies outside the schedule (a partial selection or a resume)', async () => {
     const r = recorder();
     const outcomes = await run([task('b', ['a']), task('c', ['b'])], r.options, async (t) => t.id);

@@ -22,7 +22,9 @@ export type TaskOutcome<R> =
   | { status: 'failed'; error: StrataError; attempts: number }
   /** The run's signal was aborted while the task ran: its attempt was cancelled and rolled back. */
   | { status: 'interrupted'; error: StrataError; attempts: number }
-  | { status: 'skipped'; reason: StrataError };
+  | { status: 'skipped'; reason: StrataError }
+  /** Not run because its inputs did not change (`SchedulerOptions.unchanged`): done, as a success is. */
+  | { status: 'unchanged'; reason: StrataError };
 
 export interface SchedulerHooks<R> {
   attemptStarted?(task: ScheduledTask, attempt: number): void | Promise<void>;
@@ -36,6 +38,8 @@ export interface SchedulerHooks<R> {
   /** The attempt was cancelled because the run's signal was aborted (never retried). */
   attemptInterrupted?(task: ScheduledTask, attempt: number, error: StrataError): void | Promise<void>;
   skipped?(task: ScheduledTask, reason: StrataError): void | Promise<void>;
+  /** The task was not run: nothing it reads changed (TASK_UNCHANGED). */
+  unchanged?(task: ScheduledTask, reason: StrataError): void | Promise<void>;
 }
 
 export interface SchedulerOptions<R> {
@@ -52,6 +56,12 @@ export interface SchedulerOptions<R> {
    * signals are aborted (and not retried), and every task not finished is settled at once.
    */
   signal?: AbortSignal;
+  /**
+   * Asked as a task becomes ready to start (its upstream settled): a reason when it need not run
+   * because its inputs did not change. Such a task is settled `unchanged` without an attempt, and
+   * what depends on it goes on as after a success.
+   */
+  unchanged?(task: ScheduledTask): StrataError | undefined | Promise<StrataError | undefined>;
 }
 
 /**
@@ -106,7 +116,7 @@ export async function runDag<R>(
   while ((ready.length > 0 && !interrupted()) || running.size > 0) {
     while (ready.length > 0 && running.size < options.concurrency && !interrupted()) {
       const task = byId.get(ready.shift() as string) as ScheduledTask;
-      const promise: Promise<void> = runWithRetries(task, options)
+      const promise: Promise<void> = startTask(task, options)
         .then((outcome) => finish(task.id, outcome))
         .finally(() => running.delete(promise));
       running.add(promise);
@@ -128,6 +138,16 @@ export async function runDag<R>(
   const stuck = tasks.filter((t) => !outcomes.has(t.id)).map((t) => t.id);
   if (stuck.length > 0) throw new Error(`tasks wait on each other in a cycle: ${stuck.join(', ')}`);
   return outcomes;
+}
+
+/** A task's attempts, unless it need not run at all. */
+async function startTask<R>(task: ScheduledTask, options: SchedulerOptions<R>): Promise<TaskOutcome<R>> {
+  const reason = await options.unchanged?.(task);
+  if (reason) {
+    await options.hooks?.unchanged?.(task, reason);
+    return { status: 'unchanged', reason };
+  }
+  return runWithRetries(task, options);
 }
 
 async function runWithRetries<R>(task: ScheduledTask, options: SchedulerOptions<R>): Promise<TaskOutcome<R>> {

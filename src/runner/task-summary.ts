@@ -3,6 +3,7 @@ import { type ProjectNode, materializationOf } from '../models/types.ts';
 import type { RowCounts } from './execute-steps.ts';
 import type { PlannedTask } from './plan-tasks.ts';
 import type { TaskOutcome } from './scheduler.ts';
+import { foundUnchanged } from './unchanged-inputs.ts';
 
 export interface TaskSummary {
   task: string;
@@ -35,7 +36,18 @@ export function summarise(
   if (!outcome) throw new Error(`no outcome for task ${task.id}`);
   switch (outcome.status) {
     case 'success':
-      return { ...base, status: 'success', attempts: outcome.attempts, rows: outcome.result };
+      // A task that found nothing to change is reported as skipped-unchanged, as one never run is.
+      return outcome.result.unchanged
+        ? {
+            ...base,
+            status: 'skipped',
+            attempts: outcome.attempts,
+            rows: outcome.result,
+            error: foundUnchanged(task.id),
+          }
+        : { ...base, status: 'success', attempts: outcome.attempts, rows: outcome.result };
+    case 'unchanged':
+      return { ...base, status: 'skipped', attempts: 0, error: outcome.reason };
     case 'failed':
       return { ...base, status: 'failed', attempts: outcome.attempts, error: outcome.error };
     case 'interrupted':

@@ -83,14 +83,15 @@ describe('running the same dates again gives the same warehouse', () => {
   it('rerunning an earlier date, or a run without dates, changes nothing either', async () => {
     const before = await project.checksums();
     // dim_account_daily snapshots "the run date" without a load-date column: it cannot replay the
-    // past (SCD2_OUT_OF_ORDER), so the earlier date is rerun for everything else
+    // past (SCD2_OUT_OF_ORDER), so the earlier date is rerun for everything else; the seeds' files
+    // did not change (skipped-unchanged), but what reads them was last built for a later date
     const earlier = await project.run({ date: '2025-03-02', select: ['events+', '+dim_account'] });
     expect(earlier.summary.tasks.map((t) => `${t.task}:${t.status}`).sort()).toEqual([
       'account_totals:success',
-      'accounts:success',
+      'accounts:skipped',
       'daily_value:success',
       'dim_account:success',
-      'events:success',
+      'events:skipped',
       'fact_events:success',
       'stg_events:success',
     ]);

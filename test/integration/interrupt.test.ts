@@ -48,9 +48,10 @@ describe('a run interrupted through its signal', () => {
     });
     expect(exitCode).toBe(130);
     expect(summary.status).toBe('interrupted');
+    // numbers and first did not change since the first run: skipped-unchanged
     expect(summary.tasks.map((t) => [t.task, t.status, t.error?.code ?? null])).toEqual([
-      ['numbers', 'success', null],
-      ['first', 'success', null],
+      ['numbers', 'skipped', 'TASK_UNCHANGED'],
+      ['first', 'skipped', 'TASK_UNCHANGED'],
       ['slow', 'interrupted', 'RUN_INTERRUPTED'],
       ['after', 'skipped', 'RUN_INTERRUPTED'],
     ]);
@@ -66,8 +67,8 @@ describe('a run interrupted through its signal', () => {
     );
     expect(tasks).toEqual([
       { task_id: 'after', status: 'skipped', error_code: 'RUN_INTERRUPTED' },
-      { task_id: 'first', status: 'success', error_code: null },
-      { task_id: 'numbers', status: 'success', error_code: null },
+      { task_id: 'first', status: 'skipped', error_code: 'TASK_UNCHANGED' },
+      { task_id: 'numbers', status: 'skipped', error_code: 'TASK_UNCHANGED' },
       { task_id: 'slow', status: 'interrupted', error_code: 'RUN_INTERRUPTED' },
     ]);
     // the cancelled task left its table as before the run (so did every other: same data)

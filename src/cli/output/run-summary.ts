@@ -15,7 +15,7 @@ export function formatRunSummary(
   const rows = summary.tasks.map((task) => [
     task.task,
     task.materialization,
-    task.status,
+    unchanged(task) ? 'unchanged' : task.status,
     String(task.attempts),
     // A view stores no rows; its count says nothing.
     task.rows && task.materialization !== 'view' ? formatCount(task.rows.rowsOut) : '–',
@@ -34,10 +34,13 @@ export function formatRunSummary(
   );
   const count = (status: string) => summary.tasks.filter((t) => t.status === status).length;
   const failed = count('failed');
-  const skipped = count('skipped');
+  // A task skipped because nothing it reads changed is done: not something to rerun.
+  const unchangedTasks = summary.tasks.filter(unchanged).length;
+  const skipped = count('skipped') - unchangedTasks;
   const interrupted = count('interrupted');
   out += `\nRun ${summary.runId} ${summary.status} in ${formatDuration(summary.durationMs)}: `;
   out += `${count('success')} succeeded, ${failed} failed${interrupted > 0 ? `, ${interrupted} interrupted` : ''}, ${skipped} skipped`;
+  if (unchangedTasks > 0) out += `, ${unchangedTasks} unchanged`;
   out += ` (window ${formatWindow(summary.window.from, summary.window.to)}`;
   out += summary.resumedFrom ? `, resuming ${summary.resumedFrom})\n` : ')\n';
 
@@ -72,6 +75,11 @@ export function formatRunSummary(
     out += `\nAfter fixing, rerun only what failed or was skipped:\n  ${options.command ?? 'strata'} run --resume ${summary.runId}${options.projectArg ?? ''}\n`;
   }
   return out;
+}
+
+/** Skipped because its inputs did not change since a build that covered the run's dates. */
+function unchanged(task: RunSummary['tasks'][number]): boolean {
+  return task.status === 'skipped' && task.error?.code === 'TASK_UNCHANGED';
 }
 
 /** Rows per layer, checks, quarantined records and alerts: what to look at after a run. */

@@ -63,7 +63,8 @@ export class EventLines {
       case 'run_finished': {
         const status = event.status === 'success' ? s.green(event.status) : s.red(s.bold(event.status));
         const interrupted = event.interrupted ? `, ${event.interrupted} interrupted` : '';
-        return `${time} ■ run ${event.runId} ${status}  ${event.succeeded} succeeded, ${event.failed} failed${interrupted}, ${event.skipped} skipped  ${formatDuration(event.durationMs)}`;
+        const unchanged = event.unchanged ? ` (${event.unchanged} unchanged)` : '';
+        return `${time} ■ run ${event.runId} ${status}  ${event.succeeded} succeeded, ${event.failed} failed${interrupted}, ${event.skipped} skipped${unchanged}  ${formatDuration(event.durationMs)}`;
       }
     }
   }
