@@ -13,6 +13,8 @@ export interface RowCounts {
   timings?: Record<string, number>;
   /** Problems worth a warning though the task succeeded (a source: no file in the run's dates). */
   warnings?: StrataError[];
+  /** The task found nothing to change: its tables are exactly as before. */
+  unchanged?: true;
 }
 
 /**
