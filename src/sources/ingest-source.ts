@@ -1,9 +1,11 @@
 import { sqlTimestamp } from '../time/timestamps.ts';
 import {
+  type IngestedFile,
   csvDialectsOf,
   loadedDates,
   loadedVersions as ledgerVersions,
   recordIngestedFile,
+  recordIngestedFiles,
 } from '../audit/ingested-files.ts';
 import { compileContract } from '../contracts/compile.ts';
 import type { Contract } from '../config/contract-schema.ts';
@@ -382,10 +384,13 @@ async function landBatch(context: Landing, plans: FilePlan[]): Promise<FileState
   try {
     await session.transaction(async (tx) => {
       const results = await prepared.load(tx);
+      const rows: IngestedFile[] = [];
       for (const plan of plans) {
         if (plan.state === 'unchanged') continue;
-        await recordLoaded({ ...context, session: tx }, plan, results[loads.indexOf(plan)]);
+        rows.push(await loadedFile({ ...context, session: tx }, plan, results[loads.indexOf(plan)]));
       }
+      // The batch's ledger rows in one statement: a statement per file cost more than small files.
+      await recordIngestedFiles(tx, rows);
     });
   } finally {
     await prepared.dispose();
@@ -404,25 +409,25 @@ async function ingestFile(context: Landing, file: SourceFile, loaded: LoadedVers
   try {
     await session.transaction(async (tx) => {
       const result = appends(plan) ? await engine.loadRaw(rawRequest(context, plan), tx) : undefined;
-      await recordLoaded({ ...context, session: tx }, plan, result);
+      await recordIngestedFile(tx, await loadedFile({ ...context, session: tx }, plan, result));
     });
   } catch (error) {
     const failure = toStrataError(error, 'FILE_UNREADABLE');
-    await recordFile(session, context, plan, { status: 'failed', error: failure });
+    await recordIngestedFile(session, fileRow(context, plan, { status: 'failed', error: failure }));
     throw failure;
   }
   return plan.state;
 }
 
 /**
- * Records a file as loaded, with the schema drift its records show; a file whose layout lacks a
+ * A loaded file's ledger row, with the schema drift its records show; a file whose layout lacks a
  * required field fails instead (SOURCE_COLUMN_MISSING).
  */
-async function recordLoaded(
+async function loadedFile(
   context: Landing,
   plan: FilePlan,
   result: RawLoadResult | undefined,
-): Promise<void> {
+): Promise<IngestedFile> {
   const { engine, session, node } = context;
   const { file } = plan;
   const contract = node.config.contract;
@@ -447,7 +452,7 @@ async function recordLoaded(
     records > 0 ? undefined : plan.size === 0 ? 'empty' : headerOnly ? 'a header and no record' : 'no record';
   if (empty) context.emptyFiles.set(file.file, empty);
   else context.emptyFiles.delete(file.file);
-  await recordFile(session, context, plan, {
+  return fileRow(context, plan, {
     status: 'loaded',
     records,
     malformed,
@@ -474,15 +479,14 @@ interface FileRecord {
 }
 
 /** The file's row of the ledger (audit.ingested_files). */
-async function recordFile(
-  session: Session,
+function fileRow(
   context: SourceRunContext,
   plan: FilePlan,
   { status, records, malformed, error, warning, shape, csvHeader }: FileRecord,
-): Promise<void> {
+): IngestedFile {
   const { node } = context;
   const missing = shape ? [...shape.missingRequired, ...shape.missingOptional] : [];
-  await recordIngestedFile(session, {
+  return {
     ingestionId: plan.id,
     runId: context.runId,
     source: node.name,
@@ -504,7 +508,7 @@ async function recordFile(
     missingFields: missing.length ? missing.join(', ') : null,
     csvHeader: csvHeader ?? null,
     csv: csvHeader ? (node.config.csv ?? DEFAULT_CSV) : null,
-  });
+  };
 }
 
 interface FileShape {
