@@ -28,11 +28,12 @@ beforeEach(async () => {
   await ensureAuditSchema(engine);
   await engine.execute('CREATE SCHEMA raw');
   await engine.execute(`CREATE TABLE raw.orders AS SELECT * FROM (VALUES
-    (CAST('2025-03-01' AS DATE), 'f1', 1, 'id,amount'),
-    (CAST('2025-03-01' AS DATE), 'f1', 2, '1,abc'),
-    (CAST('2025-03-01' AS DATE), 'f1', 3, ',5'),
-    (CAST('2025-03-02' AS DATE), 'f2', 1, '7,xyz')
-  ) AS r(load_date, ingestion_id, record_position, raw_text)`);
+    (CAST('2025-03-01' AS DATE), 'f1', 1, 'id,amount', CAST(NULL AS JSON)),
+    (CAST('2025-03-01' AS DATE), 'f1', 2, '1,abc', NULL),
+    (CAST('2025-03-01' AS DATE), 'f1', 3, ',5', NULL),
+    (CAST('2025-03-02' AS DATE), 'f2', 1, '7,xyz', NULL),
+    (CAST('2025-03-02' AS DATE), 'f3', 1, NULL, '{"id":8}')
+  ) AS r(load_date, ingestion_id, record_position, raw_text, record)`);
 });
 
 afterEach(async () => {
@@ -47,12 +48,14 @@ const dateList = (...dates: string[]) => dates.map((d) => `CAST('${d}' AS DATE)`
 /** The session-local tables staging builds: `found` are (record_key, field, reason) violations. */
 async function stagingTables(session: Session, found: [string, string, string][]) {
   await session.execute(`CREATE OR REPLACE TEMPORARY TABLE strata_typed AS SELECT * FROM (VALUES
-    ('k2', 'f1', CAST('2025-03-01' AS DATE), 2, CAST(NULL AS VARCHAR)),
-    ('k3', 'f1', CAST('2025-03-01' AS DATE), 3, CAST(NULL AS VARCHAR)),
-    ('k9', 'f2', CAST('2025-03-02' AS DATE), 1, '{"id":7}')
-  ) AS t(record_key, ingestion_id, load_date, record_position, record)`);
+    ('k2', 'f1', CAST('2025-03-01' AS DATE), 2),
+    ('k3', 'f1', CAST('2025-03-01' AS DATE), 3),
+    ('k9', 'f2', CAST('2025-03-02' AS DATE), 1),
+    ('j1', 'f3', CAST('2025-03-02' AS DATE), 1)
+  ) AS t(record_key, ingestion_id, load_date, record_position)`);
   const values = found.map(([key, field, reason]) => {
-    const [date, position] = key === 'k9' ? ['2025-03-02', 1] : ['2025-03-01', Number(key.slice(1))];
+    const [date, position] =
+      key === 'k9' || key === 'j1' ? ['2025-03-02', 1] : ['2025-03-01', Number(key.slice(1))];
     return `(CAST('${date}' AS DATE), '${key}', 'orders.csv', ${position}, ${position + 1}, '${field}', '${reason}', '${field} is ${reason}')`;
   });
   await session.execute(`CREATE OR REPLACE TEMPORARY TABLE strata_violations AS SELECT * FROM (VALUES ${
@@ -68,6 +71,7 @@ describe('bad records', () => {
         ['k2', 'amount', 'type'],
         ['k3', 'id', 'required'],
         ['k9', 'amount', 'type'],
+        ['j1', 'id', 'required'],
       ]);
       await session.transaction(async (tx) => {
         const found = { source: 'orders', raw: RAW, runId: 'r1', at: new Date('2025-03-03T02:00:00Z') };
@@ -79,10 +83,11 @@ describe('bad records', () => {
     const all = await listBadRecords(engine);
     expect(all.map((r) => [r.loadDate, r.position, r.field, r.rawRecord, r.foundInRun])).toEqual([
       ['2025-03-02', 1, 'amount', '7,xyz', 'r1'],
+      ['2025-03-02', 1, 'id', '{"id":8}', 'r1'],
       ['2025-03-01', 2, 'amount', '1,abc', 'r1'],
       ['2025-03-01', 3, 'id', ',5', 'r1'],
     ]);
-    expect(all[1]).toEqual({
+    expect(all[2]).toEqual({
       source: 'orders',
       loadDate: '2025-03-01',
       file: 'orders.csv',

@@ -167,9 +167,9 @@ export async function recordBadRecords(
     `INSERT INTO audit.bad_records (source, load_date, ingestion_id, record_key, source_file, record_position, source_line,
        field, reason_code, message, raw_record, run_id, found_at)
      SELECT $1, v.load_date, v.ingestion_id, v.record_key, v.source_file, v.record_position, v.source_line,
-       v.field, v.reason_code, v.message, coalesce(r.raw_text, CAST(v.record AS ${text})), $2, CAST($3 AS TIMESTAMP)
+       v.field, v.reason_code, v.message, coalesce(r.raw_text, CAST(r.record AS ${text})), $2, CAST($3 AS TIMESTAMP)
      FROM (
-       SELECT DISTINCT v.*, t.ingestion_id, t.record, t.${q(tables.rawDate ?? 'load_date')} AS strata_raw_date
+       SELECT DISTINCT v.*, t.ingestion_id, t.${q(tables.rawDate ?? 'load_date')} AS strata_raw_date
        FROM ${q(tables.violations)} AS v JOIN ${q(tables.typed)} AS t ON t.record_key = v.record_key
      ) AS v
        LEFT JOIN ${d.qualify(found.raw)} AS r ON r.load_date = v.strata_raw_date AND r.ingestion_id = v.ingestion_id

@@ -45,35 +45,60 @@ export interface LoadedVersion {
 }
 
 export async function recordIngestedFile(db: AuditConnection, file: IngestedFile): Promise<void> {
-  await db.execute(
-    `INSERT INTO audit.ingested_files (ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
+  await recordIngestedFiles(db, [file]);
+}
+
+/** Columns of audit.ingested_files a source writes, in the order of ingestedFileValues. */
+const FILE_COLUMNS = `ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
        status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, csv_header, line_delimiter,
-       csv_quote, csv_escape, warning_code, warning_message)
-     VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), $8, $9, $10, $11, CAST($12 AS TIMESTAMP), $13, $14, $15, $16, $17, $18,
-       $19, $20, $21, $22)`,
-    [
-      file.ingestionId,
-      file.runId,
-      file.source,
-      file.path,
-      file.checksum,
-      file.sizeBytes,
-      file.loadDate,
-      file.records,
-      file.malformed,
-      file.status,
-      file.change,
-      sqlTimestamp(file.ingestedAt),
-      file.errorCode,
-      file.errorMessage,
-      file.unknownFields,
-      file.missingFields,
-      file.csvHeader ? JSON.stringify(file.csvHeader) : null,
-      ...(file.csv ? [file.csv.delimiter, file.csv.quote, file.csv.escape] : [null, null, null]),
-      file.warningCode,
-      file.warningMessage,
-    ],
-  );
+       csv_quote, csv_escape, warning_code, warning_message`;
+const VALUES_PER_FILE = 22;
+/** Rows per INSERT: a batch of files is recorded in one statement (its parameters well under any limit). */
+const FILES_PER_INSERT = 200;
+
+/** Records files in as few statements as it takes (one per FILES_PER_INSERT), in the caller's transaction. */
+export async function recordIngestedFiles(
+  db: AuditConnection,
+  files: readonly IngestedFile[],
+): Promise<void> {
+  for (let start = 0; start < files.length; start += FILES_PER_INSERT) {
+    const chunk = files.slice(start, start + FILES_PER_INSERT);
+    const tuples = chunk.map((_, i) => {
+      const p = (n: number) => `$${i * VALUES_PER_FILE + n}`;
+      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, CAST(${p(7)} AS DATE), ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)},
+       CAST(${p(12)} AS TIMESTAMP), ${p(13)}, ${p(14)}, ${p(15)}, ${p(16)}, ${p(17)}, ${p(18)}, ${p(19)}, ${p(20)}, ${p(21)}, ${p(22)})`;
+    });
+    await db.execute(
+      `INSERT INTO audit.ingested_files (${FILE_COLUMNS})
+     VALUES ${tuples.join(',\n       ')}`,
+      chunk.flatMap(ingestedFileValues),
+    );
+  }
+}
+
+function ingestedFileValues(file: IngestedFile): (string | number | null)[] {
+  return [
+    file.ingestionId,
+    file.runId,
+    file.source,
+    file.path,
+    file.checksum,
+    file.sizeBytes,
+    file.loadDate,
+    file.records,
+    file.malformed,
+    file.status,
+    file.change,
+    sqlTimestamp(file.ingestedAt),
+    file.errorCode,
+    file.errorMessage,
+    file.unknownFields,
+    file.missingFields,
+    file.csvHeader ? JSON.stringify(file.csvHeader) : null,
+    ...(file.csv ? [file.csv.delimiter, file.csv.quote, file.csv.escape] : [null, null, null]),
+    file.warningCode,
+    file.warningMessage,
+  ];
 }
 
 /**

@@ -271,3 +271,40 @@ export async function sourceLoadsByDate(
     reconciled: r.reconciled === true || r.reconciled === 1 || r.reconciled === 'true',
   }));
 }
+
+/**
+ * Whether a source's staging reflects every file it has ingested for some load dates (`dateList`:
+ * an SQL IN list of validated date literals), so that a run finding no new or changed file and
+ * running the same definition has nothing to stage. Per date, the newest loaded file version must
+ * have been staged: the date has a row here written by the run that ingested it, or by a run
+ * started after it was ingested (runs of one warehouse never overlap). A run that died between
+ * landing a file and staging it left no such row, so its date is not current. Nor is a date with a
+ * current file version of `minRejected` records or more all quarantined: staging it again reports
+ * the rejected file again (the task failed for it).
+ */
+export async function stagingIsCurrent(
+  db: AuditConnection,
+  source: string,
+  dateList: string,
+  minRejected: number,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `WITH versions AS (
+  SELECT ingestion_id, run_id, load_date, ingested_at, records,
+    row_number() OVER (PARTITION BY path ORDER BY ingested_at DESC, run_id DESC) AS newest_of_path,
+    row_number() OVER (PARTITION BY load_date ORDER BY ingested_at DESC, run_id DESC) AS newest_of_date
+  FROM audit.ingested_files WHERE source = $1 AND status = 'loaded' AND load_date IN (${dateList})
+)
+SELECT
+  (SELECT count(*) FROM versions AS v WHERE v.newest_of_date = 1 AND NOT EXISTS (
+     SELECT 1 FROM audit.source_loads AS l LEFT JOIN audit.pipeline_runs AS r ON r.run_id = l.run_id
+     WHERE l.source = $1 AND l.load_date = v.load_date AND (l.run_id = v.run_id OR r.started_at > v.ingested_at))
+  ) AS stale,
+  (SELECT count(*) FROM versions AS v WHERE v.newest_of_path = 1 AND v.records >= $2 AND v.records = (
+     SELECT count(DISTINCT b.record_key) FROM audit.bad_records AS b
+     WHERE b.source = $1 AND b.ingestion_id = v.ingestion_id AND b.resolved_run_id IS NULL)
+  ) AS rejected`,
+    [source, minRejected],
+  );
+  return Number(rows[0]?.stale ?? 1) === 0 && Number(rows[0]?.rejected ?? 1) === 0;
+}

@@ -23,16 +23,3 @@ export function cleanText(
   return `CASE WHEN ${raw} LIKE ' %' OR ${raw} LIKE '% ' THEN CASE WHEN ${trimmed} IN (${list(markers)}) THEN NULL ELSE ${trimmed} END
     WHEN ${raw} IN (${list(markers)}) THEN NULL ELSE ${raw} END`;
 }
-
-/** Each of `fields` read from a JSON value (by its `from` name) and cleaned, as `<field>__text`. */
-export function jsonFieldTexts(
-  dialect: Dialect,
-  json: string,
-  fields: [string, ScalarField][],
-  contractNulls: string[],
-): string[] {
-  return fields.map(
-    ([name, field]) =>
-      `${cleanText(dialect, dialect.jsonText(json, field.from ?? name), field, contractNulls)} AS ${dialect.quoteIdentifier(`${name}__text`)}`,
-  );
-}

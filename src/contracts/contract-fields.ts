@@ -71,3 +71,14 @@ export function valueColumn(
   const q = (identifier: string) => fields.dialect.quoteIdentifier(identifier);
   return field?.type === 'string' ? q(`${name}__text`) : q(name);
 }
+
+/**
+ * The typed column holding a nested array field's JSON value (null when the key is absent), extracted
+ * once with the record's texts: typed rows do not carry the whole record, and neither the array's
+ * checks nor its elements parse the record again.
+ */
+export function arrayColumn(fields: ContractFields, name: string): string {
+  const index = fields.arrays.findIndex(([arrayName]) => arrayName === name);
+  if (index < 0) throw new Error(`${name} is not an array field of the contract`);
+  return fields.dialect.quoteIdentifier(`strata_array_${index + 1}`);
+}

@@ -1,26 +1,39 @@
-import { jsonFieldTexts } from './clean-text.ts';
-import { type ContractFields, arrayFieldNamed, valueColumn } from './contract-fields.ts';
+import { cleanText } from './clean-text.ts';
+import { type ContractFields, arrayColumn, arrayFieldNamed, valueColumn } from './contract-fields.ts';
 import { typedValueColumns } from './typed-value.ts';
 
 /**
  * One nested array's elements, typed like records (cleaned `<item>__text`, then typed values):
- * record_key, lineage, record, item_position. Elements come from parsed JSON records only.
+ * record_key, lineage, item_position. Elements come from parsed JSON records only. Each element is
+ * parsed once for all its items' texts (Dialect.jsonTexts), and the record itself is not carried:
+ * copied to each of its elements, it cost more than typing them.
  */
 export function arrayElements(fields: ContractFields, typedRelation: string, arrayField: string): string {
   const { dialect, nulls } = fields;
   const field = arrayFieldNamed(fields, arrayField);
   const items = Object.entries(field.items);
-  const parents = `SELECT record_key, load_date, source_file, record_position, source_line, record FROM ${typedRelation} WHERE record IS NOT NULL`;
-  const unnested = dialect.unnestJsonArray(
-    parents,
-    dialect.jsonValue('src.record', field.from ?? arrayField),
+  const lineage = 'record_key, load_date, source_file, record_position, source_line';
+  const array = arrayColumn(fields, arrayField);
+  const parents = `SELECT ${lineage}, ${array} FROM ${typedRelation} WHERE ${array} IS NOT NULL`;
+  const unnested = dialect.unnestJsonArray(parents, `src.${array}`);
+  const itemTexts = dialect.jsonTexts(
+    'u.strata_item',
+    items.map(([name, spec]) => spec.from ?? name),
+    'strata_item_texts',
   );
-  const texts = jsonFieldTexts(dialect, 'u.strata_item', items, nulls);
+  const extracted = dialect.computedOnce(
+    `SELECT ${['u.record_key', 'u.load_date', 'u.source_file', 'u.record_position', 'u.source_line', 'u.strata_item_position', ...itemTexts.select].join(', ')}
+      FROM (${unnested}) AS u`,
+  );
+  const texts = items.map(
+    ([name, spec], i) =>
+      `${cleanText(dialect, `x.${itemTexts.text(i)}`, spec, nulls)} AS ${dialect.quoteIdentifier(`${name}__text`)}`,
+  );
   const values = typedValueColumns(dialect, items);
   const cleaned =
-    dialect.computedOnce(`SELECT u.record_key, u.load_date, u.source_file, u.record_position, u.source_line, u.record,
-        u.strata_item_position AS item_position${texts.length ? `, ${texts.join(', ')}` : ''}
-      FROM (${unnested}) AS u`);
+    dialect.computedOnce(`SELECT x.record_key, x.load_date, x.source_file, x.record_position, x.source_line,
+        x.strata_item_position AS item_position${texts.length ? `, ${texts.join(', ')}` : ''}
+      FROM (${extracted}) AS x`);
   return `SELECT e.*${values.length ? `, ${values.join(', ')}` : ''}
 FROM (${cleaned}) AS e`;
 }

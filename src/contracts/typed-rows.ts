@@ -3,7 +3,7 @@ import { RAW_COLUMNS } from '../engine/raw-columns.ts';
 import type { Dialect } from '../engine/types.ts';
 import { cleanText } from './clean-text.ts';
 import type { ScalarField } from '../config/contract-schema.ts';
-import { type ContractFields, LOAD_DATE_FIELD } from './contract-fields.ts';
+import { type ContractFields, LOAD_DATE_FIELD, arrayColumn } from './contract-fields.ts';
 import { typedValueColumns } from './typed-value.ts';
 
 /** What typing reads: the raw rows, and the files they came from (for CSV, their layout). */
@@ -25,11 +25,19 @@ export const PARSED = 'parse_error IS NULL';
 type JsonTexts = ReturnType<Dialect['jsonTexts']>;
 
 /**
- * The columns of raw rows that typed rows keep: all but the run that loaded them and the text as
- * received, which only a quarantined record needs (it is read back from raw for those) and which
- * would otherwise be copied with every record.
+ * The columns of raw rows that typed rows keep: all but the run that loaded them and the record as
+ * received (its text or JSON), which only a quarantined record needs (it is read back from raw for
+ * those) and which would otherwise be copied with every record. Instead they carry strata_json
+ * (the row is a JSON record) and each nested array's value (arrayColumn).
  */
-const TYPED_RAW_COLUMNS = RAW_COLUMNS.filter((column) => column !== 'run_id' && column !== 'raw_text');
+const TYPED_RAW_COLUMNS = RAW_COLUMNS.filter(
+  (column) => column !== 'run_id' && column !== 'raw_text' && column !== 'record',
+);
+
+/** The typed columns standing for the record: whether it is JSON, and its nested arrays' values. */
+function recordColumns(fields: ContractFields): string[] {
+  return ['strata_json', ...fields.arrays.map(([name]) => arrayColumn(fields, name))];
+}
 
 /**
  * Typed rows in three steps (the first two each computed once): extract every field's raw text (from a JSON
@@ -67,6 +75,7 @@ function withRecordDates(fields: ContractFields, typed: string): string {
   const columns = [
     'record_key',
     ...TYPED_RAW_COLUMNS.filter((column) => column !== 'load_date'),
+    ...recordColumns(fields),
     ...textFields(fields).flatMap(([name, field]) => [
       q(`${name}__text`),
       ...(field.type === 'string' ? [] : [q(name)]),
@@ -92,7 +101,17 @@ function extractedTexts(
   const { dialect } = fields;
   const keys = sourceKeys(fields);
   const placeColumns = ['f.strata_columns', ...keys.map((_, i) => `f.strata_at_${i + 1}`)];
-  const extract = ['r.*', ...jsonTexts.select, csvValues(dialect, csvDialects), ...placeColumns].join(', ');
+  const arrays = fields.arrays.map(
+    ([name, field]) => `${dialect.jsonValue('r.record', field.from ?? name)} AS ${arrayColumn(fields, name)}`,
+  );
+  const extract = [
+    'r.*',
+    'r.record IS NOT NULL AS strata_json',
+    ...jsonTexts.select,
+    ...arrays,
+    csvValues(dialect, csvDialects),
+    ...placeColumns,
+  ].join(', ');
   return dialect.computedOnce(
     `SELECT ${recordKey(dialect)} AS record_key, ${extract}
   FROM (${raw.rows}) AS r LEFT JOIN (${fileLayouts(dialect, keys, raw.files)}) AS f ON f.ingestion_id = r.ingestion_id`,
@@ -112,9 +131,11 @@ function cleanedTexts(fields: ContractFields, jsonTexts: JsonTexts, extractedSql
   // The raw columns are named rather than taken with e.*, so that the list of extracted texts
   // is not carried into (and copied with) every typed row.
   const kept = [
-    ...['record_key', ...TYPED_RAW_COLUMNS.filter((column) => column !== 'parse_error')].map(
-      (column) => `e.${column}`,
-    ),
+    ...[
+      'record_key',
+      ...TYPED_RAW_COLUMNS.filter((column) => column !== 'parse_error'),
+      ...recordColumns(fields),
+    ].map((column) => `e.${column}`),
     columnCountError(dialect),
   ];
   return dialect.computedOnce(`SELECT ${[...kept, ...texts].join(', ')}

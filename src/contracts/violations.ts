@@ -1,6 +1,6 @@
 import type { ArrayField, ScalarField } from '../config/contract-schema.ts';
 import type { Dialect } from '../engine/types.ts';
-import type { ContractFields } from './contract-fields.ts';
+import { type ContractFields, arrayColumn } from './contract-fields.ts';
 import { type DecimalField, DecimalText } from './decimal-text.ts';
 import type { ReasonCode } from './reasons.ts';
 import { PARSED } from './typed-rows.ts';
@@ -39,7 +39,7 @@ export function violations(
     checks.push(...fieldChecks(dialect, typedRelation, PARSED, name, field, "'load_date'", label));
   }
   for (const [name, field] of arrays) {
-    checks.push(...arrayShapeChecks(dialect, typedRelation, name, field));
+    checks.push(...arrayShapeChecks(dialect, typedRelation, name, field, arrayColumn(fields, name)));
     const elements = elementRelations[name];
     if (!elements) continue;
     for (const [item, spec] of Object.entries(field.items)) {
@@ -197,8 +197,14 @@ function decimalChecks(
 }
 
 /** A nested array field: present when required, and an array (or null) where present. */
-function arrayShapeChecks(dialect: Dialect, relation: string, name: string, field: ArrayField): string[] {
-  const type = dialect.jsonTypeOf('record', field.from ?? name);
+function arrayShapeChecks(
+  dialect: Dialect,
+  relation: string,
+  name: string,
+  field: ArrayField,
+  column: string,
+): string[] {
+  const type = dialect.jsonTypeOf(column);
   const label = dialect.stringLiteral(name);
   const checks: string[] = [];
   if (field.required) {
@@ -206,7 +212,7 @@ function arrayShapeChecks(dialect: Dialect, relation: string, name: string, fiel
       violation(
         dialect,
         relation,
-        `record IS NOT NULL AND (${type} IS NULL OR ${type} = 'NULL')`,
+        `strata_json AND (${type} IS NULL OR ${type} = 'NULL')`,
         label,
         'missing_required',
         dialect.stringLiteral(`${name} is required but missing`),
@@ -217,7 +223,7 @@ function arrayShapeChecks(dialect: Dialect, relation: string, name: string, fiel
     violation(
       dialect,
       relation,
-      `record IS NOT NULL AND ${type} NOT IN ('ARRAY', 'NULL')`,
+      `strata_json AND ${type} NOT IN ('ARRAY', 'NULL')`,
       label,
       'invalid_type',
       dialect.stringLiteral(`${name} is not an array`),

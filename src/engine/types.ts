@@ -132,8 +132,11 @@ export interface Dialect {
   jsonValue(json: string, key: string): string;
   /** A SELECT of the distinct top-level keys (column `key`) of the JSON objects in `column` of `relation`. */
   jsonKeys(relation: string, column: string): string;
-  /** The JSON type name of a top-level key's value ('ARRAY', 'OBJECT', ...; null when absent). */
-  jsonTypeOf(json: string, key: string): string;
+  /**
+   * The JSON type name of a top-level key's value ('ARRAY', 'OBJECT', ...; null when absent), or
+   * without a key of the JSON value itself (null for SQL null).
+   */
+  jsonTypeOf(json: string, key?: string): string;
   /** A cast that yields null instead of failing. */
   tryCast(expression: string, type: string): string;
   /** Text parsed with a strptime format (%Y-%m-%d ...) into a timestamp, null when it does not parse. */

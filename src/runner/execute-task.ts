@@ -68,6 +68,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           detail: describeSourceRun(result),
           timings: result.timings,
           ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
+          ...(result.unchanged ? { unchanged: true as const } : {}),
         };
       }
       const resolve = (name: string) => {

@@ -1,9 +1,11 @@
 import { sqlTimestamp } from '../time/timestamps.ts';
 import {
+  type IngestedFile,
   csvDialectsOf,
   loadedDates,
   loadedVersions as ledgerVersions,
   recordIngestedFile,
+  recordIngestedFiles,
 } from '../audit/ingested-files.ts';
 import { compileContract } from '../contracts/compile.ts';
 import type { Contract } from '../config/contract-schema.ts';
@@ -18,7 +20,8 @@ import { landHttpPages } from './http/land-pages.ts';
 import { todayUtc } from '../time/dates.ts';
 import { createRawTable, sqlDateList } from './raw-table.ts';
 import { DEFAULT_CSV } from '../engine/csv-grammar.ts';
-import { type RejectedFile, type StageCounts, stageDates } from './stage-source.ts';
+import { MIN_REJECTED_FILE, type RejectedFile, type StageCounts, stageDates } from './stage-source.ts';
+import { stagingIsCurrent } from '../audit/source-loads.ts';
 
 export interface SourceRunContext {
   engine: Engine;
@@ -34,6 +37,14 @@ export interface SourceRunContext {
   now: () => Date;
   /** Where HTTP sources read their credentials. */
   env: NodeJS.ProcessEnv;
+  /**
+   * Whether the source's definition (files, contract, options) may differ from the one its staging
+   * was built with; true unless the caller knows it is the same as at the source's last successful
+   * run. When false, a run that finds no new or changed file in its dates, whose staging already
+   * reflects every file ingested for them (the audit ledgers say so), stages nothing: the result
+   * says `unchanged`.
+   */
+  definitionChanged?: boolean;
 }
 
 export interface SourceRunResult extends StageCounts {
@@ -48,6 +59,8 @@ export interface SourceRunResult extends StageCounts {
   timings: { fetchMs: number; landMs: number; stageMs: number };
   /** What the run should know though the task succeeded: no file in the run's dates, or none at all. */
   warnings: StrataError[];
+  /** Nothing to do: no file new or changed, the definition the same, staging current; nothing was written. */
+  unchanged?: true;
 }
 
 type FileState = 'new' | 'changed' | 'restored' | 'unchanged';
@@ -145,6 +158,35 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   const explicit = context.window.from !== undefined || context.window.to !== undefined;
   const dates = [...new Set(explicit || context.fullRefresh ? files.map((f) => f.loadDate) : touched)].sort();
   const built = (await engine.listTables(node.target.schema)).some((t) => t.name === node.target.name);
+  // Records carrying their own dates are staged by the run's window, not by the files': a run
+  // finding no new file may still have dates to write.
+  if (
+    context.definitionChanged === false &&
+    !context.fullRefresh &&
+    fromColumn === undefined &&
+    failures.length === 0 &&
+    counts.new + counts.changed + counts.restored === 0 &&
+    (await stagingBuilt(engine, node)) &&
+    (await stagingIsCurrent(
+      session,
+      node.name,
+      sqlDateList(d, unique(files.map((f) => f.loadDate))),
+      MIN_REJECTED_FILE,
+    ))
+  ) {
+    return {
+      ...NOTHING_STAGED,
+      filesNew: 0,
+      filesChanged: 0,
+      filesUnchanged: counts.unchanged,
+      filesFailed: 0,
+      dates: [],
+      fetched,
+      timings: { fetchMs, landMs, stageMs: clock.lap() },
+      warnings: empty ? [empty] : [],
+      unchanged: true,
+    };
+  }
   // Records carrying their own dates: raw holds a file under one date, so every file's rows are
   // typed to find the dates. A run without dates rebuilds the staging table from all of them, even
   // with no file new: a run with dates lands every file but stages its own dates only, and what
@@ -152,7 +194,7 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   const rebuild = context.fullRefresh || !built || (fromColumn !== undefined && !explicit);
   const restage = rebuild || (fromColumn !== undefined && explicit);
   const stageAll = restage ? await allLoadedDates(session, d, node) : dates;
-  let staged: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded: 0 };
+  let staged: StageCounts = NOTHING_STAGED;
   let writtenDates = stageAll;
   // A source that has delivered nothing yet still gets its (empty) typed table, so the models
   // reading it run and simply see no rows.
@@ -208,6 +250,21 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     timings: { fetchMs, landMs, stageMs: clock.lap() },
     warnings: [...(empty ? [empty] : []), ...emptyFilesWarning(node, context.emptyFiles)],
   };
+}
+
+const NOTHING_STAGED: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded: 0 };
+
+const unique = (values: readonly string[]) => [...new Set(values)].sort();
+
+/** Whether the staging table and those of its nested arrays all exist. */
+async function stagingBuilt(engine: Engine, node: SourceNode): Promise<boolean> {
+  const targets = [node.target, ...node.provides.map((p) => p.target)];
+  const schemas = unique(targets.map((t) => t.schema));
+  const tables = new Set<string>();
+  for (const schema of schemas) {
+    for (const t of await engine.listTables(schema)) tables.add(`${t.schema}.${t.name}`);
+  }
+  return targets.every((t) => tables.has(`${t.schema}.${t.name}`));
 }
 
 /**
@@ -327,10 +384,13 @@ async function landBatch(context: Landing, plans: FilePlan[]): Promise<FileState
   try {
     await session.transaction(async (tx) => {
       const results = await prepared.load(tx);
+      const rows: IngestedFile[] = [];
       for (const plan of plans) {
         if (plan.state === 'unchanged') continue;
-        await recordLoaded({ ...context, session: tx }, plan, results[loads.indexOf(plan)]);
+        rows.push(await loadedFile({ ...context, session: tx }, plan, results[loads.indexOf(plan)]));
       }
+      // The batch's ledger rows in one statement: a statement per file cost more than small files.
+      await recordIngestedFiles(tx, rows);
     });
   } finally {
     await prepared.dispose();
@@ -349,25 +409,25 @@ async function ingestFile(context: Landing, file: SourceFile, loaded: LoadedVers
   try {
     await session.transaction(async (tx) => {
       const result = appends(plan) ? await engine.loadRaw(rawRequest(context, plan), tx) : undefined;
-      await recordLoaded({ ...context, session: tx }, plan, result);
+      await recordIngestedFile(tx, await loadedFile({ ...context, session: tx }, plan, result));
     });
   } catch (error) {
     const failure = toStrataError(error, 'FILE_UNREADABLE');
-    await recordFile(session, context, plan, { status: 'failed', error: failure });
+    await recordIngestedFile(session, fileRow(context, plan, { status: 'failed', error: failure }));
     throw failure;
   }
   return plan.state;
 }
 
 /**
- * Records a file as loaded, with the schema drift its records show; a file whose layout lacks a
+ * A loaded file's ledger row, with the schema drift its records show; a file whose layout lacks a
  * required field fails instead (SOURCE_COLUMN_MISSING).
  */
-async function recordLoaded(
+async function loadedFile(
   context: Landing,
   plan: FilePlan,
   result: RawLoadResult | undefined,
-): Promise<void> {
+): Promise<IngestedFile> {
   const { engine, session, node } = context;
   const { file } = plan;
   const contract = node.config.contract;
@@ -392,7 +452,7 @@ async function recordLoaded(
     records > 0 ? undefined : plan.size === 0 ? 'empty' : headerOnly ? 'a header and no record' : 'no record';
   if (empty) context.emptyFiles.set(file.file, empty);
   else context.emptyFiles.delete(file.file);
-  await recordFile(session, context, plan, {
+  return fileRow(context, plan, {
     status: 'loaded',
     records,
     malformed,
@@ -419,15 +479,14 @@ interface FileRecord {
 }
 
 /** The file's row of the ledger (audit.ingested_files). */
-async function recordFile(
-  session: Session,
+function fileRow(
   context: SourceRunContext,
   plan: FilePlan,
   { status, records, malformed, error, warning, shape, csvHeader }: FileRecord,
-): Promise<void> {
+): IngestedFile {
   const { node } = context;
   const missing = shape ? [...shape.missingRequired, ...shape.missingOptional] : [];
-  await recordIngestedFile(session, {
+  return {
     ingestionId: plan.id,
     runId: context.runId,
     source: node.name,
@@ -449,7 +508,7 @@ async function recordFile(
     missingFields: missing.length ? missing.join(', ') : null,
     csvHeader: csvHeader ?? null,
     csv: csvHeader ? (node.config.csv ?? DEFAULT_CSV) : null,
-  });
+  };
 }
 
 interface FileShape {

@@ -162,7 +162,7 @@ async function recordDates(
  * A file is rejected whole from this many records, all quarantined: a file of one bad record is a
  * bad record (a feed of tiny daily files at a 1% defect rate has one every hundred files).
  */
-const MIN_REJECTED_FILE = 2;
+export const MIN_REJECTED_FILE = 2;
 
 /**
  * The files of the batch none of whose records was staged because every one was quarantined (a

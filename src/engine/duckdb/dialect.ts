@@ -50,7 +50,8 @@ export const duckdbDialect: Dialect = {
   }),
   jsonValue: (json, key) => `json_extract(${json}, ${jsonPath(key)})`,
   jsonKeys: (relation, column) => `SELECT DISTINCT unnest(json_keys(${column})) AS key FROM ${relation}`,
-  jsonTypeOf: (json, key) => `json_type(${json}, ${jsonPath(key)})`,
+  jsonTypeOf: (json, key) =>
+    key === undefined ? `json_type(${json})` : `json_type(${json}, ${jsonPath(key)})`,
   tryCast: (expression, type) => `TRY_CAST(${expression} AS ${type})`,
   tryParseTimestamp: (expression, format) => `try_strptime(${expression}, ${stringLiteral(format)})`,
   regexFullMatch: (expression, pattern) => `regexp_full_match(${expression}, ${stringLiteral(pattern)})`,

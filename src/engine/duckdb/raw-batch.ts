@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { PreparedRawLoads, RawLoadRequest, RawLoadResult, Session } from '../types.ts';
 import { type CsvBatch, readCsvBatch } from './csv-batch.ts';
+import { readJsonBatch } from './json-batch.ts';
 import { loadRawDuckDb } from './raw-reader.ts';
 
 /**
@@ -12,8 +13,10 @@ const READ_AHEAD_BYTES = 256 * 1024 * 1024;
 
 /**
  * The raw loads of one transaction. CSV files that share a raw table, dialect and compression are
- * read ahead together (csv-batch.ts) when there are several; every other file, and any file the
- * batch could not take straight, is loaded on its own by loadRawDuckDb inside the transaction.
+ * read ahead together (csv-batch.ts) when there are several, and so are JSON-array and NDJSON files
+ * sharing a raw table, format and compression (json-batch.ts); every other file (Parquet: its
+ * columns are its own), and any file a batch could not take straight, is loaded on its own by
+ * loadRawDuckDb inside the transaction.
  */
 export async function prepareRawLoadsDuckDb(
   requests: readonly RawLoadRequest[],
@@ -21,8 +24,8 @@ export async function prepareRawLoadsDuckDb(
 ): Promise<PreparedRawLoads> {
   const groups = new Map<string, number[]>();
   requests.forEach((request, i) => {
-    if (request.format !== 'csv') return;
-    const key = JSON.stringify([request.target, request.compression, request.csv ?? null]);
+    if (request.format === 'parquet') return;
+    const key = JSON.stringify([request.target, request.format, request.compression, request.csv ?? null]);
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
   const batches: { batch: CsvBatch; members: number[] }[] = [];
@@ -33,11 +36,12 @@ export async function prepareRawLoadsDuckDb(
     for (const group of groups.values()) {
       for (const members of await byReadAhead(group, requests)) {
         if (members.length < 2) continue;
-        const batch = await readCsvBatch(
-          members.map((i) => requests[i] as RawLoadRequest),
-          session,
-        );
-        batches.push({ batch, members });
+        const batched = members.map((i) => requests[i] as RawLoadRequest);
+        const batch =
+          batched[0]?.format === 'csv'
+            ? await readCsvBatch(batched, session)
+            : await readJsonBatch(batched, session);
+        if (batch) batches.push({ batch, members });
       }
     }
   } catch (error) {

@@ -95,7 +95,8 @@ export function createPostgresDialect(options: PostgresDialectOptions): Dialect 
     jsonKeys: (relation, column) =>
       `SELECT DISTINCT jsonb_object_keys(${column}) AS key FROM ${relation} WHERE jsonb_typeof(${column}) = 'object'`,
     // Upper-case like DuckDB's json_type, so 'ARRAY', 'OBJECT' and 'NULL' compare the same.
-    jsonTypeOf: (json, key) => `upper(jsonb_typeof(${json} -> ${stringLiteral(key)}))`,
+    jsonTypeOf: (json, key) =>
+      `upper(jsonb_typeof(${key === undefined ? json : `${json} -> ${stringLiteral(key)}`}))`,
     // The guard and the cast read the same text. (PostgreSQL folds a cast of a constant at plan
     // time, before the CASE could guard it: fine for record fields, which are never constants.)
     tryCast: (expression, type) =>
