@@ -1,7 +1,7 @@
 import type { ColumnInfo, Dialect, TableRef } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { ModelNode } from '../models/types.ts';
-import { dateLiteral } from '../time/dates.ts';
+import { addDays, dateLiteral } from '../time/dates.ts';
 import { keyJoin, uniqueKeyGuards } from './key-guards.ts';
 import { type MaterializationPlan, type RenderInput, type Step, dropExisting, stagedRef } from './plan.ts';
 import { subquery } from './render-select.ts';
@@ -10,6 +10,9 @@ import { assertHasColumns, assertSameColumns } from './schema-change.ts';
 /** Columns strata adds to an SCD2 table besides the surrogate key. */
 export const SCD2_COLUMNS = ['valid_from', 'valid_to', 'is_current', 'strata_load_date'] as const;
 const SNAPSHOT = 'strata_snapshot_rows';
+const VERSIONS = 'strata_snapshot_versions';
+/** The load date a snapshot row belongs to (a column name no model uses). */
+const SNAPSHOT_DATE = 'strata_snapshot_date';
 
 export function surrogateKeyName(model: ModelNode): string {
   return model.config.surrogateKey ?? `${model.name.replace(/^dim_/, '')}_sk`;
@@ -24,6 +27,12 @@ export function surrogateKeyName(model: ModelNode): string {
  * date D first undoes what D and later dates did (delete their versions, reopen the versions they
  * closed), then applies D and every later date in order — so re-running a date, or backfilling an
  * earlier one, gives the same table as applying the dates once in order.
+ *
+ * The dates are applied set-based, not one replay per date: the model's SELECT is read once for
+ * all of them, and each key's rows line up behind its current version in load-date order. A row
+ * opens a version exactly when its tracked columns differ from the row before it (that row is
+ * either the version in force or was itself compared with it and found equal), and a version ends
+ * where the key's next one begins — the same table the date-by-date replay builds.
  */
 export function renderScd2(input: RenderInput): MaterializationPlan {
   const { model, facts, dialect } = input;
@@ -63,7 +72,7 @@ export function renderScd2(input: RenderInput): MaterializationPlan {
   } else if (dates[0]) {
     steps.push(...undoFrom(dialect, model, table, dates[0]));
   }
-  for (const date of dates) steps.push(...applyDate(input, table, tracked, date));
+  steps.push(...applyDates(input, table, tracked, dates));
   if (rebuild) {
     steps.push({ kind: 'count', sql: `SELECT count(*) AS n FROM ${dialect.qualify(table)}` });
     steps.push(
@@ -133,41 +142,102 @@ WHERE NOT t.is_current AND NOT EXISTS (
   ];
 }
 
-function applyDate(input: RenderInput, table: TableRef, tracked: string[], date: string): Step[] {
+/**
+ * Applies the dates (ascending) in one pass. The snapshot holds every row of those dates with the
+ * date it belongs to; the versions table lines each touched key's current version (from = 0) up with
+ * its rows (from = 1) in load-date order and keeps the rows that open a version, each with the
+ * valid_from of the key's next opening (its valid_to). Then the current versions that a later one
+ * follows are closed, and each date's new versions are inserted.
+ */
+function applyDates(input: RenderInput, table: TableRef, tracked: string[], dates: string[]): Step[] {
   const { model, selectSql, facts, dialect } = input;
+  const first = dates[0];
+  const last = dates.at(-1);
+  if (!first || !last) return [];
+  const q = (name: string) => dialect.quoteIdentifier(name);
   const target = dialect.qualify(table);
-  const snapshot = dialect.quoteIdentifier(SNAPSHOT);
+  const snapshot = q(SNAPSHOT);
+  const versions = q(VERSIONS);
+  const timestamp = dialect.type('timestamp');
   const loadDate = model.config.loadDateColumn;
+  // A load-date column counts by its day; without one, the whole SELECT is the run date's snapshot.
   const rows = loadDate
-    ? `SELECT * FROM ${subquery(selectSql, 'model')} WHERE ${dialect.quoteIdentifier(loadDate)} = ${dateLiteral(date)}`
-    : `SELECT * FROM ${subquery(selectSql, 'model')}`;
+    ? `SELECT model.*, CAST(model.${q(loadDate)} AS ${dialect.type('date')}) AS ${q(SNAPSHOT_DATE)}
+FROM ${subquery(selectSql, 'model')}
+WHERE model.${q(loadDate)} >= ${dateLiteral(first)} AND model.${q(loadDate)} < ${dateLiteral(addDays(last, 1))}`
+    : `SELECT model.*, ${dateLiteral(first)} AS ${q(SNAPSHOT_DATE)} FROM ${subquery(selectSql, 'model')}`;
   const validFrom = model.config.validFromColumn
-    ? `coalesce(CAST(s.${dialect.quoteIdentifier(model.config.validFromColumn)} AS ${dialect.type('timestamp')}), CAST(${dateLiteral(date)} AS ${dialect.type('timestamp')}))`
-    : `CAST(${dateLiteral(date)} AS ${dialect.type('timestamp')})`;
-  const changed = tracked
-    .map((c) => `t.${dialect.quoteIdentifier(c)} IS DISTINCT FROM s.${dialect.quoteIdentifier(c)}`)
-    .join(' OR ');
-  const columns = facts.modelColumns.map((c) => dialect.quoteIdentifier(c.name));
-  const keyExpressions = [...model.config.uniqueKey.map((k) => `s.${dialect.quoteIdentifier(k)}`), validFrom];
+    ? `coalesce(CAST(s.${q(model.config.validFromColumn)} AS ${timestamp}), CAST(s.${q(SNAPSHOT_DATE)} AS ${timestamp}))`
+    : `CAST(s.${q(SNAPSHOT_DATE)} AS ${timestamp})`;
+  const columns = facts.modelColumns.map((c) => q(c.name));
+  const keys = model.config.uniqueKey.map(q);
+  const byKey = `PARTITION BY ${keys.join(', ')} ORDER BY ${q(SNAPSHOT_DATE)}, strata_from`;
+  const opens = [
+    `row_number() OVER (${byKey}) = 1`,
+    ...tracked.map((c) => `lag(${q(c)}) OVER (${byKey}) IS DISTINCT FROM ${q(c)}`),
+  ].join('\n      OR ');
+  const keyExpressions = [...keys.map((k) => `v.${k}`), 'v.valid_from'];
   return [
     { kind: 'exec', sql: `DROP TABLE IF EXISTS ${snapshot}` },
-    { kind: 'exec', sql: `CREATE TEMPORARY TABLE ${snapshot} AS\n${rows}` },
-    ...uniqueKeyGuards(dialect, model, snapshot),
+    { kind: 'exec', sql: `DROP TABLE IF EXISTS ${versions}` },
     {
       kind: 'exec',
-      sql: `UPDATE ${target} AS t SET valid_to = ${validFrom}, is_current = FALSE
-FROM ${snapshot} AS s
-WHERE t.is_current AND ${keyJoin(dialect, model, 't', 's')}${changed ? ` AND (${changed})` : ' AND FALSE'}`,
+      sql: `CREATE TEMPORARY TABLE ${snapshot} AS
+${rows}`,
+    },
+    ...snapshotGuards(dialect, model, snapshot),
+    {
+      kind: 'exec',
+      sql: `CREATE TEMPORARY TABLE ${versions} AS
+WITH lined_up AS (
+  SELECT ${columns.map((c) => `t.${c}`).join(', ')}, t.valid_from, t.strata_load_date AS ${q(SNAPSHOT_DATE)}, 0 AS strata_from
+  FROM ${target} AS t
+  WHERE t.is_current AND EXISTS (SELECT 1 FROM ${snapshot} AS s WHERE ${keyJoin(dialect, model, 's', 't')})
+  UNION ALL
+  SELECT ${columns.map((c) => `s.${c}`).join(', ')}, ${validFrom}, s.${q(SNAPSHOT_DATE)}, 1
+  FROM ${snapshot} AS s
+),
+opening AS (
+  SELECT * FROM (
+    SELECT lined_up.*, CASE WHEN ${opens} THEN 1 ELSE 0 END AS strata_opens
+    FROM lined_up
+  ) AS compared
+  WHERE strata_opens = 1
+)
+SELECT opening.*, lead(valid_from) OVER (${byKey}) AS strata_next_from
+FROM opening`,
+    },
+    {
+      kind: 'exec',
+      sql: `UPDATE ${target} AS t SET valid_to = v.strata_next_from, is_current = FALSE
+FROM ${versions} AS v
+WHERE t.is_current AND v.strata_from = 0 AND v.strata_next_from IS NOT NULL AND ${keyJoin(dialect, model, 't', 'v')}`,
       counts: 'updated',
     },
-    {
+    ...dates.map((date): Step => ({
       kind: 'exec',
-      sql: `INSERT INTO ${target} (${dialect.quoteIdentifier(surrogateKeyName(model))}, ${columns.join(', ')}, valid_from, valid_to, is_current, strata_load_date)
-SELECT ${dialect.hashKey(keyExpressions)}, ${columns.map((c) => `s.${c}`).join(', ')}, ${validFrom}, NULL, TRUE, ${dateLiteral(date)}
-FROM ${snapshot} AS s
-WHERE NOT EXISTS (SELECT 1 FROM ${target} AS t WHERE t.is_current AND ${keyJoin(dialect, model, 't', 's')})`,
+      sql: `INSERT INTO ${target} (${q(surrogateKeyName(model))}, ${columns.join(', ')}, valid_from, valid_to, is_current, strata_load_date)
+SELECT ${dialect.hashKey(keyExpressions)}, ${columns.map((c) => `v.${c}`).join(', ')}, v.valid_from, v.strata_next_from, v.strata_next_from IS NULL, ${dateLiteral(date)}
+FROM ${versions} AS v
+WHERE v.strata_from = 1 AND v.${q(SNAPSHOT_DATE)} = ${dateLiteral(date)}`,
       counts: 'inserted',
-    },
+    })),
+    { kind: 'exec', sql: `DROP TABLE ${versions}` },
     { kind: 'exec', sql: `DROP TABLE ${snapshot}` },
+  ];
+}
+
+/** Guards on the snapshot: no null key, and one row per key and date (a key may recur across dates). */
+function snapshotGuards(dialect: Dialect, model: ModelNode, snapshot: string): Step[] {
+  const [nullKey, duplicate] = uniqueKeyGuards(dialect, model, snapshot);
+  if (!nullKey || !duplicate) return [];
+  const keyList = model.config.uniqueKey.map((k) => dialect.quoteIdentifier(k)).join(', ');
+  const date = dialect.quoteIdentifier(SNAPSHOT_DATE);
+  return [
+    nullKey,
+    {
+      ...duplicate,
+      sql: `SELECT ${keyList}, ${date}, count(*) AS copies FROM ${snapshot} GROUP BY ${keyList}, ${date} HAVING count(*) > 1 LIMIT 5`,
+    },
   ];
 }

@@ -2,9 +2,9 @@ import type { Engine } from '../engine/types.ts';
 import { renderMaterialization } from '../materialize/render.ts';
 import { type DateWindow, renderSelect } from '../materialize/render-select.ts';
 import type { Graph } from '../models/graph.ts';
-import { type ModelNode, type ProjectNode, isIncrementalByKey } from '../models/types.ts';
+import { type ProjectNode, isIncrementalByKey } from '../models/types.ts';
 import { type RowCounts, executeSteps } from './execute-steps.ts';
-import { gatherFacts } from './gather-facts.ts';
+import { gatherFacts, scd2ReplayFrom } from './gather-facts.ts';
 import type { RunCatalogue } from './run-catalogue.ts';
 import { byKeyInput } from './touched-keys.ts';
 import { type SourceRunResult, ingestSource } from '../sources/ingest-source.ts';
@@ -76,10 +76,13 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
         if (!referenced) throw new Error(`unresolved reference ${name} survived graph validation`);
         return referenced.target;
       };
+      const replaysDates = node.config.materialized === 'scd2' && node.config.loadDateColumn !== undefined;
       const selectContext = {
         dialect: engine.dialect,
         resolve,
-        dates: selectDates(node, context.window, context.fullRefresh),
+        dates: replaysDates
+          ? scd2Dates(await scd2ReplayFrom(engine, session, node, context.window, context.fullRefresh))
+          : selectDates(context.window, context.fullRefresh),
       };
       const selectSql = renderSelect(node, selectContext);
       const facts = await gatherFacts(engine, session, node, selectSql, context.window, {
@@ -104,18 +107,19 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
   });
 }
 
+/** The dates a model's SELECT sees as {{ date_from }}..{{ date_to }}: the run's; a full refresh rebuilds from every date. */
+function selectDates(window: DateWindow, fullRefresh: boolean): DateWindow {
+  return fullRefresh ? {} : window;
+}
+
 /**
- * The dates a model's SELECT sees as {{ date_from }}..{{ date_to }}. An SCD2 model with a load-date
- * column undoes everything from its first date on and replays that date and every later one, so
- * its SELECT must see the later dates too; cut off at the run's last date, the replay would delete
- * the versions of later dates without applying them again. A full refresh rebuilds from every date.
+ * An SCD2 model with a load-date column undoes everything from its replay start on and replays
+ * that date and every later one, so its SELECT sees {{ date_from }} as that start (every date when
+ * the table is rebuilt) and {{ date_to }} as open: cut off at the run's last date, the replay would
+ * delete the versions of later dates without applying them again.
  */
-function selectDates(node: ModelNode, window: DateWindow, fullRefresh: boolean): DateWindow {
-  if (fullRefresh) return {};
-  if (node.config.materialized === 'scd2' && node.config.loadDateColumn) {
-    return window.from ? { from: window.from } : {};
-  }
-  return window;
+function scd2Dates(replayFrom: string | undefined): DateWindow {
+  return replayFrom ? { from: replayFrom } : {};
 }
 
 /** "3 files (1 new, 1 changed), 1,200 received, 1,000 staged, 150 quarantined, 50 duplicates[, 12 rounded]". */

@@ -62,11 +62,10 @@ export async function gatherFacts(
   }
   if (materialized === 'scd2') {
     if (usable && hasColumn('strata_load_date')) {
-      facts.latestSnapshotDate = await firstDate(
-        `SELECT CAST(max(strata_load_date) AS ${d.type('text')}) AS d FROM ${d.qualify(model.target)}`,
-      );
+      facts.latestSnapshotDate = await firstDate(latestSnapshotSql(engine, model));
     }
     if (loadDateColumn) {
+      // The same start scd2ReplayFrom gave the SELECT as {{ date_from }}.
       const from = usable ? (window.from ?? facts.latestSnapshotDate) : undefined;
       const column = d.quoteIdentifier(loadDateColumn);
       const { rows } = await session.query(
@@ -79,4 +78,33 @@ export async function gatherFacts(
     }
   }
   return facts;
+}
+
+/**
+ * Where an SCD2 model with a load-date column replays from: the run's first date, or without one
+ * the newest date already applied; nothing (every date) when its table is rebuilt (absent, a view,
+ * or a full refresh). The runner renders the SELECT with this as {{ date_from }} and gatherFacts
+ * replays from the same date, so a model may filter its rows by it and a day's run reads the day.
+ */
+export async function scd2ReplayFrom(
+  engine: Engine,
+  session: Session,
+  model: ModelNode,
+  window: DateWindow,
+  fullRefresh: boolean,
+): Promise<string | undefined> {
+  if (fullRefresh) return undefined;
+  const found = (await engine.listTables(model.target.schema)).find((t) => t.name === model.target.name);
+  if (found?.kind !== 'table') return undefined;
+  if (window.from) return window.from;
+  const columns = await engine.listColumns(model.target);
+  if (!columns.some((c) => c.name.toLowerCase() === 'strata_load_date')) return undefined;
+  const { rows } = await session.query(latestSnapshotSql(engine, model));
+  const value = rows[0]?.d;
+  return value === null || value === undefined ? undefined : String(value).slice(0, 10);
+}
+
+function latestSnapshotSql(engine: Engine, model: ModelNode): string {
+  const d = engine.dialect;
+  return `SELECT CAST(max(strata_load_date) AS ${d.type('text')}) AS d FROM ${d.qualify(model.target)}`;
 }

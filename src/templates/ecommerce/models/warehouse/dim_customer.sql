@@ -35,14 +35,18 @@ select
   marketing_opt_in, updated_at, load_date
 from {{ ref('stg_customers') }}
 union all
+-- The unknown member is loaded with the first load date. A run from date D can only keep it when
+-- no row is older than D (else its date is older too), so the member's branch asks for the rows
+-- from D on and whether any row is older: both filters reach the scans, and a day's run does not
+-- read the history to find a date it would drop anyway.
 select
   'UNKNOWN', null, false, 'unknown', 'Unknown', null, 'Unknown', null,
-  false, cast('1900-01-01 00:00:00' as timestamp), coalesce(
-    (select min(load_date) from {{ ref('stg_customers') }}),
+  false, cast('1900-01-01 00:00:00' as timestamp), m.first_load
+from (
+  select coalesce(
+    (select min(load_date) from {{ ref('stg_customers') }} where load_date >= {{ date_from }}),
     (select min(load_date) from {{ ref('order_lines') }})
-  )
-from (select 1 as one) as member
-where coalesce(
-    (select min(load_date) from {{ ref('stg_customers') }}),
-    (select min(load_date) from {{ ref('order_lines') }})
-  ) is not null
+  ) as first_load
+) as m
+where m.first_load is not null
+  and not exists (select 1 from {{ ref('stg_customers') }} where load_date < {{ date_from }})

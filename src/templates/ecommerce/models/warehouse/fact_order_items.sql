@@ -72,6 +72,10 @@ select
 from orders as o
 inner join {{ ref('stg_order_items') }} as i
   on i.order_id = o.order_id and i.status = o.first_status and i.load_date = o.load_date
+-- The lines sit in the load dates of the orders' first records: bounding the scan by those dates
+-- (implied by the join) lets a day's run skip the older partitions of stg_order_items.
+ and i.load_date >= (select min(load_date) from orders)
+ and i.load_date <= (select max(load_date) from orders)
 left join {{ ref('product_versions') }} as p
   on p.product_id = i.product_id
  and o.placed_at >= p.applies_from

@@ -94,6 +94,9 @@ lines as (
   from {{ ref('stg_order_items') }} as i
   inner join first_record as f
     on f.order_id = i.order_id and f.status = i.status and f.load_date = i.load_date
+  -- Implied by the join; bounds the scan of stg_order_items to the first records' load dates.
+  where i.load_date >= (select min(load_date) from first_record)
+    and i.load_date <= (select max(load_date) from first_record)
   group by i.order_id
 )
 

@@ -35,8 +35,15 @@ select
 from {{ ref('stg_accounts') }} as a
 left join {{ ref('country_regions') }} as r on r.country = a.country
 union all
+-- The unknown member is loaded with the first load date. A run from date D can only keep it when
+-- no account row is older than D (else its date is older too), so the member's branch asks for
+-- the rows from D on and whether any row is older: both filters reach the scans, and a day's run
+-- does not read the history to find a date it would drop anyway.
 select
   'UNKNOWN', 'Unknown', null, null, 'Unknown', 'unknown', 'unknown', null,
-  cast('1900-01-01 00:00:00' as timestamp), min(load_date)
-from {{ ref('stg_accounts') }}
-having min(load_date) is not null
+  cast('1900-01-01 00:00:00' as timestamp), m.first_load
+from (
+  select min(load_date) as first_load from {{ ref('stg_accounts') }} where load_date >= {{ date_from }}
+) as m
+where m.first_load is not null
+  and not exists (select 1 from {{ ref('stg_accounts') }} where load_date < {{ date_from }})

@@ -21,6 +21,20 @@ columns:
   plan_id: The account's plan that day.
   load_date: Load date of the file that brought it.
 ---*/
+-- The run's events first, then the plans of only the days they fall on: fact_subscription_daily
+-- holds every account's every day, and a day's run must not read all of it.
+with events as (
+  select * from {{ ref('stg_usage_events') }}
+  where load_date between {{ date_from }} and {{ date_to }}
+),
+
+plans as (
+  select s.account_id, s.snapshot_date, s.plan_id
+  from {{ ref('fact_subscription_daily') }} as s
+  where s.snapshot_date >= (select min(event_date) from events)
+    and s.snapshot_date <= (select max(event_date) from events)
+)
+
 select
   e.event_id,
   e.account_id,
@@ -37,11 +51,10 @@ select
   e.duration_ms,
   s.plan_id,
   e.load_date
-from {{ ref('stg_usage_events') }} as e
+from events as e
 left join {{ ref('account_versions') }} as a
   on a.account_id = e.account_id
  and e.event_time >= a.applies_from
  and e.event_time < a.applies_until
-left join {{ ref('fact_subscription_daily') }} as s
+left join plans as s
   on s.account_id = e.account_id and s.snapshot_date = e.event_date
-where e.load_date between {{ date_from }} and {{ date_to }}
