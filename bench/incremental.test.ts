@@ -192,6 +192,7 @@ describe('incremental day', () => {
       subject('duckdb', 30, 2400, {
         rerun: costs(1500, { success: 40, skipped: 30 }),
         open: { projectMs: summarize([600]), warehouseMs: summarize([80]) },
+        cliRerun: { processMs: summarize([2100]), peakRssBytes: summarize([300 * 2 ** 20]) },
       }),
       subject('postgres', 30, 6000, {
         rerun: { ...costs(2500), server: { statements: 812, transactions: 75 } },
@@ -201,6 +202,9 @@ describe('incremental day', () => {
     expect(md).toContain('## Fixed per-run costs');
     expect(md).toContain('- loading the CLI: `strata --help` 250 ms (200 ms over `node -e 0`)');
     expect(md).toContain('| opening the project | 600 ms |');
+    expect(md).toContain(
+      '| `strata run --date D` where nothing changed | 2.10 s | the CLI process start to exit, as cron runs it (peak RSS 300 MiB) |',
+    );
     expect(md).toContain('40 tasks ran, 30 skipped; the child process 2.40 s start to exit');
     expect(md).toContain('| … outside any task | 700 ms |');
     expect(md).toContain('| … statements on the server | 812 |');

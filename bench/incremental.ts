@@ -67,6 +67,8 @@ export interface IncrementalResult {
   /** DuckDB reading the day's files (and every feed of the history) into typed tables. */
   bareDayMs?: Stat;
   bareAllMs?: Stat;
+  /** `node bin/strata.js run --date D` with nothing changed: the CLI process, start to exit. */
+  cliRerun?: { processMs: Stat; peakRssBytes: Stat };
   /** Opening the project (config, models) and the warehouse, timed apart in a process of its own. */
   open?: { projectMs: Stat; warehouseMs: Stat };
 }
@@ -386,8 +388,14 @@ export function renderFixedCosts(
       ]);
       items.push(['opening the warehouse', millis(inc.open.warehouseMs.median), 'createEngine']);
     }
+    if (inc.cliRerun)
+      items.push([
+        '`strata run --date D` where nothing changed',
+        millis(inc.cliRerun.processMs.median),
+        `the CLI process start to exit, as cron runs it (peak RSS ${bytes(inc.cliRerun.peakRssBytes.median)})`,
+      ]);
     items.push([
-      'run where nothing changed',
+      'run() where nothing changed',
       millis(rerun.ms.median),
       `run() wall (project and warehouse opened inside); ${ran} tasks ran, ${skipped} skipped${others.length > 0 ? `, ${others.join(', ')}` : ''}; the child process ${millis(rerun.processMs.median)} start to exit`,
     ]);

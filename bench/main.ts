@@ -70,6 +70,7 @@ import {
   throughputRatio,
   timeRatio,
 } from './report.ts';
+import { measureProcess } from './measure.ts';
 import { measureStartup } from './startup.ts';
 import { rate, type Stat, summarize } from './stats.ts';
 
@@ -238,11 +239,39 @@ interface EngineSamples {
   dayServer: ServerCounters[];
   rerunServer: ServerCounters[];
   open: StepOutcome<OpenResult>[];
+  /** `node bin/strata.js run --date D` once more, nothing changed: the whole CLI process. */
+  cliRerun: { processMs: number; peakRssBytes: number }[];
   /** The largest flat feed's source run alone over the range, on an empty warehouse. */
   alone: StepOutcome<RunResult>[];
   bare: StepOutcome<BareResult>[];
   inserts: StepOutcome<InsertsResult>[];
   copies: CopyResult[][];
+}
+
+const BIN = fileURLToPath(new URL('../bin/strata.js', import.meta.url));
+
+/** `node bin/strata.js run --date D` as a user runs it: the whole process, start to exit. */
+async function cliRun(
+  projectDir: string,
+  env: NodeJS.ProcessEnv,
+  date: string,
+): Promise<{ processMs: number; peakRssBytes: number; problem?: string }> {
+  const cliEnv = { ...env };
+  delete cliEnv.NODE_OPTIONS;
+  const measured = await measureProcess({
+    command: process.execPath,
+    args: [BIN, 'run', '--date', date, '--project', projectDir, '--format', 'json'],
+    env: cliEnv,
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
+  const { code, stderr } = measured.result;
+  return {
+    processMs: measured.processMs,
+    peakRssBytes: measured.peakRssBytes,
+    ...(code === 0
+      ? {}
+      : { problem: `exit ${String(code)}: ${stderr.trim().split('\n').slice(-1)[0] ?? ''}` }),
+  };
 }
 
 /** The project (and DuckDB warehouse) of one pack, scale, history and engine. */
@@ -308,6 +337,7 @@ async function benchEngine(
     dayServer: [],
     rerunServer: [],
     open: [],
+    cliRerun: [],
     alone: [],
     bare: [],
     inserts: [],
@@ -360,6 +390,13 @@ async function benchEngine(
       samples.day.push(day);
       samples.rerun.push(rerun);
       samples.open.push(open);
+      const cli = await cliRun(projectDir, env, dataset.incrementalDay);
+      log(
+        `${label} (${i + 1}/${args.runs}): strata run --date ${dataset.incrementalDay} (CLI, nothing changed): ${formatSeconds(cli.processMs)}, peak ${formatBytes(cli.peakRssBytes)}`,
+      );
+      if (cli.problem)
+        result.problems.push(`run ${i + 1}, strata run (CLI, nothing changed): ${cli.problem}`);
+      else samples.cliRerun.push(cli);
       if (dayServer) samples.dayServer.push(dayServer);
       if (rerunServer) samples.rerunServer.push(rerunServer);
       // The last repetition's warehouse (range + day) is the one the dashboards are served over.
@@ -912,6 +949,14 @@ function buildFigures(
     },
     day: runCosts(samples.day, samples.dayServer),
     ...(samples.rerun.length > 0 ? { rerun: runCosts(samples.rerun, samples.rerunServer) } : {}),
+    ...(samples.cliRerun.length > 0
+      ? {
+          cliRerun: {
+            processMs: stat(samples.cliRerun.map((c) => c.processMs)),
+            peakRssBytes: stat(samples.cliRerun.map((c) => c.peakRssBytes)),
+          },
+        }
+      : {}),
     ...(bareDay ? { bareDayMs: bareDay } : {}),
     ...(bareTotal ? { bareAllMs: bareTotal } : {}),
     ...(samples.open.length > 0

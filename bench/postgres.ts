@@ -96,9 +96,13 @@ export async function startThrowawayPostgres(): Promise<{
   } catch {
     message = { error: first };
   }
+  // The end of its stdin stops the server and removes its folder; a signal is the fallback (the
+  // package's exit hooks may end the process before the folder is removed).
   const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    if (child.exitCode === null) child.stdin.end();
+    const fallback = setTimeout(() => child.kill('SIGTERM'), 30_000);
     await exited;
+    clearTimeout(fallback);
   };
   if (!message.adminUrl) {
     await stop();
@@ -109,7 +113,7 @@ export async function startThrowawayPostgres(): Promise<{
 
 /** What the server counted for the bench database so far; compare two readings around a run. */
 export interface ServerCounters {
-  /** pg_stat_statements calls (undefined when the extension is not loaded). */
+  /** pg_stat_statements calls (the throwaway server only, which loads the extension). */
   statements?: number;
   /** xact_commit + xact_rollback of pg_stat_database. */
   transactions?: number;
@@ -125,6 +129,8 @@ export function serverCounters(target: PgTarget): ServerCounters {
   const counters: ServerCounters = {};
   const last = tx.stdout.trim().split('\n').pop();
   if (tx.ok && last) counters.transactions = Number(last);
+  // Statements only on the bench's own server: a given one is not altered (no extension created).
+  if (!target.throwaway) return counters;
   const ext = psql(target.adminUrl, [
     '-Atc',
     `CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = ${db}`,
