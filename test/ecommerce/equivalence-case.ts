@@ -59,7 +59,8 @@ export function loadingOrderDoesNotMatter(data: PackData): void {
     // (c) is the range warehouse after a full refresh: its checksums were taken just before.
     await range.run({ fullRefresh: true });
     refreshedSums = await range.checksums(MODEL_SCHEMAS);
-  });
+    // Three warehouses built day by day and by range: minutes on a busy machine.
+  }, 600_000);
 
   afterAll(async () => {
     await daily?.dispose();
