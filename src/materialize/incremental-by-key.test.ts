@@ -84,10 +84,10 @@ const PRIOR = { table: priorKeysRef({ schema: 'marts', name: 'daily' }), fullBui
 describe('{{ touched }} rendering', () => {
   it('is the touched SELECT over the context dates, parenthesised, wherever a model is rendered', () => {
     const sql = renderSelect(model(), { ...context, dates: {} });
-    expect(sql).toContain(`in (select sale_date from (
+    expect(sql).toContain(`in (select sale_date from (SELECT DISTINCT "sale_date" FROM (
 select order_date as sale_date from "staging"."stg_orders"
 where load_date between DATE '0001-01-01' and DATE '9999-12-31'
-) as t)`);
+) AS strata_touched) as t)`);
   });
 
   it('takes three forms in a by-key run: the run’s touched keys, the body over the keys table, the whole body', () => {
@@ -96,7 +96,9 @@ where load_date between DATE '0001-01-01' and DATE '9999-12-31'
       `select order_date as sale_date from "staging"."stg_orders"\nwhere load_date between DATE '2025-03-04' and DATE '2025-03-04'`,
     );
     expect(selects.selectOverKeys).toContain('select sale_date from "strata_touched_keys" as t');
-    expect(selects.selectAll).toContain(`between DATE '0001-01-01' and DATE '9999-12-31'\n) as t`);
+    expect(selects.selectAll).toContain(
+      `between DATE '0001-01-01' and DATE '9999-12-31'\n) AS strata_touched) as t`,
+    );
   });
 });
 
@@ -154,7 +156,9 @@ where load_date between DATE '2025-03-04' and DATE '2025-03-04'
     const steps = render(f);
     expect(steps.some((s) => s.sql.includes('strata_touched_keys'))).toBe(false);
     const create = steps.find((s) => s.sql.startsWith('CREATE TABLE "marts"."daily__strata_new"'));
-    expect(create?.sql).toContain(`between DATE '0001-01-01' and DATE '9999-12-31'\n) as t`);
+    expect(create?.sql).toContain(
+      `between DATE '0001-01-01' and DATE '9999-12-31'\n) AS strata_touched) as t`,
+    );
     expect(steps.find((s) => s.kind === 'guard')?.sql).toContain(
       '"daily__strata_new" WHERE "sale_date" IS NULL',
     );

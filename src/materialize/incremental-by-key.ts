@@ -2,7 +2,13 @@ import type { Dialect, TableRef } from '../engine/types.ts';
 import type { ModelNode } from '../models/types.ts';
 import { keyJoin, nullKeyGuard } from './key-guards.ts';
 import { type ByKeyInput, type MaterializationPlan, type RenderInput, type Step, stagedRef } from './plan.ts';
-import { type SelectContext, renderSelect, renderTouched, subquery } from './render-select.ts';
+import {
+  type SelectContext,
+  renderSelect,
+  renderTouched,
+  subquery,
+  touchedRelation,
+} from './render-select.ts';
 import { assertHasColumns } from './schema-change.ts';
 import { buildAsideAndSwap } from './table.ts';
 
@@ -37,7 +43,7 @@ export function byKeySelects(model: ModelNode, context: SelectContext): Omit<ByK
       ...context,
       touched: context.dialect.quoteIdentifier(TOUCHED_KEYS),
     }),
-    selectAll: renderSelect(model, { ...context, touched: `(\n${renderTouched(model, everyDate)}\n)` }),
+    selectAll: renderSelect(model, { ...context, touched: touchedRelation(model, everyDate) }),
   };
 }
 

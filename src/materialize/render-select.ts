@@ -18,16 +18,25 @@ export interface SelectContext {
   dates: DateWindow;
   /**
    * What `{{ touched }}` renders as (incremental by key): a relation of the touched keys. Unset, it
-   * is the model's touched SELECT over `dates`, parenthesised (checks, docs, lineage, describing
-   * the columns).
+   * is the distinct keys of the model's touched SELECT over `dates` (checks, docs, lineage,
+   * describing the columns).
    */
   touched?: string;
 }
 
 /** Renders a model's body to a plain SELECT that can be nested as a subquery. */
 export function renderSelect(model: ModelNode, context: SelectContext): string {
-  const touched = context.touched ?? (model.touched ? `(\n${renderTouched(model, context)}\n)` : undefined);
+  const touched = context.touched ?? (model.touched ? touchedRelation(model, context) : undefined);
   return renderSegments(model.segments, { ...context, touched }, model.target);
+}
+
+/**
+ * `{{ touched }}` as the touched SELECT over the context's dates: its distinct keys, the same
+ * relation the temporary table of keys is in an incremental run.
+ */
+export function touchedRelation(model: ModelNode, context: SelectContext): string {
+  const keys = model.config.uniqueKey.map((k) => context.dialect.quoteIdentifier(k)).join(', ');
+  return `(SELECT DISTINCT ${keys} FROM (\n${renderTouched(model, context)}\n) AS strata_touched)`;
 }
 
 /** An incremental-by-key model's touched SELECT over the context's dates (empty for other models). */

@@ -185,7 +185,7 @@ describe('loadProject on a broken project', () => {
         line: 3,
         field: 'uniqe_key',
         hint:
-          'Known keys: materialized, schema, description, unique_key, load_date_column, tracked_columns, ' +
+          'Known keys: materialized, schema, description, unique_key, load_date_column, touched, tracked_columns, ' +
           'valid_from_column, surrogate_key, partition_by, distribution_column, columns, checks, tags, retries, timeout_seconds.',
       },
       {

@@ -59,7 +59,8 @@ export function loadingOrderDoesNotMatter(data: PackData): void {
     // (c) is the range warehouse after a full refresh: its checksums were taken just before.
     await range.run({ fullRefresh: true });
     refreshedSums = await range.checksums(MODEL_SCHEMAS);
-  });
+    // Three warehouses built day by day and by range: minutes on a busy machine.
+  }, 600_000);
 
   afterAll(async () => {
     await daily?.dispose();
@@ -127,27 +128,40 @@ async function changeDay(project: PackProject, dates: readonly string[], index: 
   const earlier = dates[Math.max(0, index - 2)] as string;
   const dropThird = <T>(items: readonly T[]) => items.filter((_, i) => i % 3 !== 1);
 
+  // Worked on line by line (a record a line, as generated): damaged records and a byte-order mark
+  // stay as they are. Order records are changed, not dropped: fact_orders, an upsert, keeps an
+  // order whose records vanish (the dropped records are the store sales, events and customers).
   const ordersPath = project.feedFile('orders', `${day}.json`);
-  const orders = JSON.parse(await readFile(ordersPath, 'utf8')) as Record<string, unknown>[];
-  const firstDay = JSON.parse(
-    await readFile(project.feedFile('orders', `${dates[0] as string}.json`), 'utf8'),
-  ) as Record<string, unknown>[];
-  const template = orders[0] as Record<string, unknown>;
-  const late = (id: string, customer: unknown) => ({
-    ...template,
-    order_id: id,
-    customer_id: customer,
-    status: 'completed',
-    placed_at: `${earlier}T09:15:00Z`,
-    updated_at: `${day}T08:00:00Z`,
-  });
-  // Order records are changed, not dropped: fact_orders, an upsert, keeps an order whose records
-  // vanish (the dropped records are the store sales, events and customers below).
-  const changed = orders.map((o, i) =>
-    i % 3 === 1 ? { ...o, status: 'cancelled', updated_at: `${day}T23:00:00Z` } : o,
+  const orderLines = (await readFile(ordersPath, 'utf8')).trimEnd().split('\n');
+  const firstDay = (await readFile(project.feedFile('orders', `${dates[0] as string}.json`), 'utf8')).split(
+    '\n',
   );
-  const kept = [...changed, late('O9900000001', firstDay[0]?.customer_id), late('O9900000002', 'C99999990')];
-  await writeFile(ordersPath, `[\n${kept.map((o) => JSON.stringify(o)).join(',\n')}\n]\n`);
+  const template = parsedRecord(orderLines);
+  const buyer = parsedRecord(firstDay).customer_id;
+  const late = (id: string, customer: unknown) =>
+    JSON.stringify({
+      ...template,
+      order_id: id,
+      customer_id: customer,
+      status: 'completed',
+      placed_at: `${earlier}T09:15:00Z`,
+      updated_at: `${day}T08:00:00Z`,
+    });
+  const changed = orderLines
+    .slice(0, -1)
+    .map((line, i) =>
+      i % 3 === 1 && line.startsWith('{')
+        ? line
+            .replace(/"status":"[a-z]+"/, '"status":"cancelled"')
+            .replace(/"updated_at":"[^"]*"/, `"updated_at":"${day}T23:00:00Z"`)
+        : line,
+    );
+  const last = changed.length - 1;
+  changed[last] = `${(changed[last] ?? '').replace(/,$/, '')},`;
+  await writeFile(
+    ordersPath,
+    [...changed, `${late('O9900000001', buyer)},`, late('O9900000002', 'C99999990'), ']'].join('\n') + '\n',
+  );
 
   const salesPath = project.feedFile('sales', `${day}.csv.gz`);
   const [salesHeader, ...sales] = gunzipSync(await readFile(salesPath))
@@ -167,10 +181,21 @@ async function changeDay(project: PackProject, dates: readonly string[], index: 
   const snapshot = (await readFile(project.feedFile('customers', `${dates[0] as string}.ndjson`), 'utf8'))
     .split('\n')
     .filter(Boolean);
-  const buyer = String(firstDay[0]?.customer_id);
-  const record = snapshot
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .find((c) => c.customer_id === buyer);
+  const record = parsedRecord(snapshot.filter((line) => line.includes(`"customer_id":"${String(buyer)}"`)));
   const moved = { ...record, city: 'Springfield', updated_at: `${day}T12:00:00Z` };
   await writeFile(customersPath, [...dropThird(customers), JSON.stringify(moved)].join('\n') + '\n');
+}
+
+/** The first line of `lines` that parses as a JSON record (a trailing comma dropped). */
+function parsedRecord(lines: readonly string[]): Record<string, unknown> {
+  for (const line of lines) {
+    try {
+      const value: unknown = JSON.parse(line.replace(/,\s*$/, ''));
+      if (value && typeof value === 'object' && !Array.isArray(value))
+        return value as Record<string, unknown>;
+    } catch {
+      // a damaged record, the array's brackets or a byte-order mark: the next line
+    }
+  }
+  throw new Error('no record parses');
 }

@@ -6,7 +6,8 @@ description: >
   month k, the share of the cohort that bought again in that month. Month 0 is the cohort month
   itself (100%). A run recomputes the cohorts of the customers whose sales its dates touched (orders
   with a record in them, by the record's load date, and the store sales loaded): each customer's
-  cohort with and without those sales, so a customer whose first purchase moves changes both.
+  cohort, and for one with such a sale before their first other purchase the cohort of that
+  purchase too (a customer whose first purchase moves changes both cohorts).
 touched: |
   with orders_in as (
     select distinct order_id from {{ ref('stg_orders') }}
@@ -24,17 +25,24 @@ touched: |
     select customer_id from orders_touched union select customer_id from store_touched
   ),
   their_sales as (
-    select l.customer_id, l.sale_date,
+    select l.customer_id, l.sale_date, l.counts_as_sale,
       l.sale_id in (select order_id from orders_touched union all select transaction_id from store_touched) as touched
     from {{ ref('sales_lines') }} as l
-    where l.counts_as_sale and l.customer_id <> 'UNKNOWN'
-      and l.customer_id in (select customer_id from customers)
+    where l.customer_id <> 'UNKNOWN' and l.customer_id in (select customer_id from customers)
+  ),
+  firsts as (
+    select
+      min(case when counts_as_sale then sale_date end) as first_purchase,
+      min(case when touched then sale_date end) as first_touched,
+      min(case when counts_as_sale and not touched then sale_date end) as first_untouched
+    from their_sales
+    group by customer_id
   )
   select distinct cast(date_trunc('month', d) as date) as cohort_month
   from (
-    select min(sale_date) as d from their_sales group by customer_id
-    union select min(case when not touched then sale_date end) from their_sales group by customer_id
-  ) as firsts
+    select first_purchase as d from firsts
+    union select first_untouched from firsts where first_touched < first_untouched
+  ) as cohorts
 columns:
   cohort_month: First day of the month of the first purchase.
   months_since_first: k, 0 for the cohort month.

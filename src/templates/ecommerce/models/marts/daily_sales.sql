@@ -7,9 +7,9 @@ description: >
   by the day they were placed. A customer is new on the day of their first counted purchase in any
   channel, returning on every later day they buy. A run recomputes the days its dates touched: the
   days of the orders with a record in them (by the record's load date: an order updated today is
-  recounted on the day it was placed) and of the store sales loaded, and for the customers of those
-  sales the day of their first purchase, with and without them (a first purchase that moves changes
-  two days).
+  recounted on the day it was placed) and of the store sales loaded, and for a customer with such a
+  sale before their first other purchase, the day of that purchase (their first purchase may have
+  moved from it or to it).
 touched: |
   with orders_in as (
     select distinct order_id from {{ ref('stg_orders') }}
@@ -27,17 +27,22 @@ touched: |
     select customer_id from orders_touched union select customer_id from store_touched
   ),
   their_sales as (
-    select l.customer_id, l.sale_id, l.sale_date,
+    select l.customer_id, l.sale_date, l.counts_as_sale,
       l.sale_id in (select order_id from orders_touched union all select transaction_id from store_touched) as touched
     from {{ ref('sales_lines') }} as l
-    where l.counts_as_sale
-      and (l.customer_id in (select customer_id from customers)
-        or (l.customer_id is null and exists (select 1 from customers where customer_id is null)))
+    where l.customer_id in (select customer_id from customers)
+      or (l.customer_id is null and exists (select 1 from customers where customer_id is null))
+  ),
+  firsts as (
+    select
+      min(case when touched then sale_date end) as first_touched,
+      min(case when counts_as_sale and not touched then sale_date end) as first_untouched
+    from their_sales
+    group by customer_id
   )
   select order_date as sale_date from orders_touched
   union select sale_date from store_touched
-  union select min(sale_date) from their_sales group by customer_id
-  union select min(case when not touched then sale_date end) from their_sales group by customer_id
+  union select first_untouched from firsts where first_touched < first_untouched
 columns:
   sale_date: The day.
   orders: Counted online orders + store transactions.

@@ -5,8 +5,8 @@ description: >
   Sales per calendar month, by the same definitions as daily_sales (customers and new customers
   are distinct within the month, not sums of days). A run recomputes the months its dates touched,
   as daily_sales does its days: the months of the orders with a record in its dates and of the
-  store sales it loaded, and for their customers the month of their first purchase, with and
-  without them.
+  store sales it loaded, and for a customer with such a sale before their first other purchase,
+  the month of that purchase.
 touched: |
   with orders_in as (
     select distinct order_id from {{ ref('stg_orders') }}
@@ -24,19 +24,24 @@ touched: |
     select customer_id from orders_touched union select customer_id from store_touched
   ),
   their_sales as (
-    select l.customer_id, l.sale_id, l.sale_date,
+    select l.customer_id, l.sale_date, l.counts_as_sale,
       l.sale_id in (select order_id from orders_touched union all select transaction_id from store_touched) as touched
     from {{ ref('sales_lines') }} as l
-    where l.counts_as_sale
-      and (l.customer_id in (select customer_id from customers)
-        or (l.customer_id is null and exists (select 1 from customers where customer_id is null)))
+    where l.customer_id in (select customer_id from customers)
+      or (l.customer_id is null and exists (select 1 from customers where customer_id is null))
+  ),
+  firsts as (
+    select
+      min(case when touched then sale_date end) as first_touched,
+      min(case when counts_as_sale and not touched then sale_date end) as first_untouched
+    from their_sales
+    group by customer_id
   )
   select distinct cast(date_trunc('month', d) as date) as month_start
   from (
     select order_date as d from orders_touched
     union select sale_date from store_touched
-    union select min(sale_date) from their_sales group by customer_id
-    union select min(case when not touched then sale_date end) from their_sales group by customer_id
+    union select first_untouched from firsts where first_touched < first_untouched
   ) as days
 columns:
   month_start: First day of the month.
