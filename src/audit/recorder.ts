@@ -17,9 +17,20 @@ function attemptIdentity(task: TaskAttemptRecord): SqlValue[] {
   ];
 }
 
-/** Creates the audit schema and applies the migrations this warehouse has not seen yet. */
+/**
+ * Creates the audit schema and applies the migrations this warehouse has not seen yet. Every
+ * command that opens a warehouse asks, so an up-to-date one is answered by one query: the newest
+ * version applied (a warehouse without the table fails that query and is set up below).
+ */
 export async function ensureAuditSchema(engine: Engine): Promise<void> {
   const d = engine.dialect;
+  const migrations = auditMigrations(d);
+  const latest = Math.max(...migrations.map((m) => m.version));
+  const applied = await engine
+    .query('SELECT max(version) AS version FROM audit.schema_migrations')
+    .then(({ rows }) => Number(rows[0]?.version ?? 0))
+    .catch(() => 0);
+  if (applied >= latest) return;
   await engine.withSession(async (session) => {
     await session.execute(`CREATE SCHEMA IF NOT EXISTS ${AUDIT_SCHEMA}`);
     await session.execute(
@@ -27,7 +38,7 @@ export async function ensureAuditSchema(engine: Engine): Promise<void> {
     );
     const { rows } = await session.query('SELECT version FROM audit.schema_migrations');
     const applied = new Set(rows.map((r) => Number(r.version)));
-    for (const migration of auditMigrations(d)) {
+    for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       await session.transaction(async (tx) => {
         for (const statement of migration.statements) await tx.execute(statement);

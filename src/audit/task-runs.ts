@@ -24,6 +24,9 @@ export interface LatestTaskRun {
   runId: string;
 }
 
+/** Attempts other than a skip because nothing changed (whose table is as an earlier attempt left it). */
+const SAID_SOMETHING = "(error_code IS NULL OR error_code <> 'TASK_UNCHANGED')";
+
 /** Every attempt of a run's tasks, in the order they started. */
 export async function taskAttempts(db: AuditReader, runId: string): Promise<TaskAttempt[]> {
   const text = db.dialect.type('text');
@@ -49,13 +52,17 @@ export async function taskAttempts(db: AuditReader, runId: string): Promise<Task
   }));
 }
 
-/** Each task's newest attempt in any run (the latest start, then the highest attempt). */
+/**
+ * Each task's newest attempt in any run (the latest start, then the highest attempt). A task
+ * skipped because nothing it reads changed (TASK_UNCHANGED) left its table as an earlier attempt
+ * made it: that attempt is the newest that says something.
+ */
 export async function latestTaskRuns(db: AuditReader): Promise<LatestTaskRun[]> {
   const { rows } = await db.query(
     `SELECT task_id, status, run_id FROM (
        SELECT task_id, status, run_id,
               row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, attempt DESC) AS newest
-       FROM audit.task_runs) AS ranked
+       FROM audit.task_runs WHERE ${SAID_SOMETHING}) AS ranked
      WHERE newest = 1`,
   );
   return rows.map((r) => ({ taskId: String(r.task_id), status: String(r.status), runId: String(r.run_id) }));
@@ -85,13 +92,13 @@ export interface LatestTaskDetail extends LatestTaskRun {
   errorCode: string | null;
 }
 
-/** Each task's newest attempt in any run, with its rows and duration, by task id. */
+/** Each task's newest attempt in any run (not a skipped-unchanged one), with its rows and duration, by task id. */
 export async function latestTaskDetails(db: AuditReader): Promise<LatestTaskDetail[]> {
   const text = db.dialect.type('text');
   const { rows } = await db.query(
     `SELECT task_id, task_kind, target, status, run_id, CAST(started_at AS ${text}) AS started_at, duration_ms, rows_out, error_code
      FROM (SELECT t.*, row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, attempt DESC) AS newest
-           FROM audit.task_runs AS t) AS ranked
+           FROM audit.task_runs AS t WHERE ${SAID_SOMETHING}) AS ranked
      WHERE newest = 1 ORDER BY task_id`,
   );
   return rows.map((r) => ({

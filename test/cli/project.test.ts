@@ -59,7 +59,10 @@ describe('a starter project driven from the command line', () => {
       .map((line) => JSON.parse(line) as { type: string; runId: string });
     expect(events[0]?.type).toBe('run_started');
     expect(events.at(-1)?.type).toBe('run_finished');
-    expect(events.filter((e) => e.type === 'task_succeeded')).toHaveLength(9);
+    // the second run of the same files: every task is skipped, its inputs unchanged
+    const skipped = events.filter((e) => e.type === 'task_skipped') as unknown as { reason: string }[];
+    expect(skipped).toHaveLength(9);
+    expect(skipped.every((e) => e.reason.startsWith('unchanged: inputs unchanged since run'))).toBe(true);
     const summary = JSON.parse(second.stdout) as { runId: string; status: string; startedAt: string };
     expect(summary.status).toBe('success');
     expect(summary.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -87,6 +90,15 @@ describe('a starter project driven from the command line', () => {
     const { run, tasks } = JSON.parse(detail.stdout) as { run: { runId: string }; tasks: { task: string }[] };
     expect(run.runId).toBe(list[0]?.runId);
     expect(tasks.map((t) => t.task).sort()).toContain('dim_customer');
+    // the newest run found nothing changed: every task is shown skipped, with why
+    const attempts = tasks as unknown as { status: string; errorCode: string | null }[];
+    expect(new Set(attempts.map((t) => `${t.status} ${t.errorCode}`))).toEqual(
+      new Set(['skipped TASK_UNCHANGED']),
+    );
+    const text = await strata(['--project', project, 'runs', '--run', list[0]?.runId ?? '']);
+    expect(text.stdout).toMatch(
+      /^dim_customer +scd2 +1 +skipped .*TASK_UNCHANGED unchanged: inputs unchanged since run r\S+$/m,
+    );
   });
 
   it('query --format json returns numbers as numbers', async () => {

@@ -1,10 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initProject } from '../../src/api/init.ts';
 import { run } from '../../src/api/run.ts';
 import { TestProject, checksums, csv, model, testEnvironment } from '../helpers/project.ts';
+
+const MODELS = [
+  'models/staging/stg_events.sql',
+  'models/warehouse/fact_events.sql',
+  'models/warehouse/account_totals.sql',
+  'models/warehouse/dim_account.sql',
+  'models/warehouse/dim_account_daily.sql',
+  'models/marts/daily_value.sql',
+];
 
 describe('running the same dates again gives the same warehouse', () => {
   let project: TestProject;
@@ -64,9 +73,32 @@ describe('running the same dates again gives the same warehouse', () => {
 
   afterAll(() => project?.dispose());
 
+  /**
+   * Every model's SQL gains a comment: its definition changes, not what it builds, so the next run
+   * builds every model again instead of skipping it as unchanged (what is tested here is that a
+   * rebuild of the same dates gives the same warehouse).
+   */
+  let revision = 0;
+  async function touchModels(): Promise<void> {
+    revision += 1;
+    const files = await Promise.all(
+      MODELS.map(async (path) => [
+        path,
+        `${await readFile(join(project.dir, path), 'utf8')}-- revision ${revision}\n`,
+      ]),
+    );
+    await project.write(Object.fromEntries(files));
+  }
+
   it('--date D twice: identical checksums for every table and view', async () => {
+    await touchModels();
     const first = await checksumsAfter(() => project.run({ date: '2025-03-03' }));
+    await touchModels();
     const second = await checksumsAfter(() => project.run({ date: '2025-03-03' }));
+    // and a third time without a change: every task is skipped, nothing moves
+    const third = await project.run({ date: '2025-03-03' });
+    expect(third.summary.tasks.every((t) => t.error?.code === 'TASK_UNCHANGED')).toBe(true);
+    expect(await project.checksums()).toEqual(first);
     expect(Object.keys(first).sort()).toEqual([
       'marts.daily_value',
       'raw.accounts',
@@ -84,7 +116,8 @@ describe('running the same dates again gives the same warehouse', () => {
     const before = await project.checksums();
     // dim_account_daily snapshots "the run date" without a load-date column: it cannot replay the
     // past (SCD2_OUT_OF_ORDER), so the earlier date is rerun for everything else; the seeds' files
-    // did not change (skipped-unchanged), but what reads them was last built for a later date
+    // did not change (skipped-unchanged), the models are built again (their SQL gained a comment)
+    await touchModels();
     const earlier = await project.run({ date: '2025-03-02', select: ['events+', '+dim_account'] });
     expect(earlier.summary.tasks.map((t) => `${t.task}:${t.status}`).sort()).toEqual([
       'account_totals:success',
@@ -96,7 +129,9 @@ describe('running the same dates again gives the same warehouse', () => {
       'stg_events:success',
     ]);
     expect(await project.checksums()).toEqual(before);
+    await touchModels();
     expect((await project.run({ from: '2025-03-01', to: '2025-03-03' })).exitCode).toBe(0);
+    await touchModels();
     expect((await project.run({ date: '2025-03-03' })).exitCode).toBe(0);
     expect(await project.checksums()).toEqual(before);
   });
