@@ -12,6 +12,7 @@ import type { StartedRun } from './start-run.ts';
 import { buildHistory } from '../audit/task-runs.ts';
 import { definitionHashes } from './definition-hash.ts';
 import { RunCatalogue } from './run-catalogue.ts';
+import { discardTouchedKeys } from './touched-keys.ts';
 import { UnchangedInputs } from './unchanged-inputs.ts';
 import { type TaskSummary, summarise } from './task-summary.ts';
 
@@ -71,7 +72,13 @@ export async function executeRun(
       });
     },
     hooks: attempts.hooks,
-    unchanged: (task) => inputs.reason(byId.get(task.id) as PlannedTask),
+    unchanged: async (task) => {
+      const step = byId.get(task.id) as PlannedTask;
+      const reason = inputs.reason(step);
+      // Nothing it reads changed, so the keys captured for it before the run are owed nothing.
+      if (reason && step.kind === 'build') await discardTouchedKeys(engine, step.node);
+      return reason;
+    },
     ...(signal ? { signal } : {}),
   });
   const tasks = plan.tasks.map((task) =>

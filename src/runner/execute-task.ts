@@ -59,6 +59,9 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           signal,
           now: context.now,
           env: context.env,
+          ...(context.definitionChanged !== undefined
+            ? { definitionChanged: context.definitionChanged }
+            : {}),
         });
         return {
           rowsOut: result.staged,

@@ -56,6 +56,16 @@ export async function captureTouchedKeys(
   }
 }
 
+/**
+ * Drops the keys captured before the run for a model the run skips because nothing it reads
+ * changed: its table already holds what those keys would give, and the captured table must not
+ * outlive the run beside the target.
+ */
+export async function discardTouchedKeys(engine: Engine, node: ProjectNode): Promise<void> {
+  if (!isIncrementalByKey(node)) return;
+  await engine.execute(`DROP TABLE IF EXISTS ${engine.dialect.qualify(priorKeysRef(node.target))}`);
+}
+
 /** What an incremental-by-key model's task renders with: its selects and the keys captured before the run. */
 export async function byKeyInput(
   engine: Engine,

@@ -168,6 +168,20 @@ describe('incremental by key', () => {
     expect(await marts(project)).toEqual(rerun);
   });
 
+  it('a re-run of a day with nothing changed skips the model and leaves no captured keys beside it', async () => {
+    project = await create();
+    for (const date of DAYS.slice(0, 2)) await runOk(project, { date });
+    const before = await marts(project);
+    const { exitCode, summary } = await project.run({ date: DAYS[1] as string });
+    expect(exitCode).toBe(0);
+    expect(summary.tasks.find((t) => t.task === 'daily_orders')).toMatchObject({
+      status: 'skipped',
+      error: { code: 'TASK_UNCHANGED' },
+    });
+    expect(await priorTables(project)).toEqual([]);
+    expect(await marts(project)).toEqual(before);
+  });
+
   it('rebuilds the whole table when the keys cannot be read before the run (an upstream table reshaped)', async () => {
     project = await TestProject.create({
       'strata.config.ts': config(),
