@@ -73,7 +73,7 @@ describe('strata demo', () => {
   it('lists the tables per layer with their rows and the sources’ reconciliation', () => {
     expect(first.stdout).toMatch(/^LAYER +TABLE +MATERIALIZATION +ROWS$/m);
     expect(first.stdout).toMatch(/^staging +orders +source +[\d,]+$/m);
-    expect(first.stdout).toMatch(/^marts +monthly_sales +table +1$/m);
+    expect(first.stdout).toMatch(/^marts +monthly_sales +incremental +1$/m);
     expect(first.stdout).toMatch(/^SOURCE +FILES +RECEIVED +STAGED +QUARANTINED +DUPLICATES +RECONCILED$/m);
     expect(first.stdout).toMatch(/^orders +3 +[\d,]+ +[\d,]+ +[\d,]+ +[\d,]+ +yes$/m);
   });
