@@ -139,6 +139,8 @@ export interface BuildHistory {
   /** Its newest attempt's run, status and error code (a gate: did it pass last time?). */
   newestRunId: string | null;
   newestStatus: string | null;
+  /** The definition hash its newest attempt recorded (a gate: of its checks). */
+  newestHash: string | null;
   newestErrorCode: string | null;
 }
 
@@ -184,15 +186,15 @@ export async function buildHistory(
      changed AS (
        SELECT task_id, max(finished_at) AS at FROM builds WHERE data_changed IS NOT FALSE GROUP BY task_id),
      attempts AS (
-       SELECT task_id, run_id, status, error_code FROM (
-         SELECT task_id, run_id, status, error_code,
+       SELECT task_id, run_id, status, error_code, definition_hash FROM (
+         SELECT task_id, run_id, status, error_code, definition_hash,
                 row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, attempt DESC) AS n
          FROM audit.task_runs) AS a
        WHERE n = 1)
      SELECT a.task_id, newest.definition_hash, CAST(newest.started_at AS ${text}) AS newest_at,
             covering.run_id AS covering_run_id, CAST(covering.started_at AS ${text}) AS covering_at,
             latest_same.run_id AS same_run_id, CAST(latest_same.started_at AS ${text}) AS same_at,
-            CAST(changed.at AS ${text}) AS changed_at, a.run_id, a.status, a.error_code
+            CAST(changed.at AS ${text}) AS changed_at, a.run_id, a.status, a.error_code, a.definition_hash AS newest_hash
      FROM attempts AS a
      LEFT JOIN newest ON newest.task_id = a.task_id
      LEFT JOIN covering ON covering.task_id = a.task_id
@@ -214,6 +216,7 @@ export async function buildHistory(
         changedAt: utcIso(r.changed_at),
         newestRunId: nullableString(r.run_id),
         newestStatus: nullableString(r.status),
+        newestHash: nullableString(r.newest_hash),
         newestErrorCode: nullableString(r.error_code),
       },
     ]),

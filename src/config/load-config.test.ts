@@ -228,6 +228,15 @@ describe('loadConfig', () => {
     expect(loaded.config).toEqual({ ...DEFAULTS, defaultSchema: 'marts' });
   });
 
+  it('loads a JavaScript config that imports strata without node_modules, and reads a changed file again', async () => {
+    const config = (name: string) =>
+      `import { defineConfig } from 'strata';\nexport default defineConfig({ name: '${name}' });\n`;
+    const dir = await project({ 'package.json': PACKAGE, 'strata.config.mjs': config('first') });
+    expect((await loadConfig(dir)).config.name).toBe('first');
+    await writeFile(join(dir, 'strata.config.mjs'), config('second'));
+    expect((await loadConfig(dir)).config.name).toBe('second');
+  });
+
   it('prefers strata.config.ts when several config files exist', async () => {
     const dir = await project({
       'package.json': PACKAGE,

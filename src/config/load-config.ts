@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { register } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,18 +47,23 @@ export async function loadConfig(projectDir: string): Promise<LoadedConfig> {
   return { root, configFile, config: validateConfig(raw, name) };
 }
 
+/** Loads of a plain config so far: each gets a URL of its own, so a changed file is read again. */
+let plainLoads = 0;
+
+/**
+ * A JavaScript config (`.js`, `.mjs`) is imported as it is, without tsx (whose loader costs a
+ * start-up its compiler is not needed for); strata's resolution hook is registered only when it
+ * imports 'strata'. A TypeScript config is compiled by tsx.
+ */
 async function importConfig(configFile: string): Promise<unknown> {
-  registerStrataResolution();
+  const plain = /\.m?js$/.test(configFile);
+  if (!plain || importsStrata(await readFile(configFile, 'utf8').catch(() => ''))) registerStrataResolution();
   try {
-    // tsx is loaded here, for a project's config only: commands that load none never start it.
-    const { tsImport } = await import('tsx/esm/api');
-    const module = (await tsImport(pathToFileURL(configFile).href, {
-      parentURL: import.meta.url,
-      // The project's own tsconfig (if any), never the one of the folder strata was started from.
-      tsconfig: existsSync(join(dirname(configFile), 'tsconfig.json'))
-        ? join(dirname(configFile), 'tsconfig.json')
-        : false,
-    })) as { default?: unknown };
+    const module = (
+      plain
+        ? await import(`${pathToFileURL(configFile).href}?load=${++plainLoads}`)
+        : await importTypeScript(configFile)
+    ) as { default?: unknown };
     // A CommonJS project's config arrives wrapped once more by the interop: unwrap it.
     const value = module.default as { default?: unknown; __esModule?: boolean } | undefined;
     return value &&
@@ -74,6 +80,23 @@ async function importConfig(configFile: string): Promise<unknown> {
       hint: 'The file must be valid TypeScript ending in `export default defineConfig({...})`; a project without strata in node_modules needs "type": "module" in its package.json.',
     });
   }
+}
+
+async function importTypeScript(configFile: string): Promise<unknown> {
+  // tsx is loaded here, for a project's config only: commands that load none never start it.
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(pathToFileURL(configFile).href, {
+    parentURL: import.meta.url,
+    // The project's own tsconfig (if any), never the one of the folder strata was started from.
+    tsconfig: existsSync(join(dirname(configFile), 'tsconfig.json'))
+      ? join(dirname(configFile), 'tsconfig.json')
+      : false,
+  });
+}
+
+/** Does a JavaScript config import 'strata' (statically, dynamically or by require)? */
+function importsStrata(text: string): boolean {
+  return /(?:from|import|require)\s*\(?\s*['"]strata(?:\/[^'"]*)?['"]/.test(text);
 }
 
 /** Validates the whole config and reports every invalid key at once. */

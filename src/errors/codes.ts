@@ -61,7 +61,8 @@ export const diagnosticCodes = {
   BACKFILL_RANGE_TOO_LONG: 'A backfill range spans more days than strata runs at once.',
   TASK_TIMEOUT: 'A task ran longer than its timeout.',
   TASK_UPSTREAM_FAILED: 'A task was skipped because something it depends on failed.',
-  TASK_UNCHANGED: 'A task was skipped because its inputs did not change since a build that covered the dates.',
+  TASK_UNCHANGED:
+    'A task was skipped because its inputs did not change since a build that covered the dates.',
   SCHEMA_CHANGED: 'An incremental model now selects different columns than its table has.',
   DUPLICATE_KEY: "A model's rows are not unique on its unique_key.",
   NULL_KEY: 'A model has rows whose unique_key is null.',

@@ -49,7 +49,7 @@ export function attemptHooks(
       materialization: taskMaterialization(plannedTask(task)),
       attempt,
       startedAt: attemptStarts.get(`${task.id}#${attempt}`) ?? now(),
-      ...(kind === 'build' ? { definitionHash: inputs.hashOf(node) } : {}),
+      definitionHash: inputs.taskHash(plannedTask(task)),
     };
   };
 

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { CheckDefinition } from '../checks/types.ts';
 import type { ProjectNode } from '../models/types.ts';
 import { STRATA_VERSION } from '../version.ts';
 
@@ -23,6 +24,13 @@ export async function definitionHash(node: ProjectNode): Promise<string> {
       hash.update(await readFile(node.path).catch(() => randomUUID()));
       break;
   }
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** What a gate runs, as a hash: its checks as collected (a check added or changed runs it again). */
+export function gateHash(checks: readonly CheckDefinition[]): string {
+  const hash = createHash('sha256').update(`strata ${STRATA_VERSION}\nchecks\n`);
+  hash.update(JSON.stringify(checks.map(({ file: _file, ...check }) => check)));
   return hash.digest('hex').slice(0, 32);
 }
 

@@ -10,7 +10,7 @@ import { runGate } from './run-gate.ts';
 import { type ScheduledTask, runDag } from './scheduler.ts';
 import type { StartedRun } from './start-run.ts';
 import { buildHistory } from '../audit/task-runs.ts';
-import { definitionHashes } from './definition-hash.ts';
+import { definitionHashes, gateHash } from './definition-hash.ts';
 import { RunCatalogue } from './run-catalogue.ts';
 import { discardTouchedKeys } from './touched-keys.ts';
 import { UnchangedInputs } from './unchanged-inputs.ts';
@@ -100,12 +100,14 @@ async function unchangedInputs(
   catalogue: RunCatalogue,
 ): Promise<UnchangedInputs> {
   const { engine, project } = context;
-  const [hashes, history, tables] = await Promise.all([
+  const [nodeHashes, history, tables] = await Promise.all([
     definitionHashes(plan.tasks.map((task) => task.node)),
     buildHistory(engine, plan.window),
     catalogue.tables(),
   ]);
   const existing = new Set(tables.map((t) => `${t.schema}.${t.name}`.toLowerCase()));
+  const hashes = new Map(nodeHashes);
+  for (const task of plan.tasks) if (task.kind === 'checks') hashes.set(task.id, gateHash(task.checks));
   return new UnchangedInputs({
     graph: project.graph,
     fullRefresh: plan.fullRefresh,

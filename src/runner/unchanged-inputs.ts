@@ -17,7 +17,7 @@ export function foundUnchanged(taskId: string): StrataError {
 export interface UnchangedInputsFacts {
   graph: Graph;
   fullRefresh: boolean;
-  /** The definition hash of every node of the run. */
+  /** The definition hash of every node of the run, and of every gate (by its task id). */
   hashes: ReadonlyMap<string, string>;
   /** Each task's build history for the run's dates (audit/task-runs.ts `buildHistory`). */
   history: ReadonlyMap<string, BuildHistory>;
@@ -31,7 +31,7 @@ export interface UnchangedInputsFacts {
  * definition hash is the one of its newest successful build, a successful build with that hash
  * covered the run's dates (any, for a node whose data does not depend on them: `dependsOnDates`), and no upstream node changed its data since (in this run, or in runs
  * after that build). A gate is skipped when its node and everything its checks read did not
- * change in this run, and it passed the last time it ran. Sources always run: only they can tell
+ * change in this run, its checks are the ones it ran last time, and it passed then. Sources always run: only they can tell
  * whether a file arrived (they return `RowCounts.unchanged` when none did).
  */
 export class UnchangedInputs {
@@ -54,6 +54,11 @@ export class UnchangedInputs {
   /** The definition hash of a node of the run. */
   hashOf(node: ProjectNode): string | undefined {
     return this.facts.hashes.get(node.name);
+  }
+
+  /** The definition hash of a task: its node's, or a gate's checks'. */
+  taskHash(task: PlannedTask): string | undefined {
+    return this.facts.hashes.get(task.id);
   }
 
   /** Did the definition change since the node's newest successful build (or was it never built)? */
@@ -109,7 +114,9 @@ export class UnchangedInputs {
     const passed =
       history?.newestStatus === 'success' ||
       (history?.newestStatus === 'skipped' && history.newestErrorCode === 'TASK_UNCHANGED');
-    if (!passed || this.changed.get(node.name) !== false) return undefined;
+    // A check added, removed or changed since runs the gate again.
+    const sameChecks = history?.newestHash === this.facts.hashes.get(gate.id);
+    if (!passed || !sameChecks || this.changed.get(node.name) !== false) return undefined;
     const reads = gate.checks
       .flatMap((check) => check.reads)
       .map((table) => this.facts.graph.tables.get(table)?.node ?? table);

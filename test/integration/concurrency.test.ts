@@ -67,7 +67,12 @@ describe('one warehouse, one run at a time', () => {
     expect(refusal).toMatchObject({ code: 'RUN_LOCKED' });
     const { exitCode, summary } = await first;
     expect(exitCode).toBe(0);
-    expect(summary.tasks.every((t) => t.status === 'success')).toBe(true);
+    // numbers and totals were built before and did not change: skipped-unchanged
+    expect(summary.tasks.map((t) => [t.task, t.status, t.error?.code ?? null])).toEqual([
+      ['numbers', 'skipped', 'TASK_UNCHANGED'],
+      ['busy', 'success', null],
+      ['totals', 'skipped', 'TASK_UNCHANGED'],
+    ]);
     expect(order).toEqual(['second refused', 'first finished']);
     // the refused run left no trace; the lock is free again
     const runs = await project.query(`select status from audit.pipeline_runs order by started_at`);

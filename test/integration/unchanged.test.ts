@@ -123,6 +123,23 @@ describe('tasks whose inputs did not change are skipped-unchanged', () => {
     ]);
   });
 
+  it('a gate runs again when its checks change, though its node is unchanged', async () => {
+    const config = (column: string) =>
+      `import { defineConfig } from 'strata';\n\nexport default defineConfig(${JSON.stringify({
+        engine: { type: 'duckdb', path: 'warehouse.duckdb' },
+        checks: { totals: [{ not_null: column }] },
+      })});\n`;
+    project = await TestProject.create(files(), { config: config('account') });
+    expect((await project.run({ date: '2025-03-01' })).exitCode).toBe(0);
+    const same = await project.run({ date: '2025-03-01' });
+    expect(statuses(same)).toContain('totals:checks:skipped:TASK_UNCHANGED');
+    await project.write({ 'strata.config.ts': config('total') });
+    const changed = await project.run({ date: '2025-03-01' });
+    expect(statuses(changed)).toEqual(
+      expect.arrayContaining(['totals:skipped:TASK_UNCHANGED', 'totals:checks:success']),
+    );
+  });
+
   it('a failed model is not skipped next time: its dates were not covered; --resume does not rerun what was unchanged', async () => {
     project = await TestProject.create(files(), { run: { retries: 0 } });
     expect((await project.run({ date: '2025-03-01' })).exitCode).toBe(0);
