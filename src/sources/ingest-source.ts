@@ -94,8 +94,12 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   const { engine, session, node, signal } = context;
   const { config } = node;
   const d = engine.dialect;
-  await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.raw.schema)}`);
-  await session.execute(createRawTable(d, node.raw));
+  // DDL takes the catalog's lock even when there is nothing to create, and waits for the other
+  // tasks' transactions to let go of it: asked only when the raw table is not there yet.
+  if (!(await engine.listTables(node.raw.schema)).some((t) => t.name === node.raw.name)) {
+    await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.raw.schema)}`);
+    await session.execute(createRawTable(d, node.raw));
+  }
 
   const clock = phaseClock();
   let fetched: { pages: number; records: number; retries: number } | undefined;
@@ -200,7 +204,7 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   // reading it run and simply see no rows.
   if (stageAll.length > 0 || !built) {
     signal.throwIfAborted();
-    await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
+    if (!built) await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
     const csvDialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));
     const contractSql = compileContract(config.contract as Contract, d, {
       csvDialects,

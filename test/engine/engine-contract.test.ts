@@ -462,6 +462,19 @@ describe(`the Engine contract (${ENGINE})`, () => {
         );
       });
 
+      it('jsonTypeOf without a key names the type of a JSON value itself (null for SQL null)', async () => {
+        const d = engine.dialect;
+        const rows = await texts(
+          `SELECT id, ${d.jsonTypeOf(d.jsonValue('doc', 'tags'))} AS tags_type, ${d.jsonTypeOf('doc')} AS doc_type
+           FROM ${q('docs')} ORDER BY id`,
+        );
+        expect(rows).toEqual([
+          { id: '1', tags_type: 'ARRAY', doc_type: 'OBJECT' },
+          { id: '2', tags_type: null, doc_type: 'OBJECT' },
+          { id: '3', tags_type: 'ARRAY', doc_type: 'OBJECT' },
+        ]);
+      });
+
       it('jsonText reads a key’s text (null when absent or JSON null); jsonTypeOf names its type', async () => {
         const d = engine.dialect;
         const rows = await texts(
