@@ -184,6 +184,7 @@ describe('incremental day', () => {
     expect(md).toContain('| 1.25× (target ≤ 1.5×, ✓ met) vs 30 days |');
     expect(md).toContain('600 MiB (limit 1GB + Node 140 MiB: within)');
     expect(md).toContain('PostgreSQL: its own server settings');
+    expect(md).toContain("| 600 MiB (strata's process; the server not included) |");
     expect(renderIncremental([{ pack: 'saas', engine: 'duckdb', scale: 1 }])).toBe('');
   });
 
