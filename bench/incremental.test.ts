@@ -94,6 +94,9 @@ describe('tasks from audit.task_runs', () => {
     const quiet = [task('a', 'source', 'skipped', 0), task('b', 'view', 'success', 1)];
     expect(problemTasks(quiet)).toEqual([]);
     expect(problemTasks(run1).map((t) => t.task)).toEqual(['events', 'fct']);
+    expect(problemTasks([task('a', 'view', 'unchanged', 0), task('b', 'view', 'interrupted', 1)])).toEqual([
+      task('b', 'view', 'interrupted', 1),
+    ]);
   });
 });
 

@@ -173,9 +173,12 @@ export function coveredMs(tasks: readonly TaskRow[]): number | undefined {
  * nothing to do.
  */
 export function problemTasks<T extends { status: string }>(tasks: readonly T[]): T[] {
-  const failed = tasks.some((t) => t.status !== 'success' && t.status !== 'skipped');
-  return tasks.filter((t) => t.status !== 'success' && (failed || t.status !== 'skipped'));
+  const failed = tasks.some((t) => FAILURES.includes(t.status));
+  return tasks.filter((t) => FAILURES.includes(t.status) || (failed && t.status === 'skipped'));
 }
+
+/** The statuses of a task that did not do its work; any other status (success, skipped, one added later) is not. */
+const FAILURES = ['failed', 'interrupted'];
 
 // ── rows ──────────────────────────────────────────────────────────────────────────────────
 
