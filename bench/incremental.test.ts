@@ -196,7 +196,6 @@ describe('incremental day', () => {
       subject('duckdb', 30, 2400, {
         rerun: costs(1500, { success: 40, skipped: 30 }),
         open: { projectMs: summarize([600]), warehouseMs: summarize([80]) },
-        cliRerun: { processMs: summarize([2100]), peakRssBytes: summarize([300 * 2 ** 20]) },
       }),
       subject('postgres', 30, 6000, {
         rerun: { ...costs(2500), server: { statements: 812, transactions: 75 } },
@@ -207,10 +206,10 @@ describe('incremental day', () => {
     expect(md).toContain('- loading the CLI: `strata --help` 250 ms (200 ms over `node -e 0`)');
     expect(md).toContain('| opening the project | 600 ms |');
     expect(md).toContain(
-      '| `strata run --date D` where nothing changed | 2.10 s | the CLI process start to exit, as cron runs it (peak RSS 300 MiB) |',
+      '| `strata run --date D` where nothing changed | 2.40 s | the CLI process start to exit, as cron runs it (peak RSS 500 MiB); 40 tasks ran, 30 skipped |',
     );
-    expect(md).toContain('40 tasks ran, 30 skipped; the child process 2.40 s start to exit');
-    expect(md).toContain('| … outside any task | 700 ms |');
+    expect(md).toContain('| … the runner | 1.50 s |');
+    expect(md).toContain('| … … outside any task | 700 ms |');
     expect(md).toContain('| … statements on the server | 812 |');
     expect(md).toContain('| source | 1 | 0 | 300 ms | 300 ms | 300 ms | 1 / 0 | 300 ms | 300 ms |');
     expect(md).toContain('| gate | 1 | 0 | 40 ms |');
