@@ -120,6 +120,7 @@ async function runOpen(job: Extract<Job, { kind: 'open' }>): Promise<OpenResult>
     warehouseMs: opened - loaded,
     closeMs: performance.now() - opened,
     tasks: project.graph.order.length,
+    ...(job.runId ? { taskRuns: await taskRuns(job.projectDir, job.runId) } : {}),
   };
 }
 

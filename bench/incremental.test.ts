@@ -94,6 +94,9 @@ describe('tasks from audit.task_runs', () => {
     const quiet = [task('a', 'source', 'skipped', 0), task('b', 'view', 'success', 1)];
     expect(problemTasks(quiet)).toEqual([]);
     expect(problemTasks(run1).map((t) => t.task)).toEqual(['events', 'fct']);
+    expect(problemTasks([task('a', 'view', 'unchanged', 0), task('b', 'view', 'interrupted', 1)])).toEqual([
+      task('b', 'view', 'interrupted', 1),
+    ]);
   });
 });
 
@@ -184,6 +187,7 @@ describe('incremental day', () => {
     expect(md).toContain('| 1.25× (target ≤ 1.5×, ✓ met) vs 30 days |');
     expect(md).toContain('600 MiB (limit 1GB + Node 140 MiB: within)');
     expect(md).toContain('PostgreSQL: its own server settings');
+    expect(md).toContain("| 600 MiB (strata's process; the server not included) |");
     expect(renderIncremental([{ pack: 'saas', engine: 'duckdb', scale: 1 }])).toBe('');
   });
 
@@ -192,7 +196,6 @@ describe('incremental day', () => {
       subject('duckdb', 30, 2400, {
         rerun: costs(1500, { success: 40, skipped: 30 }),
         open: { projectMs: summarize([600]), warehouseMs: summarize([80]) },
-        cliRerun: { processMs: summarize([2100]), peakRssBytes: summarize([300 * 2 ** 20]) },
       }),
       subject('postgres', 30, 6000, {
         rerun: { ...costs(2500), server: { statements: 812, transactions: 75 } },
@@ -203,10 +206,10 @@ describe('incremental day', () => {
     expect(md).toContain('- loading the CLI: `strata --help` 250 ms (200 ms over `node -e 0`)');
     expect(md).toContain('| opening the project | 600 ms |');
     expect(md).toContain(
-      '| `strata run --date D` where nothing changed | 2.10 s | the CLI process start to exit, as cron runs it (peak RSS 300 MiB) |',
+      '| `strata run --date D` where nothing changed | 2.40 s | the CLI process start to exit, as cron runs it (peak RSS 500 MiB); 40 tasks ran, 30 skipped |',
     );
-    expect(md).toContain('40 tasks ran, 30 skipped; the child process 2.40 s start to exit');
-    expect(md).toContain('| … outside any task | 700 ms |');
+    expect(md).toContain('| … the runner | 1.50 s |');
+    expect(md).toContain('| … … outside any task | 700 ms |');
     expect(md).toContain('| … statements on the server | 812 |');
     expect(md).toContain('| source | 1 | 0 | 300 ms | 300 ms | 300 ms | 1 / 0 | 300 ms | 300 ms |');
     expect(md).toContain('| gate | 1 | 0 | 40 ms |');

@@ -34,9 +34,12 @@ export interface TaskGroup {
 
 /** A measured run (the incremental day, or the same day again with nothing changed). */
 export interface RunCosts {
-  /** strata's run(), the project and warehouse opened and closed inside it. */
+  /**
+   * The day: strata's run() in the bench's child, the project and warehouse opened inside it. The
+   * day again: the runner's own time (the run's startedAt to finishedAt in its summary).
+   */
   ms: Stat;
-  /** The child process, start to exit (Node and tsx start-up included). */
+  /** The day: the child process (tsx start-up included); the day again: the `strata run` process. */
   processMs: Stat;
   peakRssBytes: Stat;
   /** The process's resident memory before run(): Node and the modules loaded. */
@@ -62,13 +65,14 @@ export interface IncrementalResult {
   memoryLimit?: string;
   pipeline: { ms: Stat; peakRssBytes: Stat; records: number };
   day: RunCosts;
-  /** The same day again right after: nothing changed, so what it costs is fixed cost. */
+  /**
+   * The same day again right after, as `strata run --date D` (a CLI process): nothing changed, so
+   * what it costs is fixed cost.
+   */
   rerun?: RunCosts;
   /** DuckDB reading the day's files (and every feed of the history) into typed tables. */
   bareDayMs?: Stat;
   bareAllMs?: Stat;
-  /** `node bin/strata.js run --date D` with nothing changed: the CLI process, start to exit. */
-  cliRerun?: { processMs: Stat; peakRssBytes: Stat };
   /** Opening the project (config, models) and the warehouse, timed apart in a process of its own. */
   open?: { projectMs: Stat; warehouseMs: Stat };
 }
@@ -173,9 +177,12 @@ export function coveredMs(tasks: readonly TaskRow[]): number | undefined {
  * nothing to do.
  */
 export function problemTasks<T extends { status: string }>(tasks: readonly T[]): T[] {
-  const failed = tasks.some((t) => t.status !== 'success' && t.status !== 'skipped');
-  return tasks.filter((t) => t.status !== 'success' && (failed || t.status !== 'skipped'));
+  const failed = tasks.some((t) => FAILURES.includes(t.status));
+  return tasks.filter((t) => FAILURES.includes(t.status) || (failed && t.status === 'skipped'));
 }
+
+/** The statuses of a task that did not do its work; any other status (success, skipped, one added later) is not. */
+const FAILURES = ['failed', 'interrupted'];
 
 // ── rows ──────────────────────────────────────────────────────────────────────────────────
 
@@ -326,15 +333,18 @@ export function renderIncremental(results: readonly IncrementalSubject[]): strin
       ['pack', 'engine', 'scale', 'history', 'peak RSS: full pipeline', 'peak RSS: day', 'memory limit'],
       memory.map((r) => {
         const inc = r.incremental as IncrementalResult;
-        const limit = r.engine === 'duckdb' ? inc.memoryLimit : undefined;
-        const server = r.engine === 'postgres' ? ' (server not included)' : '';
+        // On PostgreSQL the data's memory is the server's: the client's peak has no limit to meet.
+        const peak = (n: number) =>
+          r.engine === 'duckdb'
+            ? memoryText(n, inc.memoryLimit, inc.day.baseRssBytes)
+            : `${bytes(n)} (strata's process; the server not included)`;
         return [
           r.pack,
           r.engine,
           String(r.scale),
           `${inc.historyDays} days`,
-          memoryText(inc.pipeline.peakRssBytes.median, limit, inc.day.baseRssBytes) + server,
-          memoryText(inc.day.peakRssBytes.median, limit, inc.day.baseRssBytes) + server,
+          peak(inc.pipeline.peakRssBytes.median),
+          peak(inc.day.peakRssBytes.median),
           r.engine === 'duckdb'
             ? `DuckDB memory_limit ${inc.memoryLimit ?? 'not set (DuckDB default: 80% of RAM)'} (engine.memoryLimit)`
             : 'PostgreSQL: its own server settings',
@@ -388,29 +398,28 @@ export function renderFixedCosts(
       ]);
       items.push(['opening the warehouse', millis(inc.open.warehouseMs.median), 'createEngine']);
     }
-    if (inc.cliRerun)
-      items.push([
-        '`strata run --date D` where nothing changed',
-        millis(inc.cliRerun.processMs.median),
-        `the CLI process start to exit, as cron runs it (peak RSS ${bytes(inc.cliRerun.peakRssBytes.median)})`,
-      ]);
     items.push([
-      'run() where nothing changed',
+      '`strata run --date D` where nothing changed',
+      millis(rerun.processMs.median),
+      `the CLI process start to exit, as cron runs it (peak RSS ${bytes(rerun.peakRssBytes.median)}); ${ran} tasks ran, ${skipped} skipped${others.length > 0 ? `, ${others.join(', ')}` : ''}`,
+    ]);
+    items.push([
+      '… the runner',
       millis(rerun.ms.median),
-      `run() wall (project and warehouse opened inside); ${ran} tasks ran, ${skipped} skipped${others.length > 0 ? `, ${others.join(', ')}` : ''}; the child process ${millis(rerun.processMs.median)} start to exit`,
+      "the run's startedAt to finishedAt (its summary): the rest is the process, the CLI, opening and closing the project",
     ]);
     if (rerun.outsideTasksMs)
       items.push([
-        '… outside any task',
+        '… … outside any task',
         millis(rerun.outsideTasksMs.median),
-        'run() time no task covers: opening, planning, the run lock, the run’s audit records, closing',
+        'the runner’s time no task covers: planning, the run lock, the run’s audit records',
       ]);
-    items.push(['… gates', millis(rerun.gateMs.median), 'sum of the `<node>:checks` tasks']);
+    items.push(['… … gates', millis(rerun.gateMs.median), 'sum of the `<node>:checks` tasks']);
     if (rerun.server?.statements !== undefined)
       items.push([
         '… statements on the server',
         String(rerun.server.statements),
-        'pg_stat_statements calls during the run (audit writes included)',
+        'pg_stat_statements calls during `strata run` (audit reads and writes included)',
       ]);
     if (rerun.server?.transactions !== undefined)
       items.push([
@@ -422,11 +431,15 @@ export function renderFixedCosts(
       items.push([
         'incremental day: outside any task',
         millis(inc.day.outsideTasksMs.median),
-        `of its ${millis(inc.day.ms.median)} run() wall`,
+        `of its ${millis(inc.day.ms.median)} run() wall (opening the project included)`,
       ]);
     items.push(['incremental day: gates', millis(inc.day.gateMs.median), 'sum of the `<node>:checks` tasks']);
     if (inc.day.server?.statements !== undefined)
-      items.push(['incremental day: statements on the server', String(inc.day.server.statements), '']);
+      items.push([
+        'incremental day: statements on the server',
+        String(inc.day.server.statements),
+        "pg_stat_statements calls during the step (with the bench's two reads of audit after the run)",
+      ]);
     parts.push(
       '',
       `### ${r.pack} · scale ${r.scale} · ${inc.historyDays} days · ${r.engine}`,

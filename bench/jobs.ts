@@ -33,8 +33,11 @@ export type Job =
       groups: { name: string; feed: string; files: string[] }[];
     }
   | { kind: 'inserts'; dbPath: string; memoryLimit: string; feed: string; files: string[]; sample: number }
-  /** Opening the project (config and models) and then its warehouse, timed apart, as a run does. */
-  | { kind: 'open'; projectDir: string }
+  /**
+   * Opening the project (config and models) and then its warehouse, timed apart, as a run does;
+   * then (untimed) the rows of audit.task_runs of `runId`.
+   */
+  | { kind: 'open'; projectDir: string; runId?: string }
   | { kind: 'dashboards'; job: DashboardJob };
 
 export interface GenerateResultLite {
@@ -98,6 +101,7 @@ export interface OpenResult {
   /** engine.close(). */
   closeMs: number;
   tasks: number;
+  taskRuns?: TaskRunRow[];
 }
 
 export interface InsertsResult {
