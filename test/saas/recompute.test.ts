@@ -305,7 +305,8 @@ describe('the SaaS pack against a recomputation from the raw subscription files'
       );
     const dayByDay = await modelTables(byDay);
     expect(Object.keys(dayByDay).length).toBeGreaterThan(20);
-    await expectEveryMart(dayByDay, byDay, envOf(byDay));
+    // Twelve generated days hold no churn yet (timelines.test.ts compares churned_accounts with rows).
+    await expectEveryMart(dayByDay, byDay, envOf(byDay), ['churned_accounts']);
     expect(await modelTables(byRange)).toEqual(dayByDay);
     expect((await run({ projectDir: byRange, env: envOf(byRange), fullRefresh: true })).exitCode).toBe(0);
     expect(await modelTables(byRange)).toEqual(dayByDay);

@@ -12,7 +12,7 @@ description: >
   read by load date.
 touched: |
   select d.date_day as snapshot_date
-  from {{ ref('snapshot_days') }} as d
+  from {{ ref('dim_date') }} as d
   where d.date_day <= {{ date_to }}
     and d.date_day >= coalesce(
       (select max(f.snapshot_date) from {{ ref('fact_subscription_daily') }} as f

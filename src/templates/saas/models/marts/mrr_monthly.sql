@@ -10,7 +10,7 @@ description: >
   moves the running month's end.
 touched: |
   select distinct d.month_start
-  from {{ ref('snapshot_days') }} as d
+  from {{ ref('dim_date') }} as d
   where d.date_day <= {{ date_to }}
     and d.date_day >= coalesce(
       (select max(f.snapshot_date) from {{ ref('fact_subscription_daily') }} as f

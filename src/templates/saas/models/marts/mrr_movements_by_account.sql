@@ -12,7 +12,7 @@ description: >
   it changes on).
 touched: |
   select distinct d.month_start
-  from {{ ref('snapshot_days') }} as d
+  from {{ ref('dim_date') }} as d
   where d.month_start >= cast(date_trunc('month', coalesce(
       (select max(f.snapshot_date) from {{ ref('fact_subscription_daily') }} as f
        where f.snapshot_date < {{ date_from }}) + 1,
@@ -21,7 +21,7 @@ touched: |
       select 1 from {{ ref('stg_subscriptions') }} as s
       where s.load_date between {{ date_from }} and {{ date_to }}
         and s.status = 'canceled' and s.cancel_reason in ('voluntary', 'payment_failed')
-        and s.effective_at < (select min(x.date_day) from {{ ref('snapshot_days') }} as x)
+        and s.effective_at < (select min(x.snapshot_date) from {{ ref('fact_subscription_daily') }} as x)
     )
 columns:
   month_start: First day of the month.
