@@ -34,7 +34,7 @@ touched: |
   )
   select d.date_day as activity_date
   from {{ ref('dim_date') }} as d
-  inner join edges as x on d.date_day between x.first_day and x.last_day
+  where d.date_day between (select first_day from edges) and (select last_day from edges)
 columns:
   activity_date: The day.
   dau: Distinct users active that day.
@@ -79,8 +79,7 @@ calendar as (
 window_days as (
   select d.date_day
   from {{ ref('dim_date') }} as d
-  cross join bounds as b
-  where d.date_day between b.first_day - 30 and b.last_day
+  where d.date_day between (select first_day - 30 from bounds) and (select last_day from bounds)
 ),
 
 user_days as (
@@ -118,8 +117,7 @@ running as (
 days as (
   select r.activity_date
   from recomputed as r
-  cross join calendar as c
-  where r.activity_date between c.first_day and c.last_day
+  where r.activity_date between (select first_day from calendar) and (select last_day from calendar)
 ),
 
 daily as (
