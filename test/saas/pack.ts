@@ -12,10 +12,60 @@ import { type RunRequest, type RunResponse, run } from '../../src/api/run.ts';
 import { createEngine } from '../../src/engine/open/create-engine.ts';
 import type { Row } from '../../src/engine/types.ts';
 import { type Project, loadProject } from '../../src/project/load-project.ts';
-import { checksums, testEnvironment } from '../helpers/project.ts';
+import { expect } from 'vitest';
+import { checksums, queryWarehouse, testEnvironment } from '../helpers/project.ts';
 
 /** The schemas whose tables must not depend on how the dates were loaded. */
 export const MODEL_SCHEMAS = ['staging', 'warehouse', 'marts'] as const;
+
+/**
+ * Every mart of the pack. The equivalence tests compare checksums of whole schemas; they check these
+ * are all among them, with rows, so a mart missing or left empty in both warehouses cannot pass.
+ */
+export const SAAS_MARTS = [
+  'account_mrr_monthly',
+  'churned_accounts',
+  'engagement_daily',
+  'feature_adoption',
+  'mrr_daily',
+  'mrr_monthly',
+  'mrr_movements',
+  'mrr_movements_by_account',
+  'saas_kpis_monthly',
+  'subscription_cohorts',
+] as const;
+
+/** Rows in each mart of the warehouse of `projectDir`: mart → count. */
+export async function martRowCounts(
+  projectDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, number>> {
+  const rows = await queryWarehouse(
+    projectDir,
+    SAAS_MARTS.map((m) => `select '${m}' as mart, count(*) as n from marts.${m}`).join('\nunion all\n'),
+    env,
+  );
+  return Object.fromEntries(rows.map((r) => [String(r.mart), Number(r.n)]));
+}
+
+/**
+ * Fails unless `sums` (schema.table → checksum) holds every mart and each has rows in `projectDir`,
+ * but for the marts `mayBeEmpty` names (data too short to hold any of their rows, said where used).
+ */
+export async function expectEveryMart(
+  sums: Record<string, string>,
+  projectDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  mayBeEmpty: readonly (typeof SAAS_MARTS)[number][] = [],
+): Promise<void> {
+  expect(SAAS_MARTS.filter((m) => !(`marts.${m}` in sums))).toEqual([]);
+  const counts = await martRowCounts(projectDir, env);
+  expect(
+    Object.entries(counts).filter(
+      ([mart, n]) => n === 0 && !(mayBeEmpty as readonly string[]).includes(mart),
+    ),
+  ).toEqual([]);
+}
 
 export type SaasFeed = 'plans' | 'accounts' | 'subscriptions' | 'transactions' | 'usage_events';
 
@@ -146,6 +196,16 @@ export class SaasProject {
     } finally {
       await engine.close();
     }
+  }
+
+  /** Rows in each mart: mart → count. */
+  martRowCounts(): Promise<Record<string, number>> {
+    return martRowCounts(this.dir, this.env);
+  }
+
+  /** Fails unless `sums` holds every mart and each has rows here. */
+  expectEveryMart(sums: Record<string, string>): Promise<void> {
+    return expectEveryMart(sums, this.dir, this.env);
   }
 
   /** `schema.table → checksum` of every table and view in `schemas` (all but audit by default). */

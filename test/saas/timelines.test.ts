@@ -24,7 +24,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResponse } from '../../src/api/run.ts';
 import type { Row } from '../../src/engine/types.ts';
-import { MODEL_SCHEMAS, SaasProject, cents, datesBetween } from './pack.ts';
+import { MODEL_SCHEMAS, SAAS_MARTS, SaasProject, cents, datesBetween } from './pack.ts';
 import { Feeds } from './records.ts';
 
 const FIRST_DAY = '2025-01-29';
@@ -1041,9 +1041,21 @@ describe('SaaS pack: account timelines', () => {
       const daily = await project.copy();
       const range = await project.copy();
       try {
-        for (const date of WINDOW) await daily.run({ date });
+        let last: RunResponse | undefined;
+        for (const date of WINDOW) last = await daily.run({ date });
+        // The last day replaced only the keys it touched in every mart: a row replaced (deleted and
+        // inserted again) or fewer rows written than the mart holds; a whole rebuild deletes none
+        // and writes them all.
+        const counts = await daily.martRowCounts();
+        const rebuilt = SAAS_MARTS.filter((mart) => {
+          const rows = last?.summary.tasks.find((t) => t.task === mart)?.rows;
+          return !rows || (rows.rowsDeleted === 0 && rows.rowsInserted >= (counts[mart] ?? 0));
+        });
+        expect(rebuilt).toEqual([]);
         await range.run({ from: FIRST_DAY, to: WINDOW.at(-1) });
-        expect(await daily.checksums(MODEL_SCHEMAS)).toEqual(await range.checksums(MODEL_SCHEMAS));
+        const window = await daily.checksums(MODEL_SCHEMAS);
+        expect(window).toEqual(await range.checksums(MODEL_SCHEMAS));
+        await daily.expectEveryMart(window);
         // Sanity: the window holds January (newInJanuary new) and a February so far (churnAndBack gone).
         const months = await daily.query(
           `select cast(month_start as varchar) as m, new_mrr, expansion_mrr, churned_mrr, mrr_end
@@ -1065,10 +1077,68 @@ describe('SaaS pack: account timelines', () => {
         ]);
         // The rest in one go: the same as the whole range in one run.
         await daily.run({ from: '2025-02-04', to: LAST_DAY });
-        expect(await daily.checksums(MODEL_SCHEMAS)).toEqual(await project.checksums(MODEL_SCHEMAS));
+        const whole = await daily.checksums(MODEL_SCHEMAS);
+        expect(whole).toEqual(await project.checksums(MODEL_SCHEMAS));
+        await daily.expectEveryMart(whole);
       } finally {
         await daily.dispose();
         await range.dispose();
+      }
+    }, 120_000);
+
+    it('a day re-run with a changed subscriptions file leaves every mart equal to a full rebuild of the marts', async () => {
+      // The file of 14 February loses trialConverts' conversion (so its trial, started in January,
+      // never converts) and gains a late seat change of the annual account, effective on the 10th:
+      // enterprise annual × 3 = 247.50 a month instead of 165, known from the 14th.
+      const day = '2025-02-14';
+      const rerun = await project.copy();
+      try {
+        await rerun.run({ from: FIRST_DAY, to: LAST_DAY });
+        const records = feeds.files.subscriptions.get(day) ?? [];
+        const annual = feeds.files.subscriptions
+          .get(FIRST_DAY)
+          ?.find((r) => r.subscription_id === 'SUB0000004' && r.change_type === 'initial_load');
+        expect(records.some((r) => r.change_type === 'trial_converted')).toBe(true);
+        expect(annual).toBeDefined();
+        await rerun.writeFeed('subscriptions', day, [
+          ...records.filter((r) => r.change_type !== 'trial_converted'),
+          {
+            ...annual,
+            seats: 3,
+            previous_seats: 2,
+            change_type: 'seats_changed',
+            effective_at: '2025-02-10T12:00:00Z',
+          },
+        ]);
+        const dayTotal = async () =>
+          cents(
+            (
+              await rerun.query(
+                `select sum(mrr) as mrr from marts.mrr_daily where snapshot_date = date '${day}'`,
+              )
+            )[0]?.mrr,
+          );
+        const januaryTrials = async () =>
+          (
+            await rerun.query(
+              `select trials_started, trials_converted from marts.saas_kpis_monthly
+               where month_start = date '2025-01-01'`,
+            )
+          ).map((r) => [Number(r.trials_started), Number(r.trials_converted)]);
+        const before = await dayTotal();
+        expect(await januaryTrials()).toEqual([[2, 1]]);
+
+        await rerun.run({ date: day });
+        // The day's MRR lost the conversion (30) and gained the seat (82.50); the conversion is
+        // gone from January's trials, a month the new file no longer names.
+        expect(await dayTotal()).toBe(before - cents(30) + cents(82.5));
+        expect(await januaryTrials()).toEqual([[2, 0]]);
+        const incremental = await rerun.checksums(['marts']);
+        await rerun.expectEveryMart(incremental);
+        await rerun.run({ fullRefresh: true, select: [...SAAS_MARTS] });
+        expect(await rerun.checksums(['marts'])).toEqual(incremental);
+      } finally {
+        await rerun.dispose();
       }
     }, 120_000);
   });

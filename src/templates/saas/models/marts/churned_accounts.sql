@@ -1,10 +1,47 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: month_start
 description: >
   Who churned: one row per account and month in which its MRR went to zero (an account that
   churns, comes back and churns again has two rows). The last plan and MRR are those of the
   month's opening day; the reason is that of the cancellation in force at the month's end
-  (payment_failed is involuntary churn); tenure runs from the first day it paid.
+  (payment_failed is involuntary churn); tenure runs from the first day it paid. A run
+  recomputes the months mrr_movements_by_account recomputes (every month from the one of the
+  first day it changes on), and the earlier months in which an account churned whose account
+  record it loaded (its name, industry and country now) or whose usage events it loaded up to
+  that month's end (a late event moves its last activity).
+touched: |
+  select distinct d.month_start
+  from {{ ref('dim_date') }} as d
+  where d.month_start >= cast(date_trunc('month', coalesce(
+      (select max(f.snapshot_date) from {{ ref('fact_subscription_daily') }} as f
+       where f.snapshot_date < {{ date_from }}) + 1,
+      {{ date_from }})) as date)
+    or exists (
+      select 1 from {{ ref('stg_subscriptions') }} as s
+      where s.load_date between {{ date_from }} and {{ date_to }}
+        and s.status = 'canceled' and s.cancel_reason in ('voluntary', 'payment_failed')
+        and s.effective_at < (select min(x.snapshot_date) from {{ ref('fact_subscription_daily') }} as x)
+    )
+  union
+  select m.month_start
+  from {{ ref('mrr_movements_by_account') }} as m
+  where m.movement = 'churn'
+    and m.account_id in (
+      select a.account_id from {{ ref('stg_accounts') }} as a
+      where a.load_date between {{ date_from }} and {{ date_to }}
+    )
+  union
+  select m.month_start
+  from {{ ref('mrr_movements_by_account') }} as m
+  inner join {{ ref('account_mrr_monthly') }} as a
+    on a.month_start = m.month_start and a.account_id = m.account_id
+  where m.movement = 'churn'
+    and exists (
+      select 1 from {{ ref('fact_user_events') }} as e
+      where e.load_date between {{ date_from }} and {{ date_to }}
+        and e.account_id = m.account_id and e.event_date <= a.month_end
+    )
 columns:
   month_start: Month of the churn.
   account_id: Account.
@@ -29,6 +66,7 @@ with churned as (
   inner join {{ ref('account_mrr_monthly') }} as a
     on a.month_start = m.month_start and a.account_id = m.account_id
   where m.movement = 'churn'
+    and m.month_start in (select month_start from {{ touched }} as t)
 ),
 
 last_plan as (
@@ -36,6 +74,7 @@ last_plan as (
   from churned as c
   inner join {{ ref('fact_subscription_daily') }} as f
     on f.account_id = c.account_id and f.snapshot_date = c.opening_day
+  where f.snapshot_date in (select opening_day from churned)
 ),
 
 last_paid as (
@@ -43,6 +82,7 @@ last_paid as (
   from churned as c
   inner join {{ ref('fact_subscription_daily') }} as f
     on f.account_id = c.account_id and f.snapshot_date between c.opening_day and c.month_end and f.mrr > 0
+  where f.snapshot_date >= (select min(opening_day) from churned)
   group by c.month_start, c.account_id
 ),
 
@@ -62,11 +102,13 @@ activity as (
   from churned as c
   inner join {{ ref('fact_user_events') }} as e
     on e.account_id = c.account_id and e.event_date <= c.month_end
+  where e.account_id in (select account_id from churned)
   group by c.month_start, c.account_id
 ),
 
 accounts_now as (
-  select account_id, company_name, industry, country from {{ ref('dim_account') }} where is_current
+  select account_id, company_name, industry, country from {{ ref('dim_account') }}
+  where is_current and account_id in (select account_id from churned)
 )
 
 select

@@ -1,10 +1,26 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: month_start
 description: >
   MRR and its movements per month (the waterfall), with the rates read off them. Every amount is
   the sum of mrr_movements_by_account; mrr_end of a month is mrr_start of the next. Every month
   of the calendar (snapshot_days, up to the last day loaded) has a row, a month without any
-  paying account too (all zero, its rates null).
+  paying account too (all zero, its rates null). A run recomputes the months
+  mrr_movements_by_account recomputes (every month from the one of the first day it changes on: a
+  change moves that month and, through the opening balance, every later one).
+touched: |
+  select distinct d.month_start
+  from {{ ref('dim_date') }} as d
+  where d.month_start >= cast(date_trunc('month', coalesce(
+      (select max(f.snapshot_date) from {{ ref('fact_subscription_daily') }} as f
+       where f.snapshot_date < {{ date_from }}) + 1,
+      {{ date_from }})) as date)
+    or exists (
+      select 1 from {{ ref('stg_subscriptions') }} as s
+      where s.load_date between {{ date_from }} and {{ date_to }}
+        and s.status = 'canceled' and s.cancel_reason in ('voluntary', 'payment_failed')
+        and s.effective_at < (select min(x.snapshot_date) from {{ ref('fact_subscription_daily') }} as x)
+    )
 columns:
   month_start: First day of the month.
   mrr_start: MRR at the opening day, USD.
@@ -48,6 +64,7 @@ checks:
 ---*/
 with months as (
   select distinct month_start from {{ ref('snapshot_days') }}
+  where month_start in (select month_start from {{ touched }} as t)
 ),
 
 by_account as (
@@ -66,6 +83,7 @@ by_account as (
     count(case when movement = 'reactivation' then 1 end) as reactivated_accounts,
     count(case when movement = 'churn' then 1 end) as churned_accounts
   from {{ ref('mrr_movements_by_account') }}
+  where month_start in (select month_start from months)
   group by month_start
 ),
 

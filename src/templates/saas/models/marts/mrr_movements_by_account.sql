@@ -1,12 +1,28 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: month_start
 description: >
   MRR movements per account and month, end of month against end of the previous month:
   new (from zero, first MRR ever), reactivation (from zero, had MRR before), expansion (up),
   contraction (down, not to zero), churn (to zero). Exactly one movement per row, so
   mrr_end = mrr_start + new + reactivation + expansion − contraction − churn holds row by row.
   A trial converting is new MRR; a mid-month upgrade counts once, in its month, as the difference
-  of the two month ends; an annual plan counts a twelfth of its price every month.
+  of the two month ends; an annual plan counts a twelfth of its price every month. A run
+  recomputes the months account_mrr_monthly recomputes (every month from the one of the first day
+  it changes on).
+touched: |
+  select distinct d.month_start
+  from {{ ref('dim_date') }} as d
+  where d.month_start >= cast(date_trunc('month', coalesce(
+      (select max(f.snapshot_date) from {{ ref('fact_subscription_daily') }} as f
+       where f.snapshot_date < {{ date_from }}) + 1,
+      {{ date_from }})) as date)
+    or exists (
+      select 1 from {{ ref('stg_subscriptions') }} as s
+      where s.load_date between {{ date_from }} and {{ date_to }}
+        and s.status = 'canceled' and s.cancel_reason in ('voluntary', 'payment_failed')
+        and s.effective_at < (select min(x.snapshot_date) from {{ ref('fact_subscription_daily') }} as x)
+    )
 columns:
   month_start: First day of the month.
   account_id: Account.
@@ -36,6 +52,7 @@ with classified as (
       else 'none'
     end as movement
   from {{ ref('account_mrr_monthly') }} as a
+  where a.month_start in (select month_start from {{ touched }} as t)
 )
 
 select

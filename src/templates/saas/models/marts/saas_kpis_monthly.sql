@@ -1,10 +1,40 @@
 /*---
-materialized: table
+materialized: incremental
+unique_key: month_start
 description: >
   The monthly SaaS scorecard: MRR, ARR, active (paying) accounts, ARPA and the churn and
   retention rates from mrr_movements; trial conversion by the month trials started; payments
   (failed-payment rate, cash collected, refunds) by the month they happened; and churn split
-  into voluntary and involuntary (canceled after failed payments).
+  into voluntary and involuntary (canceled after failed payments). A run recomputes the months
+  mrr_movements recomputes (every month from the one of the first day it changes on), the months
+  in which the trials of the subscriptions whose trial records it loaded started (a conversion
+  counts in the trial's month), and the months of the payments it loaded.
+touched: |
+  select distinct d.month_start
+  from {{ ref('dim_date') }} as d
+  where d.month_start >= cast(date_trunc('month', coalesce(
+      (select max(f.snapshot_date) from {{ ref('fact_subscription_daily') }} as f
+       where f.snapshot_date < {{ date_from }}) + 1,
+      {{ date_from }})) as date)
+    or exists (
+      select 1 from {{ ref('stg_subscriptions') }} as s
+      where s.load_date between {{ date_from }} and {{ date_to }}
+        and s.status = 'canceled' and s.cancel_reason in ('voluntary', 'payment_failed')
+        and s.effective_at < (select min(x.snapshot_date) from {{ ref('fact_subscription_daily') }} as x)
+    )
+  union
+  select cast(date_trunc('month', t.effective_at) as date)
+  from {{ ref('stg_subscriptions') }} as t
+  where t.change_type = 'trial_started'
+    and t.subscription_id in (
+      select c.subscription_id from {{ ref('stg_subscriptions') }} as c
+      where c.load_date between {{ date_from }} and {{ date_to }}
+        and c.change_type in ('trial_started', 'trial_converted')
+    )
+  union
+  select cast(date_trunc('month', x.transaction_date) as date)
+  from {{ ref('fact_transactions') }} as x
+  where x.load_date between {{ date_from }} and {{ date_to }}
 columns:
   month_start: First day of the month.
   mrr: MRR at the end of the month, USD.
@@ -30,7 +60,11 @@ checks:
   - unique: month_start
   - range: { column: trial_conversion_rate, min: 0, max: 1 }
 ---*/
-with trials as (
+with months as (
+  select month_start from {{ touched }} as t
+),
+
+trials as (
   select
     cast(date_trunc('month', t.effective_at) as date) as month_start,
     count(distinct t.subscription_id) as trials_started,
@@ -41,6 +75,7 @@ with trials as (
    and c.change_type = 'trial_converted'
    and c.effective_at >= t.effective_at
   where t.change_type = 'trial_started'
+    and cast(date_trunc('month', t.effective_at) as date) in (select month_start from months)
   group by cast(date_trunc('month', t.effective_at) as date)
 ),
 
@@ -52,6 +87,9 @@ payments as (
     sum(amount) as cash_collected,
     -sum(case when transaction_type = 'refund' then amount else 0 end) as refunds
   from {{ ref('fact_transactions') }}
+  where transaction_date in (
+    select d.date_day from {{ ref('dim_date') }} as d where d.month_start in (select month_start from months)
+  )
   group by cast(date_trunc('month', transaction_date) as date)
 ),
 
@@ -61,6 +99,7 @@ churn as (
     count(case when is_involuntary then 1 end) as involuntary_churned_accounts,
     sum(case when is_involuntary then mrr_lost else 0 end) as involuntary_churned_mrr
   from {{ ref('churned_accounts') }}
+  where month_start in (select month_start from months)
   group by month_start
 )
 
@@ -89,3 +128,4 @@ from {{ ref('mrr_movements') }} as m
 left join trials as t on t.month_start = m.month_start
 left join payments as p on p.month_start = m.month_start
 left join churn as c on c.month_start = m.month_start
+where m.month_start in (select month_start from months)
