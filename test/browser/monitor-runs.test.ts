@@ -118,7 +118,12 @@ describe('live progress', () => {
     await project.write({ 'strata.config.ts': monitorConfig({ retryDelayMs: 3000, retryMaxDelayMs: 3000 }) });
     await plantFailOnce(project, 2);
     await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
-    const started: Promise<RunResponse> = project.run({ from: '2025-06-01', to: '2025-06-02' });
+    // A full refresh: fact_orders, built by the run before, would otherwise be skipped as unchanged.
+    const started: Promise<RunResponse> = project.run({
+      from: '2025-06-01',
+      to: '2025-06-02',
+      fullRefresh: true,
+    });
     // The list polls: the new run appears, running.
     const running = page.locator('tr[data-run][data-status=running]');
     await running.waitFor({ timeout: 15_000 });

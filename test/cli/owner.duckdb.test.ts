@@ -159,7 +159,10 @@ describe('commands from another shell while strata serve holds the DuckDB wareho
 
   it('Ctrl-C in the client interrupts the run the server carries out for it, recorded at once', async () => {
     await project.write({ 'models/slow.sql': SLOW_MODEL });
-    const slow = startStrata(['--project', project.dir, 'run', '--select', 'slow'], { cwd: project.dir });
+    // A full refresh: the slow model built by the test before would otherwise be skipped as unchanged.
+    const slow = startStrata(['--project', project.dir, 'run', '--select', 'slow', '--full-refresh'], {
+      cwd: project.dir,
+    });
     try {
       await slow.waitFor(/→ slow/, 'stderr');
       slow.child.kill('SIGINT');
@@ -182,7 +185,9 @@ describe('commands from another shell while strata serve holds the DuckDB wareho
 
   it('SIGTERM: the server cancels the run it carries out, records it interrupted, sends its exit code, and leaves no owner file', async () => {
     await project.write({ 'models/slow.sql': SLOW_MODEL });
-    const slow = startStrata(['--project', project.dir, 'run', '--select', 'slow'], { cwd: project.dir });
+    const slow = startStrata(['--project', project.dir, 'run', '--select', 'slow', '--full-refresh'], {
+      cwd: project.dir,
+    });
     try {
       await slow.waitFor(/→ slow/, 'stderr');
       server.child.kill('SIGTERM');

@@ -33,8 +33,13 @@ export function runProjectElsewhere(
   projectDir: string,
   until: RegExp,
   env: NodeJS.ProcessEnv = process.env,
+  options: { fullRefresh?: boolean } = {},
 ): Promise<OtherProcess> {
-  return startScript([RUN_SCRIPT, projectDir], until, env);
+  return startScript(
+    [RUN_SCRIPT, projectDir, ...(options.fullRefresh ? ['--full-refresh'] : [])],
+    until,
+    env,
+  );
 }
 
 /** `env`: the process's environment (a TestProject's `env` selects its PostgreSQL database). */

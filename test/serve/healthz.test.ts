@@ -78,7 +78,8 @@ describe('GET /healthz on the dashboard app', () => {
     const scheduler = createScheduler(served.project, served.engine, {
       clock,
       onRunEvent: (event) => {
-        if (event.type === 'task_started' && during.length === 0) {
+        // The run's start, not its first task: tasks with nothing new to read are skipped, never started.
+        if (event.type === 'run_started' && during.length === 0) {
           during.push(app.request('/api'), app.request('/healthz'));
         }
       },

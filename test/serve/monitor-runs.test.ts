@@ -218,7 +218,10 @@ describe('a run in another process', () => {
         'strata.config.ts': monitorConfig({ retryDelayMs: 2000, retryMaxDelayMs: 2000 }),
       });
       await plantFailOnce(project, 2);
-      const other = await runProjectElsewhere(project.dir, /building fact_orders/, project.env);
+      // A full refresh: fact_orders, built by the run before, would otherwise be skipped as unchanged.
+      const other = await runProjectElsewhere(project.dir, /building fact_orders/, project.env, {
+        fullRefresh: true,
+      });
       try {
         const runs = await getJson<MonitorRunsView>(`/api/${slug}/monitor/runs?status=running`);
         const live = runs.body.runs[0];
