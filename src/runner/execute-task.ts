@@ -93,7 +93,9 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
         runDate: context.runDate,
         ...(context.catalogue ? { catalogue: context.catalogue } : {}),
       });
-      const byKey = isIncrementalByKey(node) ? await byKeyInput(engine, node, selectContext) : undefined;
+      const byKey = isIncrementalByKey(node)
+        ? await byKeyInput(engine, node, selectContext, context.catalogue)
+        : undefined;
       const plan = renderMaterialization({
         model: node,
         selectSql,

@@ -10,6 +10,7 @@ import type { ByKeyInput } from '../materialize/plan.ts';
 import { type DateWindow, type SelectContext, renderTouched } from '../materialize/render-select.ts';
 import type { Graph } from '../models/graph.ts';
 import { type ModelNode, type ProjectNode, isIncrementalByKey } from '../models/types.ts';
+import type { RunCatalogue } from './run-catalogue.ts';
 
 /**
  * Incremental by key, before the run's DAG starts. A key whose upstream rows a re-run removes (a
@@ -71,9 +72,14 @@ export async function byKeyInput(
   engine: Engine,
   model: ModelNode,
   context: SelectContext,
+  catalogue?: RunCatalogue,
 ): Promise<ByKeyInput> {
   const selects = byKeySelects(model, context);
-  const prior = await priorKind(engine, model, await engine.listTables(model.target.schema));
+  // The run's catalogue is read after the capture, and only this task writes its captured keys.
+  const tables = catalogue
+    ? (await catalogue.tables()).filter((t) => t.schema === model.target.schema)
+    : await engine.listTables(model.target.schema);
+  const prior = await priorKind(engine, model, tables);
   if (prior === 'none') return selects;
   return { ...selects, prior: { table: priorKeysRef(model.target), fullBuild: prior === 'full_build' } };
 }
