@@ -117,6 +117,7 @@ export async function monitorRun(site: DashboardSite, slug: string, runId: strin
       delivery: a.delivery,
     })),
     timeline: { startedAt: report.run.startedAt, ...timeline },
+    tasksUnchanged: report.tasksUnchanged,
     live: run.status === 'running',
     now: now.toISOString(),
   };

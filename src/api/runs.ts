@@ -33,6 +33,11 @@ export interface RunDetail {
   alerts: RecordedAlert[];
   /** The run's daily metrics line, columns as named in the table (null for runs recorded before it existed). */
   metrics: Row | null;
+  /**
+   * Of the run's skipped tasks, those skipped because nothing they read had changed (their last
+   * attempt's code is TASK_UNCHANGED): done, not failed upstream. The rest of the skipped were stopped.
+   */
+  tasksUnchanged: number;
 }
 
 /** A run's report read from an open warehouse (the monitor reads it through its served engine). */
@@ -51,7 +56,24 @@ export async function readRun(engine: Engine, runId: string): Promise<RunDetail>
     alertsOf(engine, runId),
     runMetrics(engine, runId),
   ]);
-  return { run: shown, checks, alerts, metrics: metricsRow(metrics), tasks };
+  return {
+    run: shown,
+    checks,
+    alerts,
+    metrics: metricsRow(metrics),
+    tasks,
+    tasksUnchanged: unchangedTasks(tasks),
+  };
+}
+
+/** Tasks whose last attempt was a skip because their inputs had not changed. */
+function unchangedTasks(attempts: readonly TaskAttempt[]): number {
+  const last = new Map<string, TaskAttempt>();
+  for (const attempt of attempts) {
+    const seen = last.get(attempt.task);
+    if (!seen || attempt.attempt >= seen.attempt) last.set(attempt.task, attempt);
+  }
+  return [...last.values()].filter((a) => a.status === 'skipped' && a.errorCode === 'TASK_UNCHANGED').length;
 }
 
 /** The metrics line as `strata runs --run --json` has always shown it: the table's column names. */

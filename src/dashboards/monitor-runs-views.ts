@@ -130,6 +130,8 @@ export interface MonitorRunView {
     /** The tasks of the critical path, first to last. */
     criticalPath: string[];
   };
+  /** Of run.tasksSkipped, the tasks skipped because nothing they read had changed (TASK_UNCHANGED). */
+  tasksUnchanged: number;
   /** True while the run is `running`: the browser polls again. */
   live: boolean;
   /** The server's clock when it answered. */

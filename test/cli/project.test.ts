@@ -87,8 +87,13 @@ describe('a starter project driven from the command line', () => {
       'json',
     ]);
     expect(detail.code, explain(detail)).toBe(0);
-    const { run, tasks } = JSON.parse(detail.stdout) as { run: { runId: string }; tasks: { task: string }[] };
+    const { run, tasks, tasksUnchanged } = JSON.parse(detail.stdout) as {
+      run: { runId: string };
+      tasks: { task: string }[];
+      tasksUnchanged: number;
+    };
     expect(run.runId).toBe(list[0]?.runId);
+    expect(tasksUnchanged).toBe(9);
     expect(tasks.map((t) => t.task).sort()).toContain('dim_customer');
     // the newest run found nothing changed: every task is shown skipped, with why
     const attempts = tasks as unknown as { status: string; errorCode: string | null }[];
@@ -99,6 +104,8 @@ describe('a starter project driven from the command line', () => {
     expect(text.stdout).toMatch(
       /^dim_customer +scd2 +1 +skipped .*TASK_UNCHANGED unchanged: inputs unchanged since run r\S+$/m,
     );
+    // the summary names them unchanged, not skipped: nothing was stopped
+    expect(text.stdout).toMatch(/^Tasks +0 ok, 0 failed, 9 unchanged$/m);
   });
 
   it('query --format json returns numbers as numbers', async () => {

@@ -126,6 +126,9 @@ describe('a run page', () => {
         .sort((a, b) => a.check_id.localeCompare(b.check_id)),
     ).toEqual(checks);
     expect(body.run.status).toBe('failed');
+    // its skipped tasks were stopped by a failure upstream, none skipped because nothing changed
+    expect(body.run.tasksSkipped).toBeGreaterThan(0);
+    expect(body.tasksUnchanged).toBe(0);
     expect(body.live).toBe(false);
   });
 

@@ -67,7 +67,16 @@ function runListText(entries: readonly RunListEntry[], strata: string): string {
   );
 }
 
-function runDetailText({ run, tasks, checks, alerts, metrics }: RunDetail): string {
+/** Skipped tasks, those skipped because nothing changed named apart (they are done, not stopped). */
+function skippedText(skipped: number | null, unchanged: number): string {
+  if (skipped === null || unchanged === 0) return `${formatCount(skipped)} skipped`;
+  const stopped = skipped - unchanged;
+  return stopped > 0
+    ? `${formatCount(unchanged)} unchanged, ${formatCount(stopped)} skipped`
+    : `${formatCount(unchanged)} unchanged`;
+}
+
+function runDetailText({ run, tasks, checks, alerts, metrics, tasksUnchanged }: RunDetail): string {
   const facts: [string, string][] = [
     ['Run', run.runId],
     ['Status', run.status],
@@ -78,7 +87,7 @@ function runDetailText({ run, tasks, checks, alerts, metrics }: RunDetail): stri
     ['Duration', formatDuration(run.durationMs)],
     [
       'Tasks',
-      `${formatCount(run.tasksSucceeded)} ok, ${formatCount(run.tasksFailed)} failed, ${formatCount(run.tasksSkipped)} skipped`,
+      `${formatCount(run.tasksSucceeded)} ok, ${formatCount(run.tasksFailed)} failed, ${skippedText(run.tasksSkipped, tasksUnchanged)}`,
     ],
   ];
   if (run.resumedFrom) facts.push(['Resumed', run.resumedFrom]);

@@ -274,6 +274,15 @@ export function showRun(context: MonitorContext): () => void {
   return stop;
 }
 
+/** A skip because nothing changed is not a skip for a failure: the two are counted apart. */
+function taskTally(succeeded: number, failed: number, skipped: number, unchanged: number): string {
+  const stopped = skipped - unchanged;
+  const parts = [`${succeeded} succeeded`, `${failed} failed`];
+  if (unchanged > 0) parts.push(`${unchanged} unchanged`);
+  if (stopped > 0 || unchanged === 0) parts.push(`${stopped} skipped`);
+  return parts.join(', ');
+}
+
 function drawRun(root: HTMLElement, view: MonitorRunView, project: string): void {
   const { run } = view;
   const facts: [string, Node | string][] = [
@@ -288,7 +297,7 @@ function drawRun(root: HTMLElement, view: MonitorRunView, project: string): void
     ['Duration', duration(run.durationMs)],
     [
       'Tasks',
-      `${run.tasksSucceeded ?? 0} succeeded, ${run.tasksFailed ?? 0} failed, ${run.tasksSkipped ?? 0} skipped`,
+      taskTally(run.tasksSucceeded ?? 0, run.tasksFailed ?? 0, run.tasksSkipped ?? 0, view.tasksUnchanged),
     ],
     ['Checks failed', run.checksFailed === null ? notRecorded() : String(run.checksFailed)],
     ['Quarantined', run.quarantined === null ? notRecorded() : String(run.quarantined)],
