@@ -177,6 +177,7 @@ export async function docsModel(node: ModelNode, context: NodeContext): Promise<
     ),
     sql: splitHeader(file, node.file).body.trim(),
     compiledSql: context.compile(node),
+    touchedSql: config.touched?.sql.trim() ?? null,
     columnLineage: context.columnLineage.get(node.name) ?? null,
   };
 }

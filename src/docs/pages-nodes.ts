@@ -128,6 +128,7 @@ ${facts([
 ${neighbours(site, from, model)}
 ${localGraph(site, from, 'model', model.name)}
 ${sqlBlock('SQL as written', model.sql, 'sql')}
+${model.touchedSql === null ? '' : sqlBlock('Keys a run touches (touched, as written)', model.touchedSql, 'touched-sql')}
 <details class="sql" open><summary>SQL as compiled for ${site.data.project.engine}</summary><pre data-role="compiled-sql"><code>${model.compiledSql}</code></pre></details>`;
   return { path: from, title: model.name, section: null, body };
 }

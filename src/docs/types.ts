@@ -93,6 +93,8 @@ export interface DocsModel extends DocsNodeBase {
   /** The SQL body as written (header removed) and as compiled for the engine (refs resolved). */
   sql: string;
   compiledSql: string;
+  /** Incremental by key: the header's `touched` SELECT as written (the keys a run's dates touch); else null. */
+  touchedSql: string | null;
   /** Null when lineage could not be derived at all (see parseError inside when it could not parse). */
   columnLineage: ModelColumnLineage | null;
 }

@@ -200,6 +200,22 @@ describe('the docs site', () => {
     );
   });
 
+  it('shows the keys a model incremental by key replaces (its touched SELECT), and no such block for others', () => {
+    const byKey = sampleDocsData();
+    const model = byKey.models.find((m) => m.name === 'fact_orders');
+    if (!model) throw new Error('fact_orders is in the sample');
+    model.materialized = 'incremental';
+    model.touchedSql =
+      "select distinct order_id from {{ ref('stg_orders') }} where load_date between {{ date_from }} and {{ date_to }}";
+    const pages = new Map(renderDocsSite(byKey).map((file) => [file.path, file.content]));
+    const shown = pages.get('models/fact_orders.html') ?? '';
+    expect(shown).toContain('<h2>Keys a run touches (touched, as written)</h2>');
+    expect(shown).toContain(
+      '<pre data-role="touched-sql"><code>select distinct order_id from {{ ref(&#39;stg_orders&#39;) }} where load_date between {{ date_from }} and {{ date_to }}</code></pre>',
+    );
+    expect(page('models/fact_orders.html')).not.toContain('data-role="touched-sql"');
+  });
+
   it('gives a check its definition, latest result and history', () => {
     const check = page(`checks/${slug('fact_orders:not_null(customer_sk)')}.html`);
     expect(check).toContain(

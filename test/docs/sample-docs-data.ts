@@ -74,6 +74,7 @@ export function sampleDocsData(): DocsData {
     ],
     sql: "select o.order_id, 1 as x from {{ ref('stg_orders') }} o where o.note <> '</pre><b>'",
     compiledSql: 'select o.order_id from "staging"."stg_orders" o',
+    touchedSql: null,
     columnLineage: {
       model: 'fact_orders',
       parseError: null,
@@ -133,6 +134,7 @@ export function sampleDocsData(): DocsData {
     ],
     sql: 'select * from raw.orders',
     compiledSql: 'select * from raw.orders',
+    touchedSql: null,
     columnLineage: {
       model: 'stg_orders',
       parseError: null,
@@ -168,6 +170,7 @@ export function sampleDocsData(): DocsData {
     columns: [{ name: 'n', type: null, description: null, checks: [] }],
     sql: 'select count(* from x',
     compiledSql: 'select count(* from x',
+    touchedSql: null,
     built: false,
     columnLineage: {
       model: 'broken_model',

@@ -66,6 +66,10 @@ describe('the docs data of a built e-commerce project', () => {
     expect(model.sql).toContain("{{ ref('stg_orders') }}");
     expect(model.compiledSql).not.toContain('{{');
     expect(model.compiledSql).toMatch(/"staging"\."stg_orders"/);
+    // An upsert has no touched SELECT; a mart incremental by key shows its own, as written.
+    expect(model.touchedSql).toBeNull();
+    const daily = data.models.find((m) => m.name === 'daily_sales');
+    expect(daily?.touchedSql).toMatch(/\{\{ ref\('/);
     // Column lineage from the compiled SQL: the order's key is the staged order's.
     expect(model.columnLineage).toMatchObject({ model: 'fact_orders', parseError: null });
     const orderId = model.columnLineage?.columns.find((c) => c.column === 'order_id');
