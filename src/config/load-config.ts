@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { StrataAggregateError, StrataError } from '../errors/strata-error.ts';
+import { importCompiledConfig } from './compile-config.ts';
 import { issueMessage } from './issue-message.ts';
 import { type StrataConfig, configSchema } from './schema.ts';
 
@@ -24,13 +25,16 @@ export interface LoadedConfig {
 
 let hooksRegistered = false;
 
+/** The running strata's public API: public.ts beside this module in the sources, public.js in the build (dist/config/). */
+function strataPublicUrl(): string {
+  return new URL(import.meta.url.endsWith('.ts') ? './public.ts' : './public.js', import.meta.url).href;
+}
+
 function registerStrataResolution(): void {
   if (hooksRegistered) return;
   hooksRegistered = true;
-  // Beside this module: public.ts in the sources, public.js in the build (dist/config/).
-  const publicApi = import.meta.url.endsWith('.ts') ? './public.ts' : './public.js';
   register(new URL('./resolve-strata.hooks.js', import.meta.url), {
-    data: { fallbackUrl: new URL(publicApi, import.meta.url).href },
+    data: { fallbackUrl: strataPublicUrl() },
   });
 }
 
@@ -57,12 +61,13 @@ let plainLoads = 0;
  */
 async function importConfig(configFile: string): Promise<unknown> {
   const plain = /\.m?js$/.test(configFile);
-  if (!plain || importsStrata(await readFile(configFile, 'utf8').catch(() => ''))) registerStrataResolution();
+  if (plain && importsStrata(await readFile(configFile, 'utf8').catch(() => ''))) registerStrataResolution();
   try {
     const module = (
       plain
         ? await import(`${pathToFileURL(configFile).href}?load=${++plainLoads}`)
-        : await importTypeScript(configFile)
+        : ((await importCompiledConfig(configFile, strataPublicUrl())) ??
+          (await importTypeScript(configFile)))
     ) as { default?: unknown };
     // A CommonJS project's config arrives wrapped once more by the interop: unwrap it.
     const value = module.default as { default?: unknown; __esModule?: boolean } | undefined;
@@ -83,6 +88,7 @@ async function importConfig(configFile: string): Promise<unknown> {
 }
 
 async function importTypeScript(configFile: string): Promise<unknown> {
+  registerStrataResolution();
   // tsx is loaded here, for a project's config only: commands that load none never start it.
   const { tsImport } = await import('tsx/esm/api');
   return tsImport(pathToFileURL(configFile).href, {

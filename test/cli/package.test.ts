@@ -60,7 +60,7 @@ describe('the package: compiled JavaScript in dist/, drivers loaded by the comma
     }
   });
 
-  it('init loads no driver and no tsx; status loads tsx for the config and DuckDB, never pg', async () => {
+  it('init loads no driver and no tsx; status compiles the config with esbuild (not tsx) and loads DuckDB, never pg', async () => {
     const init = await recorded([BIN, 'init', 'shop']);
     expect(init.code, explain(init)).toBe(0);
     for (const name of ['tsx', '@duckdb/node-api', 'pg']) {
@@ -71,7 +71,9 @@ describe('the package: compiled JavaScript in dist/, drivers loaded by the comma
     const status = await recorded([BIN, 'status', '--project', 'shop']);
     expect(status.code, explain(status)).toBe(0);
     expect(status.stdout).toMatch(/^Project +starter/);
-    expect(loads(status.modules, 'tsx')).toBe(true);
+    expect(loads(status.modules, 'esbuild')).toBe(true);
+    expect(loads(status.modules, 'tsx')).toBe(false);
+    expect(status.modules).toContain(`${DIST}config/public.js`);
     expect(loads(status.modules, '@duckdb/node-api')).toBe(true);
     expect(loads(status.modules, 'pg')).toBe(false);
     expect(status.modules.filter((url) => url.startsWith(SRC))).toEqual([]);
