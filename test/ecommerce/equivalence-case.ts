@@ -24,8 +24,6 @@ const EXPECTED_TABLES = [
   'warehouse.fact_sessions',
   'warehouse.fact_store_sales',
   'warehouse.fact_inventory_daily',
-  // a table incremental by key that the sales marts read
-  'warehouse.sales_lines',
   'marts.campaign_attribution',
   'marts.cohort_retention',
   'marts.customer_days',
