@@ -27,19 +27,13 @@ checks:
   - unique: [month_start, warehouse_id, product_id]
 ---*/
 with daily as (
-  select
-    i.*,
-    cast(date_trunc('month', i.snapshot_date) as date) as month_start,
-    row_number() over (
-      partition by cast(date_trunc('month', i.snapshot_date) as date), i.warehouse_id, i.product_id
-      order by i.snapshot_date desc
-    ) as nth_last
+  select i.*, cast(date_trunc('month', i.snapshot_date) as date) as month_start
   from {{ ref('fact_inventory_daily') }} as i
   where i.snapshot_date >= (select min(month_start) from {{ touched }} as t)
     and cast(date_trunc('month', i.snapshot_date) as date) in (select month_start from {{ touched }} as t)
 ),
 
-monthly as (
+totals as (
   select
     month_start,
     warehouse_id,
@@ -49,9 +43,26 @@ monthly as (
     sum(cost_of_goods_sold) as cost_of_goods_sold,
     avg(inventory_value) as average_inventory_value,
     sum(case when is_stockout then 1 else 0 end) as stockout_days,
-    max(case when nth_last = 1 then on_hand_qty end) as closing_on_hand
+    max(snapshot_date) as last_snapshot_date
   from daily
   group by month_start, warehouse_id, product_id
+),
+
+-- The month's last snapshot joins back by its date: cheaper than numbering every snapshot of the
+-- month with a window (a sort of the whole month) to pick it.
+closing as (
+  select warehouse_id, product_id, snapshot_date, max(on_hand_qty) as on_hand_qty
+  from daily
+  group by warehouse_id, product_id, snapshot_date
+),
+
+monthly as (
+  select t.*, c.on_hand_qty as closing_on_hand
+  from totals as t
+  inner join closing as c
+    on c.warehouse_id = t.warehouse_id
+   and c.product_id = t.product_id
+   and c.snapshot_date = t.last_snapshot_date
 )
 
 select

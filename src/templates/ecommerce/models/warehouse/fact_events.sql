@@ -27,11 +27,18 @@ columns:
   utm_source: Campaign tagging.
   utm_medium: Campaign tagging.
   utm_campaign: Campaign tagging (matches dim_campaign.utm_campaign).
+  starts_session: The session's first event, whose attributes fact_sessions calls its landing's.
   load_date: Load date of the file that brought the event.
 ---*/
-with events as (
+-- The 30-minute rule needs two window passes (the gap to the previous event, then a running count
+-- of the gaps). They sort only the columns they need; the wide rows join back by their key
+-- (event_id is unique within a load date), which costs less than sorting every column twice.
+with ordered as (
   select
-    e.*,
+    e.event_id,
+    e.load_date,
+    e.anonymous_id,
+    e.event_time,
     lag(e.event_time) over (
       partition by e.load_date, e.anonymous_id order by e.event_time, e.event_id
     ) as previous_time
@@ -39,15 +46,33 @@ with events as (
   where e.load_date between {{ date_from }} and {{ date_to }}
 ),
 
-numbered as (
+flagged as (
   select
-    events.*,
-    sum(case when previous_time is null or event_time - previous_time > interval '30 minutes' then 1 else 0 end)
-      over (
-        partition by load_date, anonymous_id order by event_time, event_id
-        rows between unbounded preceding and current row
-      ) as session_number
-  from events
+    event_id,
+    load_date,
+    anonymous_id,
+    event_time,
+    previous_time is null or event_time - previous_time > interval '30 minutes' as starts_session
+  from ordered
+),
+
+sessions as (
+  select
+    event_id,
+    load_date,
+    starts_session,
+    sum(case when starts_session then 1 else 0 end) over (
+      partition by load_date, anonymous_id order by event_time, event_id
+      rows between unbounded preceding and current row
+    ) as session_number
+  from flagged
+),
+
+numbered as (
+  select e.*, s.session_number, s.starts_session
+  from {{ ref('stg_events') }} as e
+  inner join sessions as s on s.event_id = e.event_id and s.load_date = e.load_date
+  where e.load_date between {{ date_from }} and {{ date_to }}
 )
 
 select
@@ -72,6 +97,7 @@ select
   n.utm_source,
   n.utm_medium,
   n.utm_campaign,
+  n.starts_session,
   n.load_date
 from numbered as n
 left join {{ ref('product_versions') }} as p

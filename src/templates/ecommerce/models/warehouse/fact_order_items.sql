@@ -11,6 +11,7 @@ columns:
   order_id: Order the line belongs to.
   line_number: Position in the order, from 1.
   customer_sk: dim_customer version of the order.
+  customer_id: Buyer as the order gave it.
   product_sk: dim_product version in force at placed_at (the unknown member when not found).
   product_id: Product as the order gave it.
   product_found: False when the product id is not in dim_product.
@@ -49,6 +50,7 @@ select
   o.order_id,
   i.line_number,
   o.customer_sk,
+  o.customer_id,
   coalesce(p.product_sk, (select product_sk from {{ ref('dim_product') }} where product_id = 0)) as product_sk,
   i.product_id,
   p.product_sk is not null as product_found,

@@ -32,17 +32,16 @@ columns:
   load_date: Load date of its events.
 ---*/
 with events as (
-  select
-    e.*,
-    row_number() over (partition by e.session_key order by e.event_time, e.event_id) as nth
+  select e.*
   from {{ ref('fact_events') }} as e
   where e.load_date between {{ date_from }} and {{ date_to }}
 ),
 
+-- fact_events flags each session's first event: no window needed to find it.
 landing as (
   select session_key, device, country, referrer, utm_source, utm_medium, utm_campaign
   from events
-  where nth = 1
+  where starts_session
 ),
 
 totals as (
