@@ -1,5 +1,14 @@
 import type { CheckResult } from './check-result.ts';
-import type { Engine, SqlValue } from '../engine/types.ts';
+import type { Engine, SqlValue, Statement } from '../engine/types.ts';
+import {
+  type AuditWrite,
+  TASK_END_COLUMNS,
+  type TaskColumn,
+  type TaskEndColumn,
+  attemptKey,
+  batchStatements,
+  taskRow,
+} from './batched-writes.ts';
 import { type StrataError, causeMessage } from '../errors/strata-error.ts';
 import { AUDIT_SCHEMA, type RunStatus, type TaskStatus, auditMigrations } from './schema.ts';
 import { sqlTimestamp } from '../time/timestamps.ts';
@@ -15,6 +24,19 @@ function attemptIdentity(task: TaskAttemptRecord): SqlValue[] {
     task.attempt,
     sqlTimestamp(task.startedAt),
   ];
+}
+
+/** The columns of an attempt's row that say which attempt it is. */
+function identityColumns(task: TaskAttemptRecord): Partial<Record<TaskColumn, SqlValue>> {
+  return {
+    run_id: task.runId,
+    task_id: task.taskId,
+    task_kind: task.taskKind,
+    target: task.target ?? null,
+    materialization: task.materialization ?? null,
+    attempt: task.attempt,
+    started_at: sqlTimestamp(task.startedAt),
+  };
 }
 
 /**
@@ -122,7 +144,7 @@ export interface TaskAttemptOutcome {
  */
 export class AuditRecorder {
   private queue: Promise<void> = Promise.resolve();
-  private pending: { sql: string; params: SqlValue[] }[] = [];
+  private pending: AuditWrite[] = [];
   private failure: unknown;
 
   constructor(private readonly engine: Engine) {}
@@ -196,35 +218,48 @@ export class AuditRecorder {
          definition_hash)
        VALUES ($1, $2, $3, $4, $5, $6, 'running', CAST($7 AS TIMESTAMP), $8)`,
       [...attemptIdentity(task), task.definitionHash ?? null],
+      {
+        kind: 'task_row',
+        key: attemptKey(task.runId, task.taskId, task.attempt),
+        row: taskRow({
+          ...identityColumns(task),
+          status: 'running',
+          definition_hash: task.definitionHash ?? null,
+        }),
+      },
     );
   }
 
   taskFinished(task: TaskAttemptRecord, outcome: TaskAttemptOutcome): Promise<void> {
     const error = outcome.error ?? outcome.warning;
+    const end: Record<TaskEndColumn, SqlValue> = {
+      status: outcome.status,
+      finished_at: sqlTimestamp(outcome.finishedAt),
+      duration_ms: outcome.finishedAt.getTime() - task.startedAt.getTime(),
+      rows_out: outcome.rowsOut ?? null,
+      rows_inserted: outcome.rowsInserted ?? null,
+      rows_updated: outcome.rowsUpdated ?? null,
+      rows_deleted: outcome.rowsDeleted ?? null,
+      error_code: error?.code ?? null,
+      error_message: error?.message ?? null,
+      error_cause: causeMessage(error?.cause) ?? null,
+      error_hint: error?.hint ?? null,
+      error_sql: error?.sql ?? null,
+      data_changed: outcome.dataChanged ?? null,
+    };
     return this.write(
       `UPDATE audit.task_runs SET status = $4, finished_at = CAST($5 AS TIMESTAMP), duration_ms = $6,
          rows_out = $7, rows_inserted = $8, rows_updated = $9, rows_deleted = $10,
          error_code = $11, error_message = $12, error_cause = $13, error_hint = $14, error_sql = $15,
          data_changed = $16
        WHERE run_id = $1 AND task_id = $2 AND attempt = $3`,
-      [
-        task.runId,
-        task.taskId,
-        task.attempt,
-        outcome.status,
-        sqlTimestamp(outcome.finishedAt),
-        outcome.finishedAt.getTime() - task.startedAt.getTime(),
-        outcome.rowsOut ?? null,
-        outcome.rowsInserted ?? null,
-        outcome.rowsUpdated ?? null,
-        outcome.rowsDeleted ?? null,
-        error?.code ?? null,
-        error?.message ?? null,
-        causeMessage(error?.cause) ?? null,
-        error?.hint ?? null,
-        error?.sql ?? null,
-        outcome.dataChanged ?? null,
-      ],
+      [task.runId, task.taskId, task.attempt, ...TASK_END_COLUMNS.map((c) => end[c])],
+      {
+        kind: 'task_end',
+        key: attemptKey(task.runId, task.taskId, task.attempt),
+        end,
+        identity: [task.runId, task.taskId, task.attempt],
+      },
     );
   }
 
@@ -235,6 +270,7 @@ export class AuditRecorder {
    */
   taskSkipped(task: TaskAttemptRecord, reason: StrataError): Promise<void> {
     const unchanged = reason.code === 'TASK_UNCHANGED';
+    const startedAt = sqlTimestamp(task.startedAt);
     return this.write(
       `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status,
          started_at, finished_at, duration_ms, error_code, error_message, error_hint, definition_hash, data_changed)
@@ -248,6 +284,22 @@ export class AuditRecorder {
         task.definitionHash ?? null,
         unchanged ? false : null,
       ],
+      {
+        kind: 'task_row',
+        key: attemptKey(task.runId, task.taskId, task.attempt),
+        row: taskRow({
+          ...identityColumns(task),
+          status: 'skipped',
+          started_at: startedAt,
+          finished_at: startedAt,
+          duration_ms: 0,
+          error_code: reason.code,
+          error_message: reason.message,
+          error_hint: reason.hint ?? null,
+          definition_hash: task.definitionHash ?? null,
+          data_changed: unchanged ? false : null,
+        }),
+      },
     );
   }
 
@@ -255,31 +307,33 @@ export class AuditRecorder {
   checkResult(runId: string, result: CheckResult): Promise<void> {
     const json = this.engine.dialect.type('json');
     const scope: { from?: string; to?: string } = result.scope.kind === 'dates' ? result.scope : {};
+    const values: SqlValue[] = [
+      runId,
+      result.checkId,
+      result.type,
+      result.target,
+      result.table,
+      result.column ?? null,
+      scope.from ?? null,
+      scope.to ?? null,
+      result.severity,
+      result.status,
+      result.failingRows,
+      result.checkedRows,
+      result.threshold ?? null,
+      JSON.stringify(result.sample),
+      result.sql,
+      result.message,
+      sqlTimestamp(result.startedAt),
+      result.durationMs,
+    ];
     return this.write(
       `INSERT INTO audit.dq_results (run_id, check_id, check_type, target, target_table, column_name, date_from, date_to,
          severity, status, failing_rows, checked_rows, threshold, sample, check_sql, message, started_at, duration_ms)
        VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), CAST($8 AS DATE), $9, $10, $11, $12, $13, CAST($14 AS ${json}),
          $15, $16, CAST($17 AS TIMESTAMP), $18)`,
-      [
-        runId,
-        result.checkId,
-        result.type,
-        result.target,
-        result.table,
-        result.column ?? null,
-        scope.from ?? null,
-        scope.to ?? null,
-        result.severity,
-        result.status,
-        result.failingRows,
-        result.checkedRows,
-        result.threshold ?? null,
-        JSON.stringify(result.sample),
-        result.sql,
-        result.message,
-        sqlTimestamp(result.startedAt),
-        result.durationMs,
-      ],
+      values,
+      { kind: 'check_row', values },
     );
   }
 
@@ -289,8 +343,8 @@ export class AuditRecorder {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  private write(sql: string, params: SqlValue[]): Promise<void> {
-    this.pending.push({ sql, params });
+  private write(sql: string, params: SqlValue[], merge?: AuditWrite['merge']): Promise<void> {
+    this.pending.push(merge ? { sql, params, merge } : { sql, params });
     // The first write queued since the last batch started schedules the next batch; later ones
     // join it until it starts.
     if (this.pending.length === 1) this.queue = this.queue.then(() => this.writeBatch());
@@ -302,14 +356,15 @@ export class AuditRecorder {
     this.pending = [];
     if (batch.length === 0) return;
     try {
-      if (batch.length === 1) {
-        const [only] = batch as [{ sql: string; params: SqlValue[] }];
+      const statements = batchStatements(this.engine.dialect, batch);
+      if (statements.length === 1) {
+        const [only] = statements as [Statement];
         await this.engine.execute(only.sql, only.params);
         return;
       }
       await this.engine.withSession((session) =>
         session.transaction(async (tx) => {
-          for (const { sql, params } of batch) await tx.execute(sql, params);
+          for (const { sql, params } of statements) await tx.execute(sql, params);
         }),
       );
     } catch (error) {
@@ -317,6 +372,7 @@ export class AuditRecorder {
         this.failure ??= error;
         return;
       }
+      // One write at a time, each its own statement: a bad row loses only itself.
       for (const { sql, params } of batch) {
         try {
           await this.engine.execute(sql, params);
