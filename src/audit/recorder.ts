@@ -26,6 +26,14 @@ function attemptIdentity(task: TaskAttemptRecord): SqlValue[] {
   ];
 }
 
+/**
+ * How long the writes of a batch are gathered before it is written (after the batch before it).
+ * Writes arriving together become one transaction and a few statements instead of a commit each,
+ * and commits are what an embedded engine serialises with the run's tasks; a started task still
+ * shows `running` within this delay plus a batch's time.
+ */
+const BATCH_DELAY_MS = 100;
+
 /** The columns of an attempt's row that say which attempt it is. */
 function identityColumns(task: TaskAttemptRecord): Partial<Record<TaskColumn, SqlValue>> {
   return {
@@ -136,15 +144,19 @@ export interface TaskAttemptOutcome {
 /**
  * Writes run and task history. Writes are serialised through one queue so concurrent tasks never
  * contend on the audit tables, and an audit write never fails a task: errors are kept and surfaced
- * by `flush()`. The writes that queue up while one is running are written together, in one
- * transaction on one session (one commit instead of one per statement); a batch that fails is
- * written again statement by statement, so one bad row loses only itself. Callers need not wait
- * for a write: the queue keeps them in order (an attempt's start before its end), and it is
- * drained one batch after another, so a started task shows `running` within a batch's time.
+ * by `flush()`. The writes that queue up while one is running (or within BATCH_DELAY_MS) are
+ * written together, in one transaction on one session, as few statements (`batched-writes.ts`:
+ * one INSERT of attempt rows, one UPDATE of attempt ends, one INSERT of check rows); a batch
+ * that fails is written again statement by statement, so one bad row loses only itself. Callers
+ * need not wait for a task's write: the queue keeps them in order (an attempt's start before its
+ * end), and it is drained one batch after another, so a started task shows `running` within the
+ * delay and a batch's time. A run's start and end, which the run waits for, are written at once.
  */
 export class AuditRecorder {
   private queue: Promise<void> = Promise.resolve();
   private pending: AuditWrite[] = [];
+  /** Starts the batch being gathered without waiting out its delay. */
+  private writeNow: () => void = () => undefined;
   private failure: unknown;
 
   constructor(private readonly engine: Engine) {}
@@ -167,7 +179,7 @@ export class AuditRecorder {
   }
 
   runStarted(run: RunRecord): Promise<void> {
-    return this.write(
+    return this.writeAtOnce(
       `INSERT INTO audit.pipeline_runs (run_id, trigger, command, date_from, date_to, selection, full_refresh,
          resumed_from, status, started_at, strata_version, engine, pid, host)
        VALUES ($1, $2, $3, CAST($4 AS DATE), CAST($5 AS DATE), $6, $7, $8, 'running', CAST($9 AS TIMESTAMP), $10, $11,
@@ -191,7 +203,7 @@ export class AuditRecorder {
   }
 
   runFinished(runId: string, startedAt: Date, outcome: RunOutcome): Promise<void> {
-    return this.write(
+    return this.writeAtOnce(
       `UPDATE audit.pipeline_runs SET status = $2, finished_at = CAST($3 AS TIMESTAMP), duration_ms = $4,
          tasks_total = $5, tasks_succeeded = $6, tasks_failed = $7, tasks_skipped = $8,
          rows_by_layer = CAST($9 AS ${this.engine.dialect.type('json')}), error_code = $10, error_message = $11
@@ -339,15 +351,33 @@ export class AuditRecorder {
 
   /** Waits for every queued write; throws the first audit write that failed. */
   async flush(): Promise<void> {
+    this.writeNow();
     await this.queue;
     if (this.failure !== undefined) throw this.failure;
   }
 
+  /** A write the caller waits for: its batch (with what was queued before it) goes without delay. */
+  private writeAtOnce(sql: string, params: SqlValue[]): Promise<void> {
+    const written = this.write(sql, params);
+    this.writeNow();
+    return written;
+  }
+
   private write(sql: string, params: SqlValue[], merge?: AuditWrite['merge']): Promise<void> {
     this.pending.push(merge ? { sql, params, merge } : { sql, params });
-    // The first write queued since the last batch started schedules the next batch; later ones
-    // join it until it starts.
-    if (this.pending.length === 1) this.queue = this.queue.then(() => this.writeBatch());
+    // The first write queued since the last batch started schedules the next batch, which starts
+    // once the one before it is written and BATCH_DELAY_MS have passed; later ones join it until
+    // it starts.
+    if (this.pending.length === 1) {
+      const due = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, BATCH_DELAY_MS);
+        this.writeNow = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.queue = this.queue.then(() => due).then(() => this.writeBatch());
+    }
     return this.queue;
   }
 
