@@ -152,8 +152,17 @@ export interface TaskAttemptOutcome {
  * end), and it is drained one batch after another, so a started task shows `running` within the
  * delay and a batch's time. A run's start and end, which the run waits for, are written at once.
  */
+/** What a recorder wrote: writes queued, the batches and statements they went as, and the time spent. */
+export interface AuditWriteStats {
+  writes: number;
+  batches: number;
+  statements: number;
+  ms: number;
+}
+
 export class AuditRecorder {
   private queue: Promise<void> = Promise.resolve();
+  private readonly writeStats: AuditWriteStats = { writes: 0, batches: 0, statements: 0, ms: 0 };
   private pending: AuditWrite[] = [];
   /** Starts the batch being gathered without waiting out its delay. */
   private writeNow: () => void = () => undefined;
@@ -349,6 +358,11 @@ export class AuditRecorder {
     );
   }
 
+  /** What was written so far (a run's fixed costs, measured). */
+  stats(): AuditWriteStats {
+    return { ...this.writeStats };
+  }
+
   /** Waits for every queued write; throws the first audit write that failed. */
   async flush(): Promise<void> {
     this.writeNow();
@@ -365,6 +379,7 @@ export class AuditRecorder {
 
   private write(sql: string, params: SqlValue[], merge?: AuditWrite['merge']): Promise<void> {
     this.pending.push(merge ? { sql, params, merge } : { sql, params });
+    this.writeStats.writes += 1;
     // The first write queued since the last batch started schedules the next batch, which starts
     // once the one before it is written and BATCH_DELAY_MS have passed; later ones join it until
     // it starts.
@@ -385,8 +400,19 @@ export class AuditRecorder {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    const started = performance.now();
+    try {
+      await this.writeStatements(batch);
+    } finally {
+      this.writeStats.batches += 1;
+      this.writeStats.ms += performance.now() - started;
+    }
+  }
+
+  private async writeStatements(batch: readonly AuditWrite[]): Promise<void> {
     try {
       const statements = batchStatements(this.engine.dialect, batch);
+      this.writeStats.statements += statements.length;
       if (statements.length === 1) {
         const [only] = statements as [Statement];
         await this.engine.execute(only.sql, only.params);
@@ -405,6 +431,7 @@ export class AuditRecorder {
       // One write at a time, each its own statement: a bad row loses only itself.
       for (const { sql, params } of batch) {
         try {
+          this.writeStats.statements += 1;
           await this.engine.execute(sql, params);
         } catch (single) {
           this.failure ??= single;

@@ -10,7 +10,7 @@ import type { ByKeyInput } from '../materialize/plan.ts';
 import { type DateWindow, type SelectContext, renderTouched } from '../materialize/render-select.ts';
 import type { Graph } from '../models/graph.ts';
 import { type ModelNode, type ProjectNode, isIncrementalByKey } from '../models/types.ts';
-import type { RunCatalogue } from './run-catalogue.ts';
+import { type RunCatalogue, type WarehouseLookup, warehouseLookup } from './run-catalogue.ts';
 
 /**
  * Incremental by key, before the run's DAG starts. A key whose upstream rows a re-run removes (a
@@ -36,7 +36,7 @@ export async function captureTouchedKeys(
   for (const model of models) {
     const tables = await tablesOf(model.target.schema);
     if (!tables.some((t) => t.name === model.target.name && t.kind === 'table')) continue;
-    const existing = await priorKind(engine, model, tables);
+    const existing = await priorKind(warehouseLookup(engine), model, tables);
     const touchedSql = renderTouched(model, selectContext(engine, graph, window));
     const statements = captureKeysSql(engine.dialect, model, touchedSql, existing);
     if (statements.length === 0) continue;
@@ -76,22 +76,20 @@ export async function byKeyInput(
 ): Promise<ByKeyInput> {
   const selects = byKeySelects(model, context);
   // The run's catalogue is read after the capture, and only this task writes its captured keys.
-  const tables = catalogue
-    ? (await catalogue.tables()).filter((t) => t.schema === model.target.schema)
-    : await engine.listTables(model.target.schema);
-  const prior = await priorKind(engine, model, tables);
+  const lookup = warehouseLookup(engine, catalogue);
+  const prior = await priorKind(lookup, model, await lookup.tablesIn(model.target.schema));
   if (prior === 'none') return selects;
   return { ...selects, prior: { table: priorKeysRef(model.target), fullBuild: prior === 'full_build' } };
 }
 
 async function priorKind(
-  engine: Engine,
+  lookup: Pick<WarehouseLookup, 'columns'>,
   model: ModelNode,
   tables: readonly TableInfo[],
 ): Promise<'none' | 'keys' | 'full_build'> {
   const prior = priorKeysRef(model.target);
   if (!tables.some((t) => t.name === prior.name)) return 'none';
-  const columns = await engine.listColumns(prior);
+  const columns = await lookup.columns(prior);
   return columns.some((c) => c.name === FULL_BUILD_MARKER) ? 'full_build' : 'keys';
 }
 
