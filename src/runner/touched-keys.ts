@@ -1,3 +1,4 @@
+import { anyLoadIn } from '../audit/source-loads.ts';
 import type { Engine, TableInfo } from '../engine/types.ts';
 import {
   FULL_BUILD_MARKER,
@@ -20,7 +21,9 @@ import { type RunCatalogue, type WarehouseLookup, warehouseLookup } from './run-
  * warehouse as it stands and the keys kept beside the target (`priorKeysRef`); the model's task
  * adds them to its keys and drops that table in its transaction. Keys an earlier run captured and
  * never used (its task did not commit) are kept and added to. When the SELECT fails (an upstream
- * table reshaped), the table is replaced by a marker and the task rebuilds the whole table.
+ * table reshaped), the table is replaced by a marker and the task rebuilds the whole table. Nothing
+ * is captured for a window no source has loaded a date of yet (a new day: one query instead of a
+ * statement and a commit per model).
  */
 export async function captureTouchedKeys(
   engine: Engine,
@@ -32,6 +35,10 @@ export async function captureTouchedKeys(
   if (fullRefresh || (window.from === undefined && window.to === undefined)) return;
   const models = nodes.filter(isIncrementalByKey);
   if (models.length === 0) return;
+  // A touched SELECT returns the keys of upstream rows by their load dates: while no source has
+  // loaded a date of the window (a new day), no such row exists to be lost, and there is nothing
+  // to keep.
+  if (!(await anyLoadIn(engine, window))) return;
   const tablesOf = schemaTables(engine);
   for (const model of models) {
     const tables = await tablesOf(model.target.schema);
