@@ -504,9 +504,12 @@ export function renderFixedCosts(
       ),
     );
   }
+  const counted = measured.some((r) => r.incremental?.day.statements ?? r.incremental?.rerun?.statements);
   parts.push(
     '',
-    "Not measurable from outside `src/` on DuckDB (it needs instrumentation in the runner and the audit recorder): statements per task and per materialisation, the audit writes of a run (count and time of each insert and update of audit.*), a gate's query time apart from its recording, transactions per task, and where the time before the first task goes (planning, the run lock, the audit schema check). On PostgreSQL the server counts statements and transactions (above) when pg_stat_statements is loaded (the bench's throwaway server loads it).",
+    counted
+      ? "Statements and audit writes are the run's own count (`costs` in its summary). Not itemised: statements per kind of materialisation, a gate's query time apart from its recording, transactions per task, and where the time before the first task goes (planning, the run lock, the audit schema check). On PostgreSQL the server counts statements and transactions (above) when pg_stat_statements is loaded (the bench's throwaway server loads it)."
+      : "Not measurable from outside `src/` on DuckDB (it needs instrumentation in the runner and the audit recorder): statements per task and per materialisation, the audit writes of a run (count and time of each insert and update of audit.*), a gate's query time apart from its recording, transactions per task, and where the time before the first task goes (planning, the run lock, the audit schema check). On PostgreSQL the server counts statements and transactions (above) when pg_stat_statements is loaded (the bench's throwaway server loads it).",
   );
   return parts.join('\n');
 }
