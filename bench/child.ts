@@ -163,6 +163,7 @@ async function runPipeline(job: Extract<Job, { kind: 'run' }>): Promise<RunResul
     status: summary.status,
     exitCode,
     runId: summary.runId,
+    costs: summary.costs,
     tasks: summary.tasks.map((t) => ({
       task: t.task,
       kind: t.kind,

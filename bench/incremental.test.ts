@@ -216,4 +216,24 @@ describe('incremental day', () => {
     expect(md).toContain('needs instrumentation');
     expect(renderFixedCosts([subject('duckdb', 30, 1)])).toBe('');
   });
+
+  it("itemises the run's own count of statements and audit writes", () => {
+    const statements = {
+      count: 140,
+      ms: 900,
+      auditWrites: 80,
+      auditBatches: 6,
+      auditStatements: 14,
+      auditMs: 120,
+    };
+    const md = renderFixedCosts([
+      subject('duckdb', 30, 2400, { rerun: { ...costs(1500, { success: 40, skipped: 30 }), statements } }),
+    ]);
+    expect(md).toContain(
+      "| … statements | 140 · 900 ms | strata's count, run lock to summary (2.0 a task over 70 tasks);",
+    );
+    expect(md).toContain(
+      '| … audit writes | 80 → 14 statements · 120 ms | rows written to audit.pipeline_runs, task_runs and dq_results, in 6 batches',
+    );
+  });
 });

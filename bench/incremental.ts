@@ -53,6 +53,19 @@ export interface RunCosts {
   gateMs: Stat;
   /** PostgreSQL only: what pg_stat_statements / pg_stat_database counted during the run. */
   server?: { statements?: number; transactions?: number };
+  /**
+   * The run's own count (RunSummary.costs, medians): statements from the run lock to the summary
+   * and their time summed over sessions; the audit recorder's writes, the batches and statements
+   * they went as, and the time spent writing them.
+   */
+  statements?: {
+    count: number;
+    ms: number;
+    auditWrites: number;
+    auditBatches: number;
+    auditStatements: number;
+    auditMs: number;
+  };
 }
 
 export interface IncrementalResult {
@@ -357,6 +370,29 @@ export function renderIncremental(results: readonly IncrementalSubject[]): strin
   return parts.join('\n');
 }
 
+function taskCount(run: RunCosts): number {
+  return Object.values(run.statuses).reduce((a, n) => a + n, 0);
+}
+
+/** The run's own count of its statements and audit writes, as rows of the fixed-costs table. */
+function statementItems(prefix: string, run: RunCosts, tasks: number): string[][] {
+  const s = run.statements;
+  if (!s) return [];
+  const perTask = tasks > 0 ? ` (${(s.count / tasks).toFixed(1)} a task over ${tasks} tasks)` : '';
+  return [
+    [
+      `${prefix}statements`,
+      `${s.count} · ${millis(s.ms)}`,
+      `strata's count, run lock to summary${perTask}; time summed over sessions (tasks run side by side)`,
+    ],
+    [
+      `${prefix}audit writes`,
+      `${s.auditWrites} → ${s.auditStatements} statements · ${millis(s.auditMs)}`,
+      `rows written to audit.pipeline_runs, task_runs and dq_results, in ${s.auditBatches} batches (one transaction each); time spent writing them, beside the tasks`,
+    ],
+  ];
+}
+
 /** The fixed per-run costs, itemised: one table per pack, engine, scale and history. */
 export function renderFixedCosts(
   results: readonly IncrementalSubject[],
@@ -415,6 +451,7 @@ export function renderFixedCosts(
         'the runner’s time no task covers: planning, the run lock, the run’s audit records',
       ]);
     items.push(['… … gates', millis(rerun.gateMs.median), 'sum of the `<node>:checks` tasks']);
+    items.push(...statementItems('… ', rerun, taskCount(rerun)));
     if (rerun.server?.statements !== undefined)
       items.push([
         '… statements on the server',
@@ -434,6 +471,7 @@ export function renderFixedCosts(
         `of its ${millis(inc.day.ms.median)} run() wall (opening the project included)`,
       ]);
     items.push(['incremental day: gates', millis(inc.day.gateMs.median), 'sum of the `<node>:checks` tasks']);
+    items.push(...statementItems('incremental day: ', inc.day, taskCount(inc.day)));
     if (inc.day.server?.statements !== undefined)
       items.push([
         'incremental day: statements on the server',
@@ -466,9 +504,12 @@ export function renderFixedCosts(
       ),
     );
   }
+  const counted = measured.some((r) => r.incremental?.day.statements ?? r.incremental?.rerun?.statements);
   parts.push(
     '',
-    "Not measurable from outside `src/` on DuckDB (it needs instrumentation in the runner and the audit recorder): statements per task and per materialisation, the audit writes of a run (count and time of each insert and update of audit.*), a gate's query time apart from its recording, transactions per task, and where the time before the first task goes (planning, the run lock, the audit schema check). On PostgreSQL the server counts statements and transactions (above) when pg_stat_statements is loaded (the bench's throwaway server loads it).",
+    counted
+      ? "Statements and audit writes are the run's own count (`costs` in its summary). Not itemised: statements per kind of materialisation, a gate's query time apart from its recording, transactions per task, and where the time before the first task goes (planning, the run lock, the audit schema check). On PostgreSQL the server counts statements and transactions (above) when pg_stat_statements is loaded (the bench's throwaway server loads it)."
+      : "Not measurable from outside `src/` on DuckDB (it needs instrumentation in the runner and the audit recorder): statements per task and per materialisation, the audit writes of a run (count and time of each insert and update of audit.*), a gate's query time apart from its recording, transactions per task, and where the time before the first task goes (planning, the run lock, the audit schema check). On PostgreSQL the server counts statements and transactions (above) when pg_stat_statements is loaded (the bench's throwaway server loads it).",
   );
   return parts.join('\n');
 }

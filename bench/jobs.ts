@@ -86,6 +86,15 @@ export interface RunResult {
   runId: string;
   tasks: TaskTiming[];
   sources: { source: string; received: number; staged: number; quarantined: number; duplicates: number }[];
+  /** The run's own count of its statements and audit writes (RunSummary.costs). */
+  costs?: StatementCosts;
+}
+
+/** RunSummary.costs, repeated so the bench's report files stay free of strata's modules. */
+export interface StatementCosts {
+  statements: number;
+  statementMs: number;
+  audit: { writes: number; batches: number; statements: number; ms: number };
 }
 
 export interface BareResult {

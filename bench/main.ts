@@ -41,6 +41,7 @@ import {
   type OpenResult,
   runJob,
   type RunResult,
+  type StatementCosts,
   StepFailed,
   type StepOutcome,
 } from './jobs.ts';
@@ -282,6 +283,7 @@ async function cliRun(
       durationMs: number;
       error?: { message?: string };
     }[];
+    costs?: StatementCosts;
   };
   try {
     summary = JSON.parse(stdout) as typeof summary;
@@ -298,6 +300,7 @@ async function cliRun(
       status: summary.status ?? 'success',
       exitCode: code,
       runId: summary.runId,
+      ...(summary.costs ? { costs: summary.costs } : {}),
       tasks: (summary.tasks ?? []).map((t) => ({
         task: t.task,
         kind: t.kind,
@@ -1031,6 +1034,8 @@ function runCosts(runs: readonly StepOutcome<RunResult>[], server: readonly Serv
   );
   const firstServer = server[0];
   const bases = runs.map((r) => r.value.baseRssBytes).filter((b): b is number => b !== undefined);
+  const costs = runs.map((r) => r.value.costs).filter((c): c is StatementCosts => c !== undefined);
+  const median = (pick: (c: StatementCosts) => number) => stat(costs.map(pick)).median;
   return {
     ms: stat(runs.map((r) => r.value.durationMs)),
     processMs: stat(runs.map((r) => r.processMs)),
@@ -1040,6 +1045,18 @@ function runCosts(runs: readonly StepOutcome<RunResult>[], server: readonly Serv
     groups: taskGroups(tasks),
     ...(outside.length > 0 ? { outsideTasksMs: stat(outside) } : {}),
     gateMs: stat(gates),
+    ...(costs.length > 0 && costs.length === runs.length
+      ? {
+          statements: {
+            count: median((c) => c.statements),
+            ms: median((c) => c.statementMs),
+            auditWrites: median((c) => c.audit.writes),
+            auditBatches: median((c) => c.audit.batches),
+            auditStatements: median((c) => c.audit.statements),
+            auditMs: median((c) => c.audit.ms),
+          },
+        }
+      : {}),
     ...(firstServer
       ? {
           server: {

@@ -1,5 +1,14 @@
 import type { CheckResult } from './check-result.ts';
-import type { Engine, SqlValue } from '../engine/types.ts';
+import type { Engine, SqlValue, Statement } from '../engine/types.ts';
+import {
+  type AuditWrite,
+  TASK_END_COLUMNS,
+  type TaskColumn,
+  type TaskEndColumn,
+  attemptKey,
+  batchStatements,
+  taskRow,
+} from './batched-writes.ts';
 import { type StrataError, causeMessage } from '../errors/strata-error.ts';
 import { AUDIT_SCHEMA, type RunStatus, type TaskStatus, auditMigrations } from './schema.ts';
 import { sqlTimestamp } from '../time/timestamps.ts';
@@ -15,6 +24,27 @@ function attemptIdentity(task: TaskAttemptRecord): SqlValue[] {
     task.attempt,
     sqlTimestamp(task.startedAt),
   ];
+}
+
+/**
+ * How long the writes of a batch are gathered before it is written (after the batch before it).
+ * Writes arriving together become one transaction and a few statements instead of a commit each,
+ * and commits are what an embedded engine serialises with the run's tasks; a started task still
+ * shows `running` within this delay plus a batch's time.
+ */
+const BATCH_DELAY_MS = 100;
+
+/** The columns of an attempt's row that say which attempt it is. */
+function identityColumns(task: TaskAttemptRecord): Partial<Record<TaskColumn, SqlValue>> {
+  return {
+    run_id: task.runId,
+    task_id: task.taskId,
+    task_kind: task.taskKind,
+    target: task.target ?? null,
+    materialization: task.materialization ?? null,
+    attempt: task.attempt,
+    started_at: sqlTimestamp(task.startedAt),
+  };
 }
 
 /**
@@ -114,15 +144,28 @@ export interface TaskAttemptOutcome {
 /**
  * Writes run and task history. Writes are serialised through one queue so concurrent tasks never
  * contend on the audit tables, and an audit write never fails a task: errors are kept and surfaced
- * by `flush()`. The writes that queue up while one is running are written together, in one
- * transaction on one session (one commit instead of one per statement); a batch that fails is
- * written again statement by statement, so one bad row loses only itself. Callers need not wait
- * for a write: the queue keeps them in order (an attempt's start before its end), and it is
- * drained one batch after another, so a started task shows `running` within a batch's time.
+ * by `flush()`. The writes that queue up while one is running (or within BATCH_DELAY_MS) are
+ * written together, in one transaction on one session, as few statements (`batched-writes.ts`:
+ * one INSERT of attempt rows, one UPDATE of attempt ends, one INSERT of check rows); a batch
+ * that fails is written again statement by statement, so one bad row loses only itself. Callers
+ * need not wait for a task's write: the queue keeps them in order (an attempt's start before its
+ * end), and it is drained one batch after another, so a started task shows `running` within the
+ * delay and a batch's time. A run's start and end, which the run waits for, are written at once.
  */
+/** What a recorder wrote: writes queued, the batches and statements they went as, and the time spent. */
+export interface AuditWriteStats {
+  writes: number;
+  batches: number;
+  statements: number;
+  ms: number;
+}
+
 export class AuditRecorder {
   private queue: Promise<void> = Promise.resolve();
-  private pending: { sql: string; params: SqlValue[] }[] = [];
+  private readonly writeStats: AuditWriteStats = { writes: 0, batches: 0, statements: 0, ms: 0 };
+  private pending: AuditWrite[] = [];
+  /** Starts the batch being gathered without waiting out its delay. */
+  private writeNow: () => void = () => undefined;
   private failure: unknown;
 
   constructor(private readonly engine: Engine) {}
@@ -145,7 +188,7 @@ export class AuditRecorder {
   }
 
   runStarted(run: RunRecord): Promise<void> {
-    return this.write(
+    return this.writeAtOnce(
       `INSERT INTO audit.pipeline_runs (run_id, trigger, command, date_from, date_to, selection, full_refresh,
          resumed_from, status, started_at, strata_version, engine, pid, host)
        VALUES ($1, $2, $3, CAST($4 AS DATE), CAST($5 AS DATE), $6, $7, $8, 'running', CAST($9 AS TIMESTAMP), $10, $11,
@@ -169,7 +212,7 @@ export class AuditRecorder {
   }
 
   runFinished(runId: string, startedAt: Date, outcome: RunOutcome): Promise<void> {
-    return this.write(
+    return this.writeAtOnce(
       `UPDATE audit.pipeline_runs SET status = $2, finished_at = CAST($3 AS TIMESTAMP), duration_ms = $4,
          tasks_total = $5, tasks_succeeded = $6, tasks_failed = $7, tasks_skipped = $8,
          rows_by_layer = CAST($9 AS ${this.engine.dialect.type('json')}), error_code = $10, error_message = $11
@@ -196,35 +239,48 @@ export class AuditRecorder {
          definition_hash)
        VALUES ($1, $2, $3, $4, $5, $6, 'running', CAST($7 AS TIMESTAMP), $8)`,
       [...attemptIdentity(task), task.definitionHash ?? null],
+      {
+        kind: 'task_row',
+        key: attemptKey(task.runId, task.taskId, task.attempt),
+        row: taskRow({
+          ...identityColumns(task),
+          status: 'running',
+          definition_hash: task.definitionHash ?? null,
+        }),
+      },
     );
   }
 
   taskFinished(task: TaskAttemptRecord, outcome: TaskAttemptOutcome): Promise<void> {
     const error = outcome.error ?? outcome.warning;
+    const end: Record<TaskEndColumn, SqlValue> = {
+      status: outcome.status,
+      finished_at: sqlTimestamp(outcome.finishedAt),
+      duration_ms: outcome.finishedAt.getTime() - task.startedAt.getTime(),
+      rows_out: outcome.rowsOut ?? null,
+      rows_inserted: outcome.rowsInserted ?? null,
+      rows_updated: outcome.rowsUpdated ?? null,
+      rows_deleted: outcome.rowsDeleted ?? null,
+      error_code: error?.code ?? null,
+      error_message: error?.message ?? null,
+      error_cause: causeMessage(error?.cause) ?? null,
+      error_hint: error?.hint ?? null,
+      error_sql: error?.sql ?? null,
+      data_changed: outcome.dataChanged ?? null,
+    };
     return this.write(
       `UPDATE audit.task_runs SET status = $4, finished_at = CAST($5 AS TIMESTAMP), duration_ms = $6,
          rows_out = $7, rows_inserted = $8, rows_updated = $9, rows_deleted = $10,
          error_code = $11, error_message = $12, error_cause = $13, error_hint = $14, error_sql = $15,
          data_changed = $16
        WHERE run_id = $1 AND task_id = $2 AND attempt = $3`,
-      [
-        task.runId,
-        task.taskId,
-        task.attempt,
-        outcome.status,
-        sqlTimestamp(outcome.finishedAt),
-        outcome.finishedAt.getTime() - task.startedAt.getTime(),
-        outcome.rowsOut ?? null,
-        outcome.rowsInserted ?? null,
-        outcome.rowsUpdated ?? null,
-        outcome.rowsDeleted ?? null,
-        error?.code ?? null,
-        error?.message ?? null,
-        causeMessage(error?.cause) ?? null,
-        error?.hint ?? null,
-        error?.sql ?? null,
-        outcome.dataChanged ?? null,
-      ],
+      [task.runId, task.taskId, task.attempt, ...TASK_END_COLUMNS.map((c) => end[c])],
+      {
+        kind: 'task_end',
+        key: attemptKey(task.runId, task.taskId, task.attempt),
+        end,
+        identity: [task.runId, task.taskId, task.attempt],
+      },
     );
   }
 
@@ -235,6 +291,7 @@ export class AuditRecorder {
    */
   taskSkipped(task: TaskAttemptRecord, reason: StrataError): Promise<void> {
     const unchanged = reason.code === 'TASK_UNCHANGED';
+    const startedAt = sqlTimestamp(task.startedAt);
     return this.write(
       `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status,
          started_at, finished_at, duration_ms, error_code, error_message, error_hint, definition_hash, data_changed)
@@ -248,6 +305,22 @@ export class AuditRecorder {
         task.definitionHash ?? null,
         unchanged ? false : null,
       ],
+      {
+        kind: 'task_row',
+        key: attemptKey(task.runId, task.taskId, task.attempt),
+        row: taskRow({
+          ...identityColumns(task),
+          status: 'skipped',
+          started_at: startedAt,
+          finished_at: startedAt,
+          duration_ms: 0,
+          error_code: reason.code,
+          error_message: reason.message,
+          error_hint: reason.hint ?? null,
+          definition_hash: task.definitionHash ?? null,
+          data_changed: unchanged ? false : null,
+        }),
+      },
     );
   }
 
@@ -255,45 +328,71 @@ export class AuditRecorder {
   checkResult(runId: string, result: CheckResult): Promise<void> {
     const json = this.engine.dialect.type('json');
     const scope: { from?: string; to?: string } = result.scope.kind === 'dates' ? result.scope : {};
+    const values: SqlValue[] = [
+      runId,
+      result.checkId,
+      result.type,
+      result.target,
+      result.table,
+      result.column ?? null,
+      scope.from ?? null,
+      scope.to ?? null,
+      result.severity,
+      result.status,
+      result.failingRows,
+      result.checkedRows,
+      result.threshold ?? null,
+      JSON.stringify(result.sample),
+      result.sql,
+      result.message,
+      sqlTimestamp(result.startedAt),
+      result.durationMs,
+    ];
     return this.write(
       `INSERT INTO audit.dq_results (run_id, check_id, check_type, target, target_table, column_name, date_from, date_to,
          severity, status, failing_rows, checked_rows, threshold, sample, check_sql, message, started_at, duration_ms)
        VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), CAST($8 AS DATE), $9, $10, $11, $12, $13, CAST($14 AS ${json}),
          $15, $16, CAST($17 AS TIMESTAMP), $18)`,
-      [
-        runId,
-        result.checkId,
-        result.type,
-        result.target,
-        result.table,
-        result.column ?? null,
-        scope.from ?? null,
-        scope.to ?? null,
-        result.severity,
-        result.status,
-        result.failingRows,
-        result.checkedRows,
-        result.threshold ?? null,
-        JSON.stringify(result.sample),
-        result.sql,
-        result.message,
-        sqlTimestamp(result.startedAt),
-        result.durationMs,
-      ],
+      values,
+      { kind: 'check_row', values },
     );
+  }
+
+  /** What was written so far (a run's fixed costs, measured). */
+  stats(): AuditWriteStats {
+    return { ...this.writeStats };
   }
 
   /** Waits for every queued write; throws the first audit write that failed. */
   async flush(): Promise<void> {
+    this.writeNow();
     await this.queue;
     if (this.failure !== undefined) throw this.failure;
   }
 
-  private write(sql: string, params: SqlValue[]): Promise<void> {
-    this.pending.push({ sql, params });
-    // The first write queued since the last batch started schedules the next batch; later ones
-    // join it until it starts.
-    if (this.pending.length === 1) this.queue = this.queue.then(() => this.writeBatch());
+  /** A write the caller waits for: its batch (with what was queued before it) goes without delay. */
+  private writeAtOnce(sql: string, params: SqlValue[]): Promise<void> {
+    const written = this.write(sql, params);
+    this.writeNow();
+    return written;
+  }
+
+  private write(sql: string, params: SqlValue[], merge?: AuditWrite['merge']): Promise<void> {
+    this.pending.push(merge ? { sql, params, merge } : { sql, params });
+    this.writeStats.writes += 1;
+    // The first write queued since the last batch started schedules the next batch, which starts
+    // once the one before it is written and BATCH_DELAY_MS have passed; later ones join it until
+    // it starts.
+    if (this.pending.length === 1) {
+      const due = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, BATCH_DELAY_MS);
+        this.writeNow = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.queue = this.queue.then(() => due).then(() => this.writeBatch());
+    }
     return this.queue;
   }
 
@@ -301,15 +400,27 @@ export class AuditRecorder {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    const started = performance.now();
     try {
-      if (batch.length === 1) {
-        const [only] = batch as [{ sql: string; params: SqlValue[] }];
+      await this.writeStatements(batch);
+    } finally {
+      this.writeStats.batches += 1;
+      this.writeStats.ms += performance.now() - started;
+    }
+  }
+
+  private async writeStatements(batch: readonly AuditWrite[]): Promise<void> {
+    try {
+      const statements = batchStatements(this.engine.dialect, batch);
+      this.writeStats.statements += statements.length;
+      if (statements.length === 1) {
+        const [only] = statements as [Statement];
         await this.engine.execute(only.sql, only.params);
         return;
       }
       await this.engine.withSession((session) =>
         session.transaction(async (tx) => {
-          for (const { sql, params } of batch) await tx.execute(sql, params);
+          for (const { sql, params } of statements) await tx.execute(sql, params);
         }),
       );
     } catch (error) {
@@ -317,8 +428,10 @@ export class AuditRecorder {
         this.failure ??= error;
         return;
       }
+      // One write at a time, each its own statement: a bad row loses only itself.
       for (const { sql, params } of batch) {
         try {
+          this.writeStats.statements += 1;
           await this.engine.execute(sql, params);
         } catch (single) {
           this.failure ??= single;

@@ -308,3 +308,24 @@ SELECT
   );
   return Number(rows[0]?.stale ?? 1) === 0 && Number(rows[0]?.rejected ?? 1) === 0;
 }
+
+/**
+ * Whether any source ever loaded (or tried to load) a date of the window: a file recorded in
+ * audit.ingested_files or a date staged in audit.source_loads. An open end is unbounded.
+ */
+export async function anyLoadIn(db: AuditReader, window: { from?: string; to?: string }): Promise<boolean> {
+  const params: string[] = [];
+  const bounds = (column: string) =>
+    [
+      ...(window.from ? [`${column} >= CAST($${params.push(window.from)} AS DATE)`] : []),
+      ...(window.to ? [`${column} <= CAST($${params.push(window.to)} AS DATE)`] : []),
+    ].join(' AND ') || 'TRUE';
+  const files = bounds('load_date');
+  const loads = bounds('load_date');
+  const { rows } = await db.query(
+    `SELECT CASE WHEN EXISTS (SELECT 1 FROM audit.ingested_files WHERE ${files})
+                   OR EXISTS (SELECT 1 FROM audit.source_loads WHERE ${loads}) THEN 1 ELSE 0 END AS loaded`,
+    params,
+  );
+  return Number(rows[0]?.loaded) === 1;
+}

@@ -40,6 +40,17 @@ export interface TableInfo extends TableRef {
   kind: 'table' | 'view';
 }
 
+/** A table's or view's columns, in their order, as `listColumns` gives them. */
+export interface TableColumns extends TableRef {
+  columns: ColumnInfo[];
+}
+
+/** The statements an engine ran since it was opened, on every session, and their summed time. */
+export interface StatementStats {
+  statements: number;
+  ms: number;
+}
+
 /** What differs between engines, so callers branch on a capability, never on an engine name. */
 export interface Capabilities {
   /** DDL (CREATE/DROP/ALTER) takes part in transactions and rolls back with them. */
@@ -326,6 +337,10 @@ export interface Engine {
   listSchemas(): Promise<string[]>;
   listTables(schema?: string): Promise<TableInfo[]>;
   listColumns(table: TableRef): Promise<ColumnInfo[]>;
+  /** Every table's and view's columns in one statement (a run's catalogue, instead of one per table). */
+  listAllColumns(): Promise<TableColumns[]>;
+  /** Statements run so far (counted by the adapter, sessions included): a run's fixed costs, measured. */
+  statementStats(): StatementStats;
   /** The columns a SELECT would return, without running it to completion. */
   describeQuery(sql: string, params?: readonly SqlValue[]): Promise<ColumnInfo[]>;
 

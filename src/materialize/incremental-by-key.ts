@@ -137,9 +137,7 @@ export function renderIncrementalByKey(input: RenderInput): MaterializationPlan 
     .join(' OR ');
   return {
     steps: [
-      { kind: 'exec', sql: `DROP TABLE IF EXISTS ${keysTable}` },
       { kind: 'exec', sql: `CREATE TEMPORARY TABLE ${keysTable} AS\n${distinctKeys}` },
-      { kind: 'exec', sql: `DROP TABLE IF EXISTS ${rowsTable}` },
       {
         kind: 'exec',
         sql: `CREATE TEMPORARY TABLE ${rowsTable} AS\nSELECT * FROM ${subquery(byKey.selectOverKeys, 'model')}

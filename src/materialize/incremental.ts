@@ -20,7 +20,6 @@ function buildPartitioned(input: RenderInput, build: string, loadDate: string): 
   const rows = dialect.quoteIdentifier(PARTITION_ROWS);
   const staged = stagedRef(model.target);
   return [
-    { kind: 'exec', sql: `DROP TABLE IF EXISTS ${rows}` },
     { kind: 'exec', sql: `CREATE TEMPORARY TABLE ${rows} AS\n${build}` },
     { kind: 'exec', sql: `DROP TABLE IF EXISTS ${dialect.qualify(staged)}` },
     ...execs(dialect.createPartitionedTable(staged, rows, loadDate)),
@@ -68,7 +67,6 @@ export function renderIncremental(input: RenderInput): MaterializationPlan {
     const rows = dialect.quoteIdentifier(PARTITION_ROWS);
     return {
       steps: [
-        { kind: 'exec', sql: `DROP TABLE IF EXISTS ${rows}` },
         { kind: 'exec', sql: `CREATE TEMPORARY TABLE ${rows} AS\n${filtered}` },
         ...execs(dialect.ensureMonthPartitions(model.target, rows, loadDate)),
         {

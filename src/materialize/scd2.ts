@@ -178,8 +178,6 @@ WHERE model.${q(loadDate)} >= ${dateLiteral(first)} AND model.${q(loadDate)} < $
   ].join('\n      OR ');
   const keyExpressions = [...keys.map((k) => `v.${k}`), 'v.valid_from'];
   return [
-    { kind: 'exec', sql: `DROP TABLE IF EXISTS ${snapshot}` },
-    { kind: 'exec', sql: `DROP TABLE IF EXISTS ${versions}` },
     {
       kind: 'exec',
       sql: `CREATE TEMPORARY TABLE ${snapshot} AS

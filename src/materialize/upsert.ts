@@ -40,7 +40,6 @@ export function renderUpsert(input: RenderInput): MaterializationPlan {
   const columns = facts.modelColumns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
   return {
     steps: [
-      { kind: 'exec', sql: `DROP TABLE IF EXISTS ${stage}` },
       { kind: 'exec', sql: `CREATE TEMPORARY TABLE ${stage} AS\n${rows}` },
       ...uniqueKeyGuards(dialect, model, stage),
       {

@@ -84,7 +84,16 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
         dialect: engine.dialect,
         resolve,
         dates: replaysDates
-          ? scd2Dates(await scd2ReplayFrom(engine, session, node, context.window, context.fullRefresh))
+          ? scd2Dates(
+              await scd2ReplayFrom(
+                engine,
+                session,
+                node,
+                context.window,
+                context.fullRefresh,
+                context.catalogue,
+              ),
+            )
           : selectDates(context.window, context.fullRefresh),
       };
       const selectSql = renderSelect(node, selectContext);

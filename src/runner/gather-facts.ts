@@ -4,7 +4,7 @@ import type { DateWindow } from '../materialize/render-select.ts';
 import { subquery } from '../materialize/render-select.ts';
 import { dateLiteral } from '../time/dates.ts';
 import type { ModelNode } from '../models/types.ts';
-import type { RunCatalogue } from './run-catalogue.ts';
+import { type RunCatalogue, warehouseLookup } from './run-catalogue.ts';
 
 /**
  * Asks the warehouse what a materialisation needs to know — does the table exist, with which
@@ -19,15 +19,14 @@ export async function gatherFacts(
   options: { fullRefresh: boolean; runDate: string; catalogue?: RunCatalogue },
 ): Promise<MaterializationFacts> {
   const d = engine.dialect;
-  const found = options.catalogue
-    ? await options.catalogue.find(model.target.schema, model.target.name)
-    : (await engine.listTables(model.target.schema)).find((t) => t.name === model.target.name);
+  const lookup = warehouseLookup(engine, options.catalogue);
+  const found = await lookup.find(model.target.schema, model.target.name);
   const { materialized } = model.config;
   // A view or table is created from its SELECT as it is: only a materialisation that merges into
   // an existing table (or a distribution column to check) needs the columns on both sides.
   const replaces = (materialized === 'view' || materialized === 'table') && !model.config.distributionColumn;
   const existing = found
-    ? { kind: found.kind, columns: replaces ? [] : await engine.listColumns(model.target) }
+    ? { kind: found.kind, columns: replaces ? [] : await lookup.columns(model.target) }
     : undefined;
   const modelColumns = replaces ? [] : await engine.describeQuery(selectSql);
   const facts: MaterializationFacts = {
@@ -92,12 +91,14 @@ export async function scd2ReplayFrom(
   model: ModelNode,
   window: DateWindow,
   fullRefresh: boolean,
+  catalogue?: RunCatalogue,
 ): Promise<string | undefined> {
   if (fullRefresh) return undefined;
-  const found = (await engine.listTables(model.target.schema)).find((t) => t.name === model.target.name);
+  const lookup = warehouseLookup(engine, catalogue);
+  const found = await lookup.find(model.target.schema, model.target.name);
   if (found?.kind !== 'table') return undefined;
   if (window.from) return window.from;
-  const columns = await engine.listColumns(model.target);
+  const columns = await lookup.columns(model.target);
   if (!columns.some((c) => c.name.toLowerCase() === 'strata_load_date')) return undefined;
   const { rows } = await session.query(latestSnapshotSql(engine, model));
   const value = rows[0]?.d;

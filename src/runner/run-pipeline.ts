@@ -1,4 +1,5 @@
 import type { RaisedAlerts } from '../alerts/raise-alerts.ts';
+import type { AuditWriteStats } from '../audit/recorder.ts';
 import type { CheckResult } from '../checks/run-check.ts';
 import type { Engine } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -43,6 +44,18 @@ export interface RunSummary {
   metrics: DailyMetrics;
   /** What the alert rules raised after the run, and how each was delivered. */
   alerts: RaisedAlerts;
+  /** What the run cost beyond its tasks' own work: statements run, audit writes. */
+  costs: RunCosts;
+}
+
+/**
+ * A run's statements and audit writes, counted from taking the run lock to the summary. Statement
+ * time is summed over sessions, so it exceeds the run's duration when tasks run side by side.
+ */
+export interface RunCosts {
+  statements: number;
+  statementMs: number;
+  audit: AuditWriteStats;
 }
 
 /**
@@ -66,6 +79,7 @@ export async function runPipeline(
   throwIfInterrupted(options.signal);
   const now = options.now ?? (() => new Date());
   return underRunLock(engine, now, async (recorder) => {
+    const before = engine.statementStats();
     const context: RunContext = {
       project,
       engine,
@@ -83,7 +97,13 @@ export async function runPipeline(
     const recorded = await recordRun(context, plan, run, executed);
     const alerts = await alertRun(context, run.runId);
     announceFinished(context, run, recorded);
-    return runSummary(plan, run, executed, recorded, alerts);
+    const after = engine.statementStats();
+    const costs: RunCosts = {
+      statements: after.statements - before.statements,
+      statementMs: Math.round(after.ms - before.ms),
+      audit: { ...recorder.stats(), ms: Math.round(recorder.stats().ms) },
+    };
+    return { ...runSummary(plan, run, executed, recorded, alerts), costs };
   });
 }
 
@@ -118,7 +138,7 @@ function runSummary(
   executed: ExecutedRun,
   recorded: RecordedRun,
   alerts: RaisedAlerts,
-): RunSummary {
+): Omit<RunSummary, 'costs'> {
   return {
     runId: run.runId,
     status: recorded.outcome.status,

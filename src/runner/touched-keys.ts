@@ -1,3 +1,4 @@
+import { anyLoadIn } from '../audit/source-loads.ts';
 import type { Engine, TableInfo } from '../engine/types.ts';
 import {
   FULL_BUILD_MARKER,
@@ -10,7 +11,7 @@ import type { ByKeyInput } from '../materialize/plan.ts';
 import { type DateWindow, type SelectContext, renderTouched } from '../materialize/render-select.ts';
 import type { Graph } from '../models/graph.ts';
 import { type ModelNode, type ProjectNode, isIncrementalByKey } from '../models/types.ts';
-import type { RunCatalogue } from './run-catalogue.ts';
+import { type RunCatalogue, type WarehouseLookup, warehouseLookup } from './run-catalogue.ts';
 
 /**
  * Incremental by key, before the run's DAG starts. A key whose upstream rows a re-run removes (a
@@ -20,7 +21,9 @@ import type { RunCatalogue } from './run-catalogue.ts';
  * warehouse as it stands and the keys kept beside the target (`priorKeysRef`); the model's task
  * adds them to its keys and drops that table in its transaction. Keys an earlier run captured and
  * never used (its task did not commit) are kept and added to. When the SELECT fails (an upstream
- * table reshaped), the table is replaced by a marker and the task rebuilds the whole table.
+ * table reshaped), the table is replaced by a marker and the task rebuilds the whole table. Nothing
+ * is captured for a window no source has loaded a date of yet (a new day: one query instead of a
+ * statement and a commit per model).
  */
 export async function captureTouchedKeys(
   engine: Engine,
@@ -32,11 +35,15 @@ export async function captureTouchedKeys(
   if (fullRefresh || (window.from === undefined && window.to === undefined)) return;
   const models = nodes.filter(isIncrementalByKey);
   if (models.length === 0) return;
+  // A touched SELECT returns the keys of upstream rows by their load dates: while no source has
+  // loaded a date of the window (a new day), no such row exists to be lost, and there is nothing
+  // to keep.
+  if (!(await anyLoadIn(engine, window))) return;
   const tablesOf = schemaTables(engine);
   for (const model of models) {
     const tables = await tablesOf(model.target.schema);
     if (!tables.some((t) => t.name === model.target.name && t.kind === 'table')) continue;
-    const existing = await priorKind(engine, model, tables);
+    const existing = await priorKind(warehouseLookup(engine), model, tables);
     const touchedSql = renderTouched(model, selectContext(engine, graph, window));
     const statements = captureKeysSql(engine.dialect, model, touchedSql, existing);
     if (statements.length === 0) continue;
@@ -76,22 +83,20 @@ export async function byKeyInput(
 ): Promise<ByKeyInput> {
   const selects = byKeySelects(model, context);
   // The run's catalogue is read after the capture, and only this task writes its captured keys.
-  const tables = catalogue
-    ? (await catalogue.tables()).filter((t) => t.schema === model.target.schema)
-    : await engine.listTables(model.target.schema);
-  const prior = await priorKind(engine, model, tables);
+  const lookup = warehouseLookup(engine, catalogue);
+  const prior = await priorKind(lookup, model, await lookup.tablesIn(model.target.schema));
   if (prior === 'none') return selects;
   return { ...selects, prior: { table: priorKeysRef(model.target), fullBuild: prior === 'full_build' } };
 }
 
 async function priorKind(
-  engine: Engine,
+  lookup: Pick<WarehouseLookup, 'columns'>,
   model: ModelNode,
   tables: readonly TableInfo[],
 ): Promise<'none' | 'keys' | 'full_build'> {
   const prior = priorKeysRef(model.target);
   if (!tables.some((t) => t.name === prior.name)) return 'none';
-  const columns = await engine.listColumns(prior);
+  const columns = await lookup.columns(prior);
   return columns.some((c) => c.name === FULL_BUILD_MARKER) ? 'full_build' : 'keys';
 }
 

@@ -266,6 +266,14 @@ describe(`the Engine contract (${ENGINE})`, () => {
       const columns = await engine.listColumns(probe);
       expect(columns.map((c) => c.name)).toEqual(logical.map((l) => `c_${l}`));
       for (const c of columns) expect(c.type).toBe(c.type.toUpperCase());
+      // Every table's columns in one statement: the same as listColumns gives one table's.
+      const before = engine.statementStats();
+      const all = await engine.listAllColumns();
+      expect(engine.statementStats().statements).toBe(before.statements + 1);
+      expect(all.find((t) => t.schema === 'catalog_probe' && t.name === 'typed')?.columns).toEqual(columns);
+      expect(all.find((t) => t.schema === 'catalog_probe' && t.name === 'typed_view')?.columns).toEqual(
+        await engine.listColumns({ schema: 'catalog_probe', name: 'typed_view' }),
+      );
       // describeQuery agrees with the catalog, but for DuckDB's JSON, which it describes as the
       // VARCHAR underneath (DuckDB's JSON type is an alias of VARCHAR)
       const described = await engine.describeQuery(`SELECT * FROM ${engine.dialect.qualify(probe)}`);

@@ -5,7 +5,9 @@
  * cannot be captured before the run (the model then rebuilds the whole table).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { withProject } from '../../src/api/open-project.ts';
 import { StrataAggregateError } from '../../src/errors/strata-error.ts';
+import { captureTouchedKeys } from '../../src/runner/touched-keys.ts';
 import { TestProject, model } from '../helpers/project.ts';
 
 const DAYS = ['2025-04-01', '2025-04-02', '2025-04-03', '2025-04-04'];
@@ -192,7 +194,7 @@ describe('incremental by key', () => {
       'models/marts/daily_orders.sql': DAILY,
       ...FILES,
     });
-    for (const date of DAYS.slice(0, 2)) await runOk(project, { date });
+    for (const date of DAYS.slice(0, 3)) await runOk(project, { date });
     // The upstream table gains a column the touched SELECT now reads: before the run it lacks it.
     await project.write({
       'models/staging/order_days.sql': model(
@@ -212,7 +214,9 @@ where load_date between {{ date_from }} and {{ date_to }}`,
          group by o.ordered_on`,
       ),
     });
-    const summary = await runOk(project, { date: DAYS[2] as string });
+    // A day loaded before (a new day has no upstream rows whose keys the run could lose: nothing is captured).
+    const { summary } = await project.run({ date: DAYS[1] as string });
+    expect(summary.tasks.find((t) => t.task === 'daily_orders')?.status).toBe('success');
     // A whole build: every row counted as written, none deleted.
     expect(summary.tasks.find((t) => t.task === 'daily_orders')?.rows).toMatchObject({
       rowsDeleted: 0,
@@ -223,6 +227,22 @@ where load_date between {{ date_from }} and {{ date_to }}`,
     expect(built).toHaveLength(4);
     await runOk(project, { fullRefresh: true, select: ['daily_orders'] });
     expect(await dailyRows(project)).toEqual(built);
+  });
+
+  it('captures keys before a run of a day loaded before, and nothing for a new day', async () => {
+    project = await create();
+    for (const date of DAYS.slice(0, 2)) await runOk(project, { date });
+    const capture = (date: string) =>
+      withProject((project as TestProject).options, (p, engine) =>
+        captureTouchedKeys(engine, p.graph, [...p.graph.nodes.values()], { from: date, to: date }, false),
+      );
+    await capture(DAYS[2] as string);
+    expect(await priorTables(project)).toEqual([]);
+    await capture(DAYS[1] as string);
+    expect((await priorTables(project)).map((r) => r.table_name).sort()).toEqual([
+      'customer_months__strata_touched_prior',
+      'daily_orders__strata_touched_prior',
+    ]);
   });
 
   it('reports a header without touched and one with both forms together, each at its file and line', async () => {

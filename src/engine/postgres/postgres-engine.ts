@@ -23,6 +23,8 @@ import type {
   Session,
   SqlValue,
   Statement,
+  StatementStats,
+  TableColumns,
   TableInfo,
   TableRef,
 } from '../types.ts';
@@ -154,6 +156,8 @@ class PostgresEngine implements Engine {
   private readonly scratch = new ScratchDuckDb();
   private readonly typeNames = new Map<string, string>();
   private closed = false;
+  /** Counted by every session's `run`. */
+  readonly stats: StatementStats = { statements: 0, ms: 0 };
 
   constructor(
     private readonly pool: pg.Pool,
@@ -302,6 +306,33 @@ class PostgresEngine implements Engine {
       [table.schema, table.name],
     );
     return rows.map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
+  }
+
+  async listAllColumns(): Promise<TableColumns[]> {
+    const { rows } = await this.query(
+      `SELECT n.nspname AS table_schema, c.relname AS table_name, a.attname AS column_name,
+              upper(format_type(a.atttypid, a.atttypmod)) AS data_type
+       FROM pg_catalog.pg_attribute AS a
+       JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid
+       JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${SYSTEM_SCHEMAS} AND a.attnum > 0 AND NOT a.attisdropped
+       ORDER BY 1, 2, a.attnum`,
+    );
+    const tables = new Map<string, TableColumns>();
+    for (const r of rows) {
+      const key = JSON.stringify([r.table_schema, r.table_name]);
+      let table = tables.get(key);
+      if (!table) {
+        table = { schema: String(r.table_schema), name: String(r.table_name), columns: [] };
+        tables.set(key, table);
+      }
+      table.columns.push({ name: String(r.column_name), type: String(r.data_type) });
+    }
+    return [...tables.values()];
+  }
+
+  statementStats(): StatementStats {
+    return { ...this.stats };
   }
 
   async describeQuery(sql: string, params?: readonly SqlValue[]): Promise<ColumnInfo[]> {
@@ -524,6 +555,7 @@ class PostgresSession implements CopySession, CopyOutSession {
 
   async run(sql: string, params?: readonly SqlValue[]): Promise<pg.QueryResult> {
     if (TEMPORARY.test(sql)) this.usedTemporaryTables = true;
+    const started = performance.now();
     try {
       const result = await this.client.query(sql, toParams(params));
       // Several statements in one text give one result each: the last one speaks for them.
@@ -531,6 +563,9 @@ class PostgresSession implements CopySession, CopyOutSession {
     } catch (error) {
       if (isConnectionError(error)) this.connectionLost = true;
       throw sqlError(sql, error, this.engine.scrub);
+    } finally {
+      this.engine.stats.statements += 1;
+      this.engine.stats.ms += performance.now() - started;
     }
   }
 }
