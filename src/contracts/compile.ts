@@ -7,7 +7,7 @@ import { arrayElements, childRows } from './nested-arrays.ts';
 import { roundedValues } from './rounded-values.ts';
 import { stagedRows, unstage } from './staging.ts';
 import { type RawRelations, typedRows } from './typed-rows.ts';
-import { invalidRecords, violations } from './violations.ts';
+import { invalidRecords, suspects, violations } from './violations.ts';
 
 export type { RawRelations } from './typed-rows.ts';
 
@@ -17,8 +17,8 @@ export type { RawRelations } from './typed-rows.ts';
  * The SQL is a chain of relations the caller materialises as temporary tables, so each is
  * computed once however many checks read it:
  *
- *   raw rows ─▶ typed ─▶ violations ─▶ invalid ─▶ duplicate groups ─▶ duplicates ─▶ staged
- *                  └──▶ elements (per nested array) ─▶ element violations, child rows
+ *   raw rows ─▶ typed ─▶ suspects ─▶ violations ─▶ invalid ─▶ duplicate groups ─▶ duplicates ─▶ staged
+ *                  └──▶ elements (per nested array) ─▶ suspect elements ─▶ element violations, child rows
  *
  * Deduplication ranks only the records whose key occurs more than once: ranking every record
  * (a window over the whole batch) cost more than typing it, and most keys are unique.
@@ -41,6 +41,12 @@ export interface ContractSql {
   typed(raw: RawRelations): string;
   /** One nested array's elements, typed like records: record_key, load_date, item_position, texts, values. */
   elements(typedRelation: string, arrayField: string): string;
+  /**
+   * The typed rows (or, given an array field, that array's element rows) at least one check finds:
+   * every column, in one scan. `violations` reads them in place of the whole relations (one scan
+   * per check), and finds the same rows.
+   */
+  suspects(relation: string, arrayField?: string): string;
   /** One row per violation: record_key, lineage, field, reason_code, message, raw_record. */
   violations(typedRelation: string, elementRelations: Record<string, string>): string;
   /** The record_key of every record with a violation, once. */
@@ -92,6 +98,7 @@ export function compileContract(
     arrayFields: fields.arrays.map(([name]) => name),
     typed: (raw) => typedRows(fields, raw, options.csvDialects),
     elements: (typedRelation, arrayField) => arrayElements(fields, typedRelation, arrayField),
+    suspects: (relation, arrayField) => suspects(fields, relation, arrayField),
     violations: (typedRelation, elementRelations) => violations(fields, typedRelation, elementRelations),
     invalid: (violationsRelation) => invalidRecords(violationsRelation),
     duplicateGroups: (typedRelation, invalidRelation) =>
