@@ -126,7 +126,8 @@ function extractedTexts(
  */
 function pickedTexts(fields: ContractFields, jsonTexts: JsonTexts, extractedSql: string): string {
   const picked = textFields(fields).map(
-    (_, i) => `coalesce((e.strata_values)[e.strata_at_${i + 1}], ${jsonTexts.text(i)}) AS strata_raw_${i + 1}`,
+    (_, i) =>
+      `coalesce((e.strata_values)[e.strata_at_${i + 1}], ${jsonTexts.text(i)}) AS strata_raw_${i + 1}`,
   );
   // The raw columns are named rather than taken with e.*, so that the list of extracted texts
   // is not carried into (and copied with) every typed row.
