@@ -7,7 +7,7 @@ import { arrayElements, childRows } from './nested-arrays.ts';
 import { roundedValues } from './rounded-values.ts';
 import { stagedRows, unstage } from './staging.ts';
 import { type RawRelations, typedRows } from './typed-rows.ts';
-import { invalidRecords, suspects, violations } from './violations.ts';
+import { invalidRecords, suspectElements, suspects, violations } from './violations.ts';
 
 export type { RawRelations } from './typed-rows.ts';
 
@@ -39,14 +39,15 @@ export interface ContractSql {
    * unless it is a string (whose value is its text), the typed `<field>`.
    */
   typed(raw: RawRelations): string;
-  /** One nested array's elements, typed like records: record_key, load_date, item_position, texts, values. */
+  /** One nested array's elements, typed like records: record_key, item_position, texts, values. */
   elements(typedRelation: string, arrayField: string): string;
   /**
-   * The typed rows (or, given an array field, that array's element rows) at least one check finds:
-   * every column, in one scan. `violations` reads them in place of the whole relations (one scan
-   * per check), and finds the same rows.
+   * The typed rows at least one check finds: every column, in one scan. `violations` reads them in
+   * place of the typed rows (one scan per check), and finds the same rows.
    */
-  suspects(relation: string, arrayField?: string): string;
+  suspects(typedRelation: string): string;
+  /** The same for one nested array's elements, with their record's lineage, for `violations`. */
+  suspectElements(typedRelation: string, elementsRelation: string, arrayField: string): string;
   /** One row per violation: record_key, lineage, field, reason_code, message, raw_record. */
   violations(typedRelation: string, elementRelations: Record<string, string>): string;
   /** The record_key of every record with a violation, once. */
@@ -98,7 +99,9 @@ export function compileContract(
     arrayFields: fields.arrays.map(([name]) => name),
     typed: (raw) => typedRows(fields, raw, options.csvDialects),
     elements: (typedRelation, arrayField) => arrayElements(fields, typedRelation, arrayField),
-    suspects: (relation, arrayField) => suspects(fields, relation, arrayField),
+    suspects: (typedRelation) => suspects(fields, typedRelation),
+    suspectElements: (typedRelation, elementsRelation, arrayField) =>
+      suspectElements(fields, typedRelation, elementsRelation, arrayField),
     violations: (typedRelation, elementRelations) => violations(fields, typedRelation, elementRelations),
     invalid: (violationsRelation) => invalidRecords(violationsRelation),
     duplicateGroups: (typedRelation, invalidRelation) =>

@@ -34,14 +34,32 @@ export function violations(
 }
 
 /**
- * The rows of `relation` that at least one check of `arrayField`'s elements (or, without it, of the
- * records) finds: every column, in one scan. Violations read from them give the same rows as from
- * the whole relation, since a check only ever finds a row its own predicate holds for.
+ * The typed rows at least one check of a record finds: every column, in one scan. Violations read
+ * from them give the same rows as from the whole relation, since a check only ever finds a row its
+ * own predicate holds for.
  */
-export function suspects(fields: ContractFields, relation: string, arrayField?: string): string {
-  const checks = arrayField ? elementChecks(fields, relation, arrayField) : recordChecks(fields, relation);
-  const where = checks.map((check) => `(${check.where})`).join('\n  OR ');
-  return `SELECT * FROM ${relation} WHERE ${where || 'FALSE'}`;
+export function suspects(fields: ContractFields, typedRelation: string): string {
+  return `SELECT * FROM ${typedRelation} WHERE ${anyOf(recordChecks(fields, typedRelation))}`;
+}
+
+/**
+ * The elements of one nested array at least one of its items' checks finds, with their record's
+ * lineage (elements do not carry it: see nested-arrays.ts) joined back from the typed rows.
+ */
+export function suspectElements(
+  fields: ContractFields,
+  typedRelation: string,
+  elementsRelation: string,
+  arrayField: string,
+): string {
+  const checks = elementChecks(fields, 'e', arrayField);
+  return `SELECT e.*, t.load_date, t.source_file, t.record_position, t.source_line
+FROM (SELECT * FROM ${elementsRelation} WHERE ${anyOf(checks)}) AS e
+  JOIN ${typedRelation} AS t ON t.record_key = e.record_key`;
+}
+
+function anyOf(checks: Check[]): string {
+  return checks.length ? checks.map((check) => `(${check.where})`).join('\n  OR ') : 'FALSE';
 }
 
 /** The checks of a record: malformed, each scalar field's, the load date column's, each array's shape. */

@@ -103,7 +103,7 @@ export async function stageDates(
     for (const field of sql.arrayFields) {
       await temp(elementsTable(field), sql.elements(q(TYPED), field));
       elementRelations[field] = q(elementsTable(field));
-      await temp(suspectElementsTable(field), sql.suspects(q(elementsTable(field)), field));
+      await temp(suspectElementsTable(field), sql.suspectElements(q(TYPED), q(elementsTable(field)), field));
       suspectElements[field] = q(suspectElementsTable(field));
     }
     // The violations are read from the rows some check finds, found in one scan (see ContractSql.suspects).
