@@ -50,7 +50,9 @@ export function typedRows(
   csvDialects: readonly CsvDialect[],
 ): string {
   const { dialect } = fields;
-  const jsonTexts = dialect.jsonTexts('r.record', sourceKeys(fields), 'strata_texts');
+  // The nested arrays' values are read with the texts, in the same pass over each record.
+  const arrayKeys = fields.arrays.map(([name, field]) => field.from ?? name);
+  const jsonTexts = dialect.jsonTexts('r.record', sourceKeys(fields), 'strata_texts', arrayKeys);
   const extracted = extractedTexts(fields, jsonTexts, raw, csvDialects);
   const values = typedValueColumns(dialect, textFields(fields));
   const typed = `SELECT p.*${values.length ? `, ${values.join(', ')}` : ''}, TRUE AS strata_staged
@@ -101,14 +103,10 @@ function extractedTexts(
   const { dialect } = fields;
   const keys = sourceKeys(fields);
   const placeColumns = ['f.strata_columns', ...keys.map((_, i) => `f.strata_at_${i + 1}`)];
-  const arrays = fields.arrays.map(
-    ([name, field]) => `${dialect.jsonValue('r.record', field.from ?? name)} AS ${arrayColumn(fields, name)}`,
-  );
   const extract = [
     'r.*',
     'r.record IS NOT NULL AS strata_json',
     ...jsonTexts.select,
-    ...arrays,
     csvValues(dialect, csvDialects),
     ...placeColumns,
   ].join(', ');
@@ -132,11 +130,10 @@ function pickedTexts(fields: ContractFields, jsonTexts: JsonTexts, extractedSql:
   // The raw columns are named rather than taken with e.*, so that the list of extracted texts
   // is not carried into (and copied with) every typed row.
   const kept = [
-    ...[
-      'record_key',
-      ...TYPED_RAW_COLUMNS.filter((column) => column !== 'parse_error'),
-      ...recordColumns(fields),
-    ].map((column) => `e.${column}`),
+    ...['record_key', ...TYPED_RAW_COLUMNS.filter((column) => column !== 'parse_error'), 'strata_json'].map(
+      (column) => `e.${column}`,
+    ),
+    ...fields.arrays.map(([name], j) => `${jsonTexts.value(j)} AS ${arrayColumn(fields, name)}`),
     columnCountError(fields.dialect),
   ];
   return fields.dialect.computedOnce(`SELECT ${[...kept, ...picked].join(', ')}
