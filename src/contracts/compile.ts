@@ -7,7 +7,7 @@ import { arrayElements, childRows } from './nested-arrays.ts';
 import { roundedValues } from './rounded-values.ts';
 import { stagedRows, unstage } from './staging.ts';
 import { type RawRelations, typedRows } from './typed-rows.ts';
-import { invalidRecords, violations } from './violations.ts';
+import { invalidRecords, suspectElements, suspects, violations } from './violations.ts';
 
 export type { RawRelations } from './typed-rows.ts';
 
@@ -17,8 +17,8 @@ export type { RawRelations } from './typed-rows.ts';
  * The SQL is a chain of relations the caller materialises as temporary tables, so each is
  * computed once however many checks read it:
  *
- *   raw rows ─▶ typed ─▶ violations ─▶ invalid ─▶ duplicate groups ─▶ duplicates ─▶ staged
- *                  └──▶ elements (per nested array) ─▶ element violations, child rows
+ *   raw rows ─▶ typed ─▶ suspects ─▶ violations ─▶ invalid ─▶ duplicate groups ─▶ duplicates ─▶ staged
+ *                  └──▶ elements (per nested array) ─▶ suspect elements ─▶ element violations, child rows
  *
  * Deduplication ranks only the records whose key occurs more than once: ranking every record
  * (a window over the whole batch) cost more than typing it, and most keys are unique.
@@ -39,8 +39,15 @@ export interface ContractSql {
    * unless it is a string (whose value is its text), the typed `<field>`.
    */
   typed(raw: RawRelations): string;
-  /** One nested array's elements, typed like records: record_key, load_date, item_position, texts, values. */
+  /** One nested array's elements, typed like records: record_key, item_position, texts, values. */
   elements(typedRelation: string, arrayField: string): string;
+  /**
+   * The typed rows at least one check finds: every column, in one scan. `violations` reads them in
+   * place of the typed rows (one scan per check), and finds the same rows.
+   */
+  suspects(typedRelation: string): string;
+  /** The same for one nested array's elements, with their record's lineage, for `violations`. */
+  suspectElements(typedRelation: string, elementsRelation: string, arrayField: string): string;
   /** One row per violation: record_key, lineage, field, reason_code, message, raw_record. */
   violations(typedRelation: string, elementRelations: Record<string, string>): string;
   /** The record_key of every record with a violation, once. */
@@ -92,6 +99,9 @@ export function compileContract(
     arrayFields: fields.arrays.map(([name]) => name),
     typed: (raw) => typedRows(fields, raw, options.csvDialects),
     elements: (typedRelation, arrayField) => arrayElements(fields, typedRelation, arrayField),
+    suspects: (typedRelation) => suspects(fields, typedRelation),
+    suspectElements: (typedRelation, elementsRelation, arrayField) =>
+      suspectElements(fields, typedRelation, elementsRelation, arrayField),
     violations: (typedRelation, elementRelations) => violations(fields, typedRelation, elementRelations),
     invalid: (violationsRelation) => invalidRecords(violationsRelation),
     duplicateGroups: (typedRelation, invalidRelation) =>

@@ -4,17 +4,18 @@ import { typedValueColumns } from './typed-value.ts';
 
 /**
  * One nested array's elements, typed like records (cleaned `<item>__text`, then typed values):
- * record_key, lineage, item_position. Elements come from parsed JSON records only. Each element is
- * parsed once for all its items' texts (Dialect.jsonTexts), and the record itself is not carried:
- * copied to each of its elements, it cost more than typing them.
+ * record_key, item_position. Elements come from parsed JSON records only. Each element is parsed
+ * once for all its items' texts (Dialect.jsonTexts), and neither the record nor its lineage is
+ * carried: copied to each of its elements, the record cost more than typing them, and the lineage
+ * (its file's path among it) only the few elements with a violation need (see violations.ts
+ * `suspects`, which joins it back).
  */
 export function arrayElements(fields: ContractFields, typedRelation: string, arrayField: string): string {
   const { dialect, nulls } = fields;
   const field = arrayFieldNamed(fields, arrayField);
   const items = Object.entries(field.items);
-  const lineage = 'record_key, load_date, source_file, record_position, source_line';
   const array = arrayColumn(fields, arrayField);
-  const parents = `SELECT ${lineage}, ${array} FROM ${typedRelation} WHERE ${array} IS NOT NULL`;
+  const parents = `SELECT record_key, ${array} FROM ${typedRelation} WHERE ${array} IS NOT NULL`;
   const unnested = dialect.unnestJsonArray(parents, `src.${array}`);
   const itemTexts = dialect.jsonTexts(
     'u.strata_item',
@@ -22,7 +23,7 @@ export function arrayElements(fields: ContractFields, typedRelation: string, arr
     'strata_item_texts',
   );
   const extracted = dialect.computedOnce(
-    `SELECT ${['u.record_key', 'u.load_date', 'u.source_file', 'u.record_position', 'u.source_line', 'u.strata_item_position', ...itemTexts.select].join(', ')}
+    `SELECT ${['u.record_key', 'u.strata_item_position', ...itemTexts.select].join(', ')}
       FROM (${unnested}) AS u`,
   );
   const texts = items.map(
@@ -31,8 +32,7 @@ export function arrayElements(fields: ContractFields, typedRelation: string, arr
   );
   const values = typedValueColumns(dialect, items);
   const cleaned =
-    dialect.computedOnce(`SELECT x.record_key, x.load_date, x.source_file, x.record_position, x.source_line,
-        x.strata_item_position AS item_position${texts.length ? `, ${texts.join(', ')}` : ''}
+    dialect.computedOnce(`SELECT x.record_key, x.strata_item_position AS item_position${texts.length ? `, ${texts.join(', ')}` : ''}
       FROM (${extracted}) AS x`);
   return `SELECT e.*${values.length ? `, ${values.join(', ')}` : ''}
 FROM (${cleaned}) AS e`;

@@ -50,11 +50,13 @@ export function typedRows(
   csvDialects: readonly CsvDialect[],
 ): string {
   const { dialect } = fields;
-  const jsonTexts = dialect.jsonTexts('r.record', sourceKeys(fields), 'strata_texts');
+  // The nested arrays' values are read with the texts, in the same pass over each record.
+  const arrayKeys = fields.arrays.map(([name, field]) => field.from ?? name);
+  const jsonTexts = dialect.jsonTexts('r.record', sourceKeys(fields), 'strata_texts', arrayKeys);
   const extracted = extractedTexts(fields, jsonTexts, raw, csvDialects);
   const values = typedValueColumns(dialect, textFields(fields));
   const typed = `SELECT p.*${values.length ? `, ${values.join(', ')}` : ''}, TRUE AS strata_staged
-FROM (${cleanedTexts(fields, jsonTexts, extracted)}) AS p`;
+FROM (${cleanedTexts(fields, pickedTexts(fields, jsonTexts, extracted))}) AS p`;
   return fields.loadDate ? withRecordDates(fields, typed) : typed;
 }
 
@@ -101,14 +103,10 @@ function extractedTexts(
   const { dialect } = fields;
   const keys = sourceKeys(fields);
   const placeColumns = ['f.strata_columns', ...keys.map((_, i) => `f.strata_at_${i + 1}`)];
-  const arrays = fields.arrays.map(
-    ([name, field]) => `${dialect.jsonValue('r.record', field.from ?? name)} AS ${arrayColumn(fields, name)}`,
-  );
   const extract = [
     'r.*',
     'r.record IS NOT NULL AS strata_json',
     ...jsonTexts.select,
-    ...arrays,
     csvValues(dialect, csvDialects),
     ...placeColumns,
   ].join(', ');
@@ -119,27 +117,44 @@ function extractedTexts(
 }
 
 /**
- * The kept raw columns, a parse error for a CSV line without the header's number of fields, and
- * each field's cleaned text (its CSV value, else its JSON text) as `<field>__text`.
+ * Each field's text as read, once (`strata_raw_<n>`: its CSV value, else its JSON text), with the
+ * kept raw columns and a parse error for a CSV line without the header's number of fields. Picked in
+ * a step of its own because cleaning reads a text up to six times (the CASE of cleanText): inline,
+ * the coalesce, and the list subscript in it, ran as many times (a fifth of typing 841 k events).
  */
-function cleanedTexts(fields: ContractFields, jsonTexts: JsonTexts, extractedSql: string): string {
-  const { dialect, nulls } = fields;
-  const texts = textFields(fields).map(
-    ([name, field], i) =>
-      `${cleanText(dialect, `coalesce((e.strata_values)[e.strata_at_${i + 1}], ${jsonTexts.text(i)})`, field, nulls)} AS ${dialect.quoteIdentifier(`${name}__text`)}`,
+function pickedTexts(fields: ContractFields, jsonTexts: JsonTexts, extractedSql: string): string {
+  const picked = textFields(fields).map(
+    (_, i) =>
+      `coalesce((e.strata_values)[e.strata_at_${i + 1}], ${jsonTexts.text(i)}) AS strata_raw_${i + 1}`,
   );
   // The raw columns are named rather than taken with e.*, so that the list of extracted texts
   // is not carried into (and copied with) every typed row.
   const kept = [
-    ...[
-      'record_key',
-      ...TYPED_RAW_COLUMNS.filter((column) => column !== 'parse_error'),
-      ...recordColumns(fields),
-    ].map((column) => `e.${column}`),
-    columnCountError(dialect),
+    ...['record_key', ...TYPED_RAW_COLUMNS.filter((column) => column !== 'parse_error'), 'strata_json'].map(
+      (column) => `e.${column}`,
+    ),
+    ...fields.arrays.map(([name], j) => `${jsonTexts.value(j)} AS ${arrayColumn(fields, name)}`),
+    columnCountError(fields.dialect),
   ];
-  return dialect.computedOnce(`SELECT ${[...kept, ...texts].join(', ')}
+  return fields.dialect.computedOnce(`SELECT ${[...kept, ...picked].join(', ')}
   FROM (${extractedSql}) AS e`);
+}
+
+/** The kept columns and each field's cleaned text (trimmed, null markers as null) as `<field>__text`. */
+function cleanedTexts(fields: ContractFields, pickedSql: string): string {
+  const { dialect, nulls } = fields;
+  const texts = textFields(fields).map(
+    ([name, field], i) =>
+      `${cleanText(dialect, `k.strata_raw_${i + 1}`, field, nulls)} AS ${dialect.quoteIdentifier(`${name}__text`)}`,
+  );
+  const kept = [
+    'record_key',
+    ...TYPED_RAW_COLUMNS.filter((column) => column !== 'parse_error'),
+    ...recordColumns(fields),
+    'parse_error',
+  ].map((column) => `k.${column}`);
+  return dialect.computedOnce(`SELECT ${[...kept, ...texts].join(', ')}
+  FROM (${pickedSql}) AS k`);
 }
 
 /** The names the record's scalar fields have in the source, in contract order. */

@@ -133,12 +133,15 @@ export interface Dialect {
    * Several top-level keys' texts read in one pass over each JSON value: `select` are items for an
    * inner SELECT over the relation holding `json`; `text(i)` reads key i in the SELECT around it.
    * (Parsing a record once rather than once per field is most of the cost of typing raw rows.)
+   * `valueKeys` are keys whose JSON values (as `jsonValue` gives them) are read in the same pass
+   * where the engine can, `value(j)` reading key j of them in the SELECT around it.
    */
   jsonTexts(
     json: string,
     keys: readonly string[],
     alias: string,
-  ): { select: string[]; text: (index: number) => string };
+    valueKeys?: readonly string[],
+  ): { select: string[]; text: (index: number) => string; value: (index: number) => string };
   /** The JSON value of a top-level key (for nested arrays and objects). */
   jsonValue(json: string, key: string): string;
   /** A SELECT of the distinct top-level keys (column `key`) of the JSON objects in `column` of `relation`. */

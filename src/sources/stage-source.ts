@@ -42,7 +42,9 @@ const INVALID = 'strata_invalid';
 const GROUPS = 'strata_duplicate_groups';
 const DUPLICATES = 'strata_duplicates';
 const ROUNDED = 'strata_rounded';
+const SUSPECTS = 'strata_suspects';
 const elementsTable = (field: string) => `strata_elements_${field}`;
+const suspectElementsTable = (field: string) => `strata_suspect_elements_${field}`;
 
 /** The run a staging belongs to, and how it writes. */
 export interface StagingRun {
@@ -83,7 +85,9 @@ export async function stageDates(
     GROUPS,
     DUPLICATES,
     ROUNDED,
+    SUSPECTS,
     ...sql.arrayFields.map(elementsTable),
+    ...sql.arrayFields.map(suspectElementsTable),
   ];
   const temp = async (name: string, select: string) => {
     await session.execute(`DROP TABLE IF EXISTS ${q(name)}`);
@@ -95,11 +99,16 @@ export async function stageDates(
     const writing: StagingRun = written ? { ...run, filesPerDate: written.filesPerDate } : run;
     const writtenDates = written?.dates ?? [...dates];
     const elementRelations: Record<string, string> = {};
+    const suspectElements: Record<string, string> = {};
     for (const field of sql.arrayFields) {
       await temp(elementsTable(field), sql.elements(q(TYPED), field));
       elementRelations[field] = q(elementsTable(field));
+      await temp(suspectElementsTable(field), sql.suspectElements(q(TYPED), q(elementsTable(field)), field));
+      suspectElements[field] = q(suspectElementsTable(field));
     }
-    await temp(VIOLATIONS, sql.violations(q(TYPED), elementRelations));
+    // The violations are read from the rows some check finds, found in one scan (see ContractSql.suspects).
+    await temp(SUSPECTS, sql.suspects(q(TYPED)));
+    await temp(VIOLATIONS, sql.violations(q(SUSPECTS), suspectElements));
     await temp(INVALID, sql.invalid(q(VIOLATIONS)));
     await temp(GROUPS, sql.duplicateGroups(q(TYPED), q(INVALID)));
     await temp(DUPLICATES, sql.duplicates(q(TYPED), q(INVALID), q(GROUPS)));

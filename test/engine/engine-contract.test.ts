@@ -537,6 +537,40 @@ describe(`the Engine contract (${ENGINE})`, () => {
         ]);
       });
 
+      it('jsonTexts with value keys reads their JSON values in the same pass, as jsonValue does', async () => {
+        const d = engine.dialect;
+        const keys = ['age', 'name'];
+        // Keys differing only in case take another path on DuckDB (a struct's field names must differ).
+        for (const valueKeys of [
+          ['tags', 'address', 'missing'],
+          ['tags', 'Age'],
+        ]) {
+          const { select, text, value } = d.jsonTexts('doc', keys, 'strata_texts', valueKeys);
+          const items = [
+            ...keys.map((_, i) => `${text(i)} AS k${i}`),
+            ...valueKeys.map((_, j) => `${d.jsonTypeOf(value(j))} AS v${j}`),
+          ];
+          const expected = await texts(
+            `SELECT id, ${[
+              ...keys.map((key, i) => `${d.jsonText('doc', key)} AS k${i}`),
+              ...valueKeys.map((key, j) => `${d.jsonTypeOf(d.jsonValue('doc', key))} AS v${j}`),
+            ].join(', ')} FROM ${q('docs')} ORDER BY id`,
+          );
+          const rows = await texts(
+            `SELECT id, ${items.join(', ')}
+             FROM (SELECT id${select.map((item) => `, ${item}`).join('')} FROM ${q('docs')}) AS inner_docs ORDER BY id`,
+          );
+          expect(rows).toEqual(expected);
+          expect(rows[0]).toMatchObject({ k0: '31', k1: 'Ann', v0: 'ARRAY' });
+        }
+        const { select, value } = d.jsonTexts('doc', [], 'strata_texts', ['address']);
+        const [city] = await texts(
+          `SELECT ${d.jsonText(value(0), 'city')} AS city
+           FROM (SELECT id${select.map((item) => `, ${item}`).join('')} FROM ${q('docs')}) AS inner_docs WHERE id = 1`,
+        );
+        expect(city).toEqual({ city: 'Oslo' });
+      });
+
       it('jsonValue keeps nested values as JSON; jsonKeys lists the distinct top-level keys', async () => {
         const d = engine.dialect;
         const [nested] = await texts(

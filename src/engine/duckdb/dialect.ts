@@ -42,12 +42,38 @@ export const duckdbDialect: Dialect = {
   ],
   stringLiteral,
   jsonText: (json, key) => `json_extract_string(${json}, ${jsonPath(key)})`,
-  jsonTexts: (json, keys, alias) => ({
-    select: keys.length
-      ? [`json_extract_string(${json}, [${keys.map(jsonPath).join(', ')}]) AS ${quoteIdentifier(alias)}`]
-      : [],
-    text: (index) => `${quoteIdentifier(alias)}[${index + 1}]`,
-  }),
+  jsonTexts: (json, keys, alias, valueKeys = []) => {
+    const all = [...keys, ...valueKeys];
+    // With values to read too, one json_transform reads texts (VARCHAR: json_extract_string's text)
+    // and values (JSON: json_extract's) in one parse, where json_extract_string and json_extract
+    // parsed each record twice. A struct's field names must differ in more than case, so keys that
+    // do not take the two calls.
+    if (valueKeys.length > 0 && new Set(all.map((key) => key.toLowerCase())).size === all.length) {
+      const spec = all.map((key, i) => `${JSON.stringify(key)}: ${i < keys.length ? '"VARCHAR"' : '"JSON"'}`);
+      const field = (key: string | undefined) =>
+        `struct_extract(${quoteIdentifier(alias)}, ${stringLiteral(key ?? '')})`;
+      return {
+        select: [
+          `json_transform(${json}, ${stringLiteral(`{${spec.join(', ')}}`)}) AS ${quoteIdentifier(alias)}`,
+        ],
+        text: (index) => field(keys[index]),
+        value: (index) => field(valueKeys[index]),
+      };
+    }
+    return {
+      select: [
+        ...(keys.length
+          ? [`json_extract_string(${json}, [${keys.map(jsonPath).join(', ')}]) AS ${quoteIdentifier(alias)}`]
+          : []),
+        ...valueKeys.map(
+          (key, i) =>
+            `json_extract(${json}, ${jsonPath(key)}) AS ${quoteIdentifier(`${alias}_value_${i + 1}`)}`,
+        ),
+      ],
+      text: (index) => `${quoteIdentifier(alias)}[${index + 1}]`,
+      value: (index) => quoteIdentifier(`${alias}_value_${index + 1}`),
+    };
+  },
   jsonValue: (json, key) => `json_extract(${json}, ${jsonPath(key)})`,
   jsonKeys: (relation, column) => `SELECT DISTINCT unnest(json_keys(${column})) AS key FROM ${relation}`,
   jsonTypeOf: (json, key) =>

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { PreparedRawLoads, RawLoadRequest, RawLoadResult, Session } from '../types.ts';
 import { type CsvBatch, readCsvBatch } from './csv-batch.ts';
 import { readJsonBatch } from './json-batch.ts';
+import { readParquetBatch } from './parquet-batch.ts';
 import { loadRawDuckDb } from './raw-reader.ts';
 
 /**
@@ -14,8 +15,8 @@ const READ_AHEAD_BYTES = 256 * 1024 * 1024;
 /**
  * The raw loads of one transaction. CSV files that share a raw table, dialect and compression are
  * read ahead together (csv-batch.ts) when there are several, and so are JSON-array and NDJSON files
- * sharing a raw table, format and compression (json-batch.ts); every other file (Parquet: its
- * columns are its own), and any file a batch could not take straight, is loaded on its own by
+ * sharing a raw table, format and compression (json-batch.ts) and Parquet files sharing a raw table
+ * and a schema (parquet-batch.ts); any file a batch could not take straight is loaded on its own by
  * loadRawDuckDb inside the transaction.
  */
 export async function prepareRawLoadsDuckDb(
@@ -24,7 +25,6 @@ export async function prepareRawLoadsDuckDb(
 ): Promise<PreparedRawLoads> {
   const groups = new Map<string, number[]>();
   requests.forEach((request, i) => {
-    if (request.format === 'parquet') return;
     const key = JSON.stringify([request.target, request.format, request.compression, request.csv ?? null]);
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
@@ -37,6 +37,13 @@ export async function prepareRawLoadsDuckDb(
       for (const members of await byReadAhead(group, requests)) {
         if (members.length < 2) continue;
         const batched = members.map((i) => requests[i] as RawLoadRequest);
+        if (batched[0]?.format === 'parquet') {
+          // Read per schema: the members of each read are indexes into `batched`.
+          for (const read of await readParquetBatch(batched, session)) {
+            batches.push({ batch: read.batch, members: read.members.map((j) => members[j] as number) });
+          }
+          continue;
+        }
         const batch =
           batched[0]?.format === 'csv'
             ? await readCsvBatch(batched, session)
@@ -73,8 +80,9 @@ async function byReadAhead(group: number[], requests: readonly RawLoadRequest[])
   let bytes = 0;
   for (const i of group) {
     const request = requests[i] as RawLoadRequest;
-    // Text compresses about eightfold, and it is the lines that are held.
-    const size = (await stat(request.path)).size * (request.compression === 'gzip' ? 8 : 1);
+    // Text compresses about eightfold, and it is the lines (or a Parquet file's records as JSON) that are held.
+    const packed = request.compression === 'gzip' || request.format === 'parquet';
+    const size = (await stat(request.path)).size * (packed ? 8 : 1);
     if (size > READ_AHEAD_BYTES) continue;
     if (bytes + size > READ_AHEAD_BYTES) {
       runs.push(run);

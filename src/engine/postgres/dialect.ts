@@ -87,9 +87,15 @@ export function createPostgresDialect(options: PostgresDialectOptions): Dialect 
     dropRelation: (target) => [dropKeepingViews(target)],
     stringLiteral,
     jsonText: jsonKeyText,
-    jsonTexts: (json, keys, alias) => ({
-      select: keys.map((key, i) => `${jsonKeyText(json, key)} AS ${quoteIdentifier(`${alias}_${i + 1}`)}`),
+    jsonTexts: (json, keys, alias, valueKeys = []) => ({
+      select: [
+        ...keys.map((key, i) => `${jsonKeyText(json, key)} AS ${quoteIdentifier(`${alias}_${i + 1}`)}`),
+        ...valueKeys.map(
+          (key, i) => `(${json} -> ${stringLiteral(key)}) AS ${quoteIdentifier(`${alias}_value_${i + 1}`)}`,
+        ),
+      ],
       text: (index) => quoteIdentifier(`${alias}_${index + 1}`),
+      value: (index) => quoteIdentifier(`${alias}_value_${index + 1}`),
     }),
     jsonValue: (json, key) => `(${json} -> ${stringLiteral(key)})`,
     jsonKeys: (relation, column) =>
