@@ -3,8 +3,9 @@ materialized: upsert
 unique_key: [order_id, line_number]
 description: >
   One row per order line, from the order's first record (lines do not change with its status).
-  Rebuilt for every order with a record in the run's load dates, like fact_orders, whose status it
-  repeats. The product is the dim_product version in force when the order was placed, so a price
+  Rebuilt for every order with a record in the run's load dates, like fact_orders, whose status and
+  customer_id it repeats (sales_lines reads them here instead of joining every line to its order).
+  The product is the dim_product version in force when the order was placed, so a price
   change mid-year shows the old price and cost on earlier orders and the new one after; an id
   missing from the catalogue maps to the unknown product (product_id 0, product_found = false).
 columns:
