@@ -40,13 +40,30 @@ export async function captureTouchedKeys(
   // to keep.
   if (!(await anyLoadIn(engine, window))) return;
   const tablesOf = schemaTables(engine);
+  const captures: { model: ModelNode; statements: string[] }[] = [];
   for (const model of models) {
     const tables = await tablesOf(model.target.schema);
     if (!tables.some((t) => t.name === model.target.name && t.kind === 'table')) continue;
     const existing = await priorKind(warehouseLookup(engine), model, tables);
     const touchedSql = renderTouched(model, selectContext(engine, graph, window));
     const statements = captureKeysSql(engine.dialect, model, touchedSql, existing);
-    if (statements.length === 0) continue;
+    if (statements.length > 0) captures.push({ model, statements });
+  }
+  if (captures.length === 0) return;
+  // Every model's keys in one transaction (one commit, not one a model); when any fails, each
+  // model again in a transaction of its own, so that only those whose SELECT fails rebuild whole.
+  const inOne = await engine
+    .withSession((session) =>
+      session.transaction(async (tx) => {
+        for (const { statements } of captures) for (const sql of statements) await tx.execute(sql);
+      }),
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  if (inOne) return;
+  for (const { model, statements } of captures) {
     try {
       await engine.withSession((session) =>
         session.transaction(async (tx) => {
