@@ -48,21 +48,26 @@ totals as (
   group by month_start, warehouse_id, product_id
 ),
 
--- The month's last snapshot joins back by its date: cheaper than numbering every snapshot of the
--- month with a window (a sort of the whole month) to pick it.
+-- The month's last snapshot, found by joining its date back: cheaper than numbering every
+-- snapshot of the month with a window (a sort of the whole month), or grouping every snapshot by
+-- its day, only to keep one day of each.
 closing as (
-  select warehouse_id, product_id, snapshot_date, max(on_hand_qty) as on_hand_qty
-  from daily
-  group by warehouse_id, product_id, snapshot_date
+  select t.month_start, t.warehouse_id, t.product_id, max(d.on_hand_qty) as on_hand_qty
+  from totals as t
+  inner join daily as d
+    on d.warehouse_id = t.warehouse_id
+   and d.product_id = t.product_id
+   and d.snapshot_date = t.last_snapshot_date
+  group by t.month_start, t.warehouse_id, t.product_id
 ),
 
 monthly as (
   select t.*, c.on_hand_qty as closing_on_hand
   from totals as t
   inner join closing as c
-    on c.warehouse_id = t.warehouse_id
+    on c.month_start = t.month_start
+   and c.warehouse_id = t.warehouse_id
    and c.product_id = t.product_id
-   and c.snapshot_date = t.last_snapshot_date
 )
 
 select
