@@ -82,7 +82,7 @@ export const TASK_END_COLUMNS = [
 export type TaskEndColumn = (typeof TASK_END_COLUMNS)[number];
 
 /** audit.dq_results' columns in the order a check row's values come, with their types. */
-export const CHECK_COLUMNS = [
+const CHECK_COLUMNS = [
   ['run_id', 'text'],
   ['check_id', 'text'],
   ['check_type', 'text'],

@@ -320,11 +320,11 @@ export async function anyLoadIn(db: AuditReader, window: { from?: string; to?: s
       ...(window.from ? [`${column} >= CAST($${params.push(window.from)} AS DATE)`] : []),
       ...(window.to ? [`${column} <= CAST($${params.push(window.to)} AS DATE)`] : []),
     ].join(' AND ') || 'TRUE';
-  const files = bounds('load_date');
-  const loads = bounds('load_date');
+  // Both tables name the date load_date: one condition, its parameters numbered once, serves both.
+  const inWindow = bounds('load_date');
   const { rows } = await db.query(
-    `SELECT CASE WHEN EXISTS (SELECT 1 FROM audit.ingested_files WHERE ${files})
-                   OR EXISTS (SELECT 1 FROM audit.source_loads WHERE ${loads}) THEN 1 ELSE 0 END AS loaded`,
+    `SELECT CASE WHEN EXISTS (SELECT 1 FROM audit.ingested_files WHERE ${inWindow})
+                   OR EXISTS (SELECT 1 FROM audit.source_loads WHERE ${inWindow}) THEN 1 ELSE 0 END AS loaded`,
     params,
   );
   return Number(rows[0]?.loaded) === 1;

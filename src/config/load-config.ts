@@ -82,7 +82,9 @@ async function importConfig(configFile: string): Promise<unknown> {
     throw new StrataError('CONFIG_LOAD_FAILED', `Could not import ${basename(configFile)}`, {
       file: basename(configFile),
       cause: error,
-      hint: 'The file must be valid TypeScript ending in `export default defineConfig({...})`; a project without strata in node_modules needs "type": "module" in its package.json.',
+      hint: plain
+        ? `Node imports ${basename(configFile)} as it is: it must end in \`export default defineConfig({...})\`, and a .js file needs "type": "module" in the project's package.json (or rename it .mjs, or .ts to have it compiled).`
+        : 'The file must be valid TypeScript ending in `export default defineConfig({...})`; a project without strata in node_modules needs "type": "module" in its package.json.',
     });
   }
 }

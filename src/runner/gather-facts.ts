@@ -42,11 +42,7 @@ export async function gatherFacts(
   const hasColumn = (name: string) =>
     existing?.columns.some((c) => c.name.toLowerCase() === name.toLowerCase()) ?? false;
   const { loadDateColumn } = model.config;
-  const firstDate = async (sql: string) => {
-    const { rows } = await session.query(sql);
-    const value = rows[0]?.d;
-    return value === null || value === undefined ? undefined : String(value).slice(0, 10);
-  };
+  const firstDate = (sql: string) => dateOf(session, sql);
 
   if (
     materialized === 'incremental' &&
@@ -100,7 +96,12 @@ export async function scd2ReplayFrom(
   if (window.from) return window.from;
   const columns = await lookup.columns(model.target);
   if (!columns.some((c) => c.name.toLowerCase() === 'strata_load_date')) return undefined;
-  const { rows } = await session.query(latestSnapshotSql(engine, model));
+  return dateOf(session, latestSnapshotSql(engine, model));
+}
+
+/** The date a one-row query answers as `d` (a date or timestamp as text), if any. */
+async function dateOf(session: Session, sql: string): Promise<string | undefined> {
+  const { rows } = await session.query(sql);
   const value = rows[0]?.d;
   return value === null || value === undefined ? undefined : String(value).slice(0, 10);
 }

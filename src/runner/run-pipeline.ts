@@ -98,10 +98,11 @@ export async function runPipeline(
     const alerts = await alertRun(context, run.runId);
     announceFinished(context, run, recorded);
     const after = engine.statementStats();
+    const audit = recorder.stats();
     const costs: RunCosts = {
       statements: after.statements - before.statements,
       statementMs: Math.round(after.ms - before.ms),
-      audit: { ...recorder.stats(), ms: Math.round(recorder.stats().ms) },
+      audit: { ...audit, ms: Math.round(audit.ms) },
     };
     return { ...runSummary(plan, run, executed, recorded, alerts), costs };
   });

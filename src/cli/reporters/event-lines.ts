@@ -63,8 +63,10 @@ export class EventLines {
       case 'run_finished': {
         const status = event.status === 'success' ? s.green(event.status) : s.red(s.bold(event.status));
         const interrupted = event.interrupted ? `, ${event.interrupted} interrupted` : '';
-        const unchanged = event.unchanged ? ` (${event.unchanged} unchanged)` : '';
-        return `${time} ■ run ${event.runId} ${status}  ${event.succeeded} succeeded, ${event.failed} failed${interrupted}, ${event.skipped} skipped${unchanged}  ${formatDuration(event.durationMs)}`;
+        // event.skipped counts the unchanged too; the line names them apart, as the run's summary does.
+        const stopped = event.skipped - (event.unchanged ?? 0);
+        const unchanged = event.unchanged ? `, ${event.unchanged} unchanged` : '';
+        return `${time} ■ run ${event.runId} ${status}  ${event.succeeded} succeeded, ${event.failed} failed${interrupted}, ${stopped} skipped${unchanged}  ${formatDuration(event.durationMs)}`;
       }
     }
   }

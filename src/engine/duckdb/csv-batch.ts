@@ -136,7 +136,7 @@ async function countRecords(
 }
 
 /** Each file's lineage as VALUES (file_index, ingestion_id, run_id, load_date, source_file, ingested_at), its values as parameters. */
-function lineageRelation(files: [number, RawLoadRequest][]): { sql: string; params: SqlValue[] } {
+export function lineageRelation(files: [number, RawLoadRequest][]): { sql: string; params: SqlValue[] } {
   const params: SqlValue[] = [];
   const tuples = files.map(([i, { lineage }]) => {
     const at = params.length;

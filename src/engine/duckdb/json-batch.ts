@@ -1,6 +1,6 @@
 import { RAW_COLUMNS } from '../raw-columns.ts';
-import type { RawLoadRequest, RawLoadResult, Session, SqlValue } from '../types.ts';
-import type { CsvBatch } from './csv-batch.ts';
+import type { RawLoadRequest, RawLoadResult, Session } from '../types.ts';
+import { type CsvBatch, lineageRelation } from './csv-batch.ts';
 import { duckdbDialect as d } from './dialect.ts';
 import { dropTemporary, linesOf, tempPrefix } from './line-reader.ts';
 
@@ -109,15 +109,4 @@ FROM ${records} AS r JOIN ${files} AS f ON f.file_index = r.file_index
     await dispose().catch(() => undefined);
     throw error;
   }
-}
-
-/** Each file's lineage as VALUES (file_index, ingestion_id, run_id, load_date, source_file, ingested_at), its values as parameters. */
-function lineageRelation(files: [number, RawLoadRequest][]): { sql: string; params: SqlValue[] } {
-  const params: SqlValue[] = [];
-  const tuples = files.map(([i, { lineage }]) => {
-    const at = params.length;
-    params.push(lineage.ingestionId, lineage.runId, lineage.loadDate, lineage.sourceFile, lineage.ingestedAt);
-    return `(${i}, $${at + 1}, $${at + 2}, CAST($${at + 3} AS DATE), $${at + 4}, CAST($${at + 5} AS TIMESTAMP))`;
-  });
-  return { sql: `(VALUES ${tuples.join(', ')})`, params };
 }

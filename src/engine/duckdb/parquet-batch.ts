@@ -1,6 +1,6 @@
 import { RAW_COLUMNS } from '../raw-columns.ts';
-import type { RawLoadRequest, RawLoadResult, Session, SqlValue } from '../types.ts';
-import type { CsvBatch } from './csv-batch.ts';
+import type { RawLoadRequest, RawLoadResult, Session } from '../types.ts';
+import { type CsvBatch, lineageRelation } from './csv-batch.ts';
 import { duckdbDialect as d } from './dialect.ts';
 import { dropTemporary, tempPrefix } from './line-reader.ts';
 
@@ -100,7 +100,7 @@ FROM read_parquet(${paths}, filename = true, file_row_number = true) AS t`,
     );
     const counts = new Map(rows.map((r) => [Number(r.file_index), Number(r.n)]));
     const insert = async (tx: Session) => {
-      const lineage = lineageRelation(requests);
+      const lineage = lineageRelation(requests.map((request, i) => [i, request]));
       await tx.execute(
         `INSERT INTO ${d.qualify(first.target)} (${RAW_COLUMNS.join(', ')})
 SELECT m.ingestion_id, m.run_id, m.load_date, m.source_file, r.position, NULL, m.ingested_at, r.record, NULL, NULL
@@ -121,15 +121,4 @@ FROM ${records} AS r
     await dispose().catch(() => undefined);
     throw error;
   }
-}
-
-/** Each file's lineage as VALUES (file_index, ingestion_id, run_id, load_date, source_file, ingested_at), its values as parameters. */
-function lineageRelation(files: RawLoadRequest[]): { sql: string; params: SqlValue[] } {
-  const params: SqlValue[] = [];
-  const tuples = files.map(({ lineage }, i) => {
-    const at = params.length;
-    params.push(lineage.ingestionId, lineage.runId, lineage.loadDate, lineage.sourceFile, lineage.ingestedAt);
-    return `(${i}, $${at + 1}, $${at + 2}, CAST($${at + 3} AS DATE), $${at + 4}, CAST($${at + 5} AS TIMESTAMP))`;
-  });
-  return { sql: `(VALUES ${tuples.join(', ')})`, params };
 }
