@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { query } from '../src/api/query.ts';
 import { run } from '../src/api/run.ts';
+import { duckDbMemorySettings } from '../src/engine/duckdb/memory-budget.ts';
 import { createEngine } from '../src/engine/open/create-engine.ts';
 import { toStrataError } from '../src/errors/strata-error.ts';
 import { ALL_FEEDS } from '../src/generate/feeds.ts';
@@ -40,7 +41,8 @@ async function openDuckDb(
   path: string,
   memoryLimit: string,
 ): Promise<{ connection: DuckDBConnection; close: () => void }> {
-  const instance = await DuckDBInstance.create(path, { memory_limit: memoryLimit });
+  // The same budget strata's engine is given (its buffer pool's share and allocator settings).
+  const instance = await DuckDBInstance.create(path, duckDbMemorySettings(memoryLimit));
   const connection = await instance.connect();
   return {
     connection,

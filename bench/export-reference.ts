@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { duckDbMemorySettings } from '../src/engine/duckdb/memory-budget.ts';
 
 const [warehouse, table, format, out, memoryLimit] = process.argv.slice(2);
 if (!warehouse || !table || !format || !out)
@@ -20,7 +21,8 @@ const options: Record<string, string> = {
 const sql = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const instance = await DuckDBInstance.create(':memory:', {
   preserve_insertion_order: 'true',
-  ...(memoryLimit ? { memory_limit: memoryLimit } : {}),
+  // The same budget strata's engine is given for engine.memoryLimit.
+  ...(memoryLimit ? duckDbMemorySettings(memoryLimit) : {}),
 });
 const connection = await instance.connect();
 await connection.run(`ATTACH ${sql(warehouse)} AS strata_db (READ_ONLY)`);

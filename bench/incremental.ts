@@ -3,6 +3,7 @@
  * figures (from the runs' audit.task_runs and the measured steps), the ratios, whether each target
  * is met, and their Markdown. Pure.
  */
+import { duckDbMemorySettings, parseMemorySize } from '../src/engine/duckdb/memory-budget.ts';
 import { type Stat, summarize } from './stats.ts';
 
 /** A task as audit.task_runs recorded it (bench/jobs.ts TaskRunRow, repeated so this file stays pure). */
@@ -280,19 +281,16 @@ function bytes(n: number): string {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : `${(n / 1024 ** 2).toFixed(0)} MiB`;
 }
 
-/** '1GB' → bytes (DuckDB reads KB/MB/GB as powers of 1000 and KiB/MiB/GiB as powers of 1024). */
-export function parseMemoryLimit(text: string | undefined): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i.exec(text ?? '');
-  if (!m) return undefined;
-  const unit = (m[2] as string).toLowerCase();
-  const power = { b: 0, kb: 1, mb: 2, gb: 3, tb: 4, kib: 1, mib: 2, gib: 3, tib: 4 }[unit] ?? 0;
-  const base = unit.endsWith('ib') ? 1024 : 1000;
-  return Number(m[1]) * base ** power;
+/** engine.memoryLimit and the buffer pool DuckDB is given from it (src/engine/duckdb/memory-budget.ts). */
+export function engineLimitText(memoryLimit: string | undefined): string {
+  if (memoryLimit === undefined) return 'not set (DuckDB default: 80% of RAM)';
+  const pool = duckDbMemorySettings(memoryLimit).memory_limit;
+  return `engine.memoryLimit ${memoryLimit} (DuckDB memory_limit ${pool})`;
 }
 
 /** Peak RSS beside the memory limit: within the limit plus Node (the process before run()), or over. */
 export function memoryText(peak: number, limit: string | undefined, base: number | undefined): string {
-  const limitBytes = parseMemoryLimit(limit);
+  const limitBytes = parseMemorySize(limit);
   if (limitBytes === undefined) return `${bytes(peak)} (no memory limit configured)`;
   if (base === undefined) return `${bytes(peak)} (limit ${limit})`;
   const within = peak <= limitBytes + base;
@@ -358,14 +356,12 @@ export function renderIncremental(results: readonly IncrementalSubject[]): strin
           `${inc.historyDays} days`,
           peak(inc.pipeline.peakRssBytes.median),
           peak(inc.day.peakRssBytes.median),
-          r.engine === 'duckdb'
-            ? `DuckDB memory_limit ${inc.memoryLimit ?? 'not set (DuckDB default: 80% of RAM)'} (engine.memoryLimit)`
-            : 'PostgreSQL: its own server settings',
+          r.engine === 'duckdb' ? engineLimitText(inc.memoryLimit) : 'PostgreSQL: its own server settings',
         ];
       }),
     ),
     '',
-    'Peak RSS is the whole process tree of the step; "Node" is that process before run() (Node, tsx and the modules loaded), so a peak within limit + Node means DuckDB kept to its memory_limit.',
+    'Peak RSS is the whole process tree of the step; "Node" is that process before run() (Node, tsx and the modules loaded), so a peak within limit + Node means the engine kept to engine.memoryLimit (DuckDB\'s buffer pool gets a share of it; the rest covers what DuckDB allocates outside its buffer manager).',
   );
   return parts.join('\n');
 }

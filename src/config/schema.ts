@@ -12,7 +12,11 @@ const duckdbEngine = z.strictObject({
   type: z.literal('duckdb'),
   /** The warehouse file, relative to the project folder. */
   path: z.string().min(1).default('warehouse.duckdb'),
-  /** DuckDB's memory_limit, e.g. "4GB": bounds memory at any data size. */
+  /**
+   * The memory the warehouse may hold in strata's process, e.g. "4GB", at any data size (DuckDB
+   * spills beyond it). DuckDB's buffer manager gets 70% of it as its memory_limit; the
+   * rest covers what DuckDB allocates outside it (engine/duckdb/memory-budget.ts).
+   */
   memoryLimit: z
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must look like "4GB" or "512MiB"')

@@ -23,6 +23,7 @@ import type {
   TableInfo,
   TableRef,
 } from '../types.ts';
+import { duckDbMemorySettings } from './memory-budget.ts';
 import { duckdbDialect } from './dialect.ts';
 import { copyTo } from './file-writer.ts';
 import { prepareRawLoadsDuckDb } from './raw-batch.ts';
@@ -79,7 +80,7 @@ async function acquireInstance(key: string, options: DuckDbOptions): Promise<Duc
   // DuckDB's default, stated because raw record numbers rest on it: a table made by one statement
   // holds rows in the order they were read (see csv-batch.ts and line-reader.ts).
   const settings: Record<string, string> = { preserve_insertion_order: 'true' };
-  if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+  if (options.memoryLimit) Object.assign(settings, duckDbMemorySettings(options.memoryLimit));
   if (options.threads) settings.threads = String(options.threads);
   const instance = await DuckDBInstance.create(':memory:', settings);
   const connection = await instance.connect();

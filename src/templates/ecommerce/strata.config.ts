@@ -279,7 +279,7 @@ const ledger = [{ reconciliation: 'raw' }];
 export default defineConfig({
   name: 'ecommerce',
   // The warehouse is a DuckDB file in this folder. Set STRATA_DATABASE_URL=postgres://... to use a server.
-  // memoryLimit bounds DuckDB at any data size (it spills to disk beyond it).
+  // memoryLimit bounds the warehouse's memory at any data size (DuckDB spills to disk beyond it).
   engine: { type: 'duckdb', path: process.env.STRATA_WAREHOUSE ?? 'warehouse.duckdb', memoryLimit: '1GB' },
   run: { concurrency: 2, retries: 1 },
   // `strata schedule` (or `strata serve --schedule`) runs these; times are UTC. After downtime the
