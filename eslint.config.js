@@ -146,8 +146,8 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', URL: 'readonly', performance: 'readonly' } },
   },
   {
-    // Process entry points: the CLI, and the test PostgreSQL server run as a child process.
-    files: ['bin/**', 'test/support/embedded-postgres-server.ts'],
+    // Process entry points: the CLI, and the throwaway PostgreSQL server run as a child process.
+    files: ['bin/**', 'test/support/throwaway-postgres.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

