@@ -197,7 +197,8 @@ function typedValues(
     .join(',\n');
 }
 
-function insertRows(
+/** One INSERT of rows (as many as the caller passes), every value a typed parameter. */
+export function insertRows(
   dialect: Dialect,
   table: string,
   columns: readonly (readonly [string, LogicalType])[],

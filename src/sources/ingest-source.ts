@@ -394,7 +394,7 @@ async function landBatch(context: Landing, plans: FilePlan[]): Promise<FileState
         rows.push(await loadedFile({ ...context, session: tx }, plan, results[loads.indexOf(plan)]));
       }
       // The batch's ledger rows in one statement: a statement per file cost more than small files.
-      await recordIngestedFiles(tx, rows);
+      await recordIngestedFiles(tx, engine.dialect, rows);
     });
   } finally {
     await prepared.dispose();
@@ -413,11 +413,19 @@ async function ingestFile(context: Landing, file: SourceFile, loaded: LoadedVers
   try {
     await session.transaction(async (tx) => {
       const result = appends(plan) ? await engine.loadRaw(rawRequest(context, plan), tx) : undefined;
-      await recordIngestedFile(tx, await loadedFile({ ...context, session: tx }, plan, result));
+      await recordIngestedFile(
+        tx,
+        engine.dialect,
+        await loadedFile({ ...context, session: tx }, plan, result),
+      );
     });
   } catch (error) {
     const failure = toStrataError(error, 'FILE_UNREADABLE');
-    await recordIngestedFile(session, fileRow(context, plan, { status: 'failed', error: failure }));
+    await recordIngestedFile(
+      session,
+      engine.dialect,
+      fileRow(context, plan, { status: 'failed', error: failure }),
+    );
     throw failure;
   }
   return plan.state;
