@@ -9,6 +9,7 @@ import {
   taskRow,
   writeAlone,
 } from './batched-writes.ts';
+import { TASK_UNCHANGED } from '../errors/codes.ts';
 import { type StrataError, causeMessage } from '../errors/strata-error.ts';
 import { AUDIT_SCHEMA, type RunStatus, type TaskStatus, auditMigrations } from './schema.ts';
 import { sqlTimestamp } from '../time/timestamps.ts';
@@ -261,7 +262,7 @@ export class AuditRecorder {
    * false, so the run after it still finds what the node was built from).
    */
   taskSkipped(task: TaskAttemptRecord, reason: StrataError): Promise<void> {
-    const unchanged = reason.code === 'TASK_UNCHANGED';
+    const unchanged = reason.code === TASK_UNCHANGED;
     const startedAt = sqlTimestamp(task.startedAt);
     return this.write(
       attemptRow(task, {
