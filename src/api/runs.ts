@@ -6,6 +6,7 @@ import { ensureAuditSchema } from '../audit/recorder.ts';
 import { type RunListEntry, findRun, listRuns as auditRuns, markInterrupted } from '../audit/runs.ts';
 import { type TaskAttempt, taskAttempts } from '../audit/task-runs.ts';
 import type { Engine, Row } from '../engine/types.ts';
+import { isUnchangedSkip } from '../errors/codes.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { type ProjectOptions, withProject } from './open-project.ts';
 
@@ -73,7 +74,7 @@ function unchangedTasks(attempts: readonly TaskAttempt[]): number {
     const seen = last.get(attempt.task);
     if (!seen || attempt.attempt >= seen.attempt) last.set(attempt.task, attempt);
   }
-  return [...last.values()].filter((a) => a.status === 'skipped' && a.errorCode === 'TASK_UNCHANGED').length;
+  return [...last.values()].filter((a) => isUnchangedSkip(a.status, a.errorCode)).length;
 }
 
 /** The metrics line as `strata runs --run --json` has always shown it: the table's column names. */

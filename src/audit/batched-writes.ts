@@ -1,19 +1,22 @@
 import type { Dialect, LogicalType, SqlValue, Statement } from '../engine/types.ts';
 
 /**
- * The recorder's writes, and how a batch of them becomes few statements. Every write keeps its
- * statement alone (what a failed batch falls back to, one row at a time); writes of one kind say
- * how they join others: an attempt's row, an attempt's end, a check's row. A batch then writes
- * every new attempt row in one INSERT (an attempt that started and ended within the batch as the
- * row it ends with: nobody could have seen it running), the ends of attempts started in an earlier
- * batch in one UPDATE, and the check rows in one INSERT — instead of one statement per row.
+ * The recorder's writes, and how a batch of them becomes few statements. Writes of one kind say
+ * how they join others: an attempt's row, an attempt's end, a check's row; any other write is a
+ * statement of its own. A batch then writes every new attempt row in one INSERT (an attempt that
+ * started and ended within the batch as the row it ends with: nobody could have seen it running),
+ * the ends of attempts started in an earlier batch in one UPDATE, and the check rows in one INSERT
+ * — instead of one statement per row. A write alone (what a failed batch falls back to, one write
+ * at a time) is the same statement with one row (`writeAlone`), so the two cannot drift apart.
  */
 
-/** One queued write: its statement alone, and how it merges with others of its kind. */
-export interface AuditWrite {
+/** One queued write: a statement of its own, or a row (or an end) that merges with others of its kind. */
+export type AuditWrite = StatementWrite | TaskRowWrite | TaskEndWrite | CheckRowWrite;
+
+interface StatementWrite {
+  kind: 'statement';
   sql: string;
   params: SqlValue[];
-  merge?: TaskRowWrite | TaskEndWrite | CheckRowWrite;
 }
 
 interface TaskRowWrite {
@@ -125,29 +128,49 @@ export function batchStatements(dialect: Dialect, writes: readonly AuditWrite[])
   const checks: SqlValue[][] = [];
   const others: Statement[] = [];
   for (const write of writes) {
-    const merge = write.merge;
-    if (merge?.kind === 'task_row') rows.set(merge.key, { ...merge.row });
-    else if (merge?.kind === 'task_end') {
-      const row = rows.get(merge.key);
-      if (row) Object.assign(row, merge.end);
-      else ends.push(merge);
-    } else if (merge?.kind === 'check_row') checks.push(merge.values);
+    if (write.kind === 'task_row') rows.set(write.key, { ...write.row });
+    else if (write.kind === 'task_end') {
+      const row = rows.get(write.key);
+      if (row) Object.assign(row, write.end);
+      else ends.push(write);
+    } else if (write.kind === 'check_row') checks.push(write.values);
     else others.push({ sql: write.sql, params: write.params });
   }
-  const taskColumns = Object.entries(TASK_COLUMNS) as [TaskColumn, LogicalType][];
   return [
-    ...chunks([...rows.values()]).map((chunk) =>
-      insertRows(
-        dialect,
-        'audit.task_runs',
-        taskColumns,
-        chunk.map((row) => taskColumns.map(([column]) => row[column])),
-      ),
-    ),
+    ...chunks([...rows.values()]).map((chunk) => insertTaskRows(dialect, chunk)),
     ...others,
     ...chunks(ends).map((chunk) => updateEnds(dialect, chunk)),
-    ...chunks(checks).map((chunk) => insertRows(dialect, 'audit.dq_results', CHECK_COLUMNS, chunk)),
+    ...chunks(checks).map((chunk) => insertCheckRows(dialect, chunk)),
   ];
+}
+
+/** One write as a statement alone: a batch's statement with its one row. */
+export function writeAlone(dialect: Dialect, write: AuditWrite): Statement {
+  switch (write.kind) {
+    case 'statement':
+      return { sql: write.sql, params: write.params };
+    case 'task_row':
+      return insertTaskRows(dialect, [write.row]);
+    case 'task_end':
+      return updateEnds(dialect, [write]);
+    case 'check_row':
+      return insertCheckRows(dialect, [write.values]);
+  }
+}
+
+const TASK_COLUMN_TYPES = Object.entries(TASK_COLUMNS) as [TaskColumn, LogicalType][];
+
+function insertTaskRows(dialect: Dialect, rows: readonly Record<TaskColumn, SqlValue>[]): Statement {
+  return insertRows(
+    dialect,
+    'audit.task_runs',
+    TASK_COLUMN_TYPES,
+    rows.map((row) => TASK_COLUMN_TYPES.map(([column]) => row[column])),
+  );
+}
+
+function insertCheckRows(dialect: Dialect, rows: readonly (readonly SqlValue[])[]): Statement {
+  return insertRows(dialect, 'audit.dq_results', CHECK_COLUMNS, rows);
 }
 
 function chunks<T>(items: readonly T[]): T[][] {
@@ -174,7 +197,8 @@ function typedValues(
     .join(',\n');
 }
 
-function insertRows(
+/** One INSERT of rows (as many as the caller passes), every value a typed parameter. */
+export function insertRows(
   dialect: Dialect,
   table: string,
   columns: readonly (readonly [string, LogicalType])[],

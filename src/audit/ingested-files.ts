@@ -1,6 +1,7 @@
 import { sqlTimestamp } from '../time/timestamps.ts';
 import type { CsvDialect } from '../engine/csv-grammar.ts';
-import type { Dialect } from '../engine/types.ts';
+import type { Dialect, LogicalType, SqlValue } from '../engine/types.ts';
+import { insertRows } from './batched-writes.ts';
 import type { AuditConnection } from './values.ts';
 
 /**
@@ -44,39 +45,57 @@ export interface LoadedVersion {
   ingestionId: string;
 }
 
-export async function recordIngestedFile(db: AuditConnection, file: IngestedFile): Promise<void> {
-  await recordIngestedFiles(db, [file]);
+export async function recordIngestedFile(db: AuditConnection, d: Dialect, file: IngestedFile): Promise<void> {
+  await recordIngestedFiles(db, d, [file]);
 }
 
-/** Columns of audit.ingested_files a source writes, in the order of ingestedFileValues. */
-const FILE_COLUMNS = `ingestion_id, run_id, source, path, checksum, size_bytes, load_date, records, malformed,
-       status, change, ingested_at, error_code, error_message, unknown_fields, missing_fields, csv_header, line_delimiter,
-       csv_quote, csv_escape, warning_code, warning_message`;
-const VALUES_PER_FILE = 22;
+/** Columns of audit.ingested_files a source writes, with their types, in the order of ingestedFileValues. */
+const FILE_COLUMNS = [
+  ['ingestion_id', 'text'],
+  ['run_id', 'text'],
+  ['source', 'text'],
+  ['path', 'text'],
+  ['checksum', 'text'],
+  ['size_bytes', 'bigint'],
+  ['load_date', 'date'],
+  ['records', 'bigint'],
+  ['malformed', 'bigint'],
+  ['status', 'text'],
+  ['change', 'text'],
+  ['ingested_at', 'timestamp'],
+  ['error_code', 'text'],
+  ['error_message', 'text'],
+  ['unknown_fields', 'text'],
+  ['missing_fields', 'text'],
+  ['csv_header', 'text'],
+  ['line_delimiter', 'text'],
+  ['csv_quote', 'text'],
+  ['csv_escape', 'text'],
+  ['warning_code', 'text'],
+  ['warning_message', 'text'],
+] as const satisfies readonly (readonly [string, LogicalType])[];
 /** Rows per INSERT: a batch of files is recorded in one statement (its parameters well under any limit). */
 const FILES_PER_INSERT = 200;
 
 /** Records files in as few statements as it takes (one per FILES_PER_INSERT), in the caller's transaction. */
 export async function recordIngestedFiles(
   db: AuditConnection,
+  d: Dialect,
   files: readonly IngestedFile[],
 ): Promise<void> {
   for (let start = 0; start < files.length; start += FILES_PER_INSERT) {
     const chunk = files.slice(start, start + FILES_PER_INSERT);
-    const tuples = chunk.map((_, i) => {
-      const p = (n: number) => `$${i * VALUES_PER_FILE + n}`;
-      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, CAST(${p(7)} AS DATE), ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)},
-       CAST(${p(12)} AS TIMESTAMP), ${p(13)}, ${p(14)}, ${p(15)}, ${p(16)}, ${p(17)}, ${p(18)}, ${p(19)}, ${p(20)}, ${p(21)}, ${p(22)})`;
-    });
-    await db.execute(
-      `INSERT INTO audit.ingested_files (${FILE_COLUMNS})
-     VALUES ${tuples.join(',\n       ')}`,
-      chunk.flatMap(ingestedFileValues),
+    const { sql, params } = insertRows(
+      d,
+      'audit.ingested_files',
+      FILE_COLUMNS,
+      chunk.map(ingestedFileValues),
     );
+    await db.execute(sql, params);
   }
 }
 
-function ingestedFileValues(file: IngestedFile): (string | number | null)[] {
+function ingestedFileValues(file: IngestedFile): SqlValue[] {
   return [
     file.ingestionId,
     file.runId,

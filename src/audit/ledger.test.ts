@@ -69,9 +69,14 @@ const dateList = (...dates: string[]) => dates.map((d) => `CAST('${d}' AS DATE)`
 describe('ingested files', () => {
   it('records files and reads back the loaded dates, versions and CSV dialects', async () => {
     await engine.withSession(async (session) => {
-      await recordIngestedFile(session, file({ ingestionId: 'a1', path: 'a.csv', loadDate: '2025-03-01' }));
       await recordIngestedFile(
         session,
+        engine.dialect,
+        file({ ingestionId: 'a1', path: 'a.csv', loadDate: '2025-03-01' }),
+      );
+      await recordIngestedFile(
+        session,
+        engine.dialect,
         file({
           ingestionId: 'a2',
           path: 'a.csv',
@@ -84,10 +89,12 @@ describe('ingested files', () => {
       );
       await recordIngestedFile(
         session,
+        engine.dialect,
         file({ ingestionId: 'j1', path: 'b.json', loadDate: '2025-03-03', csvHeader: null, csv: null }),
       );
       await recordIngestedFile(
         session,
+        engine.dialect,
         file({
           ingestionId: 'bad',
           path: 'c.csv',
@@ -101,6 +108,7 @@ describe('ingested files', () => {
       );
       await recordIngestedFile(
         session,
+        engine.dialect,
         file({ ingestionId: 'x1', path: 'a.csv', loadDate: '2025-03-01', source: 'other' }),
       );
 

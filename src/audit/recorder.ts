@@ -2,29 +2,17 @@ import type { CheckResult } from './check-result.ts';
 import type { Engine, SqlValue, Statement } from '../engine/types.ts';
 import {
   type AuditWrite,
-  TASK_END_COLUMNS,
   type TaskColumn,
   type TaskEndColumn,
   attemptKey,
   batchStatements,
   taskRow,
+  writeAlone,
 } from './batched-writes.ts';
+import { TASK_UNCHANGED } from '../errors/codes.ts';
 import { type StrataError, causeMessage } from '../errors/strata-error.ts';
 import { AUDIT_SCHEMA, type RunStatus, type TaskStatus, auditMigrations } from './schema.ts';
 import { sqlTimestamp } from '../time/timestamps.ts';
-
-/** run_id, task_id, task_kind, target, materialization, attempt, started_at: $1..$7 of an attempt's insert. */
-function attemptIdentity(task: TaskAttemptRecord): SqlValue[] {
-  return [
-    task.runId,
-    task.taskId,
-    task.taskKind,
-    task.target ?? null,
-    task.materialization ?? null,
-    task.attempt,
-    sqlTimestamp(task.startedAt),
-  ];
-}
 
 /**
  * How long the writes of a batch are gathered before it is written (after the batch before it).
@@ -34,16 +22,22 @@ function attemptIdentity(task: TaskAttemptRecord): SqlValue[] {
  */
 const BATCH_DELAY_MS = 100;
 
-/** The columns of an attempt's row that say which attempt it is. */
-function identityColumns(task: TaskAttemptRecord): Partial<Record<TaskColumn, SqlValue>> {
+/** An attempt's row: the columns that say which attempt it is and what it was built from, and those given. */
+function attemptRow(task: TaskAttemptRecord, columns: Partial<Record<TaskColumn, SqlValue>>): AuditWrite {
   return {
-    run_id: task.runId,
-    task_id: task.taskId,
-    task_kind: task.taskKind,
-    target: task.target ?? null,
-    materialization: task.materialization ?? null,
-    attempt: task.attempt,
-    started_at: sqlTimestamp(task.startedAt),
+    kind: 'task_row',
+    key: attemptKey(task.runId, task.taskId, task.attempt),
+    row: taskRow({
+      run_id: task.runId,
+      task_id: task.taskId,
+      task_kind: task.taskKind,
+      target: task.target ?? null,
+      materialization: task.materialization ?? null,
+      attempt: task.attempt,
+      started_at: sqlTimestamp(task.startedAt),
+      definition_hash: task.definitionHash ?? null,
+      ...columns,
+    }),
   };
 }
 
@@ -234,21 +228,7 @@ export class AuditRecorder {
   }
 
   taskStarted(task: TaskAttemptRecord): Promise<void> {
-    return this.write(
-      `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status, started_at,
-         definition_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, 'running', CAST($7 AS TIMESTAMP), $8)`,
-      [...attemptIdentity(task), task.definitionHash ?? null],
-      {
-        kind: 'task_row',
-        key: attemptKey(task.runId, task.taskId, task.attempt),
-        row: taskRow({
-          ...identityColumns(task),
-          status: 'running',
-          definition_hash: task.definitionHash ?? null,
-        }),
-      },
-    );
+    return this.write(attemptRow(task, { status: 'running' }));
   }
 
   taskFinished(task: TaskAttemptRecord, outcome: TaskAttemptOutcome): Promise<void> {
@@ -268,20 +248,12 @@ export class AuditRecorder {
       error_sql: error?.sql ?? null,
       data_changed: outcome.dataChanged ?? null,
     };
-    return this.write(
-      `UPDATE audit.task_runs SET status = $4, finished_at = CAST($5 AS TIMESTAMP), duration_ms = $6,
-         rows_out = $7, rows_inserted = $8, rows_updated = $9, rows_deleted = $10,
-         error_code = $11, error_message = $12, error_cause = $13, error_hint = $14, error_sql = $15,
-         data_changed = $16
-       WHERE run_id = $1 AND task_id = $2 AND attempt = $3`,
-      [task.runId, task.taskId, task.attempt, ...TASK_END_COLUMNS.map((c) => end[c])],
-      {
-        kind: 'task_end',
-        key: attemptKey(task.runId, task.taskId, task.attempt),
-        end,
-        identity: [task.runId, task.taskId, task.attempt],
-      },
-    );
+    return this.write({
+      kind: 'task_end',
+      key: attemptKey(task.runId, task.taskId, task.attempt),
+      end,
+      identity: [task.runId, task.taskId, task.attempt],
+    });
   }
 
   /**
@@ -290,72 +262,47 @@ export class AuditRecorder {
    * false, so the run after it still finds what the node was built from).
    */
   taskSkipped(task: TaskAttemptRecord, reason: StrataError): Promise<void> {
-    const unchanged = reason.code === 'TASK_UNCHANGED';
+    const unchanged = reason.code === TASK_UNCHANGED;
     const startedAt = sqlTimestamp(task.startedAt);
     return this.write(
-      `INSERT INTO audit.task_runs (run_id, task_id, task_kind, target, materialization, attempt, status,
-         started_at, finished_at, duration_ms, error_code, error_message, error_hint, definition_hash, data_changed)
-       VALUES ($1, $2, $3, $4, $5, $6, 'skipped', CAST($7 AS TIMESTAMP), CAST($7 AS TIMESTAMP), 0, $8, $9, $10,
-         $11, $12)`,
-      [
-        ...attemptIdentity(task),
-        reason.code,
-        reason.message,
-        reason.hint ?? null,
-        task.definitionHash ?? null,
-        unchanged ? false : null,
-      ],
-      {
-        kind: 'task_row',
-        key: attemptKey(task.runId, task.taskId, task.attempt),
-        row: taskRow({
-          ...identityColumns(task),
-          status: 'skipped',
-          started_at: startedAt,
-          finished_at: startedAt,
-          duration_ms: 0,
-          error_code: reason.code,
-          error_message: reason.message,
-          error_hint: reason.hint ?? null,
-          definition_hash: task.definitionHash ?? null,
-          data_changed: unchanged ? false : null,
-        }),
-      },
+      attemptRow(task, {
+        status: 'skipped',
+        finished_at: startedAt,
+        duration_ms: 0,
+        error_code: reason.code,
+        error_message: reason.message,
+        error_hint: reason.hint ?? null,
+        data_changed: unchanged ? false : null,
+      }),
     );
   }
 
   /** One check's outcome, with its failing-row count, a sample and the SQL that found them. */
   checkResult(runId: string, result: CheckResult): Promise<void> {
-    const json = this.engine.dialect.type('json');
     const scope: { from?: string; to?: string } = result.scope.kind === 'dates' ? result.scope : {};
-    const values: SqlValue[] = [
-      runId,
-      result.checkId,
-      result.type,
-      result.target,
-      result.table,
-      result.column ?? null,
-      scope.from ?? null,
-      scope.to ?? null,
-      result.severity,
-      result.status,
-      result.failingRows,
-      result.checkedRows,
-      result.threshold ?? null,
-      JSON.stringify(result.sample),
-      result.sql,
-      result.message,
-      sqlTimestamp(result.startedAt),
-      result.durationMs,
-    ];
-    return this.write(
-      `INSERT INTO audit.dq_results (run_id, check_id, check_type, target, target_table, column_name, date_from, date_to,
-         severity, status, failing_rows, checked_rows, threshold, sample, check_sql, message, started_at, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), CAST($8 AS DATE), $9, $10, $11, $12, $13, CAST($14 AS ${json}),
-         $15, $16, CAST($17 AS TIMESTAMP), $18)`,
-      values,
-      { kind: 'check_row', values },
-    );
+    return this.write({
+      kind: 'check_row',
+      values: [
+        runId,
+        result.checkId,
+        result.type,
+        result.target,
+        result.table,
+        result.column ?? null,
+        scope.from ?? null,
+        scope.to ?? null,
+        result.severity,
+        result.status,
+        result.failingRows,
+        result.checkedRows,
+        result.threshold ?? null,
+        JSON.stringify(result.sample),
+        result.sql,
+        result.message,
+        sqlTimestamp(result.startedAt),
+        result.durationMs,
+      ],
+    });
   }
 
   /** What was written so far (a run's fixed costs, measured). */
@@ -372,13 +319,13 @@ export class AuditRecorder {
 
   /** A write the caller waits for: its batch (with what was queued before it) goes without delay. */
   private writeAtOnce(sql: string, params: SqlValue[]): Promise<void> {
-    const written = this.write(sql, params);
+    const written = this.write({ kind: 'statement', sql, params });
     this.writeNow();
     return written;
   }
 
-  private write(sql: string, params: SqlValue[], merge?: AuditWrite['merge']): Promise<void> {
-    this.pending.push(merge ? { sql, params, merge } : { sql, params });
+  private write(write: AuditWrite): Promise<void> {
+    this.pending.push(write);
     this.writeStats.writes += 1;
     // The first write queued since the last batch started schedules the next batch, which starts
     // once the one before it is written and BATCH_DELAY_MS have passed; later ones join it until
@@ -429,8 +376,9 @@ export class AuditRecorder {
         return;
       }
       // One write at a time, each its own statement: a bad row loses only itself.
-      for (const { sql, params } of batch) {
+      for (const write of batch) {
         try {
+          const { sql, params } = writeAlone(this.engine.dialect, write);
           this.writeStats.statements += 1;
           await this.engine.execute(sql, params);
         } catch (single) {

@@ -1,3 +1,4 @@
+import { TASK_UNCHANGED } from '../errors/codes.ts';
 import { type AuditReader, nullableNumber, nullableString, utcIso } from './values.ts';
 
 /** Reads of audit.task_runs, one row per task attempt (the recorder writes them). */
@@ -25,7 +26,7 @@ export interface LatestTaskRun {
 }
 
 /** Attempts other than a skip because nothing changed (whose table is as an earlier attempt left it). */
-const SAID_SOMETHING = "(error_code IS NULL OR error_code <> 'TASK_UNCHANGED')";
+const SAID_SOMETHING = `(error_code IS NULL OR error_code <> '${TASK_UNCHANGED}')`;
 
 /** Every attempt of a run's tasks, in the order they started. */
 export async function taskAttempts(db: AuditReader, runId: string): Promise<TaskAttempt[]> {
@@ -75,7 +76,7 @@ export async function latestTaskRuns(db: AuditReader): Promise<LatestTaskRun[]> 
 export async function taskSuccesses(db: AuditReader, runId: string): Promise<Map<string, boolean>> {
   const { rows } = await db.query(
     `SELECT task_id,
-            max(CASE WHEN status = 'success' OR error_code = 'TASK_UNCHANGED' THEN 1 ELSE 0 END) AS succeeded
+            max(CASE WHEN status = 'success' OR error_code = '${TASK_UNCHANGED}' THEN 1 ELSE 0 END) AS succeeded
      FROM audit.task_runs WHERE run_id = $1 GROUP BY task_id`,
     [runId],
   );

@@ -125,3 +125,14 @@ export const diagnosticCodes = {
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;
+
+/**
+ * The code of a task skipped because nothing it reads changed, or that ran and found nothing to
+ * change: done, as a success is, not stopped.
+ */
+export const TASK_UNCHANGED = 'TASK_UNCHANGED' satisfies DiagnosticCode;
+
+/** Whether a task (or an attempt) of this status and error code was skipped because nothing changed. */
+export function isUnchangedSkip(status: string | null | undefined, code: string | null | undefined): boolean {
+  return status === 'skipped' && code === TASK_UNCHANGED;
+}

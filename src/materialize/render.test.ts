@@ -125,15 +125,20 @@ describe('scd2', () => {
     columns: cols('thing_sk', 'id', 'v', 'd', 'valid_from', 'valid_to', 'is_current', 'strata_load_date'),
   };
 
-  it('builds a first snapshot aside and swaps it in, applying the dates in order', () => {
+  it('builds a first snapshot aside and swaps it in, applying every date in one pass', () => {
     const plan = render(config, facts({ snapshotDates: ['2025-01-01', '2025-01-02'] }));
     const statements = sqls(plan);
     expect(statements[1]).toMatch(/^CREATE TABLE "warehouse"."dim_thing__strata_new" AS/);
     expect(statements.at(-1)).toBe(`ALTER TABLE "warehouse"."dim_thing__strata_new" RENAME TO "dim_thing"`);
-    const applied = statements
-      .filter((s) => s.startsWith('INSERT INTO'))
-      .map((s) => /DATE '([\d-]+)'\s*FROM/.exec(s)?.[1]);
-    expect(applied).toEqual(['2025-01-01', '2025-01-02']);
+    // The snapshot holds the rows of every date, each with its date ...
+    const snapshot = statements.find((s) => s.startsWith('CREATE TEMPORARY TABLE "strata_snapshot_rows"'));
+    expect(snapshot).toContain(`>= DATE '2025-01-01' AND model."d" < DATE '2025-01-03'`);
+    // ... and one INSERT writes the versions they open, each recording the date that opened it.
+    const inserts = statements.filter((s) => s.startsWith('INSERT INTO'));
+    expect(inserts).toHaveLength(1);
+    expect(inserts[0]).toMatch(
+      /v\."strata_snapshot_date"\s*FROM "strata_snapshot_versions" AS v\s*WHERE v\.strata_from = 1$/,
+    );
   });
 
   it('in place: first undoes the run date and everything after it', () => {

@@ -147,7 +147,7 @@ WHERE NOT t.is_current AND NOT EXISTS (
  * date it belongs to; the versions table lines each touched key's current version (from = 0) up with
  * its rows (from = 1) in load-date order and keeps the rows that open a version, each with the
  * valid_from of the key's next opening (its valid_to). Then the current versions that a later one
- * follows are closed, and each date's new versions are inserted.
+ * follows are closed, and the new versions of every date are inserted, each with its date.
  */
 function applyDates(input: RenderInput, table: TableRef, tracked: string[], dates: string[]): Step[] {
   const { model, selectSql, facts, dialect } = input;
@@ -183,7 +183,8 @@ WHERE model.${q(loadDate)} >= ${dateLiteral(first)} AND model.${q(loadDate)} < $
       sql: `CREATE TEMPORARY TABLE ${snapshot} AS
 ${rows}`,
     },
-    ...snapshotGuards(dialect, model, snapshot),
+    // No null key, and one row per key and date (a key may recur across dates).
+    ...uniqueKeyGuards(dialect, model, snapshot, { column: SNAPSHOT_DATE, name: 'load date' }),
     {
       kind: 'exec',
       sql: `CREATE TEMPORARY TABLE ${versions} AS
@@ -212,30 +213,17 @@ FROM ${versions} AS v
 WHERE t.is_current AND v.strata_from = 0 AND v.strata_next_from IS NOT NULL AND ${keyJoin(dialect, model, 't', 'v')}`,
       counts: 'updated',
     },
-    ...dates.map((date): Step => ({
+    // Every date's new versions at once, each recording the date that opened it (every row of
+    // the snapshot belongs to one of the dates applied).
+    {
       kind: 'exec',
       sql: `INSERT INTO ${target} (${q(surrogateKeyName(model))}, ${columns.join(', ')}, valid_from, valid_to, is_current, strata_load_date)
-SELECT ${dialect.hashKey(keyExpressions)}, ${columns.map((c) => `v.${c}`).join(', ')}, v.valid_from, v.strata_next_from, v.strata_next_from IS NULL, ${dateLiteral(date)}
+SELECT ${dialect.hashKey(keyExpressions)}, ${columns.map((c) => `v.${c}`).join(', ')}, v.valid_from, v.strata_next_from, v.strata_next_from IS NULL, v.${q(SNAPSHOT_DATE)}
 FROM ${versions} AS v
-WHERE v.strata_from = 1 AND v.${q(SNAPSHOT_DATE)} = ${dateLiteral(date)}`,
+WHERE v.strata_from = 1`,
       counts: 'inserted',
-    })),
+    },
     { kind: 'exec', sql: `DROP TABLE ${versions}` },
     { kind: 'exec', sql: `DROP TABLE ${snapshot}` },
-  ];
-}
-
-/** Guards on the snapshot: no null key, and one row per key and date (a key may recur across dates). */
-function snapshotGuards(dialect: Dialect, model: ModelNode, snapshot: string): Step[] {
-  const [nullKey, duplicate] = uniqueKeyGuards(dialect, model, snapshot);
-  if (!nullKey || !duplicate) return [];
-  const keyList = model.config.uniqueKey.map((k) => dialect.quoteIdentifier(k)).join(', ');
-  const date = dialect.quoteIdentifier(SNAPSHOT_DATE);
-  return [
-    nullKey,
-    {
-      ...duplicate,
-      sql: `SELECT ${keyList}, ${date}, count(*) AS copies FROM ${snapshot} GROUP BY ${keyList}, ${date} HAVING count(*) > 1 LIMIT 5`,
-    },
   ];
 }

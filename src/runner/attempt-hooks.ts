@@ -6,6 +6,7 @@ import type { RunContext } from './run-context.ts';
 import type { ScheduledTask, SchedulerHooks } from './scheduler.ts';
 import type { RunWarning } from './events.ts';
 import { taskMaterialization } from './task-summary.ts';
+import { discardTouchedKeys } from './touched-keys.ts';
 import { type UnchangedInputs, foundUnchanged } from './unchanged-inputs.ts';
 
 /** The scheduler's hooks of a run, and the time each task spent in its attempts. */
@@ -66,7 +67,7 @@ export function attemptHooks(
       const dataChanged = kind === 'build' ? inputs.built(node, rows) : undefined;
       const durationMs = attemptDuration(task, attempt, finishedAt);
       // A task that found nothing to change is shown and recorded as skipped-unchanged.
-      const unchanged = rows.unchanged ? foundUnchanged(task.id) : undefined;
+      const unchanged = foundUnchanged(task.id, rows);
       if (unchanged) emit({ type: 'task_skipped', runId, task: task.id, reason: unchanged.message });
       else {
         emit({
@@ -126,7 +127,11 @@ export function attemptHooks(
     },
     unchanged: async (task, reason) => {
       const { node, kind } = plannedTask(task);
-      if (kind === 'build') inputs.skipped(node);
+      if (kind === 'build') {
+        // Nothing it reads changed, so the keys captured for it before the run are owed nothing.
+        await discardTouchedKeys(context.engine, node);
+        inputs.skipped(node);
+      }
       emit({ type: 'task_skipped', runId, task: task.id, reason: reason.message });
       void recorder.taskSkipped({ ...record(task, 1), startedAt: now() }, reason);
     },

@@ -12,7 +12,6 @@ import type { StartedRun } from './start-run.ts';
 import { buildHistory } from '../audit/task-runs.ts';
 import { definitionHashes, gateHash } from './definition-hash.ts';
 import { RunCatalogue } from './run-catalogue.ts';
-import { discardTouchedKeys } from './touched-keys.ts';
 import { UnchangedInputs } from './unchanged-inputs.ts';
 import { type TaskSummary, summarise } from './task-summary.ts';
 
@@ -72,13 +71,7 @@ export async function executeRun(
       });
     },
     hooks: attempts.hooks,
-    unchanged: async (task) => {
-      const step = byId.get(task.id) as PlannedTask;
-      const reason = inputs.reason(step);
-      // Nothing it reads changed, so the keys captured for it before the run are owed nothing.
-      if (reason && step.kind === 'build') await discardTouchedKeys(engine, step.node);
-      return reason;
-    },
+    unchanged: (task) => inputs.reason(byId.get(task.id) as PlannedTask),
     ...(signal ? { signal } : {}),
   });
   const tasks = plan.tasks.map((task) =>

@@ -59,6 +59,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           signal,
           now: context.now,
           env: context.env,
+          ...(context.catalogue ? { catalogue: context.catalogue } : {}),
           ...(context.definitionChanged !== undefined
             ? { definitionChanged: context.definitionChanged }
             : {}),

@@ -1,3 +1,4 @@
+import { isUnchangedSkip } from '../errors/codes.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { TaskSummary } from './task-summary.ts';
 
@@ -36,7 +37,7 @@ export function runOutcome(tasks: readonly TaskSummary[]): RunOutcome {
   }
   const succeeded = tasks.filter((t) => t.status === 'success').length;
   const skipped = tasks.filter((t) => t.status === 'skipped').length;
-  const unchanged = tasks.filter((t) => t.status === 'skipped' && t.error?.code === 'TASK_UNCHANGED').length;
+  const unchanged = tasks.filter((t) => isUnchangedSkip(t.status, t.error?.code)).length;
   const counts = {
     succeeded,
     failed: failed.length,

@@ -35,17 +35,13 @@ export function summarise(
   // runDag settles every task it is given; a missing outcome would be a scheduler bug.
   if (!outcome) throw new Error(`no outcome for task ${task.id}`);
   switch (outcome.status) {
-    case 'success':
+    case 'success': {
       // A task that found nothing to change is reported as skipped-unchanged, as one never run is.
-      return outcome.result.unchanged
-        ? {
-            ...base,
-            status: 'skipped',
-            attempts: outcome.attempts,
-            rows: outcome.result,
-            error: foundUnchanged(task.id),
-          }
+      const unchanged = foundUnchanged(task.id, outcome.result);
+      return unchanged
+        ? { ...base, status: 'skipped', attempts: outcome.attempts, rows: outcome.result, error: unchanged }
         : { ...base, status: 'success', attempts: outcome.attempts, rows: outcome.result };
+    }
     case 'unchanged':
       return { ...base, status: 'skipped', attempts: 0, error: outcome.reason };
     case 'failed':

@@ -1,13 +1,19 @@
 import type { BuildHistory } from '../audit/task-runs.ts';
+import { TASK_UNCHANGED, isUnchangedSkip } from '../errors/codes.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { Graph } from '../models/graph.ts';
 import type { ProjectNode } from '../models/types.ts';
 import type { RowCounts } from './execute-steps.ts';
 import { type PlannedTask, gateId } from './plan-tasks.ts';
 
-/** TASK_UNCHANGED for a task that ran and found nothing to change (a source with no new or changed file). */
-export function foundUnchanged(taskId: string): StrataError {
-  return new StrataError('TASK_UNCHANGED', 'unchanged: no new or changed input since its last run', {
+/**
+ * A task that ran and found nothing to change (a source with no new or changed file) is shown,
+ * recorded and reported as skipped-unchanged: its reason (TASK_UNCHANGED); undefined for a task
+ * that did something.
+ */
+export function foundUnchanged(taskId: string, rows: RowCounts): StrataError | undefined {
+  if (!rows.unchanged) return undefined;
+  return new StrataError(TASK_UNCHANGED, 'unchanged: no new or changed input since its last run', {
     model: taskId,
     hint: 'Its tables are exactly as before; what depends on it runs only if something else changed.',
   });
@@ -45,7 +51,7 @@ export class UnchangedInputs {
     const since =
       task.kind === 'checks' ? this.gateUnchangedSince(task) : this.buildUnchangedSince(task.node);
     if (since === undefined) return undefined;
-    return new StrataError('TASK_UNCHANGED', `unchanged: inputs unchanged since run ${since}`, {
+    return new StrataError(TASK_UNCHANGED, `unchanged: inputs unchanged since run ${since}`, {
       model: task.id,
       hint: 'Nothing it reads changed since that run; `strata run --full-refresh` builds everything again.',
     });
@@ -112,8 +118,7 @@ export class UnchangedInputs {
     const { node } = gate;
     const history = this.facts.history.get(gateId(node.name));
     const passed =
-      history?.newestStatus === 'success' ||
-      (history?.newestStatus === 'skipped' && history.newestErrorCode === 'TASK_UNCHANGED');
+      history?.newestStatus === 'success' || isUnchangedSkip(history?.newestStatus, history?.newestErrorCode);
     // A check added, removed or changed since runs the gate again.
     const sameChecks = history?.newestHash === this.facts.hashes.get(gate.id);
     if (!passed || !sameChecks || this.changed.get(node.name) !== false) return undefined;

@@ -9,7 +9,7 @@ import {
 } from '../audit/ingested-files.ts';
 import { compileContract } from '../contracts/compile.ts';
 import type { Contract } from '../config/contract-schema.ts';
-import type { Dialect, Engine, RawLoadRequest, RawLoadResult, Session } from '../engine/types.ts';
+import type { Dialect, Engine, RawLoadRequest, RawLoadResult, Session, TableInfo } from '../engine/types.ts';
 import { StrataAggregateError, StrataError, toStrataError } from '../errors/strata-error.ts';
 import type { DateWindow } from '../materialize/render-select.ts';
 import type { SourceNode } from '../models/types.ts';
@@ -45,6 +45,26 @@ export interface SourceRunContext {
    * says `unchanged`.
    */
   definitionChanged?: boolean;
+  /**
+   * The warehouse's tables as the run found them (the run's catalogue, runner/run-catalogue.ts):
+   * whether the source's raw and staging tables exist is asked of it, and it is told of those the
+   * task creates. Without one, the warehouse is asked.
+   */
+  catalogue?: SourceCatalogue;
+}
+
+/** What a source asks of the warehouse's catalogue, and tells it. */
+export interface SourceCatalogue {
+  find(schema: string, name: string): Promise<TableInfo | undefined>;
+  learn(table: TableInfo): void;
+}
+
+/** The warehouse asked each time, outside a run. */
+function warehouseCatalogue(engine: Engine): SourceCatalogue {
+  return {
+    find: async (schema, name) => (await engine.listTables(schema)).find((t) => t.name === name),
+    learn: () => undefined,
+  };
 }
 
 export interface SourceRunResult extends StageCounts {
@@ -94,11 +114,13 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   const { engine, session, node, signal } = context;
   const { config } = node;
   const d = engine.dialect;
+  const catalogue = context.catalogue ?? warehouseCatalogue(engine);
   // DDL takes the catalog's lock even when there is nothing to create, and waits for the other
   // tasks' transactions to let go of it: asked only when the raw table is not there yet.
-  if (!(await engine.listTables(node.raw.schema)).some((t) => t.name === node.raw.name)) {
+  if (!(await catalogue.find(node.raw.schema, node.raw.name))) {
     await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.raw.schema)}`);
     await session.execute(createRawTable(d, node.raw));
+    catalogue.learn({ ...node.raw, kind: 'table' });
   }
 
   const clock = phaseClock();
@@ -161,7 +183,9 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   const landMs = clock.lap();
   const explicit = context.window.from !== undefined || context.window.to !== undefined;
   const dates = [...new Set(explicit || context.fullRefresh ? files.map((f) => f.loadDate) : touched)].sort();
-  const built = (await engine.listTables(node.target.schema)).some((t) => t.name === node.target.name);
+  const stagingTables = [node.target, ...node.provides.map((p) => p.target)];
+  const found = await Promise.all(stagingTables.map((t) => catalogue.find(t.schema, t.name)));
+  const built = found[0] !== undefined;
   // Records carrying their own dates are staged by the run's window, not by the files': a run
   // finding no new file may still have dates to write.
   if (
@@ -170,7 +194,8 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     fromColumn === undefined &&
     failures.length === 0 &&
     counts.new + counts.changed + counts.restored === 0 &&
-    (await stagingBuilt(engine, node)) &&
+    // The staging table and those of its nested arrays all exist.
+    found.every((t) => t !== undefined) &&
     (await stagingIsCurrent(
       session,
       node.name,
@@ -223,6 +248,8 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     });
     staged = counts;
     writtenDates = stagedDates;
+    // Committed: the staging tables exist, whatever fails below.
+    for (const table of stagingTables) catalogue.learn({ ...table, kind: 'table' });
     // Staged and committed with the rest: the records stay quarantined, the task fails below.
     failures.push(...rejectedFiles.map((file) => fileRejectedError(node, file)));
     // A server's planner learns the new rows before the models reading them run (DuckDB: nothing).
@@ -259,17 +286,6 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
 const NOTHING_STAGED: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded: 0 };
 
 const unique = (values: readonly string[]) => [...new Set(values)].sort();
-
-/** Whether the staging table and those of its nested arrays all exist. */
-async function stagingBuilt(engine: Engine, node: SourceNode): Promise<boolean> {
-  const targets = [node.target, ...node.provides.map((p) => p.target)];
-  const schemas = unique(targets.map((t) => t.schema));
-  const tables = new Set<string>();
-  for (const schema of schemas) {
-    for (const t of await engine.listTables(schema)) tables.add(`${t.schema}.${t.name}`);
-  }
-  return targets.every((t) => tables.has(`${t.schema}.${t.name}`));
-}
 
 /**
  * One warning for the files of this run that held no record (they are recorded in the ledger with
@@ -394,7 +410,7 @@ async function landBatch(context: Landing, plans: FilePlan[]): Promise<FileState
         rows.push(await loadedFile({ ...context, session: tx }, plan, results[loads.indexOf(plan)]));
       }
       // The batch's ledger rows in one statement: a statement per file cost more than small files.
-      await recordIngestedFiles(tx, rows);
+      await recordIngestedFiles(tx, engine.dialect, rows);
     });
   } finally {
     await prepared.dispose();
@@ -413,11 +429,19 @@ async function ingestFile(context: Landing, file: SourceFile, loaded: LoadedVers
   try {
     await session.transaction(async (tx) => {
       const result = appends(plan) ? await engine.loadRaw(rawRequest(context, plan), tx) : undefined;
-      await recordIngestedFile(tx, await loadedFile({ ...context, session: tx }, plan, result));
+      await recordIngestedFile(
+        tx,
+        engine.dialect,
+        await loadedFile({ ...context, session: tx }, plan, result),
+      );
     });
   } catch (error) {
     const failure = toStrataError(error, 'FILE_UNREADABLE');
-    await recordIngestedFile(session, fileRow(context, plan, { status: 'failed', error: failure }));
+    await recordIngestedFile(
+      session,
+      engine.dialect,
+      fileRow(context, plan, { status: 'failed', error: failure }),
+    );
     throw failure;
   }
   return plan.state;

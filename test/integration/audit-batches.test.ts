@@ -235,6 +235,10 @@ describe('audit writes in batches', () => {
     await withProject(project.options, async (_project, engine) => {
       await ensureAuditSchema(engine);
       const recorder = new AuditRecorder(engine);
+      // An attempt started in an earlier batch, ended in the one that fails: its end is written alone.
+      const earlier = { runId: 'r', taskId: 'e', taskKind: 'model', attempt: 1, startedAt: at(0) };
+      await recorder.taskStarted(earlier);
+      void recorder.taskFinished(earlier, { status: 'success', finishedAt: at(3), rowsOut: 4 });
       void recorder.taskStarted({ runId: 'r', taskId: 'a', taskKind: 'model', attempt: 1, startedAt: at(1) });
       // A status outside the closed set breaks the CHECK constraint.
       void recorder.checkResult('r', {
@@ -243,9 +247,14 @@ describe('audit writes in batches', () => {
       });
       void recorder.checkResult('r', check('good', 'pass', 2));
       await expect(recorder.flush()).rejects.toThrow();
-      const tasks = await engine.query(`SELECT task_id FROM audit.task_runs`);
+      const tasks = await engine.query(
+        `SELECT task_id, status, duration_ms, rows_out FROM audit.task_runs ORDER BY task_id`,
+      );
       const checks = await engine.query(`SELECT check_id FROM audit.dq_results`);
-      expect(tasks.rows).toEqual([{ task_id: 'a' }]);
+      expect(tasks.rows).toEqual([
+        { task_id: 'a', status: 'running', duration_ms: null, rows_out: null },
+        { task_id: 'e', status: 'success', duration_ms: 3000, rows_out: 4 },
+      ]);
       expect(checks.rows).toEqual([{ check_id: 'good' }]);
     });
   });

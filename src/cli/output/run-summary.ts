@@ -1,3 +1,4 @@
+import { isUnchangedSkip } from '../../errors/codes.ts';
 import type { RunSummary } from '../../index.ts';
 import { checkCounts, formatCheckResults } from './check-results.ts';
 import { formatError } from './error.ts';
@@ -79,7 +80,7 @@ export function formatRunSummary(
 
 /** Skipped because its inputs did not change since a build that covered the run's dates. */
 function unchanged(task: RunSummary['tasks'][number]): boolean {
-  return task.status === 'skipped' && task.error?.code === 'TASK_UNCHANGED';
+  return isUnchangedSkip(task.status, task.error?.code);
 }
 
 /** Rows per layer, checks, quarantined records and alerts: what to look at after a run. */

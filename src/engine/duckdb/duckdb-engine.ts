@@ -1,3 +1,4 @@
+import { groupColumns } from '../table-columns.ts';
 import { TransactionState } from '../transaction.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance, type DuckDBMaterializedResult, StatementType } from '@duckdb/node-api';
@@ -224,20 +225,10 @@ class DuckDbEngine implements Engine {
     // duckdb_columns() rather than information_schema.columns: the same names and types, read
     // without the view's joins (half the time on a warehouse of a few hundred columns).
     const { rows } = await this.query(
-      `SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns()
+      `SELECT schema_name AS table_schema, table_name, column_name, data_type FROM duckdb_columns()
        WHERE database_name = current_database() ORDER BY schema_name, table_name, column_index`,
     );
-    const tables = new Map<string, TableColumns>();
-    for (const r of rows) {
-      const key = JSON.stringify([r.schema_name, r.table_name]);
-      let table = tables.get(key);
-      if (!table) {
-        table = { schema: String(r.schema_name), name: String(r.table_name), columns: [] };
-        tables.set(key, table);
-      }
-      table.columns.push({ name: String(r.column_name), type: String(r.data_type).toUpperCase() });
-    }
-    return [...tables.values()];
+    return groupColumns(rows, (type) => type.toUpperCase());
   }
 
   statementStats(): StatementStats {

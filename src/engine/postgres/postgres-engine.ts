@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import pgCopy from 'pg-copy-streams';
 import { StrataError } from '../../errors/strata-error.ts';
+import { groupColumns } from '../table-columns.ts';
 import { TransactionState } from '../transaction.ts';
 import type {
   BulkLoadRequest,
@@ -318,17 +319,7 @@ class PostgresEngine implements Engine {
        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${SYSTEM_SCHEMAS} AND a.attnum > 0 AND NOT a.attisdropped
        ORDER BY 1, 2, a.attnum`,
     );
-    const tables = new Map<string, TableColumns>();
-    for (const r of rows) {
-      const key = JSON.stringify([r.table_schema, r.table_name]);
-      let table = tables.get(key);
-      if (!table) {
-        table = { schema: String(r.table_schema), name: String(r.table_name), columns: [] };
-        tables.set(key, table);
-      }
-      table.columns.push({ name: String(r.column_name), type: String(r.data_type) });
-    }
-    return [...tables.values()];
+    return groupColumns(rows);
   }
 
   statementStats(): StatementStats {
