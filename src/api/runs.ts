@@ -6,7 +6,6 @@ import { ensureAuditSchema } from '../audit/recorder.ts';
 import { type RunListEntry, findRun, listRuns as auditRuns, markInterrupted } from '../audit/runs.ts';
 import { type TaskAttempt, taskAttempts } from '../audit/task-runs.ts';
 import type { Engine, Row } from '../engine/types.ts';
-import { isUnchangedSkip } from '../errors/codes.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { type ProjectOptions, withProject } from './open-project.ts';
 
@@ -63,18 +62,8 @@ export async function readRun(engine: Engine, runId: string): Promise<RunDetail>
     alerts,
     metrics: metricsRow(metrics),
     tasks,
-    tasksUnchanged: unchangedTasks(tasks),
+    tasksUnchanged: shown.tasksUnchanged,
   };
-}
-
-/** Tasks whose last attempt was a skip because their inputs had not changed. */
-function unchangedTasks(attempts: readonly TaskAttempt[]): number {
-  const last = new Map<string, TaskAttempt>();
-  for (const attempt of attempts) {
-    const seen = last.get(attempt.task);
-    if (!seen || attempt.attempt >= seen.attempt) last.set(attempt.task, attempt);
-  }
-  return [...last.values()].filter((a) => isUnchangedSkip(a.status, a.errorCode)).length;
 }
 
 /** The metrics line as `strata runs --run --json` has always shown it: the table's column names. */

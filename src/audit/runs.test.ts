@@ -121,6 +121,7 @@ describe('runs', () => {
       tasksSucceeded: 2,
       tasksFailed: 0,
       tasksSkipped: 0,
+      tasksUnchanged: 0,
       resumedFrom: null,
       error: null,
       pid: null,
@@ -225,6 +226,41 @@ describe('runs', () => {
       alerts: 0,
     });
     expect(await findRunSummary(engine, 'nope')).toBeNull();
+  });
+
+  it('counts apart the skipped tasks that were done because nothing changed', async () => {
+    await startRun('r1', at('1T10:00:00'));
+    const skip = (taskId: string, reason: StrataError) =>
+      recorder.taskSkipped(
+        {
+          runId: 'r1',
+          taskId,
+          taskKind: 'model',
+          target: `staging.${taskId}`,
+          materialization: 'table',
+          attempt: 1,
+          startedAt: at('1T10:00:01'),
+        },
+        reason,
+      );
+    await skip('orders', new StrataError('TASK_UNCHANGED', 'nothing changed'));
+    await skip('customers', new StrataError('TASK_UNCHANGED', 'nothing changed'));
+    await skip('daily_sales', new StrataError('TASK_UPSTREAM_FAILED', 'upstream failed'));
+    await recorder.runFinished('r1', at('1T10:00:00'), {
+      status: 'success',
+      finishedAt: at('1T10:00:02'),
+      tasksTotal: 3,
+      tasksSucceeded: 0,
+      tasksFailed: 0,
+      tasksSkipped: 3,
+      rowsByLayer: {},
+    });
+    await recorder.flush();
+
+    const [listed] = await listRuns(engine, 1);
+    expect([listed?.tasksSkipped, listed?.tasksUnchanged]).toEqual([3, 2]);
+    expect((await findRun(engine, 'r1'))?.tasksUnchanged).toBe(2);
+    expect((await findRunSummary(engine, 'r1'))?.tasksUnchanged).toBe(2);
   });
 
   it('gives no latest run before the first', async () => {

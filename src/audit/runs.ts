@@ -1,5 +1,6 @@
 import { processState } from './host-process.ts';
 import type { Engine, Row } from '../engine/types.ts';
+import { TASK_UNCHANGED } from '../errors/codes.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { type AuditReader, nullableNumber, nullableString, utcIso } from './values.ts';
 
@@ -18,6 +19,11 @@ export interface RunListEntry {
   tasksSucceeded: number | null;
   tasksFailed: number | null;
   tasksSkipped: number | null;
+  /**
+   * Of the skipped, those skipped because nothing they read had changed (TASK_UNCHANGED): done,
+   * not stopped by a failure upstream. Counted from the run's task attempts.
+   */
+  tasksUnchanged: number;
   resumedFrom: string | null;
   error: string | null;
   /** The process that ran it and its host (null for runs recorded before audit version 8). */
@@ -45,7 +51,7 @@ export interface ResumableRun {
 /** The newest runs first (ties broken by run id), at most `limit` of them. */
 export async function listRuns(db: AuditReader, limit: number): Promise<RunListEntry[]> {
   const text = db.dialect.type('text');
-  const { rows } = await db.query(`${runColumns(text)} ORDER BY started_at DESC, run_id DESC LIMIT $1`, [
+  const { rows } = await db.query(`${runColumns(text)} ORDER BY r.started_at DESC, r.run_id DESC LIMIT $1`, [
     limit,
   ]);
   return rows.map(toRunEntry);
@@ -118,7 +124,7 @@ export async function findRunSummary(db: AuditReader, runId: string): Promise<Ru
 function summaryColumns(text: string): string {
   return `SELECT r.run_id, r.status, r.trigger, CAST(r.date_from AS ${text}) AS date_from, CAST(r.date_to AS ${text}) AS date_to,
             CAST(r.started_at AS ${text}) AS started_at, CAST(r.finished_at AS ${text}) AS finished_at, r.duration_ms,
-            r.tasks_succeeded, r.tasks_failed, r.tasks_skipped, r.resumed_from, r.error_message, r.pid, r.host,
+            r.tasks_succeeded, r.tasks_failed, r.tasks_skipped, ${UNCHANGED_COUNT}, r.resumed_from, r.error_message, r.pid, r.host,
             CAST(m.rows_by_layer AS ${text}) AS metrics_rows_by_layer, m.checks_failed, m.checks_warned, m.quarantined,
             coalesce(a.alert_count, 0) AS alert_count
      FROM audit.pipeline_runs r LEFT JOIN audit.daily_metrics m ON m.run_id = r.run_id
@@ -141,7 +147,7 @@ function toRunSummary(r: Row): RunSummary {
 
 /** One run, or null when no run has that id. */
 export async function findRun(db: AuditReader, runId: string): Promise<RunListEntry | null> {
-  const { rows } = await db.query(`${runColumns(db.dialect.type('text'))} WHERE run_id = $1`, [runId]);
+  const { rows } = await db.query(`${runColumns(db.dialect.type('text'))} WHERE r.run_id = $1`, [runId]);
   const run = rows[0];
   return run ? toRunEntry(run) : null;
 }
@@ -200,11 +206,18 @@ export async function resumableRun(db: AuditReader, runId: string): Promise<Resu
 
 /** The columns of a run entry, dates and timestamps as text (`text` is the dialect's text type). */
 function runColumns(text: string): string {
-  return `SELECT run_id, status, trigger, CAST(date_from AS ${text}) AS date_from, CAST(date_to AS ${text}) AS date_to,
-            CAST(started_at AS ${text}) AS started_at, CAST(finished_at AS ${text}) AS finished_at, duration_ms,
-            tasks_succeeded, tasks_failed, tasks_skipped, resumed_from, error_message, pid, host
-     FROM audit.pipeline_runs`;
+  return `SELECT r.run_id, r.status, r.trigger, CAST(r.date_from AS ${text}) AS date_from, CAST(r.date_to AS ${text}) AS date_to,
+            CAST(r.started_at AS ${text}) AS started_at, CAST(r.finished_at AS ${text}) AS finished_at, r.duration_ms,
+            r.tasks_succeeded, r.tasks_failed, r.tasks_skipped, ${UNCHANGED_COUNT}, r.resumed_from, r.error_message, r.pid, r.host
+     FROM audit.pipeline_runs r`;
 }
+
+/**
+ * A run's (as `r`) tasks skipped because nothing changed. A skip is a task's only attempt in its
+ * run, so its attempts count it once.
+ */
+const UNCHANGED_COUNT = `(SELECT count(*) FROM audit.task_runs t
+  WHERE t.run_id = r.run_id AND t.status = 'skipped' AND t.error_code = '${TASK_UNCHANGED}') AS tasks_unchanged`;
 
 function toRunEntry(r: Row): RunListEntry {
   return {
@@ -219,6 +232,7 @@ function toRunEntry(r: Row): RunListEntry {
     tasksSucceeded: nullableNumber(r.tasks_succeeded),
     tasksFailed: nullableNumber(r.tasks_failed),
     tasksSkipped: nullableNumber(r.tasks_skipped),
+    tasksUnchanged: Number(r.tasks_unchanged ?? 0),
     resumedFrom: nullableString(r.resumed_from),
     error: nullableString(r.error_message),
     pid: nullableNumber(r.pid),

@@ -52,6 +52,7 @@ function runListText(entries: readonly RunListEntry[], strata: string): string {
       { header: 'DURATION', align: 'right' },
       { header: 'OK', align: 'right' },
       { header: 'FAILED', align: 'right' },
+      { header: 'UNCHANGED', align: 'right' },
       { header: 'SKIPPED', align: 'right' },
     ],
     entries.map((r) => [
@@ -62,7 +63,9 @@ function runListText(entries: readonly RunListEntry[], strata: string): string {
       formatDuration(r.durationMs),
       formatCount(r.tasksSucceeded),
       formatCount(r.tasksFailed),
-      formatCount(r.tasksSkipped),
+      formatCount(r.tasksUnchanged),
+      // Skipped here are those a failure stopped; the unchanged are done, counted apart.
+      formatCount(r.tasksSkipped === null ? null : r.tasksSkipped - r.tasksUnchanged),
     ]),
   );
 }
