@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDuckDb } from './duckdb-engine.ts';
-import { BUFFER_POOL_SHARE, duckDbMemorySettings, parseMemorySize } from './memory-budget.ts';
+import { duckDbMemorySettings, parseMemorySize } from './memory-budget.ts';
 
 describe('the memory budget of engine.memoryLimit', () => {
   it('reads sizes as DuckDB does: KB/MB/GB in powers of 1000, KiB/MiB/GiB in powers of 1024', () => {
@@ -16,11 +16,10 @@ describe('the memory budget of engine.memoryLimit', () => {
 
   it("gives DuckDB's buffer manager a share of the budget and makes its allocator return memory sooner", () => {
     const settings = duckDbMemorySettings('1GB');
-    expect(settings.memory_limit).toBe(`${Math.floor((1e9 * BUFFER_POOL_SHARE) / 1000)}KB`);
+    expect(settings.memory_limit).toBe('700MB');
     expect(settings.allocator_background_threads).toBe('true');
-    expect(duckDbMemorySettings('4GiB').memory_limit).toBe(
-      `${Math.floor((4 * 2 ** 30 * BUFFER_POOL_SHARE) / 1000)}KB`,
-    );
+    // 70% of 4 × 2^30 bytes, in whole kilobytes.
+    expect(duckDbMemorySettings('4GiB').memory_limit).toBe('3006477KB');
   });
 
   it('opens a warehouse whose DuckDB holds that buffer pool limit', async () => {

@@ -38,12 +38,13 @@ export function parseMemorySize(text: string | undefined): number | undefined {
 
 /**
  * DuckDB's settings for a memory budget: `memory_limit` at the buffer pool's share (in whole
- * kilobytes) and the allocator's thresholds. A text that is not a size is passed through as the
+ * kilobytes, or megabytes when it is a whole number of them) and the allocator's thresholds. A text that is not a size is passed through as the
  * `memory_limit` for DuckDB to judge (the config schema refuses one before it gets here).
  */
 export function duckDbMemorySettings(memoryLimit: string): Record<string, string> {
   const bytes = parseMemorySize(memoryLimit);
   if (bytes === undefined) return { memory_limit: memoryLimit };
-  const bufferPoolKb = Math.max(1, Math.floor((bytes * BUFFER_POOL_SHARE) / 1000));
-  return { memory_limit: `${bufferPoolKb}KB`, ...ALLOCATOR_SETTINGS };
+  const kb = Math.max(1, Math.floor((bytes * BUFFER_POOL_SHARE) / 1000));
+  const bufferPool = kb % 1000 === 0 ? `${kb / 1000}MB` : `${kb}KB`;
+  return { memory_limit: bufferPool, ...ALLOCATOR_SETTINGS };
 }
