@@ -31,20 +31,11 @@ columns:
   utm_campaign: utm_campaign of the landing event.
   load_date: Load date of its events.
 ---*/
-with events as (
-  select e.*
-  from {{ ref('fact_events') }} as e
-  where e.load_date between {{ date_from }} and {{ date_to }}
-),
-
--- fact_events flags each session's first event: no window needed to find it.
-landing as (
-  select session_key, device, country, referrer, utm_source, utm_medium, utm_campaign
-  from events
-  where starts_session
-),
-
-totals as (
+-- One aggregation over the session's events: fact_events flags each session's first event, whose
+-- attributes (the landing's) are the only ones of the group it flags. A session without one (never
+-- the case) is left out, as a join to its landing would. A join of the totals to the landings
+-- read the events twice and cost a tenth more.
+with totals as (
   select
     session_key,
     min(anonymous_id) as anonymous_id,
@@ -59,9 +50,17 @@ totals as (
     max(case when event_type = 'purchase' then 1 else 0 end) = 1 as reached_purchase,
     sum(case when event_type = 'purchase' then 1 else 0 end) as purchases,
     coalesce(sum(case when event_type = 'purchase' then revenue end), 0) as revenue,
+    max(device) filter (where starts_session) as device,
+    max(country) filter (where starts_session) as country,
+    max(referrer) filter (where starts_session) as referrer,
+    max(utm_source) filter (where starts_session) as utm_source,
+    max(utm_medium) filter (where starts_session) as utm_medium,
+    max(utm_campaign) filter (where starts_session) as utm_campaign,
     min(load_date) as load_date
-  from events
+  from {{ ref('fact_events') }} as e
+  where e.load_date between {{ date_from }} and {{ date_to }}
   group by session_key
+  having bool_or(starts_session)
 )
 
 select
@@ -83,12 +82,11 @@ select
   t.reached_purchase,
   t.purchases,
   t.revenue,
-  l.device,
-  l.country,
-  l.referrer,
-  l.utm_source,
-  l.utm_medium,
-  l.utm_campaign,
+  t.device,
+  t.country,
+  t.referrer,
+  t.utm_source,
+  t.utm_medium,
+  t.utm_campaign,
   t.load_date
 from totals as t
-inner join landing as l on l.session_key = t.session_key
