@@ -39,6 +39,8 @@ columns:
 -- The events at a start's time are its session's: the start is the first of them in (event_time,
 -- event_id) order, since one before it would leave it a gap of 0. So an event's time alone places
 -- it among its visitor's sessions of the day: at or after its session's start, before the next.
+-- The join needs the visitor and the time: the events contract requires both (an event without
+-- them is quarantined and never staged); a contract that drops either must make this join null-safe.
 with ordered as (
   select
     e.event_id,
