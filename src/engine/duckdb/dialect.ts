@@ -44,11 +44,12 @@ export const duckdbDialect: Dialect = {
   jsonText: (json, key) => `json_extract_string(${json}, ${jsonPath(key)})`,
   jsonTexts: (json, keys, alias, valueKeys = []) => {
     const all = [...keys, ...valueKeys];
-    // With values to read too, one json_transform reads texts (VARCHAR: json_extract_string's text)
-    // and values (JSON: json_extract's) in one parse, where json_extract_string and json_extract
-    // parsed each record twice. A struct's field names must differ in more than case, so keys that
-    // do not take the two calls.
-    if (valueKeys.length > 0 && new Set(all.map((key) => key.toLowerCase())).size === all.length) {
+    // One json_transform reads texts (VARCHAR: json_extract_string's text) and values (JSON:
+    // json_extract's) in one parse, where json_extract_string and json_extract parsed each record
+    // twice; for texts alone it also beats json_extract_string's list of paths (a fifth of typing
+    // 603 k inventory records: the list and its subscripts cost more than the struct). A struct's
+    // field names must differ in more than case, so keys that do not take the two calls.
+    if (all.length > 0 && new Set(all.map((key) => key.toLowerCase())).size === all.length) {
       const spec = all.map((key, i) => `${JSON.stringify(key)}: ${i < keys.length ? '"VARCHAR"' : '"JSON"'}`);
       const field = (key: string | undefined) =>
         `struct_extract(${quoteIdentifier(alias)}, ${stringLiteral(key ?? '')})`;
