@@ -77,7 +77,10 @@ export interface ContractSql {
 }
 
 export interface CompileOptions {
-  /** The dialects of the CSV files among the raw rows to type, each once. */
+  /**
+   * The dialects of the CSV files among the raw rows to type, each once. None: no CSV line among
+   * them is cut into values (typing then reads no file layouts).
+   */
   csvDialects: readonly CsvDialect[];
   /**
    * Each record's load date read from a column (a source's `loadDate.fromColumn`): typed rows'

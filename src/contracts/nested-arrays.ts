@@ -28,7 +28,7 @@ export function arrayElements(fields: ContractFields, typedRelation: string, arr
   );
   const texts = items.map(
     ([name, spec], i) =>
-      `${cleanText(dialect, `x.${itemTexts.text(i)}`, spec, nulls)} AS ${dialect.quoteIdentifier(`${name}__text`)}`,
+      `${cleanText(dialect, itemTexts.text(i), spec, nulls)} AS ${dialect.quoteIdentifier(`${name}__text`)}`,
   );
   const values = typedValueColumns(dialect, items);
   const cleaned =

@@ -483,6 +483,28 @@ describe(`the Engine contract (${ENGINE})`, () => {
         ]);
       });
 
+      it('jsonTypeOf without a key names every kind of JSON value, spaces around it or not', async () => {
+        const d = engine.dialect;
+        const values = ['[1, 2]', ' [ ]', '{"a": [1]}', ' {}', '"[x"', '"{"', '5', 'true', 'null'];
+        const rows = await texts(
+          `SELECT v, ${d.jsonTypeOf(`CAST(v AS ${d.type('json')})`)} AS t
+           FROM (${values.map((v, i) => `SELECT ${i} AS i, ${d.stringLiteral(v)} AS v`).join(' UNION ALL ')}) AS s ORDER BY i`,
+        );
+        // Scalars' type names differ between engines (DuckDB's VARCHAR, PostgreSQL's STRING).
+        const kind = (t: unknown) => (['ARRAY', 'OBJECT', 'NULL'].includes(String(t)) ? t : 'scalar');
+        expect(rows.map((row) => kind(row.t))).toEqual([
+          'ARRAY',
+          'ARRAY',
+          'OBJECT',
+          'OBJECT',
+          'scalar',
+          'scalar',
+          'scalar',
+          'scalar',
+          'NULL',
+        ]);
+      });
+
       it('jsonText reads a key’s text (null when absent or JSON null); jsonTypeOf names its type', async () => {
         const d = engine.dialect;
         const rows = await texts(

@@ -44,11 +44,12 @@ export const duckdbDialect: Dialect = {
   jsonText: (json, key) => `json_extract_string(${json}, ${jsonPath(key)})`,
   jsonTexts: (json, keys, alias, valueKeys = []) => {
     const all = [...keys, ...valueKeys];
-    // With values to read too, one json_transform reads texts (VARCHAR: json_extract_string's text)
-    // and values (JSON: json_extract's) in one parse, where json_extract_string and json_extract
-    // parsed each record twice. A struct's field names must differ in more than case, so keys that
-    // do not take the two calls.
-    if (valueKeys.length > 0 && new Set(all.map((key) => key.toLowerCase())).size === all.length) {
+    // One json_transform reads texts (VARCHAR: json_extract_string's text) and values (JSON:
+    // json_extract's) in one parse, where json_extract_string and json_extract parsed each record
+    // twice; for texts alone it also beats json_extract_string's list of paths (a fifth of typing
+    // 603 k inventory records: the list and its subscripts cost more than the struct). A struct's
+    // field names must differ in more than case, so keys that do not take the two calls.
+    if (all.length > 0 && new Set(all.map((key) => key.toLowerCase())).size === all.length) {
       const spec = all.map((key, i) => `${JSON.stringify(key)}: ${i < keys.length ? '"VARCHAR"' : '"JSON"'}`);
       const field = (key: string | undefined) =>
         `struct_extract(${quoteIdentifier(alias)}, ${stringLiteral(key ?? '')})`;
@@ -76,8 +77,13 @@ export const duckdbDialect: Dialect = {
   },
   jsonValue: (json, key) => `json_extract(${json}, ${jsonPath(key)})`,
   jsonKeys: (relation, column) => `SELECT DISTINCT unnest(json_keys(${column})) AS key FROM ${relation}`,
+  // A JSON value whose text starts with a bracket or a brace is an array or an object: only other
+  // texts are parsed for their type (json_type parses the whole value, and the shape checks of a
+  // nested array ran it twice over every record's array: half of orders' suspects scan).
   jsonTypeOf: (json, key) =>
-    key === undefined ? `json_type(${json})` : `json_type(${json}, ${jsonPath(key)})`,
+    key === undefined
+      ? `CASE WHEN starts_with(CAST(${json} AS VARCHAR), '[') THEN 'ARRAY' WHEN starts_with(CAST(${json} AS VARCHAR), '{') THEN 'OBJECT' ELSE json_type(${json}) END`
+      : `json_type(${json}, ${jsonPath(key)})`,
   tryCast: (expression, type) => `TRY_CAST(${expression} AS ${type})`,
   tryParseTimestamp: (expression, format) => `try_strptime(${expression}, ${stringLiteral(format)})`,
   regexFullMatch: (expression, pattern) => `regexp_full_match(${expression}, ${stringLiteral(pattern)})`,

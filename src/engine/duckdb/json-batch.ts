@@ -2,7 +2,7 @@ import { RAW_COLUMNS } from '../raw-columns.ts';
 import type { RawLoadRequest, RawLoadResult, Session } from '../types.ts';
 import { type CsvBatch, lineageRelation } from './csv-batch.ts';
 import { duckdbDialect as d } from './dialect.ts';
-import { dropTemporary, linesOf, tempPrefix } from './line-reader.ts';
+import { blankLine, dropTemporary, linesOf, tempPrefix } from './line-reader.ts';
 
 /**
  * Reads JSON-array or NDJSON files of one raw table and compression in one scan into a temporary
@@ -57,7 +57,7 @@ FROM (${read}) AS r`,
       `CREATE TEMPORARY TABLE ${files} AS
 SELECT file_index, min(rowid) AS base, count(*) AS records,
   count(*) FILTER (WHERE type IS DISTINCT FROM 'OBJECT') AS malformed,
-  count(*) FILTER (WHERE ${first.format === 'ndjson' ? "text IS NULL OR trim(text) = ''" : 'FALSE'}) AS blank
+  count(*) FILTER (WHERE ${first.format === 'ndjson' ? blankLine('text') : 'FALSE'}) AS blank
 FROM ${records} GROUP BY file_index`,
     );
     const irregular = new Set<number>();

@@ -31,6 +31,16 @@ export function linesOf(compression: string, rejects: string, path = '$1'): stri
   store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`;
 }
 
+/**
+ * SQL: whether `line` (a VARCHAR) is blank to the JSON readers — null, or nothing once trimmed.
+ * A line starting with printable ASCII other than a space is not blank, and only other lines are
+ * trimmed: DuckDB's `trim` takes every Unicode space, and ran on every line it cost a 92 k-line
+ * NDJSON batch 0.25 s, where almost every line starts with a brace.
+ */
+export function blankLine(line: string): string {
+  return `CASE WHEN ${line} IS NULL THEN TRUE WHEN substr(${line}, 1, 1) BETWEEN '!' AND '~' THEN FALSE ELSE trim(${line}) = '' END`;
+}
+
 const ENCODING_ERRORS = "('INVALID ENCODING', 'INVALID UNICODE')";
 
 /**

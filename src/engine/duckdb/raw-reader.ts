@@ -3,7 +3,7 @@ import { RAW_COLUMNS } from '../raw-columns.ts';
 import type { RawLoadRequest, RawLoadResult, Session } from '../types.ts';
 import { loadCsv } from './csv-reader.ts';
 import { duckdbDialect as d } from './dialect.ts';
-import { dropTemporary, linesOf, rejectedLines, tempPrefix } from './line-reader.ts';
+import { blankLine, dropTemporary, linesOf, rejectedLines, tempPrefix } from './line-reader.ts';
 
 /**
  * Appends one file to a raw table, as received: NDJSON and CSV line by line (a bad line becomes a
@@ -117,7 +117,7 @@ FROM (SELECT *, TRY_CAST(line AS JSON) AS j FROM ${lines}) AS lines`;
   // Most files have no blank line and no line the reader refuses: every line is then a record,
   // its number its position, and the file goes straight from the reader into raw.
   const { rows } = await session.query(
-    `SELECT count(*) FILTER (WHERE line IS NULL OR trim(line) = '') AS blank FROM ${linesOf(compression, rejects)}`,
+    `SELECT count(*) FILTER (WHERE ${blankLine('line')}) AS blank FROM ${linesOf(compression, rejects)}`,
     [request.path],
   );
   const rejected = await session.query(`SELECT count(*) AS n FROM ${rejects}`);
@@ -135,7 +135,7 @@ SELECT ${lineageColumns}, n, NULL, CAST($5 AS TIMESTAMP), ${records(numbered)}`,
   await session.execute(
     `CREATE TEMPORARY TABLE ${good} AS
 SELECT row_number() OVER () AS n, ${records(
-      `${linesOf(compression, `${rejects}_lines`)} WHERE line IS NOT NULL AND trim(line) <> ''`,
+      `${linesOf(compression, `${rejects}_lines`)} WHERE NOT (${blankLine('line')})`,
     )}`,
     [request.path],
   );
