@@ -164,7 +164,9 @@ describe('a starter project driven from the command line', () => {
   it('runs prints a table of runs, in process', async () => {
     const result = await cli(['runs', '--project', project, '--limit', '1']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^RUN +STATUS +DATES +STARTED \(UTC\) +DURATION +OK +FAILED +UNCHANGED +SKIPPED$/m);
+    expect(result.stdout).toMatch(
+      /^RUN +STATUS +DATES +STARTED \(UTC\) +DURATION +OK +FAILED +UNCHANGED +SKIPPED$/m,
+    );
     expect(result.stdout.trimEnd().split('\n')).toHaveLength(3);
   });
 });
