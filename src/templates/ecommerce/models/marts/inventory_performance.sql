@@ -62,11 +62,12 @@ totals as (
 
 -- The month's last snapshot, found by joining its date back: cheaper than numbering every
 -- snapshot of the month with a window (a sort of the whole month), or grouping every snapshot by
--- its day, only to keep one day of each.
+-- its day, only to keep one day of each. It joins the fact table, not `daily`: read once, `daily`
+-- is not materialised (read twice, DuckDB kept a copy of the month and hashed it for this join).
 closing as (
   select t.month_start, t.warehouse_id, t.product_id, max(d.on_hand_qty) as on_hand_qty
   from totals as t
-  inner join daily as d
+  inner join {{ ref('fact_inventory_daily') }} as d
     on d.warehouse_id = t.warehouse_id
    and d.product_id = t.product_id
    and d.snapshot_date = t.last_snapshot_date
