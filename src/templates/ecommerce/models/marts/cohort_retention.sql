@@ -27,7 +27,7 @@ touched: |
   their_sales as (
     select l.customer_id, l.sale_date, l.counts_as_sale,
       l.sale_id in (select order_id from orders_touched union all select transaction_id from store_touched) as touched
-    from {{ ref('sales_lines') }} as l
+    from {{ ref('sales_lines_base') }} as l
     where l.customer_id <> 'UNKNOWN' and l.customer_id in (select customer_id from customers)
   ),
   firsts as (
@@ -56,7 +56,7 @@ checks:
 -- Every member of a recomputed cohort bought in its cohort month.
 with members as (
   select distinct customer_id
-  from {{ ref('sales_lines') }}
+  from {{ ref('sales_lines_base') }}
   where counts_as_sale and customer_id <> 'UNKNOWN'
     and sale_date >= (select min(cohort_month) from {{ touched }} as t)
     and cast(date_trunc('month', sale_date) as date) in (select cohort_month from {{ touched }} as t)
@@ -64,7 +64,7 @@ with members as (
 
 purchases as (
   select distinct customer_id, cast(date_trunc('month', sale_date) as date) as activity_month
-  from {{ ref('sales_lines') }}
+  from {{ ref('sales_lines_base') }}
   where counts_as_sale and customer_id <> 'UNKNOWN'
     and customer_id in (select customer_id from members)
 ),

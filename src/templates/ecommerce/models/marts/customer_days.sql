@@ -28,6 +28,6 @@ select
   customer_id,
   count(distinct sale_id) as orders,
   sum(net_revenue) as net_revenue
-from {{ ref('sales_lines') }}
+from {{ ref('sales_lines_base') }}
 where counts_as_sale and sale_date in (select sale_date from {{ touched }} as t)
 group by sale_date, customer_id

@@ -32,7 +32,7 @@ checks:
   - unique: customer_id
 ---*/
 with counted as (
-  select * from {{ ref('sales_lines') }} where counts_as_sale and customer_id <> 'UNKNOWN'
+  select * from {{ ref('sales_lines_base') }} where counts_as_sale and customer_id <> 'UNKNOWN'
 ),
 
 per_customer as (

@@ -29,7 +29,7 @@ touched: |
   their_sales as (
     select l.customer_id, l.sale_date, l.counts_as_sale,
       l.sale_id in (select order_id from orders_touched union all select transaction_id from store_touched) as touched
-    from {{ ref('sales_lines') }} as l
+    from {{ ref('sales_lines_base') }} as l
     where l.customer_id in (select customer_id from customers)
       or (l.customer_id is null and exists (select 1 from customers where customer_id is null))
   ),
@@ -62,7 +62,7 @@ checks:
   - unique: sale_date
 ---*/
 with counted as (
-  select * from {{ ref('sales_lines') }}
+  select * from {{ ref('sales_lines_base') }}
   where counts_as_sale and sale_date in (select sale_date from {{ touched }} as t)
 ),
 
@@ -73,7 +73,7 @@ buyers as (
 
 first_purchase as (
   select l.customer_id, min(l.sale_date) as first_date
-  from {{ ref('sales_lines') }} as l
+  from {{ ref('sales_lines_base') }} as l
   where l.counts_as_sale
     and (l.customer_id in (select customer_id from buyers)
       or (l.customer_id is null and exists (select 1 from buyers where customer_id is null)))

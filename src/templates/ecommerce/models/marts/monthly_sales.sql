@@ -26,7 +26,7 @@ touched: |
   their_sales as (
     select l.customer_id, l.sale_date, l.counts_as_sale,
       l.sale_id in (select order_id from orders_touched union all select transaction_id from store_touched) as touched
-    from {{ ref('sales_lines') }} as l
+    from {{ ref('sales_lines_base') }} as l
     where l.customer_id in (select customer_id from customers)
       or (l.customer_id is null and exists (select 1 from customers where customer_id is null))
   ),
@@ -61,7 +61,7 @@ checks:
 ---*/
 with counted as (
   select s.*, cast(date_trunc('month', s.sale_date) as date) as month_start
-  from {{ ref('sales_lines') }} as s
+  from {{ ref('sales_lines_base') }} as s
   where s.counts_as_sale
     and s.sale_date >= (select min(month_start) from {{ touched }} as t)
     and cast(date_trunc('month', s.sale_date) as date) in (select month_start from {{ touched }} as t)
@@ -74,7 +74,7 @@ buyers as (
 
 first_purchase as (
   select l.customer_id, cast(date_trunc('month', min(l.sale_date)) as date) as first_month
-  from {{ ref('sales_lines') }} as l
+  from {{ ref('sales_lines_base') }} as l
   where l.counts_as_sale
     and (l.customer_id in (select customer_id from buyers)
       or (l.customer_id is null and exists (select 1 from buyers where customer_id is null)))

@@ -54,7 +54,7 @@ checks:
   - unique: product_id
 ---*/
 with lines as (
-  select * from {{ ref('sales_lines') }}
+  select * from {{ ref('sales_lines_base') }}
   where product_id in (select product_id from {{ touched }} as t)
 ),
 

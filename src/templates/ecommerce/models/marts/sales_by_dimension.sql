@@ -21,7 +21,7 @@ touched: |
   select sale_date from {{ ref('fact_store_sales') }}
   where load_date between {{ date_from }} and {{ date_to }}
   union
-  select l.sale_date from {{ ref('sales_lines') }} as l
+  select l.sale_date from {{ ref('sales_lines_base') }} as l
   where l.product_sk in (select product_sk from versions)
     and l.sale_date >= (select min(valid_from) from versions)
 columns:

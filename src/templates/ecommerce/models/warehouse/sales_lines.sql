@@ -2,10 +2,12 @@
 materialized: view
 description: >
   Every sold line in one shape: online order lines (fact_order_items) and in-store transactions
-  (fact_store_sales, channel 'store'), with the product's category at the time of sale. The sales
-  marts read this, so online and store sales are counted by one definition. It stays a view: the
-  order lines carry what it needs of their order (customer_id, status), so it joins only the
-  small product dimension, and about eight marts evaluating it cost less than keeping a copy.
+  (fact_store_sales, channel 'store'), with the product's category at the time of sale: the lines
+  of sales_lines_base joined to dim_product. The sales marts read this or, when they do not show
+  the category, sales_lines_base, so online and store sales are counted by one definition. It
+  stays a view: the order lines carry what it needs of their order (customer_id, status), so it
+  joins only the small product dimension, and the marts evaluating it cost less than keeping a
+  copy.
 columns:
   sale_id: order_id, or transaction_id for a store sale.
   line_number: Line of the order (1 for a store sale).
@@ -28,47 +30,24 @@ columns:
   cost_amount: quantity × unit cost of the product version, USD.
 ---*/
 select
-  i.order_id as sale_id,
-  i.line_number,
-  i.order_date as sale_date,
-  i.placed_at as sold_at,
-  i.customer_id,
-  i.customer_sk,
-  i.product_id,
-  i.product_sk,
+  l.sale_id,
+  l.line_number,
+  l.sale_date,
+  l.sold_at,
+  l.customer_id,
+  l.customer_sk,
+  l.product_id,
+  l.product_sk,
   p.category,
-  i.region,
-  i.channel,
-  i.payment_method,
-  i.counts_as_sale,
-  i.status = 'returned' as is_returned,
-  i.quantity,
-  i.gross_revenue,
-  i.discount_amount,
-  i.net_revenue,
-  i.cost_amount
-from {{ ref('fact_order_items') }} as i
-left join {{ ref('dim_product') }} as p on p.product_sk = i.product_sk
-union all
-select
-  s.transaction_id,
-  1,
-  s.sale_date,
-  s.sold_at,
-  s.customer_id,
-  s.customer_sk,
-  s.product_id,
-  s.product_sk,
-  p.category,
-  s.region,
-  'store',
-  s.payment_method,
-  true,
-  false,
-  s.quantity,
-  s.gross_revenue,
-  0,
-  s.net_revenue,
-  s.cost_amount
-from {{ ref('fact_store_sales') }} as s
-left join {{ ref('dim_product') }} as p on p.product_sk = s.product_sk
+  l.region,
+  l.channel,
+  l.payment_method,
+  l.counts_as_sale,
+  l.is_returned,
+  l.quantity,
+  l.gross_revenue,
+  l.discount_amount,
+  l.net_revenue,
+  l.cost_amount
+from {{ ref('sales_lines_base') }} as l
+left join {{ ref('dim_product') }} as p on p.product_sk = l.product_sk
