@@ -14,7 +14,7 @@ const duckdbEngine = z.strictObject({
   path: z.string().min(1).default('warehouse.duckdb'),
   /**
    * The memory the warehouse may hold in strata's process, e.g. "4GB", at any data size (DuckDB
-   * spills beyond it). DuckDB's buffer manager gets 70% of it as its memory_limit; the
+   * spills beyond it). DuckDB's buffer manager gets 60% of it as its memory_limit; the
    * rest covers what DuckDB allocates outside it (engine/duckdb/memory-budget.ts).
    */
   memoryLimit: z

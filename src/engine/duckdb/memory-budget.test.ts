@@ -16,10 +16,10 @@ describe('the memory budget of engine.memoryLimit', () => {
 
   it("gives DuckDB's buffer manager a share of the budget and makes its allocator return memory sooner", () => {
     const settings = duckDbMemorySettings('1GB');
-    expect(settings.memory_limit).toBe('700MB');
+    expect(settings.memory_limit).toBe('600MB');
     expect(settings.allocator_background_threads).toBe('true');
-    // 70% of 4 × 2^30 bytes, in whole kilobytes.
-    expect(duckDbMemorySettings('4GiB').memory_limit).toBe('3006477KB');
+    // 60% of 4 × 2^30 bytes, in whole kilobytes.
+    expect(duckDbMemorySettings('4GiB').memory_limit).toBe('2576980KB');
   });
 
   it('opens a warehouse whose DuckDB holds that buffer pool limit', async () => {
@@ -29,8 +29,8 @@ describe('the memory budget of engine.memoryLimit', () => {
       const { rows } = await engine.query(
         "SELECT current_setting('memory_limit') AS memory_limit, current_setting('allocator_flush_threshold') AS flush",
       );
-      // DuckDB reports sizes in MiB: 70% of 1GB is 700,000,000 bytes, 667.5 MiB.
-      expect(String(rows[0]?.memory_limit)).toBe('667.5 MiB');
+      // DuckDB reports sizes in MiB: 60% of 1GB is 600,000,000 bytes, 572.2 MiB.
+      expect(String(rows[0]?.memory_limit)).toBe('572.2 MiB');
       expect(String(rows[0]?.flush)).toBe('15.2 MiB');
     } finally {
       await engine.close();
