@@ -59,11 +59,16 @@ export interface SourceCatalogue {
   learn(table: TableInfo): void;
 }
 
-/** The warehouse asked each time, outside a run. */
+/** Outside a run: the warehouse asked once per schema, again after the task creates a table in it. */
 function warehouseCatalogue(engine: Engine): SourceCatalogue {
+  const listed = new Map<string, Promise<TableInfo[]>>();
   return {
-    find: async (schema, name) => (await engine.listTables(schema)).find((t) => t.name === name),
-    learn: () => undefined,
+    find: async (schema, name) => {
+      let tables = listed.get(schema);
+      if (!tables) listed.set(schema, (tables = engine.listTables(schema)));
+      return (await tables).find((t) => t.name === name);
+    },
+    learn: (table) => void listed.delete(table.schema),
   };
 }
 
