@@ -64,6 +64,7 @@ totals as (
 -- snapshot of the month with a window (a sort of the whole month), or grouping every snapshot by
 -- its day, only to keep one day of each. It joins the fact table, not `daily`: read once, `daily`
 -- is not materialised (read twice, DuckDB kept a copy of the month and hashed it for this join).
+-- The fact is read from the first touched month on, as `daily` is, not over all its history.
 closing as (
   select t.month_start, t.warehouse_id, t.product_id, max(d.on_hand_qty) as on_hand_qty
   from totals as t
@@ -71,6 +72,7 @@ closing as (
     on d.warehouse_id = t.warehouse_id
    and d.product_id = t.product_id
    and d.snapshot_date = t.last_snapshot_date
+  where d.snapshot_date >= (select min(month_start) from {{ touched }} as k)
   group by t.month_start, t.warehouse_id, t.product_id
 ),
 
