@@ -10,6 +10,11 @@ export const LAYERS: readonly { layer: string; label: string }[] = [
 
 const NUMBER = new Intl.NumberFormat('en-US');
 
+/** A count as the run page writes every figure: with thousands separators. */
+export function count(value: number): string {
+  return NUMBER.format(value);
+}
+
 /** A figure audit did not record: said so, never shown as 0. */
 export function notRecorded(): HTMLElement {
   return el('span', { class: 'not-recorded', title: 'audit holds no figure for this run' }, 'not recorded');
@@ -21,7 +26,7 @@ export function layerFigures(
 ): { layer: string; label: string; text: string | HTMLElement }[] {
   return LAYERS.map(({ layer, label }) => {
     const value = rows?.[layer];
-    return { layer, label, text: value === undefined ? notRecorded() : NUMBER.format(value) };
+    return { layer, label, text: value === undefined ? notRecorded() : count(value) };
   });
 }
 

@@ -12,7 +12,7 @@ import { getJson } from '../api.ts';
 import { el, replaceChildren } from '../dom.ts';
 import { monitorUrl } from '../nav.ts';
 import { fetchFailure } from '../notices.ts';
-import { duration, layerFigures, notRecorded, statusBadge, when } from './run-format.ts';
+import { count, duration, layerFigures, notRecorded, statusBadge, when } from './run-format.ts';
 import { drawTimeline } from './runs-timeline.ts';
 import type { MonitorContext } from './context.ts';
 
@@ -277,9 +277,9 @@ export function showRun(context: MonitorContext): () => void {
 /** A skip because nothing changed is not a skip for a failure: the two are counted apart. */
 function taskTally(succeeded: number, failed: number, skipped: number, unchanged: number): string {
   const stopped = skipped - unchanged;
-  const parts = [`${succeeded} succeeded`, `${failed} failed`];
-  if (unchanged > 0) parts.push(`${unchanged} unchanged`);
-  if (stopped > 0 || unchanged === 0) parts.push(`${stopped} skipped`);
+  const parts = [`${count(succeeded)} succeeded`, `${count(failed)} failed`];
+  if (unchanged > 0) parts.push(`${count(unchanged)} unchanged`);
+  if (stopped > 0 || unchanged === 0) parts.push(`${count(stopped)} skipped`);
   return parts.join(', ');
 }
 
@@ -300,7 +300,7 @@ function drawRun(root: HTMLElement, view: MonitorRunView, project: string): void
       taskTally(run.tasksSucceeded ?? 0, run.tasksFailed ?? 0, run.tasksSkipped ?? 0, view.tasksUnchanged),
     ],
     ['Checks failed', run.checksFailed === null ? notRecorded() : String(run.checksFailed)],
-    ['Quarantined', run.quarantined === null ? notRecorded() : String(run.quarantined)],
+    ['Quarantined', run.quarantined === null ? notRecorded() : count(run.quarantined)],
     ['Alerts', String(run.alerts)],
   ];
   if (run.resumedFrom) facts.push(['Resumed from', run.resumedFrom]);
@@ -357,7 +357,7 @@ function drawRun(root: HTMLElement, view: MonitorRunView, project: string): void
               'div',
               {},
               el('dt', {}, 'Records received'),
-              el('dd', { 'data-fact': 'received' }, String(received)),
+              el('dd', { 'data-fact': 'received' }, count(received)),
             ),
       ),
     ),
