@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestProject } from '../helpers/project.ts';
+import { FILES_LOADED, RAW_RECORDS, SOURCE_LOADS } from '../helpers/raw-landing.ts';
 
 const config = `import { defineConfig } from 'strata';
 export default defineConfig({
@@ -39,12 +40,6 @@ const PARQUET: Record<string, string> = {
   '2025-03-07': `SELECT * FROM (VALUES ('10', 3)) AS t(order_id, quantity)`,
 };
 
-const RAW = `select source_file, record_position, source_line, cast(record as varchar) as record, raw_text, parse_error
-  from raw.orders order by source_file, record_position`;
-const FILES_LOADED = `select path, records, malformed, unknown_fields, missing_fields from audit.ingested_files order by path`;
-const LOADS = `select cast(load_date as varchar) as load_date, received, staged, quarantined, duplicates, reconciled
-  from audit.source_loads order by load_date`;
-
 let projects: TestProject[] = [];
 afterEach(async () => {
   for (const project of projects) await project.dispose();
@@ -73,9 +68,9 @@ async function loaded(days: string[]) {
   const result = await project.run();
   expect(result.exitCode, JSON.stringify(result).slice(0, 3000)).toBe(0);
   return {
-    raw: await project.query(RAW),
+    raw: await project.query(RAW_RECORDS),
     files: await project.query(FILES_LOADED),
-    loads: await project.query(LOADS),
+    loads: await project.query(SOURCE_LOADS),
   };
 }
 
