@@ -7,6 +7,11 @@ export interface RowCounts {
   rowsInserted: number;
   rowsUpdated: number;
   rowsDeleted: number;
+  /**
+   * Rows the task appended to a table of another layer than its target's: a source's landed
+   * records, appended to its raw table before it stages them (rowsOut counts the staged rows).
+   */
+  landed?: { schema: string; rows: number };
   /** A line for people about what the task did beyond rows (a source: files, quarantined, duplicates). */
   detail?: string;
   /** Where the task's time went, by phase (a source: fetchMs, landMs, stageMs). */

@@ -69,6 +69,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           rowsInserted: result.staged,
           rowsUpdated: 0,
           rowsDeleted: 0,
+          landed: { schema: node.raw.schema, rows: result.landed },
           detail: describeSourceRun(result),
           timings: result.timings,
           ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),

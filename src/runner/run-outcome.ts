@@ -16,13 +16,25 @@ export interface RunOutcome {
   unchanged: number;
   /** Tasks cancelled part-way by the interruption (rolled back). */
   interrupted: number;
-  /** Rows written per layer (the target's schema); gates write none. */
+  /** Rows written per layer (the target's schema; a source's landed records under raw's); gates write none. */
   rowsByLayer: Record<string, number>;
   /**
    * RUN_INTERRUPTED for an interrupted run; else the first failed task's error, named after the
    * task: what the run's record shows.
    */
   error: StrataError | undefined;
+}
+
+/** The layers in the order data flows through them: rows per layer are listed in it. */
+const LAYER_FLOW = ['raw', 'staging', 'warehouse', 'marts'];
+
+/** Known layers in flow order, then any other schema in the order its tasks ran. */
+function inFlowOrder(rows: Record<string, number>): Record<string, number> {
+  const rank = (layer: string) => {
+    const i = LAYER_FLOW.indexOf(layer);
+    return i === -1 ? LAYER_FLOW.length : i;
+  };
+  return Object.fromEntries(Object.entries(rows).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
 export function runOutcome(tasks: readonly TaskSummary[]): RunOutcome {
@@ -34,6 +46,8 @@ export function runOutcome(tasks: readonly TaskSummary[]): RunOutcome {
     if (task.kind === 'checks') continue;
     const layer = task.target.split('.')[0] as string;
     rowsByLayer[layer] = (rowsByLayer[layer] ?? 0) + (task.rows?.rowsOut ?? 0);
+    const landed = task.rows?.landed;
+    if (landed) rowsByLayer[landed.schema] = (rowsByLayer[landed.schema] ?? 0) + landed.rows;
   }
   const succeeded = tasks.filter((t) => t.status === 'success').length;
   const skipped = tasks.filter((t) => t.status === 'skipped').length;
@@ -44,7 +58,7 @@ export function runOutcome(tasks: readonly TaskSummary[]): RunOutcome {
     skipped,
     unchanged,
     interrupted: interrupted.length,
-    rowsByLayer,
+    rowsByLayer: inFlowOrder(rowsByLayer),
   };
   if (interrupted.length + notStarted.length > 0) {
     const signal = /\((SIG[A-Z]+)\)$/.exec(

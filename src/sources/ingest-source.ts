@@ -84,11 +84,19 @@ export interface SourceRunResult extends StageCounts {
   timings: { fetchMs: number; landMs: number; stageMs: number };
   /** What the run should know though the task succeeded: no file in the run's dates, or none at all. */
   warnings: StrataError[];
+  /** Records this run appended to raw: those of the new and changed file versions it landed. */
+  landed: number;
   /** Nothing to do: no file new or changed, the definition the same, staging current; nothing was written. */
   unchanged?: true;
 }
 
 type FileState = 'new' | 'changed' | 'restored' | 'unchanged';
+
+/** How a file compared with what raw held, and the records landing it appended to raw. */
+interface Landed {
+  state: FileState;
+  records: number;
+}
 
 /**
  * A source's task while it lands files: the files of this run that loaded no record (empty, or a
@@ -155,8 +163,10 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   const filesPerDate = new Map<string, number>();
   for (const file of files) filesPerDate.set(file.loadDate, (filesPerDate.get(file.loadDate) ?? 0) + 1);
   const versions = await loadedVersions(session, node.name);
-  const tally = (file: SourceFile, state: FileState) => {
+  let landed = 0;
+  const tally = (file: SourceFile, { state, records }: Landed) => {
     counts[state] += 1;
+    landed += records;
     if (state !== 'unchanged') touched.add(file.loadDate);
   };
   const checksums = checksumsAhead(files.map((f) => f.path));
@@ -168,8 +178,8 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
       for (const [i, file] of batch.entries()) {
         plans.push(planFile(context, file, versions, await checksums.of(start + i)));
       }
-      const states = await landBatch(context, plans);
-      batch.forEach((file, i) => tally(file, states[i] as FileState));
+      const outcomes = await landBatch(context, plans);
+      batch.forEach((file, i) => tally(file, outcomes[i] as Landed));
     } catch (error) {
       if (signal.aborted) throw error;
       // A file of the batch failed and the batch was rolled back: load its files one by one, so the
@@ -210,6 +220,7 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   ) {
     return {
       ...NOTHING_STAGED,
+      landed: 0,
       filesNew: 0,
       filesChanged: 0,
       filesUnchanged: counts.unchanged,
@@ -277,6 +288,7 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   }
   return {
     ...staged,
+    landed,
     filesNew: counts.new,
     filesChanged: counts.changed + counts.restored,
     filesUnchanged: counts.unchanged,
@@ -399,16 +411,17 @@ function rawRequest(context: SourceRunContext, plan: FilePlan): RawLoadRequest {
  * audit.ingested_files; the engine reads the files ahead of the transaction where that is cheaper.
  * Any failure rolls the whole batch back (the caller then loads its files one by one).
  */
-async function landBatch(context: Landing, plans: FilePlan[]): Promise<FileState[]> {
+async function landBatch(context: Landing, plans: FilePlan[]): Promise<Landed[]> {
   const { engine, session } = context;
   const loads = plans.filter(appends);
   const prepared = await engine.prepareRawLoads(
     loads.map((plan) => rawRequest(context, plan)),
     session,
   );
+  let results: RawLoadResult[] = [];
   try {
     await session.transaction(async (tx) => {
-      const results = await prepared.load(tx);
+      results = await prepared.load(tx);
       const rows: IngestedFile[] = [];
       for (const plan of plans) {
         if (plan.state === 'unchanged') continue;
@@ -420,20 +433,22 @@ async function landBatch(context: Landing, plans: FilePlan[]): Promise<FileState
   } finally {
     await prepared.dispose();
   }
-  return plans.map((plan) => plan.state);
+  return plans.map((plan) => ({ state: plan.state, records: results[loads.indexOf(plan)]?.records ?? 0 }));
 }
 
 /**
  * Appends one file's current version to raw unless that version is already there, in its own
  * transaction. A file that cannot be loaded is recorded as failed before the error is thrown.
  */
-async function ingestFile(context: Landing, file: SourceFile, loaded: LoadedVersions): Promise<FileState> {
+async function ingestFile(context: Landing, file: SourceFile, loaded: LoadedVersions): Promise<Landed> {
   const { engine, session } = context;
   const plan = planFile(context, file, loaded, await fileChecksum(file.path));
-  if (plan.state === 'unchanged') return 'unchanged';
+  if (plan.state === 'unchanged') return { state: 'unchanged', records: 0 };
+  let records = 0;
   try {
     await session.transaction(async (tx) => {
       const result = appends(plan) ? await engine.loadRaw(rawRequest(context, plan), tx) : undefined;
+      records = result?.records ?? 0;
       await recordIngestedFile(
         tx,
         engine.dialect,
@@ -449,7 +464,7 @@ async function ingestFile(context: Landing, file: SourceFile, loaded: LoadedVers
     );
     throw failure;
   }
-  return plan.state;
+  return { state: plan.state, records };
 }
 
 /**

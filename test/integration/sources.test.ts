@@ -455,16 +455,22 @@ describe('re-runs and changed files', () => {
       'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,1,1.00,placed,3/14/2025\n2,x,1.00,placed,3/14/2025\n`,
       'data/orders/2025-03-15.csv': `${CSV_HEADER}\n3,1,1.00,placed,3/15/2025\n`,
     });
-    await project.run();
+    const landing = await project.run();
+    // The run's rows per layer count the records landed in raw apart from those staged, in flow order.
+    expect(Object.entries(landing.summary?.metrics.rowsByLayer ?? {})).toEqual([
+      ['raw', 3],
+      ['staging', 2],
+    ]);
     const first = await project.checksums();
-    await project.run();
+    const again = await project.run();
+    expect(again.summary?.metrics.rowsByLayer.raw ?? 0).toBe(0);
     await project.run({ date: '2025-03-14' });
     expect(await project.checksums()).toEqual(first);
     expect(await project.query('select count(*) as n from raw.orders')).toEqual([{ n: 3 }]);
     expect(await project.query('select count(*) as n from audit.bad_records')).toEqual([{ n: 1 }]);
 
     await project.write({ 'data/orders/2025-03-14.csv': `${CSV_HEADER}\n1,5,1.00,shipped,3/14/2025\n` });
-    await project.run();
+    expect((await project.run()).summary?.metrics.rowsByLayer.raw).toBe(1);
     expect(
       await project.query(
         'select order_id, quantity, cast(load_date as varchar) d from staging.orders order by 1',
