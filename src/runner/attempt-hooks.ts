@@ -6,7 +6,7 @@ import type { RunContext } from './run-context.ts';
 import type { ScheduledTask, SchedulerHooks } from './scheduler.ts';
 import type { RunWarning } from './events.ts';
 import { taskMaterialization } from './task-summary.ts';
-import { discardTouchedKeys } from './touched-keys.ts';
+import type { ProjectNode } from '../models/types.ts';
 import { type UnchangedInputs, foundUnchanged } from './unchanged-inputs.ts';
 
 /** The scheduler's hooks of a run, and the time each task spent in its attempts. */
@@ -26,6 +26,8 @@ export function attemptHooks(
   runId: string,
   tasks: readonly PlannedTask[],
   inputs: UnchangedInputs,
+  /** Drops the keys captured for a build skipped as unchanged (touched-keys.ts discardTouchedKeys). */
+  discardCapturedKeys: (node: ProjectNode) => Promise<void>,
 ): AttemptHooks {
   const { recorder, emit, now } = context;
   const byId = new Map(tasks.map((task) => [task.id, task]));
@@ -129,7 +131,7 @@ export function attemptHooks(
       const { node, kind } = plannedTask(task);
       if (kind === 'build') {
         // Nothing it reads changed, so the keys captured for it before the run are owed nothing.
-        await discardTouchedKeys(context.engine, node);
+        await discardCapturedKeys(node);
         inputs.skipped(node);
       }
       emit({ type: 'task_skipped', runId, task: task.id, reason: reason.message });

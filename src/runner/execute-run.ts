@@ -12,6 +12,7 @@ import type { StartedRun } from './start-run.ts';
 import { buildHistory } from '../audit/task-runs.ts';
 import { definitionHashes, gateHash } from './definition-hash.ts';
 import { RunCatalogue } from './run-catalogue.ts';
+import { discardTouchedKeys, touchedKeysCapture } from './touched-keys.ts';
 import { UnchangedInputs } from './unchanged-inputs.ts';
 import { type TaskSummary, summarise } from './task-summary.ts';
 
@@ -40,7 +41,19 @@ export async function executeRun(
   const byId = new Map(plan.tasks.map((task) => [task.id, task]));
   const catalogue = new RunCatalogue(engine);
   const inputs = await unchangedInputs(context, plan, catalogue);
-  const attempts = attemptHooks(context, run.runId, plan.tasks, inputs);
+  // Incremental-by-key models keep the keys they touch before upstream tasks can hide them.
+  const builds = plan.tasks.flatMap((task) => (task.kind === 'build' ? [task.node] : []));
+  const capture = await touchedKeysCapture(
+    engine,
+    project.graph,
+    builds,
+    plan.window,
+    plan.fullRefresh,
+    catalogue,
+  );
+  const attempts = attemptHooks(context, run.runId, plan.tasks, inputs, (node) =>
+    discardTouchedKeys(engine, node, capture, catalogue),
+  );
   const checks: CheckResult[] = [];
   const outcomes = await runDag<RowCounts>(scheduledTasks(context, plan.tasks), {
     concurrency: concurrency ?? runConfig.concurrency,
@@ -67,6 +80,7 @@ export async function executeRun(
         signal,
         now: context.now,
         catalogue,
+        beforeWriting: capture.beforeWriting,
         definitionChanged: inputs.definitionChanged(step.node),
       });
     },

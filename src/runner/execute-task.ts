@@ -27,6 +27,12 @@ export interface TaskRunContext {
   /** The warehouse's tables as the run found them, read once for the run. */
   catalogue?: RunCatalogue;
   /**
+   * Resolves when the task may write what an incremental-by-key model's touched SELECT reads: the
+   * run's capture of those keys has run (touched-keys.ts touchedKeysCapture). Awaited by a model or
+   * seed before it starts, by a source after landing its files and before staging them.
+   */
+  beforeWriting?: () => Promise<void>;
+  /**
    * Did the node's definition (a source's config and contract) change since its newest successful
    * build? A source with no new file must still stage again when it did.
    */
@@ -36,6 +42,8 @@ export interface TaskRunContext {
 /** Builds one node of the DAG — a seed load, a source's ingestion, or a model materialisation. */
 export async function executeNode(node: ProjectNode, context: TaskRunContext): Promise<RowCounts> {
   const { engine, signal } = context;
+  // A source reads its files and lands them in raw first (touched SELECTs do not read raw).
+  if (node.kind !== 'source') await context.beforeWriting?.();
   return engine.withSession(async (session) => {
     const cancel = () => void session.cancel();
     signal.addEventListener('abort', cancel, { once: true });
@@ -60,6 +68,7 @@ export async function executeNode(node: ProjectNode, context: TaskRunContext): P
           now: context.now,
           env: context.env,
           ...(context.catalogue ? { catalogue: context.catalogue } : {}),
+          ...(context.beforeWriting ? { beforeStaging: context.beforeWriting } : {}),
           ...(context.definitionChanged !== undefined
             ? { definitionChanged: context.definitionChanged }
             : {}),

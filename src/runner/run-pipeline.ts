@@ -15,7 +15,6 @@ import type { RunContext } from './run-context.ts';
 import { underRunLock } from './run-lock.ts';
 import type { RunOptions } from './run-options.ts';
 import { type StartedRun, startRun } from './start-run.ts';
-import { captureTouchedKeys } from './touched-keys.ts';
 import type { TaskSummary } from './task-summary.ts';
 import { validateRunOptions } from './validate-run-options.ts';
 
@@ -90,9 +89,6 @@ export async function runPipeline(
     };
     const plan = await planRun(project, engine, options);
     const run = await startRun(context, plan, options.trigger);
-    // Incremental-by-key models keep the keys they touch before upstream re-runs can hide them.
-    const builds = plan.tasks.flatMap((task) => (task.kind === 'build' ? [task.node] : []));
-    await captureTouchedKeys(engine, project.graph, builds, plan.window, plan.fullRefresh);
     const executed = await executeRun(context, plan, run, options.concurrency, options.signal);
     const recorded = await recordRun(context, plan, run, executed);
     const alerts = await alertRun(context, run.runId);

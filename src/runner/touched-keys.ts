@@ -14,31 +14,60 @@ import { type ModelNode, type ProjectNode, isIncrementalByKey } from '../models/
 import { type RunCatalogue, type WarehouseLookup, warehouseLookup } from './run-catalogue.ts';
 
 /**
- * Incremental by key, before the run's DAG starts. A key whose upstream rows a re-run removes (a
- * changed file that lost records) is invisible to the touched SELECT once those upstream tasks
- * ran, yet its rows in the mart must go. So for each incremental-by-key model about to be built on
- * its existing table (a run with dates, no full refresh), its touched SELECT is evaluated on the
- * warehouse as it stands and the keys kept beside the target (`priorKeysRef`); the model's task
- * adds them to its keys and drops that table in its transaction. Keys an earlier run captured and
- * never used (its task did not commit) are kept and added to. When the SELECT fails (an upstream
- * table reshaped), the table is replaced by a marker and the task rebuilds the whole table. Nothing
- * is captured for a window no source has loaded a date of yet (a new day: one query instead of a
- * statement and a commit per model).
+ * Incremental by key, before the run changes an upstream table. A key whose upstream rows a re-run
+ * removes (a changed file that lost records) is invisible to the touched SELECT once those upstream
+ * tasks ran, yet its rows in the mart must go. So for each incremental-by-key model about to be
+ * built on its existing table (a run with dates, no full refresh), its touched SELECT is evaluated
+ * on the warehouse as it stands and the keys kept beside the target (`priorKeysRef`); the model's
+ * task adds them to its keys and drops that table in its transaction. Keys an earlier run captured
+ * and never used (its task did not commit) are kept and added to. When the SELECT fails (an
+ * upstream table reshaped), the table is replaced by a marker and the task rebuilds the whole table.
+ *
+ * The capture runs once, when the first of the run's tasks is about to write what a touched SELECT
+ * may read (a model or seed before it starts, a source after landing its files and before staging
+ * them: see `TaskRunContext.beforeWriting`); the others wait for it. A run that writes nothing (no
+ * new or changed file, nothing else to rebuild) captures nothing, and neither does a run of a
+ * window no source had loaded a date of when it started (a new day: there is no upstream row whose
+ * key the run could lose). The tables it creates are told to the run's catalogue.
  */
-export async function captureTouchedKeys(
+export async function touchedKeysCapture(
   engine: Engine,
   graph: Graph,
   nodes: readonly ProjectNode[],
   window: DateWindow,
   fullRefresh: boolean,
-): Promise<void> {
-  if (fullRefresh || (window.from === undefined && window.to === undefined)) return;
+  catalogue?: RunCatalogue,
+): Promise<TouchedKeysCapture> {
   const models = nodes.filter(isIncrementalByKey);
-  if (models.length === 0) return;
-  // A touched SELECT returns the keys of upstream rows by their load dates: while no source has
-  // loaded a date of the window (a new day), no such row exists to be lost, and there is nothing
-  // to keep.
-  if (!(await anyLoadIn(engine, window))) return;
+  const dated = window.from !== undefined || window.to !== undefined;
+  // Asked as the run starts: once its sources land files, the window holds loads of its own.
+  if (fullRefresh || !dated || models.length === 0 || !(await anyLoadIn(engine, window))) {
+    return { beforeWriting: () => Promise.resolve(), settled: () => Promise.resolve() };
+  }
+  let captured: Promise<void> | undefined;
+  return {
+    beforeWriting: () => (captured ??= captureTouchedKeys(engine, graph, models, window, catalogue)),
+    settled: () => (captured ?? Promise.resolve()).catch(() => undefined),
+  };
+}
+
+/** The run's capture of touched keys (touchedKeysCapture). */
+export interface TouchedKeysCapture {
+  /** Resolves once the keys are captured: the first call starts the capture. */
+  beforeWriting(): Promise<void>;
+  /** Resolves once a capture that started has ended (at once when none did); never rejects. */
+  settled(): Promise<void>;
+}
+
+/** The capture itself (see touchedKeysCapture), for the window's incremental-by-key models. */
+export async function captureTouchedKeys(
+  engine: Engine,
+  graph: Graph,
+  nodes: readonly ProjectNode[],
+  window: DateWindow,
+  catalogue?: RunCatalogue,
+): Promise<void> {
+  const models = nodes.filter(isIncrementalByKey);
   const tablesOf = schemaTables(engine);
   const captures: { model: ModelNode; statements: string[] }[] = [];
   for (const model of models) {
@@ -50,6 +79,15 @@ export async function captureTouchedKeys(
     if (statements.length > 0) captures.push({ model, statements });
   }
   if (captures.length === 0) return;
+  await writeCaptures(engine, captures);
+  for (const { model } of captures) catalogue?.learn({ ...priorKeysRef(model.target), kind: 'table' });
+}
+
+/** The captures' statements: all in one transaction, else each model's on its own (or its marker). */
+async function writeCaptures(
+  engine: Engine,
+  captures: readonly { model: ModelNode; statements: string[] }[],
+): Promise<void> {
   // Every model's keys in one transaction (one commit, not one a model); when any fails, each
   // model again in a transaction of its own, so that only those whose SELECT fails rebuild whole.
   const inOne = await engine
@@ -82,13 +120,21 @@ export async function captureTouchedKeys(
 }
 
 /**
- * Drops the keys captured before the run for a model the run skips because nothing it reads
- * changed: its table already holds what those keys would give, and the captured table must not
- * outlive the run beside the target.
+ * Drops the keys captured for a model the run skips because nothing it reads changed: its table
+ * already holds what those keys would give, and the captured table must not outlive the run beside
+ * the target. A capture under way is waited for; with none, nothing is asked of the warehouse.
  */
-export async function discardTouchedKeys(engine: Engine, node: ProjectNode): Promise<void> {
+export async function discardTouchedKeys(
+  engine: Engine,
+  node: ProjectNode,
+  capture: TouchedKeysCapture,
+  catalogue: RunCatalogue,
+): Promise<void> {
   if (!isIncrementalByKey(node)) return;
-  await engine.execute(`DROP TABLE IF EXISTS ${engine.dialect.qualify(priorKeysRef(node.target))}`);
+  await capture.settled();
+  const prior = priorKeysRef(node.target);
+  if (!(await catalogue.find(prior.schema, prior.name))) return;
+  await engine.execute(`DROP TABLE IF EXISTS ${engine.dialect.qualify(prior)}`);
 }
 
 /** What an incremental-by-key model's task renders with: its selects and the keys captured before the run. */

@@ -51,6 +51,11 @@ export interface SourceRunContext {
    * task creates. Without one, the warehouse is asked.
    */
   catalogue?: SourceCatalogue;
+  /**
+   * Awaited before the task writes a staging table (after landing its files, once it knows it has
+   * something to stage): the run's other readers may need to see staging as it was.
+   */
+  beforeStaging?: () => Promise<void>;
 }
 
 /** What a source asks of the warehouse's catalogue, and tells it. */
@@ -244,6 +249,7 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   // A source that has delivered nothing yet still gets its (empty) typed table, so the models
   // reading it run and simply see no rows.
   if (stageAll.length > 0 || !built) {
+    await context.beforeStaging?.();
     signal.throwIfAborted();
     if (!built) await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
     const csvDialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { withProject } from '../../src/api/open-project.ts';
 import { StrataAggregateError } from '../../src/errors/strata-error.ts';
-import { captureTouchedKeys } from '../../src/runner/touched-keys.ts';
+import { touchedKeysCapture } from '../../src/runner/touched-keys.ts';
 import { TestProject, model } from '../helpers/project.ts';
 
 const DAYS = ['2025-04-01', '2025-04-02', '2025-04-03', '2025-04-04'];
@@ -229,20 +229,34 @@ where load_date between {{ date_from }} and {{ date_to }}`,
     expect(await dailyRows(project)).toEqual(built);
   });
 
-  it('captures keys before a run of a day loaded before, and nothing for a new day', async () => {
+  it('captures keys once, when a task is about to write, for a day loaded before, and nothing for a new day', async () => {
     project = await create();
     for (const date of DAYS.slice(0, 2)) await runOk(project, { date });
-    const capture = (date: string) =>
-      withProject((project as TestProject).options, (p, engine) =>
-        captureTouchedKeys(engine, p.graph, [...p.graph.nodes.values()], { from: date, to: date }, false),
-      );
-    await capture(DAYS[2] as string);
+    const keys = (date: string, writes: number) =>
+      withProject((project as TestProject).options, async (p, engine) => {
+        const window = { from: date, to: date };
+        const capture = await touchedKeysCapture(engine, p.graph, [...p.graph.nodes.values()], window, false);
+        const before = await priorTables(project as TestProject);
+        await Promise.all(Array.from({ length: writes }, () => capture.beforeWriting()));
+        await capture.settled();
+        return before;
+      });
+    expect(await keys(DAYS[2] as string, 2)).toEqual([]);
     expect(await priorTables(project)).toEqual([]);
-    await capture(DAYS[1] as string);
+    // Nothing is captured until a task is about to write: a run that writes nothing captures nothing.
+    expect(await keys(DAYS[1] as string, 0)).toEqual([]);
+    expect(await priorTables(project)).toEqual([]);
+    // Two writers waiting at once get one capture.
+    expect(await keys(DAYS[1] as string, 2)).toEqual([]);
     expect((await priorTables(project)).map((r) => r.table_name).sort()).toEqual([
       'customer_months__strata_touched_prior',
       'daily_orders__strata_touched_prior',
     ]);
+    const [captured] = await project.query(
+      'select count(*) as n, count(distinct order_date) as distinct_keys from marts.daily_orders__strata_touched_prior',
+    );
+    expect(Number(captured?.n)).toBeGreaterThan(0);
+    expect(captured?.n).toEqual(captured?.distinct_keys);
   });
 
   it('reports a header without touched and one with both forms together, each at its file and line', async () => {
