@@ -25,13 +25,15 @@ export default defineConfig({
 
 /**
  * NDJSON files of one day each, between them what the reader must get right: plain files (one
- * without a final line break, one with an unknown key), a line that is not JSON, one that is JSON
- * but not an object, and files that cannot go straight in (a blank line, invalid UTF-8).
+ * without a final line break, one with an unknown key), a line that is not JSON, lines that are JSON
+ * but not an object (one with spaces around it, kept), an object with spaces around it, and files
+ * that cannot go straight in (a blank line, invalid UTF-8).
  */
 const NDJSON: Record<string, string | Buffer> = {
   'data/orders/2025-03-01.ndjson': '{"order_id":"1","quantity":1}\n{"order_id":"2","quantity":2}\n',
   'data/orders/2025-03-02.ndjson': '{"order_id":"3","quantity":1,"extra":true}\n{"order_id":"4"}',
-  'data/orders/2025-03-03.ndjson': '{"order_id":"5"}\nnot json\n[1,2]\n{"order_id":"6","note":"x"}\n',
+  'data/orders/2025-03-03.ndjson':
+    '{"order_id":"5"}\nnot json\n[1,2]\n{"order_id":"6","note":"x"}\n  null \n\t{"order_id":"6b"} \n',
   'data/orders/2025-03-04.ndjson': '{"order_id":"7"}\n\n{"order_id":"8"}\n',
   'data/orders/2025-03-05.ndjson': Buffer.concat([
     Buffer.from('{"order_id":"9"}\n{"order_id":"'),
@@ -97,6 +99,13 @@ describe('JSON files landing together', () => {
         parse_error: 'the line is JSON but not an object',
       }),
       expect.objectContaining({ record_position: 4, raw_text: null, parse_error: null }),
+      expect.objectContaining({
+        record_position: 5,
+        record: null,
+        raw_text: '  null ',
+        parse_error: 'the line is JSON but not an object',
+      }),
+      expect.objectContaining({ record_position: 6, raw_text: null, parse_error: null }),
     ]);
     expect(together.files[1]).toMatchObject({
       path: 'data/orders/2025-03-02.ndjson',

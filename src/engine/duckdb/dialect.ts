@@ -80,10 +80,12 @@ export const duckdbDialect: Dialect = {
   // A JSON value whose text starts (past whitespace) with a bracket or a brace is an array or an
   // object: only other texts are parsed for their type. json_type parses the whole value: the shape
   // checks of a nested array ran it twice over every record's array (half of orders' suspects
-  // scan), and the JSON batch reader once over every record (a fifth of reading orders).
+  // scan), and the JSON batch reader once over every record (a fifth of reading orders). The first
+  // character is looked at before anything is trimmed: ltrim copies every value, and almost every
+  // value starts with its bracket (the type of orders' 231 k records: 70 ms of CPU, then 14 ms).
   jsonTypeOf: (json, key) =>
     key === undefined
-      ? `CASE left(ltrim(CAST(${json} AS VARCHAR), e' \t\n\r'), 1) WHEN '[' THEN 'ARRAY' WHEN '{' THEN 'OBJECT' ELSE json_type(${json}) END`
+      ? `CASE substr(CAST(${json} AS VARCHAR), 1, 1) WHEN '{' THEN 'OBJECT' WHEN '[' THEN 'ARRAY' ELSE CASE left(ltrim(CAST(${json} AS VARCHAR), e' \t\n\r'), 1) WHEN '[' THEN 'ARRAY' WHEN '{' THEN 'OBJECT' ELSE json_type(${json}) END END`
       : `json_type(${json}, ${jsonPath(key)})`,
   tryCast: (expression, type) => `TRY_CAST(${expression} AS ${type})`,
   tryParseTimestamp: (expression, format) => `try_strptime(${expression}, ${stringLiteral(format)})`,

@@ -36,10 +36,14 @@ export async function readJsonBatch(
   try {
     // Each record's JSON type is found once here: every JSON function parses the text again. An
     // object is known by its brace without a parse (Dialect.jsonTypeOf), and almost every record is one.
+    // A line's text is kept only where it did not parse (blank lines among them): the cast keeps a
+    // line that parses as it is, so `j` is its text, and holding every line twice cost customers'
+    // 92 k lines a third of this read.
     const read =
       first.format === 'json'
         ? `SELECT file_index, json AS j, CAST(NULL AS VARCHAR) AS text FROM read_json_objects(${paths}, format = 'array'${compression})`
-        : `SELECT file_index, TRY_CAST(line AS JSON) AS j, line AS text FROM ${linesOf(compression, prefix, paths)}`;
+        : `SELECT file_index, j, CASE WHEN j IS NULL THEN line END AS text
+FROM (SELECT file_index, line, TRY_CAST(line AS JSON) AS j FROM ${linesOf(compression, prefix, paths)}) AS l`;
     await session.execute(
       `CREATE TEMPORARY TABLE ${records} AS SELECT file_index, j, ${d.jsonTypeOf('j')} AS type, text
 FROM (${read}) AS r`,
@@ -54,7 +58,7 @@ FROM (${read}) AS r`,
       `CREATE TEMPORARY TABLE ${files} AS
 SELECT file_index, min(rowid) AS base, count(*) AS records,
   count(*) FILTER (WHERE type IS DISTINCT FROM 'OBJECT') AS malformed,
-  count(*) FILTER (WHERE ${first.format === 'ndjson' ? blankLine('text') : 'FALSE'}) AS blank
+  count(*) FILTER (WHERE ${first.format === 'ndjson' ? `j IS NULL AND ${blankLine('text')}` : 'FALSE'}) AS blank
 FROM ${records} GROUP BY file_index`,
     );
     const irregular = new Set<number>();
