@@ -74,7 +74,13 @@ describe('bad records', () => {
         ['j1', 'id', 'required'],
       ]);
       await session.transaction(async (tx) => {
-        const found = { source: 'orders', raw: RAW, runId: 'r1', at: new Date('2025-03-03T02:00:00Z') };
+        const found = {
+          source: 'orders',
+          raw: RAW,
+          rawDates: dateList('2025-03-01', '2025-03-02'),
+          runId: 'r1',
+          at: new Date('2025-03-03T02:00:00Z'),
+        };
         await recordBadRecords(tx, engine.dialect, TABLES, found);
         // Found again (a rerun): not added twice.
         await recordBadRecords(tx, engine.dialect, TABLES, { ...found, runId: 'r2' });
@@ -113,7 +119,13 @@ describe('bad records', () => {
         ['k3', 'id', 'required'],
         ['k9', 'amount', 'type'],
       ]);
-      const found = { source: 'orders', raw: RAW, runId: 'r1', at: new Date('2025-03-03T02:00:00Z') };
+      const found = {
+        source: 'orders',
+        raw: RAW,
+        rawDates: dateList('2025-03-01', '2025-03-02'),
+        runId: 'r1',
+        at: new Date('2025-03-03T02:00:00Z'),
+      };
       await recordBadRecords(session, d, TABLES, found);
       // A fixed contract: only k3 fails on 03-01; 03-02 is not staged, so k9 stays open.
       await stagingTables(session, [['k3', 'id', 'required']]);
@@ -151,7 +163,13 @@ describe('bad records', () => {
         ['k3', 'id', 'required'],
         ['k9', 'amount', 'type'],
       ]);
-      await recordBadRecords(session, d, TABLES, { source: 'orders', raw: RAW, runId: 'r1', at: new Date() });
+      await recordBadRecords(session, d, TABLES, {
+        source: 'orders',
+        raw: RAW,
+        rawDates: dateList('2025-03-01', '2025-03-02'),
+        runId: 'r1',
+        at: new Date(),
+      });
       await stagingTables(session, [['k3', 'id', 'required']]);
       await resolveBadRecords(session, d, TABLES.violations, {
         source: 'orders',

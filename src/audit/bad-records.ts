@@ -159,7 +159,14 @@ export async function recordBadRecords(
   session: AuditConnection,
   d: Dialect,
   tables: ViolationTables,
-  found: { source: string; raw: TableRef; runId: string; at: Date },
+  found: {
+    source: string;
+    raw: TableRef;
+    /** The dates raw holds the typed records under, as an SQL IN list (raw-table.ts sqlDateList). */
+    rawDates: string;
+    runId: string;
+    at: Date;
+  },
 ): Promise<void> {
   const q = (name: string) => d.quoteIdentifier(name);
   const text = d.type('text');
@@ -174,6 +181,8 @@ export async function recordBadRecords(
      ) AS v
        LEFT JOIN ${d.qualify(found.raw)} AS r ON r.load_date = v.strata_raw_date AND r.ingestion_id = v.ingestion_id
          AND r.record_position = v.record_position
+         -- The dates named: a server then reads their rows alone, not the whole of raw.
+         AND r.load_date IN (${found.rawDates})
      WHERE NOT EXISTS (
        SELECT 1 FROM audit.bad_records AS b
        WHERE b.record_key = v.record_key AND b.field = v.field AND b.reason_code = v.reason_code)`,

@@ -103,14 +103,20 @@ export interface Dialect {
   tableChecksum(table: TableRef): string;
 
   // Server features; each is used only where its capability is set (an engine without it renders nothing).
-  /** Creates an index on the table's columns unless one of that name exists (capabilities.keyIndexes). */
+  /**
+   * Creates an index on the table's columns unless one of that name exists (capabilities.keyIndexes).
+   * `summary`: a block-range summary (PostgreSQL's BRIN) instead of a tree, for a column whose
+   * values follow the order rows were appended in (raw's load_date): tiny, nearly free to keep up;
+   * the statements also summarise the ranges appended since (a new range is not summarised by
+   * itself, and is read by every query until it is).
+   */
   createIndex(
     table: TableRef,
     columns: readonly string[],
-    options: { name: string; unique: boolean },
+    options: { name: string; unique: boolean; summary?: boolean },
   ): string[];
-  /** Refreshes the planner's statistics of a table (capabilities.analyze). */
-  analyze(table: TableRef): string[];
+  /** Refreshes the planner's statistics of a table, or of those of its columns (capabilities.analyze). */
+  analyze(table: TableRef, columns?: readonly string[]): string[];
   /**
    * An empty table shaped like `like` (a relation's SQL), partitioned by range on a DATE column
    * (capabilities.partitioning).

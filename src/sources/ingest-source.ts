@@ -19,6 +19,8 @@ import { emptyWindowProblem } from './empty-window.ts';
 import { landHttpPages } from './http/land-pages.ts';
 import { todayUtc } from '../time/dates.ts';
 import { createRawTable, sqlDateList } from './raw-table.ts';
+import { RAW_COLUMNS } from '../engine/raw-columns.ts';
+import { stagedRef } from '../materialize/plan.ts';
 import { DEFAULT_CSV } from '../engine/csv-grammar.ts';
 import { MIN_REJECTED_FILE, type RejectedFile, type StageCounts, stageDates } from './stage-source.ts';
 import { stagingIsCurrent } from '../audit/source-loads.ts';
@@ -251,6 +253,11 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   if (stageAll.length > 0 || !built) {
     await context.beforeStaging?.();
     signal.throwIfAborted();
+    // A server reads the dates' raw rows through a summary of where each date's rows lie.
+    if (engine.capabilities.keyIndexes) {
+      const index = { name: stagedRef(node.raw, 'strata_load_date').name, unique: false, summary: true };
+      for (const statement of d.createIndex(node.raw, ['load_date'], index)) await session.execute(statement);
+    }
     if (!built) await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
     const csvDialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));
     const contractSql = compileContract(config.contract as Contract, d, {
@@ -276,7 +283,9 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     failures.push(...rejectedFiles.map((file) => fileRejectedError(node, file)));
     // A server's planner learns the new rows before the models reading them run (DuckDB: nothing).
     if (engine.capabilities.analyze && stageAll.length > 0) {
-      for (const table of [node.raw, node.target, ...node.provides.map((p) => p.target)]) {
+      // Raw's records are never filtered on: sampling their texts was most of its ANALYZE.
+      for (const statement of d.analyze(node.raw, RAW_LINEAGE_COLUMNS)) await session.execute(statement);
+      for (const table of [node.target, ...node.provides.map((p) => p.target)]) {
         for (const statement of d.analyze(table)) await session.execute(statement);
       }
     }
@@ -305,6 +314,9 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     warnings: [...(empty ? [empty] : []), ...emptyFilesWarning(node, context.emptyFiles)],
   };
 }
+
+/** Raw's columns that queries filter and join on: all but the record as received. */
+const RAW_LINEAGE_COLUMNS = RAW_COLUMNS.filter((c) => c !== 'record' && c !== 'raw_text');
 
 const NOTHING_STAGED: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded: 0 };
 

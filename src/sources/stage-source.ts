@@ -120,7 +120,15 @@ export async function stageDates(
     const roundedSql = sql.roundedValues(q(TYPED), elementRelations);
     if (roundedSql) await temp(ROUNDED, roundedSql);
     const counts = await session.transaction((tx) =>
-      writeStaged(tx, d, node, sql, writtenDates, writing, roundedSql ? q(ROUNDED) : null),
+      writeStaged(
+        tx,
+        d,
+        node,
+        sql,
+        { dates: writtenDates, rawDates: dates },
+        writing,
+        roundedSql ? q(ROUNDED) : null,
+      ),
     );
     return {
       ...counts,
@@ -217,7 +225,8 @@ async function writeStaged(
   d: Dialect,
   node: SourceNode,
   sql: ContractSql,
-  dates: readonly string[],
+  /** The load dates written, and those raw holds the typed records under (the same unless records carry their own). */
+  { dates, rawDates }: { dates: readonly string[]; rawDates: readonly string[] },
   run: StagingRun,
   /** The table of rounded values per file version; null when no field of the contract rounds. */
   rounding: string | null,
@@ -256,7 +265,7 @@ async function writeStaged(
       session,
       d,
       { violations: VIOLATIONS, typed: TYPED, ...(run.recordDates ? { rawDate: 'strata_raw_date' } : {}) },
-      { source: node.name, raw: node.raw, runId: run.runId, at: run.at },
+      { source: node.name, raw: node.raw, rawDates: sqlDateList(d, rawDates), runId: run.runId, at: run.at },
     );
   }
 

@@ -1,6 +1,7 @@
 /**
  * Server features behind capabilities: month partitions created on demand for an incremental model
- * with `partition_by: month`, indexes on upsert, SCD2 and distribution keys, ANALYZE after loads.
+ * with `partition_by: month`, indexes on upsert, SCD2 and distribution keys and on raw's load dates,
+ * ANALYZE after loads.
  * On both engines the rows are the same; on PostgreSQL the catalog shows the partitions, indexes
  * and statistics, and on DuckDB none of it exists (the headers are accepted and build plain tables):
  * those tests name their engine and report as skipped on the other one.
@@ -165,6 +166,17 @@ describe('indexes and statistics', () => {
           'warehouse.order_latest',
         ]),
       );
+      // Raw: a block-range index on its load dates, and statistics of what queries filter on.
+      expect(
+        await project.query(
+          `select indexname, indexdef like '%USING brin (load_date)' as brin from pg_indexes where schemaname = 'raw'`,
+        ),
+      ).toEqual([{ indexname: 'events__strata_load_date', brin: true }]);
+      const sampled = await project.query(
+        `select attname from pg_stats where schemaname = 'raw' and tablename = 'events' order by 1`,
+      );
+      expect(sampled.map((r) => r.attname)).toEqual(expect.arrayContaining(['ingestion_id', 'load_date']));
+      expect(sampled.map((r) => r.attname)).not.toContain('raw_text');
     },
   );
 });

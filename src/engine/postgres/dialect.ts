@@ -135,10 +135,17 @@ CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(${arrayExpression
       FROM regexp_matches(${text} || ${stringLiteral(csv.delimiter)}, ${stringLiteral(valueThenDelimiter)}, 'g')
         WITH ORDINALITY AS strata_csv(match, position) ORDER BY strata_csv.position)`;
     },
-    createIndex: (table, columns, { name, unique }) => [
-      `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdentifier(name)} ON ${qualify(table)} (${columns.map(quoteIdentifier).join(', ')})`,
+    createIndex: (table, columns, { name, unique, summary }) => [
+      `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdentifier(name)} ON ${qualify(table)}${summary ? ' USING brin' : ''} (${columns.map(quoteIdentifier).join(', ')})`,
+      ...(summary
+        ? [
+            `SELECT brin_summarize_new_values(CAST(${stringLiteral(qualify({ schema: table.schema, name }))} AS regclass))`,
+          ]
+        : []),
     ],
-    analyze: (table) => [`ANALYZE ${qualify(table)}`],
+    analyze: (table, columns) => [
+      `ANALYZE ${qualify(table)}${columns ? ` (${columns.map(quoteIdentifier).join(', ')})` : ''}`,
+    ],
     createPartitionedTable: (table, like, column) => [
       `CREATE TABLE ${qualify(table)} (LIKE ${like}) PARTITION BY RANGE (${quoteIdentifier(column)})`,
     ],
