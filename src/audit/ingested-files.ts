@@ -172,6 +172,21 @@ export async function csvDialectsOf(
 }
 
 /**
+ * Whether every loaded file of a source of some load dates is a CSV file (has a header), and
+ * there is one: the raw rows of those dates then hold no JSON record. `dateList` as for
+ * csvDialectsOf.
+ */
+export async function onlyCsvFiles(db: AuditConnection, source: string, dateList: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT count(*) AS files, count(csv_header) AS csv FROM audit.ingested_files
+     WHERE source = $1 AND status = 'loaded' AND load_date IN (${dateList})`,
+    [source],
+  );
+  const files = Number(rows[0]?.files ?? 0);
+  return files > 0 && Number(rows[0]?.csv ?? 0) === files;
+}
+
+/**
  * The FROM clause of a source's loaded files, for SQL that staging builds around it (the current
  * version of each file, the layouts of the files of some dates). The source is a literal: the
  * statement is composed before it runs.

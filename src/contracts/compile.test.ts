@@ -103,9 +103,21 @@ async function stage(contract: ContractInput, rows: RawRow[], files: CsvFile[] =
       csv?.csv.escape ?? null,
     ]);
   }
-  await engine.execute(
-    `CREATE TABLE typed AS ${sql.typed({ rows: 'SELECT * FROM raw', files: 'SELECT * FROM files' })}`,
-  );
+  const raw = { rows: 'SELECT * FROM raw', files: 'SELECT * FROM files' };
+  await engine.execute(`CREATE TABLE typed AS ${sql.typed(raw)}`);
+  const fileIds = new Set(rows.map((r) => r.file));
+  if (fileIds.size > 0 && [...fileIds].every((file) => files.some((f) => f.file === file))) {
+    // CSV files alone: typing without the JSON texts (csvOnly) gives the same rows.
+    const csvOnly = compileContract(contractSchema.parse(contract), engine.dialect, {
+      csvDialects,
+      csvOnly: true,
+    });
+    const differing = await engine.query(
+      `SELECT (SELECT count(*) FROM (SELECT * FROM typed EXCEPT ALL SELECT * FROM (${csvOnly.typed(raw)}) AS c) AS a)
+        + (SELECT count(*) FROM (SELECT * FROM (${csvOnly.typed(raw)}) AS c EXCEPT ALL SELECT * FROM typed) AS b) AS n`,
+    );
+    expect(Number(differing.rows[0]?.n)).toBe(0);
+  }
   const elements: Record<string, string> = {};
   const suspectElements: Record<string, string> = {};
   for (const field of sql.arrayFields) {
@@ -125,7 +137,7 @@ async function stage(contract: ContractInput, rows: RawRow[], files: CsvFile[] =
   );
   expect(Number(whole.rows[0]?.n)).toBe(0);
   await engine.execute(`CREATE TABLE invalid AS ${sql.invalid('violations')}`);
-  await engine.execute(`CREATE TABLE groups AS ${sql.duplicateGroups('typed', 'invalid')}`);
+  await engine.execute(`CREATE TABLE groups AS ${sql.duplicateGroups('typed')}`);
   await engine.execute(`CREATE TABLE duplicates AS ${sql.duplicates('typed', 'invalid', 'groups')}`);
   await engine.execute(sql.unstage('typed', 'invalid', 'duplicates'));
   const roundedSql = sql.roundedValues('typed', elements);

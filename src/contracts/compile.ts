@@ -53,10 +53,11 @@ export interface ContractSql {
   /** The record_key of every record with a violation, once. */
   invalid(violationsRelation: string): string;
   /**
-   * The valid records' keys that occur more than once in a load date: load_date, the key columns
-   * and strata_group (the key, null-safe, as one value to join on). Empty without a unique key.
+   * The parsed records' keys that occur more than once in a load date, valid or not (duplicates
+   * ranks only the valid ones): load_date, the key columns and strata_group (the key, null-safe, as
+   * one value to join on). Empty without a unique key.
    */
-  duplicateGroups(typedRelation: string, invalidRelation: string): string;
+  duplicateGroups(typedRelation: string): string;
   /** record_key and load_date of the valid records that lose to a duplicate (all but the latest). */
   duplicates(typedRelation: string, invalidRelation: string, groupsRelation: string): string;
   /**
@@ -83,6 +84,11 @@ export interface CompileOptions {
    */
   csvDialects: readonly CsvDialect[];
   /**
+   * Every file among the raw rows to type is a CSV file (with a dialect among csvDialects): no row
+   * holds a JSON record, and typing extracts no JSON texts. False (the default) when unknown.
+   */
+  csvOnly?: boolean;
+  /**
    * Each record's load date read from a column (a source's `loadDate.fromColumn`): typed rows'
    * load_date is then that column's date, a record whose column does not read as one is
    * quarantined (field load_date), and strata_raw_date keeps the date raw holds the row under.
@@ -100,15 +106,14 @@ export function compileContract(
     contract,
     scalarFields: fields.scalars.map(([name]) => name),
     arrayFields: fields.arrays.map(([name]) => name),
-    typed: (raw) => typedRows(fields, raw, options.csvDialects),
+    typed: (raw) => typedRows(fields, raw, options.csvDialects, options.csvOnly),
     elements: (typedRelation, arrayField) => arrayElements(fields, typedRelation, arrayField),
     suspects: (typedRelation) => suspects(fields, typedRelation),
     suspectElements: (typedRelation, elementsRelation, arrayField) =>
       suspectElements(fields, typedRelation, elementsRelation, arrayField),
     violations: (typedRelation, elementRelations) => violations(fields, typedRelation, elementRelations),
     invalid: (violationsRelation) => invalidRecords(violationsRelation),
-    duplicateGroups: (typedRelation, invalidRelation) =>
-      duplicateGroups(fields, typedRelation, invalidRelation),
+    duplicateGroups: (typedRelation) => duplicateGroups(fields, typedRelation),
     duplicates: (typedRelation, invalidRelation, groupsRelation) =>
       duplicateRecords(fields, typedRelation, invalidRelation, groupsRelation),
     unstage: (typedRelation, invalidRelation, duplicatesRelation) =>

@@ -2,6 +2,7 @@ import { sqlTimestamp } from '../time/timestamps.ts';
 import {
   type IngestedFile,
   csvDialectsOf,
+  onlyCsvFiles,
   loadedDates,
   loadedVersions as ledgerVersions,
   recordIngestedFile,
@@ -260,8 +261,10 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     }
     if (!built) await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
     const csvDialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));
+    const csvOnly = await onlyCsvFiles(session, node.name, sqlDateList(d, stageAll));
     const contractSql = compileContract(config.contract as Contract, d, {
       csvDialects,
+      csvOnly,
       ...(fromColumn ? { loadDate: { column: fromColumn.fromColumn, format: fromColumn.format } } : {}),
     });
     const {

@@ -110,7 +110,7 @@ export async function stageDates(
     await temp(SUSPECTS, sql.suspects(q(TYPED)));
     await temp(VIOLATIONS, sql.violations(q(SUSPECTS), suspectElements));
     await temp(INVALID, sql.invalid(q(VIOLATIONS)));
-    await temp(GROUPS, sql.duplicateGroups(q(TYPED), q(INVALID)));
+    await temp(GROUPS, sql.duplicateGroups(q(TYPED)));
     await temp(DUPLICATES, sql.duplicates(q(TYPED), q(INVALID), q(GROUPS)));
     const { rows } = await session.query(
       `SELECT (SELECT count(*) FROM ${q(INVALID)}) + (SELECT count(*) FROM ${q(DUPLICATES)}) AS n`,
