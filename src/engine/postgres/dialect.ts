@@ -135,14 +135,17 @@ CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(${arrayExpression
       FROM regexp_matches(${text} || ${stringLiteral(csv.delimiter)}, ${stringLiteral(valueThenDelimiter)}, 'g')
         WITH ORDINALITY AS strata_csv(match, position) ORDER BY strata_csv.position)`;
     },
-    createIndex: (table, columns, { name, unique, summary }) => [
-      `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdentifier(name)} ON ${qualify(table)}${summary ? ' USING brin' : ''} (${columns.map(quoteIdentifier).join(', ')})`,
-      ...(summary
-        ? [
-            `SELECT brin_summarize_new_values(CAST(${stringLiteral(qualify({ schema: table.schema, name }))} AS regclass))`,
-          ]
-        : []),
-    ],
+    createIndex: (table, columns, { name, unique, summary }) => {
+      const index = qualify({ schema: table.schema, name });
+      const create = `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdentifier(name)} ON ${qualify(table)}${summary ? ' USING brin' : ''} (${columns.map(quoteIdentifier).join(', ')})`;
+      if (!summary) return [create];
+      // Asked of the catalog first: CREATE INDEX locks the table even when the index exists, and
+      // waits for an autovacuum of it to be cancelled (a second, deadlock_timeout).
+      return [
+        `DO $strata$ BEGIN IF to_regclass(${stringLiteral(index)}) IS NULL THEN EXECUTE ${stringLiteral(create)}; END IF; END $strata$`,
+        `SELECT brin_summarize_new_values(CAST(${stringLiteral(index)} AS regclass))`,
+      ];
+    },
     analyze: (table, columns) => [
       `ANALYZE ${qualify(table)}${columns ? ` (${columns.map(quoteIdentifier).join(', ')})` : ''}`,
     ],
