@@ -29,6 +29,7 @@ import { duckdbDialect } from './dialect.ts';
 import { copyTo } from './file-writer.ts';
 import { prepareRawLoadsDuckDb } from './raw-batch.ts';
 import { loadRawDuckDb } from './raw-reader.ts';
+import { duckDbAttachOptions } from './row-groups.ts';
 import { normaliseRows } from './values.ts';
 
 export interface DuckDbOptions {
@@ -86,7 +87,7 @@ async function acquireInstance(key: string, options: DuckDbOptions): Promise<Duc
   const instance = await DuckDBInstance.create(':memory:', settings);
   const connection = await instance.connect();
   try {
-    await connection.run(`ATTACH ${sqlString(options.path)} AS ${DUCKDB_CATALOG}`);
+    await connection.run(`ATTACH ${sqlString(options.path)} AS ${DUCKDB_CATALOG} ${duckDbAttachOptions()}`);
   } catch (error) {
     instance.closeSync();
     throw translateOpenError(options.path, error);
