@@ -25,6 +25,7 @@ import { type ProjectOptions, withProject } from './open-project.ts';
 import { query } from './query.ts';
 import { run } from './run.ts';
 import { status } from './status.ts';
+import { byLayerFlow } from '../models/layers.ts';
 
 export { DEMO_PACKS, type DemoPack, type DemoMetricKind } from './demo-packs.ts';
 export {
@@ -495,8 +496,6 @@ export function sameArguments(
   );
 }
 
-const LAYER_ORDER = ['raw', 'staging', 'warehouse', 'marts'];
-
 function groupLayers(
   models: readonly {
     target: string;
@@ -521,12 +520,8 @@ function groupLayers(
     });
     layers.set(schema, tables);
   }
-  const rank = (schema: string) => {
-    const i = LAYER_ORDER.indexOf(schema);
-    return i < 0 ? LAYER_ORDER.length : i;
-  };
   return [...layers.entries()]
-    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .sort(([a], [b]) => byLayerFlow(a, b))
     .map(([schema, tables]) => ({ schema, tables: tables.sort((a, b) => a.name.localeCompare(b.name)) }));
 }
 

@@ -1,12 +1,10 @@
 import { layerRowsOfRuns } from '../audit/daily-metrics.ts';
 import { sourceLoadsByDate } from '../audit/source-loads.ts';
 import type { ReconciliationView } from '../dashboards/monitor-quality-views.ts';
+import { byLayerFlow } from '../models/layers.ts';
 import type { DashboardSite } from './dashboard-site.ts';
 import { monitorEngine } from './monitor-audit.ts';
 import { intParam, textParam } from './request-params.ts';
-
-/** The layers in the order data flows through them; other schemas follow by name. */
-const LAYER_ORDER = ['raw', 'staging', 'warehouse', 'marts'];
 
 /**
  * Per source and load date, the newest run's ledger row (audit.source_loads): received = staged +
@@ -42,10 +40,7 @@ export async function monitorReconciliation(
     };
   });
   const seen = new Set(layerRuns.flatMap((run) => Object.keys(run.rowsByLayer)));
-  const names = [
-    ...LAYER_ORDER.filter((name) => seen.has(name)),
-    ...[...seen].filter((name) => !LAYER_ORDER.includes(name)).sort(),
-  ];
+  const names = [...seen].sort(byLayerFlow);
   return {
     project: slug,
     loads: rows,

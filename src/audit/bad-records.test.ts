@@ -64,6 +64,15 @@ async function stagingTables(session: Session, found: [string, string, string][]
   WHERE record_key <> 'x'`);
 }
 
+/** Found by run r1 in the raw rows of both dates the staging tables hold. */
+const FOUND = {
+  source: 'orders',
+  raw: RAW,
+  rawDates: dateList('2025-03-01', '2025-03-02'),
+  runId: 'r1',
+  at: new Date('2025-03-03T02:00:00Z'),
+};
+
 describe('bad records', () => {
   it('records violations once, with the raw line or the record, and lists them with filters', async () => {
     await engine.withSession(async (session) => {
@@ -74,16 +83,9 @@ describe('bad records', () => {
         ['j1', 'id', 'required'],
       ]);
       await session.transaction(async (tx) => {
-        const found = {
-          source: 'orders',
-          raw: RAW,
-          rawDates: dateList('2025-03-01', '2025-03-02'),
-          runId: 'r1',
-          at: new Date('2025-03-03T02:00:00Z'),
-        };
-        await recordBadRecords(tx, engine.dialect, TABLES, found);
+        await recordBadRecords(tx, engine.dialect, TABLES, FOUND);
         // Found again (a rerun): not added twice.
-        await recordBadRecords(tx, engine.dialect, TABLES, { ...found, runId: 'r2' });
+        await recordBadRecords(tx, engine.dialect, TABLES, { ...FOUND, runId: 'r2' });
       });
     });
     const all = await listBadRecords(engine);
@@ -119,14 +121,7 @@ describe('bad records', () => {
         ['k3', 'id', 'required'],
         ['k9', 'amount', 'type'],
       ]);
-      const found = {
-        source: 'orders',
-        raw: RAW,
-        rawDates: dateList('2025-03-01', '2025-03-02'),
-        runId: 'r1',
-        at: new Date('2025-03-03T02:00:00Z'),
-      };
-      await recordBadRecords(session, d, TABLES, found);
+      await recordBadRecords(session, d, TABLES, FOUND);
       // A fixed contract: only k3 fails on 03-01; 03-02 is not staged, so k9 stays open.
       await stagingTables(session, [['k3', 'id', 'required']]);
       await resolveBadRecords(session, d, TABLES.violations, {
@@ -163,13 +158,7 @@ describe('bad records', () => {
         ['k3', 'id', 'required'],
         ['k9', 'amount', 'type'],
       ]);
-      await recordBadRecords(session, d, TABLES, {
-        source: 'orders',
-        raw: RAW,
-        rawDates: dateList('2025-03-01', '2025-03-02'),
-        runId: 'r1',
-        at: new Date(),
-      });
+      await recordBadRecords(session, d, TABLES, FOUND);
       await stagingTables(session, [['k3', 'id', 'required']]);
       await resolveBadRecords(session, d, TABLES.violations, {
         source: 'orders',

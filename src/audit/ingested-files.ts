@@ -150,40 +150,37 @@ export async function loadedVersions(db: AuditConnection, source: string): Promi
   return rows.map((row) => ({ path: String(row.path), ingestionId: String(row.ingestion_id) }));
 }
 
+/** The files of a source's load dates as typing needs to know them (csvDialectsOf). */
+export interface FileDialects {
+  /** The dialects of the CSV files among them, each once (a handful at most). */
+  dialects: CsvDialect[];
+  /** Every file is a CSV file (has a header), and there is one: their raw rows hold no JSON record. */
+  csvOnly: boolean;
+}
+
 /**
- * The dialects of a source's CSV files of some load dates, each once (a handful at most).
- * `dateList` is the dates as an SQL IN list of validated literals.
+ * The dialects of a source's CSV files of some load dates, and whether those are all its files, in
+ * one query. `dateList` is the dates as an SQL IN list of validated literals.
  */
 export async function csvDialectsOf(
   db: AuditConnection,
   source: string,
   dateList: string,
-): Promise<CsvDialect[]> {
+): Promise<FileDialects> {
   const { rows } = await db.query(
-    `SELECT DISTINCT line_delimiter, csv_quote, csv_escape FROM audit.ingested_files
-     WHERE source = $1 AND status = 'loaded' AND csv_header IS NOT NULL AND load_date IN (${dateList})`,
+    `SELECT DISTINCT CASE WHEN csv_header IS NULL THEN 0 ELSE 1 END AS csv, line_delimiter, csv_quote, csv_escape
+     FROM audit.ingested_files WHERE source = $1 AND status = 'loaded' AND load_date IN (${dateList})`,
     [source],
   );
-  return rows.map((r) => ({
-    delimiter: String(r.line_delimiter),
-    quote: String(r.csv_quote),
-    escape: String(r.csv_escape),
-  }));
-}
-
-/**
- * Whether every loaded file of a source of some load dates is a CSV file (has a header), and
- * there is one: the raw rows of those dates then hold no JSON record. `dateList` as for
- * csvDialectsOf.
- */
-export async function onlyCsvFiles(db: AuditConnection, source: string, dateList: string): Promise<boolean> {
-  const { rows } = await db.query(
-    `SELECT count(*) AS files, count(csv_header) AS csv FROM audit.ingested_files
-     WHERE source = $1 AND status = 'loaded' AND load_date IN (${dateList})`,
-    [source],
-  );
-  const files = Number(rows[0]?.files ?? 0);
-  return files > 0 && Number(rows[0]?.csv ?? 0) === files;
+  const csv = rows.filter((r) => Number(r.csv) === 1);
+  return {
+    dialects: csv.map((r) => ({
+      delimiter: String(r.line_delimiter),
+      quote: String(r.csv_quote),
+      escape: String(r.csv_escape),
+    })),
+    csvOnly: csv.length > 0 && csv.length === rows.length,
+  };
 }
 
 /**

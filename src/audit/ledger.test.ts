@@ -118,12 +118,12 @@ describe('ingested files', () => {
         { path: 'a.csv', ingestionId: 'a1' },
         { path: 'b.json', ingestionId: 'j1' },
       ]);
-      const dialects = await csvDialectsOf(session, 'orders', dateList('2025-03-01', '2025-03-03'));
+      const { dialects } = await csvDialectsOf(session, 'orders', dateList('2025-03-01', '2025-03-03'));
       expect(dialects.sort((a, b) => a.delimiter.localeCompare(b.delimiter))).toEqual([
         { delimiter: ',', quote: '"', escape: '"' },
         { delimiter: ';', quote: '"', escape: '\\' },
       ]);
-      expect(await csvDialectsOf(session, 'orders', dateList('2025-03-03'))).toEqual([]);
+      expect((await csvDialectsOf(session, 'orders', dateList('2025-03-03'))).dialects).toEqual([]);
     });
     const { rows } = await engine.query(
       `SELECT ingestion_id, csv_header, records ${loadedFilesFrom(engine.dialect, 'orders')} ORDER BY 1`,

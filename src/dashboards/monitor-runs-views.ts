@@ -10,9 +10,6 @@ export type MonitorViewName = 'runs' | 'checks' | 'quarantine' | 'reconciliation
 /** The URL segment of the monitor: a dashboard page may not take this name. */
 export const MONITOR_SEGMENT = 'monitor';
 
-/** The layers a run's rows are counted in, lowest first. */
-export const RUN_LAYERS = ['raw', 'staging', 'warehouse', 'marts'] as const;
-
 /** A run's status as shown: audit's, or `interrupted` for a `running` run whose process is gone. */
 export type MonitorRunStatus = 'running' | 'success' | 'failed' | 'abandoned' | 'interrupted' | string;
 

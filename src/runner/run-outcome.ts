@@ -1,5 +1,6 @@
 import { isUnchangedSkip } from '../errors/codes.ts';
 import { StrataError } from '../errors/strata-error.ts';
+import { byLayerFlow } from '../models/layers.ts';
 import type { TaskSummary } from './task-summary.ts';
 
 /** A finished run's result from its tasks' summaries. */
@@ -25,18 +26,6 @@ export interface RunOutcome {
   error: StrataError | undefined;
 }
 
-/** The layers in the order data flows through them: rows per layer are listed in it. */
-const LAYER_FLOW = ['raw', 'staging', 'warehouse', 'marts'];
-
-/** Known layers in flow order, then any other schema in the order its tasks ran. */
-function inFlowOrder(rows: Record<string, number>): Record<string, number> {
-  const rank = (layer: string) => {
-    const i = LAYER_FLOW.indexOf(layer);
-    return i === -1 ? LAYER_FLOW.length : i;
-  };
-  return Object.fromEntries(Object.entries(rows).sort(([a], [b]) => rank(a) - rank(b)));
-}
-
 export function runOutcome(tasks: readonly TaskSummary[]): RunOutcome {
   const failed = tasks.filter((t) => t.status === 'failed');
   const interrupted = tasks.filter((t) => t.status === 'interrupted');
@@ -58,7 +47,7 @@ export function runOutcome(tasks: readonly TaskSummary[]): RunOutcome {
     skipped,
     unchanged,
     interrupted: interrupted.length,
-    rowsByLayer: inFlowOrder(rowsByLayer),
+    rowsByLayer: Object.fromEntries(Object.entries(rowsByLayer).sort(([a], [b]) => byLayerFlow(a, b))),
   };
   if (interrupted.length + notStarted.length > 0) {
     const signal = /\((SIG[A-Z]+)\)$/.exec(

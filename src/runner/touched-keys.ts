@@ -59,15 +59,14 @@ export interface TouchedKeysCapture {
   settled(): Promise<void>;
 }
 
-/** The capture itself (see touchedKeysCapture), for the window's incremental-by-key models. */
-export async function captureTouchedKeys(
+/** The capture itself (see touchedKeysCapture), for the run's incremental-by-key models. */
+async function captureTouchedKeys(
   engine: Engine,
   graph: Graph,
-  nodes: readonly ProjectNode[],
+  models: readonly ModelNode[],
   window: DateWindow,
   catalogue?: RunCatalogue,
 ): Promise<void> {
-  const models = nodes.filter(isIncrementalByKey);
   const tablesOf = schemaTables(engine);
   const captures: { model: ModelNode; statements: string[] }[] = [];
   for (const model of models) {

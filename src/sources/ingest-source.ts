@@ -2,7 +2,6 @@ import { sqlTimestamp } from '../time/timestamps.ts';
 import {
   type IngestedFile,
   csvDialectsOf,
-  onlyCsvFiles,
   loadedDates,
   loadedVersions as ledgerVersions,
   recordIngestedFile,
@@ -19,9 +18,7 @@ import { type SourceFile, discoverFiles } from './discover.ts';
 import { emptyWindowProblem } from './empty-window.ts';
 import { landHttpPages } from './http/land-pages.ts';
 import { todayUtc } from '../time/dates.ts';
-import { createRawTable, sqlDateList } from './raw-table.ts';
-import { RAW_COLUMNS } from '../engine/raw-columns.ts';
-import { stagedRef } from '../materialize/plan.ts';
+import { analyzeRaw, createRawTable, indexRawLoadDates, sqlDateList } from './raw-table.ts';
 import { DEFAULT_CSV } from '../engine/csv-grammar.ts';
 import { MIN_REJECTED_FILE, type RejectedFile, type StageCounts, stageDates } from './stage-source.ts';
 import { stagingIsCurrent } from '../audit/source-loads.ts';
@@ -254,17 +251,14 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
   if (stageAll.length > 0 || !built) {
     await context.beforeStaging?.();
     signal.throwIfAborted();
-    // A server reads the dates' raw rows through a summary of where each date's rows lie.
     if (engine.capabilities.keyIndexes) {
-      const index = { name: stagedRef(node.raw, 'strata_load_date').name, unique: false, summary: true };
-      for (const statement of d.createIndex(node.raw, ['load_date'], index)) await session.execute(statement);
+      for (const statement of indexRawLoadDates(d, node.raw)) await session.execute(statement);
     }
     if (!built) await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
-    const csvDialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));
-    const csvOnly = await onlyCsvFiles(session, node.name, sqlDateList(d, stageAll));
+    const dialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));
     const contractSql = compileContract(config.contract as Contract, d, {
-      csvDialects,
-      csvOnly,
+      csvDialects: dialects.dialects,
+      csvOnly: dialects.csvOnly,
       ...(fromColumn ? { loadDate: { column: fromColumn.fromColumn, format: fromColumn.format } } : {}),
     });
     const {
@@ -286,8 +280,7 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     failures.push(...rejectedFiles.map((file) => fileRejectedError(node, file)));
     // A server's planner learns the new rows before the models reading them run (DuckDB: nothing).
     if (engine.capabilities.analyze && stageAll.length > 0) {
-      // Raw's records are never filtered on: sampling their texts was most of its ANALYZE.
-      for (const statement of d.analyze(node.raw, RAW_LINEAGE_COLUMNS)) await session.execute(statement);
+      for (const statement of analyzeRaw(d, node.raw)) await session.execute(statement);
       for (const table of [node.target, ...node.provides.map((p) => p.target)]) {
         for (const statement of d.analyze(table)) await session.execute(statement);
       }
@@ -317,9 +310,6 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     warnings: [...(empty ? [empty] : []), ...emptyFilesWarning(node, context.emptyFiles)],
   };
 }
-
-/** Raw's columns that queries filter and join on: all but the record as received. */
-const RAW_LINEAGE_COLUMNS = RAW_COLUMNS.filter((c) => c !== 'record' && c !== 'raw_text');
 
 const NOTHING_STAGED: StageCounts = { received: 0, staged: 0, quarantined: 0, duplicates: 0, rounded: 0 };
 

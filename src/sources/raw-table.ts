@@ -1,6 +1,8 @@
 import type { RawRelations } from '../contracts/compile.ts';
 import { loadedFilesFrom } from '../audit/ingested-files.ts';
+import { RAW_COLUMNS } from '../engine/raw-columns.ts';
 import type { Dialect, TableRef } from '../engine/types.ts';
+import { stagedRef } from '../materialize/plan.ts';
 
 /** The raw layer's table for a source: append-only, one row per record as received. */
 export function createRawTable(d: Dialect, table: TableRef): string {
@@ -16,6 +18,30 @@ export function createRawTable(d: Dialect, table: TableRef): string {
   raw_text ${d.type('text')},
   parse_error ${d.type('text')}
 )`;
+}
+
+/**
+ * On a server (capabilities.keyIndexes): raw's block-range index on load_date, created when missing
+ * and summarised up to the rows just landed. Raw is appended in date order, so a date's rows are
+ * found without reading the whole table (typing, the quarantine's texts).
+ */
+export function indexRawLoadDates(d: Dialect, raw: TableRef): string[] {
+  return d.createIndex(raw, ['load_date'], {
+    name: stagedRef(raw, 'strata_load_date').name,
+    unique: false,
+    summary: true,
+  });
+}
+
+/**
+ * On a server (capabilities.analyze): raw's statistics, of the columns queries filter and join
+ * on. Its records are never filtered on, and sampling their texts was most of its ANALYZE.
+ */
+export function analyzeRaw(d: Dialect, raw: TableRef): string[] {
+  return d.analyze(
+    raw,
+    RAW_COLUMNS.filter((column) => column !== 'record' && column !== 'raw_text'),
+  );
 }
 
 /**

@@ -31,7 +31,7 @@ export function layerFigures(
 }
 
 export function formatRows(value: number | null): string {
-  return value === null ? '—' : NUMBER.format(value);
+  return value === null ? '—' : count(value);
 }
 
 /** 850 ms, 12.4 s, 3 min 05 s, 1 h 02 min. */
