@@ -47,7 +47,7 @@ export async function monitorReconciliation(
     mismatches: rows.filter((row) => row.difference !== 0 || !row.reconciled).length,
     layers: {
       basis:
-        'Rows each run wrote per layer (its tasks’ rows written, by target schema), as audit.daily_metrics records them.',
+        'Rows each run wrote per layer (its tasks’ rows written, by target schema; the records sources landed count under raw), as audit.daily_metrics records them.',
       names,
       runs: layerRuns.map((run) => ({
         runId: run.runId,
