@@ -68,7 +68,10 @@ export interface Capabilities {
    * SCD2 surrogate and natural keys, distribution columns. DuckDB scans columns and needs none.
    */
   keyIndexes: boolean;
-  /** Planner statistics are refreshed with ANALYZE after a task writes rows (DuckDB keeps its own). */
+  /**
+   * Planner statistics are refreshed with ANALYZE after a task writes a meaningful share of a
+   * table's rows (DuckDB keeps its own).
+   */
   analyze: boolean;
   /** Declarative partitioning: incremental models with `partition_by: month` get a partition per month. */
   partitioning: boolean;
@@ -115,8 +118,12 @@ export interface Dialect {
     columns: readonly string[],
     options: { name: string; unique: boolean; summary?: boolean },
   ): string[];
-  /** Refreshes the planner's statistics of a table, or of those of its columns (capabilities.analyze). */
-  analyze(table: TableRef, columns?: readonly string[]): string[];
+  /**
+   * After a task wrote rows to a table: statements that refresh the planner's statistics of it (or
+   * of some of its columns) when they are worth refreshing (capabilities.analyze). Each takes one
+   * parameter, the rows the task wrote; the server decides by the rule its autovacuum applies.
+   */
+  analyzeAfterWrite(table: TableRef, columns?: readonly string[]): string[];
   /**
    * An empty table shaped like `like` (a relation's SQL), partitioned by range on a DATE column
    * (capabilities.partitioning).

@@ -14,8 +14,11 @@ export type Step =
   | { kind: 'count'; sql: string }
   /** A SELECT returning offending rows: any row fails the task with this code. */
   | { kind: 'guard'; sql: string; code: DiagnosticCode; message: string; hint: string }
-  /** A statement run only when the steps before it wrote rows (ANALYZE after a load). */
-  | { kind: 'if_written'; sql: string };
+  /**
+   * Refreshes planner statistics after the steps before it wrote rows: its statement takes those
+   * rows as its one parameter (Dialect.analyzeAfterWrite); skipped when they wrote none.
+   */
+  | { kind: 'analyze'; sql: string };
 
 export interface MaterializationPlan {
   steps: Step[];

@@ -14,9 +14,9 @@ export function indexName(target: TableRef, suffix: string): string {
  * What a server engine adds after a table is built, each behind its capability (DuckDB: nothing):
  * distributing a rebuilt table (Citus), indexes on its keys — the upsert key (unique), an SCD2
  * table's surrogate and natural keys, the distribution column where nothing distributes — and
- * ANALYZE when the task wrote rows, so the next task's plans see the new data. Indexes are created
- * after the swap, under names no other table holds, and "IF NOT EXISTS" makes them free on tables
- * that have them.
+ * ANALYZE when the task wrote a share of the table that calls for it, so the next task's plans see
+ * the new data. Indexes are created after the swap, under names no other table holds, and "IF NOT
+ * EXISTS" makes them free on tables that have them.
  */
 export function serverSteps(input: RenderInput): Step[] {
   const { model, facts, dialect, capabilities } = input;
@@ -61,7 +61,7 @@ export function serverSteps(input: RenderInput): Step[] {
     }
   }
   if (capabilities.analyze) {
-    steps.push(...dialect.analyze(target).map((sql) => ({ kind: 'if_written' as const, sql })));
+    steps.push(...dialect.analyzeAfterWrite(target).map((sql) => ({ kind: 'analyze' as const, sql })));
   }
   return steps;
 }

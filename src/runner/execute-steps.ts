@@ -54,9 +54,9 @@ export async function executeSteps(
           counted = Number(rows[0]?.n ?? 0);
           break;
         }
-        case 'if_written': {
+        case 'analyze': {
           const written = (counted ?? 0) + counts.rowsInserted + counts.rowsUpdated + counts.rowsDeleted;
-          if (written > 0) await tx.execute(step.sql);
+          if (written > 0) await tx.execute(step.sql, [written]);
           break;
         }
         case 'guard': {

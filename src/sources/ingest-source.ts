@@ -278,11 +278,13 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     for (const table of stagingTables) catalogue.learn({ ...table, kind: 'table' });
     // Staged and committed with the rest: the records stay quarantined, the task fails below.
     failures.push(...rejectedFiles.map((file) => fileRejectedError(node, file)));
-    // A server's planner learns the new rows before the models reading them run (DuckDB: nothing).
+    // A server's planner learns the new rows before the models reading them run, when they are
+    // enough to change its statistics (DuckDB: nothing). The staged records stand for the rows of
+    // the tables of nested arrays too: their share of those tables is alike.
     if (engine.capabilities.analyze && stageAll.length > 0) {
-      for (const statement of analyzeRaw(d, node.raw)) await session.execute(statement);
+      for (const statement of analyzeRaw(d, node.raw)) await session.execute(statement, [landed]);
       for (const table of [node.target, ...node.provides.map((p) => p.target)]) {
-        for (const statement of d.analyze(table)) await session.execute(statement);
+        for (const statement of d.analyzeAfterWrite(table)) await session.execute(statement, [staged.staged]);
       }
     }
   }

@@ -35,10 +35,11 @@ export function indexRawLoadDates(d: Dialect, raw: TableRef): string[] {
 
 /**
  * On a server (capabilities.analyze): raw's statistics, of the columns queries filter and join
- * on. Its records are never filtered on, and sampling their texts was most of its ANALYZE.
+ * on, after records were appended (the statements take their count). Its records are never
+ * filtered on, and sampling their texts was most of its ANALYZE.
  */
 export function analyzeRaw(d: Dialect, raw: TableRef): string[] {
-  return d.analyze(
+  return d.analyzeAfterWrite(
     raw,
     RAW_COLUMNS.filter((column) => column !== 'record' && column !== 'raw_text'),
   );

@@ -652,10 +652,13 @@ describe(`the Engine contract (${ENGINE})`, () => {
       await engine.execute(`CREATE TABLE ${q('indexed')} (id ${type('integer')}, v ${type('text')})`);
       await engine.execute(`INSERT INTO ${q('indexed')} VALUES (1, 'a'), (2, 'b')`);
       const index = d.createIndex(t('indexed'), ['id'], { name: 'indexed__strata_key', unique: true });
-      const analyze = d.analyze(t('indexed'));
+      const analyze = d.analyzeAfterWrite(t('indexed'));
       expect(index.length > 0).toBe(engine.capabilities.keyIndexes);
       expect(analyze.length > 0).toBe(engine.capabilities.analyze);
-      for (let i = 0; i < 2; i++) for (const sql of [...index, ...analyze]) await engine.execute(sql);
+      for (let i = 0; i < 2; i++) {
+        for (const sql of index) await engine.execute(sql);
+        for (const sql of analyze) await engine.execute(sql, [2]);
+      }
       if (engine.capabilities.keyIndexes) {
         // a unique index refuses a duplicate key
         expect((await failure(engine.execute(`INSERT INTO ${q('indexed')} VALUES (1, 'dup')`))).code).toBe(
@@ -663,6 +666,35 @@ describe(`the Engine contract (${ENGINE})`, () => {
         );
       }
       expect(await texts(`SELECT id FROM ${q('indexed')} ORDER BY id`)).toEqual([{ id: '1' }, { id: '2' }]);
+    });
+
+    it('with capabilities.analyze: refreshes statistics the planner lacks, or that the rows written outdate, and no others', async (context) => {
+      if (!engine.capabilities.analyze) context.skip();
+      const refreshes = async (table: string, written: number, columns?: string[]) => {
+        const [sql] = engine.dialect.analyzeAfterWrite(t(table), columns);
+        const { rows } = await engine.query(sql as string, [written]);
+        return Object.values(rows[0] ?? {})[0];
+      };
+      const estimate = async (table: string) =>
+        Number(
+          (await texts(`SELECT reltuples AS n FROM pg_class WHERE oid = CAST('${q(table)}' AS regclass)`))[0]
+            ?.n,
+        );
+      await engine.execute(
+        `CREATE TABLE ${q('analyzed')} AS SELECT g AS id FROM generate_series(1, 10000) AS g`,
+      );
+      // Never analyzed: refreshed whatever was written, and only some columns when asked.
+      expect(await refreshes('analyzed', 10000, ['id'])).toBe(true);
+      expect(await estimate('analyzed')).toBe(10000);
+      // Nothing written, or a day's few rows on many: the statistics still describe the table.
+      expect(await refreshes('analyzed', 0)).toBe(false);
+      await engine.execute(`INSERT INTO ${q('analyzed')} SELECT g FROM generate_series(10001, 10300) AS g`);
+      expect(await refreshes('analyzed', 300)).toBe(false);
+      expect(await estimate('analyzed')).toBe(10000);
+      // Past autovacuum's threshold (50 + 10% of 10,000 by default): refreshed.
+      await engine.execute(`INSERT INTO ${q('analyzed')} SELECT g FROM generate_series(10301, 12000) AS g`);
+      expect(await refreshes('analyzed', 1700)).toBe(true);
+      expect(await estimate('analyzed')).toBe(12000);
     });
 
     const months = `(SELECT CAST(d AS DATE) AS d, n FROM (VALUES ('2025-01-31', 1), ('2025-02-01', 2), ('2025-02-28', 3)) AS x(d, n))`;

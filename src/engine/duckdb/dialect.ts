@@ -112,7 +112,7 @@ FROM (SELECT src.*, TRY_CAST(${arrayExpression} AS JSON[]) AS strata_array FROM 
   },
   // Server features: DuckDB has no use for them (its capabilities say so), so they render nothing.
   createIndex: () => [],
-  analyze: () => [],
+  analyzeAfterWrite: () => [],
   createPartitionedTable: () => [],
   ensureMonthPartitions: () => [],
   distributeTable: () => [],

@@ -146,9 +146,14 @@ CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(${arrayExpression
         `SELECT brin_summarize_new_values(CAST(${stringLiteral(index)} AS regclass))`,
       ];
     },
-    analyze: (table, columns) => [
-      `ANALYZE ${qualify(table)}${columns ? ` (${columns.map(quoteIdentifier).join(', ')})` : ''}`,
-    ],
+    analyzeAfterWrite: (table, columns) => {
+      const only = columns
+        ? `ARRAY[${columns.map((c) => stringLiteral(assertIdentifier(c))).join(', ')}]`
+        : 'CAST(NULL AS text[])';
+      return [
+        `SELECT ${HELPER_SCHEMA}.analyze_after_write(CAST(${stringLiteral(qualify(table))} AS regclass), CAST($1 AS bigint), ${only})`,
+      ];
+    },
     createPartitionedTable: (table, like, column) => [
       `CREATE TABLE ${qualify(table)} (LIKE ${like}) PARTITION BY RANGE (${quoteIdentifier(column)})`,
     ],

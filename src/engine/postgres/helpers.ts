@@ -5,7 +5,7 @@ import { HELPER_SCHEMA } from './dialect.ts';
  * The few plpgsql functions the PostgreSQL dialect calls, kept in their own schema. Bump the
  * version when a definition changes: an older database gets them replaced on its next open.
  */
-export const HELPERS_VERSION = 3;
+export const HELPERS_VERSION = 4;
 
 /** Any constant: the transaction-level advisory lock that serialises installing the helpers. */
 const INSTALL_LOCK = 0x5374_7261_7461_01n;
@@ -158,6 +158,42 @@ BEGIN
     END IF;
   END LOOP;
   RETURN v_created;
+END $$`,
+  // ANALYZE after a task's write, when the statistics are worth refreshing: the planner has none
+  // yet (a new or swapped table), or the rows changed since they were taken — committed ones as the
+  // server counts them, plus the task's own (p_written) — reach autovacuum's threshold
+  // (autovacuum_analyze_threshold + autovacuum_analyze_scale_factor × rows; 50 + 10% by default).
+  // A day appended to a month of history changes a thirtieth of it: the statistics still describe
+  // it, and refreshing them after every task was a fifth of a PostgreSQL day's statement time.
+  `CREATE OR REPLACE FUNCTION ${S}.analyze_after_write(p_table regclass, p_written bigint, p_columns text[]) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_rows real;
+  v_changed bigint;
+  v_analyzed boolean;
+BEGIN
+  IF coalesce(p_written, 0) <= 0 THEN RETURN false; END IF;
+  -- Statistics are known by their rows in pg_stats, which outlive a reset of the server's counters
+  -- and travel with a database copied from a template; a row estimate below 0 means never analyzed.
+  SELECT c.reltuples, coalesce(s.n_mod_since_analyze, 0),
+         EXISTS (SELECT 1 FROM pg_catalog.pg_stats AS st WHERE st.schemaname = n.nspname AND st.tablename = c.relname)
+    INTO v_rows, v_changed, v_analyzed
+  FROM pg_catalog.pg_class AS c
+  JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_stat_all_tables AS s ON s.relid = c.oid
+  WHERE c.oid = p_table;
+  IF v_analyzed AND v_rows >= 0 AND v_changed + p_written <
+      current_setting('autovacuum_analyze_threshold')::bigint
+      + current_setting('autovacuum_analyze_scale_factor')::float8 * v_rows THEN
+    RETURN false;
+  END IF;
+  IF p_columns IS NULL THEN
+    EXECUTE format('ANALYZE %s', p_table);
+  ELSE
+    EXECUTE format('ANALYZE %s (%s)', p_table,
+      (SELECT string_agg(quote_ident(c), ', ' ORDER BY n) FROM unnest(p_columns) WITH ORDINALITY AS u(c, n)));
+  END IF;
+  RETURN true;
 END $$`,
   `CREATE OR REPLACE FUNCTION ${S}.helpers_version() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT ${HELPERS_VERSION} $$`,
 ];
