@@ -42,6 +42,19 @@ export function serverSteps(input: RenderInput): Step[] {
     if (materialized === 'upsert') {
       exec(dialect.createIndex(target, uniqueKey, { name: indexName(target, 'strata_key'), unique: true }));
     }
+    // Incremental by load date replaces its dates, appended in date order, and the run's dates are
+    // what the models reading it select: a block-range index finds them without reading the whole
+    // history (a partitioned table has its months for that).
+    const partitioned = model.config.partitionBy === 'month' && capabilities.partitioning;
+    if (materialized === 'incremental' && !byKey && !partitioned && model.config.loadDateColumn) {
+      exec(
+        dialect.createIndex(target, [model.config.loadDateColumn], {
+          name: indexName(target, 'strata_load_date'),
+          unique: false,
+          summary: true,
+        }),
+      );
+    }
     // Incremental by key deletes the touched keys' rows: an index finds them (the grain need not be unique).
     if (byKey) {
       exec(dialect.createIndex(target, uniqueKey, { name: indexName(target, 'strata_key'), unique: false }));

@@ -55,7 +55,9 @@ export async function executeSteps(
           break;
         }
         case 'analyze': {
-          const written = (counted ?? 0) + counts.rowsInserted + counts.rowsUpdated + counts.rowsDeleted;
+          // A row replaced (deleted, then inserted again: the dates or keys a run rewrites) counts once.
+          const replaced = Math.max(counts.rowsInserted, counts.rowsDeleted);
+          const written = (counted ?? 0) + replaced + counts.rowsUpdated;
           if (written > 0) await tx.execute(step.sql, [written]);
           break;
         }

@@ -18,7 +18,7 @@ import { type SourceFile, discoverFiles } from './discover.ts';
 import { emptyWindowProblem } from './empty-window.ts';
 import { landHttpPages } from './http/land-pages.ts';
 import { todayUtc } from '../time/dates.ts';
-import { analyzeRaw, createRawTable, indexRawLoadDates, sqlDateList } from './raw-table.ts';
+import { analyzeRaw, createRawTable, indexLoadDates, sqlDateList } from './raw-table.ts';
 import { DEFAULT_CSV } from '../engine/csv-grammar.ts';
 import { MIN_REJECTED_FILE, type RejectedFile, type StageCounts, stageDates } from './stage-source.ts';
 import { stagingIsCurrent } from '../audit/source-loads.ts';
@@ -252,7 +252,7 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     await context.beforeStaging?.();
     signal.throwIfAborted();
     if (engine.capabilities.keyIndexes) {
-      for (const statement of indexRawLoadDates(d, node.raw)) await session.execute(statement);
+      for (const statement of indexLoadDates(d, node.raw)) await session.execute(statement);
     }
     if (!built) await session.execute(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdentifier(node.target.schema)}`);
     const dialects = await csvDialectsOf(session, node.name, sqlDateList(d, stageAll));
@@ -283,8 +283,14 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     // the tables of nested arrays too: their share of those tables is alike.
     if (engine.capabilities.analyze && stageAll.length > 0) {
       for (const statement of analyzeRaw(d, node.raw)) await session.execute(statement, [landed]);
-      for (const table of [node.target, ...node.provides.map((p) => p.target)]) {
+      for (const table of stagingTables) {
         for (const statement of d.analyzeAfterWrite(table)) await session.execute(statement, [staged.staged]);
+      }
+    }
+    // Staging's dates are replaced and read by date like raw's: indexed alike, once they are written.
+    if (engine.capabilities.keyIndexes) {
+      for (const table of stagingTables) {
+        for (const statement of indexLoadDates(d, table)) await session.execute(statement);
       }
     }
   }

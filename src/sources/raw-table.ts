@@ -21,13 +21,15 @@ export function createRawTable(d: Dialect, table: TableRef): string {
 }
 
 /**
- * On a server (capabilities.keyIndexes): raw's block-range index on load_date, created when missing
- * and summarised up to the rows just landed. Raw is appended in date order, so a date's rows are
- * found without reading the whole table (typing, the quarantine's texts).
+ * On a server (capabilities.keyIndexes): a block-range index on load_date of a source's raw or
+ * staging table, created when missing and summarised up to the rows appended so far. Both are
+ * appended a load date at a time, so a date's rows are found without reading the whole table: raw's
+ * when staging types them (and the quarantine reads their texts), staging's when it replaces them
+ * and when the models reading it select the run's dates.
  */
-export function indexRawLoadDates(d: Dialect, raw: TableRef): string[] {
-  return d.createIndex(raw, ['load_date'], {
-    name: stagedRef(raw, 'strata_load_date').name,
+export function indexLoadDates(d: Dialect, table: TableRef): string[] {
+  return d.createIndex(table, ['load_date'], {
+    name: stagedRef(table, 'strata_load_date').name,
     unique: false,
     summary: true,
   });

@@ -1,7 +1,7 @@
 /**
  * Server features behind capabilities: month partitions created on demand for an incremental model
- * with `partition_by: month`, indexes on upsert, SCD2 and distribution keys and on raw's load dates,
- * ANALYZE after loads.
+ * with `partition_by: month`, indexes on upsert, SCD2 and distribution keys and on the load dates
+ * of raw, staging and tables incremental by date, ANALYZE after loads.
  * On both engines the rows are the same; on PostgreSQL the catalog shows the partitions, indexes
  * and statistics, and on DuckDB none of it exists (the headers are accepted and build plain tables):
  * those tests name their engine and report as skipped on the other one.
@@ -46,6 +46,10 @@ beforeAll(async () => {
       },
       `select order_id, customer_id, cast(amount as decimal(10, 2)) as amount, cast(load_date as date) as load_date
        from {{ ref('orders') }}`,
+    ),
+    'models/warehouse/orders_by_day.sql': model(
+      { materialized: 'incremental', load_date_column: 'load_date' },
+      `select cast(load_date as date) as load_date, count(*) as orders from {{ ref('orders') }} group by 1`,
     ),
     'models/warehouse/order_latest.sql': model(
       { materialized: 'upsert', unique_key: 'order_id' },
@@ -152,6 +156,7 @@ describe('indexes and statistics', () => {
         { tablename: 'dim_customer', indexname: 'dim_customer__strata_sk', is_unique: false },
         { tablename: 'fact_orders', indexname: 'fact_orders__strata_dist', is_unique: false },
         { tablename: 'order_latest', indexname: 'order_latest__strata_key', is_unique: true },
+        { tablename: 'orders_by_day', indexname: 'orders_by_day__strata_load_date', is_unique: false },
       ]);
       const analyzed = await project.query(
         `select schemaname || '.' || relname as name from pg_stat_user_tables
@@ -166,12 +171,18 @@ describe('indexes and statistics', () => {
           'warehouse.order_latest',
         ]),
       );
-      // Raw: a block-range index on its load dates, and statistics of what queries filter on.
+      // Raw, staging and a table incremental by load date (not partitioned): a block-range index on
+      // their load dates; raw's statistics cover what queries filter on.
       expect(
         await project.query(
-          `select indexname, indexdef like '%USING brin (load_date)' as brin from pg_indexes where schemaname = 'raw'`,
+          `select schemaname, indexname, indexdef like '%USING brin (load_date)' as brin from pg_indexes
+           where indexname like '%strata_load_date' order by 1, 2`,
         ),
-      ).toEqual([{ indexname: 'events__strata_load_date', brin: true }]);
+      ).toEqual([
+        { schemaname: 'raw', indexname: 'events__strata_load_date', brin: true },
+        { schemaname: 'staging', indexname: 'events__strata_load_date', brin: true },
+        { schemaname: 'warehouse', indexname: 'orders_by_day__strata_load_date', brin: true },
+      ]);
       const sampled = await project.query(
         `select attname from pg_stats where schemaname = 'raw' and tablename = 'events' order by 1`,
       );
