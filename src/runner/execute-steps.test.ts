@@ -34,6 +34,32 @@ describe('executeSteps', () => {
     expect(await contents()).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
+  it('an analyze step is given the rows written, a row replaced counting once, and skipped when none were', async () => {
+    await engine.execute('CREATE TABLE main.analyzed (written BIGINT)');
+    const analyze: Step = { kind: 'analyze', sql: 'INSERT INTO main.analyzed VALUES (CAST($1 AS BIGINT))' };
+    await engine.withSession((session) =>
+      executeSteps(
+        session,
+        [
+          { kind: 'exec', sql: 'DELETE FROM main.t WHERE id = 2', counts: 'deleted' },
+          { kind: 'exec', sql: 'INSERT INTO main.t VALUES (2), (4)', counts: 'inserted' },
+          analyze,
+        ],
+        't',
+      ),
+    );
+    await engine.withSession((session) =>
+      executeSteps(
+        session,
+        [{ kind: 'exec', sql: 'DELETE FROM main.t WHERE id = 9', counts: 'deleted' }, analyze],
+        't',
+      ),
+    );
+    expect((await engine.query('SELECT written FROM main.analyzed')).rows).toEqual([{ written: 2 }]);
+    await engine.execute('DELETE FROM main.t WHERE id = 4');
+    await engine.execute('DROP TABLE main.analyzed');
+  });
+
   it('a failing guard rolls back the steps before it and fails with the guard’s code', async () => {
     const steps: Step[] = [
       { kind: 'exec', sql: 'DELETE FROM main.t', counts: 'deleted' },
