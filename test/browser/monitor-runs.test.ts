@@ -157,3 +157,27 @@ describe('live progress', () => {
     await page.close();
   }, 60_000);
 });
+
+describe('a run with nothing new', () => {
+  it('draws the tasks skipped as unchanged apart from those a failure skipped, and keys them', async () => {
+    const { summary } = await project.run({ from: '2025-06-01', to: '2025-06-02' });
+    const unchanged = await project.query(
+      `select task_id from audit.task_runs where run_id = '${summary.runId}' and error_code = 'TASK_UNCHANGED' order by 1`,
+    );
+    expect(unchanged.length).toBeGreaterThan(0);
+    const { page, errors } = await open(`/${slug}/monitor/runs/${summary.runId}`, 1280);
+    await page.waitForSelector('[data-role=timeline]');
+    const drawn = await page
+      .locator('[data-role=attempt].gantt-unchanged')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-task')).sort());
+    expect(drawn).toEqual(unchanged.map((r) => r.task_id));
+    // Still skipped for audit and the tests' hooks; only the colour and the key tell them apart.
+    expect(await page.locator('[data-role=attempt].gantt-unchanged[data-status=skipped]').count()).toBe(
+      unchanged.length,
+    );
+    expect(await page.locator('.gantt-legend [data-key=unchanged]').textContent()).toBe('unchanged');
+    await page.screenshot({ path: join(SCREENSHOTS, `monitor-run-unchanged-1280.png`), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

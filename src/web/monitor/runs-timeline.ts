@@ -13,6 +13,9 @@ import { duration, formatRows } from './run-format.ts';
 
 const TICKS = 4;
 
+/** The code of a task skipped because nothing it reads had changed (runner/unchanged-inputs.ts). */
+const UNCHANGED = 'TASK_UNCHANGED';
+
 export function drawTimeline(view: MonitorRunView): HTMLElement {
   const { timeline } = view;
   if (timeline.tasks.length === 0) {
@@ -71,7 +74,7 @@ export function drawTimeline(view: MonitorRunView): HTMLElement {
     el(
       'p',
       { class: 'gantt-legend' },
-      ...legendStatuses(timeline).map((s) => el('span', { class: `gantt-key gantt-${s}` }, s)),
+      ...legendStatuses(timeline).map((s) => el('span', { class: `gantt-key gantt-${s}`, 'data-key': s }, s)),
       el('span', { class: 'gantt-key gantt-key-critical' }, 'critical path'),
       timeline.criticalPath.length
         ? el('span', { class: 'gantt-path', 'data-role': 'critical-path' }, timeline.criticalPath.join(' → '))
@@ -82,10 +85,19 @@ export function drawTimeline(view: MonitorRunView): HTMLElement {
   );
 }
 
-/** The statuses the key names: the usual four, and `interrupted` when an attempt was. */
+/**
+ * The statuses the key names: the usual four, `unchanged` when a task was skipped for having
+ * nothing to do, and `interrupted` when an attempt was.
+ */
 function legendStatuses(timeline: MonitorRunView['timeline']): string[] {
-  const interrupted = timeline.tasks.some((t) => t.attempts.some((a) => a.status === 'interrupted'));
-  return ['success', 'failed', 'running', 'skipped', ...(interrupted ? ['interrupted'] : [])];
+  const shown = new Set(timeline.tasks.flatMap((t) => t.attempts.map(shownStatus)));
+  const extra = ['unchanged', 'interrupted'].filter((s) => shown.has(s));
+  return ['success', 'failed', 'running', 'skipped', ...extra];
+}
+
+/** An attempt's status as drawn: a task skipped because its inputs had not changed is `unchanged`. */
+function shownStatus(a: MonitorTaskAttempt): string {
+  return a.status === 'skipped' && a.errorCode === UNCHANGED ? 'unchanged' : a.status;
 }
 
 /** The reason beside the skipped task's mark: after it on the left half, before it on the right. */
@@ -107,7 +119,7 @@ function bar(a: MonitorTaskAttempt, pct: (ms: number) => string, critical: boole
     ...(a.error ? [`error: ${a.errorCode ? `${a.errorCode} ` : ''}${a.error}`] : []),
   ];
   return el('span', {
-    class: `gantt-bar gantt-${a.status}${critical ? ' gantt-bar-critical' : ''}`,
+    class: `gantt-bar gantt-${shownStatus(a)}${critical ? ' gantt-bar-critical' : ''}`,
     'data-role': 'attempt',
     'data-task': a.task,
     'data-attempt': String(a.attempt),
