@@ -64,7 +64,13 @@ export function drawTimeline(view: MonitorRunView): HTMLElement {
         'div',
         { class: 'gantt-track' },
         ...task.attempts.map((a) => bar(a, pct, task.critical)),
-        task.skipReason ? skipReason(task.skipReason, (task.attempts[0]?.startMs ?? 0) / span) : null,
+        task.skipReason
+          ? skipReason(
+              task.skipReason,
+              (task.attempts[0]?.startMs ?? 0) / span,
+              (task.attempts.at(-1)?.endMs ?? 0) / span,
+            )
+          : null,
       ),
     ),
   );
@@ -100,12 +106,16 @@ function shownStatus(a: MonitorTaskAttempt): string {
   return a.status === 'skipped' && a.errorCode === UNCHANGED ? 'unchanged' : a.status;
 }
 
-/** The reason beside the skipped task's mark: after it on the left half, before it on the right. */
-function skipReason(reason: string, at: number): HTMLElement {
+/**
+ * The reason beside the skipped task's mark, never over it (a source that read its files before
+ * finding nothing new has a long one): on the side with more room, after its end or before its start.
+ */
+function skipReason(reason: string, startAt: number, endAt: number): HTMLElement {
+  const after = Math.min(endAt, 1);
   const place =
-    at > 0.5
-      ? `right: ${((1 - at) * 100).toFixed(3)}%; text-align: right; padding-right: 8px`
-      : `left: ${(at * 100).toFixed(3)}%; padding-left: 8px`;
+    1 - after < startAt
+      ? `right: ${((1 - startAt) * 100).toFixed(3)}%; text-align: right; padding-right: 8px`
+      : `left: ${(after * 100).toFixed(3)}%; padding-left: 8px`;
   return el('span', { class: 'gantt-skip', 'data-role': 'skip-reason', style: place, title: reason }, reason);
 }
 
