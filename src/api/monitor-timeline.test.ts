@@ -101,3 +101,27 @@ describe('the critical path', () => {
     expect(criticalChain([], new Map(), () => [])).toEqual([]);
   });
 });
+
+describe('skipped attempts', () => {
+  it('marks those skipped because nothing they read had changed, not those a failure stopped', () => {
+    const t = buildTimeline(
+      START,
+      [
+        {
+          ...attempt('a', 0, 5, 'skipped'),
+          errorCode: 'TASK_UNCHANGED',
+          error: 'unchanged: inputs unchanged',
+        },
+        attempt('b', 5, 0, 'skipped'),
+        attempt('c', 5, 10),
+      ],
+      new Map(),
+      new Date(),
+    );
+    expect(t.tasks.map((x) => [x.task, x.attempts.map((a) => a.unchanged)])).toEqual([
+      ['a', [true]],
+      ['b', [false]],
+      ['c', [false]],
+    ]);
+  });
+});

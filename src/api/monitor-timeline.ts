@@ -1,4 +1,5 @@
 import type { TaskAttempt } from '../audit/task-runs.ts';
+import { isUnchangedSkip } from '../errors/codes.ts';
 import type { MonitorTaskAttempt, MonitorTimelineTask } from '../dashboards/monitor-runs-views.ts';
 
 /**
@@ -42,6 +43,7 @@ export function buildTimeline(
       errorCode: a.errorCode,
       error: a.error,
       hint: a.hint,
+      unchanged: isUnchangedSkip(a.status, a.errorCode),
     };
     byTask.set(a.task, [...(byTask.get(a.task) ?? []), bar]);
     kinds.set(a.task, a.kind);

@@ -70,6 +70,8 @@ export interface MonitorTaskAttempt {
   errorCode: string | null;
   error: string | null;
   hint: string | null;
+  /** Skipped because nothing it reads had changed (TASK_UNCHANGED): nothing to do, not stopped. */
+  unchanged: boolean;
 }
 
 /** One row of the timeline: a task and its attempts. */

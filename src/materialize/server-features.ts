@@ -1,4 +1,4 @@
-import type { TableRef } from '../engine/types.ts';
+import type { Dialect, TableRef } from '../engine/types.ts';
 import type { RenderInput, Step } from './plan.ts';
 import { stagedRef } from './plan.ts';
 import { assertHasColumns } from './schema-change.ts';
@@ -8,6 +8,20 @@ import { rebuildsWhole } from './incremental-by-key.ts';
 /** An index name next to the table's, within the 63 characters both engines allow. */
 export function indexName(target: TableRef, suffix: string): string {
   return stagedRef(target, suffix).name;
+}
+
+/**
+ * A block-range index (PostgreSQL's BRIN) on the load-date column of a table appended a load date at
+ * a time — raw, staging, a model incremental by date — named `<table>__strata_load_date`, created
+ * when missing and summarised up to the rows appended so far: a date's rows are then found without
+ * reading the history (capabilities.keyIndexes).
+ */
+export function loadDateIndex(dialect: Dialect, table: TableRef, column: string): string[] {
+  return dialect.createIndex(table, [column], {
+    name: indexName(table, 'strata_load_date'),
+    unique: false,
+    summary: true,
+  });
 }
 
 /**
@@ -42,18 +56,11 @@ export function serverSteps(input: RenderInput): Step[] {
     if (materialized === 'upsert') {
       exec(dialect.createIndex(target, uniqueKey, { name: indexName(target, 'strata_key'), unique: true }));
     }
-    // Incremental by load date replaces its dates, appended in date order, and the run's dates are
-    // what the models reading it select: a block-range index finds them without reading the whole
-    // history (a partitioned table has its months for that).
+    // Incremental by load date replaces its dates, and the run's dates are what the models reading
+    // it select (a partitioned table has its months for that).
     const partitioned = model.config.partitionBy === 'month' && capabilities.partitioning;
     if (materialized === 'incremental' && !byKey && !partitioned && model.config.loadDateColumn) {
-      exec(
-        dialect.createIndex(target, [model.config.loadDateColumn], {
-          name: indexName(target, 'strata_load_date'),
-          unique: false,
-          summary: true,
-        }),
-      );
+      exec(loadDateIndex(dialect, target, model.config.loadDateColumn));
     }
     // Incremental by key deletes the touched keys' rows: an index finds them (the grain need not be unique).
     if (byKey) {

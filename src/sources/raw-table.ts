@@ -2,7 +2,7 @@ import type { RawRelations } from '../contracts/compile.ts';
 import { loadedFilesFrom } from '../audit/ingested-files.ts';
 import { RAW_COLUMNS } from '../engine/raw-columns.ts';
 import type { Dialect, TableRef } from '../engine/types.ts';
-import { stagedRef } from '../materialize/plan.ts';
+import { loadDateIndex } from '../materialize/server-features.ts';
 
 /** The raw layer's table for a source: append-only, one row per record as received. */
 export function createRawTable(d: Dialect, table: TableRef): string {
@@ -21,18 +21,13 @@ export function createRawTable(d: Dialect, table: TableRef): string {
 }
 
 /**
- * On a server (capabilities.keyIndexes): a block-range index on load_date of a source's raw or
- * staging table, created when missing and summarised up to the rows appended so far. Both are
- * appended a load date at a time, so a date's rows are found without reading the whole table: raw's
- * when staging types them (and the quarantine reads their texts), staging's when it replaces them
- * and when the models reading it select the run's dates.
+ * On a server (capabilities.keyIndexes): the load-date index of a source's raw or staging table
+ * (loadDateIndex). Raw's rows of a date are found by it when staging types them and the quarantine
+ * reads their texts; staging's when it replaces a date and when the models reading it select the
+ * run's dates.
  */
 export function indexLoadDates(d: Dialect, table: TableRef): string[] {
-  return d.createIndex(table, ['load_date'], {
-    name: stagedRef(table, 'strata_load_date').name,
-    unique: false,
-    summary: true,
-  });
+  return loadDateIndex(d, table, 'load_date');
 }
 
 /**

@@ -13,9 +13,6 @@ import { duration, formatRows } from './run-format.ts';
 
 const TICKS = 4;
 
-/** The code of a task skipped because nothing it reads had changed (runner/unchanged-inputs.ts). */
-const UNCHANGED = 'TASK_UNCHANGED';
-
 export function drawTimeline(view: MonitorRunView): HTMLElement {
   const { timeline } = view;
   if (timeline.tasks.length === 0) {
@@ -103,7 +100,7 @@ function legendStatuses(timeline: MonitorRunView['timeline']): string[] {
 
 /** An attempt's status as drawn: a task skipped because its inputs had not changed is `unchanged`. */
 function shownStatus(a: MonitorTaskAttempt): string {
-  return a.status === 'skipped' && a.errorCode === UNCHANGED ? 'unchanged' : a.status;
+  return a.unchanged ? 'unchanged' : a.status;
 }
 
 /**
@@ -112,10 +109,13 @@ function shownStatus(a: MonitorTaskAttempt): string {
  */
 function skipReason(reason: string, startAt: number, endAt: number): HTMLElement {
   const after = Math.min(endAt, 1);
+  const percent = (share: number) => `${(share * 100).toFixed(3)}%`;
+  // At most the room on its side (its padding within it), so a long reason is cut at its end
+  // with an ellipsis rather than at the track's edge.
   const place =
     1 - after < startAt
-      ? `right: ${((1 - startAt) * 100).toFixed(3)}%; text-align: right; padding-right: 8px`
-      : `left: ${(after * 100).toFixed(3)}%; padding-left: 8px`;
+      ? `right: ${percent(1 - startAt)}; max-width: ${percent(startAt)}; text-align: right; padding-right: 8px`
+      : `left: ${percent(after)}; max-width: ${percent(1 - after)}; padding-left: 8px`;
   return el('span', { class: 'gantt-skip', 'data-role': 'skip-reason', style: place, title: reason }, reason);
 }
 
