@@ -102,6 +102,30 @@ describe('the critical path', () => {
   });
 });
 
+describe('a run where nothing ran', () => {
+  it('has no critical path: every task was skipped', () => {
+    const t = buildTimeline(
+      START,
+      [
+        {
+          ...attempt('a', 0, 3, 'skipped'),
+          errorCode: 'TASK_UNCHANGED',
+          error: 'unchanged: inputs unchanged',
+        },
+        {
+          ...attempt('c', 3, 2, 'skipped'),
+          errorCode: 'TASK_UNCHANGED',
+          error: 'unchanged: inputs unchanged',
+        },
+      ],
+      new Map([['c', ['a']]]),
+      new Date(),
+    );
+    expect(t.criticalPath).toEqual([]);
+    expect(t.tasks.filter((x) => x.critical)).toEqual([]);
+  });
+});
+
 describe('skipped attempts', () => {
   it('marks those skipped because nothing they read had changed, not those a failure stopped', () => {
     const t = buildTimeline(

@@ -73,7 +73,8 @@ export function buildTimeline(
 /**
  * The chain that ends last: from the task that finishes last, step back each time to the upstream
  * task that finished last (the one it really waited for), until a task waited for none. Skipped
- * tasks never ran, so a chain never ends on one unless nothing else ran.
+ * tasks never ran, so a chain never holds one, and a run where nothing ran (every task unchanged,
+ * say) has no critical path: nothing waited for anything.
  */
 export function criticalChain(
   tasks: readonly string[],
@@ -92,8 +93,7 @@ export function criticalChain(
     }
     return best;
   };
-  const running = tasks.filter(ran);
-  let current = latest(running.length > 0 ? running : tasks);
+  let current = latest(tasks.filter(ran));
   const chain: string[] = [];
   const seen = new Set<string>();
   while (current !== undefined && !seen.has(current)) {

@@ -176,6 +176,12 @@ describe('a run with nothing new', () => {
       unchanged.length,
     );
     expect(await page.locator('.gantt-legend [data-key=unchanged]').textContent()).toBe('unchanged');
+    // A critical path only where something ran: a chain of tasks that never ran explains nothing.
+    const ran = await project.query(
+      `select count(*) as n from audit.task_runs where run_id = '${summary.runId}' and status <> 'skipped'`,
+    );
+    const pathShown = await page.locator('[data-role=critical-path]').count();
+    expect(pathShown).toBe(Number(ran[0]?.n) > 0 ? 1 : 0);
     await page.screenshot({ path: join(SCREENSHOTS, `monitor-run-unchanged-1280.png`), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -78,10 +78,16 @@ export function drawTimeline(view: MonitorRunView): HTMLElement {
       'p',
       { class: 'gantt-legend' },
       ...legendStatuses(timeline).map((s) => el('span', { class: `gantt-key gantt-${s}`, 'data-key': s }, s)),
-      el('span', { class: 'gantt-key gantt-key-critical' }, 'critical path'),
-      timeline.criticalPath.length
-        ? el('span', { class: 'gantt-path', 'data-role': 'critical-path' }, timeline.criticalPath.join(' → '))
-        : null,
+      ...(timeline.criticalPath.length
+        ? [
+            el('span', { class: 'gantt-key gantt-key-critical' }, 'critical path'),
+            el(
+              'span',
+              { class: 'gantt-path', 'data-role': 'critical-path' },
+              timeline.criticalPath.join(' → '),
+            ),
+          ]
+        : []),
     ),
     axis,
     ...rows,
