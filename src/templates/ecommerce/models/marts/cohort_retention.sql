@@ -38,7 +38,7 @@ touched: |
     from their_sales
     group by customer_id
   )
-  select distinct cast(date_trunc('month', d) as date) as cohort_month
+  select distinct cast(date_trunc('month', cast(d as timestamp)) as date) as cohort_month
   from (
     select first_purchase as d from firsts
     union select first_untouched from firsts where first_touched < first_untouched
@@ -59,11 +59,11 @@ with members as (
   from {{ ref('sales_lines_base') }}
   where counts_as_sale and customer_id <> 'UNKNOWN'
     and sale_date >= (select min(cohort_month) from {{ touched }} as t)
-    and cast(date_trunc('month', sale_date) as date) in (select cohort_month from {{ touched }} as t)
+    and cast(date_trunc('month', cast(sale_date as timestamp)) as date) in (select cohort_month from {{ touched }} as t)
 ),
 
 purchases as (
-  select distinct customer_id, cast(date_trunc('month', sale_date) as date) as activity_month
+  select distinct customer_id, cast(date_trunc('month', cast(sale_date as timestamp)) as date) as activity_month
   from {{ ref('sales_lines_base') }}
   where counts_as_sale and customer_id <> 'UNKNOWN'
     and customer_id in (select customer_id from members)

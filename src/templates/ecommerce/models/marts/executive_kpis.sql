@@ -26,11 +26,11 @@ checks:
 ---*/
 with traffic as (
   select
-    cast(date_trunc('month', session_date) as date) as month_start,
+    cast(date_trunc('month', cast(session_date as timestamp)) as date) as month_start,
     sum(sessions) as sessions,
     sum(purchasing_sessions) as purchasing_sessions
   from {{ ref('sessions_daily') }}
-  group by cast(date_trunc('month', session_date) as date)
+  group by cast(date_trunc('month', cast(session_date as timestamp)) as date)
 ),
 
 months as (

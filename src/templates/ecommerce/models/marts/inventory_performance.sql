@@ -7,7 +7,7 @@ description: >
   and stock-out days (days ending with nothing on hand). A run recomputes the months of the
   snapshots its dates loaded.
 touched: |
-  select distinct cast(date_trunc('month', snapshot_date) as date) as month_start
+  select distinct cast(date_trunc('month', cast(snapshot_date as timestamp)) as date) as month_start
   from {{ ref('fact_inventory_daily') }}
   where load_date between {{ date_from }} and {{ date_to }}
 columns:
@@ -39,10 +39,10 @@ with daily as (
     i.is_stockout,
     cast(i.units_sold * i.unit_cost as decimal(18, 2)) as cost_of_goods_sold,
     cast(i.on_hand_qty * i.unit_cost as decimal(18, 2)) as inventory_value,
-    cast(date_trunc('month', i.snapshot_date) as date) as month_start
+    cast(date_trunc('month', cast(i.snapshot_date as timestamp)) as date) as month_start
   from {{ ref('fact_inventory_daily') }} as i
   where i.snapshot_date >= (select min(month_start) from {{ touched }} as t)
-    and cast(date_trunc('month', i.snapshot_date) as date) in (select month_start from {{ touched }} as t)
+    and cast(date_trunc('month', cast(i.snapshot_date as timestamp)) as date) in (select month_start from {{ touched }} as t)
 ),
 
 totals as (

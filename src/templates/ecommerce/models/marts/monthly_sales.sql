@@ -37,7 +37,7 @@ touched: |
     from their_sales
     group by customer_id
   )
-  select distinct cast(date_trunc('month', d) as date) as month_start
+  select distinct cast(date_trunc('month', cast(d as timestamp)) as date) as month_start
   from (
     select order_date as d from orders_touched
     union select sale_date from store_touched
@@ -60,11 +60,11 @@ checks:
   - unique: month_start
 ---*/
 with counted as (
-  select s.*, cast(date_trunc('month', s.sale_date) as date) as month_start
+  select s.*, cast(date_trunc('month', cast(s.sale_date as timestamp)) as date) as month_start
   from {{ ref('sales_lines_base') }} as s
   where s.counts_as_sale
     and s.sale_date >= (select min(month_start) from {{ touched }} as t)
-    and cast(date_trunc('month', s.sale_date) as date) in (select month_start from {{ touched }} as t)
+    and cast(date_trunc('month', cast(s.sale_date as timestamp)) as date) in (select month_start from {{ touched }} as t)
 ),
 
 -- The first purchase of each customer buying in the months recomputed, over all their history.
@@ -73,7 +73,7 @@ buyers as (
 ),
 
 first_purchase as (
-  select l.customer_id, cast(date_trunc('month', min(l.sale_date)) as date) as first_month
+  select l.customer_id, cast(date_trunc('month', cast(min(l.sale_date) as timestamp)) as date) as first_month
   from {{ ref('sales_lines_base') }} as l
   where l.counts_as_sale
     and (l.customer_id in (select customer_id from buyers)
@@ -100,13 +100,13 @@ new_per_month as (
 
 not_counted as (
   select
-    cast(date_trunc('month', order_date) as date) as month_start,
+    cast(date_trunc('month', cast(order_date as timestamp)) as date) as month_start,
     sum(case when is_cancelled then 1 else 0 end) as cancelled_orders,
     sum(case when is_returned then 1 else 0 end) as returned_orders
   from {{ ref('fact_orders') }}
   where order_date >= (select min(month_start) from {{ touched }} as t)
-    and cast(date_trunc('month', order_date) as date) in (select month_start from {{ touched }} as t)
-  group by cast(date_trunc('month', order_date) as date)
+    and cast(date_trunc('month', cast(order_date as timestamp)) as date) in (select month_start from {{ touched }} as t)
+  group by cast(date_trunc('month', cast(order_date as timestamp)) as date)
 )
 
 select
