@@ -195,6 +195,20 @@ describe('sessions', () => {
     ).toEqual([{ n: 1225 }]);
   });
 
+  it('keep the settings a URL’s options give, except those strata sets itself', async () => {
+    const url = new URL(database.url);
+    url.searchParams.set('options', '-c work_mem=77MB -c TimeZone=Europe/Berlin');
+    const tuned = await openPostgres({ url: url.toString(), urlEnv: 'STRATA_DATABASE_URL' });
+    try {
+      const { rows } = await tuned.query(
+        `SELECT current_setting('work_mem') AS work_mem, current_setting('TimeZone') AS zone`,
+      );
+      expect(rows).toEqual([{ work_mem: '77MB', zone: 'UTC' }]);
+    } finally {
+      await tuned.close();
+    }
+  });
+
   it('return values in the DuckDB adapter’s shapes', async () => {
     const { rows, columns } = await engine.query(
       `SELECT CAST(12 AS BIGINT) AS big, CAST('12.50' AS NUMERIC(10, 2)) AS amount, count(*) AS n,

@@ -35,6 +35,7 @@ import { driverError, isTransientPostgres, scrubber, sqlError } from './errors.t
 import { type CopyOutSession, exportPostgres } from './export.ts';
 import { ensureHelpers } from './helpers.ts';
 import { postgresRoleAdmin } from './roles.ts';
+import { sessionConnection } from './session-options.ts';
 import { typeParsers } from './values.ts';
 import { oneByOne } from '../raw-loads.ts';
 
@@ -59,17 +60,6 @@ const RUN_LOCK_KEY = 0x5374_7261_7461_52n;
 /** How long a checkout waits for a free connection before failing rather than hanging. */
 const CHECKOUT_TIMEOUT_MS = 120_000;
 
-/**
- * Every session runs in UTC with ISO dates, whatever the server's defaults, and without nested-loop
- * joins unless nothing else can run the join. strata's statements join the results of window
- * functions and CTEs (the latest version per key, the records a day touched), whose row counts
- * PostgreSQL cannot estimate: it guessed 95 rows for 7,936 and picked nested loops that made one
- * upsert 20 times slower (5.7 s against 0.3 s) in a third of the runs. Hash and merge joins cost the
- * same whatever the guess. BI tools on their own connections are not affected.
- */
-const SESSION_OPTIONS =
-  '-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres -c extra_float_digits=1 -c enable_nestloop=off';
-
 /** Schemas that hold no warehouse relations. */
 const SYSTEM_SCHEMAS = `n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' AND n.nspname <> '${HELPER_SCHEMA}'`;
 
@@ -77,8 +67,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Engine> {
   const { description, password } = describeUrl(options);
   const scrub = scrubber(password);
   const connection = {
-    connectionString: options.url,
-    options: SESSION_OPTIONS,
+    ...sessionConnection(options.url),
     application_name: 'strata',
     types: typeParsers,
   };
