@@ -20,7 +20,13 @@ import { landHttpPages } from './http/land-pages.ts';
 import { todayUtc } from '../time/dates.ts';
 import { analyzeRaw, createRawTable, indexLoadDates, sqlDateList } from './raw-table.ts';
 import { DEFAULT_CSV } from '../engine/csv-grammar.ts';
-import { MIN_REJECTED_FILE, type RejectedFile, type StageCounts, stageDates } from './stage-source.ts';
+import {
+  MIN_REJECTED_FILE,
+  type RejectedFile,
+  type StageCounts,
+  stageDates,
+  stagingTableKey,
+} from './stage-source.ts';
 import { stagingIsCurrent } from '../audit/source-loads.ts';
 
 export interface SourceRunContext {
@@ -264,6 +270,7 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     const {
       rejectedFiles,
       dates: stagedDates,
+      rowsWritten,
       ...counts
     } = await stageDates(session, d, node, contractSql, stageAll, {
       runId: context.runId,
@@ -279,12 +286,12 @@ export async function ingestSource(runContext: SourceRunContext): Promise<Source
     // Staged and committed with the rest: the records stay quarantined, the task fails below.
     failures.push(...rejectedFiles.map((file) => fileRejectedError(node, file)));
     // A server's planner learns the new rows before the models reading them run, when they are
-    // enough to change its statistics (DuckDB: nothing). The staged records stand for the rows of
-    // the tables of nested arrays too: their share of those tables is alike.
+    // enough to change its statistics (DuckDB: nothing): each table by the rows written to it.
     if (engine.capabilities.analyze && stageAll.length > 0) {
       for (const statement of analyzeRaw(d, node.raw)) await session.execute(statement, [landed]);
       for (const table of stagingTables) {
-        for (const statement of d.analyzeAfterWrite(table)) await session.execute(statement, [staged.staged]);
+        const written = rowsWritten.get(stagingTableKey(table)) ?? 0;
+        for (const statement of d.analyzeAfterWrite(table)) await session.execute(statement, [written]);
       }
     }
     // Staging's dates are replaced and read by date like raw's: indexed alike, once they are written.

@@ -34,6 +34,16 @@ export interface StagedDates extends StageCounts {
   rejectedFiles: RejectedFile[];
   /** The load dates written: those asked for, or for records carrying their own, the dates they hold. */
   dates: string[];
+  /**
+   * Rows written per staging table (`schema.name`: the source's and each nested array's), a row
+   * deleted and inserted again counted once: what a server's statistics must learn of.
+   */
+  rowsWritten: Map<string, number>;
+}
+
+/** The key of a staging table in StagedDates.rowsWritten. */
+export function stagingTableKey(table: TableRef): string {
+  return `${table.schema}.${table.name}`;
 }
 
 const TYPED = 'strata_typed';
@@ -119,7 +129,7 @@ export async function stageDates(
     // Counted once, after unstaging: the count reads the text of every rounding field's value.
     const roundedSql = sql.roundedValues(q(TYPED), elementRelations);
     if (roundedSql) await temp(ROUNDED, roundedSql);
-    const counts = await session.transaction((tx) =>
+    const { counts, rowsWritten } = await session.transaction((tx) =>
       writeStaged(
         tx,
         d,
@@ -132,6 +142,7 @@ export async function stageDates(
     );
     return {
       ...counts,
+      rowsWritten,
       dates: writtenDates,
       rejectedFiles: counts.quarantined > 0 ? await rejectedFiles(session, d) : [],
     };
@@ -230,25 +241,28 @@ async function writeStaged(
   run: StagingRun,
   /** The table of rounded values per file version; null when no field of the contract rounds. */
   rounding: string | null,
-): Promise<StageCounts> {
+): Promise<{ counts: StageCounts; rowsWritten: Map<string, number> }> {
   const q = (name: string) => d.quoteIdentifier(name);
   const exec = (statement: string) => session.execute(statement);
   const text = d.type('text');
   const dateList = sqlDateList(d, dates);
+  const rowsWritten = new Map<string, number>();
   const replace = async (target: TableRef, select: string) => {
     if (run.rebuild) {
       // Built aside and swapped in, so views that read the staging table survive on every engine.
       const staged = stagedRef(target, 'strata_stage');
       await exec(`DROP TABLE IF EXISTS ${d.qualify(staged)}`);
-      await exec(`CREATE TABLE ${d.qualify(staged)} AS ${select}`);
+      const built = await exec(`CREATE TABLE ${d.qualify(staged)} AS ${select}`);
       for (const statement of d.swapTable(staged, target)) await exec(statement);
+      rowsWritten.set(stagingTableKey(target), built.rowsAffected);
       return;
     }
     await exec(
       `CREATE TABLE IF NOT EXISTS ${d.qualify(target)} AS SELECT * FROM (${select}) AS shape WHERE 1 = 0`,
     );
-    await exec(`DELETE FROM ${d.qualify(target)} WHERE load_date IN (${dateList})`);
-    await exec(`INSERT INTO ${d.qualify(target)} ${select}`);
+    const deleted = await exec(`DELETE FROM ${d.qualify(target)} WHERE load_date IN (${dateList})`);
+    const inserted = await exec(`INSERT INTO ${d.qualify(target)} ${select}`);
+    rowsWritten.set(stagingTableKey(target), Math.max(deleted.rowsAffected, inserted.rowsAffected));
   };
   await replace(node.target, sql.staged(q(TYPED)));
   for (const field of sql.arrayFields) {
@@ -328,7 +342,7 @@ async function writeStaged(
     total.quarantined += counts.quarantined;
     total.duplicates += counts.duplicates;
   }
-  return total;
+  return { counts: total, rowsWritten };
 }
 
 /**
