@@ -92,8 +92,8 @@ select
     when 5 then 'May' when 6 then 'June' when 7 then 'July' when 8 then 'August'
     when 9 then 'September' when 10 then 'October' when 11 then 'November' else 'December'
   end as month_name,
-  cast(date_trunc('month', cast(date_day as timestamp)) as date) as month_start,
-  cast(date_trunc('week', cast(date_day as timestamp)) as date) as week_start,
+  cast(date_trunc('month', date_day) as date) as month_start,
+  cast(date_trunc('week', date_day) as date) as week_start,
   iso_year,
   iso_week,
   day_of_month,
