@@ -28,6 +28,15 @@ function attempt(
   };
 }
 
+/** A task skipped because nothing it reads had changed. */
+function unchangedAttempt(task: string, startMs: number, durationMs: number): TaskAttempt {
+  return {
+    ...attempt(task, startMs, durationMs, 'skipped'),
+    errorCode: 'TASK_UNCHANGED',
+    error: 'unchanged: inputs unchanged',
+  };
+}
+
 describe('the critical path', () => {
   // a → b → d, a → c → d; c is slow, so d waited for c: the path is a, c, d.
   const deps = new Map([
@@ -106,18 +115,7 @@ describe('a run where nothing ran', () => {
   it('has no critical path: every task was skipped', () => {
     const t = buildTimeline(
       START,
-      [
-        {
-          ...attempt('a', 0, 3, 'skipped'),
-          errorCode: 'TASK_UNCHANGED',
-          error: 'unchanged: inputs unchanged',
-        },
-        {
-          ...attempt('c', 3, 2, 'skipped'),
-          errorCode: 'TASK_UNCHANGED',
-          error: 'unchanged: inputs unchanged',
-        },
-      ],
+      [unchangedAttempt('a', 0, 3), unchangedAttempt('c', 3, 2)],
       new Map([['c', ['a']]]),
       new Date(),
     );
@@ -130,15 +128,7 @@ describe('skipped attempts', () => {
   it('marks those skipped because nothing they read had changed, not those a failure stopped', () => {
     const t = buildTimeline(
       START,
-      [
-        {
-          ...attempt('a', 0, 5, 'skipped'),
-          errorCode: 'TASK_UNCHANGED',
-          error: 'unchanged: inputs unchanged',
-        },
-        attempt('b', 5, 0, 'skipped'),
-        attempt('c', 5, 10),
-      ],
+      [unchangedAttempt('a', 0, 5), attempt('b', 5, 0, 'skipped'), attempt('c', 5, 10)],
       new Map(),
       new Date(),
     );

@@ -18,9 +18,9 @@ export interface SessionConnection {
 
 /**
  * The user's own session settings kept beside strata's: those in the URL's `options` parameter
- * (`?options=-c%20work_mem%3D64MB`, as libpq reads it) and in PGOPTIONS. Before, strata's settings
- * replaced PGOPTIONS, and a URL with `options` replaced strata's, so its sessions ran in the
- * server's time zone. strata's come last, so a user's TimeZone or DateStyle cannot change how
+ * (`?options=-c%20work_mem%3D64MB`, as libpq reads it) and in PGOPTIONS. Both have to be merged
+ * here: node-postgres reads PGOPTIONS only when no `options` is given, and lets a URL's `options`
+ * replace the one given. strata's come last, so a user's TimeZone or DateStyle cannot change how
  * strata reads dates; anything else (work_mem, statement_timeout, search_path...) holds.
  */
 export function sessionConnection(url: string, env: NodeJS.ProcessEnv = process.env): SessionConnection {
